@@ -1,0 +1,211 @@
+# certseal - build, test, install.  Plain GNU make (STYLE 15).
+#
+#   make            build the program and libcertseal (shared and static)
+#   make demo       install missing build dependencies, build, run the demo
+#   make check      install missing dependencies, build, run every test
+#   make check SAN=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      performance benchmark
+#   make fuzz       build the libFuzzer targets (clang); make fuzz-run runs them
+#   make install    PREFIX=/usr/local DESTDIR= : program, libraries, headers,
+#                   certseal.pc, man pages
+
+VERSION     := 0.1.0
+SOVERSION   := 0
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+MANDIR      ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+CC          ?= cc
+PKG_CONFIG  ?= pkg-config
+# pkg-config module : Debian package that provides it
+DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
+               zlib:zlib1g-dev libqrencode:libqrencode-dev
+DEPS_TEST   := cmocka:libcmocka-dev
+# command : Debian package (tools the tests and docs need)
+DEPS_TOOLS  := clang:clang groff:groff python3:python3 xxd:xxd
+LIB_MODULES := $(foreach d,$(DEPS_LIB),$(firstword $(subst :, ,$(d))))
+
+ifeq ($(SAN),1)
+BUILD       ?= build/san
+SANFLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD       ?= build
+SANFLAGS    :=
+endif
+
+PKG_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(LIB_MODULES) 2>/dev/null)
+PKG_LIBS    := $(shell $(PKG_CONFIG) --libs $(LIB_MODULES) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+               -Wformat=2 -Wvla -Wno-missing-field-initializers
+OPT         ?= -O2 -g
+CFLAGS      ?= $(OPT)
+ALL_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+               $(SANFLAGS) -fPIC -Ipkg/include -Ipkg $(PKG_CFLAGS)
+ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRC     := $(sort $(wildcard pkg/*.c))
+LIB_OBJ     := $(LIB_SRC:pkg/%.c=$(BUILD)/pkg/%.o)
+CMD_SRC     := $(sort $(wildcard cmd/certseal/*.c))
+CMD_OBJ     := $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_HELPER := $(sort $(wildcard tests/unit/helper_*.c))
+BENCH_BIN   := $(BUILD)/tests/bench
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 10
+
+STATIC_LIB  := $(BUILD)/libcertseal.a
+SHARED_LIB  := $(BUILD)/libcertseal.so.$(SOVERSION)
+PROGRAM     := $(BUILD)/certseal
+
+.PHONY: all deps deps-test check check-run test-unit test-cli test-docs demo demo-run \
+        bench bench-run fuzz fuzz-run install uninstall clean
+.DEFAULT_GOAL := all
+
+all: $(PROGRAM) $(STATIC_LIB) $(SHARED_LIB)
+
+# --- dependencies --------------------------------------------------------------
+# Installs only what is missing, with apt-get (Debian 12).  Runs as root or
+# through sudo.
+define install_missing
+missing=""; \
+for pair in $(1); do \
+  name=$${pair%%:*}; pkg=$${pair##*:}; \
+  if [ "$(2)" = pc ]; then $(PKG_CONFIG) --exists "$$name" || missing="$$missing $$pkg"; \
+  else command -v "$$name" >/dev/null 2>&1 || missing="$$missing $$pkg"; fi; \
+done; \
+if [ -n "$$missing" ]; then \
+  echo "certseal: installing missing build dependencies:$$missing"; \
+  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo=sudo; fi; \
+  $$sudo apt-get install -y --no-install-recommends $$missing || \
+  { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; } || \
+  { echo "certseal: could not install:$$missing (install them, then run make again)" >&2; exit 1; }; \
+fi
+endef
+
+deps:
+	@command -v $(PKG_CONFIG) >/dev/null 2>&1 || { $(call install_missing,pkg-config:pkg-config,cmd); }
+	@$(call install_missing,$(DEPS_LIB),pc)
+
+deps-test: deps
+	@$(call install_missing,$(DEPS_TEST),pc)
+	@$(call install_missing,$(DEPS_TOOLS),cmd)
+
+# Fails early, naming the missing library, when a plain `make` runs without them.
+$(BUILD)/.deps-ok:
+	@for m in $(LIB_MODULES); do $(PKG_CONFIG) --exists $$m || \
+	  { echo "certseal: missing build dependency '$$m' (run: make deps)" >&2; exit 1; }; done
+	@mkdir -p $(@D) && touch $@
+
+# --- library and program -------------------------------------------------------
+$(BUILD)/pkg/%.o: pkg/%.c $(wildcard pkg/*.h pkg/include/certseal/*.h) $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/cmd/%.o: cmd/%.c $(wildcard cmd/certseal/*.h pkg/include/certseal/*.h) $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icmd/certseal -c -o $@ $<
+
+$(STATIC_LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJ) pkg/libcertseal.map
+	$(CC) -shared -Wl,-soname,libcertseal.so.$(SOVERSION) \
+	  -Wl,--version-script=pkg/libcertseal.map $(ALL_LDFLAGS) -o $@ $(LIB_OBJ) $(PKG_LIBS)
+	ln -sf libcertseal.so.$(SOVERSION) $(BUILD)/libcertseal.so
+
+$(PROGRAM): $(CMD_OBJ) $(STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC_LIB) $(PKG_LIBS)
+
+# --- tests ---------------------------------------------------------------------
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_HELPER) $(wildcard tests/unit/*.h) $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPER) $(STATIC_LIB) \
+	  $(PKG_LIBS) $(CMOCKA_LIBS)
+
+check: deps-test
+	@$(MAKE) --no-print-directory check-run
+
+check-run: all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory test-unit test-cli test-docs
+
+test-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+test-cli: $(PROGRAM)
+	@set -e; for t in $(sort $(wildcard tests/cli/test_*.sh)); do \
+	  echo "== $$t"; CERTSEAL=$(PROGRAM) sh $$t; done
+
+test-docs: $(PROGRAM)
+	@sh tests/docs/check-docs.sh $(PROGRAM)
+
+# --- demo ----------------------------------------------------------------------
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(PROGRAM)
+	@CERTSEAL=$(PROGRAM) sh docs/demo.sh
+
+# --- benchmark -----------------------------------------------------------------
+$(BENCH_BIN): tests/bench/bench.c $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ipkg $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(PKG_LIBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory bench-run
+
+bench-run: $(BENCH_BIN)
+	$(BENCH_BIN) tests/fixtures
+
+# --- fuzzing (clang libFuzzer) ---------------------------------------------------
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+               -fsanitize=fuzzer,address,undefined -Ipkg/include -Ipkg $(PKG_CFLAGS)
+
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard pkg/*.h pkg/include/certseal/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+fuzz: deps-test
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+fuzz-run: fuzz
+	@set -e; for f in $(FUZZ_BIN); do name=$$(basename $$f); \
+	  mkdir -p build/fuzz/corpus/$$name; \
+	  echo "== $$name ($(FUZZ_SECONDS)s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 build/fuzz/corpus/$$name \
+	    tests/fuzz/corpus/$$name 2>build/fuzz/$$name.log || { tail -40 build/fuzz/$$name.log; exit 1; }; \
+	  grep -E '^Done|stat::number_of_executed_units' build/fuzz/$$name.log | tail -1; done
+
+# --- install -------------------------------------------------------------------
+$(BUILD)/certseal.pc: pkg/certseal.pc.in
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(LIB_MODULES)|' $< > $@
+
+install: all $(BUILD)/certseal.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/certseal \
+	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 0755 $(PROGRAM) $(DESTDIR)$(BINDIR)/certseal
+	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libcertseal.a
+	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libcertseal.so.$(SOVERSION)
+	ln -sf libcertseal.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libcertseal.so
+	install -m 0644 pkg/include/certseal/*.h $(DESTDIR)$(INCLUDEDIR)/certseal/
+	install -m 0644 $(BUILD)/certseal.pc $(DESTDIR)$(PKGCONFIGDIR)/certseal.pc
+	install -m 0644 docs/certseal.1 $(DESTDIR)$(MANDIR)/man1/certseal.1
+	install -m 0644 docs/libcertseal.3 $(DESTDIR)$(MANDIR)/man3/libcertseal.3
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/certseal $(DESTDIR)$(LIBDIR)/libcertseal.* \
+	  $(DESTDIR)$(PKGCONFIGDIR)/certseal.pc $(DESTDIR)$(MANDIR)/man1/certseal.1 \
+	  $(DESTDIR)$(MANDIR)/man3/libcertseal.3
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/certseal
+
+clean:
+	rm -rf build

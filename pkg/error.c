@@ -1,0 +1,31 @@
+/* cs_strerror() and friends, generated from CS_ERROR_LIST. */
+#include "certseal/error.h"
+
+const char *cs_strerror(cs_err err)
+{
+    switch (err) {
+#define CS_ERROR_MESSAGE_CASE(name, value, message) \
+    case name:                                      \
+        return message;
+        CS_ERROR_LIST(CS_ERROR_MESSAGE_CASE)
+#undef CS_ERROR_MESSAGE_CASE
+    }
+    return "unknown error";
+}
+
+const char *cs_err_name(cs_err err)
+{
+    switch (err) {
+#define CS_ERROR_NAME_CASE(name, value, message) \
+    case name:                                   \
+        return #name;
+        CS_ERROR_LIST(CS_ERROR_NAME_CASE)
+#undef CS_ERROR_NAME_CASE
+    }
+    return "CS_ERR_UNKNOWN";
+}
+
+cs_err_class cs_err_class_of(cs_err err)
+{
+    return (cs_err_class)(((int)err / 100) * 100);
+}

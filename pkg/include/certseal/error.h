@@ -1,0 +1,131 @@
+/*
+ * certseal/error.h - the one error enum of libcertseal.
+ *
+ * Every fallible function returns a cs_err.  CS_OK (0) is the only success
+ * value; every other value names what went wrong.  Codes are grouped in
+ * ranges by class so that a caller can tell "could not run" from "not
+ * valid" with cs_err_class():
+ *
+ *   1xx usage      the caller passed something the API does not accept
+ *   2xx resource   memory, files, I/O
+ *   3xx malformed  input that does not parse (token forms, CBOR, COSE, JSON)
+ *   4xx crypto     keys, algorithms, signatures
+ *   5xx chain      trust store, accreditation chain and scope
+ *   6xx time       validity periods
+ *   7xx status     status lists
+ *   8xx registry   issuer registry
+ *
+ * The library never prints and never exits; it returns these codes, and
+ * where a human needs more (which key, which date) it fills a detail
+ * string the caller supplies.
+ */
+#ifndef CERTSEAL_ERROR_H
+#define CERTSEAL_ERROR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Marks functions whose result must be looked at (STYLE 4). */
+#if defined(__GNUC__) || defined(__clang__)
+#define CS_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define CS_MUST_CHECK
+#endif
+
+/* X(name, value, message): the single list both the enum and
+ * cs_strerror() are generated from. */
+#define CS_ERROR_LIST(X)                                                                   \
+    X(CS_OK, 0, "success")                                                                 \
+    /* usage */                                                                            \
+    X(CS_ERR_ARGUMENT, 100, "invalid argument")                                            \
+    X(CS_ERR_BUFFER_TOO_SMALL, 101, "output buffer too small")                             \
+    X(CS_ERR_UNSUPPORTED, 102, "unsupported option or algorithm")                          \
+    /* resource */                                                                         \
+    X(CS_ERR_NO_MEMORY, 200, "out of memory")                                              \
+    X(CS_ERR_IO_OPEN, 201, "cannot open file")                                             \
+    X(CS_ERR_IO_READ, 202, "cannot read file")                                             \
+    X(CS_ERR_IO_WRITE, 203, "cannot write file")                                           \
+    X(CS_ERR_FILE_EXISTS, 204, "file already exists")                                      \
+    X(CS_ERR_TOO_LARGE, 205, "input larger than the limit")                                \
+    /* malformed */                                                                        \
+    X(CS_ERR_BASE45, 300, "invalid base45 text")                                           \
+    X(CS_ERR_BASE32, 301, "invalid base32 text")                                           \
+    X(CS_ERR_HEX, 302, "invalid hexadecimal text")                                         \
+    X(CS_ERR_FORM, 303, "not a certseal token in any known form")                          \
+    X(CS_ERR_INFLATE, 304, "compressed data is corrupt")                                   \
+    X(CS_ERR_INFLATE_LIMIT, 305, "compressed data inflates past the size limit")           \
+    X(CS_ERR_CBOR, 306, "CBOR data is not well-formed")                                    \
+    X(CS_ERR_CBOR_TRAILING, 307, "trailing bytes after the CBOR item")                     \
+    X(CS_ERR_CBOR_INDEFINITE, 308, "indefinite-length CBOR item")                          \
+    X(CS_ERR_CBOR_DEPTH, 309, "CBOR nested deeper than the limit")                         \
+    X(CS_ERR_CBOR_DUPLICATE_KEY, 310, "duplicate key in a CBOR map")                       \
+    X(CS_ERR_CBOR_TYPE, 311, "CBOR item of the wrong type")                                \
+    X(CS_ERR_CBOR_TAG, 312, "unexpected CBOR tag")                                         \
+    X(CS_ERR_COSE, 313, "not a valid COSE_Sign1 structure")                                \
+    X(CS_ERR_COSE_TYPE, 314, "token of the wrong type")                                    \
+    X(CS_ERR_COSE_CRIT, 315, "unsupported critical header")                                \
+    X(CS_ERR_CLAIM_MISSING, 316, "required claim missing")                                 \
+    X(CS_ERR_CLAIM_INVALID, 317, "claim has an invalid value")                             \
+    X(CS_ERR_JSON, 318, "JSON text does not parse")                                        \
+    X(CS_ERR_RECORD, 319, "certificate record is invalid")                                 \
+    X(CS_ERR_DATE, 320, "date does not parse")                                             \
+    /* crypto */                                                                           \
+    X(CS_ERR_KEY_PARSE, 400, "key does not parse")                                         \
+    X(CS_ERR_KEY_PASSPHRASE, 401, "wrong passphrase for the private key")                  \
+    X(CS_ERR_KEY_NEEDS_PASSPHRASE, 402, "private key is encrypted; a passphrase is needed") \
+    X(CS_ERR_KEY_TYPE, 403, "unsupported key type (Ed25519 or P-256 expected)")            \
+    X(CS_ERR_ALG_MISSING, 404, "no algorithm in the protected header")                     \
+    X(CS_ERR_ALG_UNKNOWN, 405, "unknown or unsupported algorithm")                         \
+    X(CS_ERR_ALG_KEY_MISMATCH, 406, "algorithm does not fit the key type")                 \
+    X(CS_ERR_SIGNATURE, 407, "signature does not verify")                                  \
+    X(CS_ERR_CRYPTO, 408, "cryptographic library failure")                                 \
+    /* chain and scope */                                                                  \
+    X(CS_ERR_TRUST_EMPTY, 500, "trust store holds no public key")                          \
+    X(CS_ERR_UNTRUSTED, 501, "accreditation body key not in the trust store")              \
+    X(CS_ERR_KEY_NOT_ACCREDITED, 502, "certificate not signed by the accredited key")      \
+    X(CS_ERR_ISSUER_MISMATCH, 503, "certificate issuer is not the accredited body")        \
+    X(CS_ERR_STANDARD_NOT_ACCREDITED, 504, "standard not covered by the accreditation")    \
+    X(CS_ERR_IAF_NOT_ACCREDITED, 505, "IAF sector not covered by the accreditation")       \
+    X(CS_ERR_ACCREDITATION_NUMBER, 506, "accreditation number does not match")             \
+    /* time */                                                                             \
+    X(CS_ERR_AC_NOT_VALID_AT_ISSUE, 600, "not accredited on the issue date")               \
+    X(CS_ERR_AC_EXPIRED, 601, "accreditation expired")                                     \
+    X(CS_ERR_AC_NOT_YET_VALID, 602, "accreditation not yet valid")                         \
+    X(CS_ERR_EXPIRED, 603, "certificate expired")                                          \
+    X(CS_ERR_NOT_YET_VALID, 604, "certificate not yet valid")                              \
+    /* status */                                                                           \
+    X(CS_ERR_STATUS_UNKNOWN, 700, "status could not be checked")
+
+typedef enum cs_err {
+#define CS_ERROR_ENUM_ENTRY(name, value, message) name = value,
+    CS_ERROR_LIST(CS_ERROR_ENUM_ENTRY)
+#undef CS_ERROR_ENUM_ENTRY
+} cs_err;
+
+/* The class of an error: its value rounded down to the hundred. */
+typedef enum cs_err_class {
+    CS_ERR_CLASS_NONE = 0,
+    CS_ERR_CLASS_USAGE = 100,
+    CS_ERR_CLASS_RESOURCE = 200,
+    CS_ERR_CLASS_MALFORMED = 300,
+    CS_ERR_CLASS_CRYPTO = 400,
+    CS_ERR_CLASS_CHAIN = 500,
+    CS_ERR_CLASS_TIME = 600,
+    CS_ERR_CLASS_STATUS = 700,
+    CS_ERR_CLASS_REGISTRY = 800,
+} cs_err_class;
+
+/* A static, human-readable sentence for err; never NULL (unknown values
+ * give "unknown error"). */
+const char *cs_strerror(cs_err err);
+
+/* The symbolic name of err ("CS_ERR_SIGNATURE"); never NULL. */
+const char *cs_err_name(cs_err err);
+
+cs_err_class cs_err_class_of(cs_err err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
