@@ -1,0 +1,148 @@
+/*
+ * pkg/internal.h - private declarations shared by the modules of
+ * libcertseal.  Never installed.  Sections: files, crypto adapter, strict
+ * CBOR.
+ */
+#ifndef CERTSEAL_INTERNAL_H
+#define CERTSEAL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cbor.h>
+
+#include "certseal/error.h"
+#include "certseal/key.h"
+
+/* ---- files (pkg/file.c) ---------------------------------------------------- */
+
+/* Flags for cs_file_write_atomic(). */
+#define CS_FILE_REPLACE 0x1u /* replace an existing file (else CS_ERR_FILE_EXISTS) */
+
+/*
+ * Reads the whole file at path ("-" is standard input) into a new
+ * NUL-terminated buffer that the caller frees with free().  Files larger
+ * than max bytes are refused with CS_ERR_TOO_LARGE.
+ * Errors: CS_ERR_IO_OPEN, CS_ERR_IO_READ, CS_ERR_TOO_LARGE, CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_file_read_all(const char *path, size_t max, uint8_t **out,
+                                      size_t *out_len);
+
+/*
+ * Writes data to path so that the file appears whole or not at all: a
+ * temporary file in the same folder (mode `mode`, never following links),
+ * fsync, then link() (refuses an existing path) or, with CS_FILE_REPLACE,
+ * rename().  The temporary file is removed on every failure.
+ * Errors: CS_ERR_FILE_EXISTS, CS_ERR_IO_OPEN, CS_ERR_IO_WRITE.
+ */
+CS_MUST_CHECK cs_err cs_file_write_atomic(const char *path, const void *data, size_t len,
+                                          unsigned mode, unsigned flags);
+
+/* ---- crypto adapter (pkg/crypto.c, the only file that includes OpenSSL) ---- */
+
+#define CS_SHA256_SIZE 32
+
+/*
+ * Signs msg with the private key.  EdDSA gives the 64-byte Ed25519
+ * signature, ES256 the raw 64-byte r||s (RFC 9053 §2.1), never DER.
+ * Errors: CS_ERR_ARGUMENT (no private half), CS_ERR_CRYPTO.
+ */
+CS_MUST_CHECK cs_err cs_crypto_sign(const cs_key_t *key, const uint8_t *msg, size_t msg_len,
+                                    uint8_t sig[CS_SIGNATURE_MAX], size_t *sig_len);
+
+/*
+ * Verifies a signature made with alg.  The alg must fit the key type
+ * (EdDSA with Ed25519, ES256 with P-256) or CS_ERR_ALG_KEY_MISMATCH; other
+ * algs give CS_ERR_ALG_UNKNOWN; a signature of the wrong length or that
+ * does not verify gives CS_ERR_SIGNATURE.
+ */
+CS_MUST_CHECK cs_err cs_crypto_verify(const cs_key_t *key, cs_alg alg, const uint8_t *msg,
+                                      size_t msg_len, const uint8_t *sig, size_t sig_len);
+
+void cs_crypto_sha256(const void *data, size_t len, uint8_t out[CS_SHA256_SIZE]);
+
+/* Constant-time comparison: true when the n bytes are equal. */
+bool cs_crypto_equal(const void *a, const void *b, size_t n);
+
+/* Overwrites n bytes at p with zeros in a way the compiler keeps. */
+void cs_crypto_wipe(void *p, size_t n);
+
+/* Fills buf with n bytes from the system CSPRNG.  Errors: CS_ERR_CRYPTO. */
+CS_MUST_CHECK cs_err cs_crypto_random(void *buf, size_t n);
+
+/* ---- strict CBOR (pkg/cbor.c), wrapping libcbor (STYLE 7) ------------------- */
+
+#define CS_CBOR_MAX_DEPTH 16  /* DESIGN §2 step 1: bounded nesting */
+#define CS_CBOR_MAX_TAGS 4    /* leading tags read before the item */
+
+/*
+ * Decodes exactly one CBOR data item from data[0..len) into a libcbor tree
+ * that the caller releases with cbor_decref().  Strict (DESIGN §2 step 1):
+ * rejects trailing bytes (CS_ERR_CBOR_TRAILING), indefinite lengths
+ * (CS_ERR_CBOR_INDEFINITE), nesting deeper than max_depth
+ * (CS_ERR_CBOR_DEPTH), duplicate map keys and map keys other than integers
+ * and text (CS_ERR_CBOR_DUPLICATE_KEY / CS_ERR_CBOR_TYPE), any tag
+ * (CS_ERR_CBOR_TAG), text that is not UTF-8 and anything else that is not
+ * well-formed (CS_ERR_CBOR).  Never crashes on any input.
+ * Errors also: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_cbor_decode(const uint8_t *data, size_t len, unsigned max_depth,
+                                    cbor_item_t **out);
+
+/*
+ * Like cs_cbor_decode() for an item preceded by up to max_tags tags (any
+ * head size, including the one-byte tags 6-20 that libcbor 0.8 rejects).
+ * The tag numbers go to tags[0..*n_tags), outermost first.  More than
+ * max_tags leading tags is CS_ERR_CBOR_TAG.
+ */
+CS_MUST_CHECK cs_err cs_cbor_decode_tagged(const uint8_t *data, size_t len, unsigned max_depth,
+                                           uint64_t *tags, size_t max_tags, size_t *n_tags,
+                                           cbor_item_t **out);
+
+/* Typed access to a decoded tree.  Items are borrowed from the tree.
+ * Each getter returns CS_ERR_CBOR_TYPE when the item is NULL or of
+ * another type. */
+cbor_item_t *cs_cbor_map_get_int(const cbor_item_t *map, int64_t label);
+cbor_item_t *cs_cbor_map_get_text(const cbor_item_t *map, const char *key);
+CS_MUST_CHECK cs_err cs_cbor_get_uint(const cbor_item_t *item, uint64_t *out);
+/* uint or negint that fits int64_t */
+CS_MUST_CHECK cs_err cs_cbor_get_int(const cbor_item_t *item, int64_t *out);
+CS_MUST_CHECK cs_err cs_cbor_get_text(const cbor_item_t *item, const char **text, size_t *len);
+CS_MUST_CHECK cs_err cs_cbor_get_bytes(const cbor_item_t *item, const uint8_t **bytes,
+                                       size_t *len);
+bool cs_cbor_is_map(const cbor_item_t *item);
+bool cs_cbor_is_array(const cbor_item_t *item);
+
+/*
+ * A growable CBOR writer with a sticky error (QCBOR style): put calls after
+ * a failure do nothing, and cs_cbor_writer_error() reports the first one.
+ * Heads are encoded by libcbor's encoders in their shortest form, so equal
+ * input gives equal bytes.
+ */
+typedef struct cs_cbor_writer {
+    uint8_t *buf;   /* owned; NULL until the first put */
+    size_t len;
+    size_t cap;
+    cs_err err;
+} cs_cbor_writer;
+
+void cs_cbor_writer_init(cs_cbor_writer *w);
+/* Empties the writer, keeping its buffer for reuse. */
+void cs_cbor_writer_reset(cs_cbor_writer *w);
+/* Frees the buffer; the writer can be initialised again. */
+void cs_cbor_writer_free(cs_cbor_writer *w);
+CS_MUST_CHECK cs_err cs_cbor_writer_error(const cs_cbor_writer *w);
+
+void cs_cbor_put_uint(cs_cbor_writer *w, uint64_t value);
+void cs_cbor_put_int(cs_cbor_writer *w, int64_t value);
+void cs_cbor_put_bytes(cs_cbor_writer *w, const uint8_t *data, size_t len);
+void cs_cbor_put_text(cs_cbor_writer *w, const char *text, size_t len);
+void cs_cbor_put_cstring(cs_cbor_writer *w, const char *text);
+void cs_cbor_put_array(cs_cbor_writer *w, size_t count);
+void cs_cbor_put_map(cs_cbor_writer *w, size_t count);
+void cs_cbor_put_tag(cs_cbor_writer *w, uint64_t tag);
+/* Appends bytes that already are one encoded CBOR item. */
+void cs_cbor_put_encoded(cs_cbor_writer *w, const uint8_t *data, size_t len);
+
+#endif
