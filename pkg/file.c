@@ -16,15 +16,15 @@ static cs_err read_fd(int fd, size_t max, uint8_t **out, size_t *out_len)
     cs_err err = CS_OK;
 
     for (;;) {
-        if (cap - len < 4096) {
-            size_t grown = cap ? cap * 2 : 8192;
-            if (grown > max + 1)
-                grown = max + 1 > cap ? max + 1 : cap;
-            if (grown <= len + 1 && len >= max) {
+        if (len == cap) {
+            if (cap > max) {
                 err = CS_ERR_TOO_LARGE;
                 goto fail;
             }
-            uint8_t *p = realloc(buf, grown + 1);
+            size_t grown = cap ? cap * 2 : 8192;
+            if (grown > max + 1)
+                grown = max + 1;
+            uint8_t *p = realloc(buf, grown + 1); /* +1 for the NUL */
             if (p == NULL) {
                 err = CS_ERR_NO_MEMORY;
                 goto fail;
