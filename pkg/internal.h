@@ -145,4 +145,32 @@ void cs_cbor_put_tag(cs_cbor_writer *w, uint64_t tag);
 /* Appends bytes that already are one encoded CBOR item. */
 void cs_cbor_put_encoded(cs_cbor_writer *w, const uint8_t *data, size_t len);
 
+/* ---- COSE signing with reusable buffers (pkg/cose.c) ------------------------ */
+
+#include "certseal/cose.h"
+
+/* Working buffers for repeated signing (an issuer signs thousands). */
+typedef struct cs_cose_scratch {
+    cs_cbor_writer header;       /* the protected header map */
+    cs_cbor_writer to_be_signed; /* the Sig_structure */
+} cs_cose_scratch;
+
+void cs_cose_scratch_init(cs_cose_scratch *scratch);
+void cs_cose_scratch_free(cs_cose_scratch *scratch);
+
+/* cs_cose_sign1_sign() into `out` (reset first), reusing scratch buffers. */
+CS_MUST_CHECK cs_err cs_cose_sign1_sign_into(const cs_key_t *key,
+                                             const cs_cose_sign1_headers *headers,
+                                             const uint8_t *payload, size_t payload_len,
+                                             cs_cose_scratch *scratch, cs_cbor_writer *out);
+
+/* ---- JSON building blocks (pkg/record.c, pkg/report.c) ----------------------- */
+
+#include <jansson.h>
+
+#include "certseal/claims.h"
+
+/* The record shape of cert as a new jansson object (NULL when out of memory). */
+json_t *cs_record_json_object(const cs_certificate *cert);
+
 #endif

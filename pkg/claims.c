@@ -1,0 +1,601 @@
+/* CWT claims of the accreditation credential and the certificate token
+ * (DESIGN §3): encoding in a fixed key order, strict typed decoding. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certseal/claims.h"
+#include "certseal/cose.h"
+#include "internal.h"
+
+/* COSE_Key labels and values (RFC 9052 §7, RFC 9053 §7). */
+#define COSE_KEY_KTY 1
+#define COSE_KEY_CRV (-1)
+#define COSE_KEY_X (-2)
+#define COSE_KEY_Y (-3)
+#define COSE_KTY_OKP 1
+#define COSE_KTY_EC2 2
+#define COSE_CRV_P256 1
+#define COSE_CRV_ED25519 6
+#define CNF_COSE_KEY 1 /* RFC 8747 §3.1 */
+
+static void free_text_list(char **list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        free(list[i]);
+    free(list);
+}
+
+void cs_accreditation_clear(cs_accreditation *ac)
+{
+    if (ac == NULL)
+        return;
+    free(ac->issuer);
+    free(ac->subject);
+    free(ac->name);
+    free(ac->number);
+    free(ac->country);
+    free_text_list(ac->standards, ac->standard_count);
+    free(ac->iaf_codes);
+    cs_key_free(&ac->subject_key);
+    memset(ac, 0, sizeof(*ac));
+}
+
+void cs_certificate_clear(cs_certificate *cert)
+{
+    if (cert == NULL)
+        return;
+    free(cert->issuer);
+    free(cert->number);
+    free(cert->standard);
+    free(cert->organization_name);
+    free(cert->organization_country);
+    free(cert->organization_address);
+    free(cert->scope);
+    for (size_t i = 0; i < cert->site_count; i++) {
+        free(cert->sites[i].address);
+        free(cert->sites[i].scope);
+    }
+    free(cert->sites);
+    free(cert->iaf_codes);
+    free(cert->accreditation_number);
+    memset(cert, 0, sizeof(*cert));
+}
+
+/* ---- encoding ------------------------------------------------------------- */
+
+static void put_uint_list(cs_cbor_writer *w, const uint64_t *values, size_t count)
+{
+    cs_cbor_put_array(w, count);
+    for (size_t i = 0; i < count; i++)
+        cs_cbor_put_uint(w, values[i]);
+}
+
+static void put_date(cs_cbor_writer *w, int64_t value)
+{
+    /* NumericDate; certseal dates are never before 1970 (cs_date_parse). */
+    cs_cbor_put_uint(w, value < 0 ? 0 : (uint64_t)value);
+}
+
+static cs_err put_cose_key(cs_cbor_writer *w, const cs_key_t *key)
+{
+    uint8_t x[CS_KEY_COORDINATE_SIZE], y[CS_KEY_COORDINATE_SIZE];
+    cs_err err = cs_key_public_coordinates(key, x, y);
+    if (err != CS_OK)
+        return err;
+    if (cs_key_alg(key) == CS_ALG_EDDSA) {
+        cs_cbor_put_map(w, 3);
+        cs_cbor_put_int(w, COSE_KEY_KTY);
+        cs_cbor_put_int(w, COSE_KTY_OKP);
+        cs_cbor_put_int(w, COSE_KEY_CRV);
+        cs_cbor_put_int(w, COSE_CRV_ED25519);
+        cs_cbor_put_int(w, COSE_KEY_X);
+        cs_cbor_put_bytes(w, x, sizeof(x));
+    } else {
+        cs_cbor_put_map(w, 4);
+        cs_cbor_put_int(w, COSE_KEY_KTY);
+        cs_cbor_put_int(w, COSE_KTY_EC2);
+        cs_cbor_put_int(w, COSE_KEY_CRV);
+        cs_cbor_put_int(w, COSE_CRV_P256);
+        cs_cbor_put_int(w, COSE_KEY_X);
+        cs_cbor_put_bytes(w, x, sizeof(x));
+        cs_cbor_put_int(w, COSE_KEY_Y);
+        cs_cbor_put_bytes(w, y, sizeof(y));
+    }
+    return CS_OK;
+}
+
+static cs_err finish(cs_cbor_writer *w, cs_err err, uint8_t **out, size_t *out_len)
+{
+    if (err == CS_OK)
+        err = cs_cbor_writer_error(w);
+    if (err != CS_OK) {
+        cs_cbor_writer_free(w);
+        return err;
+    }
+    *out = w->buf; /* ownership passes to the caller */
+    *out_len = w->len;
+    return CS_OK;
+}
+
+cs_err cs_accreditation_encode_claims(const cs_accreditation *ac, uint8_t **out,
+                                      size_t *out_len)
+{
+    cs_cbor_writer w;
+    cs_err err;
+
+    if (ac == NULL || out == NULL || out_len == NULL || ac->issuer == NULL ||
+        ac->subject == NULL || ac->name == NULL || ac->number == NULL ||
+        ac->country == NULL || ac->subject_key == NULL || ac->standard_count == 0)
+        return CS_ERR_ARGUMENT;
+    cs_cbor_writer_init(&w);
+    cs_cbor_put_map(&w, 7);
+    cs_cbor_put_int(&w, CS_CLAIM_ISS);
+    cs_cbor_put_cstring(&w, ac->issuer);
+    cs_cbor_put_int(&w, CS_CLAIM_SUB);
+    cs_cbor_put_cstring(&w, ac->subject);
+    cs_cbor_put_int(&w, CS_CLAIM_EXP);
+    put_date(&w, ac->expires);
+    cs_cbor_put_int(&w, CS_CLAIM_NBF);
+    put_date(&w, ac->not_before);
+    cs_cbor_put_int(&w, CS_CLAIM_IAT);
+    put_date(&w, ac->issued_at);
+    cs_cbor_put_int(&w, CS_CLAIM_CNF);
+    cs_cbor_put_map(&w, 1);
+    cs_cbor_put_int(&w, CNF_COSE_KEY);
+    err = put_cose_key(&w, ac->subject_key);
+    cs_cbor_put_int(&w, CS_CLAIM_ACCREDITATION);
+    cs_cbor_put_map(&w, ac->iaf_count > 0 ? 5 : 4);
+    cs_cbor_put_cstring(&w, "nam");
+    cs_cbor_put_cstring(&w, ac->name);
+    cs_cbor_put_cstring(&w, "no");
+    cs_cbor_put_cstring(&w, ac->number);
+    cs_cbor_put_cstring(&w, "ctr");
+    cs_cbor_put_cstring(&w, ac->country);
+    cs_cbor_put_cstring(&w, "std");
+    cs_cbor_put_array(&w, ac->standard_count);
+    for (size_t i = 0; i < ac->standard_count; i++)
+        cs_cbor_put_cstring(&w, ac->standards[i]);
+    if (ac->iaf_count > 0) {
+        cs_cbor_put_cstring(&w, "iaf");
+        put_uint_list(&w, ac->iaf_codes, ac->iaf_count);
+    }
+    return finish(&w, err, out, out_len);
+}
+
+static void put_sites(cs_cbor_writer *w, const cs_site *sites, size_t count)
+{
+    cs_cbor_put_array(w, count);
+    for (size_t i = 0; i < count; i++) {
+        cs_cbor_put_map(w, 2);
+        cs_cbor_put_cstring(w, "adr");
+        cs_cbor_put_cstring(w, sites[i].address);
+        cs_cbor_put_cstring(w, "scp");
+        cs_cbor_put_cstring(w, sites[i].scope);
+    }
+}
+
+cs_err cs_certificate_encode_claims(const cs_certificate *cert, uint8_t **out, size_t *out_len)
+{
+    cs_cbor_writer w;
+
+    if (cert == NULL || out == NULL || out_len == NULL || cert->issuer == NULL ||
+        cert->number == NULL || cert->standard == NULL || cert->organization_name == NULL ||
+        cert->organization_country == NULL || cert->organization_address == NULL ||
+        cert->scope == NULL || cert->accreditation_number == NULL)
+        return CS_ERR_ARGUMENT;
+    for (size_t i = 0; i < cert->site_count; i++)
+        if (cert->sites[i].address == NULL || cert->sites[i].scope == NULL)
+            return CS_ERR_ARGUMENT;
+
+    cs_cbor_writer_init(&w);
+    cs_cbor_put_map(&w, 5);
+    cs_cbor_put_int(&w, CS_CLAIM_ISS);
+    cs_cbor_put_cstring(&w, cert->issuer);
+    cs_cbor_put_int(&w, CS_CLAIM_SUB);
+    cs_cbor_put_cstring(&w, cert->number);
+    cs_cbor_put_int(&w, CS_CLAIM_EXP);
+    put_date(&w, cert->expires);
+    cs_cbor_put_int(&w, CS_CLAIM_IAT);
+    put_date(&w, cert->issued_at);
+    cs_cbor_put_int(&w, CS_CLAIM_CERTIFICATE);
+    cs_cbor_put_map(&w, 6 + (cert->site_count > 0) + (cert->iaf_count > 0));
+    cs_cbor_put_cstring(&w, "std");
+    cs_cbor_put_cstring(&w, cert->standard);
+    cs_cbor_put_cstring(&w, "org");
+    cs_cbor_put_map(&w, 3);
+    cs_cbor_put_cstring(&w, "nam");
+    cs_cbor_put_cstring(&w, cert->organization_name);
+    cs_cbor_put_cstring(&w, "ctr");
+    cs_cbor_put_cstring(&w, cert->organization_country);
+    cs_cbor_put_cstring(&w, "adr");
+    cs_cbor_put_cstring(&w, cert->organization_address);
+    cs_cbor_put_cstring(&w, "scp");
+    cs_cbor_put_cstring(&w, cert->scope);
+    if (cert->site_count > 0) {
+        cs_cbor_put_cstring(&w, "sit");
+        put_sites(&w, cert->sites, cert->site_count);
+    }
+    if (cert->iaf_count > 0) {
+        cs_cbor_put_cstring(&w, "iaf");
+        put_uint_list(&w, cert->iaf_codes, cert->iaf_count);
+    }
+    cs_cbor_put_cstring(&w, "grt");
+    put_date(&w, cert->original_grant);
+    cs_cbor_put_cstring(&w, "rev");
+    cs_cbor_put_uint(&w, cert->revision);
+    cs_cbor_put_cstring(&w, "acc");
+    cs_cbor_put_cstring(&w, cert->accreditation_number);
+    return finish(&w, CS_OK, out, out_len);
+}
+
+cs_err cs_accreditation_sign(const cs_key_t *ab_key, const cs_accreditation *ac, uint8_t **out,
+                             size_t *out_len)
+{
+    uint8_t *claims = NULL;
+    size_t claims_len = 0;
+    cs_cose_sign1_headers headers = {.typ = CS_TYP_ACCREDITATION};
+    cs_err err;
+
+    if ((err = cs_accreditation_encode_claims(ac, &claims, &claims_len)) != CS_OK)
+        return err;
+    err = cs_cose_sign1_sign(ab_key, &headers, claims, claims_len, out, out_len);
+    free(claims);
+    return err;
+}
+
+/* ---- decoding ------------------------------------------------------------- */
+
+/* The decoding context: where we are, for messages that name the claim. */
+typedef struct claim_reader {
+    char *detail;
+    size_t detail_size;
+    const char *object; /* "accreditation" or "certificate" */
+} claim_reader;
+
+static cs_err reject(const claim_reader *r, cs_err err, const char *claim, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static cs_err reject(const claim_reader *r, cs_err err, const char *claim, const char *fmt, ...)
+{
+    if (r->detail != NULL && r->detail_size > 0) {
+        char what[160];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof(what), fmt, ap);
+        va_end(ap);
+        snprintf(r->detail, r->detail_size, "%s claim %s: %s", r->object, claim, what);
+    }
+    return err;
+}
+
+static cs_err required(const claim_reader *r, cbor_item_t *item, const char *claim)
+{
+    return item != NULL ? CS_OK : reject(r, CS_ERR_CLAIM_MISSING, claim, "missing");
+}
+
+static cs_err read_text(const claim_reader *r, cbor_item_t *item, const char *claim, char **out)
+{
+    const char *text;
+    size_t len;
+    cs_err err;
+
+    if ((err = required(r, item, claim)) != CS_OK)
+        return err;
+    if (cs_cbor_get_text(item, &text, &len) != CS_OK)
+        return reject(r, CS_ERR_CBOR_TYPE, claim, "expected a text string");
+    if (len == 0 || len > CS_TEXT_MAX || memchr(text, '\0', len) != NULL)
+        return reject(r, CS_ERR_CLAIM_INVALID, claim, "empty, longer than %d bytes or holding NUL",
+                      CS_TEXT_MAX);
+    if ((*out = strndup(text, len)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    return CS_OK;
+}
+
+static cs_err read_date(const claim_reader *r, cbor_item_t *item, const char *claim,
+                        int64_t *out)
+{
+    uint64_t value;
+    cs_err err;
+
+    if ((err = required(r, item, claim)) != CS_OK)
+        return err;
+    if (cs_cbor_get_uint(item, &value) != CS_OK)
+        return reject(r, CS_ERR_CBOR_TYPE, claim, "expected a NumericDate (unsigned integer)");
+    if (value > 253402300799u) /* 9999-12-31T23:59:59Z */
+        return reject(r, CS_ERR_CLAIM_INVALID, claim, "date after the year 9999");
+    *out = (int64_t)value;
+    return CS_OK;
+}
+
+static cs_err read_array(const claim_reader *r, cbor_item_t *item, const char *claim,
+                         size_t *count)
+{
+    if (!cs_cbor_is_array(item))
+        return reject(r, CS_ERR_CBOR_TYPE, claim, "expected an array");
+    *count = cbor_array_size(item);
+    if (*count > CS_LIST_MAX)
+        return reject(r, CS_ERR_CLAIM_INVALID, claim, "more than %d entries", CS_LIST_MAX);
+    return CS_OK;
+}
+
+static cs_err read_iaf_codes(const claim_reader *r, cbor_item_t *item, uint64_t **out,
+                             size_t *count)
+{
+    size_t n;
+    cs_err err;
+
+    if (item == NULL)
+        return CS_OK; /* optional */
+    if ((err = read_array(r, item, "iaf", &n)) != CS_OK)
+        return err;
+    if (n == 0)
+        return CS_OK;
+    if ((*out = calloc(n, sizeof(**out))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    *count = n;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t code;
+        if (cs_cbor_get_uint(cbor_array_handle(item)[i], &code) != CS_OK)
+            return reject(r, CS_ERR_CBOR_TYPE, "iaf", "expected unsigned integers");
+        if (code < 1 || code > CS_IAF_CODE_MAX)
+            return reject(r, CS_ERR_CLAIM_INVALID, "iaf", "sector %llu is not 1-%d",
+                          (unsigned long long)code, CS_IAF_CODE_MAX);
+        (*out)[i] = code;
+    }
+    return CS_OK;
+}
+
+/* Private maps use short text keys; an unknown one is refused so that a
+ * later format cannot be misread as this one. */
+static cs_err check_known_keys(const claim_reader *r, const cbor_item_t *map, const char *claim,
+                               const char *const *known)
+{
+    struct cbor_pair *pairs = cbor_map_handle(map);
+    for (size_t i = 0; i < cbor_map_size(map); i++) {
+        const char *key;
+        size_t len;
+        bool found = false;
+        if (cs_cbor_get_text(pairs[i].key, &key, &len) != CS_OK)
+            return reject(r, CS_ERR_CBOR_TYPE, claim, "keys must be text");
+        for (const char *const *k = known; *k != NULL && !found; k++)
+            found = strlen(*k) == len && memcmp(*k, key, len) == 0;
+        if (!found)
+            return reject(r, CS_ERR_CLAIM_INVALID, claim, "unknown key \"%.*s\"",
+                          (int)(len > 16 ? 16 : len), key);
+    }
+    return CS_OK;
+}
+
+static cs_err read_private_map(const claim_reader *r, const cbor_item_t *claims, int64_t label,
+                               const char *claim, const char *const *known, cbor_item_t **out)
+{
+    cs_err err;
+    *out = cs_cbor_map_get_int(claims, label);
+    if ((err = required(r, *out, claim)) != CS_OK)
+        return err;
+    if (!cs_cbor_is_map(*out))
+        return reject(r, CS_ERR_CBOR_TYPE, claim, "expected a map");
+    return check_known_keys(r, *out, claim, known);
+}
+
+static cs_err read_coordinate(const claim_reader *r, const cbor_item_t *key, int64_t label,
+                              const uint8_t **out)
+{
+    size_t len;
+    if (cs_cbor_get_bytes(cs_cbor_map_get_int(key, label), out, &len) != CS_OK)
+        return reject(r, CS_ERR_CBOR_TYPE, "cnf", "COSE_Key coordinate is not a byte string");
+    if (len != CS_KEY_COORDINATE_SIZE)
+        return reject(r, CS_ERR_KEY_PARSE, "cnf", "COSE_Key coordinate is not 32 bytes");
+    return CS_OK;
+}
+
+/* cnf = {1: COSE_Key} (RFC 8747 §3.1), OKP/Ed25519 or EC2/P-256. */
+static cs_err read_cnf(const claim_reader *r, cbor_item_t *item, cs_key_t **out)
+{
+    cbor_item_t *key;
+    int64_t kty, crv;
+    const uint8_t *x = NULL, *y = NULL;
+    cs_err err;
+
+    if ((err = required(r, item, "cnf")) != CS_OK)
+        return err;
+    if (!cs_cbor_is_map(item) || !cs_cbor_is_map(key = cs_cbor_map_get_int(item, CNF_COSE_KEY)))
+        return reject(r, CS_ERR_CBOR_TYPE, "cnf", "expected {1: COSE_Key}");
+    if (cs_cbor_get_int(cs_cbor_map_get_int(key, COSE_KEY_KTY), &kty) != CS_OK ||
+        cs_cbor_get_int(cs_cbor_map_get_int(key, COSE_KEY_CRV), &crv) != CS_OK)
+        return reject(r, CS_ERR_CBOR_TYPE, "cnf", "COSE_Key kty or crv is not an integer");
+    if ((err = read_coordinate(r, key, COSE_KEY_X, &x)) != CS_OK)
+        return err;
+    if (kty == COSE_KTY_OKP && crv == COSE_CRV_ED25519)
+        err = cs_key_from_public_coordinates(CS_ALG_EDDSA, x, CS_KEY_COORDINATE_SIZE, NULL, 0,
+                                             out);
+    else if (kty == COSE_KTY_EC2 && crv == COSE_CRV_P256 &&
+             (err = read_coordinate(r, key, COSE_KEY_Y, &y)) == CS_OK)
+        err = cs_key_from_public_coordinates(CS_ALG_ES256, x, CS_KEY_COORDINATE_SIZE, y,
+                                             CS_KEY_COORDINATE_SIZE, out);
+    else if (err == CS_OK)
+        return reject(r, CS_ERR_KEY_TYPE, "cnf", "key is neither OKP/Ed25519 nor EC2/P-256");
+    if (err != CS_OK)
+        return reject(r, err, "cnf", "%s", cs_strerror(err));
+    return CS_OK;
+}
+
+static cs_err read_standards(const claim_reader *r, cbor_item_t *item, cs_accreditation *ac)
+{
+    size_t n;
+    cs_err err;
+
+    if ((err = required(r, item, "std")) != CS_OK ||
+        (err = read_array(r, item, "std", &n)) != CS_OK)
+        return err;
+    if (n == 0)
+        return reject(r, CS_ERR_CLAIM_INVALID, "std", "no standard listed");
+    if ((ac->standards = calloc(n, sizeof(char *))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    ac->standard_count = n;
+    for (size_t i = 0; i < n; i++)
+        if ((err = read_text(r, cbor_array_handle(item)[i], "std", &ac->standards[i])) != CS_OK)
+            return err;
+    return CS_OK;
+}
+
+static cs_err decode_claims_map(const uint8_t *data, size_t len, const claim_reader *r,
+                                cbor_item_t **claims)
+{
+    cs_err err = cs_cbor_decode(data, len, CS_CBOR_MAX_DEPTH, claims);
+    if (err != CS_OK)
+        return reject(r, err, "set", "%s", cs_strerror(err));
+    if (!cs_cbor_is_map(*claims))
+        return reject(r, CS_ERR_CBOR_TYPE, "set", "the payload is not a claims map");
+    return CS_OK;
+}
+
+static cs_err decode_accreditation(const claim_reader *r, const cbor_item_t *claims,
+                                   cs_accreditation *ac)
+{
+    static const char *const known[] = {"nam", "no", "ctr", "std", "iaf", NULL};
+    cbor_item_t *acc = NULL;
+    cs_err err;
+
+    if ((err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_ISS), "iss", &ac->issuer)) ||
+        (err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_SUB), "sub", &ac->subject)) ||
+        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_EXP), "exp", &ac->expires)) ||
+        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_NBF), "nbf",
+                         &ac->not_before)) ||
+        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_IAT), "iat",
+                         &ac->issued_at)) ||
+        (err = read_cnf(r, cs_cbor_map_get_int(claims, CS_CLAIM_CNF), &ac->subject_key)) ||
+        (err = read_private_map(r, claims, CS_CLAIM_ACCREDITATION, "-65538", known, &acc)) ||
+        (err = read_text(r, cs_cbor_map_get_text(acc, "nam"), "nam", &ac->name)) ||
+        (err = read_text(r, cs_cbor_map_get_text(acc, "no"), "no", &ac->number)) ||
+        (err = read_text(r, cs_cbor_map_get_text(acc, "ctr"), "ctr", &ac->country)) ||
+        (err = read_standards(r, cs_cbor_map_get_text(acc, "std"), ac)) ||
+        (err = read_iaf_codes(r, cs_cbor_map_get_text(acc, "iaf"), &ac->iaf_codes,
+                              &ac->iaf_count)))
+        return err;
+    return CS_OK;
+}
+
+cs_err cs_accreditation_decode_claims(const uint8_t *data, size_t len, cs_accreditation *ac,
+                                      char *detail, size_t detail_size)
+{
+    claim_reader r = {detail, detail_size, "accreditation"};
+    cbor_item_t *claims = NULL;
+    cs_err err;
+
+    if (data == NULL || ac == NULL)
+        return CS_ERR_ARGUMENT;
+    memset(ac, 0, sizeof(*ac));
+    if ((err = decode_claims_map(data, len, &r, &claims)) == CS_OK)
+        err = decode_accreditation(&r, claims, ac);
+    if (claims != NULL)
+        cbor_decref(&claims);
+    if (err != CS_OK)
+        cs_accreditation_clear(ac);
+    return err;
+}
+
+static cs_err read_organization(const claim_reader *r, cbor_item_t *item, cs_certificate *cert)
+{
+    static const char *const known[] = {"nam", "ctr", "adr", NULL};
+    cs_err err;
+
+    if ((err = required(r, item, "org")) != CS_OK)
+        return err;
+    if (!cs_cbor_is_map(item))
+        return reject(r, CS_ERR_CBOR_TYPE, "org", "expected a map");
+    if ((err = check_known_keys(r, item, "org", known)) ||
+        (err = read_text(r, cs_cbor_map_get_text(item, "nam"), "org.nam",
+                         &cert->organization_name)) ||
+        (err = read_text(r, cs_cbor_map_get_text(item, "ctr"), "org.ctr",
+                         &cert->organization_country)) ||
+        (err = read_text(r, cs_cbor_map_get_text(item, "adr"), "org.adr",
+                         &cert->organization_address)))
+        return err;
+    return CS_OK;
+}
+
+static cs_err read_sites(const claim_reader *r, cbor_item_t *item, cs_certificate *cert)
+{
+    static const char *const known[] = {"adr", "scp", NULL};
+    size_t n;
+    cs_err err;
+
+    if (item == NULL)
+        return CS_OK; /* optional: single-site certificates */
+    if ((err = read_array(r, item, "sit", &n)) != CS_OK || n == 0)
+        return err;
+    if ((cert->sites = calloc(n, sizeof(*cert->sites))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    cert->site_count = n;
+    for (size_t i = 0; i < n; i++) {
+        cbor_item_t *site = cbor_array_handle(item)[i];
+        if (!cs_cbor_is_map(site))
+            return reject(r, CS_ERR_CBOR_TYPE, "sit", "each site must be a map");
+        if ((err = check_known_keys(r, site, "sit", known)) ||
+            (err = read_text(r, cs_cbor_map_get_text(site, "adr"), "sit.adr",
+                             &cert->sites[i].address)) ||
+            (err = read_text(r, cs_cbor_map_get_text(site, "scp"), "sit.scp",
+                             &cert->sites[i].scope)))
+            return err;
+    }
+    return CS_OK;
+}
+
+static cs_err read_revision(const claim_reader *r, cbor_item_t *item, uint64_t *out)
+{
+    cs_err err = required(r, item, "rev");
+    if (err == CS_OK && cs_cbor_get_uint(item, out) != CS_OK)
+        err = reject(r, CS_ERR_CBOR_TYPE, "rev", "expected an unsigned integer");
+    return err;
+}
+
+static cs_err decode_certificate(const claim_reader *r, const cbor_item_t *claims,
+                                 cs_certificate *cert)
+{
+    static const char *const known[] = {"std", "org", "scp", "sit", "iaf",
+                                        "grt", "rev", "acc", NULL};
+    cbor_item_t *c = NULL;
+    cs_err err;
+
+    if ((err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_ISS), "iss", &cert->issuer)) ||
+        (err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_SUB), "sub", &cert->number)) ||
+        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_EXP), "exp",
+                         &cert->expires)) ||
+        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_IAT), "iat",
+                         &cert->issued_at)) ||
+        (err = read_private_map(r, claims, CS_CLAIM_CERTIFICATE, "-65537", known, &c)) ||
+        (err = read_text(r, cs_cbor_map_get_text(c, "std"), "std", &cert->standard)) ||
+        (err = read_organization(r, cs_cbor_map_get_text(c, "org"), cert)) ||
+        (err = read_text(r, cs_cbor_map_get_text(c, "scp"), "scp", &cert->scope)) ||
+        (err = read_sites(r, cs_cbor_map_get_text(c, "sit"), cert)) ||
+        (err = read_iaf_codes(r, cs_cbor_map_get_text(c, "iaf"), &cert->iaf_codes,
+                              &cert->iaf_count)) ||
+        (err = read_date(r, cs_cbor_map_get_text(c, "grt"), "grt", &cert->original_grant)) ||
+        (err = read_revision(r, cs_cbor_map_get_text(c, "rev"), &cert->revision)) ||
+        (err = read_text(r, cs_cbor_map_get_text(c, "acc"), "acc",
+                         &cert->accreditation_number)))
+        return err;
+    return CS_OK;
+}
+
+cs_err cs_certificate_decode_claims(const uint8_t *data, size_t len, cs_certificate *cert,
+                                    char *detail, size_t detail_size)
+{
+    claim_reader r = {detail, detail_size, "certificate"};
+    cbor_item_t *claims = NULL;
+    cs_err err;
+
+    if (data == NULL || cert == NULL)
+        return CS_ERR_ARGUMENT;
+    memset(cert, 0, sizeof(*cert));
+    if ((err = decode_claims_map(data, len, &r, &claims)) == CS_OK)
+        err = decode_certificate(&r, claims, cert);
+    if (claims != NULL)
+        cbor_decref(&claims);
+    if (err != CS_OK)
+        cs_certificate_clear(cert);
+    return err;
+}

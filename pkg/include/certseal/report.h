@@ -1,0 +1,46 @@
+/*
+ * certseal/report.h - machine-readable reports: the JSON of a verification
+ * (what `certseal verify --json` prints and the verification service
+ * returns) and of an inspection (a token decoded without verifying).
+ *
+ * Ownership: the JSON text is a new NUL-terminated string freed with free().
+ */
+#ifndef CERTSEAL_REPORT_H
+#define CERTSEAL_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "certseal/error.h"
+#include "certseal/verify.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CS_REPORT_PRETTY 0x1u /* indent the JSON */
+
+/*
+ * {"verdict", "valid", "reason", "form", "verified_at", "checks": [{"check",
+ * "result", "detail"}...], "status", "certificate", "accreditation",
+ * "contents_verified", "key_ids"}.  "reason" is null when VALID.
+ * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_report_verify_json(const cs_verify_result *result, unsigned flags,
+                                           char **out);
+
+/*
+ * Decodes a token in any form without verifying anything and describes
+ * it: form, sizes, the QR version it needs at error correction M, every
+ * header and claim of the token and of an embedded accreditation
+ * credential, and the certificate or accreditation in readable form.
+ * Errors: those of cs_token_unwrap() and cs_cose_sign1_decode(),
+ * CS_ERR_NO_MEMORY.  detail (may be NULL) says what did not decode.
+ */
+CS_MUST_CHECK cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags,
+                                            char **out, char *detail, size_t detail_size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

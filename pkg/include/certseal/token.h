@@ -1,0 +1,78 @@
+/*
+ * certseal/token.h - the printed forms of a token (DESIGN §4).
+ *
+ *   offline  "CS1:" + base45(zlib(COSE_Sign1))            verifier apps
+ *   link     "HTTPS://HOST/PATH/" + base32(zlib(COSE_Sign1)), all upper
+ *            case, so a phone camera opens it in a browser
+ *   raw      the COSE_Sign1 bytes themselves, binary or hexadecimal
+ *
+ * A codec keeps the zlib streams and buffers between calls, so that a
+ * verifier or an issuer handling thousands of tokens sets zlib up once
+ * (DESIGN §8).  A codec is not thread-safe: use one per thread.
+ */
+#ifndef CERTSEAL_TOKEN_H
+#define CERTSEAL_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "certseal/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CS_OFFLINE_PREFIX "CS1:"
+#define CS_INFLATE_MAX (64 * 1024) /* DESIGN §2 step 1: inflated-size cap */
+#define CS_TOKEN_TEXT_MAX (256 * 1024) /* longest token text looked at */
+#define CS_LINK_BASE_MAX 512
+
+typedef enum cs_form {
+    CS_FORM_UNKNOWN = 0,
+    CS_FORM_OFFLINE,  /* CS1:... */
+    CS_FORM_LINK,     /* HTTPS://.../BASE32 */
+    CS_FORM_COSE_HEX, /* COSE_Sign1 bytes as hexadecimal */
+    CS_FORM_COSE,     /* COSE_Sign1 bytes */
+} cs_form;
+
+/* "offline", "link", "cose-hex", "cose" or "unknown". */
+const char *cs_form_name(cs_form form);
+
+typedef struct cs_token_codec cs_token_codec_t;
+
+/* Errors: CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_token_codec_new(cs_token_codec_t **out);
+void cs_token_codec_free(cs_token_codec_t **codec);
+
+/*
+ * Recognises the form of token[0..len) (surrounding white space ignored),
+ * strips its prefix, decodes the text and inflates, capping the result at
+ * CS_INFLATE_MAX.  *cose points into the codec and stays valid until the
+ * next call on it.
+ * Errors: CS_ERR_FORM (no known form), CS_ERR_TOO_LARGE, CS_ERR_BASE45,
+ * CS_ERR_BASE32, CS_ERR_HEX, CS_ERR_INFLATE (not zlib, corrupt, or bytes
+ * after the stream), CS_ERR_INFLATE_LIMIT, CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_token_unwrap(cs_token_codec_t *codec, const uint8_t *token, size_t len,
+                                     cs_form *form, const uint8_t **cose, size_t *cose_len);
+
+/*
+ * Compresses a COSE_Sign1 (zlib, level 9) and writes it in the offline
+ * form, or in the link form under link_base (an http or https URL; it is
+ * upper-cased and given a trailing '/').  *text is NUL-terminated, points
+ * into the codec and stays valid until the next call on it.
+ * Errors: CS_ERR_ARGUMENT (form or link_base), CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_token_wrap(cs_token_codec_t *codec, cs_form form, const char *link_base,
+                                   const uint8_t *cose, size_t cose_len, const char **text,
+                                   size_t *text_len);
+
+/* Checks a link base: http(s)://host[/path], printable ASCII without
+ * '?', '#' or white space, at most CS_LINK_BASE_MAX characters.
+ * Errors: CS_ERR_ARGUMENT. */
+CS_MUST_CHECK cs_err cs_token_check_link_base(const char *link_base);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

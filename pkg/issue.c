@@ -1,0 +1,237 @@
+/* Issuing certificate tokens: check against the accreditation, sign,
+ * compress, encode. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certseal/cose.h"
+#include "certseal/date.h"
+#include "certseal/issue.h"
+#include "internal.h"
+
+struct cs_issuer {
+    const cs_key_t *key;
+    uint8_t *accreditation_bytes;
+    size_t accreditation_len;
+    cs_accreditation accreditation;
+    cs_token_codec_t *codec;
+    cs_cbor_writer claims;
+    cs_cbor_writer message;
+    cs_cose_scratch scratch;
+};
+
+static cs_err explain(char *detail, size_t size, cs_err err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static cs_err explain(char *detail, size_t size, cs_err err, const char *fmt, ...)
+{
+    if (detail != NULL && size > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(detail, size, fmt, ap);
+        va_end(ap);
+    }
+    return err;
+}
+
+/* Accepts the AC as COSE bytes or in any token form. */
+static cs_err decode_accreditation(cs_issuer_t *issuer, const uint8_t *data, size_t len,
+                                   char *detail, size_t detail_size)
+{
+    const uint8_t *cose;
+    size_t cose_len;
+    cs_form form;
+    cs_cose_sign1 msg = {0};
+    cs_err err;
+
+    if ((err = cs_token_unwrap(issuer->codec, data, len, &form, &cose, &cose_len)) != CS_OK)
+        return explain(detail, detail_size, err, "accreditation credential: %s",
+                       cs_strerror(err));
+    if ((err = cs_cose_sign1_decode(cose, cose_len, &msg)) != CS_OK) {
+        explain(detail, detail_size, err, "accreditation credential: %s", cs_strerror(err));
+        goto done;
+    }
+    if (!cs_cose_sign1_has_typ(&msg, CS_TYP_ACCREDITATION)) {
+        err = explain(detail, detail_size, CS_ERR_COSE_TYPE,
+                      "the file is not an accreditation credential (typ \"%s\" expected)",
+                      CS_TYP_ACCREDITATION);
+        goto done;
+    }
+    if ((err = cs_accreditation_decode_claims(msg.payload, msg.payload_len,
+                                              &issuer->accreditation, detail, detail_size)) !=
+        CS_OK)
+        goto done;
+    if ((issuer->accreditation_bytes = malloc(cose_len)) == NULL) {
+        err = CS_ERR_NO_MEMORY;
+        goto done;
+    }
+    memcpy(issuer->accreditation_bytes, cose, cose_len);
+    issuer->accreditation_len = cose_len;
+done:
+    cs_cose_sign1_clear(&msg);
+    return err;
+}
+
+cs_err cs_issuer_new(const cs_key_t *cb_key, const uint8_t *accreditation,
+                     size_t accreditation_len, cs_issuer_t **out, char *detail,
+                     size_t detail_size)
+{
+    cs_issuer_t *issuer = NULL;
+    cs_err err;
+
+    if (cb_key == NULL || accreditation == NULL || out == NULL || !cs_key_has_private(cb_key))
+        return CS_ERR_ARGUMENT;
+    if ((issuer = calloc(1, sizeof(*issuer))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    issuer->key = cb_key;
+    cs_cbor_writer_init(&issuer->claims);
+    cs_cbor_writer_init(&issuer->message);
+    cs_cose_scratch_init(&issuer->scratch);
+    if ((err = cs_token_codec_new(&issuer->codec)) != CS_OK ||
+        (err = decode_accreditation(issuer, accreditation, accreditation_len, detail,
+                                    detail_size)) != CS_OK)
+        goto fail;
+    if (!cs_key_public_equal(cb_key, issuer->accreditation.subject_key)) {
+        err = explain(detail, detail_size, CS_ERR_KEY_NOT_ACCREDITED,
+                      "the signing key is not the key the accreditation credential names "
+                      "(use the key the accreditation body accredited)");
+        goto fail;
+    }
+    *out = issuer;
+    return CS_OK;
+fail:
+    cs_issuer_free(&issuer);
+    return err;
+}
+
+void cs_issuer_free(cs_issuer_t **issuer)
+{
+    if (issuer == NULL || *issuer == NULL)
+        return;
+    cs_issuer_t *i = *issuer;
+    free(i->accreditation_bytes);
+    cs_accreditation_clear(&i->accreditation);
+    cs_token_codec_free(&i->codec);
+    cs_cbor_writer_free(&i->claims);
+    cs_cbor_writer_free(&i->message);
+    cs_cose_scratch_free(&i->scratch);
+    free(i);
+    *issuer = NULL;
+}
+
+const cs_accreditation *cs_issuer_accreditation(const cs_issuer_t *issuer)
+{
+    return issuer != NULL ? &issuer->accreditation : NULL;
+}
+
+const uint8_t *cs_issuer_last_cose(const cs_issuer_t *issuer, size_t *len)
+{
+    if (issuer == NULL || len == NULL)
+        return NULL;
+    *len = issuer->message.len;
+    return issuer->message.buf;
+}
+
+static bool standard_accredited(const cs_accreditation *ac, const char *standard)
+{
+    for (size_t i = 0; i < ac->standard_count; i++)
+        if (strcmp(ac->standards[i], standard) == 0)
+            return true;
+    return false;
+}
+
+static bool iaf_accredited(const cs_accreditation *ac, uint64_t code)
+{
+    for (size_t i = 0; i < ac->iaf_count; i++)
+        if (ac->iaf_codes[i] == code)
+            return true;
+    return false;
+}
+
+/* The rules of DESIGN §2 steps 4 and 5 that the issuer can check itself,
+ * so that it never signs a certificate that could not verify. */
+static cs_err check_against_accreditation(const cs_accreditation *ac, const cs_certificate *cert,
+                                          char *detail, size_t size)
+{
+    char day[CS_DATE_TEXT_SIZE], from[CS_DATE_TEXT_SIZE], to[CS_DATE_TEXT_SIZE];
+
+    if (strcmp(cert->issuer, ac->subject) != 0)
+        return explain(detail, size, CS_ERR_ISSUER_MISMATCH,
+                       "issuer \"%s\" is not the accredited body \"%s\"", cert->issuer,
+                       ac->subject);
+    if (!standard_accredited(ac, cert->standard))
+        return explain(detail, size, CS_ERR_STANDARD_NOT_ACCREDITED,
+                       "%s is not within accreditation %s; the accreditation body must "
+                       "accredit it first",
+                       cert->standard, ac->number);
+    for (size_t i = 0; i < cert->iaf_count; i++)
+        if (!iaf_accredited(ac, cert->iaf_codes[i]))
+            return explain(detail, size, CS_ERR_IAF_NOT_ACCREDITED,
+                           "IAF sector %llu is not within accreditation %s",
+                           (unsigned long long)cert->iaf_codes[i], ac->number);
+    if (strcmp(cert->accreditation_number, ac->number) != 0)
+        return explain(detail, size, CS_ERR_ACCREDITATION_NUMBER,
+                       "the record cites accreditation \"%s\", but the credential is \"%s\"",
+                       cert->accreditation_number, ac->number);
+    if (cert->issued_at < ac->not_before || cert->issued_at >= ac->expires) {
+        cs_date_format(cert->issued_at, day);
+        cs_date_format(ac->not_before, from);
+        cs_date_format(ac->expires - 1, to);
+        return explain(detail, size, CS_ERR_AC_NOT_VALID_AT_ISSUE,
+                       "issue date %s is outside the accreditation's validity %s to %s", day,
+                       from, to);
+    }
+    return CS_OK;
+}
+
+static cs_err fill_from_accreditation(const cs_accreditation *ac, cs_certificate *cert)
+{
+    if (cert->issuer == NULL && (cert->issuer = strdup(ac->subject)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    if (cert->accreditation_number == NULL &&
+        (cert->accreditation_number = strdup(ac->number)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    return CS_OK;
+}
+
+static cs_err verify_own_signature(const cs_issuer_t *issuer)
+{
+    cs_cose_sign1 msg = {0};
+    cs_err err = cs_cose_sign1_decode(issuer->message.buf, issuer->message.len, &msg);
+    if (err == CS_OK)
+        err = cs_cose_sign1_verify(&msg, issuer->key, NULL, 0, 0);
+    cs_cose_sign1_clear(&msg);
+    return err;
+}
+
+cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
+                       const char *link_base, unsigned flags, const char **token,
+                       size_t *token_len, char *detail, size_t detail_size)
+{
+    uint8_t *claims = NULL;
+    size_t claims_len = 0;
+    cs_cose_sign1_headers headers = {.typ = CS_TYP_CERTIFICATE};
+    cs_err err;
+
+    if (issuer == NULL || cert == NULL || token == NULL || token_len == NULL)
+        return CS_ERR_ARGUMENT;
+    if ((err = fill_from_accreditation(&issuer->accreditation, cert)) != CS_OK ||
+        (err = check_against_accreditation(&issuer->accreditation, cert, detail,
+                                           detail_size)) != CS_OK ||
+        (err = cs_certificate_encode_claims(cert, &claims, &claims_len)) != CS_OK)
+        return err;
+    headers.accreditation = issuer->accreditation_bytes;
+    headers.accreditation_len = issuer->accreditation_len;
+    err = cs_cose_sign1_sign_into(issuer->key, &headers, claims, claims_len, &issuer->scratch,
+                                  &issuer->message);
+    free(claims);
+    if (err != CS_OK)
+        return err;
+    if ((flags & CS_ISSUE_VERIFY_SIGNATURE) && (err = verify_own_signature(issuer)) != CS_OK)
+        return explain(detail, detail_size, CS_ERR_SIGNATURE,
+                       "the new signature did not verify (%s); nothing was issued",
+                       cs_strerror(err));
+    return cs_token_wrap(issuer->codec, form, link_base, issuer->message.buf, issuer->message.len,
+                         token, token_len);
+}

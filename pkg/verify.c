@@ -1,0 +1,635 @@
+/* Chain verification (DESIGN §2): each check a small function that sets
+ * its own entry of the result, named after the rule it applies. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "certseal/cose.h"
+#include "certseal/date.h"
+#include "certseal/verify.h"
+#include "internal.h"
+
+#define AC_CACHE_SLOTS 16
+#define KID_HEX_SIZE (2 * CS_KID_SIZE + 1)
+
+/* A verified accreditation credential, keyed by its exact bytes. */
+typedef struct ac_cache_entry {
+    uint8_t digest[CS_SHA256_SIZE];
+    uint8_t *bytes;
+    size_t len;
+    cs_accreditation ac;
+    uint8_t ab_kid[CS_KID_SIZE];
+    char trusted_detail[CS_CHECK_DETAIL_SIZE];
+} ac_cache_entry;
+
+struct cs_verifier {
+    const cs_trust_t *trust;
+    cs_token_codec_t *codec;
+    int64_t fixed_time; /* < 0: the current time */
+    int64_t skew;
+    ac_cache_entry cache[AC_CACHE_SLOTS];
+    size_t next_slot;
+    cs_accreditation unverified_ac; /* an AC that did not verify, for display */
+};
+
+/* The state of one verification in progress. */
+typedef struct verification {
+    cs_verifier_t *verifier;
+    cs_verify_result *result;
+    cs_cose_sign1 ct;
+    cs_cose_sign1 ac;
+    const cs_accreditation *accreditation;
+    int64_t now;
+} verification;
+
+static const char *const CHECK_NAMES[CS_CHECK_COUNT] = {
+    [CS_CHECK_DECODE] = "decode",
+    [CS_CHECK_AC_TRUSTED] = "accreditation-trusted",
+    [CS_CHECK_AC_SIGNATURE] = "accreditation-signature",
+    [CS_CHECK_AC_TYPE] = "accreditation-type",
+    [CS_CHECK_CT_KEY] = "certificate-key",
+    [CS_CHECK_CT_SIGNATURE] = "certificate-signature",
+    [CS_CHECK_CT_TYPE] = "certificate-type",
+    [CS_CHECK_ISSUER] = "issuer",
+    [CS_CHECK_STANDARD] = "standard",
+    [CS_CHECK_IAF_SECTORS] = "iaf-sectors",
+    [CS_CHECK_ACCREDITATION_NUMBER] = "accreditation-number",
+    [CS_CHECK_ACCREDITED_AT_ISSUE] = "accredited-at-issue",
+    [CS_CHECK_CT_VALIDITY] = "certificate-validity",
+    [CS_CHECK_AC_VALIDITY] = "accreditation-validity",
+    [CS_CHECK_STATUS] = "status",
+};
+
+const char *cs_check_name(cs_check_id id)
+{
+    return id >= 0 && id < CS_CHECK_COUNT ? CHECK_NAMES[id] : "unknown";
+}
+
+const char *cs_check_state_name(cs_check_state state)
+{
+    switch (state) {
+    case CS_CHECK_PASS:
+        return "pass";
+    case CS_CHECK_FAIL:
+        return "fail";
+    case CS_CHECK_UNKNOWN:
+        return "unknown";
+    case CS_CHECK_NOT_RUN:
+        break;
+    }
+    return "not run";
+}
+
+const char *cs_verdict_name(cs_verdict verdict)
+{
+    static const char *const names[] = {
+        [CS_VERDICT_VALID] = "VALID",
+        [CS_VERDICT_SUSPENDED] = "SUSPENDED",
+        [CS_VERDICT_WITHDRAWN] = "WITHDRAWN",
+        [CS_VERDICT_SUPERSEDED] = "SUPERSEDED",
+        [CS_VERDICT_EXPIRED] = "EXPIRED",
+        [CS_VERDICT_NOT_YET_VALID] = "NOT_YET_VALID",
+        [CS_VERDICT_NOT_ACCREDITED] = "NOT_ACCREDITED",
+        [CS_VERDICT_UNTRUSTED] = "UNTRUSTED",
+        [CS_VERDICT_INVALID_SIGNATURE] = "INVALID_SIGNATURE",
+        [CS_VERDICT_MALFORMED] = "MALFORMED",
+        [CS_VERDICT_STATUS_UNKNOWN] = "STATUS_UNKNOWN",
+    };
+    return verdict >= 0 && verdict <= CS_VERDICT_STATUS_UNKNOWN ? names[verdict] : "UNKNOWN";
+}
+
+/* The verdict a failure of each check gives. */
+static cs_verdict verdict_for(cs_check_id id, cs_err err)
+{
+    switch (id) {
+    case CS_CHECK_DECODE:
+    case CS_CHECK_AC_TYPE:
+    case CS_CHECK_CT_TYPE:
+        return CS_VERDICT_MALFORMED;
+    case CS_CHECK_AC_TRUSTED:
+        return CS_VERDICT_UNTRUSTED;
+    case CS_CHECK_AC_SIGNATURE:
+    case CS_CHECK_CT_KEY:
+    case CS_CHECK_CT_SIGNATURE:
+        return CS_VERDICT_INVALID_SIGNATURE;
+    case CS_CHECK_CT_VALIDITY:
+        return err == CS_ERR_NOT_YET_VALID ? CS_VERDICT_NOT_YET_VALID : CS_VERDICT_EXPIRED;
+    case CS_CHECK_STATUS:
+        return CS_VERDICT_STATUS_UNKNOWN;
+    default:
+        return CS_VERDICT_NOT_ACCREDITED;
+    }
+}
+
+static void kid_hex(const uint8_t *kid, size_t len, char out[KID_HEX_SIZE])
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t n = len < CS_KID_SIZE ? len : CS_KID_SIZE;
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[kid[i] >> 4];
+        out[2 * i + 1] = digits[kid[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* Last valid day of an exclusive end instant (DESIGN §3: exp is 00:00 of
+ * the day after the expiry date). */
+static void format_last_day(int64_t exclusive_end, char out[CS_DATE_TEXT_SIZE])
+{
+    cs_date_format(exclusive_end - 1, out);
+}
+
+static void record_va(verification *v, cs_check_id id, cs_check_state state, cs_err err,
+                      const char *fmt, va_list ap)
+{
+    cs_check *check = &v->result->checks[id];
+    check->state = state;
+    check->err = err;
+    vsnprintf(check->detail, sizeof(check->detail), fmt, ap);
+}
+
+static void record(verification *v, cs_check_id id, cs_check_state state, cs_err err,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static bool pass(verification *v, cs_check_id id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool fail(verification *v, cs_check_id id, cs_err err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void record(verification *v, cs_check_id id, cs_check_state state, cs_err err,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record_va(v, id, state, err, fmt, ap);
+    va_end(ap);
+}
+
+/* Records a passed check; returns true so that checks read "return pass(...)". */
+static bool pass(verification *v, cs_check_id id, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record_va(v, id, CS_CHECK_PASS, CS_OK, fmt, ap);
+    va_end(ap);
+    return true;
+}
+
+/* Records a failed check with its reason; returns false. */
+static bool fail(verification *v, cs_check_id id, cs_err err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record_va(v, id, CS_CHECK_FAIL, err, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* ---- step 1: decode ------------------------------------------------------- */
+
+static const char *decode_advice(cs_err err)
+{
+    switch (err) {
+    case CS_ERR_FORM:
+        return "expected CS1:..., an https:// link or COSE bytes";
+    case CS_ERR_BASE45:
+    case CS_ERR_BASE32:
+    case CS_ERR_HEX:
+        return "the text was damaged or mistyped; scan or copy it again";
+    case CS_ERR_INFLATE:
+        return "the compressed data is damaged or cut short; scan or copy it again";
+    case CS_ERR_INFLATE_LIMIT:
+        return "it inflates past the 64 KiB limit";
+    default:
+        return "this is not a token certseal issued";
+    }
+}
+
+/* Step 1: the form decodes, and the CT is a strict COSE_Sign1 carrying an
+ * AC in its protected header; the AC too. */
+static bool check_decode(verification *v, const uint8_t *token, size_t len)
+{
+    cs_verify_result *r = v->result;
+    const uint8_t *cose;
+    char detail[CS_CHECK_DETAIL_SIZE] = "";
+    cs_err err;
+
+    r->token_length = len;
+    if ((err = cs_token_unwrap(v->verifier->codec, token, len, &r->form, &cose,
+                               &r->cose_length)) != CS_OK)
+        return fail(v, CS_CHECK_DECODE, err, "%s token: %s (%s)", cs_form_name(r->form),
+                    cs_strerror(err), decode_advice(err));
+    if ((err = cs_cose_sign1_decode(cose, r->cose_length, &v->ct)) != CS_OK)
+        return fail(v, CS_CHECK_DECODE, err, "certificate token: %s (%s)", cs_strerror(err),
+                    decode_advice(err));
+    if (v->ct.accreditation == NULL) {
+        if (cs_cose_sign1_has_typ(&v->ct, CS_TYP_ACCREDITATION))
+            return fail(v, CS_CHECK_DECODE, CS_ERR_COSE_TYPE,
+                        "this is an accreditation credential (typ \"%s\"), not a certificate "
+                        "token; verify the certificate's own token",
+                        CS_TYP_ACCREDITATION);
+        return fail(v, CS_CHECK_DECODE, CS_ERR_COSE,
+                    "the token carries no accreditation credential (protected header %d)",
+                    CS_COSE_HEADER_ACCREDITATION);
+    }
+    if ((err = cs_certificate_decode_claims(v->ct.payload, v->ct.payload_len, &r->certificate,
+                                            detail, sizeof(detail))) != CS_OK)
+        return fail(v, CS_CHECK_DECODE, err, "%s", detail);
+    r->has_certificate = true;
+    if ((err = cs_cose_sign1_decode(v->ct.accreditation, v->ct.accreditation_len, &v->ac)) !=
+        CS_OK)
+        return fail(v, CS_CHECK_DECODE, err, "embedded accreditation credential: %s",
+                    cs_strerror(err));
+    return pass(v, CS_CHECK_DECODE, "%s form, %zu characters, %zu bytes of COSE",
+                cs_form_name(r->form), r->token_length, r->cose_length);
+}
+
+/* ---- step 2: the accreditation credential --------------------------------- */
+
+static ac_cache_entry *cache_find(cs_verifier_t *verifier, const uint8_t *bytes, size_t len,
+                                  const uint8_t digest[CS_SHA256_SIZE])
+{
+    for (size_t i = 0; i < AC_CACHE_SLOTS; i++) {
+        ac_cache_entry *e = &verifier->cache[i];
+        if (e->bytes != NULL && e->len == len && memcmp(e->digest, digest, CS_SHA256_SIZE) == 0 &&
+            memcmp(e->bytes, bytes, len) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static void cache_entry_clear(ac_cache_entry *e)
+{
+    free(e->bytes);
+    cs_accreditation_clear(&e->ac);
+    memset(e, 0, sizeof(*e));
+}
+
+/* Moves a verified AC into the cache (round robin); on allocation failure
+ * it stays uncached in unverified_ac's place, which is just as correct. */
+static const cs_accreditation *cache_insert(cs_verifier_t *verifier, const uint8_t *bytes,
+                                            size_t len, const uint8_t digest[CS_SHA256_SIZE],
+                                            cs_accreditation *ac, const uint8_t *ab_kid,
+                                            const char *trusted_detail)
+{
+    ac_cache_entry *e = &verifier->cache[verifier->next_slot];
+    uint8_t *copy = malloc(len);
+    if (copy == NULL) {
+        verifier->unverified_ac = *ac;
+        memset(ac, 0, sizeof(*ac));
+        return &verifier->unverified_ac;
+    }
+    cache_entry_clear(e);
+    verifier->next_slot = (verifier->next_slot + 1) % AC_CACHE_SLOTS;
+    memcpy(copy, bytes, len);
+    memcpy(e->digest, digest, CS_SHA256_SIZE);
+    e->bytes = copy;
+    e->len = len;
+    e->ac = *ac;
+    memset(ac, 0, sizeof(*ac));
+    memcpy(e->ab_kid, ab_kid, CS_KID_SIZE);
+    snprintf(e->trusted_detail, sizeof(e->trusted_detail), "%s", trusted_detail);
+    return &e->ac;
+}
+
+/* Step 2: an AB key with the AC's kid is in the trust store and one such key
+ * verifies the AC's signature (several keys may share a kid: try each). */
+static bool check_ac_signature(verification *v, const cs_key_t **ab_key)
+{
+    const cs_trust_t *trust = v->verifier->trust;
+    char kid[KID_HEX_SIZE];
+    size_t candidates = 0;
+    cs_err err = CS_ERR_UNTRUSTED;
+
+    if (v->ac.kid == NULL || v->ac.kid_len != CS_KID_SIZE)
+        return fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
+                    "the accreditation credential names no %d-byte key id", CS_KID_SIZE);
+    kid_hex(v->ac.kid, v->ac.kid_len, kid);
+    for (size_t i = 0; i < cs_trust_count(trust); i++) {
+        const cs_key_t *key = cs_trust_key_at(trust, i);
+        if (!cs_crypto_equal(cs_key_kid(key), v->ac.kid, CS_KID_SIZE))
+            continue;
+        candidates++;
+        if ((err = cs_cose_sign1_verify(&v->ac, key, NULL, 0, 0)) == CS_OK) {
+            *ab_key = key;
+            break;
+        }
+    }
+    if (candidates == 0)
+        return fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
+                    "accreditation body key %s is not in the trust store (%zu keys); add the "
+                    "accreditation body's public key with --trust",
+                    kid, cs_trust_count(trust));
+    pass(v, CS_CHECK_AC_TRUSTED, "accreditation body key %s is in the trust store", kid);
+    if (err != CS_OK)
+        return fail(v, CS_CHECK_AC_SIGNATURE, err,
+                    "the accreditation credential's signature does not verify with trusted "
+                    "key %s: %s",
+                    kid, cs_strerror(err));
+    return pass(v, CS_CHECK_AC_SIGNATURE, "signed by the accreditation body (%s, %s)", kid,
+                cs_alg_name(cs_key_alg(*ab_key)));
+}
+
+static bool check_ac_type(verification *v)
+{
+    if (!cs_cose_sign1_has_typ(&v->ac, CS_TYP_ACCREDITATION))
+        return fail(v, CS_CHECK_AC_TYPE, CS_ERR_COSE_TYPE,
+                    "the embedded credential is not an accreditation credential (typ \"%.*s\", "
+                    "expected \"%s\")",
+                    v->ac.typ ? (int)(v->ac.typ_len > 32 ? 32 : v->ac.typ_len) : 0,
+                    v->ac.typ ? v->ac.typ : "", CS_TYP_ACCREDITATION);
+    return pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
+}
+
+/* Step 2 with the cache: a hit skips the signature check and the decoding
+ * of the AC (DESIGN §8: the verified AC and its parsed key are cached). */
+static bool check_accreditation(verification *v)
+{
+    cs_verifier_t *verifier = v->verifier;
+    uint8_t digest[CS_SHA256_SIZE];
+    const cs_key_t *ab_key = NULL;
+    cs_accreditation ac = {0};
+    char detail[CS_CHECK_DETAIL_SIZE] = "";
+    cs_err err;
+
+    cs_crypto_sha256(v->ct.accreditation, v->ct.accreditation_len, digest);
+    ac_cache_entry *hit = cache_find(verifier, v->ct.accreditation, v->ct.accreditation_len, digest);
+    if (hit != NULL) {
+        char kid[KID_HEX_SIZE];
+        kid_hex(hit->ab_kid, CS_KID_SIZE, kid);
+        v->accreditation = &hit->ac;
+        memcpy(v->result->ab_kid, hit->ab_kid, CS_KID_SIZE);
+        pass(v, CS_CHECK_AC_TRUSTED, "%s", hit->trusted_detail);
+        pass(v, CS_CHECK_AC_SIGNATURE, "signed by the accreditation body (%s, verified earlier)",
+             kid);
+        return pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
+    }
+
+    if ((err = cs_accreditation_decode_claims(v->ac.payload, v->ac.payload_len, &ac, detail,
+                                              sizeof(detail))) != CS_OK)
+        return fail(v, CS_CHECK_DECODE, err, "%s", detail);
+    if (v->ac.kid != NULL && v->ac.kid_len == CS_KID_SIZE)
+        memcpy(v->result->ab_kid, v->ac.kid, CS_KID_SIZE);
+    if (!check_ac_signature(v, &ab_key) || !check_ac_type(v)) {
+        /* Shown as "not verified"; never cached. */
+        verifier->unverified_ac = ac;
+        v->accreditation = &verifier->unverified_ac;
+        return false;
+    }
+    v->accreditation = cache_insert(verifier, v->ct.accreditation, v->ct.accreditation_len,
+                                    digest, &ac, cs_key_kid(ab_key),
+                                    v->result->checks[CS_CHECK_AC_TRUSTED].detail);
+    return true;
+}
+
+/* ---- step 3: the certificate token ---------------------------------------- */
+
+/* Step 3: the CT's kid is the kid of the key the AC accredits, and that key
+ * verifies the CT's signature; the CT's typ is the CT type. */
+static bool check_certificate_signature(verification *v)
+{
+    const cs_key_t *cb_key = v->accreditation->subject_key;
+    char want[KID_HEX_SIZE], got[KID_HEX_SIZE] = "none";
+    cs_err err;
+
+    kid_hex(cs_key_kid(cb_key), CS_KID_SIZE, want);
+    if (v->ct.kid != NULL)
+        kid_hex(v->ct.kid, v->ct.kid_len, got);
+    if (v->ct.kid == NULL || v->ct.kid_len != CS_KID_SIZE ||
+        !cs_crypto_equal(v->ct.kid, cs_key_kid(cb_key), CS_KID_SIZE))
+        return fail(v, CS_CHECK_CT_KEY, CS_ERR_KEY_NOT_ACCREDITED,
+                    "the certificate was signed by key %s, but the accreditation names key %s "
+                    "(re-issue with the accredited key)",
+                    got, want);
+    memcpy(v->result->ct_kid, v->ct.kid, CS_KID_SIZE);
+    v->result->has_kids = true;
+    pass(v, CS_CHECK_CT_KEY, "signed with the accredited key %s", want);
+    if ((err = cs_cose_sign1_verify(&v->ct, cb_key, NULL, 0, 0)) != CS_OK)
+        return fail(v, CS_CHECK_CT_SIGNATURE, err,
+                    "the certificate's signature does not verify with the accredited key %s: %s",
+                    want, cs_strerror(err));
+    pass(v, CS_CHECK_CT_SIGNATURE, "signed by %s (%s)", v->accreditation->name,
+         cs_alg_name(cs_key_alg(cb_key)));
+    if (!cs_cose_sign1_has_typ(&v->ct, CS_TYP_CERTIFICATE))
+        return fail(v, CS_CHECK_CT_TYPE, CS_ERR_COSE_TYPE,
+                    "the token is not a certificate token (expected typ \"%s\")",
+                    CS_TYP_CERTIFICATE);
+    v->result->signatures_verified = true;
+    return pass(v, CS_CHECK_CT_TYPE, "typ \"%s\"", CS_TYP_CERTIFICATE);
+}
+
+/* ---- step 4: scope -------------------------------------------------------- */
+
+static bool check_issuer(verification *v, const cs_certificate *cert)
+{
+    if (strcmp(cert->issuer, v->accreditation->subject) != 0)
+        return fail(v, CS_CHECK_ISSUER, CS_ERR_ISSUER_MISMATCH,
+                    "issued by \"%s\", but the accreditation is for \"%s\"", cert->issuer,
+                    v->accreditation->subject);
+    return pass(v, CS_CHECK_ISSUER, "issued by %s (%s)", cert->issuer, v->accreditation->name);
+}
+
+static bool check_standard(verification *v, const cs_certificate *cert)
+{
+    const cs_accreditation *ac = v->accreditation;
+    for (size_t i = 0; i < ac->standard_count; i++)
+        if (strcmp(ac->standards[i], cert->standard) == 0)
+            return pass(v, CS_CHECK_STANDARD, "%s is within accreditation %s", cert->standard,
+                        ac->number);
+    return fail(v, CS_CHECK_STANDARD, CS_ERR_STANDARD_NOT_ACCREDITED,
+                "%s is not among the standards of accreditation %s (%zu listed)",
+                cert->standard, ac->number, ac->standard_count);
+}
+
+static bool iaf_code_accredited(const cs_accreditation *ac, uint64_t code)
+{
+    for (size_t i = 0; i < ac->iaf_count; i++)
+        if (ac->iaf_codes[i] == code)
+            return true;
+    return false;
+}
+
+static bool check_iaf_sectors(verification *v, const cs_certificate *cert)
+{
+    for (size_t i = 0; i < cert->iaf_count; i++)
+        if (!iaf_code_accredited(v->accreditation, cert->iaf_codes[i]))
+            return fail(v, CS_CHECK_IAF_SECTORS, CS_ERR_IAF_NOT_ACCREDITED,
+                        "IAF sector %llu is not within accreditation %s",
+                        (unsigned long long)cert->iaf_codes[i], v->accreditation->number);
+    if (cert->iaf_count == 0)
+        return pass(v, CS_CHECK_IAF_SECTORS, "no IAF sector claimed");
+    return pass(v, CS_CHECK_IAF_SECTORS, "%zu IAF sector(s) within the accreditation",
+                cert->iaf_count);
+}
+
+static bool check_accreditation_number(verification *v, const cs_certificate *cert)
+{
+    if (strcmp(cert->accreditation_number, v->accreditation->number) != 0)
+        return fail(v, CS_CHECK_ACCREDITATION_NUMBER, CS_ERR_ACCREDITATION_NUMBER,
+                    "the certificate cites accreditation \"%s\", but the credential is \"%s\"",
+                    cert->accreditation_number, v->accreditation->number);
+    return pass(v, CS_CHECK_ACCREDITATION_NUMBER, "accreditation %s", cert->accreditation_number);
+}
+
+/* ---- step 5: time --------------------------------------------------------- */
+
+static bool check_accredited_at_issue(verification *v, const cs_certificate *cert)
+{
+    const cs_accreditation *ac = v->accreditation;
+    char issued[CS_DATE_TEXT_SIZE], from[CS_DATE_TEXT_SIZE], to[CS_DATE_TEXT_SIZE];
+
+    cs_date_format(cert->issued_at, issued);
+    cs_date_format(ac->not_before, from);
+    format_last_day(ac->expires, to);
+    if (cert->issued_at < ac->not_before || cert->issued_at >= ac->expires)
+        return fail(v, CS_CHECK_ACCREDITED_AT_ISSUE, CS_ERR_AC_NOT_VALID_AT_ISSUE,
+                    "issued on %s, outside the accreditation's validity %s to %s", issued, from,
+                    to);
+    return pass(v, CS_CHECK_ACCREDITED_AT_ISSUE, "accredited on the issue date %s", issued);
+}
+
+static bool check_certificate_validity(verification *v, const cs_certificate *cert)
+{
+    int64_t now = v->now, skew = v->verifier->skew;
+    char issued[CS_DATE_TEXT_SIZE], last[CS_DATE_TEXT_SIZE];
+
+    cs_date_format(cert->issued_at, issued);
+    format_last_day(cert->expires, last);
+    if (now + skew < cert->issued_at)
+        return fail(v, CS_CHECK_CT_VALIDITY, CS_ERR_NOT_YET_VALID,
+                    "the certificate is not valid before %s", issued);
+    if (now - skew >= cert->expires)
+        return fail(v, CS_CHECK_CT_VALIDITY, CS_ERR_EXPIRED, "the certificate expired after %s",
+                    last);
+    return pass(v, CS_CHECK_CT_VALIDITY, "valid from %s to %s", issued, last);
+}
+
+static bool check_accreditation_validity(verification *v)
+{
+    const cs_accreditation *ac = v->accreditation;
+    int64_t now = v->now, skew = v->verifier->skew;
+    char from[CS_DATE_TEXT_SIZE], last[CS_DATE_TEXT_SIZE];
+
+    cs_date_format(ac->not_before, from);
+    format_last_day(ac->expires, last);
+    if (now + skew < ac->not_before)
+        return fail(v, CS_CHECK_AC_VALIDITY, CS_ERR_AC_NOT_YET_VALID,
+                    "the accreditation is not valid before %s", from);
+    if (now - skew >= ac->expires)
+        return fail(v, CS_CHECK_AC_VALIDITY, CS_ERR_AC_EXPIRED,
+                    "the accreditation expired after %s", last);
+    return pass(v, CS_CHECK_AC_VALIDITY, "accredited from %s to %s", from, last);
+}
+
+/* ---- putting it together -------------------------------------------------- */
+
+static void run_checks(verification *v, const uint8_t *token, size_t len)
+{
+    const cs_certificate *cert = &v->result->certificate;
+
+    if (!check_decode(v, token, len) || !check_accreditation(v))
+        return;
+    v->result->accreditation = v->accreditation;
+    if (!check_certificate_signature(v))
+        return;
+    /* Steps 4 and 5 all run, so the result lists every problem. */
+    check_issuer(v, cert);
+    check_standard(v, cert);
+    check_iaf_sectors(v, cert);
+    check_accreditation_number(v, cert);
+    check_accredited_at_issue(v, cert);
+    check_certificate_validity(v, cert);
+    check_accreditation_validity(v);
+    /* Step 6 reads status lists; this verifier has none to read. */
+    record(v, CS_CHECK_STATUS, CS_CHECK_UNKNOWN, CS_ERR_STATUS_UNKNOWN,
+           "not checked: no status list was given");
+}
+
+static void settle_verdict(cs_verify_result *r)
+{
+    r->verdict = CS_VERDICT_VALID;
+    r->err = CS_OK;
+    for (int id = 0; id < CS_CHECK_COUNT; id++) {
+        if (r->checks[id].state == CS_CHECK_FAIL) {
+            r->failed = (cs_check_id)id;
+            r->err = r->checks[id].err;
+            r->verdict = verdict_for((cs_check_id)id, r->err);
+            return;
+        }
+    }
+}
+
+cs_err cs_verifier_verify(cs_verifier_t *verifier, const uint8_t *token, size_t len,
+                          cs_verify_result *result)
+{
+    verification v = {.verifier = verifier, .result = result};
+
+    if (result != NULL)
+        memset(result, 0, sizeof(*result));
+    if (verifier == NULL || token == NULL || result == NULL)
+        return CS_ERR_ARGUMENT;
+    cs_accreditation_clear(&verifier->unverified_ac);
+    v.now = verifier->fixed_time >= 0 ? verifier->fixed_time : (int64_t)time(NULL);
+    result->verified_at = v.now;
+
+    run_checks(&v, token, len);
+    if (v.accreditation != NULL)
+        result->accreditation = v.accreditation;
+    settle_verdict(result);
+    cs_cose_sign1_clear(&v.ct);
+    cs_cose_sign1_clear(&v.ac);
+    return result->err == CS_ERR_NO_MEMORY ? CS_ERR_NO_MEMORY : CS_OK;
+}
+
+void cs_verify_result_clear(cs_verify_result *result)
+{
+    if (result == NULL)
+        return;
+    cs_certificate_clear(&result->certificate);
+    memset(result, 0, sizeof(*result));
+}
+
+cs_err cs_verifier_new(const cs_trust_t *trust, cs_verifier_t **out)
+{
+    cs_verifier_t *verifier;
+    cs_err err;
+
+    if (trust == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    if ((verifier = calloc(1, sizeof(*verifier))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    if ((err = cs_token_codec_new(&verifier->codec)) != CS_OK) {
+        free(verifier);
+        return err;
+    }
+    verifier->trust = trust;
+    verifier->fixed_time = -1;
+    verifier->skew = CS_DEFAULT_CLOCK_SKEW;
+    *out = verifier;
+    return CS_OK;
+}
+
+void cs_verifier_free(cs_verifier_t **verifier)
+{
+    if (verifier == NULL || *verifier == NULL)
+        return;
+    for (size_t i = 0; i < AC_CACHE_SLOTS; i++)
+        cache_entry_clear(&(*verifier)->cache[i]);
+    cs_accreditation_clear(&(*verifier)->unverified_ac);
+    cs_token_codec_free(&(*verifier)->codec);
+    free(*verifier);
+    *verifier = NULL;
+}
+
+void cs_verifier_set_time(cs_verifier_t *verifier, int64_t at)
+{
+    if (verifier != NULL)
+        verifier->fixed_time = at < 0 ? -1 : at;
+}
+
+void cs_verifier_set_clock_skew(cs_verifier_t *verifier, int64_t seconds)
+{
+    if (verifier != NULL && seconds >= 0)
+        verifier->skew = seconds;
+}
