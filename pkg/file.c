@@ -132,7 +132,7 @@ cs_err cs_file_write_atomic(const char *path, const void *data, size_t len, unsi
     struct stat st;
     if (!(flags & CS_FILE_REPLACE) && lstat(path, &st) == 0) {
         err = CS_ERR_FILE_EXISTS;
-        goto fail;
+        goto fail_no_unlink;
     }
     fd = mkstemp(tmp); /* O_EXCL, mode 0600 */
     if (fd < 0) {
@@ -174,4 +174,9 @@ fail:
 fail_no_unlink:
     free(tmp);
     return err;
+}
+
+void cs_wipe(void *p, size_t n)
+{
+    cs_crypto_wipe(p, n);
 }

@@ -1,7 +1,7 @@
 /*
  * pkg/internal.h - private declarations shared by the modules of
- * libcertseal.  Never installed.  Sections: files, crypto adapter, strict
- * CBOR.
+ * libcertseal.  Never installed, never exported.  Sections: crypto
+ * adapter, strict CBOR, COSE signing buffers, JSON building blocks.
  */
 #ifndef CERTSEAL_INTERNAL_H
 #define CERTSEAL_INTERNAL_H
@@ -11,33 +11,16 @@
 #include <stdint.h>
 
 #include <cbor.h>
+#include <jansson.h>
 
+#include "certseal/claims.h"
+#include "certseal/cose.h"
 #include "certseal/error.h"
+#include "certseal/file.h"
 #include "certseal/key.h"
 
-/* ---- files (pkg/file.c) ---------------------------------------------------- */
-
-/* Flags for cs_file_write_atomic(). */
-#define CS_FILE_REPLACE 0x1u /* replace an existing file (else CS_ERR_FILE_EXISTS) */
-
-/*
- * Reads the whole file at path ("-" is standard input) into a new
- * NUL-terminated buffer that the caller frees with free().  Files larger
- * than max bytes are refused with CS_ERR_TOO_LARGE.
- * Errors: CS_ERR_IO_OPEN, CS_ERR_IO_READ, CS_ERR_TOO_LARGE, CS_ERR_NO_MEMORY.
- */
-CS_MUST_CHECK cs_err cs_file_read_all(const char *path, size_t max, uint8_t **out,
-                                      size_t *out_len);
-
-/*
- * Writes data to path so that the file appears whole or not at all: a
- * temporary file in the same folder (mode `mode`, never following links),
- * fsync, then link() (refuses an existing path) or, with CS_FILE_REPLACE,
- * rename().  The temporary file is removed on every failure.
- * Errors: CS_ERR_FILE_EXISTS, CS_ERR_IO_OPEN, CS_ERR_IO_WRITE.
- */
-CS_MUST_CHECK cs_err cs_file_write_atomic(const char *path, const void *data, size_t len,
-                                          unsigned mode, unsigned flags);
+/* Nothing declared here is exported from libcertseal.so (STYLE 16). */
+#pragma GCC visibility push(hidden)
 
 /* ---- crypto adapter (pkg/crypto.c, the only file that includes OpenSSL) ---- */
 
@@ -101,8 +84,10 @@ CS_MUST_CHECK cs_err cs_cbor_decode_tagged(const uint8_t *data, size_t len, unsi
                                            cbor_item_t **out);
 
 /* Typed access to a decoded tree.  Items are borrowed from the tree.
- * Each getter returns CS_ERR_CBOR_TYPE when the item is NULL or of
- * another type. */
+ * Each cs_cbor_get_* returns CS_ERR_CBOR_TYPE when the item is NULL or of
+ * another type (CS_ERR_ARGUMENT for a NULL output pointer); text is not
+ * NUL-terminated, use its length.  The map lookups return NULL when the
+ * item is not a map or has no such key. */
 cbor_item_t *cs_cbor_map_get_int(const cbor_item_t *map, int64_t label);
 cbor_item_t *cs_cbor_map_get_text(const cbor_item_t *map, const char *key);
 CS_MUST_CHECK cs_err cs_cbor_get_uint(const cbor_item_t *item, uint64_t *out);
@@ -147,8 +132,6 @@ void cs_cbor_put_encoded(cs_cbor_writer *w, const uint8_t *data, size_t len);
 
 /* ---- COSE signing with reusable buffers (pkg/cose.c) ------------------------ */
 
-#include "certseal/cose.h"
-
 /* Working buffers for repeated signing (an issuer signs thousands). */
 typedef struct cs_cose_scratch {
     cs_cbor_writer header;       /* the protected header map */
@@ -166,11 +149,9 @@ CS_MUST_CHECK cs_err cs_cose_sign1_sign_into(const cs_key_t *key,
 
 /* ---- JSON building blocks (pkg/record.c, pkg/report.c) ----------------------- */
 
-#include <jansson.h>
-
-#include "certseal/claims.h"
-
 /* The record shape of cert as a new jansson object (NULL when out of memory). */
 json_t *cs_record_json_object(const cs_certificate *cert);
+
+#pragma GCC visibility pop
 
 #endif

@@ -1,0 +1,344 @@
+/* Helpers shared by the subcommands: messages, options, keys, files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+
+#define PASSPHRASE_MAX 1024
+
+const char *cli_command = "certseal";
+
+int cli_exit_for_verdict(cs_verdict verdict)
+{
+    switch (verdict) {
+    case CS_VERDICT_VALID:
+        return CLI_EXIT_OK;
+    case CS_VERDICT_MALFORMED:
+        return CLI_EXIT_MALFORMED;
+    case CS_VERDICT_UNTRUSTED:
+        return CLI_EXIT_UNTRUSTED;
+    case CS_VERDICT_INVALID_SIGNATURE:
+        return CLI_EXIT_INVALID_SIGNATURE;
+    case CS_VERDICT_NOT_ACCREDITED:
+        return CLI_EXIT_NOT_ACCREDITED;
+    case CS_VERDICT_EXPIRED:
+        return CLI_EXIT_EXPIRED;
+    case CS_VERDICT_NOT_YET_VALID:
+        return CLI_EXIT_NOT_YET_VALID;
+    case CS_VERDICT_SUSPENDED:
+        return CLI_EXIT_SUSPENDED;
+    case CS_VERDICT_WITHDRAWN:
+        return CLI_EXIT_WITHDRAWN;
+    case CS_VERDICT_SUPERSEDED:
+        return CLI_EXIT_SUPERSEDED;
+    case CS_VERDICT_STATUS_UNKNOWN:
+        return CLI_EXIT_STATUS_UNKNOWN;
+    }
+    return CLI_EXIT_FAILURE;
+}
+
+static void vreport(const char *fmt, va_list ap)
+{
+    fprintf(stderr, "certseal: %s: ", cli_command);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(fmt, ap);
+    va_end(ap);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(fmt, ap);
+    va_end(ap);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_bad_option(int opt, char **argv)
+{
+    extern int optind, optopt;
+    const char *arg = argv[optind - 1];
+    if (opt == ':')
+        return cli_usage_error("option '%s' needs a value (see certseal %s --help)", arg,
+                               cli_command);
+    if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+        return cli_usage_error("unknown option '-%c' (see certseal %s --help)", optopt,
+                               cli_command);
+    return cli_usage_error("unknown option '%s' (see certseal %s --help)", arg, cli_command);
+}
+
+bool cli_parse_date(const char *option, const char *text, int64_t *out)
+{
+    if (cs_date_parse(text, out) == CS_OK)
+        return true;
+    cli_usage_error("%s: '%s' is not a date; write YYYY-MM-DD or an RFC 3339 date-time "
+                    "such as 2026-11-21T12:00:00Z",
+                    option, text);
+    return false;
+}
+
+bool cli_parse_uint(const char *option, const char *text, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (*text < '0' || *text > '9' || *end != '\0' || errno != 0 || value > max) {
+        cli_usage_error("%s: '%s' is not a whole number from 0 to %llu", option, text,
+                        (unsigned long long)max);
+        return false;
+    }
+    *out = value;
+    return true;
+}
+
+bool cli_passphrase_option(cli_passphrase_source *source, const char *name, const char *value,
+                           int *status)
+{
+    uint64_t fd;
+    if (strcmp(name, "passphrase-file") == 0) {
+        source->file = value;
+        return true;
+    }
+    if (strcmp(name, "passphrase-fd") == 0) {
+        if (!cli_parse_uint("--passphrase-fd", value, 1024, &fd))
+            *status = CLI_EXIT_USAGE;
+        source->fd = (int)fd;
+        return true;
+    }
+    return false;
+}
+
+/* Reads one line (without its newline) from fd into a PASSPHRASE_MAX buffer. */
+static bool read_line_fd(int fd, char *buf, size_t *len)
+{
+    size_t n = 0;
+    for (;;) {
+        char ch;
+        ssize_t got = read(fd, &ch, 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0 || ch == '\n')
+            break;
+        if (n + 1 >= PASSPHRASE_MAX)
+            return false;
+        buf[n++] = ch;
+    }
+    if (n > 0 && buf[n - 1] == '\r')
+        n--;
+    buf[n] = '\0';
+    *len = n;
+    return true;
+}
+
+static bool prompt_tty(const char *prompt, char *buf, size_t *len)
+{
+    struct termios saved, quiet;
+    int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+    bool ok;
+
+    if (tty < 0)
+        return false;
+    if (write(tty, prompt, strlen(prompt)) < 0 || tcgetattr(tty, &saved) != 0) {
+        close(tty);
+        return false;
+    }
+    quiet = saved;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(tty, TCSAFLUSH, &quiet);
+    ok = read_line_fd(tty, buf, len);
+    tcsetattr(tty, TCSAFLUSH, &saved);
+    if (write(tty, "\n", 1) < 0)
+        ok = false;
+    close(tty);
+    return ok;
+}
+
+static bool read_passphrase_file(const char *path, char *buf, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    bool ok;
+    if (fd < 0) {
+        cli_error("%s: cannot open the passphrase file: %s", path, strerror(errno));
+        return false;
+    }
+    ok = read_line_fd(fd, buf, len);
+    close(fd);
+    if (!ok)
+        cli_error("%s: the passphrase is longer than %d bytes", path, PASSPHRASE_MAX - 1);
+    return ok;
+}
+
+bool cli_passphrase_read(const cli_passphrase_source *source, const char *prompt, bool confirm,
+                         char **out, size_t *out_len)
+{
+    char *buf = calloc(1, PASSPHRASE_MAX), *again = NULL;
+    size_t len = 0, again_len = 0;
+    bool ok = false;
+
+    if (buf == NULL) {
+        cli_error("out of memory");
+        return false;
+    }
+    if (source->file != NULL) {
+        ok = read_passphrase_file(source->file, buf, &len);
+    } else if (source->fd >= 0) {
+        if (!(ok = read_line_fd(source->fd, buf, &len)))
+            cli_error("cannot read a passphrase from descriptor %d", source->fd);
+    } else if (!(ok = prompt_tty(prompt, buf, &len))) {
+        cli_error("a passphrase is needed but there is no terminal to ask on; give "
+                  "--passphrase-file FILE or --passphrase-fd N");
+    } else if (confirm) {
+        if ((again = calloc(1, PASSPHRASE_MAX)) == NULL ||
+            !prompt_tty("Repeat the passphrase: ", again, &again_len) || again_len != len ||
+            memcmp(again, buf, len) != 0) {
+            cli_error("the two passphrases differ; nothing was written");
+            ok = false;
+        }
+        cli_passphrase_free(&again, PASSPHRASE_MAX);
+    }
+    if (ok && len == 0) {
+        cli_error("the passphrase is empty");
+        ok = false;
+    }
+    if (!ok) {
+        cli_passphrase_free(&buf, PASSPHRASE_MAX);
+        return false;
+    }
+    *out = buf;
+    *out_len = len;
+    return true;
+}
+
+void cli_passphrase_free(char **passphrase, size_t len)
+{
+    if (passphrase == NULL || *passphrase == NULL)
+        return;
+    cs_wipe(*passphrase, len > PASSPHRASE_MAX ? len : PASSPHRASE_MAX);
+    free(*passphrase);
+    *passphrase = NULL;
+}
+
+static void report_key_error(const char *path, cs_err err)
+{
+    switch (err) {
+    case CS_ERR_IO_OPEN:
+        cli_error("%s: cannot open the key file: %s", path, strerror(errno));
+        break;
+    case CS_ERR_KEY_PASSPHRASE:
+        cli_error("%s: wrong passphrase for this key (try again, or check --passphrase-file)",
+                  path);
+        break;
+    case CS_ERR_KEY_TYPE:
+        cli_error("%s: %s (make one with certseal keygen)", path, cs_strerror(err));
+        break;
+    case CS_ERR_KEY_PARSE:
+        cli_error("%s: not a PKCS#8 PEM private key (make one with certseal keygen)", path);
+        break;
+    default:
+        cli_error("%s: %s", path, cs_strerror(err));
+    }
+}
+
+bool cli_load_private_key(const char *path, const cli_passphrase_source *source, cs_key_t **out)
+{
+    uint8_t *pem = NULL;
+    size_t len = 0;
+    char *passphrase = NULL;
+    size_t passphrase_len = 0;
+    cs_err err;
+
+    if ((err = cs_file_read_all(path, CS_KEY_FILE_MAX, &pem, &len)) != CS_OK) {
+        report_key_error(path, err);
+        return false;
+    }
+    if (cs_key_pem_is_encrypted((const char *)pem, len)) {
+        char prompt[300];
+        snprintf(prompt, sizeof(prompt), "Passphrase for %.250s: ", path);
+        if (!cli_passphrase_read(source, prompt, false, &passphrase, &passphrase_len)) {
+            cs_wipe(pem, len);
+            free(pem);
+            return false;
+        }
+    }
+    err = cs_key_load_private_pem((const char *)pem, len, passphrase, passphrase_len, out);
+    cli_passphrase_free(&passphrase, passphrase_len);
+    cs_wipe(pem, len);
+    free(pem);
+    if (err != CS_OK) {
+        report_key_error(path, err);
+        return false;
+    }
+    return true;
+}
+
+bool cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len)
+{
+    cs_err err = cs_file_read_all(path, max, out, out_len);
+    const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+    if (err == CS_OK)
+        return true;
+    if (err == CS_ERR_IO_OPEN)
+        cli_error("%s: cannot open: %s", name, strerror(errno));
+    else if (err == CS_ERR_TOO_LARGE)
+        cli_error("%s: larger than %zu bytes; is it the right file?", name, max);
+    else
+        cli_error("%s: cannot read: %s", name, strerror(errno));
+    return false;
+}
+
+bool cli_read_token_argument(const char *argument, uint8_t **out, size_t *out_len,
+                             const char **label)
+{
+    if (strncmp(argument, CS_OFFLINE_PREFIX, strlen(CS_OFFLINE_PREFIX)) == 0 ||
+        strncasecmp(argument, "https://", 8) == 0 || strncasecmp(argument, "http://", 7) == 0) {
+        *label = "token";
+        *out_len = strlen(argument);
+        if ((*out = (uint8_t *)strdup(argument)) == NULL) {
+            cli_error("out of memory");
+            return false;
+        }
+        return true;
+    }
+    *label = strcmp(argument, "-") == 0 ? "standard input" : argument;
+    return cli_read_input(argument, CS_TOKEN_TEXT_MAX, out, out_len);
+}
+
+bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force)
+{
+    cs_err err;
+
+    if (strcmp(path, "-") == 0) {
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+            cli_error("standard output: %s", strerror(errno));
+            return false;
+        }
+        return true;
+    }
+    err = cs_file_write_atomic(path, data, len, mode, force ? CS_FILE_REPLACE : 0);
+    if (err == CS_ERR_FILE_EXISTS)
+        cli_error("%s: already exists; choose another name or add --force to replace it", path);
+    else if (err != CS_OK)
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+    return err == CS_OK;
+}
+
+bool cli_use_colour(void)
+{
+    const char *no_colour = getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) && (no_colour == NULL || *no_colour == '\0');
+}

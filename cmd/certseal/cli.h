@@ -1,0 +1,106 @@
+/*
+ * cmd/certseal/cli.h - what the subcommands of the certseal program share:
+ * the exit codes, error reporting, option helpers and key loading.  The
+ * program is a thin layer on libcertseal; nothing here is reusable outside
+ * the command line.
+ */
+#ifndef CERTSEAL_CLI_H
+#define CERTSEAL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "certseal/certseal.h"
+
+/* Exit codes (documented in certseal(1), EXIT STATUS). */
+enum cli_exit {
+    CLI_EXIT_OK = 0,            /* success; for verify: VALID */
+    CLI_EXIT_FAILURE = 1,       /* could not run: unreadable input, bad key, ... */
+    CLI_EXIT_USAGE = 2,         /* unknown option, missing or invalid argument */
+    CLI_EXIT_MALFORMED = 10,
+    CLI_EXIT_UNTRUSTED = 11,
+    CLI_EXIT_INVALID_SIGNATURE = 12,
+    CLI_EXIT_NOT_ACCREDITED = 13,
+    CLI_EXIT_EXPIRED = 14,
+    CLI_EXIT_NOT_YET_VALID = 15,
+    CLI_EXIT_SUSPENDED = 16,
+    CLI_EXIT_WITHDRAWN = 17,
+    CLI_EXIT_SUPERSEDED = 18,
+    CLI_EXIT_STATUS_UNKNOWN = 19,
+};
+
+int cli_exit_for_verdict(cs_verdict verdict);
+
+/* The running subcommand's name, for messages ("certseal: issue: ..."). */
+extern const char *cli_command;
+
+/* One line on stderr: "certseal: <command>: <message>". */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Reports a usage error and returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Reports getopt's '?' or ':' for argv and returns CLI_EXIT_USAGE. */
+int cli_bad_option(int opt, char **argv);
+
+/* Parses a DATE option (YYYY-MM-DD or RFC 3339); reports and returns false
+ * when it does not parse. */
+bool cli_parse_date(const char *option, const char *text, int64_t *out);
+
+/* Parses a non-negative integer option; reports and returns false on error. */
+bool cli_parse_uint(const char *option, const char *text, uint64_t max, uint64_t *out);
+
+/* Where a passphrase comes from (never argv, STYLE 9). */
+typedef struct cli_passphrase_source {
+    const char *file; /* --passphrase-file */
+    int fd;           /* --passphrase-fd, -1 when not given */
+} cli_passphrase_source;
+
+#define CLI_PASSPHRASE_SOURCE_INIT {NULL, -1}
+
+/* Handles --passphrase-file/--passphrase-fd options; true when opt was one. */
+bool cli_passphrase_option(cli_passphrase_source *source, const char *name, const char *value,
+                           int *status);
+
+/*
+ * Reads a passphrase from the file, the descriptor or, when neither is
+ * given, a prompt on the terminal (twice when confirm is set).  The buffer
+ * is wiped and freed by cli_passphrase_free().  Returns false after
+ * reporting the problem.
+ */
+bool cli_passphrase_read(const cli_passphrase_source *source, const char *prompt, bool confirm,
+                         char **out, size_t *out_len);
+void cli_passphrase_free(char **passphrase, size_t len);
+
+/* Loads a private key file, asking for its passphrase when it is encrypted.
+ * Reports and returns false on failure. */
+bool cli_load_private_key(const char *path, const cli_passphrase_source *source,
+                          cs_key_t **out);
+
+/* Reads a whole input ("-" is stdin); reports and returns false on error. */
+bool cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len);
+
+/*
+ * Reads the token argument: a token given literally (CS1:..., http(s)://),
+ * "-" for stdin, or a file.  Reports and returns false on error.  *label
+ * names the input in messages.
+ */
+bool cli_read_token_argument(const char *argument, uint8_t **out, size_t *out_len,
+                             const char **label);
+
+/* Writes a whole output file atomically (no partial file on failure), or to
+ * stdout for "-".  Reports and returns false on error. */
+bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force);
+
+/* True when stdout is a terminal and NO_COLOR is not set. */
+bool cli_use_colour(void);
+
+/* The subcommands. */
+int cmd_keygen(int argc, char **argv);
+int cmd_accredit(int argc, char **argv);
+int cmd_issue(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+
+#endif

@@ -1,0 +1,235 @@
+/* certseal accredit: an accreditation body signs an accreditation
+ * credential for a certification body's public key. */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const char USAGE[] =
+    "usage: certseal accredit --key AB_KEY --subject-key CB_KEY.pub --issuer AB_ID\n"
+    "           --subject CB_ID --name NAME --number ACC_NO --country CC\n"
+    "           --standard STD [--standard STD]... [--iaf N[,N...]]\n"
+    "           [--not-before DATE] --expires DATE --out AC_FILE [--force]\n"
+    "           [--passphrase-file FILE | --passphrase-fd N]\n"
+    "\n"
+    "Signs an accreditation credential (COSE_Sign1, typ cs-accr) with the accreditation\n"
+    "body's key AB_KEY for the certification body's public key, and writes it to AC_FILE.\n"
+    "  --standard STD   a standard with its edition, e.g. \"ISO 9001:2015\" (repeat it)\n"
+    "  --iaf LIST       IAF sector codes 1-39, comma separated (repeatable)\n"
+    "  --not-before D   first day of the accreditation (default: today, UTC)\n"
+    "  --expires D      last day of the accreditation (a date-time is the exact end)\n"
+    "DATE is YYYY-MM-DD (UTC) or RFC 3339.\n";
+
+typedef struct accredit_options {
+    const char *key, *subject_key, *out;
+    bool force;
+    bool has_not_before, has_expires;
+    cli_passphrase_source passphrase;
+    cs_accreditation ac; /* strings borrowed from argv until signing */
+    const char *standards[CS_LIST_MAX];
+    uint64_t iaf[CS_LIST_MAX];
+} accredit_options;
+
+static int add_iaf_list(accredit_options *o, const char *list)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", list);
+    for (char *save = NULL, *item = strtok_r(buf, ",", &save); item != NULL;
+         item = strtok_r(NULL, ",", &save)) {
+        uint64_t code;
+        if (!cli_parse_uint("--iaf", item, CS_IAF_CODE_MAX, &code))
+            return CLI_EXIT_USAGE;
+        if (code == 0)
+            return cli_usage_error("--iaf: IAF sectors are numbered 1 to %d", CS_IAF_CODE_MAX);
+        if (o->ac.iaf_count == CS_LIST_MAX)
+            return cli_usage_error("--iaf: more than %d sectors", CS_LIST_MAX);
+        o->iaf[o->ac.iaf_count++] = code;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* A date is the last valid day (exclusive end: the next midnight); a
+ * date-time is the exact end. */
+static bool parse_expiry(const char *text, int64_t *out)
+{
+    if (!cli_parse_date("--expires", text, out))
+        return false;
+    if (strlen(text) == 10)
+        *out += CS_SECONDS_PER_DAY;
+    return true;
+}
+
+static int check_values(accredit_options *o)
+{
+    const cs_accreditation *ac = &o->ac;
+    const char *c = ac->country;
+    if (strlen(c) != 2 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]))
+        return cli_usage_error("--country: '%s' is not two capital letters (ISO 3166-1 alpha-2, "
+                               "e.g. GB)",
+                               c);
+    for (size_t i = 0; i < ac->standard_count; i++) {
+        const char *s = ac->standards[i];
+        size_t n = strlen(s);
+        if (n < 6 || s[n - 5] != ':' || strspn(s + n - 4, "0123456789") != 4)
+            return cli_usage_error("--standard: '%s' lacks its edition; write e.g. "
+                                   "\"ISO 9001:2015\"",
+                                   s);
+    }
+    if (ac->expires <= ac->not_before)
+        return cli_usage_error("--expires is not after --not-before");
+    return CLI_EXIT_OK;
+}
+
+static int parse(int argc, char **argv, accredit_options *o)
+{
+    enum { OPT_SUBJECT_KEY = 256, OPT_NOT_BEFORE, OPT_PASSFILE, OPT_PASSFD };
+    static const struct option longopts[] = {
+        {"key", required_argument, NULL, 'k'},
+        {"subject-key", required_argument, NULL, OPT_SUBJECT_KEY},
+        {"issuer", required_argument, NULL, 'i'},
+        {"subject", required_argument, NULL, 's'},
+        {"name", required_argument, NULL, 'n'},
+        {"number", required_argument, NULL, 'N'},
+        {"country", required_argument, NULL, 'c'},
+        {"standard", required_argument, NULL, 'S'},
+        {"iaf", required_argument, NULL, 'I'},
+        {"not-before", required_argument, NULL, OPT_NOT_BEFORE},
+        {"expires", required_argument, NULL, 'e'},
+        {"out", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'f'},
+        {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
+        {"passphrase-fd", required_argument, NULL, OPT_PASSFD},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    cs_accreditation *ac = &o->ac;
+    int opt, status = CLI_EXIT_OK;
+
+    optind = 0;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":k:o:fh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'k': o->key = optarg; break;
+        case OPT_SUBJECT_KEY: o->subject_key = optarg; break;
+        case 'i': ac->issuer = optarg; break;
+        case 's': ac->subject = optarg; break;
+        case 'n': ac->name = optarg; break;
+        case 'N': ac->number = optarg; break;
+        case 'c': ac->country = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'f': o->force = true; break;
+        case 'S':
+            if (ac->standard_count == CS_LIST_MAX)
+                return cli_usage_error("--standard: more than %d standards", CS_LIST_MAX);
+            o->standards[ac->standard_count++] = optarg;
+            break;
+        case 'I':
+            if ((status = add_iaf_list(o, optarg)) != CLI_EXIT_OK)
+                return status;
+            break;
+        case OPT_NOT_BEFORE:
+            if (!cli_parse_date("--not-before", optarg, &ac->not_before))
+                return CLI_EXIT_USAGE;
+            o->has_not_before = true;
+            break;
+        case 'e':
+            if (!parse_expiry(optarg, &ac->expires))
+                return CLI_EXIT_USAGE;
+            o->has_expires = true;
+            break;
+        case OPT_PASSFILE:
+        case OPT_PASSFD:
+            cli_passphrase_option(&o->passphrase,
+                                  opt == OPT_PASSFILE ? "passphrase-file" : "passphrase-fd",
+                                  optarg, &status);
+            if (status != CLI_EXIT_OK)
+                return status;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            exit(CLI_EXIT_OK);
+        default:
+            return cli_bad_option(opt, argv);
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error("unexpected argument '%s' (see certseal accredit --help)",
+                               argv[optind]);
+    const struct { const void *value; const char *option; } required[] = {
+        {o->key, "--key AB_KEY"}, {o->subject_key, "--subject-key CB_KEY.pub"},
+        {ac->issuer, "--issuer AB_ID"}, {ac->subject, "--subject CB_ID"},
+        {ac->name, "--name NAME"}, {ac->number, "--number ACC_NO"},
+        {ac->country, "--country CC"}, {o->out, "--out AC_FILE"},
+    };
+    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+        if (required[i].value == NULL || *(const char *)required[i].value == '\0')
+            return cli_usage_error("%s is required (see certseal accredit --help)",
+                                   required[i].option);
+    if (ac->standard_count == 0)
+        return cli_usage_error("--standard STD is required at least once");
+    if (!o->has_expires)
+        return cli_usage_error("--expires DATE is required");
+    ac->issued_at = (int64_t)time(NULL);
+    if (!o->has_not_before)
+        ac->not_before = ac->issued_at - ac->issued_at % CS_SECONDS_PER_DAY;
+    ac->standards = (char **)o->standards;
+    ac->iaf_codes = o->iaf;
+    return check_values(o);
+}
+
+/* Decodes what was just signed and verifies it with the AB's key (STYLE 10). */
+static cs_err verify_signed(const cs_key_t *ab_key, const uint8_t *cose, size_t len)
+{
+    cs_cose_sign1 msg;
+    cs_err err = cs_cose_sign1_decode(cose, len, &msg);
+    if (err == CS_OK)
+        err = cs_cose_sign1_verify(&msg, ab_key, NULL, 0, 0);
+    cs_cose_sign1_clear(&msg);
+    return err;
+}
+
+int cmd_accredit(int argc, char **argv)
+{
+    accredit_options o = {.passphrase = CLI_PASSPHRASE_SOURCE_INIT};
+    cs_key_t *ab_key = NULL, *cb_key = NULL;
+    uint8_t *ac_bytes = NULL;
+    size_t ac_len = 0;
+    int status;
+    cs_err err;
+
+    if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
+        return status;
+    status = CLI_EXIT_FAILURE;
+    if ((err = cs_key_load_public_file(o.subject_key, &cb_key)) != CS_OK) {
+        cli_error("%s: cannot load the certification body's public key: %s", o.subject_key,
+                  cs_strerror(err));
+        goto done;
+    }
+    if (!cli_load_private_key(o.key, &o.passphrase, &ab_key))
+        goto done;
+    o.ac.subject_key = cb_key;
+    if ((err = cs_accreditation_sign(ab_key, &o.ac, &ac_bytes, &ac_len)) != CS_OK ||
+        (err = verify_signed(ab_key, ac_bytes, ac_len)) != CS_OK) {
+        cli_error("cannot sign the accreditation credential: %s", cs_strerror(err));
+        goto done;
+    }
+    if (!cli_write_output(o.out, ac_bytes, ac_len, 0644, o.force))
+        goto done;
+    char last_day[CS_DATE_TEXT_SIZE], first_day[CS_DATE_TEXT_SIZE];
+    cs_date_format(o.ac.not_before, first_day);
+    cs_date_format(o.ac.expires - 1, last_day);
+    fprintf(stderr, "certseal: accredit: %s: accreditation %s of %s for %zu standard(s), valid "
+                    "%s to %s (%zu bytes)\n",
+            o.out, o.ac.number, o.ac.subject, o.ac.standard_count, first_day, last_day, ac_len);
+    status = CLI_EXIT_OK;
+done:
+    o.ac.subject_key = NULL; /* freed below; the rest of o.ac is borrowed */
+    free(ac_bytes);
+    cs_key_free(&ab_key);
+    cs_key_free(&cb_key);
+    return status;
+}

@@ -1,0 +1,113 @@
+/* certseal inspect: decode a token without verifying it and show all of it. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+static const char USAGE[] =
+    "usage: certseal inspect [--json] [TOKEN|FILE|-]\n"
+    "\n"
+    "Decodes a token (CS1:..., a link, COSE bytes or hex; also an accreditation\n"
+    "credential file) WITHOUT verifying it, and shows every header and claim, the\n"
+    "certificate or accreditation in readable form, the token's size and the QR\n"
+    "version it needs at error correction M.  Use certseal verify to trust it.\n";
+
+/* Renders the inspection JSON as indented "key: value" lines. */
+static void print_value(const char *key, json_t *value, int depth)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+
+    printf("%*s", depth * 2, "");
+    if (key != NULL)
+        printf("%s:", key);
+    switch (json_typeof(value)) {
+    case JSON_OBJECT:
+        printf("\n");
+        json_object_foreach(value, k, v) print_value(k, v, depth + 1);
+        return;
+    case JSON_ARRAY:
+        if (json_array_size(value) == 0) {
+            printf(" (none)\n");
+            return;
+        }
+        printf("\n");
+        json_array_foreach(value, i, v) print_value("-", v, depth + 1);
+        return;
+    case JSON_STRING:
+        printf(" %s\n", json_string_value(value));
+        return;
+    case JSON_INTEGER:
+        printf(" %lld\n", (long long)json_integer_value(value));
+        return;
+    case JSON_REAL:
+        printf(" %.0f\n", json_real_value(value));
+        return;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        printf(" %s\n", json_is_true(value) ? "yes" : "no");
+        return;
+    case JSON_NULL:
+        printf(" -\n");
+        return;
+    }
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool json_output = false;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    char *report = NULL, detail[300] = "";
+    const char *label;
+    int opt, status = CLI_EXIT_FAILURE;
+    cs_err err;
+
+    optind = 0;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        if (opt == 'j') {
+            json_output = true;
+        } else if (opt == 'h') {
+            fputs(USAGE, stdout);
+            return CLI_EXIT_OK;
+        } else {
+            return cli_bad_option(opt, argv);
+        }
+    }
+    if (argc - optind > 1)
+        return cli_usage_error("give one token, file or -");
+    if (!cli_read_token_argument(optind < argc ? argv[optind] : "-", &data, &len, &label))
+        return CLI_EXIT_FAILURE;
+    err = cs_report_inspect_json(data, len, json_output ? CS_REPORT_PRETTY : 0, &report, detail,
+                                 sizeof(detail));
+    if (err != CS_OK) {
+        cli_error("%s: does not decode: %s", label, detail[0] ? detail : cs_strerror(err));
+        status = err == CS_ERR_NO_MEMORY ? CLI_EXIT_FAILURE : CLI_EXIT_MALFORMED;
+        goto done;
+    }
+    if (json_output) {
+        printf("%s\n", report);
+    } else {
+        json_t *root = json_loads(report, 0, NULL);
+        printf("NOT VERIFIED: decoded only (certseal verify checks the signatures)\n");
+        if (root != NULL)
+            print_value(NULL, root, -1);
+        json_decref(root);
+    }
+    status = CLI_EXIT_OK;
+done:
+    free(report);
+    free(data);
+    return status;
+}

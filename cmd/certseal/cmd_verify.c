@@ -1,0 +1,278 @@
+/* certseal verify: verify certificate tokens back to a trusted
+ * accreditation body key (DESIGN §2). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define TRUST_PATHS_MAX 16
+
+static const char USAGE[] =
+    "usage: certseal verify --trust FILE|DIR [--trust ...] [--at DATE] [--skew SECONDS]\n"
+    "           [--json] [TOKEN|FILE|-]\n"
+    "\n"
+    "Verifies a certificate token (CS1:..., a link, or COSE bytes; one per line for\n"
+    "several) against the accreditation body keys of the trust store.  Exit status 0\n"
+    "only when every token is VALID; otherwise the code of the first verdict that is\n"
+    "not (certseal(1), EXIT STATUS).\n"
+    "  --trust PATH   a PEM public key file, or a folder of them (repeatable)\n"
+    "  --at DATE      verify as of DATE (YYYY-MM-DD or RFC 3339) instead of now\n"
+    "  --skew N       tolerated clock difference in seconds (default 300)\n"
+    "  --json         one JSON object per token\n";
+
+typedef struct verify_options {
+    const char *trust[TRUST_PATHS_MAX];
+    size_t trust_count;
+    int64_t at;
+    int64_t skew;
+    bool json;
+    const char *input;
+} verify_options;
+
+static int parse(int argc, char **argv, verify_options *o)
+{
+    enum { OPT_AT = 256, OPT_SKEW, OPT_JSON };
+    static const struct option longopts[] = {
+        {"trust", required_argument, NULL, 't'},
+        {"at", required_argument, NULL, OPT_AT},
+        {"skew", required_argument, NULL, OPT_SKEW},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+    uint64_t skew;
+
+    optind = 0;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":t:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 't':
+            if (o->trust_count == TRUST_PATHS_MAX)
+                return cli_usage_error("--trust: at most %d paths", TRUST_PATHS_MAX);
+            o->trust[o->trust_count++] = optarg;
+            break;
+        case OPT_AT:
+            if (!cli_parse_date("--at", optarg, &o->at))
+                return CLI_EXIT_USAGE;
+            break;
+        case OPT_SKEW:
+            if (!cli_parse_uint("--skew", optarg, 86400, &skew))
+                return CLI_EXIT_USAGE;
+            o->skew = (int64_t)skew;
+            break;
+        case OPT_JSON:
+            o->json = true;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            exit(CLI_EXIT_OK);
+        default:
+            return cli_bad_option(opt, argv);
+        }
+    }
+    if (o->trust_count == 0)
+        return cli_usage_error("--trust FILE|DIR is required: the accreditation body keys you "
+                               "trust");
+    if (argc - optind > 1)
+        return cli_usage_error("give one token, file or - (one token per line for several)");
+    o->input = optind < argc ? argv[optind] : "-";
+    return CLI_EXIT_OK;
+}
+
+static bool load_trust(const verify_options *o, cs_trust_t **trust)
+{
+    char detail[300] = "";
+    cs_err err;
+
+    if ((err = cs_trust_new(trust)) != CS_OK) {
+        cli_error("out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < o->trust_count; i++) {
+        if ((err = cs_trust_load(*trust, o->trust[i], detail, sizeof(detail))) != CS_OK) {
+            if (err == CS_ERR_TRUST_EMPTY)
+                cli_error("%s: no PEM public key found (give the accreditation body's .pub file)",
+                          o->trust[i]);
+            else
+                cli_error("--trust %s", detail);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- text output ---------------------------------------------------------- */
+
+static void field(const char *label, const char *value)
+{
+    if (value != NULL)
+        printf("  %-15s %s\n", label, value);
+}
+
+static void print_certificate(const cs_verify_result *r)
+{
+    const cs_certificate *c = &r->certificate;
+    const cs_accreditation *ac = r->accreditation;
+    char buf[CS_TEXT_MAX + 64], day[CS_DATE_TEXT_SIZE], grant[CS_DATE_TEXT_SIZE];
+
+    if (!r->has_certificate)
+        return;
+    printf("%s\n", r->signatures_verified ? "Certificate" : "Certificate (NOT verified: do not rely on it)");
+    field("Number", c->number);
+    snprintf(buf, sizeof(buf), "%s (%s)", c->organization_name, c->organization_country);
+    field("Organisation", buf);
+    field("Address", c->organization_address);
+    field("Standard", c->standard);
+    field("Scope", c->scope);
+    for (size_t i = 0; i < c->site_count; i++) {
+        snprintf(buf, sizeof(buf), "%s: %s", c->sites[i].address, c->sites[i].scope);
+        field(i == 0 ? "Sites" : "", buf);
+    }
+    if (c->iaf_count > 0) {
+        size_t n = 0;
+        for (size_t i = 0; i < c->iaf_count && n < sizeof(buf) - 8; i++)
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%llu", i ? ", " : "",
+                                  (unsigned long long)c->iaf_codes[i]);
+        field("IAF sectors", buf);
+    }
+    cs_date_format(c->issued_at, day);
+    cs_date_format(c->original_grant, grant);
+    snprintf(buf, sizeof(buf), "%s (revision %llu; first granted %s)", day,
+             (unsigned long long)c->revision, grant);
+    field("Issued", buf);
+    cs_date_format(c->expires - 1, day);
+    field("Expires", day);
+    if (ac != NULL) {
+        snprintf(buf, sizeof(buf), "%s (%s, %s)", ac->name, ac->subject, ac->country);
+        field("Certified by", buf);
+        snprintf(buf, sizeof(buf), "%s, accreditation %s", ac->issuer, ac->number);
+        field("Accredited by", buf);
+    }
+    field("Status", r->checks[CS_CHECK_STATUS].state == CS_CHECK_UNKNOWN ? "not checked" : NULL);
+}
+
+static void print_checks(const cs_verify_result *r, bool colour)
+{
+    printf("Checks\n");
+    for (int id = 0; id < CS_CHECK_COUNT; id++) {
+        const cs_check *c = &r->checks[id];
+        const char *state = cs_check_state_name(c->state);
+        const char *on = "", *off = "";
+        if (colour && c->state == CS_CHECK_FAIL)
+            on = "\033[31m", off = "\033[0m";
+        else if (colour && c->state == CS_CHECK_PASS)
+            on = "\033[32m", off = "\033[0m";
+        printf("  %s%-7s%s %-24s %s\n", on, state, off, cs_check_name((cs_check_id)id),
+               c->detail);
+    }
+}
+
+static void print_text(const cs_verify_result *r, const char *label)
+{
+    bool colour = cli_use_colour();
+    const char *on = "", *off = "";
+    if (colour)
+        on = r->verdict == CS_VERDICT_VALID ? "\033[1;32m" : "\033[1;31m", off = "\033[0m";
+    printf("%s%s%s", on, cs_verdict_name(r->verdict), off);
+    if (r->verdict == CS_VERDICT_VALID)
+        printf("  %s is certified to %s\n", r->certificate.organization_name,
+               r->certificate.standard);
+    else
+        printf("  %s: %s\n", label, r->checks[r->failed].detail);
+    print_certificate(r);
+    print_checks(r, colour);
+}
+
+/* ---- running -------------------------------------------------------------- */
+
+static int verify_one(cs_verifier_t *verifier, const verify_options *o, const uint8_t *token,
+                      size_t len, const char *label)
+{
+    cs_verify_result result;
+    char *json = NULL;
+    int status;
+    cs_err err = cs_verifier_verify(verifier, token, len, &result);
+
+    if (err != CS_OK) {
+        cli_error("%s: cannot verify: %s", label, cs_strerror(err));
+        cs_verify_result_clear(&result);
+        return CLI_EXIT_FAILURE;
+    }
+    status = cli_exit_for_verdict(result.verdict);
+    if (o->json) {
+        if (cs_report_verify_json(&result, 0, &json) != CS_OK) {
+            cli_error("out of memory");
+            status = CLI_EXIT_FAILURE;
+        } else {
+            printf("%s\n", json);
+            free(json);
+        }
+    } else {
+        print_text(&result, label);
+    }
+    if (result.verdict != CS_VERDICT_VALID)
+        cli_error("%s: %s: %s", label, cs_verdict_name(result.verdict),
+                  result.checks[result.failed].detail);
+    cs_verify_result_clear(&result);
+    return status;
+}
+
+/* Text input may hold one token per line; binary input is one COSE token. */
+static int verify_input(cs_verifier_t *verifier, const verify_options *o, uint8_t *data,
+                        size_t len, const char *label)
+{
+    int worst = CLI_EXIT_OK, status;
+    size_t count = 0;
+    char line_label[512];
+
+    if (len > 0 && (data[0] == 0xd2 || data[0] == 0x84 || data[0] == 0xd8))
+        return verify_one(verifier, o, data, len, label);
+    for (char *save = NULL, *line = strtok_r((char *)data, "\r\n", &save); line != NULL;
+         line = strtok_r(NULL, "\r\n", &save)) {
+        if (strspn(line, " \t") == strlen(line))
+            continue;
+        count++;
+        snprintf(line_label, sizeof(line_label), "%s, token %zu", label, count);
+        status = verify_one(verifier, o, (const uint8_t *)line, strlen(line),
+                            count == 1 && save != NULL && *save == '\0' ? label : line_label);
+        if (worst == CLI_EXIT_OK)
+            worst = status;
+    }
+    if (count == 0) {
+        cli_error("%s: holds no token", label);
+        return CLI_EXIT_MALFORMED;
+    }
+    return worst;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    verify_options o = {.at = -1, .skew = CS_DEFAULT_CLOCK_SKEW};
+    cs_trust_t *trust = NULL;
+    cs_verifier_t *verifier = NULL;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    const char *label;
+    int status;
+
+    if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
+        return status;
+    status = CLI_EXIT_FAILURE;
+    if (!load_trust(&o, &trust) || !cli_read_token_argument(o.input, &data, &len, &label))
+        goto done;
+    if (cs_verifier_new(trust, &verifier) != CS_OK) {
+        cli_error("out of memory");
+        goto done;
+    }
+    cs_verifier_set_time(verifier, o.at);
+    cs_verifier_set_clock_skew(verifier, o.skew);
+    status = verify_input(verifier, &o, data, len, label);
+done:
+    free(data);
+    cs_verifier_free(&verifier);
+    cs_trust_free(&trust);
+    return status;
+}
