@@ -1,4 +1,5 @@
 /* JSON reports of verifications and inspections (jansson). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,11 +296,7 @@ static json_t *qr_json(const uint8_t *token, size_t len, cs_form form)
         return json_null();
     if ((text = strndup((const char *)token, len)) == NULL)
         return NULL;
-    /* The token as given, without the white space around it. */
-    size_t start = strspn(text, " \t\r\n"), end = strlen(text);
-    while (end > start && strchr(" \t\r\n", text[end - 1]) != NULL)
-        text[--end] = '\0';
-    err = cs_qr_version(text + start, CS_QR_ECC_M, &version, &modules);
+    err = cs_qr_version(text, CS_QR_ECC_M, &version, &modules);
     free(text);
     if (err != CS_OK)
         return json_pack("{s:s}", "error", cs_strerror(err));
@@ -322,6 +319,14 @@ cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, 
         return CS_ERR_ARGUMENT;
     if ((err = cs_token_codec_new(&codec)) != CS_OK)
         return err;
+    if (len > 0 && token[0] < 0x80) { /* text forms: without surrounding white space */
+        while (len > 0 && isspace(token[len - 1]))
+            len--;
+        while (len > 0 && isspace(token[0])) {
+            token++;
+            len--;
+        }
+    }
     if ((err = cs_token_unwrap(codec, token, len, &form, &cose, &cose_len)) != CS_OK ||
         (err = cs_cose_sign1_decode(cose, cose_len, &msg)) != CS_OK) {
         if (detail != NULL && detail_size > 0)

@@ -23,7 +23,8 @@ static void print_value(const char *key, json_t *value, int depth)
     json_t *v;
     size_t i;
 
-    printf("%*s", depth * 2, "");
+    if (depth > 0)
+        printf("%*s", depth * 2, "");
     if (key != NULL)
         printf("%s:", key);
     switch (json_typeof(value)) {
