@@ -245,6 +245,23 @@ static bool check_decode(verification *v, const uint8_t *token, size_t len)
                 cs_form_name(r->form), r->token_length, r->cose_length);
 }
 
+/* Why a signature check failed, in a buyer's words. */
+static const char *signature_reason(cs_err err)
+{
+    switch (err) {
+    case CS_ERR_SIGNATURE:
+        return "the signed content was altered, or another key signed it";
+    case CS_ERR_ALG_MISSING:
+        return "the protected header names no algorithm";
+    case CS_ERR_ALG_UNKNOWN:
+        return "the algorithm is unknown (EdDSA or ES256 expected)";
+    case CS_ERR_ALG_KEY_MISMATCH:
+        return "the algorithm in the header does not fit the key type";
+    default:
+        return cs_strerror(err);
+    }
+}
+
 /* ---- step 2: the accreditation credential --------------------------------- */
 
 static ac_cache_entry *cache_find(cs_verifier_t *verifier, const uint8_t *bytes, size_t len,
@@ -318,15 +335,14 @@ static bool check_ac_signature(verification *v, const cs_key_t **ab_key)
     }
     if (candidates == 0)
         return fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
-                    "accreditation body key %s is not in the trust store (%zu keys); add the "
-                    "accreditation body's public key with --trust",
+                    "accreditation body key %s is not among the %zu key(s) of the trust store; "
+                    "add the accreditation body's public key with --trust",
                     kid, cs_trust_count(trust));
     pass(v, CS_CHECK_AC_TRUSTED, "accreditation body key %s is in the trust store", kid);
     if (err != CS_OK)
         return fail(v, CS_CHECK_AC_SIGNATURE, err,
-                    "the accreditation credential's signature does not verify with trusted "
-                    "key %s: %s",
-                    kid, cs_strerror(err));
+                    "the accreditation credential does not verify with trusted key %s: %s",
+                    kid, signature_reason(err));
     return pass(v, CS_CHECK_AC_SIGNATURE, "signed by the accreditation body (%s, %s)", kid,
                 cs_alg_name(cs_key_alg(*ab_key)));
 }
@@ -407,8 +423,8 @@ static bool check_certificate_signature(verification *v)
     pass(v, CS_CHECK_CT_KEY, "signed with the accredited key %s", want);
     if ((err = cs_cose_sign1_verify(&v->ct, cb_key, NULL, 0, 0)) != CS_OK)
         return fail(v, CS_CHECK_CT_SIGNATURE, err,
-                    "the certificate's signature does not verify with the accredited key %s: %s",
-                    want, cs_strerror(err));
+                    "the certificate does not verify with the accredited key %s: %s", want,
+                    signature_reason(err));
     pass(v, CS_CHECK_CT_SIGNATURE, "signed by %s (%s)", v->accreditation->name,
          cs_alg_name(cs_key_alg(cb_key)));
     if (!cs_cose_sign1_has_typ(&v->ct, CS_TYP_CERTIFICATE))

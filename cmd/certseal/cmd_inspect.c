@@ -9,12 +9,32 @@
 #include "cli.h"
 
 static const char USAGE[] =
-    "usage: certseal inspect [--json] [TOKEN|FILE|-]\n"
+    "usage: certseal inspect [--json] [--cose-out FILE] [TOKEN|FILE|-]\n"
     "\n"
     "Decodes a token (CS1:..., a link, COSE bytes or hex; also an accreditation\n"
     "credential file) WITHOUT verifying it, and shows every header and claim, the\n"
     "certificate or accreditation in readable form, the token's size and the QR\n"
-    "version it needs at error correction M.  Use certseal verify to trust it.\n";
+    "version it needs at error correction M.  Use certseal verify to trust it.\n"
+    "  --cose-out FILE   also write the token's COSE_Sign1 bytes to FILE\n";
+
+/* Writes the token's COSE_Sign1 bytes, for tools that read COSE. */
+static bool write_cose(const char *path, const uint8_t *token, size_t len)
+{
+    cs_token_codec_t *codec = NULL;
+    const uint8_t *cose;
+    size_t cose_len;
+    cs_form form;
+    bool ok = false;
+
+    if (cs_token_codec_new(&codec) != CS_OK) {
+        cli_error("out of memory");
+        return false;
+    }
+    if (cs_token_unwrap(codec, token, len, &form, &cose, &cose_len) == CS_OK)
+        ok = cli_write_output(path, cose, cose_len, 0644, false);
+    cs_token_codec_free(&codec);
+    return ok;
+}
 
 /* Renders the inspection JSON as indented "key: value" lines. */
 static void print_value(const char *key, json_t *value, int depth)
@@ -63,10 +83,12 @@ int cmd_inspect(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},
+        {"cose-out", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     bool json_output = false;
+    const char *cose_out = NULL;
     uint8_t *data = NULL;
     size_t len = 0;
     char *report = NULL, detail[300] = "";
@@ -79,6 +101,8 @@ int cmd_inspect(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         if (opt == 'j') {
             json_output = true;
+        } else if (opt == 'c') {
+            cose_out = optarg;
         } else if (opt == 'h') {
             fputs(USAGE, stdout);
             return CLI_EXIT_OK;
@@ -97,6 +121,8 @@ int cmd_inspect(int argc, char **argv)
         status = err == CS_ERR_NO_MEMORY ? CLI_EXIT_FAILURE : CLI_EXIT_MALFORMED;
         goto done;
     }
+    if (cose_out != NULL && !write_cose(cose_out, data, len))
+        goto done;
     if (json_output) {
         printf("%s\n", report);
     } else {
