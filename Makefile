@@ -25,7 +25,7 @@ DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
                zlib:zlib1g-dev libqrencode:libqrencode-dev
 DEPS_TEST   := cmocka:libcmocka-dev
 # command : Debian package (tools the tests and docs need)
-DEPS_TOOLS  := clang:clang groff:groff python3:python3 xxd:xxd
+DEPS_TOOLS  := clang:clang groff:groff-base python3:python3
 LIB_MODULES := $(foreach d,$(DEPS_LIB),$(firstword $(subst :, ,$(d))))
 
 ifeq ($(SAN),1)
@@ -96,6 +96,8 @@ deps:
 deps-test: deps
 	@$(call install_missing,$(DEPS_TEST),pc)
 	@$(call install_missing,$(DEPS_TOOLS),cmd)
+	@python3 -c 'import jsonschema' 2>/dev/null || /usr/bin/python3 -c 'import jsonschema' \
+	  2>/dev/null || { $(call install_missing,jsonschema-missing:python3-jsonschema,cmd); }
 
 # Fails early, naming the missing library, when a plain `make` runs without them.
 $(BUILD)/.deps-ok:

@@ -1,0 +1,83 @@
+#!/bin/sh
+# Checks that the documentation says what the code does:
+#  - the man pages are clean mdoc (groff -mdoc -ww -z prints nothing);
+#  - certseal(1) names every subcommand the program has, and its EXAMPLES run;
+#  - the record JSON Schema and certseal's own record checks agree on every
+#    record in tests/fixtures/ and tests/data/records/.
+# Usage: sh tests/docs/check-docs.sh path/to/certseal
+set -u
+CERTSEAL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+top=$(pwd)
+failures=0
+fail() { printf 'FAIL: %s\n' "$*"; failures=$((failures + 1)); }
+work=$(mktemp -d "${TMPDIR:-/tmp}/certseal-docs.XXXXXX")
+trap 'rm -rf "$work"' EXIT INT TERM
+
+# --- man pages are clean mdoc ------------------------------------------------
+for page in docs/certseal.1 docs/libcertseal.3; do
+    out=$(groff -mdoc -ww -z "$page" 2>&1)
+    [ -z "$out" ] || fail "$page: groff warnings: $out"
+done
+
+# --- certseal(1) covers every subcommand --------------------------------------
+for cmd in $("$CERTSEAL" --help | awk '/^commands:/ { on = 1; next } on && !NF { exit } on { print $1 }'); do
+    grep -q "^\.Cm $cmd\$" docs/certseal.1 || fail "certseal(1) does not describe '$cmd'"
+    grep -q "^\.Ss $cmd\$" docs/certseal.1 || fail "certseal(1) has no section for '$cmd'"
+done
+
+# --- the EXAMPLES of certseal(1) run, in order --------------------------------
+awk '/^\.Sh EXAMPLES/ { on = 1; next } /^\.Sh / { on = 0 }
+     on && /^\$ / { sub(/^\$ /, ""); line = $0; cont = /\\e$/ ; sub(/\\e$/, "", line);
+                    printf "%s", line; if (!cont) print ""; next }
+     on && cont { line = $0; cont = /\\e$/; sub(/\\e$/, "", line); sub(/^ +/, " ", line);
+                  printf "%s", line; if (!cont) print "" }' docs/certseal.1 > "$work/examples.sh"
+[ -s "$work/examples.sh" ] || fail "certseal(1) EXAMPLES: no commands found"
+cp tests/fixtures/record-typical.json "$work/"
+mkdir -p "$work/bin" && ln -s "$CERTSEAL" "$work/bin/certseal"
+while IFS= read -r example; do
+    (cd "$work" && PATH="$work/bin:$PATH" eval "$example") > "$work/out" 2>&1 ||
+        { fail "certseal(1) example failed: $example"; sed 's/^/    /' "$work/out"; }
+done < "$work/examples.sh"
+
+# --- the JSON Schema and the C record checks agree ----------------------------
+python=""
+for candidate in python3 /usr/bin/python3; do
+    if "$candidate" -c 'import jsonschema' 2>/dev/null; then python=$candidate; break; fi
+done
+if [ -z "$python" ]; then
+    fail "no Python with jsonschema (make deps-test installs python3-jsonschema)"
+else
+    keys="$work/schema" && mkdir "$keys"
+    "$CERTSEAL" keygen --out "$keys/ab.key" > /dev/null &&
+    "$CERTSEAL" keygen --out "$keys/cb.key" > /dev/null &&
+    "$CERTSEAL" accredit --key "$keys/ab.key" --subject-key "$keys/cb.key.pub" --issuer AB \
+        --subject CB --name "Schema Check CB" --number ACC-1 --country GB \
+        --standard "ISO 9001:2015" --standard "ISO 14001:2015" --iaf 17,18,31 \
+        --not-before 2000-01-01 --expires 2040-12-31 --out "$keys/ac.cose" 2> /dev/null ||
+        fail "could not make the accreditation for the schema check"
+    for record in tests/fixtures/*.json tests/data/records/*.json; do
+        if "$python" - "$record" << 'PY' > /dev/null 2>&1
+import json, sys, jsonschema
+schema = json.load(open("schemas/record.schema.json"))
+jsonschema.validate(json.load(open(sys.argv[1])), schema,
+                    format_checker=jsonschema.FormatChecker())
+PY
+        then by_schema=accepted; else by_schema=rejected; fi
+        if "$CERTSEAL" issue --key "$keys/cb.key" --accreditation "$keys/ac.cose" "$record" \
+            > /dev/null 2>&1
+        then by_certseal=accepted; else by_certseal=rejected; fi
+        case "$(basename "$record")" in
+            bad-*) want=rejected ;;
+            *) want=accepted ;;
+        esac
+        [ "$by_schema" = "$want" ] || fail "$record: the schema $by_schema it, expected $want"
+        [ "$by_certseal" = "$want" ] || fail "$record: certseal issue $by_certseal it, expected $want"
+    done
+fi
+
+cd "$top"
+if [ "$failures" -gt 0 ]; then
+    echo "docs: $failures check(s) failed"
+    exit 1
+fi
+echo "docs: man pages, examples and record schema agree with the code"
