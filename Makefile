@@ -129,8 +129,11 @@ $(PROGRAM): $(CMD_OBJ) $(STATIC_LIB)
 # --- tests ---------------------------------------------------------------------
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_HELPER) $(wildcard tests/unit/*.h) $(STATIC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< $(TEST_HELPER) $(STATIC_LIB) \
-	  $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) $(TEST_LDFLAGS) -o $@ $< $(TEST_HELPER) \
+	  $(STATIC_LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# The allocation-failure test intercepts the library's own allocations.
+$(BUILD)/tests/test_alloc_failure: TEST_LDFLAGS = $(foreach f,malloc calloc realloc strdup strndup,-Wl,--wrap=$(f))
 
 check: deps-test
 	@$(MAKE) --no-print-directory check-run

@@ -1,0 +1,252 @@
+/*
+ * Allocation failures (STYLE 13): every allocation libcertseal makes
+ * itself is failed in turn, on the paths a verifier and an issuer run.
+ * Each run must end in CS_ERR_NO_MEMORY or an ordinary result, never a
+ * crash, a leak (LeakSanitizer under `make check SAN=1`) or a VALID that
+ * skipped a check.
+ *
+ * This program is linked with -Wl,--wrap for malloc, calloc, realloc,
+ * strdup and strndup, so the calls made by the library's own objects come
+ * here; libraries underneath (OpenSSL, libcbor, zlib) are not affected.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "certseal/certseal.h"
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t size);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t size);
+char *__wrap_strdup(const char *s);
+char *__wrap_strndup(const char *s, size_t n);
+
+/* Allocation number `fail_at` (counting from 1) fails; 0 fails none. */
+static long fail_at, allocations;
+static int failed_one; /* the armed failure happened */
+
+static int should_fail(void)
+{
+    if (fail_at > 0 && ++allocations == fail_at) {
+        failed_one = 1;
+        return 1;
+    }
+    return 0;
+}
+
+void *__wrap_malloc(size_t size)
+{
+    return should_fail() ? NULL : __real_malloc(size);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+    return should_fail() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t size)
+{
+    return should_fail() ? NULL : __real_realloc(p, size);
+}
+
+char *__wrap_strdup(const char *s)
+{
+    return should_fail() ? NULL : __real_strdup(s);
+}
+
+char *__wrap_strndup(const char *s, size_t n)
+{
+    return should_fail() ? NULL : __real_strndup(s, n);
+}
+
+/* Fails allocation n from now on (0: none), until the next arm(). */
+static void arm(long n)
+{
+    fail_at = n;
+    allocations = 0;
+    failed_one = 0;
+}
+
+static void disarm(void)
+{
+    fail_at = 0;
+}
+
+/* True when the armed failure happened during the last run. */
+static int failure_was_hit(void)
+{
+    return failed_one;
+}
+
+typedef struct fixture {
+    cs_key_t *ab, *cb;
+    uint8_t *ac;
+    size_t ac_len;
+    char *record;
+    size_t record_len;
+    char *token;
+    size_t token_len;
+} fixture;
+
+static fixture fx;
+
+static int setup(void **state)
+{
+    (void)state;
+    char *standards[] = {"ISO 9001:2015"};
+    uint64_t iaf[] = {17, 18};
+    cs_accreditation ac = {
+        .issuer = "AB", .subject = "CB", .name = "CB Ltd", .number = "ACC-1", .country = "GB",
+        .standards = standards, .standard_count = 1, .iaf_codes = iaf, .iaf_count = 2,
+        .not_before = 1767225600 /* 2026-01-01 */, .expires = 1924992000 /* 2031-01-01 */,
+        .issued_at = 1767225600,
+    };
+    cs_issuer_t *issuer = NULL;
+    cs_certificate cert;
+    const char *token;
+
+    if (cs_key_generate(CS_ALG_EDDSA, &fx.ab) != CS_OK ||
+        cs_key_generate(CS_ALG_EDDSA, &fx.cb) != CS_OK)
+        return -1;
+    ac.subject_key = fx.cb;
+    if (cs_accreditation_sign(fx.ab, &ac, &fx.ac, &fx.ac_len) != CS_OK ||
+        cs_file_read_all("tests/fixtures/record-typical.json", 65536, (uint8_t **)&fx.record,
+                         &fx.record_len) != CS_OK ||
+        cs_record_parse_json(fx.record, fx.record_len, &cert, NULL, 0) != CS_OK ||
+        cs_issuer_new(fx.cb, fx.ac, fx.ac_len, &issuer, NULL, 0) != CS_OK ||
+        cs_issuer_issue(issuer, &cert, CS_FORM_OFFLINE, NULL, 0, &token, &fx.token_len, NULL,
+                        0) != CS_OK)
+        return -1;
+    fx.token = strdup(token);
+    cs_certificate_clear(&cert);
+    cs_issuer_free(&issuer);
+    return fx.token != NULL ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(fx.token);
+    free(fx.record);
+    free(fx.ac);
+    cs_key_free(&fx.ab);
+    cs_key_free(&fx.cb);
+    return 0;
+}
+
+/* One whole verification with the n-th allocation failing. */
+static cs_err verify_once(long n, cs_verdict *verdict, int *all_checks_passed)
+{
+    cs_trust_t *trust = NULL;
+    cs_verifier_t *verifier = NULL;
+    cs_key_t *ab_public = NULL;
+    cs_verify_result result;
+    char *json = NULL;
+    uint8_t x[CS_KEY_COORDINATE_SIZE];
+    cs_err err;
+
+    memset(&result, 0, sizeof(result));
+    *verdict = CS_VERDICT_MALFORMED;
+    /* The trust key is made before arming: its allocations are OpenSSL's. */
+    assert_int_equal(cs_key_public_coordinates(fx.ab, x, NULL), CS_OK);
+    assert_int_equal(cs_key_from_public_coordinates(CS_ALG_EDDSA, x, sizeof(x), NULL, 0,
+                                                    &ab_public),
+                     CS_OK);
+    arm(n);
+    if ((err = cs_trust_new(&trust)) == CS_OK && (err = cs_trust_add_key(trust, &ab_public)) == CS_OK &&
+        (err = cs_verifier_new(trust, &verifier)) == CS_OK) {
+        cs_verifier_set_time(verifier, 1798761600); /* 2027-01-01 */
+        err = cs_verifier_verify(verifier, (const uint8_t *)fx.token, fx.token_len, &result);
+        if (err == CS_OK) {
+            *verdict = result.verdict;
+            *all_checks_passed = 1;
+            for (int id = 0; id < CS_CHECK_STATUS; id++)
+                if (result.checks[id].state != CS_CHECK_PASS)
+                    *all_checks_passed = 0;
+            err = cs_report_verify_json(&result, 0, &json);
+        }
+    }
+    disarm();
+    free(json);
+    cs_verify_result_clear(&result);
+    cs_verifier_free(&verifier);
+    cs_trust_free(&trust);
+    cs_key_free(&ab_public);
+    return err;
+}
+
+static void test_verify_allocation_failures(void **state)
+{
+    (void)state;
+    cs_verdict verdict;
+    int all_passed = 0;
+    long n;
+
+    assert_int_equal(verify_once(0, &verdict, &all_passed), CS_OK);
+    assert_int_equal(verdict, CS_VERDICT_VALID);
+    for (n = 1; n < 10000; n++) {
+        cs_err err = verify_once(n, &verdict, &all_passed);
+        if (!failure_was_hit())
+            break; /* the run needed fewer than n allocations */
+        /* A failed allocation is reported, or shows as a failed check; a
+         * VALID can only come with every check run and passed (e.g. when
+         * only the cache could not keep a copy of the credential). */
+        if (err == CS_OK && verdict == CS_VERDICT_VALID && !all_passed)
+            fail_msg("allocation %ld failed, and VALID came with a check not passed", n);
+    }
+    assert_true(n > 1 && n < 10000);
+}
+
+static cs_err issue_once(long n)
+{
+    cs_issuer_t *issuer = NULL;
+    cs_certificate cert;
+    const char *token;
+    size_t token_len;
+    cs_err err;
+
+    memset(&cert, 0, sizeof(cert));
+    arm(n);
+    if ((err = cs_record_parse_json(fx.record, fx.record_len, &cert, NULL, 0)) == CS_OK &&
+        (err = cs_issuer_new(fx.cb, fx.ac, fx.ac_len, &issuer, NULL, 0)) == CS_OK)
+        err = cs_issuer_issue(issuer, &cert, CS_FORM_OFFLINE, NULL, CS_ISSUE_VERIFY_SIGNATURE,
+                              &token, &token_len, NULL, 0);
+    disarm();
+    cs_issuer_free(&issuer);
+    cs_certificate_clear(&cert);
+    return err;
+}
+
+static void test_issue_allocation_failures(void **state)
+{
+    (void)state;
+    long n;
+
+    assert_int_equal(issue_once(0), CS_OK);
+    for (n = 1; n < 10000; n++) {
+        cs_err err = issue_once(n);
+        if (!failure_was_hit())
+            break;
+        assert_int_not_equal(err, CS_OK);
+    }
+    assert_true(n > 1 && n < 10000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_verify_allocation_failures),
+        cmocka_unit_test(test_issue_allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
