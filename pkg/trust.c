@@ -146,7 +146,8 @@ static cs_err load_folder(cs_trust_t *trust, const char *path, size_t *found, ch
         }
         snprintf(names[count++], size, "%s/%s", path, entry->d_name);
     }
-    qsort(names, count, sizeof(*names), compare_names);
+    if (count > 1)
+        qsort(names, count, sizeof(*names), compare_names);
     for (size_t i = 0; i < count && err == CS_OK; i++) {
         struct stat st;
         if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
