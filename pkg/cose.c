@@ -133,6 +133,8 @@ fail:
 
 bool cs_cose_sign1_has_typ(const cs_cose_sign1 *msg, const char *typ)
 {
+    if (msg == NULL || typ == NULL)
+        return false;
     size_t len = strlen(typ);
     return msg->typ != NULL && msg->typ_len == len && memcmp(msg->typ, typ, len) == 0;
 }
