@@ -1,0 +1,504 @@
+/*
+ * tests/bench/bench.c - `make bench`: how fast libcertseal verifies and
+ * issues compared with the signatures it is built on, and how big its
+ * tokens are (issue 2, "Performance"; DESIGN §4 and §8).
+ *
+ *   build/tests/bench [FIXTURES_DIR]      (default tests/fixtures)
+ *
+ * For each algorithm (EdDSA, ES256), in one process:
+ *
+ *   verify  cs_verifier_verify() of the certificate token made from
+ *           record-typical.json, over a trust store holding the AB key,
+ *           with the AC cache warm (same CB, same AC), against the raw
+ *           OpenSSL rate of one signature check of the same key type
+ *           (EVP_DigestVerifyInit + EVP_DigestVerify over 600 bytes with a
+ *           parsed EVP_PKEY and a new EVP_MD_CTX each time, as the library
+ *           does).  Target: ratio >= 0.9.
+ *   issue   cs_issuer_issue() of the same record without and with
+ *           CS_ISSUE_VERIFY_SIGNATURE, against raw EVP_DigestSign.
+ *           Target: ratio >= 0.7 (without the self-check).
+ *   size    characters of the offline and link forms and the QR version at
+ *           error correction M, for record-typical.json and
+ *           record-multisite.json.  The typical one must stay within 1000
+ *           characters (issue 2) and QR version 21 (DESIGN §4).
+ *
+ * Rates are fair on a small, noisy machine: each rate is the best of
+ * ROUNDS rounds of ROUND_SECONDS each (so every rate is measured over more
+ * than a second of wall time), and the rounds of the rates being compared
+ * are interleaved, alternating which goes first, so that frequency scaling
+ * and neighbours hit both sides alike.
+ *
+ * The verification time is fixed at the record's issue date so that the
+ * result does not depend on the day the bench runs.
+ *
+ * Exit status: 0 whatever the rates (a benchmark, not a test); 1 when
+ * anything fails to issue or to verify VALID; 2 when it cannot run.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "certseal/certseal.h"
+
+#define ROUNDS 6
+#define ROUND_SECONDS 0.2
+#define BATCH 8               /* operations between two clock readings */
+#define RAW_MESSAGE_SIZE 600  /* about a certificate token's Sig_structure */
+#define VERIFY_TARGET 0.9
+#define ISSUE_TARGET 0.7
+#define OFFLINE_MAX_CHARS 1000
+#define QR_VERSION_MAX 21
+#define LINK_BASE "https://verify.example.org/c"
+
+typedef struct fixture {
+    const char *file;
+    cs_certificate cert;
+} fixture;
+
+/* One operation to time; returns false when it failed. */
+typedef bool (*op_fn)(void *ctx);
+
+typedef struct rate {
+    const char *name;
+    op_fn op;
+    void *ctx;
+    double best;     /* operations per second, best round */
+    double ops;      /* over all rounds */
+    double seconds;
+    bool failed;
+} rate;
+
+static int exit_status = 0;
+
+static void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(2);
+}
+
+static void failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void failure(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bench: FAILED: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit_status = 1;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- timing ------------------------------------------------------------------- */
+
+static void run_round(rate *r)
+{
+    double start = now_seconds(), elapsed;
+    long ops = 0;
+
+    do {
+        for (int i = 0; i < BATCH; i++) {
+            if (!r->op(r->ctx)) {
+                r->failed = true;
+                return;
+            }
+        }
+        ops += BATCH;
+        elapsed = now_seconds() - start;
+    } while (elapsed < ROUND_SECONDS);
+    r->ops += (double)ops;
+    r->seconds += elapsed;
+    if ((double)ops / elapsed > r->best)
+        r->best = (double)ops / elapsed;
+}
+
+/* Measures n rates with their rounds interleaved, the order rotating. */
+static void measure(rate *rates, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        rates[i].op(rates[i].ctx); /* warm-up: caches, lazy OpenSSL set-up */
+    for (int round = 0; round < ROUNDS; round++)
+        for (size_t k = 0; k < n; k++) {
+            rate *r = &rates[(k + (size_t)round) % n];
+            if (!r->failed)
+                run_round(r);
+        }
+    for (size_t i = 0; i < n; i++)
+        if (rates[i].failed)
+            failure("%s: an operation failed during timing", rates[i].name);
+}
+
+/* ---- raw OpenSSL: the yardstick ----------------------------------------------- */
+
+typedef struct raw_ctx {
+    EVP_PKEY *pkey;
+    const EVP_MD *md; /* NULL for Ed25519 (PureEdDSA), SHA-256 for P-256 */
+    uint8_t msg[RAW_MESSAGE_SIZE];
+    uint8_t sig[128];
+    size_t sig_len;
+} raw_ctx;
+
+static bool raw_sign_once(raw_ctx *c, uint8_t *sig, size_t *sig_len)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    bool ok = ctx != NULL && EVP_DigestSignInit(ctx, NULL, c->md, NULL, c->pkey) == 1 &&
+              EVP_DigestSign(ctx, sig, sig_len, c->msg, sizeof(c->msg)) == 1;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
+static bool raw_sign(void *ctx)
+{
+    raw_ctx *c = ctx;
+    uint8_t sig[128];
+    size_t sig_len = sizeof(sig);
+    return raw_sign_once(c, sig, &sig_len);
+}
+
+static bool raw_verify(void *ctx)
+{
+    raw_ctx *c = ctx;
+    EVP_MD_CTX *md_ctx = EVP_MD_CTX_new();
+    bool ok = md_ctx != NULL && EVP_DigestVerifyInit(md_ctx, NULL, c->md, NULL, c->pkey) == 1 &&
+              EVP_DigestVerify(md_ctx, c->sig, c->sig_len, c->msg, sizeof(c->msg)) == 1;
+    EVP_MD_CTX_free(md_ctx);
+    return ok;
+}
+
+static void raw_init(raw_ctx *c, cs_alg alg)
+{
+    memset(c, 0, sizeof(*c));
+    for (size_t i = 0; i < sizeof(c->msg); i++)
+        c->msg[i] = (uint8_t)(i * 31 + 7);
+    if (alg == CS_ALG_EDDSA) {
+        c->pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+        c->md = NULL;
+    } else {
+        c->pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+        c->md = EVP_sha256();
+    }
+    c->sig_len = sizeof(c->sig);
+    if (c->pkey == NULL || !raw_sign_once(c, c->sig, &c->sig_len) || !raw_verify(c))
+        fatal("OpenSSL cannot make a %s key and signature", cs_alg_name(alg));
+}
+
+/* ---- libcertseal -------------------------------------------------------------- */
+
+typedef struct lib_ctx {
+    cs_alg alg;
+    cs_key_t *ab_key;
+    cs_key_t *cb_key;
+    uint8_t *ac;
+    size_t ac_len;
+    cs_issuer_t *issuer;
+    cs_trust_t *trust;
+    cs_verifier_t *verifier;
+    fixture *typical;
+    char *token; /* the typical record's offline token */
+    size_t token_len;
+    unsigned issue_flags;
+} lib_ctx;
+
+static bool lib_issue(void *ctx)
+{
+    lib_ctx *c = ctx;
+    const char *token;
+    size_t len;
+    char detail[256] = "";
+    cs_err err = cs_issuer_issue(c->issuer, &c->typical->cert, CS_FORM_OFFLINE, NULL,
+                                 c->issue_flags, &token, &len, detail, sizeof(detail));
+    if (err != CS_OK)
+        failure("%s: issue %s: %s (%s)", cs_alg_name(c->alg), c->typical->file, cs_strerror(err),
+                detail);
+    return err == CS_OK;
+}
+
+static bool lib_verify(void *ctx)
+{
+    lib_ctx *c = ctx;
+    cs_verify_result result;
+    cs_err err = cs_verifier_verify(c->verifier, (const uint8_t *)c->token, c->token_len, &result);
+    bool ok = err == CS_OK && result.verdict == CS_VERDICT_VALID;
+
+    if (!ok)
+        failure("%s: verify %s: %s, %s: %s", cs_alg_name(c->alg), c->typical->file,
+                cs_strerror(err), cs_verdict_name(result.verdict),
+                result.verdict == CS_VERDICT_VALID ? "" : result.checks[result.failed].detail);
+    cs_verify_result_clear(&result);
+    return ok;
+}
+
+/* A public-only copy of key, for the trust store. */
+static cs_key_t *public_copy(const cs_key_t *key)
+{
+    uint8_t x[CS_KEY_COORDINATE_SIZE], y[CS_KEY_COORDINATE_SIZE];
+    cs_key_t *copy = NULL;
+    bool p256 = cs_key_alg(key) == CS_ALG_ES256;
+
+    if (cs_key_public_coordinates(key, x, y) != CS_OK ||
+        cs_key_from_public_coordinates(cs_key_alg(key), x, sizeof(x), p256 ? y : NULL,
+                                       p256 ? sizeof(y) : 0, &copy) != CS_OK)
+        fatal("cannot copy a public key");
+    return copy;
+}
+
+static int64_t date(const char *text)
+{
+    int64_t t;
+    if (cs_date_parse(text, &t) != CS_OK)
+        fatal("bad date %s", text);
+    return t;
+}
+
+/* The AB accredits the CB (issue brief: ISO 9001:2015 and ISO 14001:2015,
+ * IAF 17, 18, 31, valid 2026-01-01 to 2030-12-31). */
+static void make_accreditation(lib_ctx *c)
+{
+    char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
+    uint64_t iaf[] = {17, 18, 31};
+    cs_accreditation ac = {
+        .issuer = "UKAS-DEMO",
+        .subject = "CB-DEMO-001",
+        .name = "Demo Certification Ltd",
+        .number = "DEMO-0042",
+        .country = "GB",
+        .standards = standards,
+        .standard_count = 2,
+        .iaf_codes = iaf,
+        .iaf_count = 3,
+        .not_before = date("2026-01-01"),
+        .expires = date("2031-01-01"), /* exclusive: the last day is 2030-12-31 */
+        .issued_at = date("2026-01-01"),
+        .subject_key = c->cb_key,
+    };
+    cs_err err = cs_accreditation_sign(c->ab_key, &ac, &c->ac, &c->ac_len);
+    if (err != CS_OK)
+        fatal("%s: cs_accreditation_sign: %s", cs_alg_name(c->alg), cs_strerror(err));
+    /* ac borrows everything: no cs_accreditation_clear(). */
+}
+
+static void lib_init(lib_ctx *c, cs_alg alg, fixture *typical)
+{
+    char detail[256] = "";
+    cs_key_t *trusted;
+    const char *token;
+    size_t len;
+    cs_err err;
+
+    memset(c, 0, sizeof(*c));
+    c->alg = alg;
+    c->typical = typical;
+    if (cs_key_generate(alg, &c->ab_key) != CS_OK || cs_key_generate(alg, &c->cb_key) != CS_OK)
+        fatal("cannot generate %s keys", cs_alg_name(alg));
+    make_accreditation(c);
+    if ((err = cs_issuer_new(c->cb_key, c->ac, c->ac_len, &c->issuer, detail, sizeof(detail))) !=
+        CS_OK)
+        fatal("%s: cs_issuer_new: %s (%s)", cs_alg_name(alg), cs_strerror(err), detail);
+    trusted = public_copy(c->ab_key);
+    if (cs_trust_new(&c->trust) != CS_OK || cs_trust_add_key(c->trust, &trusted) != CS_OK ||
+        cs_verifier_new(c->trust, &c->verifier) != CS_OK)
+        fatal("out of memory");
+    cs_verifier_set_time(c->verifier, typical->cert.issued_at);
+
+    if ((err = cs_issuer_issue(c->issuer, &typical->cert, CS_FORM_OFFLINE, NULL,
+                               CS_ISSUE_VERIFY_SIGNATURE, &token, &len, detail,
+                               sizeof(detail))) != CS_OK)
+        fatal("%s: cannot issue %s: %s (%s)", cs_alg_name(alg), typical->file, cs_strerror(err),
+              detail);
+    if ((c->token = strdup(token)) == NULL)
+        fatal("out of memory");
+    c->token_len = len;
+}
+
+static void lib_free(lib_ctx *c)
+{
+    cs_verifier_free(&c->verifier);
+    cs_trust_free(&c->trust);
+    cs_issuer_free(&c->issuer);
+    cs_key_free(&c->ab_key);
+    cs_key_free(&c->cb_key);
+    free(c->ac);
+    free(c->token);
+}
+
+/* ---- the three reports -------------------------------------------------------- */
+
+static const char *verdict_of(double ratio, double target)
+{
+    return ratio >= target ? "PASS" : "BELOW TARGET";
+}
+
+static void print_rate_row(const char *alg, const rate *lib, const rate *raw, double target)
+{
+    double ratio = raw->best > 0 ? lib->best / raw->best : 0;
+    if (target > 0)
+        printf("  %-6s %-26s %10.0f /s   raw %-14s %10.0f /s   ratio %5.3f  (target %.1f) %s\n",
+               alg, lib->name, lib->best, raw->name, raw->best, ratio, target,
+               verdict_of(ratio, target));
+    else
+        printf("  %-6s %-26s %10.0f /s   raw %-14s %10.0f /s   ratio %5.3f  (for information)\n",
+               alg, lib->name, lib->best, raw->name, raw->best, ratio);
+}
+
+static void bench_verify(lib_ctx *c)
+{
+    raw_ctx raw;
+    raw_init(&raw, c->alg);
+    rate rates[] = {
+        {.name = "cs_verifier_verify", .op = lib_verify, .ctx = c},
+        {.name = "EVP_DigestVerify", .op = raw_verify, .ctx = &raw},
+    };
+    if (!lib_verify(c)) /* also warms the AC cache */
+        return;
+    measure(rates, 2);
+    print_rate_row(cs_alg_name(c->alg), &rates[0], &rates[1], VERIFY_TARGET);
+    EVP_PKEY_free(raw.pkey);
+}
+
+static bool lib_issue_verified(void *ctx)
+{
+    lib_ctx *c = ctx;
+    c->issue_flags = CS_ISSUE_VERIFY_SIGNATURE;
+    bool ok = lib_issue(c);
+    c->issue_flags = 0;
+    return ok;
+}
+
+static void bench_issue(lib_ctx *c)
+{
+    raw_ctx raw;
+    raw_init(&raw, c->alg);
+    rate rates[] = {
+        {.name = "cs_issuer_issue", .op = lib_issue, .ctx = c},
+        {.name = "cs_issuer_issue +self-check", .op = lib_issue_verified, .ctx = c},
+        {.name = "EVP_DigestSign", .op = raw_sign, .ctx = &raw},
+    };
+    c->issue_flags = 0;
+    measure(rates, 3);
+    print_rate_row(cs_alg_name(c->alg), &rates[0], &rates[2], ISSUE_TARGET);
+    print_rate_row(cs_alg_name(c->alg), &rates[1], &rates[2], 0);
+    EVP_PKEY_free(raw.pkey);
+}
+
+static void size_row(lib_ctx *c, fixture *f, cs_form form)
+{
+    const char *token;
+    const uint8_t *cose;
+    size_t len, cose_len;
+    char detail[256] = "";
+    int version = 0, modules = 0;
+    cs_err err;
+    bool typical_offline = form == CS_FORM_OFFLINE && f == c->typical;
+
+    if ((err = cs_issuer_issue(c->issuer, &f->cert, form, LINK_BASE, CS_ISSUE_VERIFY_SIGNATURE,
+                               &token, &len, detail, sizeof(detail))) != CS_OK) {
+        failure("%s: issue %s (%s form): %s (%s)", cs_alg_name(c->alg), f->file,
+                cs_form_name(form), cs_strerror(err), detail);
+        return;
+    }
+    cose = cs_issuer_last_cose(c->issuer, &cose_len);
+    (void)cose;
+    if ((err = cs_qr_version(token, CS_QR_ECC_M, &version, &modules)) != CS_OK)
+        printf("  %-6s %-24s %-8s %5zu chars  %4zu B COSE  QR: %s\n", cs_alg_name(c->alg),
+               f->file, cs_form_name(form), len, cose_len, cs_strerror(err));
+    else
+        printf("  %-6s %-24s %-8s %5zu chars  %4zu B COSE  QR version %2d-M (%dx%d)%s%s\n",
+               cs_alg_name(c->alg), f->file, cs_form_name(form), len, cose_len, version, modules,
+               modules,
+               typical_offline && len > OFFLINE_MAX_CHARS ? "  OVER 1000 CHARACTERS" : "",
+               typical_offline && version > QR_VERSION_MAX ? "  OVER QR VERSION 21" : "");
+}
+
+static void bench_sizes(lib_ctx *c, fixture *fixtures, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_row(c, &fixtures[i], CS_FORM_OFFLINE);
+        size_row(c, &fixtures[i], CS_FORM_LINK);
+    }
+}
+
+/* ---- main --------------------------------------------------------------------- */
+
+static void load_fixture(const char *dir, fixture *f)
+{
+    char path[4096], detail[256] = "";
+    uint8_t *json = NULL;
+    size_t len = 0;
+    cs_err err;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, f->file);
+    if ((err = cs_file_read_all(path, CS_RECORD_MAX, &json, &len)) != CS_OK)
+        fatal("%s: %s", path, cs_strerror(err));
+    if ((err = cs_record_parse_json((const char *)json, len, &f->cert, detail, sizeof(detail))) !=
+        CS_OK)
+        fatal("%s: %s (%s)", path, cs_strerror(err), detail);
+    free(json);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : "tests/fixtures";
+    fixture fixtures[] = {{.file = "record-typical.json"}, {.file = "record-multisite.json"}};
+    const cs_alg algs[] = {CS_ALG_EDDSA, CS_ALG_ES256};
+    lib_ctx libs[2];
+    char at[CS_DATE_TEXT_SIZE];
+
+    if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+        fatal("usage: bench [FIXTURES_DIR]");
+    for (size_t i = 0; i < 2; i++)
+        load_fixture(dir, &fixtures[i]);
+    cs_date_format(fixtures[0].cert.issued_at, at);
+
+    printf("certseal benchmark: libcertseal with %s\n", OpenSSL_version(OPENSSL_VERSION));
+    printf("fixtures %s; verification time fixed at %s (the record's issue date);\n"
+           "each rate is the best of %d rounds of %.2f s, the rounds of compared rates "
+           "interleaved\n",
+           dir, at, ROUNDS, ROUND_SECONDS);
+
+    for (size_t i = 0; i < 2; i++)
+        lib_init(&libs[i], algs[i], &fixtures[0]);
+
+    printf("\n(a) verify %s: decode + CT signature + all checks, AC cache warm\n",
+           fixtures[0].file);
+    for (size_t i = 0; i < 2; i++)
+        bench_verify(&libs[i]);
+
+    printf("\n(b) issue %s: claims + CT signature + zlib + base45 (offline form)\n",
+           fixtures[0].file);
+    for (size_t i = 0; i < 2; i++)
+        bench_issue(&libs[i]);
+
+    printf("\n(c) token size (link form under %s)\n", LINK_BASE);
+    for (size_t i = 0; i < 2; i++)
+        bench_sizes(&libs[i], fixtures, 2);
+    printf("  limits: the typical offline token <= %d characters (issue 2), QR version <= %d-M "
+           "(DESIGN 4)\n",
+           OFFLINE_MAX_CHARS, QR_VERSION_MAX);
+
+    for (size_t i = 0; i < 2; i++)
+        lib_free(&libs[i]);
+    for (size_t i = 0; i < 2; i++)
+        cs_certificate_clear(&fixtures[i].cert);
+    if (exit_status != 0)
+        printf("\nFAILED: something did not issue or verify (see above)\n");
+    return exit_status;
+}

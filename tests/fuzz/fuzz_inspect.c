@@ -1,0 +1,27 @@
+/* libFuzzer target for inspection (certseal inspect --json): a token in any
+ * form, or anything else, is described or refused with an error, never a
+ * crash, and what is described is one JSON object. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certseal/report.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *json = NULL;
+    char detail[256] = "";
+
+    if (cs_report_inspect_json(data, size, size & 1 ? CS_REPORT_PRETTY : 0, &json, detail,
+                               sizeof(detail)) == CS_OK) {
+        if (json == NULL || json[0] != '{')
+            abort();
+    } else if (memchr(detail, '\0', sizeof(detail)) == NULL) {
+        abort();
+    }
+    free(json);
+    return 0;
+}
