@@ -171,10 +171,10 @@ static cs_err alg_for_verify(const cs_cose_sign1 *msg, unsigned flags, cs_alg *a
     return CS_OK;
 }
 
-cs_err cs_cose_sign1_verify(const cs_cose_sign1 *msg, const cs_key_t *key,
-                            const uint8_t *external_aad, size_t aad_len, unsigned flags)
+static cs_err verify_with(const cs_cose_sign1 *msg, const cs_key_t *key,
+                          const uint8_t *external_aad, size_t aad_len, unsigned flags,
+                          cs_cbor_writer *w)
 {
-    cs_cbor_writer w;
     cs_alg alg = CS_ALG_NONE;
     cs_err err;
 
@@ -182,13 +182,30 @@ cs_err cs_cose_sign1_verify(const cs_cose_sign1 *msg, const cs_key_t *key,
         return CS_ERR_ARGUMENT;
     if ((err = alg_for_verify(msg, flags, &alg)) != CS_OK)
         return err;
-    cs_cbor_writer_init(&w);
-    write_sig_structure(&w, msg->protected_bytes, msg->protected_len, external_aad, aad_len,
+    cs_cbor_writer_reset(w);
+    write_sig_structure(w, msg->protected_bytes, msg->protected_len, external_aad, aad_len,
                         msg->payload, msg->payload_len);
-    if ((err = cs_cbor_writer_error(&w)) == CS_OK)
-        err = cs_crypto_verify(key, alg, w.buf, w.len, msg->signature, msg->signature_len);
+    if ((err = cs_cbor_writer_error(w)) != CS_OK)
+        return err;
+    return cs_crypto_verify(key, alg, w->buf, w->len, msg->signature, msg->signature_len);
+}
+
+cs_err cs_cose_sign1_verify(const cs_cose_sign1 *msg, const cs_key_t *key,
+                            const uint8_t *external_aad, size_t aad_len, unsigned flags)
+{
+    cs_cbor_writer w;
+    cs_err err;
+
+    cs_cbor_writer_init(&w);
+    err = verify_with(msg, key, external_aad, aad_len, flags, &w);
     cs_cbor_writer_free(&w);
     return err;
+}
+
+cs_err cs_cose_sign1_verify_reusing(const cs_cose_sign1 *msg, const cs_key_t *key,
+                                    cs_cbor_writer *scratch)
+{
+    return verify_with(msg, key, NULL, 0, 0, scratch);
 }
 
 static void write_protected_header(cs_cbor_writer *w, const cs_key_t *key,

@@ -141,6 +141,11 @@ typedef struct cs_cose_scratch {
 void cs_cose_scratch_init(cs_cose_scratch *scratch);
 void cs_cose_scratch_free(cs_cose_scratch *scratch);
 
+/* cs_cose_sign1_verify() without external AAD or flags, building the
+ * Sig_structure in a caller-kept buffer (a verifier checks thousands). */
+CS_MUST_CHECK cs_err cs_cose_sign1_verify_reusing(const cs_cose_sign1 *msg, const cs_key_t *key,
+                                                  cs_cbor_writer *scratch);
+
 /* cs_cose_sign1_sign() into `out` (reset first), reusing scratch buffers. */
 CS_MUST_CHECK cs_err cs_cose_sign1_sign_into(const cs_key_t *key,
                                              const cs_cose_sign1_headers *headers,

@@ -14,9 +14,10 @@
 #define AC_CACHE_SLOTS 16
 #define KID_HEX_SIZE (2 * CS_KID_SIZE + 1)
 
-/* A verified accreditation credential, keyed by its exact bytes. */
+/* A verified accreditation credential, keyed by its exact bytes (compared
+ * whole: a few hundred bytes against a handful of slots costs less than
+ * hashing them). */
 typedef struct ac_cache_entry {
-    uint8_t digest[CS_SHA256_SIZE];
     uint8_t *bytes;
     size_t len;
     cs_accreditation ac;
@@ -29,6 +30,7 @@ struct cs_verifier {
     cs_token_codec_t *codec;
     int64_t fixed_time; /* < 0: the current time */
     int64_t skew;
+    cs_cbor_writer to_be_signed; /* Sig_structure buffer, reused */
     ac_cache_entry cache[AC_CACHE_SLOTS];
     size_t next_slot;
     cs_accreditation unverified_ac; /* an AC that did not verify, for display */
@@ -141,6 +143,43 @@ static void format_last_day(int64_t exclusive_end, char out[CS_DATE_TEXT_SIZE])
     cs_date_format(exclusive_end - 1, out);
 }
 
+/* Length of the well-formed UTF-8 sequence at s (lead byte and
+ * continuation bytes only; the token's text was validated by the CBOR
+ * reader, so only a cut can break it), or 0 when it is broken or cut. */
+static size_t utf8_sequence_length(const unsigned char *s)
+{
+    size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+                               : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    for (size_t k = 1; k < n; k++)
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* Details quote text from the token and are cut to fit (by the detail size
+ * or by a %.*s quote): keep them UTF-8, so that a terminal shows them and
+ * the JSON report keeps them.  A sequence cut at the end is dropped, one
+ * cut inside becomes '?'. */
+static void keep_utf8(char *text)
+{
+    unsigned char *p = (unsigned char *)text;
+    while (*p != '\0') {
+        size_t n = utf8_sequence_length(p);
+        if (n > 0) {
+            p += n;
+            continue;
+        }
+        bool at_end = true;
+        for (const unsigned char *q = p + 1; *q != '\0' && at_end; q++)
+            at_end = (*q & 0xc0) == 0x80;
+        if (at_end) {
+            *p = '\0';
+            return;
+        }
+        *p++ = '?';
+    }
+}
+
 static void record_va(verification *v, cs_check_id id, cs_check_state state, cs_err err,
                       const char *fmt, va_list ap)
 {
@@ -148,6 +187,7 @@ static void record_va(verification *v, cs_check_id id, cs_check_state state, cs_
     check->state = state;
     check->err = err;
     vsnprintf(check->detail, sizeof(check->detail), fmt, ap);
+    keep_utf8(check->detail);
 }
 
 static void record(verification *v, cs_check_id id, cs_check_state state, cs_err err,
@@ -207,7 +247,8 @@ static const char *decode_advice(cs_err err)
 }
 
 /* Step 1: the form decodes, and the CT is a strict COSE_Sign1 carrying an
- * AC in its protected header; the AC too. */
+ * AC in its protected header.  (The AC itself is decoded in step 2, and
+ * only when the cache does not hold it already.) */
 static bool check_decode(verification *v, const uint8_t *token, size_t len)
 {
     cs_verify_result *r = v->result;
@@ -237,10 +278,6 @@ static bool check_decode(verification *v, const uint8_t *token, size_t len)
                                             detail, sizeof(detail))) != CS_OK)
         return fail(v, CS_CHECK_DECODE, err, "%s", detail);
     r->has_certificate = true;
-    if ((err = cs_cose_sign1_decode(v->ct.accreditation, v->ct.accreditation_len, &v->ac)) !=
-        CS_OK)
-        return fail(v, CS_CHECK_DECODE, err, "embedded accreditation credential: %s",
-                    cs_strerror(err));
     return pass(v, CS_CHECK_DECODE, "%s form, %zu characters, %zu bytes of COSE",
                 cs_form_name(r->form), r->token_length, r->cose_length);
 }
@@ -264,13 +301,11 @@ static const char *signature_reason(cs_err err)
 
 /* ---- step 2: the accreditation credential --------------------------------- */
 
-static ac_cache_entry *cache_find(cs_verifier_t *verifier, const uint8_t *bytes, size_t len,
-                                  const uint8_t digest[CS_SHA256_SIZE])
+static ac_cache_entry *cache_find(cs_verifier_t *verifier, const uint8_t *bytes, size_t len)
 {
     for (size_t i = 0; i < AC_CACHE_SLOTS; i++) {
         ac_cache_entry *e = &verifier->cache[i];
-        if (e->bytes != NULL && e->len == len && memcmp(e->digest, digest, CS_SHA256_SIZE) == 0 &&
-            memcmp(e->bytes, bytes, len) == 0)
+        if (e->bytes != NULL && e->len == len && memcmp(e->bytes, bytes, len) == 0)
             return e;
     }
     return NULL;
@@ -286,8 +321,7 @@ static void cache_entry_clear(ac_cache_entry *e)
 /* Moves a verified AC into the cache (round robin); on allocation failure
  * it stays uncached in unverified_ac's place, which is just as correct. */
 static const cs_accreditation *cache_insert(cs_verifier_t *verifier, const uint8_t *bytes,
-                                            size_t len, const uint8_t digest[CS_SHA256_SIZE],
-                                            cs_accreditation *ac, const uint8_t *ab_kid,
+                                            size_t len, cs_accreditation *ac, const uint8_t *ab_kid,
                                             const char *trusted_detail)
 {
     ac_cache_entry *e = &verifier->cache[verifier->next_slot];
@@ -300,7 +334,6 @@ static const cs_accreditation *cache_insert(cs_verifier_t *verifier, const uint8
     cache_entry_clear(e);
     verifier->next_slot = (verifier->next_slot + 1) % AC_CACHE_SLOTS;
     memcpy(copy, bytes, len);
-    memcpy(e->digest, digest, CS_SHA256_SIZE);
     e->bytes = copy;
     e->len = len;
     e->ac = *ac;
@@ -328,7 +361,8 @@ static bool check_ac_signature(verification *v, const cs_key_t **ab_key)
         if (!cs_crypto_equal(cs_key_kid(key), v->ac.kid, CS_KID_SIZE))
             continue;
         candidates++;
-        if ((err = cs_cose_sign1_verify(&v->ac, key, NULL, 0, 0)) == CS_OK) {
+        if ((err = cs_cose_sign1_verify_reusing(&v->ac, key, &v->verifier->to_be_signed)) ==
+            CS_OK) {
             *ab_key = key;
             break;
         }
@@ -363,14 +397,12 @@ static bool check_ac_type(verification *v)
 static bool check_accreditation(verification *v)
 {
     cs_verifier_t *verifier = v->verifier;
-    uint8_t digest[CS_SHA256_SIZE];
     const cs_key_t *ab_key = NULL;
     cs_accreditation ac = {0};
     char detail[CS_CHECK_DETAIL_SIZE] = "";
     cs_err err;
 
-    cs_crypto_sha256(v->ct.accreditation, v->ct.accreditation_len, digest);
-    ac_cache_entry *hit = cache_find(verifier, v->ct.accreditation, v->ct.accreditation_len, digest);
+    ac_cache_entry *hit = cache_find(verifier, v->ct.accreditation, v->ct.accreditation_len);
     if (hit != NULL) {
         char kid[KID_HEX_SIZE];
         kid_hex(hit->ab_kid, CS_KID_SIZE, kid);
@@ -382,6 +414,10 @@ static bool check_accreditation(verification *v)
         return pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
     }
 
+    if ((err = cs_cose_sign1_decode(v->ct.accreditation, v->ct.accreditation_len, &v->ac)) !=
+        CS_OK)
+        return fail(v, CS_CHECK_DECODE, err, "embedded accreditation credential: %s",
+                    cs_strerror(err));
     if ((err = cs_accreditation_decode_claims(v->ac.payload, v->ac.payload_len, &ac, detail,
                                               sizeof(detail))) != CS_OK)
         return fail(v, CS_CHECK_DECODE, err, "%s", detail);
@@ -394,7 +430,7 @@ static bool check_accreditation(verification *v)
         return false;
     }
     v->accreditation = cache_insert(verifier, v->ct.accreditation, v->ct.accreditation_len,
-                                    digest, &ac, cs_key_kid(ab_key),
+                                    &ac, cs_key_kid(ab_key),
                                     v->result->checks[CS_CHECK_AC_TRUSTED].detail);
     return true;
 }
@@ -421,7 +457,7 @@ static bool check_certificate_signature(verification *v)
     memcpy(v->result->ct_kid, v->ct.kid, CS_KID_SIZE);
     v->result->has_kids = true;
     pass(v, CS_CHECK_CT_KEY, "signed with the accredited key %s", want);
-    if ((err = cs_cose_sign1_verify(&v->ct, cb_key, NULL, 0, 0)) != CS_OK)
+    if ((err = cs_cose_sign1_verify_reusing(&v->ct, cb_key, &v->verifier->to_be_signed)) != CS_OK)
         return fail(v, CS_CHECK_CT_SIGNATURE, err,
                     "the certificate does not verify with the accredited key %s: %s", want,
                     signature_reason(err));
@@ -620,6 +656,7 @@ cs_err cs_verifier_new(const cs_trust_t *trust, cs_verifier_t **out)
         return err;
     }
     verifier->trust = trust;
+    cs_cbor_writer_init(&verifier->to_be_signed);
     verifier->fixed_time = -1;
     verifier->skew = CS_DEFAULT_CLOCK_SKEW;
     *out = verifier;
@@ -634,6 +671,7 @@ void cs_verifier_free(cs_verifier_t **verifier)
         cache_entry_clear(&(*verifier)->cache[i]);
     cs_accreditation_clear(&(*verifier)->unverified_ac);
     cs_token_codec_free(&(*verifier)->codec);
+    cs_cbor_writer_free(&(*verifier)->to_be_signed);
     free(*verifier);
     *verifier = NULL;
 }
