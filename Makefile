@@ -141,12 +141,15 @@ check: deps-test
 check-run: all $(UNIT_BIN)
 	@$(MAKE) --no-print-directory test-unit test-cli test-docs
 
+# Every test runs even after one fails; the target fails at the end.
 test-unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+	@failed=""; for t in $(UNIT_BIN); do echo "== $$t"; $$t || failed="$$failed $$t"; done; \
+	  [ -z "$$failed" ] || { echo "FAILED:$$failed"; exit 1; }
 
 test-cli: $(PROGRAM)
-	@set -e; for t in $(sort $(wildcard tests/cli/test_*.sh)); do \
-	  echo "== $$t"; CERTSEAL=$(PROGRAM) sh $$t; done
+	@failed=""; for t in $(sort $(wildcard tests/cli/test_*.sh)); do \
+	  echo "== $$t"; CERTSEAL=$(PROGRAM) sh $$t || failed="$$failed $$t"; done; \
+	  [ -z "$$failed" ] || { echo "FAILED:$$failed"; exit 1; }
 
 test-docs: $(PROGRAM)
 	@sh tests/docs/check-docs.sh $(PROGRAM)

@@ -655,37 +655,36 @@ fail:
     return err;
 }
 
-static cs_err p256_raw_to_der(const uint8_t raw[2 * CS_KEY_COORDINATE_SIZE],
-                              uint8_t der[P256_DER_SIGNATURE_MAX], size_t *der_len)
+/* One DER INTEGER (X.690 §8.3) of a 32-byte unsigned big-endian value:
+ * leading zero bytes dropped (one kept for zero), a 0x00 put back in front
+ * when the top bit is set.  Returns the bytes written (at most 35). */
+static size_t der_put_unsigned(uint8_t *out, const uint8_t value[CS_KEY_COORDINATE_SIZE])
 {
-    ECDSA_SIG *sig = NULL;
-    BIGNUM *r = NULL;
-    BIGNUM *s = NULL;
-    unsigned char *p = der;
-    int len = 0;
-    cs_err err = CS_OK;
+    size_t skip = 0, n = 0;
+    while (skip < CS_KEY_COORDINATE_SIZE - 1 && value[skip] == 0)
+        skip++;
+    bool pad = (value[skip] & 0x80) != 0;
+    out[n++] = 0x02;
+    out[n++] = (uint8_t)(CS_KEY_COORDINATE_SIZE - skip + pad);
+    if (pad)
+        out[n++] = 0x00;
+    memcpy(out + n, value + skip, CS_KEY_COORDINATE_SIZE - skip);
+    return n + CS_KEY_COORDINATE_SIZE - skip;
+}
 
-    sig = ECDSA_SIG_new();
-    r = BN_bin2bn(raw, CS_KEY_COORDINATE_SIZE, NULL);
-    s = BN_bin2bn(raw + CS_KEY_COORDINATE_SIZE, CS_KEY_COORDINATE_SIZE, NULL);
-    if (sig == NULL || r == NULL || s == NULL || ECDSA_SIG_set0(sig, r, s) != 1) {
-        err = CS_ERR_NO_MEMORY;
-        goto fail;
-    }
-    r = s = NULL; /* owned by sig now */
-    /* Two INTEGERs of at most 33 bytes: the encoding always fits. */
-    len = i2d_ECDSA_SIG(sig, NULL);
-    if (len <= 0 || len > P256_DER_SIGNATURE_MAX || i2d_ECDSA_SIG(sig, &p) != len) {
-        err = CS_ERR_CRYPTO;
-        goto fail;
-    }
-    *der_len = (size_t)len;
-
-fail:
-    BN_free(r);
-    BN_free(s);
-    ECDSA_SIG_free(sig);
-    return err;
+/* ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 5480 §2.2.3)
+ * from the raw r || s of RFC 9053 §2.1.  Written directly: the whole value
+ * is at most 72 bytes, so every length is a single short-form byte, and no
+ * BIGNUM needs allocating on the verify path. */
+static void p256_raw_to_der(const uint8_t raw[2 * CS_KEY_COORDINATE_SIZE],
+                            uint8_t der[P256_DER_SIGNATURE_MAX], size_t *der_len)
+{
+    size_t n = 2;
+    n += der_put_unsigned(der + n, raw);
+    n += der_put_unsigned(der + n, raw + CS_KEY_COORDINATE_SIZE);
+    der[0] = 0x30;
+    der[1] = (uint8_t)(n - 2);
+    *der_len = n;
 }
 
 cs_err cs_crypto_sign(const cs_key_t *key, const uint8_t *msg, size_t msg_len,
@@ -757,9 +756,7 @@ cs_err cs_crypto_verify(const cs_key_t *key, cs_alg alg, const uint8_t *msg, siz
         msg = no_bytes;
 
     if (alg == CS_ALG_ES256) {
-        err = p256_raw_to_der(sig, der, &der_len);
-        if (err != CS_OK)
-            goto fail;
+        p256_raw_to_der(sig, der, &der_len);
         sig = der;
         sig_len = der_len;
     }

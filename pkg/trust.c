@@ -1,5 +1,6 @@
 /* The trust store: accreditation body keys loaded from PEM files. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,10 +66,13 @@ const cs_key_t *cs_trust_key_at(const cs_trust_t *trust, size_t i)
     return trust != NULL && i < trust->count ? trust->keys[i] : NULL;
 }
 
+/* Call right after the failing call: an open error says why, from errno. */
 static void describe(char *detail, size_t size, const char *path, cs_err err)
 {
+    int why = errno;
     if (detail != NULL && size > 0)
-        snprintf(detail, size, "%s: %s", path, cs_strerror(err));
+        snprintf(detail, size, "%s: %s", path,
+                 err == CS_ERR_IO_OPEN ? strerror(why) : cs_strerror(err));
 }
 
 /* Adds each PEM public key block of text; *found counts them. */

@@ -123,7 +123,9 @@ bool cli_passphrase_option(cli_passphrase_source *source, const char *name, cons
     return false;
 }
 
-/* Reads one line (without its newline) from fd into a PASSPHRASE_MAX buffer. */
+/* Reads one line (without its newline) from fd into a PASSPHRASE_MAX buffer.
+ * False with errno set when read fails, or with errno EMSGSIZE when the line
+ * does not fit. */
 static bool read_line_fd(int fd, char *buf, size_t *len)
 {
     size_t n = 0;
@@ -132,10 +134,14 @@ static bool read_line_fd(int fd, char *buf, size_t *len)
         ssize_t got = read(fd, &ch, 1);
         if (got < 0 && errno == EINTR)
             continue;
-        if (got <= 0 || ch == '\n')
-            break;
-        if (n + 1 >= PASSPHRASE_MAX)
+        if (got < 0)
             return false;
+        if (got == 0 || ch == '\n')
+            break;
+        if (n + 1 >= PASSPHRASE_MAX) {
+            errno = EMSGSIZE;
+            return false;
+        }
         buf[n++] = ch;
     }
     if (n > 0 && buf[n - 1] == '\r')
@@ -178,8 +184,10 @@ static bool read_passphrase_file(const char *path, char *buf, size_t *len)
     }
     ok = read_line_fd(fd, buf, len);
     close(fd);
-    if (!ok)
+    if (!ok && errno == EMSGSIZE)
         cli_error("%s: the passphrase is longer than %d bytes", path, PASSPHRASE_MAX - 1);
+    else if (!ok)
+        cli_error("%s: cannot read the passphrase file: %s", path, strerror(errno));
     return ok;
 }
 
@@ -198,7 +206,8 @@ bool cli_passphrase_read(const cli_passphrase_source *source, const char *prompt
         ok = read_passphrase_file(source->file, buf, &len);
     } else if (source->fd >= 0) {
         if (!(ok = read_line_fd(source->fd, buf, &len)))
-            cli_error("cannot read a passphrase from descriptor %d", source->fd);
+            cli_error("cannot read a passphrase from descriptor %d: %s", source->fd,
+                      errno == EMSGSIZE ? "the line is too long" : strerror(errno));
     } else if (!(ok = prompt_tty(prompt, buf, &len))) {
         cli_error("a passphrase is needed but there is no terminal to ask on; give "
                   "--passphrase-file FILE or --passphrase-fd N");

@@ -1,6 +1,7 @@
 /* certseal accredit: an accreditation body signs an accreditation
  * credential for a certification body's public key. */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,10 +42,11 @@ static int add_iaf_list(accredit_options *o, const char *list)
     for (char *save = NULL, *item = strtok_r(buf, ",", &save); item != NULL;
          item = strtok_r(NULL, ",", &save)) {
         uint64_t code;
-        if (!cli_parse_uint("--iaf", item, CS_IAF_CODE_MAX, &code))
+        if (!cli_parse_uint("--iaf", item, UINT32_MAX, &code))
             return CLI_EXIT_USAGE;
-        if (code == 0)
-            return cli_usage_error("--iaf: IAF sectors are numbered 1 to %d", CS_IAF_CODE_MAX);
+        if (code == 0 || code > CS_IAF_CODE_MAX)
+            return cli_usage_error("--iaf: %s is not an IAF sector; they are numbered 1 to %d",
+                                   item, CS_IAF_CODE_MAX);
         if (o->ac.iaf_count == CS_LIST_MAX)
             return cli_usage_error("--iaf: more than %d sectors", CS_LIST_MAX);
         o->iaf[o->ac.iaf_count++] = code;
@@ -206,7 +208,7 @@ int cmd_accredit(int argc, char **argv)
     status = CLI_EXIT_FAILURE;
     if ((err = cs_key_load_public_file(o.subject_key, &cb_key)) != CS_OK) {
         cli_error("%s: cannot load the certification body's public key: %s", o.subject_key,
-                  cs_strerror(err));
+                  err == CS_ERR_IO_OPEN ? strerror(errno) : cs_strerror(err));
         goto done;
     }
     if (!cli_load_private_key(o.key, &o.passphrase, &ab_key))

@@ -9,16 +9,17 @@
 #include "cli.h"
 
 static const char USAGE[] =
-    "usage: certseal inspect [--json] [--cose-out FILE] [TOKEN|FILE|-]\n"
+    "usage: certseal inspect [--json] [--cose-out FILE [--force]] [TOKEN|FILE|-]\n"
     "\n"
     "Decodes a token (CS1:..., a link, COSE bytes or hex; also an accreditation\n"
     "credential file) WITHOUT verifying it, and shows every header and claim, the\n"
     "certificate or accreditation in readable form, the token's size and the QR\n"
     "version it needs at error correction M.  Use certseal verify to trust it.\n"
-    "  --cose-out FILE   also write the token's COSE_Sign1 bytes to FILE\n";
+    "  --cose-out FILE   also write the token's COSE_Sign1 bytes to FILE\n"
+    "  --force           replace FILE if it exists\n";
 
 /* Writes the token's COSE_Sign1 bytes, for tools that read COSE. */
-static bool write_cose(const char *path, const uint8_t *token, size_t len)
+static bool write_cose(const char *path, const uint8_t *token, size_t len, bool force)
 {
     cs_token_codec_t *codec = NULL;
     const uint8_t *cose;
@@ -31,7 +32,7 @@ static bool write_cose(const char *path, const uint8_t *token, size_t len)
         return false;
     }
     if (cs_token_unwrap(codec, token, len, &form, &cose, &cose_len) == CS_OK)
-        ok = cli_write_output(path, cose, cose_len, 0644, false);
+        ok = cli_write_output(path, cose, cose_len, 0644, force);
     cs_token_codec_free(&codec);
     return ok;
 }
@@ -84,10 +85,11 @@ int cmd_inspect(int argc, char **argv)
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},
         {"cose-out", required_argument, NULL, 'c'},
+        {"force", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    bool json_output = false;
+    bool json_output = false, force = false;
     const char *cose_out = NULL;
     uint8_t *data = NULL;
     size_t len = 0;
@@ -103,6 +105,8 @@ int cmd_inspect(int argc, char **argv)
             json_output = true;
         } else if (opt == 'c') {
             cose_out = optarg;
+        } else if (opt == 'f') {
+            force = true;
         } else if (opt == 'h') {
             fputs(USAGE, stdout);
             return CLI_EXIT_OK;
@@ -121,7 +125,7 @@ int cmd_inspect(int argc, char **argv)
         status = err == CS_ERR_NO_MEMORY ? CLI_EXIT_FAILURE : CLI_EXIT_MALFORMED;
         goto done;
     }
-    if (cose_out != NULL && !write_cose(cose_out, data, len))
+    if (cose_out != NULL && !write_cose(cose_out, data, len, force))
         goto done;
     if (json_output) {
         printf("%s\n", report);

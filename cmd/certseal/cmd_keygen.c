@@ -1,4 +1,5 @@
 /* certseal keygen: a new key pair, private key 0600, public key beside it. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,13 +122,17 @@ int cmd_keygen(int argc, char **argv)
     err = cs_key_write_private_file(key, o.out, passphrase, passphrase_len,
                                     o.force ? CS_KEY_WRITE_FORCE : 0);
     if (err != CS_OK) {
-        cli_error("%s: cannot write the private key: %s", o.out, cs_strerror(err));
+        cli_error("%s: cannot write the private key: %s", o.out,
+                  err == CS_ERR_IO_OPEN || err == CS_ERR_IO_WRITE ? strerror(errno)
+                                                                  : cs_strerror(err));
         goto done;
     }
     if ((err = cs_key_write_public_file(key, public_path, o.force ? CS_KEY_WRITE_FORCE : 0)) !=
         CS_OK) {
         cli_error("%s: cannot write the public key: %s; the private key was removed again",
-                  public_path, cs_strerror(err));
+                  public_path,
+                  err == CS_ERR_IO_OPEN || err == CS_ERR_IO_WRITE ? strerror(errno)
+                                                                  : cs_strerror(err));
         unlink(o.out);
         goto done;
     }

@@ -220,6 +220,22 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, const ui
     return status;
 }
 
+/* True when line is a token in some known form (it may still be broken). */
+static bool looks_like_token(const char *line)
+{
+    cs_token_codec_t *codec = NULL;
+    const uint8_t *cose;
+    size_t cose_len;
+    cs_form form = CS_FORM_UNKNOWN;
+    cs_err err = CS_ERR_NO_MEMORY;
+
+    if (cs_token_codec_new(&codec) == CS_OK)
+        err = cs_token_unwrap(codec, (const uint8_t *)line, strlen(line), &form, &cose,
+                              &cose_len);
+    cs_token_codec_free(&codec);
+    return err != CS_ERR_FORM;
+}
+
 /* Text input may hold one token per line; binary input is one COSE token. */
 static int verify_input(cs_verifier_t *verifier, const verify_options *o, uint8_t *data,
                         size_t len, const char *label)
@@ -234,6 +250,14 @@ static int verify_input(cs_verifier_t *verifier, const verify_options *o, uint8_
          line = strtok_r(NULL, "\r\n", &save)) {
         if (strspn(line, " \t") == strlen(line))
             continue;
+        /* A file that does not start with a token is the wrong file: say so
+         * once, not once per line. */
+        if (count == 0 && save != NULL && *save != '\0' && !looks_like_token(line)) {
+            cli_error("%s: not a certseal token (expected CS1:..., an https:// link or COSE "
+                      "bytes, one per line); is it the right file?",
+                      label);
+            return CLI_EXIT_MALFORMED;
+        }
         count++;
         snprintf(line_label, sizeof(line_label), "%s, token %zu", label, count);
         status = verify_one(verifier, o, (const uint8_t *)line, strlen(line),
