@@ -176,58 +176,72 @@ static void put_sites(cs_cbor_writer *w, const cs_site *sites, size_t count)
     }
 }
 
+static bool certificate_complete(const cs_certificate *cert)
+{
+    if (cert->issuer == NULL || cert->number == NULL || cert->standard == NULL ||
+        cert->organization_name == NULL || cert->organization_country == NULL ||
+        cert->organization_address == NULL || cert->scope == NULL ||
+        cert->accreditation_number == NULL)
+        return false;
+    for (size_t i = 0; i < cert->site_count; i++)
+        if (cert->sites[i].address == NULL || cert->sites[i].scope == NULL)
+            return false;
+    return true;
+}
+
+cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert)
+{
+    if (w == NULL || cert == NULL || !certificate_complete(cert))
+        return CS_ERR_ARGUMENT;
+    cs_cbor_writer_reset(w);
+    cs_cbor_put_map(w, 5);
+    cs_cbor_put_int(w, CS_CLAIM_ISS);
+    cs_cbor_put_cstring(w, cert->issuer);
+    cs_cbor_put_int(w, CS_CLAIM_SUB);
+    cs_cbor_put_cstring(w, cert->number);
+    cs_cbor_put_int(w, CS_CLAIM_EXP);
+    put_date(w, cert->expires);
+    cs_cbor_put_int(w, CS_CLAIM_IAT);
+    put_date(w, cert->issued_at);
+    cs_cbor_put_int(w, CS_CLAIM_CERTIFICATE);
+    cs_cbor_put_map(w, 6 + (cert->site_count > 0) + (cert->iaf_count > 0));
+    cs_cbor_put_cstring(w, "std");
+    cs_cbor_put_cstring(w, cert->standard);
+    cs_cbor_put_cstring(w, "org");
+    cs_cbor_put_map(w, 3);
+    cs_cbor_put_cstring(w, "nam");
+    cs_cbor_put_cstring(w, cert->organization_name);
+    cs_cbor_put_cstring(w, "ctr");
+    cs_cbor_put_cstring(w, cert->organization_country);
+    cs_cbor_put_cstring(w, "adr");
+    cs_cbor_put_cstring(w, cert->organization_address);
+    cs_cbor_put_cstring(w, "scp");
+    cs_cbor_put_cstring(w, cert->scope);
+    if (cert->site_count > 0) {
+        cs_cbor_put_cstring(w, "sit");
+        put_sites(w, cert->sites, cert->site_count);
+    }
+    if (cert->iaf_count > 0) {
+        cs_cbor_put_cstring(w, "iaf");
+        put_uint_list(w, cert->iaf_codes, cert->iaf_count);
+    }
+    cs_cbor_put_cstring(w, "grt");
+    put_date(w, cert->original_grant);
+    cs_cbor_put_cstring(w, "rev");
+    cs_cbor_put_uint(w, cert->revision);
+    cs_cbor_put_cstring(w, "acc");
+    cs_cbor_put_cstring(w, cert->accreditation_number);
+    return cs_cbor_writer_error(w);
+}
+
 cs_err cs_certificate_encode_claims(const cs_certificate *cert, uint8_t **out, size_t *out_len)
 {
     cs_cbor_writer w;
 
-    if (cert == NULL || out == NULL || out_len == NULL || cert->issuer == NULL ||
-        cert->number == NULL || cert->standard == NULL || cert->organization_name == NULL ||
-        cert->organization_country == NULL || cert->organization_address == NULL ||
-        cert->scope == NULL || cert->accreditation_number == NULL)
+    if (out == NULL || out_len == NULL)
         return CS_ERR_ARGUMENT;
-    for (size_t i = 0; i < cert->site_count; i++)
-        if (cert->sites[i].address == NULL || cert->sites[i].scope == NULL)
-            return CS_ERR_ARGUMENT;
-
     cs_cbor_writer_init(&w);
-    cs_cbor_put_map(&w, 5);
-    cs_cbor_put_int(&w, CS_CLAIM_ISS);
-    cs_cbor_put_cstring(&w, cert->issuer);
-    cs_cbor_put_int(&w, CS_CLAIM_SUB);
-    cs_cbor_put_cstring(&w, cert->number);
-    cs_cbor_put_int(&w, CS_CLAIM_EXP);
-    put_date(&w, cert->expires);
-    cs_cbor_put_int(&w, CS_CLAIM_IAT);
-    put_date(&w, cert->issued_at);
-    cs_cbor_put_int(&w, CS_CLAIM_CERTIFICATE);
-    cs_cbor_put_map(&w, 6 + (cert->site_count > 0) + (cert->iaf_count > 0));
-    cs_cbor_put_cstring(&w, "std");
-    cs_cbor_put_cstring(&w, cert->standard);
-    cs_cbor_put_cstring(&w, "org");
-    cs_cbor_put_map(&w, 3);
-    cs_cbor_put_cstring(&w, "nam");
-    cs_cbor_put_cstring(&w, cert->organization_name);
-    cs_cbor_put_cstring(&w, "ctr");
-    cs_cbor_put_cstring(&w, cert->organization_country);
-    cs_cbor_put_cstring(&w, "adr");
-    cs_cbor_put_cstring(&w, cert->organization_address);
-    cs_cbor_put_cstring(&w, "scp");
-    cs_cbor_put_cstring(&w, cert->scope);
-    if (cert->site_count > 0) {
-        cs_cbor_put_cstring(&w, "sit");
-        put_sites(&w, cert->sites, cert->site_count);
-    }
-    if (cert->iaf_count > 0) {
-        cs_cbor_put_cstring(&w, "iaf");
-        put_uint_list(&w, cert->iaf_codes, cert->iaf_count);
-    }
-    cs_cbor_put_cstring(&w, "grt");
-    put_date(&w, cert->original_grant);
-    cs_cbor_put_cstring(&w, "rev");
-    cs_cbor_put_uint(&w, cert->revision);
-    cs_cbor_put_cstring(&w, "acc");
-    cs_cbor_put_cstring(&w, cert->accreditation_number);
-    return finish(&w, CS_OK, out, out_len);
+    return finish(&w, cs_certificate_write_claims(&w, cert), out, out_len);
 }
 
 cs_err cs_accreditation_sign(const cs_key_t *ab_key, const cs_accreditation *ac, uint8_t **out,

@@ -154,6 +154,9 @@ CS_MUST_CHECK cs_err cs_cose_sign1_sign_into(const cs_key_t *key,
 
 /* ---- JSON building blocks (pkg/record.c, pkg/report.c) ----------------------- */
 
+/* cs_certificate_encode_claims() into a caller-kept writer (reset first). */
+CS_MUST_CHECK cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert);
+
 /* The record shape of cert as a new jansson object (NULL when out of memory). */
 json_t *cs_record_json_object(const cs_certificate *cert);
 

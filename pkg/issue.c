@@ -209,8 +209,6 @@ cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
                        const char *link_base, unsigned flags, const char **token,
                        size_t *token_len, char *detail, size_t detail_size)
 {
-    uint8_t *claims = NULL;
-    size_t claims_len = 0;
     cs_cose_sign1_headers headers = {.typ = CS_TYP_CERTIFICATE};
     cs_err err;
 
@@ -219,14 +217,13 @@ cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
     if ((err = fill_from_accreditation(&issuer->accreditation, cert)) != CS_OK ||
         (err = check_against_accreditation(&issuer->accreditation, cert, detail,
                                            detail_size)) != CS_OK ||
-        (err = cs_certificate_encode_claims(cert, &claims, &claims_len)) != CS_OK)
+        (err = cs_certificate_write_claims(&issuer->claims, cert)) != CS_OK)
         return err;
     headers.accreditation = issuer->accreditation_bytes;
     headers.accreditation_len = issuer->accreditation_len;
-    err = cs_cose_sign1_sign_into(issuer->key, &headers, claims, claims_len, &issuer->scratch,
-                                  &issuer->message);
-    free(claims);
-    if (err != CS_OK)
+    if ((err = cs_cose_sign1_sign_into(issuer->key, &headers, issuer->claims.buf,
+                                       issuer->claims.len, &issuer->scratch,
+                                       &issuer->message)) != CS_OK)
         return err;
     if ((flags & CS_ISSUE_VERIFY_SIGNATURE) && (err = verify_own_signature(issuer)) != CS_OK)
         return explain(detail, detail_size, CS_ERR_SIGNATURE,
