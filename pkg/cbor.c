@@ -1,75 +1,120 @@
 /*
  * Strict CBOR on top of libcbor 0.8 (STYLE 7, DESIGN §2 step 1).
  *
- * libcbor accepts trailing bytes, indefinite lengths, duplicate map keys and
- * 2048 levels of nesting, and rejects the one-byte tags 6-20 (PJK/libcbor#307).
- * Decoding therefore runs in two passes over the same bytes:
- *   1. validate: cbor_stream_decode() one head at a time, with callbacks that
- *      count nesting, reject indefinite lengths, tags and bad UTF-8, and find
- *      where the single top-level item ends;
- *   2. build: cbor_load() on exactly that slice, then a walk of the tree that
- *      checks map keys (type and uniqueness).
- * Leading tags are read here, before pass 1, so libcbor never sees them.
+ * libcbor's cbor_load() accepts trailing bytes, indefinite lengths,
+ * duplicate map keys and 2048 levels of nesting, rejects the one-byte tags
+ * 6-20 (PJK/libcbor#307), and allocates every item on its own.  So this
+ * wrapper drives libcbor's streaming decoder, cbor_stream_decode(), one
+ * head at a time, with callbacks that reject indefinite lengths, tags,
+ * nesting past the limit and bad UTF-8, find where the single top-level
+ * item ends, and record each item as a node of a flat tree: one
+ * allocation, children following their parent in order, strings pointing
+ * into the input.  A walk of the finished tree then checks map keys (type
+ * and uniqueness).  Leading tags are read here, so libcbor never sees them.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-/* ---- pass 1: streaming validation ------------------------------------------ */
+#define NODES_MIN_CAP 32
 
-struct validator {
-    size_t *remaining; /* children still expected by each open container */
-    size_t open;       /* containers currently open */
+/* ---- building the tree from libcbor's stream ------------------------------- */
+
+typedef struct open_container {
+    size_t node;      /* index of the array or map node */
+    size_t remaining; /* children still expected */
+} open_container;
+
+typedef struct builder {
+    cs_cbor_item *nodes;
+    size_t count, cap;
+    open_container *open; /* at most max_depth entries */
+    size_t depth;         /* containers currently open */
     unsigned max_depth;
-    bool done;         /* the top-level item is complete */
-    cs_err err;        /* first error; CS_OK while valid */
-};
+    bool done;            /* the top-level item is complete */
+    cs_err err;           /* first error; CS_OK while valid */
+} builder;
 
-static void fail_with(void *context, cs_err err)
+static void fail_with(builder *b, cs_err err)
 {
-    struct validator *v = context;
-
-    if (v->err == CS_OK)
-        v->err = err;
+    if (b->err == CS_OK)
+        b->err = err;
 }
 
-/* One item (scalar or a finished container) is complete: count it against
- * its parent, closing every container it fills. */
-static void item_done(struct validator *v)
+/* A new node, or NULL after an error (the callbacks then ignore the item). */
+static cs_cbor_item *add_node(builder *b, cs_cbor_type type)
 {
-    while (v->open > 0) {
-        if (--v->remaining[v->open - 1] > 0)
-            return;
-        v->open--;
+    if (b->err != CS_OK)
+        return NULL;
+    if (b->count == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : NODES_MIN_CAP;
+        cs_cbor_item *nodes = realloc(b->nodes, cap * sizeof(*nodes));
+        if (nodes == NULL) {
+            fail_with(b, CS_ERR_NO_MEMORY);
+            return NULL;
+        }
+        b->nodes = nodes;
+        b->cap = cap;
     }
-    v->done = true;
+    cs_cbor_item *node = &b->nodes[b->count++];
+    memset(node, 0, sizeof(*node));
+    node->type = type;
+    node->span = 1;
+    return node;
+}
+
+/* One item (a scalar or a finished container) is complete: count it against
+ * its parent, closing every container it fills and fixing their spans. */
+static void item_done(builder *b)
+{
+    while (b->depth > 0) {
+        open_container *top = &b->open[b->depth - 1];
+        if (--top->remaining > 0)
+            return;
+        b->nodes[top->node].span = b->count - top->node;
+        b->depth--;
+    }
+    b->done = true;
 }
 
 /*
  * Depth: each array or map level counts 1, and a scalar counts 1 only at
  * the top, so 0x00 and [0] are depth 1 and [[0]] is depth 2.
  */
-static void on_scalar(struct validator *v)
+static void add_scalar(builder *b, cs_cbor_type type, uint64_t value, const uint8_t *data,
+                       size_t len)
 {
-    if (v->open == 0 && v->max_depth < 1) {
-        fail_with(v, CS_ERR_CBOR_DEPTH);
+    cs_cbor_item *node;
+    if (b->depth == 0 && b->max_depth < 1) {
+        fail_with(b, CS_ERR_CBOR_DEPTH);
         return;
     }
-    item_done(v);
+    if ((node = add_node(b, type)) == NULL)
+        return;
+    node->value = value;
+    node->data = data;
+    node->len = len;
+    item_done(b);
 }
 
-static void on_container(struct validator *v, size_t children)
+static void add_container(builder *b, cs_cbor_type type, size_t count, size_t children)
 {
-    if (v->open + 1 > v->max_depth) {
-        fail_with(v, CS_ERR_CBOR_DEPTH);
+    cs_cbor_item *node;
+    if (b->depth + 1 > b->max_depth) {
+        fail_with(b, CS_ERR_CBOR_DEPTH);
         return;
     }
+    if ((node = add_node(b, type)) == NULL)
+        return;
+    node->value = count;
     if (children == 0) {
-        item_done(v);
+        item_done(b);
         return;
     }
-    v->remaining[v->open++] = children;
+    b->open[b->depth].node = b->count - 1;
+    b->open[b->depth].remaining = children;
+    b->depth++;
 }
 
 /* RFC 3629 §4: no overlong forms, no surrogates, nothing above U+10FFFF. */
@@ -109,19 +154,25 @@ static bool utf8_valid(const uint8_t *s, size_t n)
     return true;
 }
 
-static void on_uint8(void *c, uint8_t x) { (void)x, on_scalar(c); }
-static void on_uint16(void *c, uint16_t x) { (void)x, on_scalar(c); }
-static void on_uint32(void *c, uint32_t x) { (void)x, on_scalar(c); }
-static void on_uint64(void *c, uint64_t x) { (void)x, on_scalar(c); }
-static void on_float(void *c, float x) { (void)x, on_scalar(c); }
-static void on_double(void *c, double x) { (void)x, on_scalar(c); }
-static void on_bool(void *c, bool x) { (void)x, on_scalar(c); }
-static void on_simple(void *c) { on_scalar(c); }
+/* libcbor hands integers over in their encoded width. */
+static void on_uint8(void *c, uint8_t x) { add_scalar(c, CS_CBOR_UINT, x, NULL, 0); }
+static void on_uint16(void *c, uint16_t x) { add_scalar(c, CS_CBOR_UINT, x, NULL, 0); }
+static void on_uint32(void *c, uint32_t x) { add_scalar(c, CS_CBOR_UINT, x, NULL, 0); }
+static void on_uint64(void *c, uint64_t x) { add_scalar(c, CS_CBOR_UINT, x, NULL, 0); }
+/* Major type 1 carries n for the value -1 - n (RFC 8949 §3.1). */
+static void on_negint8(void *c, uint8_t x) { add_scalar(c, CS_CBOR_NEGINT, x, NULL, 0); }
+static void on_negint16(void *c, uint16_t x) { add_scalar(c, CS_CBOR_NEGINT, x, NULL, 0); }
+static void on_negint32(void *c, uint32_t x) { add_scalar(c, CS_CBOR_NEGINT, x, NULL, 0); }
+static void on_negint64(void *c, uint64_t x) { add_scalar(c, CS_CBOR_NEGINT, x, NULL, 0); }
+static void on_float(void *c, float x) { (void)x, add_scalar(c, CS_CBOR_FLOAT, 0, NULL, 0); }
+static void on_double(void *c, double x) { (void)x, add_scalar(c, CS_CBOR_FLOAT, 0, NULL, 0); }
+static void on_bool(void *c, bool x) { add_scalar(c, CS_CBOR_BOOL, x, NULL, 0); }
+static void on_null(void *c) { add_scalar(c, CS_CBOR_NULL, 0, NULL, 0); }
+static void on_undefined(void *c) { add_scalar(c, CS_CBOR_UNDEFINED, 0, NULL, 0); }
 
 static void on_bytes(void *c, cbor_data data, size_t len)
 {
-    (void)data, (void)len;
-    on_scalar(c);
+    add_scalar(c, CS_CBOR_BYTES, 0, data, len);
 }
 
 static void on_text(void *c, cbor_data data, size_t len)
@@ -130,10 +181,10 @@ static void on_text(void *c, cbor_data data, size_t len)
         fail_with(c, CS_ERR_CBOR);
         return;
     }
-    on_scalar(c);
+    add_scalar(c, CS_CBOR_TEXT, 0, data, len);
 }
 
-static void on_array(void *c, size_t count) { on_container(c, count); }
+static void on_array(void *c, size_t count) { add_container(c, CS_CBOR_ARRAY, count, count); }
 
 static void on_map(void *c, size_t pairs)
 {
@@ -141,7 +192,7 @@ static void on_map(void *c, size_t pairs)
         fail_with(c, CS_ERR_CBOR); /* more than any input can hold */
         return;
     }
-    on_container(c, 2 * pairs);
+    add_container(c, CS_CBOR_MAP, pairs, 2 * pairs);
 }
 
 static void on_indefinite(void *c) { fail_with(c, CS_ERR_CBOR_INDEFINITE); }
@@ -149,167 +200,169 @@ static void on_tag(void *c, uint64_t tag) { (void)tag, fail_with(c, CS_ERR_CBOR_
 /* Without indefinite items a break (0xff) is never well-formed. */
 static void on_break(void *c) { fail_with(c, CS_ERR_CBOR); }
 
-static struct cbor_callbacks validator_callbacks(void)
-{
-    struct cbor_callbacks cb = cbor_empty_callbacks;
+/* Every callback libcbor 0.8 has is set.  The header names are crossed:
+ * byte_string and string are the definite forms, *_start and indef_* the
+ * indefinite ones. */
+static const struct cbor_callbacks BUILDER_CALLBACKS = {
+    .uint8 = on_uint8,
+    .uint16 = on_uint16,
+    .uint32 = on_uint32,
+    .uint64 = on_uint64,
+    .negint8 = on_negint8,
+    .negint16 = on_negint16,
+    .negint32 = on_negint32,
+    .negint64 = on_negint64,
+    .byte_string = on_bytes,
+    .string = on_text,
+    .byte_string_start = on_indefinite,
+    .string_start = on_indefinite,
+    .indef_array_start = on_indefinite,
+    .indef_map_start = on_indefinite,
+    .array_start = on_array,
+    .map_start = on_map,
+    .tag = on_tag,
+    .float2 = on_float,
+    .float4 = on_float,
+    .float8 = on_double,
+    .undefined = on_undefined,
+    .null = on_null,
+    .boolean = on_bool,
+    .indef_break = on_break,
+};
 
-    cb.uint8 = cb.negint8 = on_uint8;
-    cb.uint16 = cb.negint16 = on_uint16;
-    cb.uint32 = cb.negint32 = on_uint32;
-    cb.uint64 = cb.negint64 = on_uint64;
-    /* The header names are crossed: byte_string and string are the
-     * definite forms, *_start and indef_* the indefinite ones. */
-    cb.byte_string = on_bytes;
-    cb.string = on_text;
-    cb.byte_string_start = cb.string_start = on_indefinite;
-    cb.indef_array_start = cb.indef_map_start = on_indefinite;
-    cb.array_start = on_array;
-    cb.map_start = on_map;
-    cb.tag = on_tag;
-    cb.float2 = cb.float4 = on_float;
-    cb.float8 = on_double;
-    cb.undefined = cb.null = on_simple;
-    cb.boolean = on_bool;
-    cb.indef_break = on_break;
-    return cb;
-}
-
-/* Finds the end of the one item at data[0..len) without building it. */
-static cs_err validate(const uint8_t *data, size_t len, unsigned max_depth, size_t *item_len)
+/* Builds the one item at data[0..len) and says where it ends. */
+static cs_err build(const uint8_t *data, size_t len, builder *b, size_t *item_len)
 {
-    struct cbor_callbacks cb = validator_callbacks();
-    struct validator v = {.max_depth = max_depth, .err = CS_OK};
     size_t pos = 0;
 
     /* max_depth >= 1 here; at most max_depth containers are ever open. */
-    if ((v.remaining = calloc(max_depth, sizeof(*v.remaining))) == NULL)
+    if ((b->open = malloc(b->max_depth * sizeof(*b->open))) == NULL)
         return CS_ERR_NO_MEMORY;
-    while (!v.done) {
-        struct cbor_decoder_result r = cbor_stream_decode(data + pos, len - pos, &cb, &v);
+    while (!b->done) {
+        struct cbor_decoder_result r = cbor_stream_decode(data + pos, len - pos, &BUILDER_CALLBACKS, b);
 
         if (r.status == CBOR_DECODER_ERROR) {
             /* 0xc6-0xd4 are tags 6-20 that libcbor 0.8 calls malformed. */
             bool tag = data[pos] >= 0xc0 && data[pos] <= 0xdb;
-            fail_with(&v, tag ? CS_ERR_CBOR_TAG : CS_ERR_CBOR);
+            fail_with(b, tag ? CS_ERR_CBOR_TAG : CS_ERR_CBOR);
         } else if (r.status == CBOR_DECODER_NEDATA) {
-            fail_with(&v, CS_ERR_CBOR); /* truncated, or a length past the end */
+            fail_with(b, CS_ERR_CBOR); /* truncated, or a length past the end */
         }
-        if (v.err != CS_OK)
+        if (b->err != CS_OK)
             break;
         pos += r.read;
     }
-    free(v.remaining);
+    free(b->open);
+    b->open = NULL;
     *item_len = pos;
-    return v.err;
+    return b->err;
 }
 
-/* ---- pass 2: the tree and its map keys -------------------------------------- */
+/* ---- map keys ----------------------------------------------------------------- */
 
-/* Orders keys by major type, then value (integers) or length and bytes
- * (text), so equal keys sort next to each other. */
+/* Orders keys by type, then value (integers) or length and bytes (text), so
+ * equal keys sort next to each other. */
 static int key_compare(const void *a, const void *b)
 {
-    const cbor_item_t *x = *(const cbor_item_t *const *)a;
-    const cbor_item_t *y = *(const cbor_item_t *const *)b;
-    size_t lx, ly;
+    const cs_cbor_item *x = *(const cs_cbor_item *const *)a;
+    const cs_cbor_item *y = *(const cs_cbor_item *const *)b;
 
-    if (cbor_typeof(x) != cbor_typeof(y))
-        return cbor_typeof(x) < cbor_typeof(y) ? -1 : 1;
-    if (!cbor_isa_string(x)) {
-        uint64_t ix = cbor_get_int(x), iy = cbor_get_int(y);
-        return ix < iy ? -1 : ix > iy;
-    }
-    lx = cbor_string_length(x);
-    ly = cbor_string_length(y);
-    if (lx != ly)
-        return lx < ly ? -1 : 1;
-    return lx == 0 ? 0 : memcmp(cbor_string_handle(x), cbor_string_handle(y), lx);
+    if (x->type != y->type)
+        return x->type < y->type ? -1 : 1;
+    if (x->type != CS_CBOR_TEXT)
+        return x->value < y->value ? -1 : x->value > y->value;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return x->len == 0 ? 0 : memcmp(x->data, y->data, x->len);
 }
 
-/* Sorting keeps a map of n keys at n log n, where pairwise would be n^2. */
-static cs_err check_map_keys(const cbor_item_t *map)
+#define MAP_KEYS_PAIRWISE_MAX 16
+
+/* Keys must be integers or text, and distinct.  Small maps (every map of a
+ * certseal token) compare pairwise; larger ones sort, to stay n log n. */
+static cs_err check_map_keys(const cs_cbor_item *map)
 {
-    size_t n = cbor_map_size(map);
-    struct cbor_pair *pairs = cbor_map_handle(map);
-    const cbor_item_t **keys = NULL;
+    size_t n = map->value;
+    const cs_cbor_item **keys = NULL, *small[MAP_KEYS_PAIRWISE_MAX];
+    const cs_cbor_item *item = map + 1;
     cs_err err = CS_OK;
 
-    for (size_t i = 0; i < n; i++) {
-        const cbor_item_t *key = pairs[i].key;
-        if (!cbor_isa_uint(key) && !cbor_isa_negint(key) && !cbor_isa_string(key))
-            return CS_ERR_CBOR_TYPE;
-    }
-    if (n < 2)
-        return CS_OK;
-    if ((keys = malloc(n * sizeof(*keys))) == NULL)
+    if (n > MAP_KEYS_PAIRWISE_MAX && (keys = malloc(n * sizeof(*keys))) == NULL)
         return CS_ERR_NO_MEMORY;
-    for (size_t i = 0; i < n; i++)
-        keys[i] = pairs[i].key;
-    qsort(keys, n, sizeof(*keys), key_compare);
-    for (size_t i = 1; i < n; i++) {
-        if (key_compare(&keys[i - 1], &keys[i]) == 0) {
-            err = CS_ERR_CBOR_DUPLICATE_KEY;
-            break;
+    if (keys == NULL)
+        keys = small;
+    for (size_t i = 0; i < n; i++) {
+        if (item->type != CS_CBOR_UINT && item->type != CS_CBOR_NEGINT &&
+            item->type != CS_CBOR_TEXT) {
+            err = CS_ERR_CBOR_TYPE;
+            goto done;
         }
+        keys[i] = item;
+        item += item->span;      /* the key */
+        item += item->span;      /* its value */
     }
-    free(keys);
+    if (n <= MAP_KEYS_PAIRWISE_MAX) {
+        for (size_t i = 1; i < n && err == CS_OK; i++)
+            for (size_t j = 0; j < i && err == CS_OK; j++)
+                if (key_compare(&keys[i], &keys[j]) == 0)
+                    err = CS_ERR_CBOR_DUPLICATE_KEY;
+    } else {
+        qsort(keys, n, sizeof(*keys), key_compare);
+        for (size_t i = 1; i < n && err == CS_OK; i++)
+            if (key_compare(&keys[i - 1], &keys[i]) == 0)
+                err = CS_ERR_CBOR_DUPLICATE_KEY;
+    }
+done:
+    if (keys != small)
+        free(keys);
     return err;
 }
 
-/* Recursion is bounded by the depth pass 1 allowed. */
-static cs_err check_tree(const cbor_item_t *item)
+static cs_err check_all_map_keys(const cs_cbor_item *nodes, size_t count)
 {
     cs_err err = CS_OK;
-
-    if (cbor_isa_array(item)) {
-        cbor_item_t **children = cbor_array_handle(item);
-        for (size_t i = 0; i < cbor_array_size(item) && err == CS_OK; i++)
-            err = check_tree(children[i]);
-    } else if (cbor_isa_map(item)) {
-        struct cbor_pair *pairs = cbor_map_handle(item);
-        err = check_map_keys(item);
-        for (size_t i = 0; i < cbor_map_size(item) && err == CS_OK; i++)
-            err = check_tree(pairs[i].value);
-    }
+    for (size_t i = 0; i < count && err == CS_OK; i++)
+        if (nodes[i].type == CS_CBOR_MAP)
+            err = check_map_keys(&nodes[i]);
     return err;
 }
 
-cs_err cs_cbor_decode(const uint8_t *data, size_t len, unsigned max_depth, cbor_item_t **out)
+cs_err cs_cbor_decode(const uint8_t *data, size_t len, unsigned max_depth, cs_cbor_item **out)
 {
-    struct cbor_load_result loaded;
-    cbor_item_t *item = NULL;
+    builder b = {.max_depth = max_depth, .err = CS_OK};
     size_t item_len = 0;
     cs_err err;
 
     if (out == NULL || (data == NULL && len > 0))
         return CS_ERR_ARGUMENT;
     *out = NULL;
-    /* libcbor's own stack holds at most CBOR_MAX_STACK_SIZE containers. */
-    if (max_depth > CBOR_MAX_STACK_SIZE)
+    if (max_depth > CS_CBOR_DEPTH_LIMIT)
         return CS_ERR_ARGUMENT;
     if (len == 0)
         return CS_ERR_CBOR;
     if (max_depth == 0)
         return CS_ERR_CBOR_DEPTH;
-    if ((err = validate(data, len, max_depth, &item_len)) != CS_OK)
+    if ((err = build(data, len, &b, &item_len)) != CS_OK)
         goto fail;
     if (item_len != len) {
         err = CS_ERR_CBOR_TRAILING;
         goto fail;
     }
-    item = cbor_load(data, len, &loaded);
-    if (item == NULL || loaded.read != len) {
-        err = loaded.error.code == CBOR_ERR_MEMERROR ? CS_ERR_NO_MEMORY : CS_ERR_CBOR;
+    if ((err = check_all_map_keys(b.nodes, b.count)) != CS_OK)
         goto fail;
-    }
-    if ((err = check_tree(item)) != CS_OK)
-        goto fail;
-    *out = item;
+    *out = b.nodes; /* the root is the first node; ownership passes on */
     return CS_OK;
 fail:
-    if (item != NULL)
-        cbor_decref(&item);
+    free(b.nodes);
     return err;
+}
+
+void cs_cbor_free(cs_cbor_item **root)
+{
+    if (root == NULL)
+        return;
+    free(*root);
+    *root = NULL;
 }
 
 /* RFC 8949 §3.4: a tag head is major type 6 with any argument size. */
@@ -337,7 +390,7 @@ static cs_err read_tag(const uint8_t *data, size_t len, size_t *pos, uint64_t *t
 
 cs_err cs_cbor_decode_tagged(const uint8_t *data, size_t len, unsigned max_depth,
                              uint64_t *tags, size_t max_tags, size_t *n_tags,
-                             cbor_item_t **out)
+                             cs_cbor_item **out)
 {
     size_t pos = 0, n = 0;
     cs_err err;
@@ -364,101 +417,146 @@ cs_err cs_cbor_decode_tagged(const uint8_t *data, size_t len, unsigned max_depth
 
 /* ---- typed access ----------------------------------------------------------- */
 
-cbor_item_t *cs_cbor_map_get_int(const cbor_item_t *map, int64_t label)
+size_t cs_cbor_count(const cs_cbor_item *item)
 {
-    /* RFC 8949 §3.1: major type 1 carries -1 - n. */
-    bool negative = label < 0;
-    uint64_t want = negative ? (uint64_t)(-(label + 1)) : (uint64_t)label;
-    struct cbor_pair *pairs;
+    return cs_cbor_is_array(item) || cs_cbor_is_map(item) ? (size_t)item->value : 0;
+}
+
+const cs_cbor_item *cs_cbor_array_at(const cs_cbor_item *array, size_t i)
+{
+    const cs_cbor_item *item;
+    if (!cs_cbor_is_array(array) || i >= array->value)
+        return NULL;
+    for (item = array + 1; i > 0; i--)
+        item += item->span;
+    return item;
+}
+
+const cs_cbor_item *cs_cbor_map_key_at(const cs_cbor_item *map, size_t i)
+{
+    const cs_cbor_item *item;
+    if (!cs_cbor_is_map(map) || i >= map->value)
+        return NULL;
+    for (item = map + 1; i > 0; i--)
+        item += item->span + item[item->span].span;
+    return item;
+}
+
+const cs_cbor_item *cs_cbor_map_value_at(const cs_cbor_item *map, size_t i)
+{
+    const cs_cbor_item *key = cs_cbor_map_key_at(map, i);
+    return key != NULL ? key + key->span : NULL;
+}
+
+/* The value of the first key `matches` accepts, walking the pairs once. */
+static const cs_cbor_item *map_find(const cs_cbor_item *map,
+                                    bool (*matches)(const cs_cbor_item *key, const void *want),
+                                    const void *want)
+{
+    const cs_cbor_item *key;
+    size_t i;
 
     if (!cs_cbor_is_map(map))
         return NULL;
-    pairs = cbor_map_handle(map);
-    for (size_t i = 0; i < cbor_map_size(map); i++) {
-        const cbor_item_t *key = pairs[i].key;
-        bool match = negative ? cbor_isa_negint(key) : cbor_isa_uint(key);
-        if (match && cbor_get_int(key) == want)
-            return pairs[i].value;
+    for (i = 0, key = map + 1; i < map->value; i++) {
+        const cs_cbor_item *value = key + key->span;
+        if (matches(key, want))
+            return value;
+        key = value + value->span;
     }
     return NULL;
 }
 
-cbor_item_t *cs_cbor_map_get_text(const cbor_item_t *map, const char *key)
+static bool int_key_matches(const cs_cbor_item *key, const void *want)
 {
-    struct cbor_pair *pairs;
-    size_t len;
-
-    if (!cs_cbor_is_map(map) || key == NULL)
-        return NULL;
-    len = strlen(key);
-    pairs = cbor_map_handle(map);
-    for (size_t i = 0; i < cbor_map_size(map); i++) {
-        const cbor_item_t *k = pairs[i].key;
-        if (cbor_isa_string(k) && cbor_string_length(k) == len &&
-            (len == 0 || memcmp(cbor_string_handle(k), key, len) == 0))
-            return pairs[i].value;
-    }
-    return NULL;
+    int64_t label = *(const int64_t *)want;
+    if (label < 0)
+        return key->type == CS_CBOR_NEGINT && key->value == (uint64_t)(-(label + 1));
+    return key->type == CS_CBOR_UINT && key->value == (uint64_t)label;
 }
 
-cs_err cs_cbor_get_uint(const cbor_item_t *item, uint64_t *out)
+static bool text_key_matches(const cs_cbor_item *key, const void *want)
+{
+    const char *text = want;
+    size_t len = strlen(text);
+    return key->type == CS_CBOR_TEXT && key->len == len && memcmp(key->data, text, len) == 0;
+}
+
+const cs_cbor_item *cs_cbor_map_get_int(const cs_cbor_item *map, int64_t label)
+{
+    return map_find(map, int_key_matches, &label);
+}
+
+const cs_cbor_item *cs_cbor_map_get_text(const cs_cbor_item *map, const char *key)
+{
+    return key != NULL ? map_find(map, text_key_matches, key) : NULL;
+}
+
+cs_err cs_cbor_get_uint(const cs_cbor_item *item, uint64_t *out)
 {
     if (out == NULL)
         return CS_ERR_ARGUMENT;
-    if (item == NULL || !cbor_isa_uint(item))
+    if (item == NULL || item->type != CS_CBOR_UINT)
         return CS_ERR_CBOR_TYPE;
-    *out = cbor_get_int(item);
+    *out = item->value;
     return CS_OK;
 }
 
-cs_err cs_cbor_get_int(const cbor_item_t *item, int64_t *out)
+cs_err cs_cbor_get_int(const cs_cbor_item *item, int64_t *out)
 {
-    uint64_t v;
-
     if (out == NULL)
         return CS_ERR_ARGUMENT;
-    if (item == NULL || !(cbor_isa_uint(item) || cbor_isa_negint(item)))
+    if (item == NULL || (item->type != CS_CBOR_UINT && item->type != CS_CBOR_NEGINT))
         return CS_ERR_CBOR_TYPE;
-    v = cbor_get_int(item);
-    if (v > INT64_MAX)
+    if (item->value > INT64_MAX)
         return CS_ERR_CBOR_TYPE; /* does not fit int64_t */
-    *out = cbor_isa_uint(item) ? (int64_t)v : -1 - (int64_t)v;
+    *out = item->type == CS_CBOR_UINT ? (int64_t)item->value : -1 - (int64_t)item->value;
     return CS_OK;
 }
 
-/* libcbor may keep no buffer for an empty string; callers get "" instead. */
+/* An empty string may have no bytes behind it; callers get "" instead. */
 static const uint8_t empty[1];
 
-cs_err cs_cbor_get_text(const cbor_item_t *item, const char **text, size_t *len)
+cs_err cs_cbor_get_text(const cs_cbor_item *item, const char **text, size_t *len)
 {
     if (text == NULL || len == NULL)
         return CS_ERR_ARGUMENT;
-    if (item == NULL || !cbor_isa_string(item) || !cbor_string_is_definite(item))
+    if (item == NULL || item->type != CS_CBOR_TEXT)
         return CS_ERR_CBOR_TYPE;
-    *len = cbor_string_length(item);
-    *text = *len > 0 ? (const char *)cbor_string_handle(item) : (const char *)empty;
+    *len = item->len;
+    *text = item->len > 0 ? (const char *)item->data : (const char *)empty;
     return CS_OK;
 }
 
-cs_err cs_cbor_get_bytes(const cbor_item_t *item, const uint8_t **bytes, size_t *len)
+cs_err cs_cbor_get_bytes(const cs_cbor_item *item, const uint8_t **bytes, size_t *len)
 {
     if (bytes == NULL || len == NULL)
         return CS_ERR_ARGUMENT;
-    if (item == NULL || !cbor_isa_bytestring(item) || !cbor_bytestring_is_definite(item))
+    if (item == NULL || item->type != CS_CBOR_BYTES)
         return CS_ERR_CBOR_TYPE;
-    *len = cbor_bytestring_length(item);
-    *bytes = *len > 0 ? cbor_bytestring_handle(item) : empty;
+    *len = item->len;
+    *bytes = item->len > 0 ? item->data : empty;
     return CS_OK;
 }
 
-bool cs_cbor_is_map(const cbor_item_t *item)
+cs_err cs_cbor_get_bool(const cs_cbor_item *item, bool *out)
 {
-    return item != NULL && cbor_isa_map(item);
+    if (out == NULL)
+        return CS_ERR_ARGUMENT;
+    if (item == NULL || item->type != CS_CBOR_BOOL)
+        return CS_ERR_CBOR_TYPE;
+    *out = item->value != 0;
+    return CS_OK;
 }
 
-bool cs_cbor_is_array(const cbor_item_t *item)
+bool cs_cbor_is_map(const cs_cbor_item *item)
 {
-    return item != NULL && cbor_isa_array(item);
+    return item != NULL && item->type == CS_CBOR_MAP;
+}
+
+bool cs_cbor_is_array(const cs_cbor_item *item)
+{
+    return item != NULL && item->type == CS_CBOR_ARRAY;
 }
 
 /* ---- writer ------------------------------------------------------------------ */

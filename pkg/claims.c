@@ -284,12 +284,12 @@ static cs_err reject(const claim_reader *r, cs_err err, const char *claim, const
     return err;
 }
 
-static cs_err required(const claim_reader *r, cbor_item_t *item, const char *claim)
+static cs_err required(const claim_reader *r, const cs_cbor_item *item, const char *claim)
 {
     return item != NULL ? CS_OK : reject(r, CS_ERR_CLAIM_MISSING, claim, "missing");
 }
 
-static cs_err read_text(const claim_reader *r, cbor_item_t *item, const char *claim, char **out)
+static cs_err read_text(const claim_reader *r, const cs_cbor_item *item, const char *claim, char **out)
 {
     const char *text;
     size_t len;
@@ -307,7 +307,7 @@ static cs_err read_text(const claim_reader *r, cbor_item_t *item, const char *cl
     return CS_OK;
 }
 
-static cs_err read_date(const claim_reader *r, cbor_item_t *item, const char *claim,
+static cs_err read_date(const claim_reader *r, const cs_cbor_item *item, const char *claim,
                         int64_t *out)
 {
     uint64_t value;
@@ -323,18 +323,18 @@ static cs_err read_date(const claim_reader *r, cbor_item_t *item, const char *cl
     return CS_OK;
 }
 
-static cs_err read_array(const claim_reader *r, cbor_item_t *item, const char *claim,
+static cs_err read_array(const claim_reader *r, const cs_cbor_item *item, const char *claim,
                          size_t *count)
 {
     if (!cs_cbor_is_array(item))
         return reject(r, CS_ERR_CBOR_TYPE, claim, "expected an array");
-    *count = cbor_array_size(item);
+    *count = cs_cbor_count(item);
     if (*count > CS_LIST_MAX)
         return reject(r, CS_ERR_CLAIM_INVALID, claim, "more than %d entries", CS_LIST_MAX);
     return CS_OK;
 }
 
-static cs_err read_iaf_codes(const claim_reader *r, cbor_item_t *item, uint64_t **out,
+static cs_err read_iaf_codes(const claim_reader *r, const cs_cbor_item *item, uint64_t **out,
                              size_t *count)
 {
     size_t n;
@@ -351,7 +351,7 @@ static cs_err read_iaf_codes(const claim_reader *r, cbor_item_t *item, uint64_t 
     *count = n;
     for (size_t i = 0; i < n; i++) {
         uint64_t code;
-        if (cs_cbor_get_uint(cbor_array_handle(item)[i], &code) != CS_OK)
+        if (cs_cbor_get_uint(cs_cbor_array_at(item, i), &code) != CS_OK)
             return reject(r, CS_ERR_CBOR_TYPE, "iaf", "expected unsigned integers");
         if (code < 1 || code > CS_IAF_CODE_MAX)
             return reject(r, CS_ERR_CLAIM_INVALID, "iaf", "sector %llu is not 1-%d",
@@ -363,15 +363,14 @@ static cs_err read_iaf_codes(const claim_reader *r, cbor_item_t *item, uint64_t 
 
 /* Private maps use short text keys; an unknown one is refused so that a
  * later format cannot be misread as this one. */
-static cs_err check_known_keys(const claim_reader *r, const cbor_item_t *map, const char *claim,
+static cs_err check_known_keys(const claim_reader *r, const cs_cbor_item *map, const char *claim,
                                const char *const *known)
 {
-    struct cbor_pair *pairs = cbor_map_handle(map);
-    for (size_t i = 0; i < cbor_map_size(map); i++) {
+    for (size_t i = 0; i < cs_cbor_count(map); i++) {
         const char *key;
         size_t len;
         bool found = false;
-        if (cs_cbor_get_text(pairs[i].key, &key, &len) != CS_OK)
+        if (cs_cbor_get_text(cs_cbor_map_key_at(map, i), &key, &len) != CS_OK)
             return reject(r, CS_ERR_CBOR_TYPE, claim, "keys must be text");
         for (const char *const *k = known; *k != NULL && !found; k++)
             found = strlen(*k) == len && memcmp(*k, key, len) == 0;
@@ -382,8 +381,8 @@ static cs_err check_known_keys(const claim_reader *r, const cbor_item_t *map, co
     return CS_OK;
 }
 
-static cs_err read_private_map(const claim_reader *r, const cbor_item_t *claims, int64_t label,
-                               const char *claim, const char *const *known, cbor_item_t **out)
+static cs_err read_private_map(const claim_reader *r, const cs_cbor_item *claims, int64_t label,
+                               const char *claim, const char *const *known, const cs_cbor_item **out)
 {
     cs_err err;
     *out = cs_cbor_map_get_int(claims, label);
@@ -394,7 +393,7 @@ static cs_err read_private_map(const claim_reader *r, const cbor_item_t *claims,
     return check_known_keys(r, *out, claim, known);
 }
 
-static cs_err read_coordinate(const claim_reader *r, const cbor_item_t *key, int64_t label,
+static cs_err read_coordinate(const claim_reader *r, const cs_cbor_item *key, int64_t label,
                               const uint8_t **out)
 {
     size_t len;
@@ -406,9 +405,9 @@ static cs_err read_coordinate(const claim_reader *r, const cbor_item_t *key, int
 }
 
 /* cnf = {1: COSE_Key} (RFC 8747 §3.1), OKP/Ed25519 or EC2/P-256. */
-static cs_err read_cnf(const claim_reader *r, cbor_item_t *item, cs_key_t **out)
+static cs_err read_cnf(const claim_reader *r, const cs_cbor_item *item, cs_key_t **out)
 {
-    cbor_item_t *key;
+    const cs_cbor_item *key;
     int64_t kty, crv;
     const uint8_t *x = NULL, *y = NULL;
     cs_err err;
@@ -436,7 +435,7 @@ static cs_err read_cnf(const claim_reader *r, cbor_item_t *item, cs_key_t **out)
     return CS_OK;
 }
 
-static cs_err read_standards(const claim_reader *r, cbor_item_t *item, cs_accreditation *ac)
+static cs_err read_standards(const claim_reader *r, const cs_cbor_item *item, cs_accreditation *ac)
 {
     size_t n;
     cs_err err;
@@ -450,13 +449,13 @@ static cs_err read_standards(const claim_reader *r, cbor_item_t *item, cs_accred
         return CS_ERR_NO_MEMORY;
     ac->standard_count = n;
     for (size_t i = 0; i < n; i++)
-        if ((err = read_text(r, cbor_array_handle(item)[i], "std", &ac->standards[i])) != CS_OK)
+        if ((err = read_text(r, cs_cbor_array_at(item, i), "std", &ac->standards[i])) != CS_OK)
             return err;
     return CS_OK;
 }
 
 static cs_err decode_claims_map(const uint8_t *data, size_t len, const claim_reader *r,
-                                cbor_item_t **claims)
+                                cs_cbor_item **claims)
 {
     cs_err err = cs_cbor_decode(data, len, CS_CBOR_MAX_DEPTH, claims);
     if (err != CS_OK)
@@ -466,11 +465,11 @@ static cs_err decode_claims_map(const uint8_t *data, size_t len, const claim_rea
     return CS_OK;
 }
 
-static cs_err decode_accreditation(const claim_reader *r, const cbor_item_t *claims,
+static cs_err decode_accreditation(const claim_reader *r, const cs_cbor_item *claims,
                                    cs_accreditation *ac)
 {
     static const char *const known[] = {"nam", "no", "ctr", "std", "iaf", NULL};
-    cbor_item_t *acc = NULL;
+    const cs_cbor_item *acc = NULL;
     cs_err err;
 
     if ((err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_ISS), "iss", &ac->issuer)) ||
@@ -496,7 +495,7 @@ cs_err cs_accreditation_decode_claims(const uint8_t *data, size_t len, cs_accred
                                       char *detail, size_t detail_size)
 {
     claim_reader r = {detail, detail_size, "accreditation"};
-    cbor_item_t *claims = NULL;
+    cs_cbor_item *claims = NULL;
     cs_err err;
 
     if (data == NULL || ac == NULL)
@@ -505,13 +504,13 @@ cs_err cs_accreditation_decode_claims(const uint8_t *data, size_t len, cs_accred
     if ((err = decode_claims_map(data, len, &r, &claims)) == CS_OK)
         err = decode_accreditation(&r, claims, ac);
     if (claims != NULL)
-        cbor_decref(&claims);
+        cs_cbor_free(&claims);
     if (err != CS_OK)
         cs_accreditation_clear(ac);
     return err;
 }
 
-static cs_err read_organization(const claim_reader *r, cbor_item_t *item, cs_certificate *cert)
+static cs_err read_organization(const claim_reader *r, const cs_cbor_item *item, cs_certificate *cert)
 {
     static const char *const known[] = {"nam", "ctr", "adr", NULL};
     cs_err err;
@@ -531,7 +530,7 @@ static cs_err read_organization(const claim_reader *r, cbor_item_t *item, cs_cer
     return CS_OK;
 }
 
-static cs_err read_sites(const claim_reader *r, cbor_item_t *item, cs_certificate *cert)
+static cs_err read_sites(const claim_reader *r, const cs_cbor_item *item, cs_certificate *cert)
 {
     static const char *const known[] = {"adr", "scp", NULL};
     size_t n;
@@ -545,7 +544,7 @@ static cs_err read_sites(const claim_reader *r, cbor_item_t *item, cs_certificat
         return CS_ERR_NO_MEMORY;
     cert->site_count = n;
     for (size_t i = 0; i < n; i++) {
-        cbor_item_t *site = cbor_array_handle(item)[i];
+        const cs_cbor_item *site = cs_cbor_array_at(item, i);
         if (!cs_cbor_is_map(site))
             return reject(r, CS_ERR_CBOR_TYPE, "sit", "each site must be a map");
         if ((err = check_known_keys(r, site, "sit", known)) ||
@@ -558,7 +557,7 @@ static cs_err read_sites(const claim_reader *r, cbor_item_t *item, cs_certificat
     return CS_OK;
 }
 
-static cs_err read_revision(const claim_reader *r, cbor_item_t *item, uint64_t *out)
+static cs_err read_revision(const claim_reader *r, const cs_cbor_item *item, uint64_t *out)
 {
     cs_err err = required(r, item, "rev");
     if (err == CS_OK && cs_cbor_get_uint(item, out) != CS_OK)
@@ -566,12 +565,12 @@ static cs_err read_revision(const claim_reader *r, cbor_item_t *item, uint64_t *
     return err;
 }
 
-static cs_err decode_certificate(const claim_reader *r, const cbor_item_t *claims,
+static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *claims,
                                  cs_certificate *cert)
 {
     static const char *const known[] = {"std", "org", "scp", "sit", "iaf",
                                         "grt", "rev", "acc", NULL};
-    cbor_item_t *c = NULL;
+    const cs_cbor_item *c = NULL;
     cs_err err;
 
     if ((err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_ISS), "iss", &cert->issuer)) ||
@@ -599,7 +598,7 @@ cs_err cs_certificate_decode_claims(const uint8_t *data, size_t len, cs_certific
                                     char *detail, size_t detail_size)
 {
     claim_reader r = {detail, detail_size, "certificate"};
-    cbor_item_t *claims = NULL;
+    cs_cbor_item *claims = NULL;
     cs_err err;
 
     if (data == NULL || cert == NULL)
@@ -608,7 +607,7 @@ cs_err cs_certificate_decode_claims(const uint8_t *data, size_t len, cs_certific
     if ((err = decode_claims_map(data, len, &r, &claims)) == CS_OK)
         err = decode_certificate(&r, claims, cert);
     if (claims != NULL)
-        cbor_decref(&claims);
+        cs_cbor_free(&claims);
     if (err != CS_OK)
         cs_certificate_clear(cert);
     return err;

@@ -7,33 +7,41 @@
 
 static const char SIGNATURE1_CONTEXT[] = "Signature1";
 
+/* What a decoded message owns: a copy of its bytes, which every pointer in
+ * cs_cose_sign1 and both trees borrow from. */
+typedef struct decoded_sign1 {
+    cs_cbor_item *message;   /* the four-item array */
+    cs_cbor_item *protected; /* the protected header map, or NULL when empty */
+    size_t len;
+    uint8_t bytes[];
+} decoded_sign1;
+
 void cs_cose_sign1_clear(cs_cose_sign1 *msg)
 {
     if (msg == NULL)
         return;
-    if (msg->tree != NULL) {
-        cbor_item_t **items = msg->tree;
-        for (size_t i = 0; i < 2; i++)
-            if (items[i] != NULL)
-                cbor_decref(&items[i]);
-        free(items);
+    decoded_sign1 *decoded = msg->tree;
+    if (decoded != NULL) {
+        cs_cbor_free(&decoded->message);
+        cs_cbor_free(&decoded->protected);
+        free(decoded);
     }
     memset(msg, 0, sizeof(*msg));
 }
 
 /* Reads alg (label 1) from a header map: an integer, or present but not
  * one (RFC 9052 allows text algs; certseal knows none). */
-static void read_alg(const cbor_item_t *map, bool *has_alg, int64_t *alg)
+static void read_alg(const cs_cbor_item *map, bool *has_alg, int64_t *alg)
 {
-    cbor_item_t *item = cs_cbor_map_get_int(map, CS_COSE_HEADER_ALG);
+    const cs_cbor_item *item = cs_cbor_map_get_int(map, CS_COSE_HEADER_ALG);
     *has_alg = item != NULL;
     if (item != NULL && cs_cbor_get_int(item, alg) != CS_OK)
         *alg = CS_COSE_ALG_NOT_INTEGER;
 }
 
-static cs_err read_protected(cs_cose_sign1 *msg, const cbor_item_t *map)
+static cs_err read_protected(cs_cose_sign1 *msg, const cs_cbor_item *map)
 {
-    cbor_item_t *item;
+    const cs_cbor_item *item;
     cs_err err;
 
     if (cs_cbor_map_get_int(map, CS_COSE_HEADER_CRIT) != NULL)
@@ -51,9 +59,9 @@ static cs_err read_protected(cs_cose_sign1 *msg, const cbor_item_t *map)
     return CS_OK;
 }
 
-static cs_err read_unprotected(cs_cose_sign1 *msg, const cbor_item_t *map)
+static cs_err read_unprotected(cs_cose_sign1 *msg, const cs_cbor_item *map)
 {
-    cbor_item_t *item;
+    const cs_cbor_item *item;
     cs_err err;
 
     if (cs_cbor_map_get_int(map, CS_COSE_HEADER_CRIT) != NULL)
@@ -85,26 +93,31 @@ cs_err cs_cose_sign1_decode(const uint8_t *data, size_t len, cs_cose_sign1 *msg)
 {
     uint64_t tags[CS_CBOR_MAX_TAGS];
     size_t n_tags = 0;
-    cbor_item_t **tree = NULL;
+    decoded_sign1 *decoded;
+    const cs_cbor_item *parts[4];
     cs_err err;
 
     if (data == NULL || msg == NULL)
         return CS_ERR_ARGUMENT;
     memset(msg, 0, sizeof(*msg));
-    /* tree[0]: the message array, tree[1]: the decoded protected map. */
-    if ((tree = calloc(2, sizeof(*tree))) == NULL)
+    if (len > SIZE_MAX - sizeof(*decoded))
+        return CS_ERR_TOO_LARGE;
+    if ((decoded = calloc(1, sizeof(*decoded) + len)) == NULL)
         return CS_ERR_NO_MEMORY;
-    msg->tree = tree;
+    memcpy(decoded->bytes, data, len);
+    decoded->len = len;
+    msg->tree = decoded;
 
-    if ((err = cs_cbor_decode_tagged(data, len, CS_CBOR_MAX_DEPTH, tags, CS_CBOR_MAX_TAGS,
-                                     &n_tags, &tree[0])) != CS_OK ||
+    if ((err = cs_cbor_decode_tagged(decoded->bytes, len, CS_CBOR_MAX_DEPTH, tags,
+                                     CS_CBOR_MAX_TAGS, &n_tags, &decoded->message)) != CS_OK ||
         (err = check_tags(tags, n_tags, msg)) != CS_OK)
         goto fail;
-    if (!cs_cbor_is_array(tree[0]) || cbor_array_size(tree[0]) != 4) {
+    if (!cs_cbor_is_array(decoded->message) || cs_cbor_count(decoded->message) != 4) {
         err = CS_ERR_COSE;
         goto fail;
     }
-    cbor_item_t **parts = cbor_array_handle(tree[0]);
+    for (size_t i = 0; i < 4; i++)
+        parts[i] = cs_cbor_array_at(decoded->message, i);
     if (cs_cbor_get_bytes(parts[0], &msg->protected_bytes, &msg->protected_len) != CS_OK ||
         !cs_cbor_is_map(parts[1]) ||
         cs_cbor_get_bytes(parts[2], &msg->payload, &msg->payload_len) != CS_OK ||
@@ -114,13 +127,13 @@ cs_err cs_cose_sign1_decode(const uint8_t *data, size_t len, cs_cose_sign1 *msg)
     }
     if (msg->protected_len > 0) {
         if ((err = cs_cbor_decode(msg->protected_bytes, msg->protected_len, CS_CBOR_MAX_DEPTH,
-                                  &tree[1])) != CS_OK)
+                                  &decoded->protected)) != CS_OK)
             goto fail;
-        if (!cs_cbor_is_map(tree[1])) {
+        if (!cs_cbor_is_map(decoded->protected)) {
             err = CS_ERR_COSE;
             goto fail;
         }
-        if ((err = read_protected(msg, tree[1])) != CS_OK)
+        if ((err = read_protected(msg, decoded->protected)) != CS_OK)
             goto fail;
     }
     if ((err = read_unprotected(msg, parts[1])) != CS_OK)

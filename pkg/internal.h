@@ -56,22 +56,54 @@ CS_MUST_CHECK cs_err cs_crypto_random(void *buf, size_t n);
 
 /* ---- strict CBOR (pkg/cbor.c), wrapping libcbor (STYLE 7) ------------------- */
 
-#define CS_CBOR_MAX_DEPTH 16  /* DESIGN §2 step 1: bounded nesting */
-#define CS_CBOR_MAX_TAGS 4    /* leading tags read before the item */
+#define CS_CBOR_MAX_DEPTH 16   /* DESIGN §2 step 1: bounded nesting */
+#define CS_CBOR_MAX_TAGS 4     /* leading tags read before the item */
+#define CS_CBOR_DEPTH_LIMIT 2048 /* the deepest max_depth accepted */
+
+typedef enum cs_cbor_type {
+    CS_CBOR_UINT,
+    CS_CBOR_NEGINT,
+    CS_CBOR_BYTES,
+    CS_CBOR_TEXT,
+    CS_CBOR_ARRAY,
+    CS_CBOR_MAP,
+    CS_CBOR_BOOL,
+    CS_CBOR_NULL,
+    CS_CBOR_UNDEFINED,
+    CS_CBOR_FLOAT,
+} cs_cbor_type;
 
 /*
- * Decodes exactly one CBOR data item from data[0..len) into a libcbor tree
- * that the caller releases with cbor_decref().  Strict (DESIGN §2 step 1):
- * rejects trailing bytes (CS_ERR_CBOR_TRAILING), indefinite lengths
- * (CS_ERR_CBOR_INDEFINITE), nesting deeper than max_depth
- * (CS_ERR_CBOR_DEPTH), duplicate map keys and map keys other than integers
- * and text (CS_ERR_CBOR_DUPLICATE_KEY / CS_ERR_CBOR_TYPE), any tag
+ * One decoded item, a node of a flat tree: a container's children follow
+ * it in order (a map's as key, value, key, value...), and `span` counts the
+ * nodes of an item's subtree, itself included, so its next sibling is at
+ * item + span.  Use the functions below rather than the fields.
+ */
+typedef struct cs_cbor_item {
+    cs_cbor_type type;
+    uint64_t value;      /* UINT; NEGINT n for -1 - n; BOOL; ARRAY items; MAP pairs */
+    const uint8_t *data; /* BYTES and TEXT: borrowed from the decoded input */
+    size_t len;
+    size_t span;
+} cs_cbor_item;
+
+/*
+ * Decodes exactly one CBOR data item from data[0..len) into a tree whose
+ * root the caller releases with cs_cbor_free().  The tree borrows the
+ * input: byte and text strings point into data, which must outlive it.
+ * Strict (DESIGN §2 step 1): rejects trailing bytes (CS_ERR_CBOR_TRAILING),
+ * indefinite lengths (CS_ERR_CBOR_INDEFINITE), nesting deeper than
+ * max_depth (CS_ERR_CBOR_DEPTH; a scalar at the top is depth 1, each array
+ * or map level adds 1), duplicate map keys (CS_ERR_CBOR_DUPLICATE_KEY), map
+ * keys other than integers and text (CS_ERR_CBOR_TYPE), any tag
  * (CS_ERR_CBOR_TAG), text that is not UTF-8 and anything else that is not
- * well-formed (CS_ERR_CBOR).  Never crashes on any input.
- * Errors also: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY.
+ * well-formed (CS_ERR_CBOR).  Non-shortest heads are accepted (RFC 8949
+ * allows them).  Never crashes on any input.
+ * Errors also: CS_ERR_ARGUMENT (max_depth above CS_CBOR_DEPTH_LIMIT),
+ * CS_ERR_NO_MEMORY.
  */
 CS_MUST_CHECK cs_err cs_cbor_decode(const uint8_t *data, size_t len, unsigned max_depth,
-                                    cbor_item_t **out);
+                                    cs_cbor_item **out);
 
 /*
  * Like cs_cbor_decode() for an item preceded by up to max_tags tags (any
@@ -81,23 +113,35 @@ CS_MUST_CHECK cs_err cs_cbor_decode(const uint8_t *data, size_t len, unsigned ma
  */
 CS_MUST_CHECK cs_err cs_cbor_decode_tagged(const uint8_t *data, size_t len, unsigned max_depth,
                                            uint64_t *tags, size_t max_tags, size_t *n_tags,
-                                           cbor_item_t **out);
+                                           cs_cbor_item **out);
 
-/* Typed access to a decoded tree.  Items are borrowed from the tree.
- * Each cs_cbor_get_* returns CS_ERR_CBOR_TYPE when the item is NULL or of
- * another type (CS_ERR_ARGUMENT for a NULL output pointer); text is not
- * NUL-terminated, use its length.  The map lookups return NULL when the
- * item is not a map or has no such key. */
-cbor_item_t *cs_cbor_map_get_int(const cbor_item_t *map, int64_t label);
-cbor_item_t *cs_cbor_map_get_text(const cbor_item_t *map, const char *key);
-CS_MUST_CHECK cs_err cs_cbor_get_uint(const cbor_item_t *item, uint64_t *out);
+/* Releases a decoded tree and sets *root to NULL; NULL is fine. */
+void cs_cbor_free(cs_cbor_item **root);
+
+/*
+ * Typed access to a decoded tree; returned items are borrowed from it.
+ * The map lookups return NULL when item is not a map or has no such key;
+ * each getter returns CS_ERR_CBOR_TYPE when the item is NULL or of another
+ * type (and for an integer that does not fit int64_t), CS_ERR_ARGUMENT for
+ * a NULL output pointer.  Text is UTF-8 and NOT NUL-terminated.
+ */
+const cs_cbor_item *cs_cbor_map_get_int(const cs_cbor_item *map, int64_t label);
+const cs_cbor_item *cs_cbor_map_get_text(const cs_cbor_item *map, const char *key);
+/* Items of an array, pairs of a map; 0 for anything else. */
+size_t cs_cbor_count(const cs_cbor_item *item);
+/* The i-th item of an array, key or value of a map; NULL past the end. */
+const cs_cbor_item *cs_cbor_array_at(const cs_cbor_item *array, size_t i);
+const cs_cbor_item *cs_cbor_map_key_at(const cs_cbor_item *map, size_t i);
+const cs_cbor_item *cs_cbor_map_value_at(const cs_cbor_item *map, size_t i);
+CS_MUST_CHECK cs_err cs_cbor_get_uint(const cs_cbor_item *item, uint64_t *out);
 /* uint or negint that fits int64_t */
-CS_MUST_CHECK cs_err cs_cbor_get_int(const cbor_item_t *item, int64_t *out);
-CS_MUST_CHECK cs_err cs_cbor_get_text(const cbor_item_t *item, const char **text, size_t *len);
-CS_MUST_CHECK cs_err cs_cbor_get_bytes(const cbor_item_t *item, const uint8_t **bytes,
+CS_MUST_CHECK cs_err cs_cbor_get_int(const cs_cbor_item *item, int64_t *out);
+CS_MUST_CHECK cs_err cs_cbor_get_text(const cs_cbor_item *item, const char **text, size_t *len);
+CS_MUST_CHECK cs_err cs_cbor_get_bytes(const cs_cbor_item *item, const uint8_t **bytes,
                                        size_t *len);
-bool cs_cbor_is_map(const cbor_item_t *item);
-bool cs_cbor_is_array(const cbor_item_t *item);
+CS_MUST_CHECK cs_err cs_cbor_get_bool(const cs_cbor_item *item, bool *out);
+bool cs_cbor_is_map(const cs_cbor_item *item);
+bool cs_cbor_is_array(const cs_cbor_item *item);
 
 /*
  * A growable CBOR writer with a sticky error (QCBOR style): put calls after

@@ -160,20 +160,20 @@ static const char *claim_name(int64_t key)
 /* A CBOR item as JSON: byte strings as hex, map keys as text (integer keys
  * with the claim name when known).  The tree is already strict and
  * depth-bounded. */
-static json_t *cbor_to_json(const cbor_item_t *item, bool claim_keys);
+static json_t *cbor_to_json(const cs_cbor_item *item, bool claim_keys);
 
-static json_t *cbor_map_to_json(const cbor_item_t *map, bool claim_keys)
+static json_t *cbor_map_to_json(const cs_cbor_item *map, bool claim_keys)
 {
     json_t *o = json_object();
-    struct cbor_pair *pairs = cbor_map_handle(map);
-    for (size_t i = 0; o != NULL && i < cbor_map_size(map); i++) {
+    for (size_t i = 0; o != NULL && i < cs_cbor_count(map); i++) {
+        const cs_cbor_item *k = cs_cbor_map_key_at(map, i);
         char key[64];
         const char *text;
         size_t len;
         int64_t label;
-        if (cs_cbor_get_text(pairs[i].key, &text, &len) == CS_OK) {
+        if (cs_cbor_get_text(k, &text, &len) == CS_OK) {
             snprintf(key, sizeof(key), "%.*s", (int)(len > 60 ? 60 : len), text);
-        } else if (cs_cbor_get_int(pairs[i].key, &label) == CS_OK) {
+        } else if (cs_cbor_get_int(k, &label) == CS_OK) {
             const char *name = claim_keys ? claim_name(label) : NULL;
             if (name != NULL)
                 snprintf(key, sizeof(key), "%s (%lld)", name, (long long)label);
@@ -182,18 +182,19 @@ static json_t *cbor_map_to_json(const cbor_item_t *map, bool claim_keys)
         } else {
             snprintf(key, sizeof(key), "key %zu", i);
         }
-        json_object_set_new(o, key, cbor_to_json(pairs[i].value, false));
+        json_object_set_new(o, key, cbor_to_json(cs_cbor_map_value_at(map, i), false));
     }
     return o;
 }
 
-static json_t *cbor_to_json(const cbor_item_t *item, bool claim_keys)
+static json_t *cbor_to_json(const cs_cbor_item *item, bool claim_keys)
 {
     const char *text;
     const uint8_t *bytes;
     size_t len;
     int64_t value;
     uint64_t big;
+    bool truth;
 
     if (cs_cbor_get_int(item, &value) == CS_OK)
         return json_integer((json_int_t)value);
@@ -207,12 +208,12 @@ static json_t *cbor_to_json(const cbor_item_t *item, bool claim_keys)
         return cbor_map_to_json(item, claim_keys);
     if (cs_cbor_is_array(item)) {
         json_t *array = json_array();
-        for (size_t i = 0; array != NULL && i < cbor_array_size(item); i++)
-            json_array_append_new(array, cbor_to_json(cbor_array_handle(item)[i], false));
+        for (size_t i = 0; array != NULL && i < cs_cbor_count(item); i++)
+            json_array_append_new(array, cbor_to_json(cs_cbor_array_at(item, i), false));
         return array;
     }
-    if (cbor_is_bool(item))
-        return json_boolean(cbor_get_bool(item));
+    if (cs_cbor_get_bool(item, &truth) == CS_OK)
+        return json_boolean(truth);
     return json_null();
 }
 
@@ -245,7 +246,7 @@ static json_t *headers_json(const cs_cose_sign1 *msg)
 static json_t *object_json(const cs_cose_sign1 *msg, char *detail, size_t detail_size)
 {
     json_t *o = json_object();
-    cbor_item_t *claims = NULL;
+    cs_cbor_item *claims = NULL;
     cs_err err;
 
     if (o == NULL)
@@ -254,7 +255,7 @@ static json_t *object_json(const cs_cose_sign1 *msg, char *detail, size_t detail
     if ((err = cs_cbor_decode(msg->payload, msg->payload_len, CS_CBOR_MAX_DEPTH, &claims)) ==
         CS_OK) {
         json_object_set_new(o, "claims", cbor_to_json(claims, cs_cbor_is_map(claims)));
-        cbor_decref(&claims);
+        cs_cbor_free(&claims);
     } else {
         json_object_set_new(o, "payload_hex", hex_string(msg->payload, msg->payload_len));
         json_object_set_new(o, "payload_error", json_string(cs_strerror(err)));

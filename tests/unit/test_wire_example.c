@@ -49,7 +49,7 @@ static void indent(text_buffer *b, int depth)
 
 /* Maps and arrays go one entry per line; byte strings longer than 32 bytes
  * are wrapped at 32 bytes a line. */
-static void diag(text_buffer *b, cbor_item_t *item, int depth)
+static void diag(text_buffer *b, const cs_cbor_item *item, int depth)
 {
     const char *text;
     const uint8_t *bytes;
@@ -76,20 +76,20 @@ static void diag(text_buffer *b, cbor_item_t *item, int depth)
         append(b, "'");
     } else if (cs_cbor_is_array(item)) {
         append(b, "[");
-        for (size_t i = 0; i < cbor_array_size(item); i++) {
+        for (size_t i = 0; i < cs_cbor_count(item); i++) {
             append(b, i ? ", " : "");
-            diag(b, cbor_array_handle(item)[i], depth);
+            diag(b, cs_cbor_array_at(item, i), depth);
         }
         append(b, "]");
     } else if (cs_cbor_is_map(item)) {
-        struct cbor_pair *pairs = cbor_map_handle(item);
+        size_t n = cs_cbor_count(item);
         append(b, "{\n");
-        for (size_t i = 0; i < cbor_map_size(item); i++) {
+        for (size_t i = 0; i < n; i++) {
             indent(b, depth + 1);
-            diag(b, pairs[i].key, depth + 1);
+            diag(b, cs_cbor_map_key_at(item, i), depth + 1);
             append(b, ": ");
-            diag(b, pairs[i].value, depth + 1);
-            append(b, i + 1 < cbor_map_size(item) ? ",\n" : "\n");
+            diag(b, cs_cbor_map_value_at(item, i), depth + 1);
+            append(b, i + 1 < n ? ",\n" : "\n");
         }
         indent(b, depth);
         append(b, "}");
@@ -100,10 +100,10 @@ static void diag(text_buffer *b, cbor_item_t *item, int depth)
 
 static void diag_at(text_buffer *b, const uint8_t *data, size_t len, int depth)
 {
-    cbor_item_t *item = NULL;
+    cs_cbor_item *item = NULL;
     assert_int_equal(cs_cbor_decode(data, len, CS_CBOR_MAX_DEPTH, &item), CS_OK);
     diag(b, item, depth);
-    cbor_decref(&item);
+    cs_cbor_free(&item);
 }
 
 static void diag_of(text_buffer *b, const uint8_t *data, size_t len)
