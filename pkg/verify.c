@@ -541,37 +541,43 @@ static bool check_accredited_at_issue(verification *v, const cs_certificate *cer
     return pass(v, CS_CHECK_ACCREDITED_AT_ISSUE, "accredited on the issue date %s", issued);
 }
 
-static bool check_certificate_validity(verification *v, const cs_certificate *cert)
+/* A validity period [start, end) checked against now, with the clock skew
+ * allowed on both sides; `what` names the object in the messages. */
+typedef struct validity {
+    cs_check_id check;
+    const char *what;
+    int64_t start, end;
+    cs_err not_yet_valid, expired;
+} validity;
+
+static bool check_validity(verification *v, const validity *period)
 {
     int64_t now = v->now, skew = v->verifier->skew;
-    char issued[CS_DATE_TEXT_SIZE], last[CS_DATE_TEXT_SIZE];
+    char first[CS_DATE_TEXT_SIZE], last[CS_DATE_TEXT_SIZE];
 
-    cs_date_format(cert->issued_at, issued);
-    format_last_day(cert->expires, last);
-    if (now + skew < cert->issued_at)
-        return fail(v, CS_CHECK_CT_VALIDITY, CS_ERR_NOT_YET_VALID,
-                    "the certificate is not valid before %s", issued);
-    if (now - skew >= cert->expires)
-        return fail(v, CS_CHECK_CT_VALIDITY, CS_ERR_EXPIRED, "the certificate expired after %s",
+    cs_date_format(period->start, first);
+    format_last_day(period->end, last);
+    if (now + skew < period->start)
+        return fail(v, period->check, period->not_yet_valid, "the %s is not valid before %s",
+                    period->what, first);
+    if (now - skew >= period->end)
+        return fail(v, period->check, period->expired, "the %s expired after %s", period->what,
                     last);
-    return pass(v, CS_CHECK_CT_VALIDITY, "valid from %s to %s", issued, last);
+    return pass(v, period->check, "valid from %s to %s", first, last);
+}
+
+static bool check_certificate_validity(verification *v, const cs_certificate *cert)
+{
+    validity period = {CS_CHECK_CT_VALIDITY, "certificate", cert->issued_at, cert->expires,
+                       CS_ERR_NOT_YET_VALID, CS_ERR_EXPIRED};
+    return check_validity(v, &period);
 }
 
 static bool check_accreditation_validity(verification *v)
 {
-    const cs_accreditation *ac = v->accreditation;
-    int64_t now = v->now, skew = v->verifier->skew;
-    char from[CS_DATE_TEXT_SIZE], last[CS_DATE_TEXT_SIZE];
-
-    cs_date_format(ac->not_before, from);
-    format_last_day(ac->expires, last);
-    if (now + skew < ac->not_before)
-        return fail(v, CS_CHECK_AC_VALIDITY, CS_ERR_AC_NOT_YET_VALID,
-                    "the accreditation is not valid before %s", from);
-    if (now - skew >= ac->expires)
-        return fail(v, CS_CHECK_AC_VALIDITY, CS_ERR_AC_EXPIRED,
-                    "the accreditation expired after %s", last);
-    return pass(v, CS_CHECK_AC_VALIDITY, "accredited from %s to %s", from, last);
+    validity period = {CS_CHECK_AC_VALIDITY, "accreditation", v->accreditation->not_before,
+                       v->accreditation->expires, CS_ERR_AC_NOT_YET_VALID, CS_ERR_AC_EXPIRED};
+    return check_validity(v, &period);
 }
 
 /* ---- putting it together -------------------------------------------------- */

@@ -106,21 +106,17 @@ bool cli_parse_uint(const char *option, const char *text, uint64_t max, uint64_t
     return true;
 }
 
-bool cli_passphrase_option(cli_passphrase_source *source, const char *name, const char *value,
-                           int *status)
+int cli_passphrase_option(cli_passphrase_source *source, int opt, const char *value)
 {
     uint64_t fd;
-    if (strcmp(name, "passphrase-file") == 0) {
+    if (opt == CLI_OPT_PASSPHRASE_FILE) {
         source->file = value;
-        return true;
+        return CLI_EXIT_OK;
     }
-    if (strcmp(name, "passphrase-fd") == 0) {
-        if (!cli_parse_uint("--passphrase-fd", value, 1024, &fd))
-            *status = CLI_EXIT_USAGE;
-        source->fd = (int)fd;
-        return true;
-    }
-    return false;
+    if (!cli_parse_uint("--passphrase-fd", value, 1024, &fd))
+        return CLI_EXIT_USAGE;
+    source->fd = (int)fd;
+    return CLI_EXIT_OK;
 }
 
 /* Reads one line (without its newline) from fd into a PASSPHRASE_MAX buffer.

@@ -59,9 +59,16 @@ typedef struct cli_passphrase_source {
 
 #define CLI_PASSPHRASE_SOURCE_INIT {NULL, -1}
 
-/* Handles --passphrase-file/--passphrase-fd options; true when opt was one. */
-bool cli_passphrase_option(cli_passphrase_source *source, const char *name, const char *value,
-                           int *status);
+/* The option codes and long-option table entries of --passphrase-file and
+ * --passphrase-fd, shared by every command that reads a key. */
+enum { CLI_OPT_PASSPHRASE_FILE = 1000, CLI_OPT_PASSPHRASE_FD };
+#define CLI_PASSPHRASE_LONG_OPTIONS                                        \
+    {"passphrase-file", required_argument, NULL, CLI_OPT_PASSPHRASE_FILE}, \
+    {"passphrase-fd", required_argument, NULL, CLI_OPT_PASSPHRASE_FD}
+
+/* Records CLI_OPT_PASSPHRASE_FILE or _FD with its value; returns
+ * CLI_EXIT_OK, or CLI_EXIT_USAGE after reporting a bad descriptor. */
+int cli_passphrase_option(cli_passphrase_source *source, int opt, const char *value);
 
 /*
  * Reads a passphrase from the file, the descriptor or, when neither is

@@ -88,7 +88,7 @@ static int check_values(accredit_options *o)
 
 static int parse(int argc, char **argv, accredit_options *o)
 {
-    enum { OPT_SUBJECT_KEY = 256, OPT_NOT_BEFORE, OPT_PASSFILE, OPT_PASSFD };
+    enum { OPT_SUBJECT_KEY = 256, OPT_NOT_BEFORE };
     static const struct option longopts[] = {
         {"key", required_argument, NULL, 'k'},
         {"subject-key", required_argument, NULL, OPT_SUBJECT_KEY},
@@ -103,8 +103,7 @@ static int parse(int argc, char **argv, accredit_options *o)
         {"expires", required_argument, NULL, 'e'},
         {"out", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'},
-        {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
-        {"passphrase-fd", required_argument, NULL, OPT_PASSFD},
+        CLI_PASSPHRASE_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -143,12 +142,9 @@ static int parse(int argc, char **argv, accredit_options *o)
                 return CLI_EXIT_USAGE;
             o->has_expires = true;
             break;
-        case OPT_PASSFILE:
-        case OPT_PASSFD:
-            cli_passphrase_option(&o->passphrase,
-                                  opt == OPT_PASSFILE ? "passphrase-file" : "passphrase-fd",
-                                  optarg, &status);
-            if (status != CLI_EXIT_OK)
+        case CLI_OPT_PASSPHRASE_FILE:
+        case CLI_OPT_PASSPHRASE_FD:
+            if ((status = cli_passphrase_option(&o->passphrase, opt, optarg)) != CLI_EXIT_OK)
                 return status;
             break;
         case 'h':

@@ -27,7 +27,7 @@ typedef struct issue_options {
 
 static int parse(int argc, char **argv, issue_options *o)
 {
-    enum { OPT_PASSFILE = 256, OPT_PASSFD, OPT_FORM, OPT_LINK_BASE };
+    enum { OPT_FORM = 256, OPT_LINK_BASE };
     static const struct option longopts[] = {
         {"key", required_argument, NULL, 'k'},
         {"accreditation", required_argument, NULL, 'a'},
@@ -35,8 +35,7 @@ static int parse(int argc, char **argv, issue_options *o)
         {"force", no_argument, NULL, 'f'},
         {"form", required_argument, NULL, OPT_FORM},
         {"link-base", required_argument, NULL, OPT_LINK_BASE},
-        {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
-        {"passphrase-fd", required_argument, NULL, OPT_PASSFD},
+        CLI_PASSPHRASE_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -59,12 +58,9 @@ static int parse(int argc, char **argv, issue_options *o)
             else
                 return cli_usage_error("--form: '%s' is not offline or link", optarg);
             break;
-        case OPT_PASSFILE:
-        case OPT_PASSFD:
-            cli_passphrase_option(&o->passphrase,
-                                  opt == OPT_PASSFILE ? "passphrase-file" : "passphrase-fd",
-                                  optarg, &status);
-            if (status != CLI_EXIT_OK)
+        case CLI_OPT_PASSPHRASE_FILE:
+        case CLI_OPT_PASSPHRASE_FD:
+            if ((status = cli_passphrase_option(&o->passphrase, opt, optarg)) != CLI_EXIT_OK)
                 return status;
             break;
         case 'h':

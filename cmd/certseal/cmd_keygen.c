@@ -34,8 +34,7 @@ static int parse(int argc, char **argv, keygen_options *o)
         {"out", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'},
         {"encrypt", no_argument, NULL, 'e'},
-        {"passphrase-file", required_argument, NULL, 'P'},
-        {"passphrase-fd", required_argument, NULL, 'D'},
+        CLI_PASSPHRASE_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -58,12 +57,10 @@ static int parse(int argc, char **argv, keygen_options *o)
         case 'e':
             o->encrypt = true;
             break;
-        case 'P':
-        case 'D':
+        case CLI_OPT_PASSPHRASE_FILE:
+        case CLI_OPT_PASSPHRASE_FD:
             o->encrypt = true;
-            cli_passphrase_option(&o->passphrase, opt == 'P' ? "passphrase-file" : "passphrase-fd",
-                                  optarg, &status);
-            if (status != CLI_EXIT_OK)
+            if ((status = cli_passphrase_option(&o->passphrase, opt, optarg)) != CLI_EXIT_OK)
                 return status;
             break;
         case 'h':
