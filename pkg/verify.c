@@ -148,8 +148,17 @@ static void format_last_day(int64_t exclusive_end, char out[CS_DATE_TEXT_SIZE])
  * reader, so only a cut can break it), or 0 when it is broken or cut. */
 static size_t utf8_sequence_length(const unsigned char *s)
 {
-    size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
-                               : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+    size_t n;
+    if (s[0] < 0x80)
+        n = 1;
+    else if ((s[0] & 0xe0) == 0xc0)
+        n = 2;
+    else if ((s[0] & 0xf0) == 0xe0)
+        n = 3;
+    else if ((s[0] & 0xf8) == 0xf0)
+        n = 4;
+    else
+        return 0;
     for (size_t k = 1; k < n; k++)
         if ((s[k] & 0xc0) != 0x80)
             return 0;
