@@ -2,6 +2,7 @@
 # Checks that the documentation says what the code does:
 #  - the man pages are clean mdoc (groff -mdoc -ww -z prints nothing);
 #  - certseal(1) names every subcommand the program has, and its EXAMPLES run;
+#  - the libcertseal(3) example compiles against the library and verifies;
 #  - the record JSON Schema and certseal's own record checks agree on every
 #    record in tests/fixtures/ and tests/data/records/.
 # Usage: sh tests/docs/check-docs.sh path/to/certseal
@@ -38,6 +39,32 @@ while IFS= read -r example; do
     (cd "$work" && PATH="$work/bin:$PATH" eval "$example") > "$work/out" 2>&1 ||
         { fail "certseal(1) example failed: $example"; sed 's/^/    /' "$work/out"; }
 done < "$work/examples.sh"
+
+# --- the libcertseal(3) example compiles against the library and verifies -----
+awk '/^\.Sh EXAMPLES/ { on = 1; next } /^\.Sh / { on = 0 }
+     on && /^\.Bd/ { body = 1; next } on && /^\.Ed/ { body = 0 }
+     on && body { gsub(/\\e/, "\\"); print }' docs/libcertseal.3 > "$work/example.c"
+library=$(dirname "$CERTSEAL")/libcertseal.a
+if ! ${CC:-cc} -std=c11 -Wall -Werror -Ipkg/include -o "$work/example" "$work/example.c" \
+        "$library" $(pkg-config --libs openssl libcbor jansson zlib libqrencode) 2> "$work/cc.err"
+then
+    fail "libcertseal(3) EXAMPLES does not compile:"; sed 's/^/    /' "$work/cc.err"
+else
+    mkdir "$work/lib3"
+    "$CERTSEAL" accredit --key keys-example/ab-demo.key --subject-key keys-example/cb-demo.key.pub \
+        --issuer UKAS-DEMO --subject CB-DEMO-001 --name "Demo Certification Ltd" \
+        --number DEMO-0042 --country GB --standard "ISO 9001:2015" --iaf 17,18 \
+        --not-before 2026-01-01 --expires 2040-12-31 --out "$work/lib3/ac.cose" 2> /dev/null
+    # The example verifies as of today: a certificate valid until 2039.
+    sed 's/"expires": "[0-9-]*"/"expires": "2039-12-31"/' tests/fixtures/record-typical.json \
+        > "$work/lib3/record.json"
+    token=$("$CERTSEAL" issue --key keys-example/cb-demo.key --accreditation "$work/lib3/ac.cose" \
+        "$work/lib3/record.json")
+    verdict=$("$work/example" keys-example/ab-demo.key.pub "$token")
+    [ "$verdict" = VALID ] || fail "libcertseal(3) example printed '$verdict', expected VALID"
+    verdict=$("$work/example" "$work/lib3" "$token")
+    [ -z "$verdict" ] || fail "libcertseal(3) example with no trusted key printed '$verdict'"
+fi
 
 # --- the JSON Schema and the C record checks agree ----------------------------
 python=""
