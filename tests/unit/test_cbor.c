@@ -19,21 +19,24 @@
 
 static cs_err decode_status(const uint8_t *data, size_t len, unsigned max_depth)
 {
-    cbor_item_t *item = NULL;
+    cs_cbor_item *item = NULL;
     cs_err err = cs_cbor_decode(data, len, max_depth, &item);
 
     if (err == CS_OK) {
         assert_non_null(item);
-        cbor_decref(&item);
+        cs_cbor_free(&item);
+        assert_null(item);
     } else {
         assert_null(item);
     }
     return err;
 }
 
-static cbor_item_t *decode_ok(const uint8_t *data, size_t len)
+/* The tree borrows data, which must outlive it (the B() literals here live
+ * to the end of the enclosing block). */
+static cs_cbor_item *decode_ok(const uint8_t *data, size_t len)
 {
-    cbor_item_t *item = NULL;
+    cs_cbor_item *item = NULL;
 
     assert_int_equal(cs_cbor_decode(data, len, CS_CBOR_MAX_DEPTH, &item), CS_OK);
     assert_non_null(item);
@@ -108,17 +111,23 @@ static void test_depth(void **state)
     assert_int_equal(decode_status(B(0x82, 0x81, 0x81, 0x00, 0x81, 0x00), 3), CS_OK);
 }
 
-static void test_deepest_libcbor_allows(void **state)
+static void test_depth_limit(void **state)
 {
-    uint8_t *nest = malloc(CBOR_MAX_STACK_SIZE + 1);
+    uint8_t *nest = malloc(CS_CBOR_DEPTH_LIMIT + 2);
 
     (void)state;
     assert_non_null(nest);
-    memset(nest, 0x81, CBOR_MAX_STACK_SIZE);
-    nest[CBOR_MAX_STACK_SIZE] = 0x00;
-    assert_int_equal(decode_status(nest, CBOR_MAX_STACK_SIZE + 1, CBOR_MAX_STACK_SIZE), CS_OK);
-    assert_int_equal(decode_status(nest, CBOR_MAX_STACK_SIZE + 1, CBOR_MAX_STACK_SIZE + 1),
+    memset(nest, 0x81, CS_CBOR_DEPTH_LIMIT + 1);
+    nest[CS_CBOR_DEPTH_LIMIT] = 0x00; /* CS_CBOR_DEPTH_LIMIT arrays around 0 */
+    assert_int_equal(decode_status(nest, CS_CBOR_DEPTH_LIMIT + 1, CS_CBOR_DEPTH_LIMIT), CS_OK);
+    assert_int_equal(decode_status(nest, CS_CBOR_DEPTH_LIMIT + 1, CS_CBOR_DEPTH_LIMIT - 1),
+                     CS_ERR_CBOR_DEPTH);
+    assert_int_equal(decode_status(nest, CS_CBOR_DEPTH_LIMIT + 1, CS_CBOR_DEPTH_LIMIT + 1),
                      CS_ERR_ARGUMENT);
+    /* one more level than the limit is too deep at the limit */
+    nest[CS_CBOR_DEPTH_LIMIT] = 0x81, nest[CS_CBOR_DEPTH_LIMIT + 1] = 0x00;
+    assert_int_equal(decode_status(nest, CS_CBOR_DEPTH_LIMIT + 2, CS_CBOR_DEPTH_LIMIT),
+                     CS_ERR_CBOR_DEPTH);
     free(nest);
 }
 
@@ -131,6 +140,20 @@ static void test_map_keys(void **state)
     assert_int_equal(decode_status(B(0xa2, 0x01, 0x01, 0x20, 0x02), 16), CS_OK);
     assert_int_equal(decode_status(B(0xa2, 0x61, 0x61, 0x01, 0x61, 0x62, 0x02), 16), CS_OK);
     assert_int_equal(decode_status(B(0xa2, 0x60, 0x01, 0x00, 0x02), 16), CS_OK); /* "" and 0 */
+    /* integer keys outside int64_t: -2^64 and 2^64 - 1 (equal argument bits) */
+    assert_int_equal(decode_status(B(0xa2, 0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0x00, 0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0x01),
+                                   16),
+                     CS_OK);
+    assert_int_equal(decode_status(B(0xa2, 0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0x00, 0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                     0x01),
+                                   16),
+                     CS_ERR_CBOR_DUPLICATE_KEY);
+    /* the same key written with a longer head is still the same key */
+    assert_int_equal(decode_status(B(0xa2, 0x01, 0x00, 0x18, 0x01, 0x01), 16),
+                     CS_ERR_CBOR_DUPLICATE_KEY);
     assert_int_equal(decode_status(B(0xa1, 0x41, 0x00, 0x01), 16), CS_ERR_CBOR_TYPE);
     assert_int_equal(decode_status(B(0xa1, 0xf6, 0x01), 16), CS_ERR_CBOR_TYPE);
 }
@@ -203,7 +226,7 @@ static void test_truncated_and_huge(void **state)
 
 static void test_arguments(void **state)
 {
-    cbor_item_t *item = NULL;
+    cs_cbor_item *item = NULL;
     uint64_t tags[1];
     size_t n = 0;
 
@@ -222,7 +245,7 @@ static void test_arguments(void **state)
 static void test_tagged(void **state)
 {
     uint64_t tags[CS_CBOR_MAX_TAGS];
-    cbor_item_t *item = NULL;
+    cs_cbor_item *item = NULL;
     size_t n = 99;
 
     (void)state;
@@ -230,14 +253,16 @@ static void test_tagged(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(tags[0], 18);
     assert_true(cs_cbor_is_array(item));
-    cbor_decref(&item);
+    assert_int_equal(cs_cbor_count(item), 0);
+    cs_cbor_free(&item);
 
     assert_int_equal(cs_cbor_decode_tagged(B(0xd8, 0x3d, 0xd2, 0x80), 16, tags, 4, &n, &item),
                      CS_OK);
     assert_int_equal(n, 2);
     assert_int_equal(tags[0], 61);
     assert_int_equal(tags[1], 18);
-    cbor_decref(&item);
+    assert_true(cs_cbor_is_array(item));
+    cs_cbor_free(&item);
 
     /* every head size, and no tag at all */
     assert_int_equal(cs_cbor_decode_tagged(B(0xdb, 1, 2, 3, 4, 5, 6, 7, 8, 0xda, 0, 1, 0, 0, 0xd9,
@@ -249,10 +274,16 @@ static void test_tagged(void **state)
     assert_int_equal(tags[1], 65536);
     assert_int_equal(tags[2], 55799);
     assert_int_equal(tags[3], 0);
-    cbor_decref(&item);
+    {
+        uint64_t u = 99;
+        assert_int_equal(cs_cbor_get_uint(item, &u), CS_OK);
+        assert_int_equal(u, 0);
+    }
+    cs_cbor_free(&item);
     assert_int_equal(cs_cbor_decode_tagged(B(0x80), 16, NULL, 0, &n, &item), CS_OK);
     assert_int_equal(n, 0);
-    cbor_decref(&item);
+    assert_true(cs_cbor_is_array(item));
+    cs_cbor_free(&item);
 
     /* more than max_tags, malformed heads, a tag alone */
     n = 99;
@@ -284,17 +315,19 @@ static void test_getters(void **state)
 {
     /* {1: 7, -1: -8, "t": "hi", "b": h'0102', 2: [], 3: {}, 4: null,
      *  5: 18446744073709551615, 6: -18446744073709551616, 7: "", 8: h''} */
-    cbor_item_t *map = decode_ok(B(0xab, 0x01, 0x07, 0x20, 0x27, 0x61, 0x74, 0x62, 0x68, 0x69, 0x61,
+    cs_cbor_item *map = decode_ok(B(0xab, 0x01, 0x07, 0x20, 0x27, 0x61, 0x74, 0x62, 0x68, 0x69, 0x61,
                                    0x62, 0x42, 0x01, 0x02, 0x02, 0x80, 0x03, 0xa0, 0x04, 0xf6, 0x05,
                                    0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x06, 0x3b,
                                    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07, 0x60, 0x08,
                                    0x40));
-    cbor_item_t *uint7 = cs_cbor_map_get_int(map, 1), *neg8 = cs_cbor_map_get_int(map, -1);
-    cbor_item_t *text = cs_cbor_map_get_text(map, "t"), *bytes = cs_cbor_map_get_text(map, "b");
-    cbor_item_t *array = cs_cbor_map_get_int(map, 2), *inner = cs_cbor_map_get_int(map, 3);
-    cbor_item_t *null = cs_cbor_map_get_int(map, 4);
-    cbor_item_t *wrong[] = {NULL, uint7, neg8, text, bytes, array, inner, null};
+    const cs_cbor_item *uint7 = cs_cbor_map_get_int(map, 1), *neg8 = cs_cbor_map_get_int(map, -1);
+    const cs_cbor_item *text = cs_cbor_map_get_text(map, "t");
+    const cs_cbor_item *bytes = cs_cbor_map_get_text(map, "b");
+    const cs_cbor_item *array = cs_cbor_map_get_int(map, 2), *inner = cs_cbor_map_get_int(map, 3);
+    const cs_cbor_item *null = cs_cbor_map_get_int(map, 4);
+    const cs_cbor_item *wrong[] = {NULL, uint7, neg8, text, bytes, array, inner, null};
     const uint8_t *b;
+    bool flag;
     const char *t;
     uint64_t u;
     int64_t i;
@@ -336,7 +369,7 @@ static void test_getters(void **state)
 
     /* each getter on each wrong type */
     for (size_t k = 0; k < sizeof(wrong) / sizeof(wrong[0]); k++) {
-        cbor_item_t *item = wrong[k];
+        const cs_cbor_item *item = wrong[k];
         if (item != uint7)
             assert_int_equal(cs_cbor_get_uint(item, &u), CS_ERR_CBOR_TYPE);
         if (item != uint7 && item != neg8)
@@ -349,6 +382,9 @@ static void test_getters(void **state)
             assert_false(cs_cbor_is_map(item));
         if (item != array)
             assert_false(cs_cbor_is_array(item));
+        assert_int_equal(cs_cbor_get_bool(item, &flag), CS_ERR_CBOR_TYPE);
+        if (item != array && item != inner)
+            assert_int_equal(cs_cbor_count(item), 0);
     }
     /* integers outside int64_t */
     assert_int_equal(cs_cbor_get_uint(cs_cbor_map_get_int(map, 5), &u), CS_OK);
@@ -359,35 +395,394 @@ static void test_getters(void **state)
     assert_int_equal(cs_cbor_get_int(uint7, NULL), CS_ERR_ARGUMENT);
     assert_int_equal(cs_cbor_get_text(text, NULL, &len), CS_ERR_ARGUMENT);
     assert_int_equal(cs_cbor_get_bytes(bytes, &b, NULL), CS_ERR_ARGUMENT);
-    cbor_decref(&map);
+    assert_int_equal(cs_cbor_get_bool(uint7, NULL), CS_ERR_ARGUMENT);
+    /* strings borrow the input: they point into it */
+    assert_int_equal(cs_cbor_get_text(text, &t, &len), CS_OK);
+    assert_int_equal(cs_cbor_get_bytes(bytes, &b, &len), CS_OK);
+    assert_ptr_equal(b, (const uint8_t *)t + 5); /* hi 61 62 42 01 02 */
+    cs_cbor_free(&map);
+    assert_null(map);
+    cs_cbor_free(&map); /* a freed root is NULL, and freeing NULL is fine */
+    cs_cbor_free(NULL);
 }
 
 static void test_int64_edges(void **state)
 {
     /* {-9223372036854775808: 9223372036854775807} */
-    cbor_item_t *map = decode_ok(B(0xa1, 0x3b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1b,
+    cs_cbor_item *map = decode_ok(B(0xa1, 0x3b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1b,
                                    0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff));
     int64_t i;
 
     (void)state;
-    assert_int_equal(cs_cbor_get_int(map ? cbor_map_handle(map)[0].key : NULL, &i), CS_OK);
+    assert_int_equal(cs_cbor_get_int(cs_cbor_map_key_at(map, 0), &i), CS_OK);
     assert_true(i == INT64_MIN);
     assert_int_equal(cs_cbor_get_int(cs_cbor_map_get_int(map, INT64_MIN), &i), CS_OK);
     assert_true(i == INT64_MAX);
-    cbor_decref(&map);
+    assert_int_equal(cs_cbor_get_int(cs_cbor_map_value_at(map, 0), &i), CS_OK);
+    assert_true(i == INT64_MAX);
+    cs_cbor_free(&map);
+}
+
+/* ---- tree access: counts, positions, booleans --------------------------------- */
+
+static void expect_uint(const cs_cbor_item *item, uint64_t want)
+{
+    uint64_t u = ~want;
+    assert_int_equal(cs_cbor_get_uint(item, &u), CS_OK);
+    assert_true(u == want);
+}
+
+static void test_array_at(void **state)
+{
+    /* [1, [2, [3, 4]], {5: [6], "k": {7: 8}}, [], h'09', "z", 10] */
+    const uint8_t data[] = {0x87, 0x01, 0x82, 0x02, 0x82, 0x03, 0x04, 0xa2, 0x05, 0x81,
+                            0x06, 0x61, 0x6b, 0xa1, 0x07, 0x08, 0x80, 0x41, 0x09, 0x61,
+                            0x7a, 0x0a};
+    cs_cbor_item *root = decode_ok(data, sizeof(data));
+    const cs_cbor_item *inner, *deeper, *map, *item;
+    const uint8_t *b;
+    const char *t;
+    size_t len;
+
+    (void)state;
+    assert_true(cs_cbor_is_array(root));
+    assert_int_equal(cs_cbor_count(root), 7);
+    expect_uint(cs_cbor_array_at(root, 0), 1);
+
+    inner = cs_cbor_array_at(root, 1);
+    assert_true(cs_cbor_is_array(inner));
+    assert_int_equal(cs_cbor_count(inner), 2);
+    expect_uint(cs_cbor_array_at(inner, 0), 2);
+    deeper = cs_cbor_array_at(inner, 1);
+    assert_true(cs_cbor_is_array(deeper));
+    assert_int_equal(cs_cbor_count(deeper), 2);
+    expect_uint(cs_cbor_array_at(deeper, 0), 3);
+    expect_uint(cs_cbor_array_at(deeper, 1), 4);
+    assert_null(cs_cbor_array_at(deeper, 2));
+    assert_null(cs_cbor_array_at(inner, 2));
+
+    /* a map between items: its keys and values are skipped as one item */
+    map = cs_cbor_array_at(root, 2);
+    assert_true(cs_cbor_is_map(map));
+    assert_int_equal(cs_cbor_count(map), 2);
+    assert_null(cs_cbor_array_at(map, 0)); /* not an array */
+    expect_uint(cs_cbor_array_at(cs_cbor_map_get_int(map, 5), 0), 6);
+    expect_uint(cs_cbor_map_get_int(cs_cbor_map_get_text(map, "k"), 7), 8);
+
+    item = cs_cbor_array_at(root, 3);
+    assert_true(cs_cbor_is_array(item));
+    assert_int_equal(cs_cbor_count(item), 0);
+    assert_null(cs_cbor_array_at(item, 0));
+
+    assert_int_equal(cs_cbor_get_bytes(cs_cbor_array_at(root, 4), &b, &len), CS_OK);
+    assert_int_equal(len, 1);
+    assert_int_equal(b[0], 0x09);
+    assert_int_equal(cs_cbor_get_text(cs_cbor_array_at(root, 5), &t, &len), CS_OK);
+    assert_int_equal(len, 1);
+    assert_int_equal(t[0], 'z');
+    expect_uint(cs_cbor_array_at(root, 6), 10); /* after every nested container */
+
+    /* past the end, and on things that are not arrays */
+    assert_null(cs_cbor_array_at(root, 7));
+    assert_null(cs_cbor_array_at(root, 8));
+    assert_null(cs_cbor_array_at(root, SIZE_MAX));
+    assert_null(cs_cbor_array_at(NULL, 0));
+    assert_null(cs_cbor_array_at(cs_cbor_array_at(root, 0), 0));
+    assert_null(cs_cbor_array_at(cs_cbor_array_at(root, 4), 0));
+    cs_cbor_free(&root);
+}
+
+static void test_count(void **state)
+{
+    cs_cbor_item *item;
+    cs_cbor_writer w;
+
+    (void)state;
+    assert_int_equal(cs_cbor_count(NULL), 0);
+    item = decode_ok(B(0x80));
+    assert_int_equal(cs_cbor_count(item), 0);
+    cs_cbor_free(&item);
+    item = decode_ok(B(0xa0));
+    assert_int_equal(cs_cbor_count(item), 0);
+    assert_null(cs_cbor_map_key_at(item, 0));
+    assert_null(cs_cbor_map_value_at(item, 0));
+    cs_cbor_free(&item);
+    /* scalars count 0, whatever their value or length */
+    item = decode_ok(B(0x18, 0x2a));
+    assert_int_equal(cs_cbor_count(item), 0);
+    cs_cbor_free(&item);
+    item = decode_ok(B(0x43, 0x01, 0x02, 0x03));
+    assert_int_equal(cs_cbor_count(item), 0);
+    cs_cbor_free(&item);
+    item = decode_ok(B(0x62, 0x61, 0x62));
+    assert_int_equal(cs_cbor_count(item), 0);
+    cs_cbor_free(&item);
+    item = decode_ok(B(0xf5));
+    assert_int_equal(cs_cbor_count(item), 0);
+    cs_cbor_free(&item);
+    /* a map counts pairs, not keys plus values */
+    item = decode_ok(B(0xa3, 0x01, 0x80, 0x02, 0xa1, 0x03, 0x04, 0x61, 0x61, 0x00));
+    assert_int_equal(cs_cbor_count(item), 3);
+    cs_cbor_free(&item);
+
+    /* a long array whose items are containers */
+    cs_cbor_writer_init(&w);
+    cs_cbor_put_array(&w, 300);
+    for (uint64_t i = 0; i < 300; i++) {
+        cs_cbor_put_array(&w, 1);
+        cs_cbor_put_map(&w, 1);
+        cs_cbor_put_uint(&w, 0);
+        cs_cbor_put_uint(&w, i);
+    }
+    assert_int_equal(cs_cbor_writer_error(&w), CS_OK);
+    item = decode_ok(w.buf, w.len);
+    assert_int_equal(cs_cbor_count(item), 300);
+    for (size_t i = 0; i < 300; i++) {
+        const cs_cbor_item *wrapped = cs_cbor_array_at(item, i);
+        assert_int_equal(cs_cbor_count(wrapped), 1);
+        expect_uint(cs_cbor_map_get_int(cs_cbor_array_at(wrapped, 0), 0), i);
+    }
+    assert_null(cs_cbor_array_at(item, 300));
+    cs_cbor_free(&item);
+    cs_cbor_writer_free(&w);
+}
+
+static void test_map_at(void **state)
+{
+    /* {1: [10, [11]], "a": {2: {3: 4}}, -1: 5, "b": [], 6: {}} */
+    const uint8_t data[] = {0xa5, 0x01, 0x82, 0x0a, 0x81, 0x0b, 0x61, 0x61, 0xa1, 0x02, 0xa1,
+                            0x03, 0x04, 0x20, 0x05, 0x61, 0x62, 0x80, 0x06, 0xa0};
+    cs_cbor_item *map = decode_ok(data, sizeof(data));
+    const cs_cbor_item *key, *value;
+    const char *t;
+    size_t len;
+    int64_t i;
+
+    (void)state;
+    assert_int_equal(cs_cbor_count(map), 5);
+
+    expect_uint(cs_cbor_map_key_at(map, 0), 1);
+    value = cs_cbor_map_value_at(map, 0);
+    assert_ptr_equal(value, cs_cbor_map_get_int(map, 1));
+    assert_true(cs_cbor_is_array(value));
+    assert_int_equal(cs_cbor_count(value), 2);
+    expect_uint(cs_cbor_array_at(value, 0), 10);
+    expect_uint(cs_cbor_array_at(cs_cbor_array_at(value, 1), 0), 11);
+
+    key = cs_cbor_map_key_at(map, 1);
+    assert_int_equal(cs_cbor_get_text(key, &t, &len), CS_OK);
+    assert_int_equal(len, 1);
+    assert_int_equal(t[0], 'a');
+    value = cs_cbor_map_value_at(map, 1);
+    assert_ptr_equal(value, cs_cbor_map_get_text(map, "a"));
+    assert_true(cs_cbor_is_map(value));
+    assert_int_equal(cs_cbor_count(value), 1);
+    expect_uint(cs_cbor_map_key_at(value, 0), 2);
+    assert_true(cs_cbor_is_map(cs_cbor_map_value_at(value, 0)));
+    expect_uint(cs_cbor_map_key_at(cs_cbor_map_value_at(value, 0), 0), 3);
+    expect_uint(cs_cbor_map_value_at(cs_cbor_map_value_at(value, 0), 0), 4);
+    assert_null(cs_cbor_map_key_at(value, 1));
+
+    assert_int_equal(cs_cbor_get_int(cs_cbor_map_key_at(map, 2), &i), CS_OK);
+    assert_int_equal(i, -1);
+    expect_uint(cs_cbor_map_value_at(map, 2), 5);
+    assert_ptr_equal(cs_cbor_map_value_at(map, 2), cs_cbor_map_get_int(map, -1));
+
+    assert_int_equal(cs_cbor_get_text(cs_cbor_map_key_at(map, 3), &t, &len), CS_OK);
+    assert_int_equal(len, 1);
+    assert_int_equal(t[0], 'b');
+    value = cs_cbor_map_value_at(map, 3);
+    assert_true(cs_cbor_is_array(value));
+    assert_int_equal(cs_cbor_count(value), 0);
+
+    expect_uint(cs_cbor_map_key_at(map, 4), 6);
+    value = cs_cbor_map_value_at(map, 4);
+    assert_true(cs_cbor_is_map(value));
+    assert_int_equal(cs_cbor_count(value), 0);
+    assert_ptr_equal(value, cs_cbor_map_get_int(map, 6));
+
+    /* a key is never its value */
+    for (size_t k = 0; k < 5; k++)
+        assert_ptr_not_equal(cs_cbor_map_key_at(map, k), cs_cbor_map_value_at(map, k));
+    /* past the end, and on things that are not maps */
+    assert_null(cs_cbor_map_key_at(map, 5));
+    assert_null(cs_cbor_map_value_at(map, 5));
+    assert_null(cs_cbor_map_key_at(map, SIZE_MAX));
+    assert_null(cs_cbor_map_value_at(map, SIZE_MAX));
+    assert_null(cs_cbor_map_key_at(NULL, 0));
+    assert_null(cs_cbor_map_value_at(NULL, 0));
+    assert_null(cs_cbor_map_key_at(cs_cbor_map_get_int(map, 1), 0));
+    assert_null(cs_cbor_map_value_at(cs_cbor_map_get_int(map, 1), 0));
+    assert_null(cs_cbor_map_key_at(cs_cbor_map_get_int(map, -1), 0));
+    cs_cbor_free(&map);
+}
+
+static void test_get_bool(void **state)
+{
+    /* [true, false, null, undefined, 0, 1, 1.0, "true", h'01'] */
+    const uint8_t data[] = {0x89, 0xf5, 0xf4, 0xf6, 0xf7, 0x00, 0x01, 0xf9,
+                            0x3c, 0x00, 0x64, 0x74, 0x72, 0x75, 0x65, 0x41, 0x01};
+    cs_cbor_item *root = decode_ok(data, sizeof(data)), *item;
+    bool flag;
+
+    (void)state;
+    flag = false;
+    assert_int_equal(cs_cbor_get_bool(cs_cbor_array_at(root, 0), &flag), CS_OK);
+    assert_true(flag);
+    flag = true;
+    assert_int_equal(cs_cbor_get_bool(cs_cbor_array_at(root, 1), &flag), CS_OK);
+    assert_false(flag);
+    for (size_t k = 2; k < cs_cbor_count(root); k++) {
+        flag = true;
+        assert_int_equal(cs_cbor_get_bool(cs_cbor_array_at(root, k), &flag), CS_ERR_CBOR_TYPE);
+        assert_true(flag); /* untouched on error */
+    }
+    assert_int_equal(cs_cbor_get_bool(root, &flag), CS_ERR_CBOR_TYPE);
+    assert_int_equal(cs_cbor_get_bool(NULL, &flag), CS_ERR_CBOR_TYPE);
+    assert_int_equal(cs_cbor_get_bool(cs_cbor_array_at(root, 0), NULL), CS_ERR_ARGUMENT);
+    /* booleans are not integers */
+    {
+        uint64_t u;
+        int64_t i;
+        assert_int_equal(cs_cbor_get_uint(cs_cbor_array_at(root, 0), &u), CS_ERR_CBOR_TYPE);
+        assert_int_equal(cs_cbor_get_int(cs_cbor_array_at(root, 1), &i), CS_ERR_CBOR_TYPE);
+    }
+    cs_cbor_free(&root);
+
+    /* at the top, and as a map value */
+    item = decode_ok(B(0xf4));
+    flag = true;
+    assert_int_equal(cs_cbor_get_bool(item, &flag), CS_OK);
+    assert_false(flag);
+    cs_cbor_free(&item);
+    item = decode_ok(B(0xa2, 0x61, 0x79, 0xf5, 0x61, 0x6e, 0xf4));
+    assert_int_equal(cs_cbor_get_bool(cs_cbor_map_get_text(item, "y"), &flag), CS_OK);
+    assert_true(flag);
+    assert_int_equal(cs_cbor_get_bool(cs_cbor_map_get_text(item, "n"), &flag), CS_OK);
+    assert_false(flag);
+    assert_int_equal(cs_cbor_get_bool(cs_cbor_map_get_text(item, "x"), &flag), CS_ERR_CBOR_TYPE);
+    cs_cbor_free(&item);
+}
+
+/* ---- duplicate keys on both sides of the pairwise limit (16) ------------------- */
+
+/* Key k of a test map: integers of both signs and text, so equal magnitudes
+ * of different types sit side by side (0, -1, "k0", 1, -2, "k1", ...). */
+static void put_key(cs_cbor_writer *w, size_t k)
+{
+    char text[24];
+    switch (k % 3) {
+    case 0:
+        cs_cbor_put_int(w, (int64_t)(k / 3));
+        break;
+    case 1:
+        cs_cbor_put_int(w, -(int64_t)(k / 3) - 1);
+        break;
+    default:
+        snprintf(text, sizeof(text), "k%zu", k / 3);
+        cs_cbor_put_cstring(w, text);
+        break;
+    }
+}
+
+/* A map of n pairs whose key at `dup_at` repeats the key at `dup_of` (no
+ * duplicate when dup_at == SIZE_MAX); values are containers when nested. */
+static cs_err decode_map(size_t n, size_t dup_at, size_t dup_of, bool nested)
+{
+    cs_cbor_writer w;
+    cs_err err;
+
+    cs_cbor_writer_init(&w);
+    cs_cbor_put_map(&w, n);
+    for (size_t k = 0; k < n; k++) {
+        put_key(&w, k == dup_at ? dup_of : k);
+        if (nested) {
+            cs_cbor_put_array(&w, 2);
+            cs_cbor_put_map(&w, 1);
+            cs_cbor_put_cstring(&w, "v");
+            cs_cbor_put_uint(&w, k);
+            cs_cbor_put_array(&w, 0);
+        } else {
+            cs_cbor_put_uint(&w, k);
+        }
+    }
+    assert_int_equal(cs_cbor_writer_error(&w), CS_OK);
+    err = decode_status(w.buf, w.len, 16);
+    cs_cbor_writer_free(&w);
+    return err;
+}
+
+static void test_duplicate_keys_large_maps(void **state)
+{
+    (void)state;
+    for (int nested = 0; nested <= 1; nested++) {
+        /* at the pairwise limit and just past it */
+        assert_int_equal(decode_map(16, SIZE_MAX, 0, nested), CS_OK);
+        assert_int_equal(decode_map(16, 15, 0, nested), CS_ERR_CBOR_DUPLICATE_KEY);
+        assert_int_equal(decode_map(17, SIZE_MAX, 0, nested), CS_OK);
+        assert_int_equal(decode_map(17, 16, 0, nested), CS_ERR_CBOR_DUPLICATE_KEY);
+        assert_int_equal(decode_map(17, 16, 15, nested), CS_ERR_CBOR_DUPLICATE_KEY);
+        /* 40 distinct keys, then duplicates deep inside, of each key type */
+        assert_int_equal(decode_map(40, SIZE_MAX, 0, nested), CS_OK);
+        assert_int_equal(decode_map(40, 35, 3, nested), CS_ERR_CBOR_DUPLICATE_KEY);  /* 1 */
+        assert_int_equal(decode_map(40, 31, 28, nested), CS_ERR_CBOR_DUPLICATE_KEY); /* -10 */
+        assert_int_equal(decode_map(40, 22, 38, nested), CS_ERR_CBOR_DUPLICATE_KEY); /* "k12" */
+        assert_int_equal(decode_map(40, 39, 38, nested), CS_ERR_CBOR_DUPLICATE_KEY);
+        assert_int_equal(decode_map(40, 20, 19, nested), CS_ERR_CBOR_DUPLICATE_KEY);
+    }
+}
+
+static void test_large_map_access(void **state)
+{
+    cs_cbor_writer w;
+    cs_cbor_item *map;
+
+    (void)state;
+    cs_cbor_writer_init(&w);
+    cs_cbor_put_map(&w, 40);
+    for (size_t k = 0; k < 40; k++) {
+        put_key(&w, k);
+        cs_cbor_put_array(&w, 1);
+        cs_cbor_put_uint(&w, k);
+    }
+    assert_int_equal(cs_cbor_writer_error(&w), CS_OK);
+    map = decode_ok(w.buf, w.len);
+    assert_int_equal(cs_cbor_count(map), 40);
+    for (size_t k = 0; k < 40; k++) {
+        const cs_cbor_item *value = cs_cbor_map_value_at(map, k);
+        char text[24];
+        expect_uint(cs_cbor_array_at(value, 0), k);
+        switch (k % 3) {
+        case 0:
+            assert_ptr_equal(cs_cbor_map_get_int(map, (int64_t)(k / 3)), value);
+            break;
+        case 1:
+            assert_ptr_equal(cs_cbor_map_get_int(map, -(int64_t)(k / 3) - 1), value);
+            break;
+        default:
+            snprintf(text, sizeof(text), "k%zu", k / 3);
+            assert_ptr_equal(cs_cbor_map_get_text(map, text), value);
+            break;
+        }
+    }
+    assert_null(cs_cbor_map_key_at(map, 40));
+    assert_null(cs_cbor_map_get_int(map, 14));
+    assert_null(cs_cbor_map_get_text(map, "k13"));
+    cs_cbor_free(&map);
+    cs_cbor_writer_free(&w);
 }
 
 /* ---- writer -------------------------------------------------------------------- */
 
 static void expect_written(cs_cbor_writer *w, const uint8_t *bytes, size_t len)
 {
-    cbor_item_t *item = NULL;
+    cs_cbor_item *item = NULL;
 
     assert_int_equal(cs_cbor_writer_error(w), CS_OK);
     assert_int_equal(w->len, len);
     assert_memory_equal(w->buf, bytes, len);
     assert_int_equal(cs_cbor_decode(w->buf, w->len, CS_CBOR_MAX_DEPTH, &item), CS_OK);
-    cbor_decref(&item);
+    cs_cbor_free(&item); /* before the reset: the tree borrows w->buf */
     cs_cbor_writer_reset(w);
 }
 
@@ -480,13 +875,21 @@ static void test_writer_nested(void **state)
     {
         uint64_t tags[CS_CBOR_MAX_TAGS];
         size_t n = 0;
-        cbor_item_t *item = NULL;
+        cs_cbor_item *item = NULL;
+        const uint8_t *b = NULL;
+        size_t len = 99;
         assert_int_equal(cs_cbor_decode_tagged(w.buf, w.len, 16, tags, CS_CBOR_MAX_TAGS, &n, &item),
                          CS_OK);
         assert_int_equal(n, 1);
         assert_int_equal(tags[0], 18);
-        assert_int_equal(cbor_array_size(item), 4);
-        cbor_decref(&item);
+        assert_true(cs_cbor_is_array(item));
+        assert_int_equal(cs_cbor_count(item), 4);
+        assert_int_equal(cs_cbor_get_bytes(cs_cbor_array_at(item, 0), &b, &len), CS_OK);
+        assert_int_equal(len, 0);
+        assert_true(cs_cbor_is_map(cs_cbor_array_at(item, 1)));
+        assert_int_equal(cs_cbor_count(cs_cbor_array_at(item, 1)), 0);
+        assert_int_equal(cs_cbor_get_bytes(cs_cbor_array_at(item, 3), &b, &len), CS_OK);
+        cs_cbor_free(&item);
     }
     cs_cbor_writer_reset(&w);
     cs_cbor_put_tag(&w, 61), cs_cbor_put_uint(&w, 0), assert_int_equal(w.len, 3);
@@ -598,7 +1001,7 @@ static void run_vector(const char *name)
     char path[512], *hex, *diag, *expected;
     uint8_t data[4096];
     uint64_t tags[CS_CBOR_MAX_TAGS];
-    cbor_item_t *item = NULL;
+    cs_cbor_item *item = NULL;
     size_t len, n_tags;
     cs_err err;
 
@@ -619,8 +1022,7 @@ static void run_vector(const char *name)
     err = cs_cbor_decode_tagged(data, len, CS_CBOR_MAX_DEPTH, tags, CS_CBOR_MAX_TAGS, &n_tags,
                                 &item);
     if (strcmp(cs_err_name(err), expected) != 0) {
-        if (item != NULL)
-            cbor_decref(&item);
+        cs_cbor_free(&item);
         fail_msg("%s: expected %s, got %s", name, expected, cs_err_name(err));
     }
     assert_null(item);
@@ -659,7 +1061,7 @@ int main(void)
         cmocka_unit_test(test_trailing),
         cmocka_unit_test(test_indefinite),
         cmocka_unit_test(test_depth),
-        cmocka_unit_test(test_deepest_libcbor_allows),
+        cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_map_keys),
         cmocka_unit_test(test_many_keys),
         cmocka_unit_test(test_tags_inside),
@@ -669,6 +1071,12 @@ int main(void)
         cmocka_unit_test(test_tagged),
         cmocka_unit_test(test_getters),
         cmocka_unit_test(test_int64_edges),
+        cmocka_unit_test(test_array_at),
+        cmocka_unit_test(test_count),
+        cmocka_unit_test(test_map_at),
+        cmocka_unit_test(test_get_bool),
+        cmocka_unit_test(test_duplicate_keys_large_maps),
+        cmocka_unit_test(test_large_map_access),
         cmocka_unit_test(test_writer_ints),
         cmocka_unit_test(test_writer_strings),
         cmocka_unit_test(test_writer_nested),
