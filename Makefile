@@ -152,7 +152,7 @@ test-cli: $(PROGRAM)
 	  [ -z "$$failed" ] || { echo "FAILED:$$failed"; exit 1; }
 
 test-docs: $(PROGRAM)
-	@sh tests/docs/check-docs.sh $(PROGRAM)
+	@EXAMPLE_CFLAGS="$(SANFLAGS)" sh tests/docs/check-docs.sh $(PROGRAM)
 
 # --- demo ----------------------------------------------------------------------
 demo: deps

@@ -45,7 +45,7 @@ awk '/^\.Sh EXAMPLES/ { on = 1; next } /^\.Sh / { on = 0 }
      on && /^\.Bd/ { body = 1; next } on && /^\.Ed/ { body = 0 }
      on && body { gsub(/\\e/, "\\"); print }' docs/libcertseal.3 > "$work/example.c"
 library=$(dirname "$CERTSEAL")/libcertseal.a
-if ! ${CC:-cc} -std=c11 -Wall -Werror -Ipkg/include -o "$work/example" "$work/example.c" \
+if ! ${CC:-cc} -std=c11 -Wall -Werror ${EXAMPLE_CFLAGS:-} -Ipkg/include -o "$work/example" "$work/example.c" \
         "$library" $(pkg-config --libs openssl libcbor jansson zlib libqrencode) 2> "$work/cc.err"
 then
     fail "libcertseal(3) EXAMPLES does not compile:"; sed 's/^/    /' "$work/cc.err"
