@@ -44,17 +44,18 @@ struct cs_key {
 
 /* ---- small primitives --------------------------------------------------------- */
 
-void cs_crypto_sha256(const void *data, size_t len, uint8_t out[CS_SHA256_SIZE])
+cs_err cs_crypto_sha256(const void *data, size_t len, uint8_t out[CS_SHA256_SIZE])
 {
     unsigned int out_len = 0;
 
     if (EVP_Digest(data != NULL ? data : no_bytes, len, out, &out_len, EVP_sha256(), NULL) != 1 ||
         out_len != CS_SHA256_SIZE) {
-        /* Only an allocation failure gets here; the header gives no way to
-         * report it, so at least leave no stale bytes behind. */
+        /* Only an allocation failure gets here; leave no stale bytes. */
         memset(out, 0, CS_SHA256_SIZE);
         ERR_clear_error();
+        return CS_ERR_NO_MEMORY;
     }
+    return CS_OK;
 }
 
 bool cs_crypto_equal(const void *a, const void *b, size_t n)
@@ -68,24 +69,6 @@ void cs_crypto_wipe(void *p, size_t n)
 {
     if (p != NULL && n > 0)
         OPENSSL_cleanse(p, n);
-}
-
-cs_err cs_crypto_random(void *buf, size_t n)
-{
-    uint8_t *p = buf;
-
-    if (buf == NULL && n > 0)
-        return CS_ERR_ARGUMENT;
-    while (n > 0) {
-        int chunk = n > INT_MAX ? INT_MAX : (int)n;
-        if (RAND_bytes(p, chunk) != 1) {
-            ERR_clear_error();
-            return CS_ERR_CRYPTO;
-        }
-        p += chunk;
-        n -= (size_t)chunk;
-    }
-    return CS_OK;
 }
 
 /* ---- algorithm names ---------------------------------------------------------- */
@@ -200,7 +183,11 @@ static cs_err key_adopt(EVP_PKEY **pkey, bool want_private, cs_key_t **out)
     }
     memcpy(key->spki, der, (size_t)der_len);
     key->spki_len = (size_t)der_len;
-    cs_crypto_sha256(key->spki, key->spki_len, digest);
+    if ((err = cs_crypto_sha256(key->spki, key->spki_len, digest)) != CS_OK) {
+        free(key);
+        key = NULL;
+        goto fail;
+    }
     memcpy(key->kid, digest, CS_KID_SIZE); /* DESIGN §3 */
     key->alg = alg;
     key->has_private = want_private;

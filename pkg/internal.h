@@ -43,7 +43,8 @@ CS_MUST_CHECK cs_err cs_crypto_sign(const cs_key_t *key, const uint8_t *msg, siz
 CS_MUST_CHECK cs_err cs_crypto_verify(const cs_key_t *key, cs_alg alg, const uint8_t *msg,
                                       size_t msg_len, const uint8_t *sig, size_t sig_len);
 
-void cs_crypto_sha256(const void *data, size_t len, uint8_t out[CS_SHA256_SIZE]);
+/* SHA-256 of data (NULL with len 0 is fine).  Errors: CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_crypto_sha256(const void *data, size_t len, uint8_t out[CS_SHA256_SIZE]);
 
 /* Constant-time comparison: true when the n bytes are equal. */
 bool cs_crypto_equal(const void *a, const void *b, size_t n);
@@ -51,8 +52,6 @@ bool cs_crypto_equal(const void *a, const void *b, size_t n);
 /* Overwrites n bytes at p with zeros in a way the compiler keeps. */
 void cs_crypto_wipe(void *p, size_t n);
 
-/* Fills buf with n bytes from the system CSPRNG.  Errors: CS_ERR_CRYPTO. */
-CS_MUST_CHECK cs_err cs_crypto_random(void *buf, size_t n);
 
 /* ---- strict CBOR (pkg/cbor.c), wrapping libcbor (STYLE 7) ------------------- */
 
