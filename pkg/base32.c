@@ -46,8 +46,7 @@ size_t cs_base32_decoded_max(size_t text_len)
     return (text_len / 8) * 5 + (text_len % 8) * 5 / 8;
 }
 
-cs_err cs_base32_encode(const uint8_t *data, size_t len, char *out, size_t out_cap,
-                        size_t *out_len)
+cs_err cs_base32_encode(const uint8_t *data, size_t len, char *out, size_t out_cap, size_t *out_len)
 {
     size_t needed;
 

@@ -11,14 +11,12 @@ static const char base45_alphabet[45] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%
 /* RFC 9285 §4.2, Table 1, inverted and stored plus one, so that every
  * byte outside the table reads 0: one load per character on the hot path. */
 static const uint8_t base45_value_plus_one[256] = {
-    ['0'] = 1,   ['1'] = 2,   ['2'] = 3,   ['3'] = 4,   ['4'] = 5,   ['5'] = 6,
-    ['6'] = 7,   ['7'] = 8,   ['8'] = 9,   ['9'] = 10,  ['A'] = 11,  ['B'] = 12,
-    ['C'] = 13,  ['D'] = 14,  ['E'] = 15,  ['F'] = 16,  ['G'] = 17,  ['H'] = 18,
-    ['I'] = 19,  ['J'] = 20,  ['K'] = 21,  ['L'] = 22,  ['M'] = 23,  ['N'] = 24,
-    ['O'] = 25,  ['P'] = 26,  ['Q'] = 27,  ['R'] = 28,  ['S'] = 29,  ['T'] = 30,
-    ['U'] = 31,  ['V'] = 32,  ['W'] = 33,  ['X'] = 34,  ['Y'] = 35,  ['Z'] = 36,
-    [' '] = 37,  ['$'] = 38,  ['%'] = 39,  ['*'] = 40,  ['+'] = 41,  ['-'] = 42,
-    ['.'] = 43,  ['/'] = 44,  [':'] = 45,
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+    ['G'] = 17, ['H'] = 18, ['I'] = 19, ['J'] = 20, ['K'] = 21, ['L'] = 22, ['M'] = 23, ['N'] = 24,
+    ['O'] = 25, ['P'] = 26, ['Q'] = 27, ['R'] = 28, ['S'] = 29, ['T'] = 30, ['U'] = 31, ['V'] = 32,
+    ['W'] = 33, ['X'] = 34, ['Y'] = 35, ['Z'] = 36, [' '] = 37, ['$'] = 38, ['%'] = 39, ['*'] = 40,
+    ['+'] = 41, ['-'] = 42, ['.'] = 43, ['/'] = 44, [':'] = 45,
 };
 
 static uint8_t base45_value(unsigned char c)
@@ -59,8 +57,7 @@ static void base45_put_group(unsigned value, size_t chars, char *out)
     }
 }
 
-cs_err cs_base45_encode(const uint8_t *data, size_t len, char *out, size_t out_cap,
-                        size_t *out_len)
+cs_err cs_base45_encode(const uint8_t *data, size_t len, char *out, size_t out_cap, size_t *out_len)
 {
     size_t needed;
 

@@ -32,8 +32,8 @@ typedef struct builder {
     open_container *open; /* at most max_depth entries */
     size_t depth;         /* containers currently open */
     unsigned max_depth;
-    bool done;            /* the top-level item is complete */
-    cs_err err;           /* first error; CS_OK while valid */
+    bool done;  /* the top-level item is complete */
+    cs_err err; /* first error; CS_OK while valid */
 } builder;
 
 static void fail_with(builder *b, cs_err err)
@@ -155,6 +155,7 @@ static bool utf8_valid(const uint8_t *s, size_t n)
 }
 
 /* libcbor hands integers over in their encoded width. */
+/* clang-format off */
 static void on_uint8(void *c, uint8_t x) { add_scalar(c, CS_CBOR_UINT, x, NULL, 0); }
 static void on_uint16(void *c, uint16_t x) { add_scalar(c, CS_CBOR_UINT, x, NULL, 0); }
 static void on_uint32(void *c, uint32_t x) { add_scalar(c, CS_CBOR_UINT, x, NULL, 0); }
@@ -185,6 +186,7 @@ static void on_text(void *c, cbor_data data, size_t len)
 }
 
 static void on_array(void *c, size_t count) { add_container(c, CS_CBOR_ARRAY, count, count); }
+/* clang-format on */
 
 static void on_map(void *c, size_t pairs)
 {
@@ -195,10 +197,12 @@ static void on_map(void *c, size_t pairs)
     add_container(c, CS_CBOR_MAP, pairs, 2 * pairs);
 }
 
+/* clang-format off */
 static void on_indefinite(void *c) { fail_with(c, CS_ERR_CBOR_INDEFINITE); }
 static void on_tag(void *c, uint64_t tag) { (void)tag, fail_with(c, CS_ERR_CBOR_TAG); }
 /* Without indefinite items a break (0xff) is never well-formed. */
 static void on_break(void *c) { fail_with(c, CS_ERR_CBOR); }
+/* clang-format on */
 
 /* Every callback libcbor 0.8 has is set.  The header names are crossed:
  * byte_string and string are the definite forms, *_start and indef_* the
@@ -239,7 +243,8 @@ static cs_err build(const uint8_t *data, size_t len, builder *b, size_t *item_le
     if ((b->open = malloc(b->max_depth * sizeof(*b->open))) == NULL)
         return CS_ERR_NO_MEMORY;
     while (!b->done) {
-        struct cbor_decoder_result r = cbor_stream_decode(data + pos, len - pos, &BUILDER_CALLBACKS, b);
+        struct cbor_decoder_result r =
+            cbor_stream_decode(data + pos, len - pos, &BUILDER_CALLBACKS, b);
 
         if (r.status == CBOR_DECODER_ERROR) {
             /* 0xc6-0xd4 are tags 6-20 that libcbor 0.8 calls malformed. */
@@ -298,8 +303,8 @@ static cs_err check_map_keys(const cs_cbor_item *map)
             goto done;
         }
         keys[i] = item;
-        item += item->span;      /* the key */
-        item += item->span;      /* its value */
+        item += item->span; /* the key */
+        item += item->span; /* its value */
     }
     if (n <= MAP_KEYS_PAIRWISE_MAX) {
         for (size_t i = 1; i < n && err == CS_OK; i++)
@@ -388,9 +393,8 @@ static cs_err read_tag(const uint8_t *data, size_t len, size_t *pos, uint64_t *t
     return CS_OK;
 }
 
-cs_err cs_cbor_decode_tagged(const uint8_t *data, size_t len, unsigned max_depth,
-                             uint64_t *tags, size_t max_tags, size_t *n_tags,
-                             cs_cbor_item **out)
+cs_err cs_cbor_decode_tagged(const uint8_t *data, size_t len, unsigned max_depth, uint64_t *tags,
+                             size_t max_tags, size_t *n_tags, cs_cbor_item **out)
 {
     size_t pos = 0, n = 0;
     cs_err err;

@@ -119,15 +119,14 @@ static cs_err finish(cs_cbor_writer *w, cs_err err, uint8_t **out, size_t *out_l
     return CS_OK;
 }
 
-cs_err cs_accreditation_encode_claims(const cs_accreditation *ac, uint8_t **out,
-                                      size_t *out_len)
+cs_err cs_accreditation_encode_claims(const cs_accreditation *ac, uint8_t **out, size_t *out_len)
 {
     cs_cbor_writer w;
     cs_err err;
 
-    if (ac == NULL || out == NULL || out_len == NULL || ac->issuer == NULL ||
-        ac->subject == NULL || ac->name == NULL || ac->number == NULL ||
-        ac->country == NULL || ac->subject_key == NULL || ac->standard_count == 0)
+    if (ac == NULL || out == NULL || out_len == NULL || ac->issuer == NULL || ac->subject == NULL ||
+        ac->name == NULL || ac->number == NULL || ac->country == NULL || ac->subject_key == NULL ||
+        ac->standard_count == 0)
         return CS_ERR_ARGUMENT;
     cs_cbor_writer_init(&w);
     cs_cbor_put_map(&w, 7);
@@ -289,7 +288,8 @@ static cs_err required(const claim_reader *r, const cs_cbor_item *item, const ch
     return item != NULL ? CS_OK : reject(r, CS_ERR_CLAIM_MISSING, claim, "missing");
 }
 
-static cs_err read_text(const claim_reader *r, const cs_cbor_item *item, const char *claim, char **out)
+static cs_err read_text(const claim_reader *r, const cs_cbor_item *item, const char *claim,
+                        char **out)
 {
     const char *text;
     size_t len;
@@ -382,7 +382,8 @@ static cs_err check_known_keys(const claim_reader *r, const cs_cbor_item *map, c
 }
 
 static cs_err read_private_map(const claim_reader *r, const cs_cbor_item *claims, int64_t label,
-                               const char *claim, const char *const *known, const cs_cbor_item **out)
+                               const char *claim, const char *const *known,
+                               const cs_cbor_item **out)
 {
     cs_err err;
     *out = cs_cbor_map_get_int(claims, label);
@@ -422,8 +423,7 @@ static cs_err read_cnf(const claim_reader *r, const cs_cbor_item *item, cs_key_t
     if ((err = read_coordinate(r, key, COSE_KEY_X, &x)) != CS_OK)
         return err;
     if (kty == COSE_KTY_OKP && crv == COSE_CRV_ED25519)
-        err = cs_key_from_public_coordinates(CS_ALG_EDDSA, x, CS_KEY_COORDINATE_SIZE, NULL, 0,
-                                             out);
+        err = cs_key_from_public_coordinates(CS_ALG_EDDSA, x, CS_KEY_COORDINATE_SIZE, NULL, 0, out);
     else if (kty == COSE_KTY_EC2 && crv == COSE_CRV_P256 &&
              (err = read_coordinate(r, key, COSE_KEY_Y, &y)) == CS_OK)
         err = cs_key_from_public_coordinates(CS_ALG_ES256, x, CS_KEY_COORDINATE_SIZE, y,
@@ -475,18 +475,15 @@ static cs_err decode_accreditation(const claim_reader *r, const cs_cbor_item *cl
     if ((err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_ISS), "iss", &ac->issuer)) ||
         (err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_SUB), "sub", &ac->subject)) ||
         (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_EXP), "exp", &ac->expires)) ||
-        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_NBF), "nbf",
-                         &ac->not_before)) ||
-        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_IAT), "iat",
-                         &ac->issued_at)) ||
+        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_NBF), "nbf", &ac->not_before)) ||
+        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_IAT), "iat", &ac->issued_at)) ||
         (err = read_cnf(r, cs_cbor_map_get_int(claims, CS_CLAIM_CNF), &ac->subject_key)) ||
         (err = read_private_map(r, claims, CS_CLAIM_ACCREDITATION, "-65538", known, &acc)) ||
         (err = read_text(r, cs_cbor_map_get_text(acc, "nam"), "nam", &ac->name)) ||
         (err = read_text(r, cs_cbor_map_get_text(acc, "no"), "no", &ac->number)) ||
         (err = read_text(r, cs_cbor_map_get_text(acc, "ctr"), "ctr", &ac->country)) ||
         (err = read_standards(r, cs_cbor_map_get_text(acc, "std"), ac)) ||
-        (err = read_iaf_codes(r, cs_cbor_map_get_text(acc, "iaf"), &ac->iaf_codes,
-                              &ac->iaf_count)))
+        (err = read_iaf_codes(r, cs_cbor_map_get_text(acc, "iaf"), &ac->iaf_codes, &ac->iaf_count)))
         return err;
     return CS_OK;
 }
@@ -510,7 +507,8 @@ cs_err cs_accreditation_decode_claims(const uint8_t *data, size_t len, cs_accred
     return err;
 }
 
-static cs_err read_organization(const claim_reader *r, const cs_cbor_item *item, cs_certificate *cert)
+static cs_err read_organization(const claim_reader *r, const cs_cbor_item *item,
+                                cs_certificate *cert)
 {
     static const char *const known[] = {"nam", "ctr", "adr", NULL};
     cs_err err;
@@ -550,8 +548,8 @@ static cs_err read_sites(const claim_reader *r, const cs_cbor_item *item, cs_cer
         if ((err = check_known_keys(r, site, "sit", known)) ||
             (err = read_text(r, cs_cbor_map_get_text(site, "adr"), "sit.adr",
                              &cert->sites[i].address)) ||
-            (err = read_text(r, cs_cbor_map_get_text(site, "scp"), "sit.scp",
-                             &cert->sites[i].scope)))
+            (err =
+                 read_text(r, cs_cbor_map_get_text(site, "scp"), "sit.scp", &cert->sites[i].scope)))
             return err;
     }
     return CS_OK;
@@ -575,10 +573,8 @@ static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *clai
 
     if ((err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_ISS), "iss", &cert->issuer)) ||
         (err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_SUB), "sub", &cert->number)) ||
-        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_EXP), "exp",
-                         &cert->expires)) ||
-        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_IAT), "iat",
-                         &cert->issued_at)) ||
+        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_EXP), "exp", &cert->expires)) ||
+        (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_IAT), "iat", &cert->issued_at)) ||
         (err = read_private_map(r, claims, CS_CLAIM_CERTIFICATE, "-65537", known, &c)) ||
         (err = read_text(r, cs_cbor_map_get_text(c, "std"), "std", &cert->standard)) ||
         (err = read_organization(r, cs_cbor_map_get_text(c, "org"), cert)) ||
@@ -588,8 +584,7 @@ static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *clai
                               &cert->iaf_count)) ||
         (err = read_date(r, cs_cbor_map_get_text(c, "grt"), "grt", &cert->original_grant)) ||
         (err = read_revision(r, cs_cbor_map_get_text(c, "rev"), &cert->revision)) ||
-        (err = read_text(r, cs_cbor_map_get_text(c, "acc"), "acc",
-                         &cert->accreditation_number)))
+        (err = read_text(r, cs_cbor_map_get_text(c, "acc"), "acc", &cert->accreditation_number)))
         return err;
     return CS_OK;
 }

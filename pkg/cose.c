@@ -108,8 +108,8 @@ cs_err cs_cose_sign1_decode(const uint8_t *data, size_t len, cs_cose_sign1 *msg)
     decoded->len = len;
     msg->tree = decoded;
 
-    if ((err = cs_cbor_decode_tagged(decoded->bytes, len, CS_CBOR_MAX_DEPTH, tags,
-                                     CS_CBOR_MAX_TAGS, &n_tags, &decoded->message)) != CS_OK ||
+    if ((err = cs_cbor_decode_tagged(decoded->bytes, len, CS_CBOR_MAX_DEPTH, tags, CS_CBOR_MAX_TAGS,
+                                     &n_tags, &decoded->message)) != CS_OK ||
         (err = check_tags(tags, n_tags, msg)) != CS_OK)
         goto fail;
     if (!cs_cbor_is_array(decoded->message) || cs_cbor_count(decoded->message) != 4) {
@@ -241,8 +241,8 @@ static void write_protected_header(cs_cbor_writer *w, const cs_key_t *key,
 }
 
 cs_err cs_cose_sign1_sign_into(const cs_key_t *key, const cs_cose_sign1_headers *headers,
-                               const uint8_t *payload, size_t payload_len,
-                               cs_cose_scratch *scratch, cs_cbor_writer *out)
+                               const uint8_t *payload, size_t payload_len, cs_cose_scratch *scratch,
+                               cs_cbor_writer *out)
 {
     uint8_t sig[CS_SIGNATURE_MAX];
     size_t sig_len = 0;

@@ -428,8 +428,8 @@ static cs_err p256_from_point(const uint8_t point[P256_POINT_SIZE], EVP_PKEY **o
 
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
                                                  (char *)SN_X9_62_prime256v1, 0);
-    params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)point,
-                                                  P256_POINT_SIZE);
+    params[1] =
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)point, P256_POINT_SIZE);
     params[2] = OSSL_PARAM_construct_end();
 
     ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
@@ -461,8 +461,8 @@ fail:
     return err;
 }
 
-cs_err cs_key_from_public_coordinates(cs_alg alg, const uint8_t *x, size_t x_len,
-                                      const uint8_t *y, size_t y_len, cs_key_t **out)
+cs_err cs_key_from_public_coordinates(cs_alg alg, const uint8_t *x, size_t x_len, const uint8_t *y,
+                                      size_t y_len, cs_key_t **out)
 {
     EVP_PKEY *pkey = NULL;
     uint8_t point[P256_POINT_SIZE];
@@ -511,13 +511,12 @@ cs_err cs_key_public_coordinates(const cs_key_t *key, uint8_t x[CS_KEY_COORDINAT
         return CS_ERR_ARGUMENT;
     if (key->alg == CS_ALG_EDDSA) {
         len = CS_KEY_COORDINATE_SIZE;
-        if (EVP_PKEY_get_raw_public_key(key->pkey, x, &len) != 1 ||
-            len != CS_KEY_COORDINATE_SIZE)
+        if (EVP_PKEY_get_raw_public_key(key->pkey, x, &len) != 1 || len != CS_KEY_COORDINATE_SIZE)
             err = CS_ERR_CRYPTO;
     } else {
         /* key_adopt() made the encoding uncompressed: 0x04 || x || y. */
-        if (EVP_PKEY_get_octet_string_param(key->pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-                                            point, sizeof(point), &len) != 1 ||
+        if (EVP_PKEY_get_octet_string_param(key->pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point,
+                                            sizeof(point), &len) != 1 ||
             len != P256_POINT_SIZE || point[0] != POINT_CONVERSION_UNCOMPRESSED) {
             err = CS_ERR_CRYPTO;
         } else {

@@ -18,8 +18,8 @@ int64_t cs_date_days_from_civil(int64_t year, unsigned month, unsigned day)
 {
     int64_t y = year - (month <= 2);
     int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t year_of_era = y - era * 400;                      /* [0, 399] */
-    int64_t month_from_march = (int64_t)((month + 9) % 12);  /* March = 0 */
+    int64_t year_of_era = y - era * 400;                    /* [0, 399] */
+    int64_t month_from_march = (int64_t)((month + 9) % 12); /* March = 0 */
     int64_t day_of_year = (153 * month_from_march + 2) / 5 + (int64_t)day - 1;
     int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     return era * DAYS_PER_ERA + day_of_era - DAYS_0000_TO_1970;
@@ -85,8 +85,7 @@ static bool date_read_full_date(const char **p, int64_t *days)
     unsigned year, month, day;
 
     if (!date_read_digits(p, 4, &year) || !date_read_char(p, "-") ||
-        !date_read_digits(p, 2, &month) || !date_read_char(p, "-") ||
-        !date_read_digits(p, 2, &day))
+        !date_read_digits(p, 2, &month) || !date_read_char(p, "-") || !date_read_digits(p, 2, &day))
         return false;
     if (year < DATE_YEAR_MIN || year > DATE_YEAR_MAX || month < 1 || month > 12 || day < 1 ||
         day > date_days_in_month(year, month))

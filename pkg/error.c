@@ -4,8 +4,8 @@
 const char *cs_strerror(cs_err err)
 {
     switch (err) {
-#define CS_ERROR_MESSAGE_CASE(name, value, message) \
-    case name:                                      \
+#define CS_ERROR_MESSAGE_CASE(name, value, message)                                                \
+    case name:                                                                                     \
         return message;
         CS_ERROR_LIST(CS_ERROR_MESSAGE_CASE)
 #undef CS_ERROR_MESSAGE_CASE
@@ -16,8 +16,8 @@ const char *cs_strerror(cs_err err)
 const char *cs_err_name(cs_err err)
 {
     switch (err) {
-#define CS_ERROR_NAME_CASE(name, value, message) \
-    case name:                                   \
+#define CS_ERROR_NAME_CASE(name, value, message)                                                   \
+    case name:                                                                                     \
         return #name;
         CS_ERROR_LIST(CS_ERROR_NAME_CASE)
 #undef CS_ERROR_NAME_CASE

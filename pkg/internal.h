@@ -52,11 +52,10 @@ bool cs_crypto_equal(const void *a, const void *b, size_t n);
 /* Overwrites n bytes at p with zeros in a way the compiler keeps. */
 void cs_crypto_wipe(void *p, size_t n);
 
-
 /* ---- strict CBOR (pkg/cbor.c), wrapping libcbor (STYLE 7) ------------------- */
 
-#define CS_CBOR_MAX_DEPTH 16   /* DESIGN §2 step 1: bounded nesting */
-#define CS_CBOR_MAX_TAGS 4     /* leading tags read before the item */
+#define CS_CBOR_MAX_DEPTH 16     /* DESIGN §2 step 1: bounded nesting */
+#define CS_CBOR_MAX_TAGS 4       /* leading tags read before the item */
 #define CS_CBOR_DEPTH_LIMIT 2048 /* the deepest max_depth accepted */
 
 typedef enum cs_cbor_type {
@@ -149,7 +148,7 @@ bool cs_cbor_is_array(const cs_cbor_item *item);
  * input gives equal bytes.
  */
 typedef struct cs_cbor_writer {
-    uint8_t *buf;   /* owned; NULL until the first put */
+    uint8_t *buf; /* owned; NULL until the first put */
     size_t len;
     size_t cap;
     cs_err err;

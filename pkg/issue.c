@@ -46,8 +46,7 @@ static cs_err decode_accreditation(cs_issuer_t *issuer, const uint8_t *data, siz
     cs_err err;
 
     if ((err = cs_token_unwrap(issuer->codec, data, len, &form, &cose, &cose_len)) != CS_OK)
-        return explain(detail, detail_size, err, "accreditation credential: %s",
-                       cs_strerror(err));
+        return explain(detail, detail_size, err, "accreditation credential: %s", cs_strerror(err));
     if ((err = cs_cose_sign1_decode(cose, cose_len, &msg)) != CS_OK) {
         explain(detail, detail_size, err, "accreditation credential: %s", cs_strerror(err));
         goto done;
@@ -58,9 +57,8 @@ static cs_err decode_accreditation(cs_issuer_t *issuer, const uint8_t *data, siz
                       CS_TYP_ACCREDITATION);
         goto done;
     }
-    if ((err = cs_accreditation_decode_claims(msg.payload, msg.payload_len,
-                                              &issuer->accreditation, detail, detail_size)) !=
-        CS_OK)
+    if ((err = cs_accreditation_decode_claims(msg.payload, msg.payload_len, &issuer->accreditation,
+                                              detail, detail_size)) != CS_OK)
         goto done;
     if ((issuer->accreditation_bytes = malloc(cose_len)) == NULL) {
         err = CS_ERR_NO_MEMORY;
@@ -73,9 +71,8 @@ done:
     return err;
 }
 
-cs_err cs_issuer_new(const cs_key_t *cb_key, const uint8_t *accreditation,
-                     size_t accreditation_len, cs_issuer_t **out, char *detail,
-                     size_t detail_size)
+cs_err cs_issuer_new(const cs_key_t *cb_key, const uint8_t *accreditation, size_t accreditation_len,
+                     cs_issuer_t **out, char *detail, size_t detail_size)
 {
     cs_issuer_t *issuer = NULL;
     cs_err err;
@@ -179,8 +176,8 @@ static cs_err check_against_accreditation(const cs_accreditation *ac, const cs_c
         cs_date_format(ac->not_before, from);
         cs_date_format(ac->expires - 1, to);
         return explain(detail, size, CS_ERR_AC_NOT_VALID_AT_ISSUE,
-                       "issue date %s is outside the accreditation's validity %s to %s", day,
-                       from, to);
+                       "issue date %s is outside the accreditation's validity %s to %s", day, from,
+                       to);
     }
     return CS_OK;
 }
@@ -206,8 +203,8 @@ static cs_err verify_own_signature(const cs_issuer_t *issuer)
 }
 
 cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
-                       const char *link_base, unsigned flags, const char **token,
-                       size_t *token_len, char *detail, size_t detail_size)
+                       const char *link_base, unsigned flags, const char **token, size_t *token_len,
+                       char *detail, size_t detail_size)
 {
     cs_cose_sign1_headers headers = {.typ = CS_TYP_CERTIFICATE};
     cs_err err;
@@ -215,15 +212,15 @@ cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
     if (issuer == NULL || cert == NULL || token == NULL || token_len == NULL)
         return CS_ERR_ARGUMENT;
     if ((err = fill_from_accreditation(&issuer->accreditation, cert)) != CS_OK ||
-        (err = check_against_accreditation(&issuer->accreditation, cert, detail,
-                                           detail_size)) != CS_OK ||
+        (err = check_against_accreditation(&issuer->accreditation, cert, detail, detail_size)) !=
+            CS_OK ||
         (err = cs_certificate_write_claims(&issuer->claims, cert)) != CS_OK)
         return err;
     headers.accreditation = issuer->accreditation_bytes;
     headers.accreditation_len = issuer->accreditation_len;
     if ((err = cs_cose_sign1_sign_into(issuer->key, &headers, issuer->claims.buf,
-                                       issuer->claims.len, &issuer->scratch,
-                                       &issuer->message)) != CS_OK)
+                                       issuer->claims.len, &issuer->scratch, &issuer->message)) !=
+        CS_OK)
         return err;
     if ((flags & CS_ISSUE_VERIFY_SIGNATURE) && (err = verify_own_signature(issuer)) != CS_OK)
         return explain(detail, detail_size, CS_ERR_SIGNATURE,

@@ -82,15 +82,13 @@ static cs_err read_string(const record_reader *r, const json_t *object, const ch
     if (is_blank(text))
         return invalid(r, field, "is empty; write the text it should hold");
     if (len > CS_TEXT_MAX)
-        return invalid(r, field, "is %zu bytes long; at most %d fit in a token", len,
-                       CS_TEXT_MAX);
+        return invalid(r, field, "is %zu bytes long; at most %d fit in a token", len, CS_TEXT_MAX);
     if ((*out = strdup(text)) == NULL)
         return CS_ERR_NO_MEMORY;
     return CS_OK;
 }
 
-static cs_err read_date(const record_reader *r, const json_t *object, const char *key,
-                        int64_t *out)
+static cs_err read_date(const record_reader *r, const json_t *object, const char *key, int64_t *out)
 {
     const json_t *value = json_object_get(object, key);
     const char *text;
@@ -122,8 +120,8 @@ static cs_err check_standard(const record_reader *r, const char *field, const ch
     if (len < 6 || standard[len - 5] != ':' || !isdigit((unsigned char)standard[len - 4]) ||
         !isdigit((unsigned char)standard[len - 3]) || !isdigit((unsigned char)standard[len - 2]) ||
         !isdigit((unsigned char)standard[len - 1]))
-        return invalid(r, field,
-                       "\"%.60s\" lacks its edition; write it as e.g. \"ISO 9001:2015\"", standard);
+        return invalid(r, field, "\"%.60s\" lacks its edition; write it as e.g. \"ISO 9001:2015\"",
+                       standard);
     return CS_OK;
 }
 
@@ -133,7 +131,8 @@ static cs_err check_known_fields(const record_reader *r, const json_t *object, c
     const char *key;
     json_t *value;
 
-    json_object_foreach((json_t *)object, key, value) {
+    json_object_foreach((json_t *)object, key, value)
+    {
         bool found = false;
         (void)value;
         for (const char *const *k = known; *k != NULL && !found; k++)
@@ -145,8 +144,7 @@ static cs_err check_known_fields(const record_reader *r, const json_t *object, c
     return CS_OK;
 }
 
-static cs_err read_organization(const record_reader *r, const json_t *record,
-                                cs_certificate *cert)
+static cs_err read_organization(const record_reader *r, const json_t *record, cs_certificate *cert)
 {
     static const char *const known[] = {"name", "country", "address", NULL};
     const json_t *org = json_object_get(record, "organization");
@@ -157,8 +155,7 @@ static cs_err read_organization(const record_reader *r, const json_t *record,
     if (!json_is_object(org))
         return invalid(r, "organization", "expected an object, got %s", json_type_name(org));
     if ((err = check_known_fields(r, org, "organization", known)) ||
-        (err = read_string(r, org, "name", "organization.name", false,
-                           &cert->organization_name)) ||
+        (err = read_string(r, org, "name", "organization.name", false, &cert->organization_name)) ||
         (err = read_string(r, org, "country", "organization.country", false,
                            &cert->organization_country)) ||
         (err = check_country(r, "organization.country", cert->organization_country)) ||
@@ -257,10 +254,19 @@ static cs_err check_dates(const record_reader *r, const cs_certificate *cert, in
 
 static cs_err read_record(const record_reader *r, const json_t *record, cs_certificate *cert)
 {
-    static const char *const known[] = {
-        "certificate_number", "standard",       "organization", "scope",   "sites",
-        "iaf_codes",          "original_grant", "issued",       "expires", "revision",
-        "accreditation_number", "$schema",      NULL};
+    static const char *const known[] = {"certificate_number",
+                                        "standard",
+                                        "organization",
+                                        "scope",
+                                        "sites",
+                                        "iaf_codes",
+                                        "original_grant",
+                                        "issued",
+                                        "expires",
+                                        "revision",
+                                        "accreditation_number",
+                                        "$schema",
+                                        NULL};
     int64_t last_day = 0;
     cs_err err;
 
@@ -321,8 +327,9 @@ cs_err cs_record_to_json(const cs_certificate *cert, unsigned flags, char **out)
         return CS_ERR_ARGUMENT;
     if ((object = cs_record_json_object(cert)) == NULL)
         return CS_ERR_NO_MEMORY;
-    *out = json_dumps(object, JSON_PRESERVE_ORDER |
-                                  ((flags & CS_RECORD_JSON_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT));
+    *out =
+        json_dumps(object, JSON_PRESERVE_ORDER |
+                               ((flags & CS_RECORD_JSON_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT));
     json_decref(object);
     return *out != NULL ? CS_OK : CS_ERR_NO_MEMORY;
 }

@@ -87,10 +87,9 @@ static json_t *checks_array(const cs_verify_result *r)
     json_t *checks = json_array();
     for (int id = 0; checks != NULL && id < CS_CHECK_COUNT; id++) {
         const cs_check *c = &r->checks[id];
-        json_array_append_new(checks, json_pack("{s:s, s:s, s:s}", "check",
-                                                cs_check_name((cs_check_id)id), "result",
-                                                cs_check_state_name(c->state), "detail",
-                                                c->detail));
+        json_array_append_new(
+            checks, json_pack("{s:s, s:s, s:s}", "check", cs_check_name((cs_check_id)id), "result",
+                              cs_check_state_name(c->state), "detail", c->detail));
     }
     return checks;
 }
@@ -105,11 +104,12 @@ cs_err cs_report_verify_json(const cs_verify_result *r, unsigned flags, char **o
         return CS_ERR_NO_MEMORY;
     json_object_set_new(o, "verdict", json_string(cs_verdict_name(r->verdict)));
     json_object_set_new(o, "valid", json_boolean(r->verdict == CS_VERDICT_VALID));
-    json_object_set_new(o, "reason", r->verdict == CS_VERDICT_VALID
-                                         ? json_null()
-                                         : json_string(r->checks[r->failed].detail));
-    json_object_set_new(o, "error", r->verdict == CS_VERDICT_VALID ? json_null()
-                                                                   : json_string(cs_err_name(r->err)));
+    json_object_set_new(o, "reason",
+                        r->verdict == CS_VERDICT_VALID ? json_null()
+                                                       : json_string(r->checks[r->failed].detail));
+    json_object_set_new(o, "error",
+                        r->verdict == CS_VERDICT_VALID ? json_null()
+                                                       : json_string(cs_err_name(r->err)));
     json_object_set_new(o, "form", json_string(cs_form_name(r->form)));
     json_object_set_new(o, "verified_at", datetime_string(r->verified_at));
     json_object_set_new(o, "checks", checks_array(r));
@@ -235,7 +235,8 @@ static json_t *headers_json(const cs_cose_sign1 *msg)
     json_object_set_new(o, "kid", msg->kid ? hex_string(msg->kid, msg->kid_len) : json_null());
     json_object_set_new(o, "typ", msg->typ ? json_stringn(msg->typ, msg->typ_len) : json_null());
     if (msg->accreditation != NULL)
-        json_object_set_new(o, "accreditation_bytes", json_integer((json_int_t)msg->accreditation_len));
+        json_object_set_new(o, "accreditation_bytes",
+                            json_integer((json_int_t)msg->accreditation_len));
     if (msg->unprotected_has_alg)
         json_object_set_new(o, "unprotected_alg", alg_json(true, msg->unprotected_alg));
     return o;

@@ -21,12 +21,12 @@ struct cs_token_codec {
     z_stream inflater;
     z_stream deflater;
     bool inflater_ready, deflater_ready;
-    uint8_t *text_bytes;  /* base45/base32/hex decoded, before inflating */
+    uint8_t *text_bytes; /* base45/base32/hex decoded, before inflating */
     size_t text_bytes_cap;
-    uint8_t *cose;        /* inflated COSE_Sign1, CS_INFLATE_MAX bytes */
-    uint8_t *compressed;  /* deflate output */
+    uint8_t *cose;       /* inflated COSE_Sign1, CS_INFLATE_MAX bytes */
+    uint8_t *compressed; /* deflate output */
     size_t compressed_cap;
-    char *text;           /* wrapped token text */
+    char *text; /* wrapped token text */
     size_t text_cap;
 };
 
@@ -101,8 +101,7 @@ static cs_err reserve(uint8_t **buf, size_t *cap, size_t need)
 }
 
 /* RFC 1950 stream, whole and alone: anything after its end is refused. */
-static cs_err inflate_capped(cs_token_codec_t *c, const uint8_t *in, size_t in_len,
-                             size_t *out_len)
+static cs_err inflate_capped(cs_token_codec_t *c, const uint8_t *in, size_t in_len, size_t *out_len)
 {
     z_stream *z = &c->inflater;
     int rc;
@@ -218,12 +217,13 @@ cs_err cs_token_unwrap(cs_token_codec_t *c, const uint8_t *token, size_t len, cs
                has_prefix_nocase(token, len, "http://")) {
         *form = CS_FORM_LINK;
         if ((err = link_payload(token, len, &text, &text_len)) == CS_OK)
-            err = cs_base32_decode((const char *)text, text_len, c->text_bytes,
-                                   c->text_bytes_cap, &decoded_len);
+            err = cs_base32_decode((const char *)text, text_len, c->text_bytes, c->text_bytes_cap,
+                                   &decoded_len);
     } else if (is_hex_text(token, len)) {
         *form = CS_FORM_COSE_HEX;
         for (size_t i = 0; i < len / 2; i++)
-            c->text_bytes[i] = (uint8_t)(hex_value(token[2 * i]) << 4 | hex_value(token[2 * i + 1]));
+            c->text_bytes[i] =
+                (uint8_t)(hex_value(token[2 * i]) << 4 | hex_value(token[2 * i + 1]));
         *cose = c->text_bytes;
         *cose_len = len / 2;
         return CS_OK;
@@ -259,8 +259,7 @@ cs_err cs_token_check_link_base(const char *link_base)
     return CS_OK;
 }
 
-static cs_err deflate_token(cs_token_codec_t *c, const uint8_t *in, size_t in_len,
-                            size_t *out_len)
+static cs_err deflate_token(cs_token_codec_t *c, const uint8_t *in, size_t in_len, size_t *out_len)
 {
     z_stream *z = &c->deflater;
     uLong bound = deflateBound(z, (uLong)in_len);
@@ -283,8 +282,8 @@ static cs_err deflate_token(cs_token_codec_t *c, const uint8_t *in, size_t in_le
     return CS_OK;
 }
 
-cs_err cs_token_wrap(cs_token_codec_t *c, cs_form form, const char *link_base,
-                     const uint8_t *cose, size_t cose_len, const char **text, size_t *text_len)
+cs_err cs_token_wrap(cs_token_codec_t *c, cs_form form, const char *link_base, const uint8_t *cose,
+                     size_t cose_len, const char **text, size_t *text_len)
 {
     size_t compressed_len = 0, prefix_len, encoded_len = 0, need;
     cs_err err;

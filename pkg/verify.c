@@ -266,8 +266,8 @@ static bool check_decode(verification *v, const uint8_t *token, size_t len)
     cs_err err;
 
     r->token_length = len;
-    if ((err = cs_token_unwrap(v->verifier->codec, token, len, &r->form, &cose,
-                               &r->cose_length)) != CS_OK)
+    if ((err = cs_token_unwrap(v->verifier->codec, token, len, &r->form, &cose, &r->cose_length)) !=
+        CS_OK)
         return fail(v, CS_CHECK_DECODE, err, "%s token: %s (%s)", cs_form_name(r->form),
                     cs_strerror(err), decode_advice(err));
     if ((err = cs_cose_sign1_decode(cose, r->cose_length, &v->ct)) != CS_OK)
@@ -384,8 +384,8 @@ static bool check_ac_signature(verification *v, const cs_key_t **ab_key)
     pass(v, CS_CHECK_AC_TRUSTED, "accreditation body key %s is in the trust store", kid);
     if (err != CS_OK)
         return fail(v, CS_CHECK_AC_SIGNATURE, err,
-                    "the accreditation credential does not verify with trusted key %s: %s",
-                    kid, signature_reason(err));
+                    "the accreditation credential does not verify with trusted key %s: %s", kid,
+                    signature_reason(err));
     return pass(v, CS_CHECK_AC_SIGNATURE, "signed by the accreditation body (%s, %s)", kid,
                 cs_alg_name(cs_key_alg(*ab_key)));
 }
@@ -423,8 +423,7 @@ static bool check_accreditation(verification *v)
         return pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
     }
 
-    if ((err = cs_cose_sign1_decode(v->ct.accreditation, v->ct.accreditation_len, &v->ac)) !=
-        CS_OK)
+    if ((err = cs_cose_sign1_decode(v->ct.accreditation, v->ct.accreditation_len, &v->ac)) != CS_OK)
         return fail(v, CS_CHECK_DECODE, err, "embedded accreditation credential: %s",
                     cs_strerror(err));
     if ((err = cs_accreditation_decode_claims(v->ac.payload, v->ac.payload_len, &ac, detail,
@@ -438,9 +437,9 @@ static bool check_accreditation(verification *v)
         v->accreditation = &verifier->unverified_ac;
         return false;
     }
-    v->accreditation = cache_insert(verifier, v->ct.accreditation, v->ct.accreditation_len,
-                                    &ac, cs_key_kid(ab_key),
-                                    v->result->checks[CS_CHECK_AC_TRUSTED].detail);
+    v->accreditation =
+        cache_insert(verifier, v->ct.accreditation, v->ct.accreditation_len, &ac,
+                     cs_key_kid(ab_key), v->result->checks[CS_CHECK_AC_TRUSTED].detail);
     return true;
 }
 
@@ -499,8 +498,8 @@ static bool check_standard(verification *v, const cs_certificate *cert)
             return pass(v, CS_CHECK_STANDARD, "%s is within accreditation %s", cert->standard,
                         ac->number);
     return fail(v, CS_CHECK_STANDARD, CS_ERR_STANDARD_NOT_ACCREDITED,
-                "%s is not among the standards of accreditation %s (%zu listed)",
-                cert->standard, ac->number, ac->standard_count);
+                "%s is not among the standards of accreditation %s (%zu listed)", cert->standard,
+                ac->number, ac->standard_count);
 }
 
 static bool iaf_code_accredited(const cs_accreditation *ac, uint64_t code)
@@ -577,15 +576,16 @@ static bool check_validity(verification *v, const validity *period)
 
 static bool check_certificate_validity(verification *v, const cs_certificate *cert)
 {
-    validity period = {CS_CHECK_CT_VALIDITY, "certificate", cert->issued_at, cert->expires,
-                       CS_ERR_NOT_YET_VALID, CS_ERR_EXPIRED};
+    validity period = {CS_CHECK_CT_VALIDITY, "certificate",        cert->issued_at,
+                       cert->expires,        CS_ERR_NOT_YET_VALID, CS_ERR_EXPIRED};
     return check_validity(v, &period);
 }
 
 static bool check_accreditation_validity(verification *v)
 {
-    validity period = {CS_CHECK_AC_VALIDITY, "accreditation", v->accreditation->not_before,
-                       v->accreditation->expires, CS_ERR_AC_NOT_YET_VALID, CS_ERR_AC_EXPIRED};
+    validity period = {CS_CHECK_AC_VALIDITY,         "accreditation",
+                       v->accreditation->not_before, v->accreditation->expires,
+                       CS_ERR_AC_NOT_YET_VALID,      CS_ERR_AC_EXPIRED};
     return check_validity(v, &period);
 }
 

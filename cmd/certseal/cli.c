@@ -11,7 +11,6 @@
 
 #include "cli.h"
 
-
 #define PASSPHRASE_MAX 1024
 
 const char *cli_command = "certseal";

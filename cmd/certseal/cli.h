@@ -15,9 +15,9 @@
 
 /* Exit codes (documented in certseal(1), EXIT STATUS). */
 enum cli_exit {
-    CLI_EXIT_OK = 0,            /* success; for verify: VALID */
-    CLI_EXIT_FAILURE = 1,       /* could not run: unreadable input, bad key, ... */
-    CLI_EXIT_USAGE = 2,         /* unknown option, missing or invalid argument */
+    CLI_EXIT_OK = 0,      /* success; for verify: VALID */
+    CLI_EXIT_FAILURE = 1, /* could not run: unreadable input, bad key, ... */
+    CLI_EXIT_USAGE = 2,   /* unknown option, missing or invalid argument */
     CLI_EXIT_MALFORMED = 10,
     CLI_EXIT_UNTRUSTED = 11,
     CLI_EXIT_INVALID_SIGNATURE = 12,
@@ -57,14 +57,19 @@ typedef struct cli_passphrase_source {
     int fd;           /* --passphrase-fd, -1 when not given */
 } cli_passphrase_source;
 
-#define CLI_PASSPHRASE_SOURCE_INIT {NULL, -1}
+#define CLI_PASSPHRASE_SOURCE_INIT                                                                 \
+    {                                                                                              \
+        NULL, -1                                                                                   \
+    }
 
 /* The option codes and long-option table entries of --passphrase-file and
  * --passphrase-fd, shared by every command that reads a key. */
 enum { CLI_OPT_PASSPHRASE_FILE = 1000, CLI_OPT_PASSPHRASE_FD };
-#define CLI_PASSPHRASE_LONG_OPTIONS                                        \
-    {"passphrase-file", required_argument, NULL, CLI_OPT_PASSPHRASE_FILE}, \
-    {"passphrase-fd", required_argument, NULL, CLI_OPT_PASSPHRASE_FD}
+#define CLI_PASSPHRASE_LONG_OPTIONS                                                                \
+    {"passphrase-file", required_argument, NULL, CLI_OPT_PASSPHRASE_FILE},                         \
+    {                                                                                              \
+        "passphrase-fd", required_argument, NULL, CLI_OPT_PASSPHRASE_FD                            \
+    }
 
 /* Records CLI_OPT_PASSPHRASE_FILE or _FD with its value; returns
  * CLI_EXIT_OK, or CLI_EXIT_USAGE after reporting a bad descriptor. */
@@ -82,8 +87,7 @@ void cli_passphrase_free(char **passphrase, size_t len);
 
 /* Loads a private key file, asking for its passphrase when it is encrypted.
  * Reports and returns false on failure. */
-bool cli_load_private_key(const char *path, const cli_passphrase_source *source,
-                          cs_key_t **out);
+bool cli_load_private_key(const char *path, const cli_passphrase_source *source, cs_key_t **out);
 
 /* Reads a whole input ("-" is stdin); reports and returns false on error. */
 bool cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len);

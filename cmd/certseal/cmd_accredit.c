@@ -114,15 +114,33 @@ static int parse(int argc, char **argv, accredit_options *o)
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":k:o:fh", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'k': o->key = optarg; break;
-        case OPT_SUBJECT_KEY: o->subject_key = optarg; break;
-        case 'i': ac->issuer = optarg; break;
-        case 's': ac->subject = optarg; break;
-        case 'n': ac->name = optarg; break;
-        case 'N': ac->number = optarg; break;
-        case 'c': ac->country = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'f': o->force = true; break;
+        case 'k':
+            o->key = optarg;
+            break;
+        case OPT_SUBJECT_KEY:
+            o->subject_key = optarg;
+            break;
+        case 'i':
+            ac->issuer = optarg;
+            break;
+        case 's':
+            ac->subject = optarg;
+            break;
+        case 'n':
+            ac->name = optarg;
+            break;
+        case 'N':
+            ac->number = optarg;
+            break;
+        case 'c':
+            ac->country = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'f':
+            o->force = true;
+            break;
         case 'S':
             if (ac->standard_count == CS_LIST_MAX)
                 return cli_usage_error("--standard: more than %d standards", CS_LIST_MAX);
@@ -157,11 +175,14 @@ static int parse(int argc, char **argv, accredit_options *o)
     if (optind != argc)
         return cli_usage_error("unexpected argument '%s' (see certseal accredit --help)",
                                argv[optind]);
-    const struct { const void *value; const char *option; } required[] = {
-        {o->key, "--key AB_KEY"}, {o->subject_key, "--subject-key CB_KEY.pub"},
+    const struct {
+        const void *value;
+        const char *option;
+    } required[] = {
+        {o->key, "--key AB_KEY"},       {o->subject_key, "--subject-key CB_KEY.pub"},
         {ac->issuer, "--issuer AB_ID"}, {ac->subject, "--subject CB_ID"},
-        {ac->name, "--name NAME"}, {ac->number, "--number ACC_NO"},
-        {ac->country, "--country CC"}, {o->out, "--out AC_FILE"},
+        {ac->name, "--name NAME"},      {ac->number, "--number ACC_NO"},
+        {ac->country, "--country CC"},  {o->out, "--out AC_FILE"},
     };
     for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
         if (required[i].value == NULL || *(const char *)required[i].value == '\0')
@@ -220,8 +241,9 @@ int cmd_accredit(int argc, char **argv)
     char last_day[CS_DATE_TEXT_SIZE], first_day[CS_DATE_TEXT_SIZE];
     cs_date_format(o.ac.not_before, first_day);
     cs_date_format(o.ac.expires - 1, last_day);
-    fprintf(stderr, "certseal: accredit: %s: accreditation %s of %s for %zu standard(s), valid "
-                    "%s to %s (%zu bytes)\n",
+    fprintf(stderr,
+            "certseal: accredit: %s: accreditation %s of %s for %zu standard(s), valid "
+            "%s to %s (%zu bytes)\n",
             o.out, o.ac.number, o.ac.subject, o.ac.standard_count, first_day, last_day, ac_len);
     status = CLI_EXIT_OK;
 done:

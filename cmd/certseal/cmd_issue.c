@@ -45,11 +45,21 @@ static int parse(int argc, char **argv, issue_options *o)
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":k:a:o:fh", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'k': o->key = optarg; break;
-        case 'a': o->accreditation = optarg; break;
-        case 'o': o->out = optarg; break;
-        case 'f': o->force = true; break;
-        case OPT_LINK_BASE: o->link_base = optarg; break;
+        case 'k':
+            o->key = optarg;
+            break;
+        case 'a':
+            o->accreditation = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'f':
+            o->force = true;
+            break;
+        case OPT_LINK_BASE:
+            o->link_base = optarg;
+            break;
         case OPT_FORM:
             if (strcmp(optarg, "offline") == 0)
                 o->form = CS_FORM_OFFLINE;
@@ -79,7 +89,8 @@ static int parse(int argc, char **argv, issue_options *o)
         return cli_usage_error("give exactly one record: RECORD.json, or - for standard input");
     o->record = argv[optind];
     if (o->form == CS_FORM_LINK && o->link_base == NULL)
-        return cli_usage_error("--form link needs --link-base URL (e.g. https://verify.example.org/v)");
+        return cli_usage_error(
+            "--form link needs --link-base URL (e.g. https://verify.example.org/v)");
     if (o->link_base != NULL && cs_token_check_link_base(o->link_base) != CS_OK)
         return cli_usage_error("--link-base: '%s' is not an http(s) URL without query or "
                                "fragment",

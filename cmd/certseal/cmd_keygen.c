@@ -126,10 +126,9 @@ int cmd_keygen(int argc, char **argv)
     }
     if ((err = cs_key_write_public_file(key, public_path, o.force ? CS_KEY_WRITE_FORCE : 0)) !=
         CS_OK) {
-        cli_error("%s: cannot write the public key: %s; the private key was removed again",
-                  public_path,
-                  err == CS_ERR_IO_OPEN || err == CS_ERR_IO_WRITE ? strerror(errno)
-                                                                  : cs_strerror(err));
+        cli_error(
+            "%s: cannot write the public key: %s; the private key was removed again", public_path,
+            err == CS_ERR_IO_OPEN || err == CS_ERR_IO_WRITE ? strerror(errno) : cs_strerror(err));
         unlink(o.out);
         goto done;
     }

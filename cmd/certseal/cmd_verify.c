@@ -120,7 +120,8 @@ static void print_certificate(const cs_verify_result *r)
 
     if (!r->has_certificate)
         return;
-    printf("%s\n", r->signatures_verified ? "Certificate" : "Certificate (NOT verified: do not rely on it)");
+    printf("%s\n", r->signatures_verified ? "Certificate"
+                                          : "Certificate (NOT verified: do not rely on it)");
     field("Number", c->number);
     snprintf(buf, sizeof(buf), "%s (%s)", c->organization_name, c->organization_country);
     field("Organisation", buf);
@@ -165,8 +166,7 @@ static void print_checks(const cs_verify_result *r, bool colour)
             on = "\033[31m", off = "\033[0m";
         else if (colour && c->state == CS_CHECK_PASS)
             on = "\033[32m", off = "\033[0m";
-        printf("  %s%-7s%s %-24s %s\n", on, state, off, cs_check_name((cs_check_id)id),
-               c->detail);
+        printf("  %s%-7s%s %-24s %s\n", on, state, off, cs_check_name((cs_check_id)id), c->detail);
     }
 }
 
@@ -230,15 +230,14 @@ static bool looks_like_token(const char *line)
     cs_err err = CS_ERR_NO_MEMORY;
 
     if (cs_token_codec_new(&codec) == CS_OK)
-        err = cs_token_unwrap(codec, (const uint8_t *)line, strlen(line), &form, &cose,
-                              &cose_len);
+        err = cs_token_unwrap(codec, (const uint8_t *)line, strlen(line), &form, &cose, &cose_len);
     cs_token_codec_free(&codec);
     return err != CS_ERR_FORM;
 }
 
 /* Text input may hold one token per line; binary input is one COSE token. */
-static int verify_input(cs_verifier_t *verifier, const verify_options *o, uint8_t *data,
-                        size_t len, const char *label)
+static int verify_input(cs_verifier_t *verifier, const verify_options *o, uint8_t *data, size_t len,
+                        const char *label)
 {
     int worst = CLI_EXIT_OK, status;
     size_t count = 0;

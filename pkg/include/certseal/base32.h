@@ -29,8 +29,8 @@ size_t cs_base32_decoded_max(size_t text_len);
  * NUL-terminates when there is room; *out_len gets the character count.
  * Errors: CS_ERR_ARGUMENT, CS_ERR_BUFFER_TOO_SMALL.
  */
-CS_MUST_CHECK cs_err cs_base32_encode(const uint8_t *data, size_t len, char *out,
-                                      size_t out_cap, size_t *out_len);
+CS_MUST_CHECK cs_err cs_base32_encode(const uint8_t *data, size_t len, char *out, size_t out_cap,
+                                      size_t *out_len);
 
 /*
  * Decodes text into out.  Rejects characters outside the alphabet, a length

@@ -28,8 +28,8 @@ size_t cs_base45_decoded_max(size_t text_len);
  * Errors: CS_ERR_ARGUMENT (NULL pointers), CS_ERR_BUFFER_TOO_SMALL
  * (out_cap < cs_base45_encoded_length(len)).
  */
-CS_MUST_CHECK cs_err cs_base45_encode(const uint8_t *data, size_t len, char *out,
-                                      size_t out_cap, size_t *out_len);
+CS_MUST_CHECK cs_err cs_base45_encode(const uint8_t *data, size_t len, char *out, size_t out_cap,
+                                      size_t *out_len);
 
 /*
  * Decodes text[0..text_len) into out (room for out_cap bytes) and writes the

@@ -36,23 +36,23 @@ extern "C" {
 #define CS_CLAIM_ACCREDITATION (-65538) /* the accreditation map of an AC */
 
 /* Limits that keep a token printable as a QR code and a parser bounded. */
-#define CS_TEXT_MAX 2000     /* bytes in any one text field */
-#define CS_LIST_MAX 64       /* standards, IAF codes, sites */
-#define CS_IAF_CODE_MAX 39   /* IAF MD 1 sectors are numbered 1-39 */
+#define CS_TEXT_MAX 2000   /* bytes in any one text field */
+#define CS_LIST_MAX 64     /* standards, IAF codes, sites */
+#define CS_IAF_CODE_MAX 39 /* IAF MD 1 sectors are numbered 1-39 */
 
 typedef struct cs_accreditation {
-    char *issuer;        /* iss: accreditation body identifier */
-    char *subject;       /* sub: certification body identifier */
-    char *name;          /* "nam": the CB's legal name */
-    char *number;        /* "no": accreditation number */
-    char *country;       /* "ctr": ISO 3166-1 alpha-2 */
-    char **standards;    /* "std": designations with edition, "ISO 9001:2015" */
+    char *issuer;     /* iss: accreditation body identifier */
+    char *subject;    /* sub: certification body identifier */
+    char *name;       /* "nam": the CB's legal name */
+    char *number;     /* "no": accreditation number */
+    char *country;    /* "ctr": ISO 3166-1 alpha-2 */
+    char **standards; /* "std": designations with edition, "ISO 9001:2015" */
     size_t standard_count;
     uint64_t *iaf_codes; /* "iaf": IAF sector codes, may be empty */
     size_t iaf_count;
-    int64_t not_before;  /* nbf */
-    int64_t expires;     /* exp: first instant no longer valid */
-    int64_t issued_at;   /* iat */
+    int64_t not_before;    /* nbf */
+    int64_t expires;       /* exp: first instant no longer valid */
+    int64_t issued_at;     /* iat */
     cs_key_t *subject_key; /* cnf: the CB's public key */
 } cs_accreditation;
 
@@ -62,21 +62,21 @@ typedef struct cs_site {
 } cs_site;
 
 typedef struct cs_certificate {
-    char *issuer;            /* iss: CB identifier (the AC's sub) */
-    char *number;            /* sub: certificate number */
-    char *standard;          /* "std" */
-    char *organization_name; /* "org" "nam" */
+    char *issuer;               /* iss: CB identifier (the AC's sub) */
+    char *number;               /* sub: certificate number */
+    char *standard;             /* "std" */
+    char *organization_name;    /* "org" "nam" */
     char *organization_country; /* "org" "ctr" */
     char *organization_address; /* "org" "adr" */
-    char *scope;             /* "scp" */
-    cs_site *sites;          /* "sit", may be empty */
+    char *scope;                /* "scp" */
+    cs_site *sites;             /* "sit", may be empty */
     size_t site_count;
-    uint64_t *iaf_codes;     /* "iaf", may be empty */
+    uint64_t *iaf_codes; /* "iaf", may be empty */
     size_t iaf_count;
-    int64_t original_grant;  /* "grt": 00:00 UTC of the grant date */
-    int64_t issued_at;       /* iat: 00:00 UTC of the issue date */
-    int64_t expires;         /* exp: 00:00 UTC of the day after the expiry date */
-    uint64_t revision;       /* "rev", 0 first */
+    int64_t original_grant;     /* "grt": 00:00 UTC of the grant date */
+    int64_t issued_at;          /* iat: 00:00 UTC of the issue date */
+    int64_t expires;            /* exp: 00:00 UTC of the day after the expiry date */
+    uint64_t revision;          /* "rev", 0 first */
     char *accreditation_number; /* "acc" */
 } cs_certificate;
 

@@ -39,16 +39,17 @@ extern "C" {
 #define CS_COSE_ALG_NOT_INTEGER INT64_MIN
 
 /* Flags for cs_cose_sign1_verify(). */
-#define CS_COSE_ACCEPT_UNPROTECTED_ALG 0x1u /* general COSE only; certseal
-                                              objects never set this */
+#define CS_COSE_ACCEPT_UNPROTECTED_ALG                                                             \
+    0x1u /* general COSE only; certseal                                                            \
+           objects never set this */
 
 typedef struct cs_cose_sign1 {
     /* Protected header. */
-    bool has_alg;              /* label 1 present in the protected header */
-    int64_t alg;               /* its value, or CS_COSE_ALG_NOT_INTEGER */
-    const uint8_t *kid;        /* protected kid, else unprotected; NULL if none */
+    bool has_alg;       /* label 1 present in the protected header */
+    int64_t alg;        /* its value, or CS_COSE_ALG_NOT_INTEGER */
+    const uint8_t *kid; /* protected kid, else unprotected; NULL if none */
     size_t kid_len;
-    const char *typ;           /* label 16 (text), NOT NUL-terminated; NULL if none */
+    const char *typ; /* label 16 (text), NOT NUL-terminated; NULL if none */
     size_t typ_len;
     const uint8_t *accreditation; /* label -65537 (bstr), NULL if none */
     size_t accreditation_len;
@@ -62,9 +63,9 @@ typedef struct cs_cose_sign1 {
     size_t payload_len;
     const uint8_t *signature;
     size_t signature_len;
-    bool tagged;               /* carried tag 18 */
-    bool cwt_tagged;           /* carried tag 61 around it */
-    void *tree;                /* owned decoding state; do not touch */
+    bool tagged;     /* carried tag 18 */
+    bool cwt_tagged; /* carried tag 61 around it */
+    void *tree;      /* owned decoding state; do not touch */
 } cs_cose_sign1;
 
 /*
@@ -105,8 +106,8 @@ typedef struct cs_cose_sign1_headers {
  * Errors: CS_ERR_ARGUMENT (no private key), CS_ERR_NO_MEMORY, CS_ERR_CRYPTO.
  */
 CS_MUST_CHECK cs_err cs_cose_sign1_sign(const cs_key_t *key, const cs_cose_sign1_headers *headers,
-                                        const uint8_t *payload, size_t payload_len,
-                                        uint8_t **out, size_t *out_len);
+                                        const uint8_t *payload, size_t payload_len, uint8_t **out,
+                                        size_t *out_len);
 
 /* True when msg's typ header equals the NUL-terminated typ. */
 bool cs_cose_sign1_has_typ(const cs_cose_sign1 *msg, const char *typ);

@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define CS_DATE_TEXT_SIZE 11 /* "YYYY-MM-DD" + NUL */
+#define CS_DATE_TEXT_SIZE 11     /* "YYYY-MM-DD" + NUL */
 #define CS_DATETIME_TEXT_SIZE 21 /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
 #define CS_SECONDS_PER_DAY 86400
 

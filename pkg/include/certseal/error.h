@@ -35,6 +35,7 @@ extern "C" {
 
 /* X(name, value, message): the single list both the enum and
  * cs_strerror() are generated from. */
+/* clang-format off */
 #define CS_ERROR_LIST(X)                                                                   \
     X(CS_OK, 0, "success")                                                                 \
     /* usage */                                                                            \
@@ -96,6 +97,7 @@ extern "C" {
     X(CS_ERR_NOT_YET_VALID, 604, "certificate not yet valid")                              \
     /* status */                                                                           \
     X(CS_ERR_STATUS_UNKNOWN, 700, "status could not be checked")
+/* clang-format on */
 
 typedef enum cs_err {
 #define CS_ERROR_ENUM_ENTRY(name, value, message) name = value,

@@ -24,8 +24,7 @@ extern "C" {
  * CS_ERR_IO_READ, errno tells why.
  * Errors: CS_ERR_IO_OPEN, CS_ERR_IO_READ, CS_ERR_TOO_LARGE, CS_ERR_NO_MEMORY.
  */
-CS_MUST_CHECK cs_err cs_file_read_all(const char *path, size_t max, uint8_t **out,
-                                      size_t *out_len);
+CS_MUST_CHECK cs_err cs_file_read_all(const char *path, size_t max, uint8_t **out, size_t *out_len);
 
 /*
  * Writes data to path so that the file appears whole or not at all: a

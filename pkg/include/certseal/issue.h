@@ -29,8 +29,9 @@ extern "C" {
 typedef struct cs_issuer cs_issuer_t;
 
 /* Flags for cs_issuer_issue(). */
-#define CS_ISSUE_VERIFY_SIGNATURE 0x1u /* verify the new signature before
-                                          returning the token (STYLE 10) */
+#define CS_ISSUE_VERIFY_SIGNATURE                                                                  \
+    0x1u /* verify the new signature before                                                        \
+            returning the token (STYLE 10) */
 
 /*
  * Makes an issuer from the CB's private key and its AC (COSE_Sign1 bytes,

@@ -33,7 +33,7 @@ typedef enum cs_alg {
 } cs_alg;
 
 #define CS_KID_SIZE 8
-#define CS_SIGNATURE_MAX 64      /* Ed25519 and raw P-256 r||s are both 64 */
+#define CS_SIGNATURE_MAX 64       /* Ed25519 and raw P-256 r||s are both 64 */
 #define CS_KEY_COORDINATE_SIZE 32 /* Ed25519 public key, P-256 x and y */
 #define CS_KEY_FILE_MAX (64 * 1024)
 
@@ -85,8 +85,7 @@ CS_MUST_CHECK cs_err cs_key_load_public_file(const char *path, cs_key_t **out);
  * CS_ERR_UNSUPPORTED, CS_ERR_NO_MEMORY.
  */
 CS_MUST_CHECK cs_err cs_key_from_public_coordinates(cs_alg alg, const uint8_t *x, size_t x_len,
-                                                    const uint8_t *y, size_t y_len,
-                                                    cs_key_t **out);
+                                                    const uint8_t *y, size_t y_len, cs_key_t **out);
 
 /* Writes the public coordinates: x always, y for P-256 only (y may be NULL
  * for Ed25519).  Each buffer holds CS_KEY_COORDINATE_SIZE bytes. */

@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 #define CS_OFFLINE_PREFIX "CS1:"
-#define CS_INFLATE_MAX (64 * 1024) /* DESIGN §2 step 1: inflated-size cap */
+#define CS_INFLATE_MAX (64 * 1024)     /* DESIGN §2 step 1: inflated-size cap */
 #define CS_TOKEN_TEXT_MAX (256 * 1024) /* longest token text looked at */
 #define CS_LINK_BASE_MAX 512
 

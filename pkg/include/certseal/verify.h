@@ -50,21 +50,21 @@ const char *cs_verdict_name(cs_verdict verdict);
 
 /* The checks, in the order they run (which is also their precedence). */
 typedef enum cs_check_id {
-    CS_CHECK_DECODE = 0,            /* step 1 */
-    CS_CHECK_AC_TRUSTED,            /* step 2: AB key in the trust store */
+    CS_CHECK_DECODE = 0, /* step 1 */
+    CS_CHECK_AC_TRUSTED, /* step 2: AB key in the trust store */
     CS_CHECK_AC_SIGNATURE,
     CS_CHECK_AC_TYPE,
-    CS_CHECK_CT_KEY,                /* step 3: CT kid = AC cnf key */
+    CS_CHECK_CT_KEY, /* step 3: CT kid = AC cnf key */
     CS_CHECK_CT_SIGNATURE,
     CS_CHECK_CT_TYPE,
-    CS_CHECK_ISSUER,                /* step 4: CT iss = AC sub */
+    CS_CHECK_ISSUER, /* step 4: CT iss = AC sub */
     CS_CHECK_STANDARD,
     CS_CHECK_IAF_SECTORS,
     CS_CHECK_ACCREDITATION_NUMBER,
-    CS_CHECK_ACCREDITED_AT_ISSUE,   /* step 5 */
+    CS_CHECK_ACCREDITED_AT_ISSUE, /* step 5 */
     CS_CHECK_CT_VALIDITY,
     CS_CHECK_AC_VALIDITY,
-    CS_CHECK_STATUS,                /* step 6 */
+    CS_CHECK_STATUS, /* step 6 */
     CS_CHECK_COUNT
 } cs_check_id;
 
@@ -72,15 +72,15 @@ typedef enum cs_check_state {
     CS_CHECK_NOT_RUN = 0, /* an earlier check failed */
     CS_CHECK_PASS,
     CS_CHECK_FAIL,
-    CS_CHECK_UNKNOWN,     /* could not be decided (status not available) */
+    CS_CHECK_UNKNOWN, /* could not be decided (status not available) */
 } cs_check_state;
 
 #define CS_CHECK_DETAIL_SIZE 256
 
 typedef struct cs_check {
     cs_check_state state;
-    cs_err err;                          /* CS_OK unless state is FAIL/UNKNOWN */
-    char detail[CS_CHECK_DETAIL_SIZE];   /* what was checked, or why it failed */
+    cs_err err;                        /* CS_OK unless state is FAIL/UNKNOWN */
+    char detail[CS_CHECK_DETAIL_SIZE]; /* what was checked, or why it failed */
 } cs_check;
 
 /* "decode", "accreditation-trusted", ... (stable, used in JSON). */
@@ -90,12 +90,12 @@ const char *cs_check_state_name(cs_check_state state);
 
 typedef struct cs_verify_result {
     cs_verdict verdict;
-    cs_err err;            /* the first failure's error, CS_OK when VALID */
-    cs_check_id failed;    /* the first failing check (when not VALID) */
-    cs_form form;          /* the form the token came in */
-    size_t token_length;   /* characters (or bytes) of the token as given */
-    size_t cose_length;    /* bytes of the COSE_Sign1 */
-    int64_t verified_at;   /* the time the checks used */
+    cs_err err;          /* the first failure's error, CS_OK when VALID */
+    cs_check_id failed;  /* the first failing check (when not VALID) */
+    cs_form form;        /* the form the token came in */
+    size_t token_length; /* characters (or bytes) of the token as given */
+    size_t cose_length;  /* bytes of the COSE_Sign1 */
+    int64_t verified_at; /* the time the checks used */
     cs_check checks[CS_CHECK_COUNT];
     /* The decoded objects, when decoding got that far.  Their contents are
      * trustworthy only when `signatures_verified` is true. */
@@ -134,8 +134,8 @@ void cs_verifier_set_clock_skew(cs_verifier_t *verifier, int64_t seconds);
  * (CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY, CS_ERR_CRYPTO).  The caller clears
  * *result with cs_verify_result_clear() after either outcome.
  */
-CS_MUST_CHECK cs_err cs_verifier_verify(cs_verifier_t *verifier, const uint8_t *token,
-                                        size_t len, cs_verify_result *result);
+CS_MUST_CHECK cs_err cs_verifier_verify(cs_verifier_t *verifier, const uint8_t *token, size_t len,
+                                        cs_verify_result *result);
 
 void cs_verify_result_clear(cs_verify_result *result);
 
