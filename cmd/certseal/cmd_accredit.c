@@ -38,7 +38,13 @@ typedef struct accredit_options {
 static int add_iaf_list(accredit_options *o, const char *list)
 {
     char buf[256];
-    snprintf(buf, sizeof(buf), "%s", list);
+    size_t len = strlen(list);
+    if (len == 0 || len >= sizeof(buf) || list[0] == ',' || list[len - 1] == ',' ||
+        strstr(list, ",,") != NULL)
+        return cli_usage_error("--iaf: '%s' is not a comma-separated list of sector numbers, "
+                               "e.g. 17,18",
+                               list);
+    memcpy(buf, list, len + 1);
     for (char *save = NULL, *item = strtok_r(buf, ",", &save); item != NULL;
          item = strtok_r(NULL, ",", &save)) {
         uint64_t code;
@@ -69,6 +75,15 @@ static int check_values(accredit_options *o)
 {
     const cs_accreditation *ac = &o->ac;
     const char *c = ac->country;
+    const struct {
+        const char *value, *option;
+    } texts[] = {{ac->issuer, "--issuer"},
+                 {ac->subject, "--subject"},
+                 {ac->name, "--name"},
+                 {ac->number, "--number"}};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        if (strlen(texts[i].value) > CS_TEXT_MAX)
+            return cli_usage_error("%s: longer than %d bytes", texts[i].option, CS_TEXT_MAX);
     if (strlen(c) != 2 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]))
         return cli_usage_error("--country: '%s' is not two capital letters (ISO 3166-1 alpha-2, "
                                "e.g. GB)",
@@ -76,6 +91,8 @@ static int check_values(accredit_options *o)
     for (size_t i = 0; i < ac->standard_count; i++) {
         const char *s = ac->standards[i];
         size_t n = strlen(s);
+        if (n > CS_TEXT_MAX)
+            return cli_usage_error("--standard: longer than %d bytes", CS_TEXT_MAX);
         if (n < 6 || s[n - 5] != ':' || strspn(s + n - 4, "0123456789") != 4)
             return cli_usage_error("--standard: '%s' lacks its edition; write e.g. "
                                    "\"ISO 9001:2015\"",

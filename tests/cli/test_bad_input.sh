@@ -147,6 +147,9 @@ refused 2 "unexpected argument 'extra'" $OUT ac extra
 refused 2 "--iaf: .*1 to 39" $OUT ac --iaf 0
 refused 2 "--iaf: '?40'?.*1 to 39" $OUT ac --iaf 40
 refused 2 "--iaf: 'x'" $OUT ac --iaf 17,x
+for list in "17,,18" "" ",17" "17,"; do
+    refused 2 "--iaf: '$list' is not a comma-separated list" $OUT ac --iaf "$list"
+done
 refused 2 "--country: 'gb' is not two capital letters" $OUT ac --country gb
 refused 2 "--country: 'GBR' is not two capital letters" $OUT ac --country GBR
 refused 2 "--standard: 'ISO 9001' lacks its edition" $OUT ac --standard "ISO 9001"
