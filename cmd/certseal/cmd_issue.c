@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -148,6 +149,11 @@ int cmd_issue(int argc, char **argv)
     if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
         return status;
     status = CLI_EXIT_FAILURE;
+    /* Before any passphrase is asked for (the write itself checks again). */
+    if (o.out != NULL && !o.force && strcmp(o.out, "-") != 0 && access(o.out, F_OK) == 0) {
+        cli_error("%s: already exists; choose another name or add --force to replace it", o.out);
+        goto done;
+    }
     /* The record first: a mistake in it should not cost a passphrase prompt. */
     if (!read_record(o.record, &cert) || !cli_load_private_key(o.key, &o.passphrase, &key) ||
         !make_issuer(&o, key, &issuer))
