@@ -322,6 +322,17 @@ bool cli_read_token_argument(const char *argument, uint8_t **out, size_t *out_le
     return cli_read_input(argument, CS_TOKEN_TEXT_MAX, out, out_len);
 }
 
+const char *cli_token_argument(int argc, char **argv, int index)
+{
+    if (index < argc)
+        return argv[index];
+    if (isatty(STDIN_FILENO)) {
+        cli_usage_error("give a token (CS1:... or a link), a file, or - for standard input");
+        return NULL;
+    }
+    return "-";
+}
+
 bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force)
 {
     cs_err err;

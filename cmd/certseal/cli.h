@@ -100,6 +100,11 @@ bool cli_read_input(const char *path, size_t max, uint8_t **out, size_t *out_len
 bool cli_read_token_argument(const char *argument, uint8_t **out, size_t *out_len,
                              const char **label);
 
+/* The token argument at argv[index], or "-" when there is none and standard
+ * input is not a terminal; NULL (after reporting) when there is nothing to
+ * read. */
+const char *cli_token_argument(int argc, char **argv, int index);
+
 /* Writes a whole output file atomically (no partial file on failure), or to
  * stdout for "-".  Reports and returns false on error. */
 bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force);

@@ -116,7 +116,10 @@ int cmd_inspect(int argc, char **argv)
     }
     if (argc - optind > 1)
         return cli_usage_error("give one token, file or -");
-    if (!cli_read_token_argument(optind < argc ? argv[optind] : "-", &data, &len, &label))
+    const char *input = cli_token_argument(argc, argv, optind);
+    if (input == NULL)
+        return CLI_EXIT_USAGE;
+    if (!cli_read_token_argument(input, &data, &len, &label))
         return CLI_EXIT_FAILURE;
     err = cs_report_inspect_json(data, len, json_output ? CS_REPORT_PRETTY : 0, &report, detail,
                                  sizeof(detail));

@@ -78,8 +78,8 @@ static int parse(int argc, char **argv, verify_options *o)
                                "trust");
     if (argc - optind > 1)
         return cli_usage_error("give one token, file or - (one token per line for several)");
-    o->input = optind < argc ? argv[optind] : "-";
-    return CLI_EXIT_OK;
+    o->input = cli_token_argument(argc, argv, optind);
+    return o->input != NULL ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
 static bool load_trust(const verify_options *o, cs_trust_t **trust)
