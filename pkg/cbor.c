@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cbor.h>
+
 #include "internal.h"
 
 #define NODES_MIN_CAP 32

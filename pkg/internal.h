@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cbor.h>
 #include <jansson.h>
 
 #include "certseal/claims.h"
