@@ -16,7 +16,7 @@
 #include "certseal/key.h"
 #include "internal.h"
 
-#define VECTOR_KEYS "/work/shared/vectors/roundtrip/keys/"
+#define VECTOR_KEYS "tests/vectors/roundtrip/keys/"
 
 static const char passphrase[] = "correct horse battery staple";
 
