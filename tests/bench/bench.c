@@ -1,7 +1,7 @@
 /*
  * tests/bench/bench.c - `make bench`: how fast libcertseal verifies and
  * issues compared with the signatures it is built on, and how big its
- * tokens are (issue 2, "Performance"; DESIGN §4 and §8).
+ * tokens are (DESIGN §4 and §8).
  *
  *   build/tests/bench [FIXTURES_DIR]      (default tests/fixtures)
  *
@@ -20,7 +20,7 @@
  *   size    characters of the offline and link forms and the QR version at
  *           error correction M, for record-typical.json and
  *           record-multisite.json.  The typical one must stay within 1000
- *           characters (issue 2) and QR version 21 (DESIGN §4).
+ *           characters and QR version 21 (DESIGN §4).
  *
  * Rates are fair on a small, noisy machine: each rate is the best of
  * ROUNDS rounds of ROUND_SECONDS each (so every rate is measured over more
@@ -490,7 +490,7 @@ int main(int argc, char **argv)
     printf("\n(c) token size (link form under %s)\n", LINK_BASE);
     for (size_t i = 0; i < 2; i++)
         bench_sizes(&libs[i], fixtures, 2);
-    printf("  limits: the typical offline token <= %d characters (issue 2), QR version <= %d-M "
+    printf("  limits: the typical offline token <= %d characters (the size target), QR version <= %d-M "
            "(DESIGN 4)\n",
            OFFLINE_MAX_CHARS, QR_VERSION_MAX);
 

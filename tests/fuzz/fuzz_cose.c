@@ -47,7 +47,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void verify_signature(const cs_cose_sign1 *msg, const uint8_t *aad, size_t aad_len)
 {
-    /* The generated Ed25519 key always (the brief's fixed key); the others
+    /* The generated Ed25519 key always; the others
      * when the kid names them, which keeps the rate up. */
     (void)cs_cose_sign1_verify(msg, keys[0], aad, aad_len, 0);
     for (size_t i = 1; i < KEY_COUNT; i++) {
