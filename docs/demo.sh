@@ -9,7 +9,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/certseal-demo.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 today=$(date -u +%Y-%m-%d)
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold='\033[1m' plain='\033[0m'; else bold= plain=; fi
+step() { printf "\n${bold}== %s${plain}\n" "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
 
 step "The demo keys (keys-example/: DEMO ONLY, never for real certificates)"

@@ -384,4 +384,24 @@ else
     pass
 fi
 
+# accredit: a text longer than a token can carry is refused before signing.
+long_name=$(printf '%2001s' '' | tr ' ' n)
+refused 2 "--name: longer than 2000 bytes" $OUT ac --name "$long_name"
+
+# verify and inspect with no token on a terminal say what to give, rather
+# than wait for standard input (script(1) gives them a terminal).
+if command -v script >/dev/null 2>&1; then
+    for command in verify inspect; do
+        set -- "$CERTSEAL" "$command"
+        [ "$command" = verify ] && set -- "$@" --trust pki/ab.key.pub
+        script -qec "$* </dev/tty" /dev/null >"$CAP/stdout" 2>&1
+        code=$?
+        check "$command with no token on a terminal exits 2 (got $code)" [ "$code" -eq 2 ]
+        check "$command with no token on a terminal says what to give" \
+            grep -q "certseal: $command: give a token" "$CAP/stdout"
+    done
+else
+    skip "no script(1) to give verify a terminal"
+fi
+
 finish
