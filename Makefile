@@ -22,10 +22,15 @@ CC          ?= cc
 PKG_CONFIG  ?= pkg-config
 # pkg-config module : Debian package that provides it
 DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
-               zlib:zlib1g-dev libqrencode:libqrencode-dev
+               zlib:zlib1g-dev libqrencode:libqrencode-dev libpng:libpng-dev \
+               libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev \
+               libcurl:libcurl4-openssl-dev
 DEPS_TEST   := cmocka:libcmocka-dev
-# command : Debian package (tools the tests and docs need)
-DEPS_TOOLS  := clang:clang groff:groff-base python3:python3
+# command : Debian package (tools the tests and docs need).  ImageMagick is
+# looked for under its Debian name, so that another `convert` on PATH does
+# not stand in for it.
+DEPS_TOOLS  := clang:clang groff:groff-base python3:python3 zbarimg:zbar-tools \
+               convert-im6.q16:imagemagick sqlite3:sqlite3 xmllint:libxml2-utils
 LIB_MODULES := $(foreach d,$(DEPS_LIB),$(firstword $(subst :, ,$(d))))
 
 ifeq ($(SAN),1)
@@ -162,9 +167,12 @@ demo-run: $(PROGRAM)
 	@CERTSEAL=$(PROGRAM) sh docs/demo.sh
 
 # --- benchmark -----------------------------------------------------------------
-$(BENCH_BIN): tests/bench/bench.c $(STATIC_LIB)
+BENCH_SRC   := $(sort $(wildcard tests/bench/*.c))
+
+$(BENCH_BIN): $(BENCH_SRC) tests/bench/bench.h $(STATIC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ipkg $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -Ipkg -Itests/bench $(ALL_LDFLAGS) -o $@ $(BENCH_SRC) $(STATIC_LIB) \
+	  $(PKG_LIBS) -lpthread
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-run

@@ -45,107 +45,14 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "certseal/certseal.h"
+#include "bench.h"
 
-#define ROUNDS 6
-#define ROUND_SECONDS 0.2
-#define BATCH 8               /* operations between two clock readings */
 #define RAW_MESSAGE_SIZE 600  /* about a certificate token's Sig_structure */
 #define VERIFY_TARGET 0.9
 #define ISSUE_TARGET 0.7
 #define OFFLINE_MAX_CHARS 1000
 #define QR_VERSION_MAX 21
 #define LINK_BASE "https://verify.example.org/c"
-
-typedef struct fixture {
-    const char *file;
-    cs_certificate cert;
-} fixture;
-
-/* One operation to time; returns false when it failed. */
-typedef bool (*op_fn)(void *ctx);
-
-typedef struct rate {
-    const char *name;
-    op_fn op;
-    void *ctx;
-    double best;     /* operations per second, best round */
-    double ops;      /* over all rounds */
-    double seconds;
-    bool failed;
-} rate;
-
-static int exit_status = 0;
-
-static void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void fatal(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(2);
-}
-
-static void failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void failure(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench: FAILED: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit_status = 1;
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* ---- timing ------------------------------------------------------------------- */
-
-static void run_round(rate *r)
-{
-    double start = now_seconds(), elapsed;
-    long ops = 0;
-
-    do {
-        for (int i = 0; i < BATCH; i++) {
-            if (!r->op(r->ctx)) {
-                r->failed = true;
-                return;
-            }
-        }
-        ops += BATCH;
-        elapsed = now_seconds() - start;
-    } while (elapsed < ROUND_SECONDS);
-    r->ops += (double)ops;
-    r->seconds += elapsed;
-    if ((double)ops / elapsed > r->best)
-        r->best = (double)ops / elapsed;
-}
-
-/* Measures n rates with their rounds interleaved, the order rotating. */
-static void measure(rate *rates, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        rates[i].op(rates[i].ctx); /* warm-up: caches, lazy OpenSSL set-up */
-    for (int round = 0; round < ROUNDS; round++)
-        for (size_t k = 0; k < n; k++) {
-            rate *r = &rates[(k + (size_t)round) % n];
-            if (!r->failed)
-                run_round(r);
-        }
-    for (size_t i = 0; i < n; i++)
-        if (rates[i].failed)
-            failure("%s: an operation failed during timing", rates[i].name);
-}
 
 /* ---- raw OpenSSL: the yardstick ----------------------------------------------- */
 
@@ -198,7 +105,7 @@ static void raw_init(raw_ctx *c, cs_alg alg)
     }
     c->sig_len = sizeof(c->sig);
     if (c->pkey == NULL || !raw_sign_once(c, c->sig, &c->sig_len) || !raw_verify(c))
-        fatal("OpenSSL cannot make a %s key and signature", cs_alg_name(alg));
+        bench_fatal("OpenSSL cannot make a %s key and signature", cs_alg_name(alg));
 }
 
 /* ---- libcertseal -------------------------------------------------------------- */
@@ -227,7 +134,7 @@ static bool lib_issue(void *ctx)
     cs_err err = cs_issuer_issue(c->issuer, &c->typical->cert, CS_FORM_OFFLINE, NULL,
                                  c->issue_flags, &token, &len, detail, sizeof(detail));
     if (err != CS_OK)
-        failure("%s: issue %s: %s (%s)", cs_alg_name(c->alg), c->typical->file, cs_strerror(err),
+        bench_failure("%s: issue %s: %s (%s)", cs_alg_name(c->alg), c->typical->file, cs_strerror(err),
                 detail);
     return err == CS_OK;
 }
@@ -240,7 +147,7 @@ static bool lib_verify(void *ctx)
     bool ok = err == CS_OK && result.verdict == CS_VERDICT_VALID;
 
     if (!ok)
-        failure("%s: verify %s: %s, %s: %s", cs_alg_name(c->alg), c->typical->file,
+        bench_failure("%s: verify %s: %s, %s: %s", cs_alg_name(c->alg), c->typical->file,
                 cs_strerror(err), cs_verdict_name(result.verdict),
                 result.verdict == CS_VERDICT_VALID ? "" : result.checks[result.failed].detail);
     cs_verify_result_clear(&result);
@@ -257,7 +164,7 @@ static cs_key_t *public_copy(const cs_key_t *key)
     if (cs_key_public_coordinates(key, x, y) != CS_OK ||
         cs_key_from_public_coordinates(cs_key_alg(key), x, sizeof(x), p256 ? y : NULL,
                                        p256 ? sizeof(y) : 0, &copy) != CS_OK)
-        fatal("cannot copy a public key");
+        bench_fatal("cannot copy a public key");
     return copy;
 }
 
@@ -265,7 +172,7 @@ static int64_t date(const char *text)
 {
     int64_t t;
     if (cs_date_parse(text, &t) != CS_OK)
-        fatal("bad date %s", text);
+        bench_fatal("bad date %s", text);
     return t;
 }
 
@@ -292,7 +199,7 @@ static void make_accreditation(lib_ctx *c)
     };
     cs_err err = cs_accreditation_sign(c->ab_key, &ac, &c->ac, &c->ac_len);
     if (err != CS_OK)
-        fatal("%s: cs_accreditation_sign: %s", cs_alg_name(c->alg), cs_strerror(err));
+        bench_fatal("%s: cs_accreditation_sign: %s", cs_alg_name(c->alg), cs_strerror(err));
     /* ac borrows everything: no cs_accreditation_clear(). */
 }
 
@@ -308,24 +215,24 @@ static void lib_init(lib_ctx *c, cs_alg alg, fixture *typical)
     c->alg = alg;
     c->typical = typical;
     if (cs_key_generate(alg, &c->ab_key) != CS_OK || cs_key_generate(alg, &c->cb_key) != CS_OK)
-        fatal("cannot generate %s keys", cs_alg_name(alg));
+        bench_fatal("cannot generate %s keys", cs_alg_name(alg));
     make_accreditation(c);
     if ((err = cs_issuer_new(c->cb_key, c->ac, c->ac_len, &c->issuer, detail, sizeof(detail))) !=
         CS_OK)
-        fatal("%s: cs_issuer_new: %s (%s)", cs_alg_name(alg), cs_strerror(err), detail);
+        bench_fatal("%s: cs_issuer_new: %s (%s)", cs_alg_name(alg), cs_strerror(err), detail);
     trusted = public_copy(c->ab_key);
     if (cs_trust_new(&c->trust) != CS_OK || cs_trust_add_key(c->trust, &trusted) != CS_OK ||
         cs_verifier_new(c->trust, &c->verifier) != CS_OK)
-        fatal("out of memory");
+        bench_fatal("out of memory");
     cs_verifier_set_time(c->verifier, typical->cert.issued_at);
 
     if ((err = cs_issuer_issue(c->issuer, &typical->cert, CS_FORM_OFFLINE, NULL,
                                CS_ISSUE_VERIFY_SIGNATURE, &token, &len, detail,
                                sizeof(detail))) != CS_OK)
-        fatal("%s: cannot issue %s: %s (%s)", cs_alg_name(alg), typical->file, cs_strerror(err),
+        bench_fatal("%s: cannot issue %s: %s (%s)", cs_alg_name(alg), typical->file, cs_strerror(err),
               detail);
     if ((c->token = strdup(token)) == NULL)
-        fatal("out of memory");
+        bench_fatal("out of memory");
     c->token_len = len;
 }
 
@@ -342,18 +249,13 @@ static void lib_free(lib_ctx *c)
 
 /* ---- the three reports -------------------------------------------------------- */
 
-static const char *verdict_of(double ratio, double target)
-{
-    return ratio >= target ? "PASS" : "BELOW TARGET";
-}
-
 static void print_rate_row(const char *alg, const rate *lib, const rate *raw, double target)
 {
     double ratio = raw->best > 0 ? lib->best / raw->best : 0;
     if (target > 0)
         printf("  %-6s %-26s %10.0f /s   raw %-14s %10.0f /s   ratio %5.3f  (target %.1f) %s\n",
                alg, lib->name, lib->best, raw->name, raw->best, ratio, target,
-               verdict_of(ratio, target));
+               bench_verdict(ratio, target));
     else
         printf("  %-6s %-26s %10.0f /s   raw %-14s %10.0f /s   ratio %5.3f  (for information)\n",
                alg, lib->name, lib->best, raw->name, raw->best, ratio);
@@ -369,7 +271,7 @@ static void bench_verify(lib_ctx *c)
     };
     if (!lib_verify(c)) /* also warms the AC cache */
         return;
-    measure(rates, 2);
+    bench_measure(rates, 2);
     print_rate_row(cs_alg_name(c->alg), &rates[0], &rates[1], VERIFY_TARGET);
     EVP_PKEY_free(raw.pkey);
 }
@@ -393,7 +295,7 @@ static void bench_issue(lib_ctx *c)
         {.name = "EVP_DigestSign", .op = raw_sign, .ctx = &raw},
     };
     c->issue_flags = 0;
-    measure(rates, 3);
+    bench_measure(rates, 3);
     print_rate_row(cs_alg_name(c->alg), &rates[0], &rates[2], ISSUE_TARGET);
     print_rate_row(cs_alg_name(c->alg), &rates[1], &rates[2], 0);
     EVP_PKEY_free(raw.pkey);
@@ -411,7 +313,7 @@ static void size_row(lib_ctx *c, fixture *f, cs_form form)
 
     if ((err = cs_issuer_issue(c->issuer, &f->cert, form, LINK_BASE, CS_ISSUE_VERIFY_SIGNATURE,
                                &token, &len, detail, sizeof(detail))) != CS_OK) {
-        failure("%s: issue %s (%s form): %s (%s)", cs_alg_name(c->alg), f->file,
+        bench_failure("%s: issue %s (%s form): %s (%s)", cs_alg_name(c->alg), f->file,
                 cs_form_name(form), cs_strerror(err), detail);
         return;
     }
@@ -438,41 +340,10 @@ static void bench_sizes(lib_ctx *c, fixture *fixtures, size_t n)
 
 /* ---- main --------------------------------------------------------------------- */
 
-static void load_fixture(const char *dir, fixture *f)
+void bench_chain(const char *dir, fixture *fixtures, size_t count)
 {
-    char path[4096], detail[256] = "";
-    uint8_t *json = NULL;
-    size_t len = 0;
-    cs_err err;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, f->file);
-    if ((err = cs_file_read_all(path, CS_RECORD_MAX, &json, &len)) != CS_OK)
-        fatal("%s: %s", path, cs_strerror(err));
-    if ((err = cs_record_parse_json((const char *)json, len, &f->cert, detail, sizeof(detail))) !=
-        CS_OK)
-        fatal("%s: %s (%s)", path, cs_strerror(err), detail);
-    free(json);
-}
-
-int main(int argc, char **argv)
-{
-    const char *dir = argc > 1 ? argv[1] : "tests/fixtures";
-    fixture fixtures[] = {{.file = "record-typical.json"}, {.file = "record-multisite.json"}};
     const cs_alg algs[] = {CS_ALG_EDDSA, CS_ALG_ES256};
     lib_ctx libs[2];
-    char at[CS_DATE_TEXT_SIZE];
-
-    if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
-        fatal("usage: bench [FIXTURES_DIR]");
-    for (size_t i = 0; i < 2; i++)
-        load_fixture(dir, &fixtures[i]);
-    cs_date_format(fixtures[0].cert.issued_at, at);
-
-    printf("certseal benchmark: libcertseal with %s\n", OpenSSL_version(OPENSSL_VERSION));
-    printf("fixtures %s; verification time fixed at %s (the record's issue date);\n"
-           "each rate is the best of %d rounds of %.2f s, the rounds of compared rates "
-           "interleaved\n",
-           dir, at, ROUNDS, ROUND_SECONDS);
 
     for (size_t i = 0; i < 2; i++)
         lib_init(&libs[i], algs[i], &fixtures[0]);
@@ -489,16 +360,40 @@ int main(int argc, char **argv)
 
     printf("\n(c) token size (link form under %s)\n", LINK_BASE);
     for (size_t i = 0; i < 2; i++)
-        bench_sizes(&libs[i], fixtures, 2);
-    printf("  limits: the typical offline token <= %d characters (the size target), QR version <= %d-M "
-           "(DESIGN 4)\n",
+        bench_sizes(&libs[i], fixtures, count);
+    printf("  limits: the typical offline token <= %d characters (the size target), QR version "
+           "<= %d-M (DESIGN 4)\n",
            OFFLINE_MAX_CHARS, QR_VERSION_MAX);
+    (void)dir;
 
     for (size_t i = 0; i < 2; i++)
         lib_free(&libs[i]);
-    for (size_t i = 0; i < 2; i++)
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : "tests/fixtures";
+    fixture fixtures[] = {{.file = "record-typical.json"}, {.file = "record-multisite.json"}};
+    const size_t count = sizeof(fixtures) / sizeof(fixtures[0]);
+    char at[CS_DATE_TEXT_SIZE];
+
+    if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
+        bench_fatal("usage: bench [FIXTURES_DIR]");
+    for (size_t i = 0; i < count; i++)
+        bench_load_fixture(dir, &fixtures[i]);
+    cs_date_format(fixtures[0].cert.issued_at, at);
+
+    printf("certseal benchmark: libcertseal with %s\n", OpenSSL_version(OPENSSL_VERSION));
+    printf("fixtures %s; verification time fixed at %s (the record's issue date);\n"
+           "each rate is the best of %d rounds of %.2f s, the rounds of compared rates "
+           "interleaved\n",
+           dir, at, ROUNDS, ROUND_SECONDS);
+
+    bench_chain(dir, fixtures, count);
+
+    for (size_t i = 0; i < count; i++)
         cs_certificate_clear(&fixtures[i].cert);
-    if (exit_status != 0)
+    if (bench_exit_status != 0)
         printf("\nFAILED: something did not issue or verify (see above)\n");
-    return exit_status;
+    return bench_exit_status;
 }

@@ -1,0 +1,64 @@
+/*
+ * tests/bench/bench.h - what the sections of `make bench` share: timing
+ * with interleaved rounds, failure reporting and fixture loading.
+ *
+ * Each section is one function that main() in bench.c runs, all in one
+ * process, so that every rate is compared with its yardstick from the same
+ * run.
+ */
+#ifndef CERTSEAL_BENCH_H
+#define CERTSEAL_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "certseal/certseal.h"
+
+#define ROUNDS 6
+#define ROUND_SECONDS 0.2
+#define BATCH 8 /* operations between two clock readings */
+
+typedef struct fixture {
+    const char *file;
+    cs_certificate cert;
+} fixture;
+
+/* One operation to time; returns false when it failed. */
+typedef bool (*op_fn)(void *ctx);
+
+typedef struct rate {
+    const char *name;
+    op_fn op;
+    void *ctx;
+    double best; /* operations per second, best round */
+    double ops;  /* over all rounds */
+    double seconds;
+    bool failed;
+} rate;
+
+/* 0, or 1 once bench_failure() was called: main()'s exit status. */
+extern int bench_exit_status;
+
+/* Reports that the benchmark cannot run, and exits with status 2. */
+void bench_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Reports that something did not work (exit status 1 at the end). */
+void bench_failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic seconds. */
+double bench_now(void);
+
+/* Measures n rates: ROUNDS rounds of ROUND_SECONDS each, the rounds of the
+ * rates interleaved and their order rotating; each keeps its best round. */
+void bench_measure(rate *rates, size_t n);
+
+/* "PASS" or "BELOW TARGET". */
+const char *bench_verdict(double ratio, double target);
+
+/* Parses dir/f->file as a certificate record into f->cert (exits on error). */
+void bench_load_fixture(const char *dir, fixture *f);
+
+/* The sections, in the order main() runs them.  fixtures[0] is
+ * record-typical.json, fixtures[1] record-multisite.json. */
+void bench_chain(const char *dir, fixture *fixtures, size_t count);
+
+#endif
