@@ -39,6 +39,7 @@ void cs_accreditation_clear(cs_accreditation *ac)
     free_text_list(ac->standards, ac->standard_count);
     free(ac->iaf_codes);
     cs_key_free(&ac->subject_key);
+    free(ac->status.uri);
     memset(ac, 0, sizeof(*ac));
 }
 
@@ -60,6 +61,7 @@ void cs_certificate_clear(cs_certificate *cert)
     free(cert->sites);
     free(cert->iaf_codes);
     free(cert->accreditation_number);
+    free(cert->status.uri);
     memset(cert, 0, sizeof(*cert));
 }
 
@@ -106,6 +108,24 @@ static cs_err put_cose_key(cs_cbor_writer *w, const cs_key_t *key)
     return CS_OK;
 }
 
+/* {"status_list": {"idx": index, "uri": uri}} (draft-ietf-oauth-status-list-20 §5.2) */
+static void put_status(cs_cbor_writer *w, const cs_status_ref *status)
+{
+    cs_cbor_put_int(w, CS_CLAIM_STATUS);
+    cs_cbor_put_map(w, 1);
+    cs_cbor_put_cstring(w, "status_list");
+    cs_cbor_put_map(w, 2);
+    cs_cbor_put_cstring(w, "idx");
+    cs_cbor_put_uint(w, status->index);
+    cs_cbor_put_cstring(w, "uri");
+    cs_cbor_put_cstring(w, status->uri);
+}
+
+static bool status_complete(const cs_status_ref *status)
+{
+    return !status->present || status->uri != NULL;
+}
+
 static cs_err finish(cs_cbor_writer *w, cs_err err, uint8_t **out, size_t *out_len)
 {
     if (err == CS_OK)
@@ -126,10 +146,10 @@ cs_err cs_accreditation_encode_claims(const cs_accreditation *ac, uint8_t **out,
 
     if (ac == NULL || out == NULL || out_len == NULL || ac->issuer == NULL || ac->subject == NULL ||
         ac->name == NULL || ac->number == NULL || ac->country == NULL || ac->subject_key == NULL ||
-        ac->standard_count == 0)
+        ac->standard_count == 0 || !status_complete(&ac->status))
         return CS_ERR_ARGUMENT;
     cs_cbor_writer_init(&w);
-    cs_cbor_put_map(&w, 7);
+    cs_cbor_put_map(&w, ac->status.present ? 8 : 7);
     cs_cbor_put_int(&w, CS_CLAIM_ISS);
     cs_cbor_put_cstring(&w, ac->issuer);
     cs_cbor_put_int(&w, CS_CLAIM_SUB);
@@ -144,6 +164,8 @@ cs_err cs_accreditation_encode_claims(const cs_accreditation *ac, uint8_t **out,
     cs_cbor_put_map(&w, 1);
     cs_cbor_put_int(&w, CNF_COSE_KEY);
     err = put_cose_key(&w, ac->subject_key);
+    if (ac->status.present)
+        put_status(&w, &ac->status);
     cs_cbor_put_int(&w, CS_CLAIM_ACCREDITATION);
     cs_cbor_put_map(&w, ac->iaf_count > 0 ? 5 : 4);
     cs_cbor_put_cstring(&w, "nam");
@@ -180,7 +202,7 @@ static bool certificate_complete(const cs_certificate *cert)
     if (cert->issuer == NULL || cert->number == NULL || cert->standard == NULL ||
         cert->organization_name == NULL || cert->organization_country == NULL ||
         cert->organization_address == NULL || cert->scope == NULL ||
-        cert->accreditation_number == NULL)
+        cert->accreditation_number == NULL || !status_complete(&cert->status))
         return false;
     for (size_t i = 0; i < cert->site_count; i++)
         if (cert->sites[i].address == NULL || cert->sites[i].scope == NULL)
@@ -193,7 +215,7 @@ cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert
     if (w == NULL || cert == NULL || !certificate_complete(cert))
         return CS_ERR_ARGUMENT;
     cs_cbor_writer_reset(w);
-    cs_cbor_put_map(w, 5);
+    cs_cbor_put_map(w, cert->status.present ? 6 : 5);
     cs_cbor_put_int(w, CS_CLAIM_ISS);
     cs_cbor_put_cstring(w, cert->issuer);
     cs_cbor_put_int(w, CS_CLAIM_SUB);
@@ -202,6 +224,8 @@ cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert
     put_date(w, cert->expires);
     cs_cbor_put_int(w, CS_CLAIM_IAT);
     put_date(w, cert->issued_at);
+    if (cert->status.present)
+        put_status(w, &cert->status);
     cs_cbor_put_int(w, CS_CLAIM_CERTIFICATE);
     cs_cbor_put_map(w, 6 + (cert->site_count > 0) + (cert->iaf_count > 0));
     cs_cbor_put_cstring(w, "std");
@@ -454,6 +478,45 @@ static cs_err read_standards(const claim_reader *r, const cs_cbor_item *item, cs
     return CS_OK;
 }
 
+/* The optional status claim; its maps hold exactly the keys of the draft's
+ * status_list mechanism, and the URI is bounded like any text. */
+static cs_err read_status(const claim_reader *r, const cs_cbor_item *item, cs_status_ref *out)
+{
+    static const char *const outer_keys[] = {"status_list", NULL};
+    static const char *const inner_keys[] = {"idx", "uri", NULL};
+    const cs_cbor_item *list;
+    const char *uri;
+    size_t uri_len;
+    cs_err err;
+
+    if (item == NULL)
+        return CS_OK;
+    if (!cs_cbor_is_map(item))
+        return reject(r, CS_ERR_CBOR_TYPE, "status", "expected a map");
+    if ((err = check_known_keys(r, item, "status", outer_keys)) != CS_OK)
+        return err;
+    list = cs_cbor_map_get_text(item, "status_list");
+    if ((err = required(r, list, "status.status_list")) != CS_OK)
+        return err;
+    if (!cs_cbor_is_map(list))
+        return reject(r, CS_ERR_CBOR_TYPE, "status.status_list", "expected a map");
+    if ((err = check_known_keys(r, list, "status.status_list", inner_keys)) != CS_OK ||
+        (err = required(r, cs_cbor_map_get_text(list, "idx"), "status.idx")) != CS_OK ||
+        (err = required(r, cs_cbor_map_get_text(list, "uri"), "status.uri")) != CS_OK)
+        return err;
+    if (cs_cbor_get_uint(cs_cbor_map_get_text(list, "idx"), &out->index) != CS_OK)
+        return reject(r, CS_ERR_CBOR_TYPE, "status.idx", "expected an unsigned integer");
+    if (cs_cbor_get_text(cs_cbor_map_get_text(list, "uri"), &uri, &uri_len) != CS_OK)
+        return reject(r, CS_ERR_CBOR_TYPE, "status.uri", "expected a text string");
+    if (uri_len == 0 || uri_len > CS_STATUS_URI_MAX || memchr(uri, '\0', uri_len) != NULL)
+        return reject(r, CS_ERR_CLAIM_INVALID, "status.uri",
+                      "empty, longer than %d bytes or holding NUL", CS_STATUS_URI_MAX);
+    if ((out->uri = strndup(uri, uri_len)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    out->present = true;
+    return CS_OK;
+}
+
 static cs_err decode_claims_map(const uint8_t *data, size_t len, const claim_reader *r,
                                 cs_cbor_item **claims)
 {
@@ -478,6 +541,7 @@ static cs_err decode_accreditation(const claim_reader *r, const cs_cbor_item *cl
         (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_NBF), "nbf", &ac->not_before)) ||
         (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_IAT), "iat", &ac->issued_at)) ||
         (err = read_cnf(r, cs_cbor_map_get_int(claims, CS_CLAIM_CNF), &ac->subject_key)) ||
+        (err = read_status(r, cs_cbor_map_get_int(claims, CS_CLAIM_STATUS), &ac->status)) ||
         (err = read_private_map(r, claims, CS_CLAIM_ACCREDITATION, "-65538", known, &acc)) ||
         (err = read_text(r, cs_cbor_map_get_text(acc, "nam"), "nam", &ac->name)) ||
         (err = read_text(r, cs_cbor_map_get_text(acc, "no"), "no", &ac->number)) ||
@@ -575,6 +639,7 @@ static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *clai
         (err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_SUB), "sub", &cert->number)) ||
         (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_EXP), "exp", &cert->expires)) ||
         (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_IAT), "iat", &cert->issued_at)) ||
+        (err = read_status(r, cs_cbor_map_get_int(claims, CS_CLAIM_STATUS), &cert->status)) ||
         (err = read_private_map(r, claims, CS_CLAIM_CERTIFICATE, "-65537", known, &c)) ||
         (err = read_text(r, cs_cbor_map_get_text(c, "std"), "std", &cert->standard)) ||
         (err = read_organization(r, cs_cbor_map_get_text(c, "org"), cert)) ||

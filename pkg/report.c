@@ -8,6 +8,7 @@
 #include "certseal/date.h"
 #include "certseal/qr.h"
 #include "certseal/report.h"
+#include "certseal/status.h"
 #include "internal.h"
 
 static json_t *hex_string(const uint8_t *data, size_t len)
@@ -51,6 +52,14 @@ static char *dump(json_t *value, unsigned flags)
     return text;
 }
 
+/* {"idx", "uri"} of a status reference, or null. */
+static json_t *status_reference_json(const cs_status_ref *ref)
+{
+    if (!ref->present)
+        return json_null();
+    return json_pack("{s:I, s:s}", "idx", (json_int_t)ref->index, "uri", ref->uri);
+}
+
 static json_t *accreditation_object(const cs_accreditation *ac)
 {
     json_t *o = json_object(), *standards = json_array(), *iaf = json_array();
@@ -79,6 +88,7 @@ static json_t *accreditation_object(const cs_accreditation *ac)
         json_object_set_new(o, "key_algorithm",
                             json_string(cs_alg_name(cs_key_alg(ac->subject_key))));
     }
+    json_object_set_new(o, "status_reference", status_reference_json(&ac->status));
     return o;
 }
 
@@ -113,10 +123,12 @@ cs_err cs_report_verify_json(const cs_verify_result *r, unsigned flags, char **o
     json_object_set_new(o, "form", json_string(cs_form_name(r->form)));
     json_object_set_new(o, "verified_at", datetime_string(r->verified_at));
     json_object_set_new(o, "checks", checks_array(r));
-    json_object_set_new(o, "status",
-                        json_string(r->checks[CS_CHECK_STATUS].state == CS_CHECK_UNKNOWN
-                                        ? "not checked"
-                                        : cs_check_state_name(r->checks[CS_CHECK_STATUS].state)));
+    json_object_set_new(o, "status", json_string(cs_verify_status_summary(r, CS_CHECK_CT_STATUS)));
+    json_object_set_new(o, "accreditation_status",
+                        json_string(cs_verify_status_summary(r, CS_CHECK_AC_STATUS)));
+    json_object_set_new(o, "status_reference",
+                        r->has_certificate ? status_reference_json(&r->certificate.status)
+                                           : json_null());
     json_object_set_new(o, "contents_verified", json_boolean(r->signatures_verified));
     json_object_set_new(o, "certificate",
                         r->has_certificate ? cs_record_json_object(&r->certificate) : json_null());
@@ -152,6 +164,12 @@ static const char *claim_name(int64_t key)
         return "certificate";
     case CS_CLAIM_ACCREDITATION:
         return "accreditation";
+    case CS_CLAIM_STATUS:
+        return "status";
+    case CS_CLAIM_STATUS_LIST:
+        return "status_list";
+    case CS_CLAIM_TTL:
+        return "ttl";
     default:
         return NULL;
     }
@@ -242,9 +260,28 @@ static json_t *headers_json(const cs_cose_sign1 *msg)
     return o;
 }
 
+/* A Status List Token's contents (unverified), or its decoding error. */
+static json_t *status_list_json(const uint8_t *raw, size_t raw_len, char *detail,
+                                size_t detail_size)
+{
+    cs_status_token token = {0};
+    json_t *o;
+
+    if (cs_status_token_decode(raw, raw_len, &token, detail, detail_size) != CS_OK)
+        return json_pack("{s:s}", "error", detail != NULL ? detail : "");
+    o = json_pack("{s:s, s:o, s:o, s:I, s:i, s:I}", "uri", token.uri, "issued",
+                  datetime_string(token.issued_at), "expires",
+                  token.expires != 0 ? datetime_string(token.expires) : json_null(), "ttl",
+                  (json_int_t)token.ttl, "bits", (int)cs_status_list_bits(token.list), "entries",
+                  (json_int_t)cs_status_list_entries(token.list));
+    cs_status_token_clear(&token);
+    return o;
+}
+
 /* Describes one COSE_Sign1: headers, raw claims, and the decoded object
  * when its typ is one of certseal's. */
-static json_t *object_json(const cs_cose_sign1 *msg, char *detail, size_t detail_size)
+static json_t *object_json(const cs_cose_sign1 *msg, const uint8_t *raw, size_t raw_len,
+                           char *detail, size_t detail_size)
 {
     json_t *o = json_object();
     cs_cbor_item *claims = NULL;
@@ -267,6 +304,7 @@ static json_t *object_json(const cs_cose_sign1 *msg, char *detail, size_t detail
         if (cs_certificate_decode_claims(msg->payload, msg->payload_len, &cert, detail,
                                          detail_size) == CS_OK) {
             json_object_set_new(o, "certificate", cs_record_json_object(&cert));
+            json_object_set_new(o, "status_reference", status_reference_json(&cert.status));
             cs_certificate_clear(&cert);
         } else {
             json_object_set_new(o, "claims_error", json_string(detail ? detail : ""));
@@ -281,6 +319,9 @@ static json_t *object_json(const cs_cose_sign1 *msg, char *detail, size_t detail
         } else {
             json_object_set_new(o, "claims_error", json_string(detail ? detail : ""));
         }
+    } else if (cs_cose_sign1_has_typ(msg, CS_STATUS_LIST_TYP)) {
+        json_object_set_new(o, "object", json_string("status list token"));
+        json_object_set_new(o, "status_list", status_list_json(raw, raw_len, detail, detail_size));
     } else {
         json_object_set_new(o, "object", json_string("COSE_Sign1"));
     }
@@ -344,10 +385,12 @@ cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, 
     json_object_set_new(o, "cose_bytes", json_integer((json_int_t)cose_len));
     json_object_set_new(o, "qr", qr_json(token, len, form));
     json_object_set_new(o, "tagged", json_boolean(msg.tagged));
-    json_object_set_new(o, "token", object_json(&msg, detail, detail_size));
+    json_object_set_new(o, "token", object_json(&msg, cose, cose_len, detail, detail_size));
     if (msg.accreditation != NULL) {
         if (cs_cose_sign1_decode(msg.accreditation, msg.accreditation_len, &ac) == CS_OK)
-            json_object_set_new(o, "embedded_accreditation", object_json(&ac, detail, detail_size));
+            json_object_set_new(
+                o, "embedded_accreditation",
+                object_json(&ac, msg.accreditation, msg.accreditation_len, detail, detail_size));
         else
             json_object_set_new(o, "embedded_accreditation",
                                 json_string("(does not decode as COSE_Sign1)"));

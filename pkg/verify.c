@@ -1,5 +1,7 @@
-/* Chain verification (DESIGN §2): each check a small function that sets
- * its own entry of the result, named after the rule it applies. */
+/* Chain verification (DESIGN §2 steps 1-5, the verdict and the verifier's
+ * life cycle): each check a small function that sets its own entry of the
+ * result, named after the rule it applies.  Step 6 (status) is in
+ * pkg/verify_status.c, the cache of verified ACs in pkg/verify_cache.c. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,42 +11,9 @@
 #include "certseal/cose.h"
 #include "certseal/date.h"
 #include "certseal/verify.h"
-#include "internal.h"
+#include "verify_internal.h"
 
-#define AC_CACHE_SLOTS 16
 #define KID_HEX_SIZE (2 * CS_KID_SIZE + 1)
-
-/* A verified accreditation credential, keyed by its exact bytes (compared
- * whole: a few hundred bytes against a handful of slots costs less than
- * hashing them). */
-typedef struct ac_cache_entry {
-    uint8_t *bytes;
-    size_t len;
-    cs_accreditation ac;
-    uint8_t ab_kid[CS_KID_SIZE];
-    char trusted_detail[CS_CHECK_DETAIL_SIZE];
-} ac_cache_entry;
-
-struct cs_verifier {
-    const cs_trust_t *trust;
-    cs_token_codec_t *codec;
-    int64_t fixed_time; /* < 0: the current time */
-    int64_t skew;
-    cs_cbor_writer to_be_signed; /* Sig_structure buffer, reused */
-    ac_cache_entry cache[AC_CACHE_SLOTS];
-    size_t next_slot;
-    cs_accreditation unverified_ac; /* an AC that did not verify, for display */
-};
-
-/* The state of one verification in progress. */
-typedef struct verification {
-    cs_verifier_t *verifier;
-    cs_verify_result *result;
-    cs_cose_sign1 ct;
-    cs_cose_sign1 ac;
-    const cs_accreditation *accreditation;
-    int64_t now;
-} verification;
 
 static const char *const CHECK_NAMES[CS_CHECK_COUNT] = {
     [CS_CHECK_DECODE] = "decode",
@@ -61,7 +30,8 @@ static const char *const CHECK_NAMES[CS_CHECK_COUNT] = {
     [CS_CHECK_ACCREDITED_AT_ISSUE] = "accredited-at-issue",
     [CS_CHECK_CT_VALIDITY] = "certificate-validity",
     [CS_CHECK_AC_VALIDITY] = "accreditation-validity",
-    [CS_CHECK_STATUS] = "status",
+    [CS_CHECK_AC_STATUS] = "accreditation-status",
+    [CS_CHECK_CT_STATUS] = "certificate-status",
 };
 
 const char *cs_check_name(cs_check_id id)
@@ -118,8 +88,9 @@ static cs_verdict verdict_for(cs_check_id id, cs_err err)
         return CS_VERDICT_INVALID_SIGNATURE;
     case CS_CHECK_CT_VALIDITY:
         return err == CS_ERR_NOT_YET_VALID ? CS_VERDICT_NOT_YET_VALID : CS_VERDICT_EXPIRED;
-    case CS_CHECK_STATUS:
-        return CS_VERDICT_STATUS_UNKNOWN;
+    case CS_CHECK_AC_STATUS:
+    case CS_CHECK_CT_STATUS:
+        return cs_verify_status_verdict(id, err);
     default:
         return CS_VERDICT_NOT_ACCREDITED;
     }
@@ -189,7 +160,7 @@ static void keep_utf8(char *text)
     }
 }
 
-static void record_va(verification *v, cs_check_id id, cs_check_state state, cs_err err,
+static void record_va(cs_verification *v, cs_check_id id, cs_check_state state, cs_err err,
                       const char *fmt, va_list ap)
 {
     cs_check *check = &v->result->checks[id];
@@ -199,15 +170,8 @@ static void record_va(verification *v, cs_check_id id, cs_check_state state, cs_
     keep_utf8(check->detail);
 }
 
-static void record(verification *v, cs_check_id id, cs_check_state state, cs_err err,
-                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static bool pass(verification *v, cs_check_id id, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bool fail(verification *v, cs_check_id id, cs_err err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void record(verification *v, cs_check_id id, cs_check_state state, cs_err err,
-                   const char *fmt, ...)
+void cs_verify_record(cs_verification *v, cs_check_id id, cs_check_state state, cs_err err,
+                      const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -215,8 +179,7 @@ static void record(verification *v, cs_check_id id, cs_check_state state, cs_err
     va_end(ap);
 }
 
-/* Records a passed check; returns true so that checks read "return pass(...)". */
-static bool pass(verification *v, cs_check_id id, const char *fmt, ...)
+bool cs_verify_pass(cs_verification *v, cs_check_id id, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -225,8 +188,7 @@ static bool pass(verification *v, cs_check_id id, const char *fmt, ...)
     return true;
 }
 
-/* Records a failed check with its reason; returns false. */
-static bool fail(verification *v, cs_check_id id, cs_err err, const char *fmt, ...)
+bool cs_verify_fail(cs_verification *v, cs_check_id id, cs_err err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -258,7 +220,7 @@ static const char *decode_advice(cs_err err)
 /* Step 1: the form decodes, and the CT is a strict COSE_Sign1 carrying an
  * AC in its protected header.  (The AC itself is decoded in step 2, and
  * only when the cache does not hold it already.) */
-static bool check_decode(verification *v, const uint8_t *token, size_t len)
+static bool check_decode(cs_verification *v, const uint8_t *token, size_t len)
 {
     cs_verify_result *r = v->result;
     const uint8_t *cose;
@@ -268,27 +230,28 @@ static bool check_decode(verification *v, const uint8_t *token, size_t len)
     r->token_length = len;
     if ((err = cs_token_unwrap(v->verifier->codec, token, len, &r->form, &cose, &r->cose_length)) !=
         CS_OK)
-        return fail(v, CS_CHECK_DECODE, err, "%s token: %s (%s)", cs_form_name(r->form),
-                    cs_strerror(err), decode_advice(err));
+        return cs_verify_fail(v, CS_CHECK_DECODE, err, "%s token: %s (%s)", cs_form_name(r->form),
+                              cs_strerror(err), decode_advice(err));
     if ((err = cs_cose_sign1_decode(cose, r->cose_length, &v->ct)) != CS_OK)
-        return fail(v, CS_CHECK_DECODE, err, "certificate token: %s (%s)", cs_strerror(err),
-                    decode_advice(err));
+        return cs_verify_fail(v, CS_CHECK_DECODE, err, "certificate token: %s (%s)",
+                              cs_strerror(err), decode_advice(err));
     if (v->ct.accreditation == NULL) {
         if (cs_cose_sign1_has_typ(&v->ct, CS_TYP_ACCREDITATION))
-            return fail(v, CS_CHECK_DECODE, CS_ERR_COSE_TYPE,
-                        "this is an accreditation credential (typ \"%s\"), not a certificate "
-                        "token; verify the certificate's own token",
-                        CS_TYP_ACCREDITATION);
-        return fail(v, CS_CHECK_DECODE, CS_ERR_COSE,
-                    "the token carries no accreditation credential (protected header %d)",
-                    CS_COSE_HEADER_ACCREDITATION);
+            return cs_verify_fail(
+                v, CS_CHECK_DECODE, CS_ERR_COSE_TYPE,
+                "this is an accreditation credential (typ \"%s\"), not a certificate "
+                "token; verify the certificate's own token",
+                CS_TYP_ACCREDITATION);
+        return cs_verify_fail(v, CS_CHECK_DECODE, CS_ERR_COSE,
+                              "the token carries no accreditation credential (protected header %d)",
+                              CS_COSE_HEADER_ACCREDITATION);
     }
     if ((err = cs_certificate_decode_claims(v->ct.payload, v->ct.payload_len, &r->certificate,
                                             detail, sizeof(detail))) != CS_OK)
-        return fail(v, CS_CHECK_DECODE, err, "%s", detail);
+        return cs_verify_fail(v, CS_CHECK_DECODE, err, "%s", detail);
     r->has_certificate = true;
-    return pass(v, CS_CHECK_DECODE, "%s form, %zu characters, %zu bytes of COSE",
-                cs_form_name(r->form), r->token_length, r->cose_length);
+    return cs_verify_pass(v, CS_CHECK_DECODE, "%s form, %zu characters, %zu bytes of COSE",
+                          cs_form_name(r->form), r->token_length, r->cose_length);
 }
 
 /* Why a signature check failed, in a buyer's words. */
@@ -310,51 +273,9 @@ static const char *signature_reason(cs_err err)
 
 /* ---- step 2: the accreditation credential --------------------------------- */
 
-static ac_cache_entry *cache_find(cs_verifier_t *verifier, const uint8_t *bytes, size_t len)
-{
-    for (size_t i = 0; i < AC_CACHE_SLOTS; i++) {
-        ac_cache_entry *e = &verifier->cache[i];
-        if (e->bytes != NULL && e->len == len && memcmp(e->bytes, bytes, len) == 0)
-            return e;
-    }
-    return NULL;
-}
-
-static void cache_entry_clear(ac_cache_entry *e)
-{
-    free(e->bytes);
-    cs_accreditation_clear(&e->ac);
-    memset(e, 0, sizeof(*e));
-}
-
-/* Moves a verified AC into the cache (round robin); on allocation failure
- * it stays uncached in unverified_ac's place, which is just as correct. */
-static const cs_accreditation *cache_insert(cs_verifier_t *verifier, const uint8_t *bytes,
-                                            size_t len, cs_accreditation *ac, const uint8_t *ab_kid,
-                                            const char *trusted_detail)
-{
-    ac_cache_entry *e = &verifier->cache[verifier->next_slot];
-    uint8_t *copy = malloc(len);
-    if (copy == NULL) {
-        verifier->unverified_ac = *ac;
-        memset(ac, 0, sizeof(*ac));
-        return &verifier->unverified_ac;
-    }
-    cache_entry_clear(e);
-    verifier->next_slot = (verifier->next_slot + 1) % AC_CACHE_SLOTS;
-    memcpy(copy, bytes, len);
-    e->bytes = copy;
-    e->len = len;
-    e->ac = *ac;
-    memset(ac, 0, sizeof(*ac));
-    memcpy(e->ab_kid, ab_kid, CS_KID_SIZE);
-    snprintf(e->trusted_detail, sizeof(e->trusted_detail), "%s", trusted_detail);
-    return &e->ac;
-}
-
 /* Step 2: an AB key with the AC's kid is in the trust store and one such key
  * verifies the AC's signature (several keys may share a kid: try each). */
-static bool check_ac_signature(verification *v, const cs_key_t **ab_key)
+static bool check_ac_signature(cs_verification *v, const cs_key_t **ab_key)
 {
     const cs_trust_t *trust = v->verifier->trust;
     char kid[KID_HEX_SIZE];
@@ -362,8 +283,8 @@ static bool check_ac_signature(verification *v, const cs_key_t **ab_key)
     cs_err err = CS_ERR_UNTRUSTED;
 
     if (v->ac.kid == NULL || v->ac.kid_len != CS_KID_SIZE)
-        return fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
-                    "the accreditation credential names no %d-byte key id", CS_KID_SIZE);
+        return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
+                              "the accreditation credential names no %d-byte key id", CS_KID_SIZE);
     kid_hex(v->ac.kid, v->ac.kid_len, kid);
     for (size_t i = 0; i < cs_trust_count(trust); i++) {
         const cs_key_t *key = cs_trust_key_at(trust, i);
@@ -377,33 +298,36 @@ static bool check_ac_signature(verification *v, const cs_key_t **ab_key)
         }
     }
     if (candidates == 0)
-        return fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
-                    "accreditation body key %s is not among the %zu key(s) of the trust store; "
-                    "add the accreditation body's public key with --trust",
-                    kid, cs_trust_count(trust));
-    pass(v, CS_CHECK_AC_TRUSTED, "accreditation body key %s is in the trust store", kid);
+        return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
+                              "accreditation body key %s is not among the %zu key(s) of the trust "
+                              "store; "
+                              "add the accreditation body's public key with --trust",
+                              kid, cs_trust_count(trust));
+    cs_verify_pass(v, CS_CHECK_AC_TRUSTED, "accreditation body key %s is in the trust store", kid);
     if (err != CS_OK)
-        return fail(v, CS_CHECK_AC_SIGNATURE, err,
-                    "the accreditation credential does not verify with trusted key %s: %s", kid,
-                    signature_reason(err));
-    return pass(v, CS_CHECK_AC_SIGNATURE, "signed by the accreditation body (%s, %s)", kid,
-                cs_alg_name(cs_key_alg(*ab_key)));
+        return cs_verify_fail(
+            v, CS_CHECK_AC_SIGNATURE, err,
+            "the accreditation credential does not verify with trusted key %s: %s", kid,
+            signature_reason(err));
+    return cs_verify_pass(v, CS_CHECK_AC_SIGNATURE, "signed by the accreditation body (%s, %s)",
+                          kid, cs_alg_name(cs_key_alg(*ab_key)));
 }
 
-static bool check_ac_type(verification *v)
+static bool check_ac_type(cs_verification *v)
 {
     if (!cs_cose_sign1_has_typ(&v->ac, CS_TYP_ACCREDITATION))
-        return fail(v, CS_CHECK_AC_TYPE, CS_ERR_COSE_TYPE,
-                    "the embedded credential is not an accreditation credential (typ \"%.*s\", "
-                    "expected \"%s\")",
-                    v->ac.typ ? (int)(v->ac.typ_len > 32 ? 32 : v->ac.typ_len) : 0,
-                    v->ac.typ ? v->ac.typ : "", CS_TYP_ACCREDITATION);
-    return pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
+        return cs_verify_fail(v, CS_CHECK_AC_TYPE, CS_ERR_COSE_TYPE,
+                              "the embedded credential is not an accreditation credential (typ "
+                              "\"%.*s\", "
+                              "expected \"%s\")",
+                              v->ac.typ ? (int)(v->ac.typ_len > 32 ? 32 : v->ac.typ_len) : 0,
+                              v->ac.typ ? v->ac.typ : "", CS_TYP_ACCREDITATION);
+    return cs_verify_pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
 }
 
 /* Step 2 with the cache: a hit skips the signature check and the decoding
  * of the AC (DESIGN §8: the verified AC and its parsed key are cached). */
-static bool check_accreditation(verification *v)
+static bool check_accreditation(cs_verification *v)
 {
     cs_verifier_t *verifier = v->verifier;
     const cs_key_t *ab_key = NULL;
@@ -411,24 +335,26 @@ static bool check_accreditation(verification *v)
     char detail[CS_CHECK_DETAIL_SIZE] = "";
     cs_err err;
 
-    ac_cache_entry *hit = cache_find(verifier, v->ct.accreditation, v->ct.accreditation_len);
+    const cs_ac_cache_entry *hit =
+        cs_ac_cache_find(&verifier->cache, v->ct.accreditation, v->ct.accreditation_len);
     if (hit != NULL) {
         char kid[KID_HEX_SIZE];
         kid_hex(hit->ab_kid, CS_KID_SIZE, kid);
         v->accreditation = &hit->ac;
+        v->ab_key = hit->ab_key;
         memcpy(v->result->ab_kid, hit->ab_kid, CS_KID_SIZE);
-        pass(v, CS_CHECK_AC_TRUSTED, "%s", hit->trusted_detail);
-        pass(v, CS_CHECK_AC_SIGNATURE, "signed by the accreditation body (%s, verified earlier)",
-             kid);
-        return pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
+        cs_verify_pass(v, CS_CHECK_AC_TRUSTED, "%s", hit->trusted_detail);
+        cs_verify_pass(v, CS_CHECK_AC_SIGNATURE,
+                       "signed by the accreditation body (%s, verified earlier)", kid);
+        return cs_verify_pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
     }
 
     if ((err = cs_cose_sign1_decode(v->ct.accreditation, v->ct.accreditation_len, &v->ac)) != CS_OK)
-        return fail(v, CS_CHECK_DECODE, err, "embedded accreditation credential: %s",
-                    cs_strerror(err));
+        return cs_verify_fail(v, CS_CHECK_DECODE, err, "embedded accreditation credential: %s",
+                              cs_strerror(err));
     if ((err = cs_accreditation_decode_claims(v->ac.payload, v->ac.payload_len, &ac, detail,
                                               sizeof(detail))) != CS_OK)
-        return fail(v, CS_CHECK_DECODE, err, "%s", detail);
+        return cs_verify_fail(v, CS_CHECK_DECODE, err, "%s", detail);
     if (v->ac.kid != NULL && v->ac.kid_len == CS_KID_SIZE)
         memcpy(v->result->ab_kid, v->ac.kid, CS_KID_SIZE);
     if (!check_ac_signature(v, &ab_key) || !check_ac_type(v)) {
@@ -437,9 +363,15 @@ static bool check_accreditation(verification *v)
         v->accreditation = &verifier->unverified_ac;
         return false;
     }
+    v->ab_key = ab_key;
     v->accreditation =
-        cache_insert(verifier, v->ct.accreditation, v->ct.accreditation_len, &ac,
-                     cs_key_kid(ab_key), v->result->checks[CS_CHECK_AC_TRUSTED].detail);
+        cs_ac_cache_insert(&verifier->cache, v->ct.accreditation, v->ct.accreditation_len, &ac,
+                           ab_key, v->result->checks[CS_CHECK_AC_TRUSTED].detail);
+    if (v->accreditation == NULL) {
+        /* No memory to cache it: kept uncached, which is just as correct. */
+        verifier->unverified_ac = ac;
+        v->accreditation = &verifier->unverified_ac;
+    }
     return true;
 }
 
@@ -447,7 +379,7 @@ static bool check_accreditation(verification *v)
 
 /* Step 3: the CT's kid is the kid of the key the AC accredits, and that key
  * verifies the CT's signature; the CT's typ is the CT type. */
-static bool check_certificate_signature(verification *v)
+static bool check_certificate_signature(cs_verification *v)
 {
     const cs_key_t *cb_key = v->accreditation->subject_key;
     char want[KID_HEX_SIZE], got[KID_HEX_SIZE] = "none";
@@ -458,48 +390,50 @@ static bool check_certificate_signature(verification *v)
         kid_hex(v->ct.kid, v->ct.kid_len, got);
     if (v->ct.kid == NULL || v->ct.kid_len != CS_KID_SIZE ||
         !cs_crypto_equal(v->ct.kid, cs_key_kid(cb_key), CS_KID_SIZE))
-        return fail(v, CS_CHECK_CT_KEY, CS_ERR_KEY_NOT_ACCREDITED,
-                    "the certificate was signed by key %s, but the accreditation names key %s "
-                    "(re-issue with the accredited key)",
-                    got, want);
+        return cs_verify_fail(v, CS_CHECK_CT_KEY, CS_ERR_KEY_NOT_ACCREDITED,
+                              "the certificate was signed by key %s, but the "
+                              "accreditation names key %s "
+                              "(re-issue with the accredited key)",
+                              got, want);
     memcpy(v->result->ct_kid, v->ct.kid, CS_KID_SIZE);
     v->result->has_kids = true;
-    pass(v, CS_CHECK_CT_KEY, "signed with the accredited key %s", want);
+    cs_verify_pass(v, CS_CHECK_CT_KEY, "signed with the accredited key %s", want);
     if ((err = cs_cose_sign1_verify_reusing(&v->ct, cb_key, &v->verifier->to_be_signed)) != CS_OK)
-        return fail(v, CS_CHECK_CT_SIGNATURE, err,
-                    "the certificate does not verify with the accredited key %s: %s", want,
-                    signature_reason(err));
-    pass(v, CS_CHECK_CT_SIGNATURE, "signed by %s (%s)", v->accreditation->name,
-         cs_alg_name(cs_key_alg(cb_key)));
+        return cs_verify_fail(v, CS_CHECK_CT_SIGNATURE, err,
+                              "the certificate does not verify with the accredited key %s: %s",
+                              want, signature_reason(err));
+    cs_verify_pass(v, CS_CHECK_CT_SIGNATURE, "signed by %s (%s)", v->accreditation->name,
+                   cs_alg_name(cs_key_alg(cb_key)));
     if (!cs_cose_sign1_has_typ(&v->ct, CS_TYP_CERTIFICATE))
-        return fail(v, CS_CHECK_CT_TYPE, CS_ERR_COSE_TYPE,
-                    "the token is not a certificate token (expected typ \"%s\")",
-                    CS_TYP_CERTIFICATE);
+        return cs_verify_fail(v, CS_CHECK_CT_TYPE, CS_ERR_COSE_TYPE,
+                              "the token is not a certificate token (expected typ \"%s\")",
+                              CS_TYP_CERTIFICATE);
     v->result->signatures_verified = true;
-    return pass(v, CS_CHECK_CT_TYPE, "typ \"%s\"", CS_TYP_CERTIFICATE);
+    return cs_verify_pass(v, CS_CHECK_CT_TYPE, "typ \"%s\"", CS_TYP_CERTIFICATE);
 }
 
 /* ---- step 4: scope -------------------------------------------------------- */
 
-static bool check_issuer(verification *v, const cs_certificate *cert)
+static bool check_issuer(cs_verification *v, const cs_certificate *cert)
 {
     if (strcmp(cert->issuer, v->accreditation->subject) != 0)
-        return fail(v, CS_CHECK_ISSUER, CS_ERR_ISSUER_MISMATCH,
-                    "issued by \"%s\", but the accreditation is for \"%s\"", cert->issuer,
-                    v->accreditation->subject);
-    return pass(v, CS_CHECK_ISSUER, "issued by %s (%s)", cert->issuer, v->accreditation->name);
+        return cs_verify_fail(v, CS_CHECK_ISSUER, CS_ERR_ISSUER_MISMATCH,
+                              "issued by \"%s\", but the accreditation is for \"%s\"", cert->issuer,
+                              v->accreditation->subject);
+    return cs_verify_pass(v, CS_CHECK_ISSUER, "issued by %s (%s)", cert->issuer,
+                          v->accreditation->name);
 }
 
-static bool check_standard(verification *v, const cs_certificate *cert)
+static bool check_standard(cs_verification *v, const cs_certificate *cert)
 {
     const cs_accreditation *ac = v->accreditation;
     for (size_t i = 0; i < ac->standard_count; i++)
         if (strcmp(ac->standards[i], cert->standard) == 0)
-            return pass(v, CS_CHECK_STANDARD, "%s is within accreditation %s", cert->standard,
-                        ac->number);
-    return fail(v, CS_CHECK_STANDARD, CS_ERR_STANDARD_NOT_ACCREDITED,
-                "%s is not among the standards of accreditation %s (%zu listed)", cert->standard,
-                ac->number, ac->standard_count);
+            return cs_verify_pass(v, CS_CHECK_STANDARD, "%s is within accreditation %s",
+                                  cert->standard, ac->number);
+    return cs_verify_fail(v, CS_CHECK_STANDARD, CS_ERR_STANDARD_NOT_ACCREDITED,
+                          "%s is not among the standards of accreditation %s (%zu listed)",
+                          cert->standard, ac->number, ac->standard_count);
 }
 
 static bool iaf_code_accredited(const cs_accreditation *ac, uint64_t code)
@@ -510,31 +444,33 @@ static bool iaf_code_accredited(const cs_accreditation *ac, uint64_t code)
     return false;
 }
 
-static bool check_iaf_sectors(verification *v, const cs_certificate *cert)
+static bool check_iaf_sectors(cs_verification *v, const cs_certificate *cert)
 {
     for (size_t i = 0; i < cert->iaf_count; i++)
         if (!iaf_code_accredited(v->accreditation, cert->iaf_codes[i]))
-            return fail(v, CS_CHECK_IAF_SECTORS, CS_ERR_IAF_NOT_ACCREDITED,
-                        "IAF sector %llu is not within accreditation %s",
-                        (unsigned long long)cert->iaf_codes[i], v->accreditation->number);
+            return cs_verify_fail(v, CS_CHECK_IAF_SECTORS, CS_ERR_IAF_NOT_ACCREDITED,
+                                  "IAF sector %llu is not within accreditation %s",
+                                  (unsigned long long)cert->iaf_codes[i], v->accreditation->number);
     if (cert->iaf_count == 0)
-        return pass(v, CS_CHECK_IAF_SECTORS, "no IAF sector claimed");
-    return pass(v, CS_CHECK_IAF_SECTORS, "%zu IAF sector(s) within the accreditation",
-                cert->iaf_count);
+        return cs_verify_pass(v, CS_CHECK_IAF_SECTORS, "no IAF sector claimed");
+    return cs_verify_pass(v, CS_CHECK_IAF_SECTORS, "%zu IAF sector(s) within the accreditation",
+                          cert->iaf_count);
 }
 
-static bool check_accreditation_number(verification *v, const cs_certificate *cert)
+static bool check_accreditation_number(cs_verification *v, const cs_certificate *cert)
 {
     if (strcmp(cert->accreditation_number, v->accreditation->number) != 0)
-        return fail(v, CS_CHECK_ACCREDITATION_NUMBER, CS_ERR_ACCREDITATION_NUMBER,
-                    "the certificate cites accreditation \"%s\", but the credential is \"%s\"",
-                    cert->accreditation_number, v->accreditation->number);
-    return pass(v, CS_CHECK_ACCREDITATION_NUMBER, "accreditation %s", cert->accreditation_number);
+        return cs_verify_fail(v, CS_CHECK_ACCREDITATION_NUMBER, CS_ERR_ACCREDITATION_NUMBER,
+                              "the certificate cites accreditation \"%s\", but the "
+                              "credential is \"%s\"",
+                              cert->accreditation_number, v->accreditation->number);
+    return cs_verify_pass(v, CS_CHECK_ACCREDITATION_NUMBER, "accreditation %s",
+                          cert->accreditation_number);
 }
 
 /* ---- step 5: time --------------------------------------------------------- */
 
-static bool check_accredited_at_issue(verification *v, const cs_certificate *cert)
+static bool check_accredited_at_issue(cs_verification *v, const cs_certificate *cert)
 {
     const cs_accreditation *ac = v->accreditation;
     char issued[CS_DATE_TEXT_SIZE], from[CS_DATE_TEXT_SIZE], to[CS_DATE_TEXT_SIZE];
@@ -543,10 +479,11 @@ static bool check_accredited_at_issue(verification *v, const cs_certificate *cer
     cs_date_format(ac->not_before, from);
     format_last_day(ac->expires, to);
     if (cert->issued_at < ac->not_before || cert->issued_at >= ac->expires)
-        return fail(v, CS_CHECK_ACCREDITED_AT_ISSUE, CS_ERR_AC_NOT_VALID_AT_ISSUE,
-                    "issued on %s, outside the accreditation's validity %s to %s", issued, from,
-                    to);
-    return pass(v, CS_CHECK_ACCREDITED_AT_ISSUE, "accredited on the issue date %s", issued);
+        return cs_verify_fail(v, CS_CHECK_ACCREDITED_AT_ISSUE, CS_ERR_AC_NOT_VALID_AT_ISSUE,
+                              "issued on %s, outside the accreditation's validity %s to %s", issued,
+                              from, to);
+    return cs_verify_pass(v, CS_CHECK_ACCREDITED_AT_ISSUE, "accredited on the issue date %s",
+                          issued);
 }
 
 /* A validity period [start, end) checked against now, with the clock skew
@@ -558,7 +495,7 @@ typedef struct validity {
     cs_err not_yet_valid, expired;
 } validity;
 
-static bool check_validity(verification *v, const validity *period)
+static bool check_validity(cs_verification *v, const validity *period)
 {
     int64_t now = v->now, skew = v->verifier->skew;
     char first[CS_DATE_TEXT_SIZE], last[CS_DATE_TEXT_SIZE];
@@ -566,22 +503,22 @@ static bool check_validity(verification *v, const validity *period)
     cs_date_format(period->start, first);
     format_last_day(period->end, last);
     if (now + skew < period->start)
-        return fail(v, period->check, period->not_yet_valid, "the %s is not valid before %s",
-                    period->what, first);
+        return cs_verify_fail(v, period->check, period->not_yet_valid,
+                              "the %s is not valid before %s", period->what, first);
     if (now - skew >= period->end)
-        return fail(v, period->check, period->expired, "the %s expired after %s", period->what,
-                    last);
-    return pass(v, period->check, "valid from %s to %s", first, last);
+        return cs_verify_fail(v, period->check, period->expired, "the %s expired after %s",
+                              period->what, last);
+    return cs_verify_pass(v, period->check, "valid from %s to %s", first, last);
 }
 
-static bool check_certificate_validity(verification *v, const cs_certificate *cert)
+static bool check_certificate_validity(cs_verification *v, const cs_certificate *cert)
 {
     validity period = {CS_CHECK_CT_VALIDITY, "certificate",        cert->issued_at,
                        cert->expires,        CS_ERR_NOT_YET_VALID, CS_ERR_EXPIRED};
     return check_validity(v, &period);
 }
 
-static bool check_accreditation_validity(verification *v)
+static bool check_accreditation_validity(cs_verification *v)
 {
     validity period = {CS_CHECK_AC_VALIDITY,         "accreditation",
                        v->accreditation->not_before, v->accreditation->expires,
@@ -591,7 +528,7 @@ static bool check_accreditation_validity(verification *v)
 
 /* ---- putting it together -------------------------------------------------- */
 
-static void run_checks(verification *v, const uint8_t *token, size_t len)
+static void run_checks(cs_verification *v, const uint8_t *token, size_t len)
 {
     const cs_certificate *cert = &v->result->certificate;
 
@@ -608,9 +545,8 @@ static void run_checks(verification *v, const uint8_t *token, size_t len)
     check_accredited_at_issue(v, cert);
     check_certificate_validity(v, cert);
     check_accreditation_validity(v);
-    /* Step 6 reads status lists; this verifier has none to read. */
-    record(v, CS_CHECK_STATUS, CS_CHECK_UNKNOWN, CS_ERR_STATUS_UNKNOWN,
-           "not checked: no status list was given");
+    /* Step 6, the AC in the AB's list, then the CT in the CB's. */
+    cs_verify_check_status(v);
 }
 
 static void settle_verdict(cs_verify_result *r)
@@ -630,7 +566,7 @@ static void settle_verdict(cs_verify_result *r)
 cs_err cs_verifier_verify(cs_verifier_t *verifier, const uint8_t *token, size_t len,
                           cs_verify_result *result)
 {
-    verification v = {.verifier = verifier, .result = result};
+    cs_verification v = {.verifier = verifier, .result = result};
 
     if (result != NULL)
         memset(result, 0, sizeof(*result));
@@ -670,6 +606,11 @@ cs_err cs_verifier_new(const cs_trust_t *trust, cs_verifier_t **out)
         free(verifier);
         return err;
     }
+    if ((err = cs_status_store_new(&verifier->status)) != CS_OK) {
+        cs_token_codec_free(&verifier->codec);
+        free(verifier);
+        return err;
+    }
     verifier->trust = trust;
     cs_cbor_writer_init(&verifier->to_be_signed);
     verifier->fixed_time = -1;
@@ -682,10 +623,10 @@ void cs_verifier_free(cs_verifier_t **verifier)
 {
     if (verifier == NULL || *verifier == NULL)
         return;
-    for (size_t i = 0; i < AC_CACHE_SLOTS; i++)
-        cache_entry_clear(&(*verifier)->cache[i]);
+    cs_ac_cache_clear(&(*verifier)->cache);
     cs_accreditation_clear(&(*verifier)->unverified_ac);
     cs_token_codec_free(&(*verifier)->codec);
+    cs_status_store_free(&(*verifier)->status);
     cs_cbor_writer_free(&(*verifier)->to_be_signed);
     free(*verifier);
     *verifier = NULL;

@@ -12,6 +12,7 @@
 #ifndef CERTSEAL_CLAIMS_H
 #define CERTSEAL_CLAIMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,22 @@ extern "C" {
 #define CS_CLAIM_CNF 8
 #define CS_CLAIM_CERTIFICATE (-65537)   /* the certificate map of a CT */
 #define CS_CLAIM_ACCREDITATION (-65538) /* the accreditation map of an AC */
+/* Token Status List claims (draft-ietf-oauth-status-list-20 §4.2, §5.2).
+ * The draft still calls these keys provisional: this is the one place
+ * that names them. */
+#define CS_CLAIM_STATUS_LIST 65533 /* a status list token's list */
+#define CS_CLAIM_TTL 65534         /* a status list token's time to live */
+#define CS_CLAIM_STATUS 65535      /* a referenced token's status reference */
+
+#define CS_STATUS_URI_MAX 2048 /* bytes in a status list URI */
+
+/* A referenced token's status claim: {"status_list": {"idx": index, "uri":
+ * uri}}.  Optional in both objects: present is false when absent. */
+typedef struct cs_status_ref {
+    bool present;
+    uint64_t index; /* "idx" */
+    char *uri;      /* "uri": the status list token's URI (its sub) */
+} cs_status_ref;
 
 /* Limits that keep a token printable as a QR code and a parser bounded. */
 #define CS_TEXT_MAX 2000   /* bytes in any one text field */
@@ -54,6 +71,7 @@ typedef struct cs_accreditation {
     int64_t expires;       /* exp: first instant no longer valid */
     int64_t issued_at;     /* iat */
     cs_key_t *subject_key; /* cnf: the CB's public key */
+    cs_status_ref status;  /* its entry in the AB's status list */
 } cs_accreditation;
 
 typedef struct cs_site {
@@ -78,6 +96,7 @@ typedef struct cs_certificate {
     int64_t expires;            /* exp: 00:00 UTC of the day after the expiry date */
     uint64_t revision;          /* "rev", 0 first */
     char *accreditation_number; /* "acc" */
+    cs_status_ref status;       /* its entry in the CB's status list */
 } cs_certificate;
 
 void cs_accreditation_clear(cs_accreditation *ac);

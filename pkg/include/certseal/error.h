@@ -71,6 +71,11 @@ extern "C" {
     X(CS_ERR_JSON, 318, "JSON text does not parse")                                        \
     X(CS_ERR_RECORD, 319, "certificate record is invalid")                                 \
     X(CS_ERR_DATE, 320, "date does not parse")                                             \
+    X(CS_ERR_IMAGE_FORMAT, 321, "image is neither PNG nor JPEG")                           \
+    X(CS_ERR_IMAGE, 322, "image is truncated or corrupt")                                  \
+    X(CS_ERR_IMAGE_DIMENSIONS, 323, "image dimensions exceed the limit")                   \
+    X(CS_ERR_NO_QR_CODE, 324, "no QR code found in the image")                             \
+    X(CS_ERR_CSV, 325, "CSV text does not parse")                                          \
     /* crypto */                                                                           \
     X(CS_ERR_KEY_PARSE, 400, "key does not parse")                                         \
     X(CS_ERR_KEY_PASSPHRASE, 401, "wrong passphrase for the private key")                  \
@@ -96,7 +101,30 @@ extern "C" {
     X(CS_ERR_EXPIRED, 603, "certificate expired")                                          \
     X(CS_ERR_NOT_YET_VALID, 604, "certificate not yet valid")                              \
     /* status */                                                                           \
-    X(CS_ERR_STATUS_UNKNOWN, 700, "status could not be checked")
+    X(CS_ERR_STATUS_UNKNOWN, 700, "status could not be checked")                           \
+    X(CS_ERR_STATUS_LIST, 701, "status list token is malformed")                           \
+    X(CS_ERR_STATUS_BITS, 702, "status list uses an unsupported number of bits")           \
+    X(CS_ERR_STATUS_INDEX, 703, "status index outside the status list")                    \
+    X(CS_ERR_STATUS_LIST_EXPIRED, 704, "status list expired")                              \
+    X(CS_ERR_STATUS_LIST_URI, 705, "status list is not the one the token references")      \
+    X(CS_ERR_STATUS_LIST_KEY, 706, "status list not signed by the token's issuer")         \
+    X(CS_ERR_STATUS_SUSPENDED, 707, "certificate suspended")                               \
+    X(CS_ERR_STATUS_WITHDRAWN, 708, "certificate withdrawn")                               \
+    X(CS_ERR_STATUS_SUPERSEDED, 709, "certificate superseded by a later revision")         \
+    X(CS_ERR_AC_SUSPENDED, 710, "accreditation suspended")                                 \
+    X(CS_ERR_AC_WITHDRAWN, 711, "accreditation withdrawn")                                 \
+    X(CS_ERR_FETCH, 712, "status list could not be fetched")                               \
+    X(CS_ERR_FETCH_TIMEOUT, 713, "fetching the status list timed out")                     \
+    /* registry */                                                                         \
+    X(CS_ERR_REGISTRY, 800, "registry database error")                                     \
+    X(CS_ERR_REGISTRY_SCHEMA, 801, "not a certseal registry, or a newer schema")           \
+    X(CS_ERR_REGISTRY_EXISTS, 802, "registry already exists")                              \
+    X(CS_ERR_REGISTRY_DUPLICATE, 803, "number already issued in this registry")            \
+    X(CS_ERR_REGISTRY_NOT_FOUND, 804, "number not found in the registry")                  \
+    X(CS_ERR_REGISTRY_TRANSITION, 805, "status change not allowed from the current status") \
+    X(CS_ERR_REGISTRY_FULL, 806, "no free status index left in the list")                  \
+    X(CS_ERR_REGISTRY_BUSY, 807, "registry is locked by another process")                  \
+    X(CS_ERR_REGISTRY_ROLE, 808, "operation not available for this registry's role")
 /* clang-format on */
 
 typedef enum cs_err {

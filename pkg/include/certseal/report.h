@@ -21,9 +21,13 @@ extern "C" {
 #define CS_REPORT_PRETTY 0x1u /* indent the JSON */
 
 /*
- * {"verdict", "valid", "reason", "form", "verified_at", "checks": [{"check",
- * "result", "detail"}...], "status", "certificate", "accreditation",
- * "contents_verified", "key_ids"}.  "reason" is null when VALID.
+ * {"verdict", "valid", "reason", "error", "form", "verified_at", "checks":
+ * [{"check", "result", "detail"}...], "status", "accreditation_status",
+ * "status_reference", "contents_verified", "certificate", "accreditation",
+ * "key_ids"}.  "reason" is null when VALID; "status" and
+ * "accreditation_status" are cs_verify_status_summary() words;
+ * "status_reference" is the CT's {"idx", "uri"} or null (the AC's is in
+ * "accreditation").
  * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY.
  */
 CS_MUST_CHECK cs_err cs_report_verify_json(const cs_verify_result *result, unsigned flags,

@@ -64,7 +64,8 @@ typedef enum cs_check_id {
     CS_CHECK_ACCREDITED_AT_ISSUE, /* step 5 */
     CS_CHECK_CT_VALIDITY,
     CS_CHECK_AC_VALIDITY,
-    CS_CHECK_STATUS, /* step 6 */
+    CS_CHECK_AC_STATUS, /* step 6: the AC in the AB's status list */
+    CS_CHECK_CT_STATUS, /* step 6: the CT in the CB's status list */
     CS_CHECK_COUNT
 } cs_check_id;
 
@@ -129,6 +130,57 @@ void cs_verifier_set_time(cs_verifier_t *verifier, int64_t at);
 void cs_verifier_set_clock_skew(cs_verifier_t *verifier, int64_t seconds);
 
 /*
+ * Status lists (DESIGN §2 step 6).  A token's status reference is looked
+ * up in the list whose sub equals the reference's uri: first among the
+ * lists added here, then from the status source when one is set.  A list
+ * is verified when used, with the key of the object that references it
+ * (the AB key for an AC, the AC's cnf key for a CT).  Without a list the
+ * status check is UNKNOWN, which fails (verdict STATUS_UNKNOWN) only when
+ * status is required; a list that is given but does not verify, or an
+ * index outside it, fails the check (verdict STATUS_UNKNOWN, err naming
+ * the rule: CS_ERR_STATUS_LIST_KEY, _URI, _EXPIRED, CS_ERR_STATUS_BITS,
+ * CS_ERR_STATUS_INDEX, or a decoding error).  A token without a status
+ * reference passes ("cannot be suspended or withdrawn") unless status is
+ * required.
+ *
+ * Entry values: for the CT, 0 passes, 2 gives SUSPENDED
+ * (CS_ERR_STATUS_SUSPENDED), 1 WITHDRAWN (CS_ERR_STATUS_WITHDRAWN), 3
+ * SUPERSEDED (CS_ERR_STATUS_SUPERSEDED); for the AC, 2 gives
+ * NOT_ACCREDITED with CS_ERR_AC_SUSPENDED, 1 and 3 NOT_ACCREDITED with
+ * CS_ERR_AC_WITHDRAWN (a superseded credential no longer vouches for the
+ * certificates that embed it).  The time checks come first: an expired
+ * certificate stays EXPIRED whatever its status.
+ *
+ * A list verified once with a key is kept with that key, so that many
+ * tokens referencing it cost one signature check; its exp is checked
+ * again at every use.
+ */
+
+/* Adds a Status List Token (COSE_Sign1 bytes, copied); it is decoded now
+ * (unverified, for its sub) and verified when used.  Of two lists with
+ * the same sub the one with the later iat is kept.  detail (may be NULL)
+ * says what was wrong.
+ * Errors: as cs_status_token_decode(), CS_ERR_TOO_LARGE (more than 4096
+ * lists), CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_verifier_add_status_list(cs_verifier_t *verifier, const uint8_t *data,
+                                                 size_t len, char *detail, size_t detail_size);
+
+/* Supplies a Status List Token for uri in a new buffer (*out, freed with
+ * free()), or returns an error whose detail is reported in the check
+ * (the status is then unknown).  Called at most once per uri and
+ * verifier: its answer, or its failure, is kept for later tokens. */
+typedef cs_err (*cs_status_source_fn)(void *ctx, const char *uri, int64_t now, uint8_t **out,
+                                      size_t *out_len, char *detail, size_t detail_size);
+
+/* Sets (or with NULL clears) the source asked for lists not added; ctx is
+ * borrowed.  Lists it supplies are kept for later tokens. */
+void cs_verifier_set_status_source(cs_verifier_t *verifier, cs_status_source_fn source, void *ctx);
+
+/* When required, a status that cannot be checked (no list, or a token
+ * without a status reference) fails with STATUS_UNKNOWN. */
+void cs_verifier_require_status(cs_verifier_t *verifier, bool required);
+
+/*
  * Verifies one token in any form (token.h).  Returns CS_OK when the checks
  * ran, whatever the verdict; an error only when verification could not run
  * (CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY, CS_ERR_CRYPTO).  The caller clears
@@ -138,6 +190,16 @@ CS_MUST_CHECK cs_err cs_verifier_verify(cs_verifier_t *verifier, const uint8_t *
                                         cs_verify_result *result);
 
 void cs_verify_result_clear(cs_verify_result *result);
+
+/*
+ * Step 6 in one word for the AC (CS_CHECK_AC_STATUS) or the CT
+ * (CS_CHECK_CT_STATUS) of a result: "valid", "suspended", "withdrawn",
+ * "superseded" (CT only; a superseded AC counts as withdrawn), "unknown"
+ * (no list, or a list that did not verify), "not referenced" (the object
+ * carries no status reference) or "not checked" (an earlier check failed).
+ * Static text, never NULL.
+ */
+const char *cs_verify_status_summary(const cs_verify_result *result, cs_check_id which);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,123 @@
+/*
+ * pkg/verify_internal.h - private declarations shared by the verifier's
+ * files (never installed, never exported): the verifier's state, one
+ * verification in progress and the helpers that record a check
+ * (pkg/verify.c), the accreditation-credential cache (pkg/verify_cache.c)
+ * and the status checks of DESIGN §2 step 6 (pkg/verify_status.c).
+ */
+#ifndef CERTSEAL_VERIFY_INTERNAL_H
+#define CERTSEAL_VERIFY_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "certseal/claims.h"
+#include "certseal/key.h"
+#include "certseal/token.h"
+#include "certseal/trust.h"
+#include "certseal/verify.h"
+#include "internal.h"
+#include "status_store.h"
+
+#pragma GCC visibility push(hidden)
+
+/* ---- the accreditation-credential cache (pkg/verify_cache.c) -------------- */
+
+#define CS_AC_CACHE_SLOTS 16
+
+/* A verified accreditation credential, keyed by its exact bytes (compared
+ * whole: a few hundred bytes against a handful of slots costs less than
+ * hashing them). */
+typedef struct cs_ac_cache_entry {
+    uint8_t *bytes;
+    size_t len;
+    cs_accreditation ac;
+    uint8_t ab_kid[CS_KID_SIZE];
+    const cs_key_t *ab_key; /* the trust store's key that verified it (borrowed) */
+    char trusted_detail[CS_CHECK_DETAIL_SIZE];
+} cs_ac_cache_entry;
+
+/* The verified ACs a verifier remembers (DESIGN §8), replaced round robin.
+ * All zero is an empty cache. */
+typedef struct cs_ac_cache {
+    cs_ac_cache_entry entries[CS_AC_CACHE_SLOTS];
+    size_t next_slot;
+} cs_ac_cache;
+
+/* The entry whose AC has exactly these len bytes, or NULL.  The entry is
+ * borrowed: valid until the next cs_ac_cache_insert() or
+ * cs_ac_cache_clear(). */
+const cs_ac_cache_entry *cs_ac_cache_find(const cs_ac_cache *cache, const uint8_t *bytes,
+                                          size_t len);
+
+/*
+ * Keeps a copy of the verified AC's bytes with its decoded claims, the
+ * trust-store key that verified it (borrowed, must outlive the cache) and
+ * the detail of its trust check, in the next slot (evicting what it held).
+ * On success the claims move out of *ac (left zeroed) and the cached
+ * claims are returned (borrowed, as for cs_ac_cache_find()); NULL when the
+ * copy cannot be allocated, with *ac and the cache untouched.
+ */
+CS_MUST_CHECK const cs_accreditation *cs_ac_cache_insert(cs_ac_cache *cache, const uint8_t *bytes,
+                                                         size_t len, cs_accreditation *ac,
+                                                         const cs_key_t *ab_key,
+                                                         const char *trusted_detail);
+
+/* Frees every entry; the cache is empty afterwards. */
+void cs_ac_cache_clear(cs_ac_cache *cache);
+
+/* ---- the verifier and one verification (pkg/verify.c) --------------------- */
+
+struct cs_verifier {
+    const cs_trust_t *trust;
+    cs_token_codec_t *codec;
+    int64_t fixed_time; /* < 0: the current time */
+    int64_t skew;
+    cs_cbor_writer to_be_signed; /* Sig_structure buffer, reused */
+    cs_ac_cache cache;
+    cs_accreditation unverified_ac; /* an AC that did not verify, for display */
+    cs_status_store *status;        /* step 6: the status lists known */
+    bool require_status;
+};
+
+/* The state of one verification in progress. */
+typedef struct cs_verification {
+    cs_verifier_t *verifier;
+    cs_verify_result *result;
+    cs_cose_sign1 ct;
+    cs_cose_sign1 ac;
+    const cs_accreditation *accreditation;
+    const cs_key_t *ab_key; /* the AB key that verified the AC */
+    int64_t now;
+} cs_verification;
+
+/* Sets the check's state, error and detail (printf format, cut to the
+ * detail size and kept valid UTF-8). */
+void cs_verify_record(cs_verification *v, cs_check_id id, cs_check_state state, cs_err err,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Records a passed check; returns true so that checks read
+ * "return cs_verify_pass(...)". */
+bool cs_verify_pass(cs_verification *v, cs_check_id id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Records a failed check with its reason; returns false. */
+bool cs_verify_fail(cs_verification *v, cs_check_id id, cs_err err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ---- step 6: status (pkg/verify_status.c) --------------------------------- */
+
+/* DESIGN §2 step 6: records CS_CHECK_AC_STATUS (the AC in the AB's list,
+ * signed with v->ab_key) then CS_CHECK_CT_STATUS (the CT in the CB's list,
+ * signed with the key the AC accredits).  Needs v->accreditation and the
+ * decoded certificate in v->result. */
+void cs_verify_check_status(cs_verification *v);
+
+/* The verdict a failed CS_CHECK_AC_STATUS or CS_CHECK_CT_STATUS gives,
+ * from the check's error. */
+cs_verdict cs_verify_status_verdict(cs_check_id id, cs_err err);
+
+#pragma GCC visibility pop
+
+#endif

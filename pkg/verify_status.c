@@ -1,0 +1,213 @@
+/* Status checks (DESIGN §2 step 6): the AC's status reference looked up in
+ * the AB's status list and the CT's in the CB's, the verifier's status
+ * settings, and the words and verdicts those checks give. */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "certseal/status.h"
+#include "verify_internal.h"
+
+/* One object's status reference and the key its list must be signed with. */
+typedef struct status_subject {
+    cs_check_id check;
+    const char *what; /* "accreditation" or "certificate" */
+    const cs_status_ref *ref;
+    const cs_key_t *key;
+} status_subject;
+
+/* An AC's entry: suspended or withdrawn means the CB is not accredited.  A
+ * superseded credential counts as withdrawn: it no longer vouches for the
+ * certificates that embed it, and nothing in the token says whether its
+ * successor covers them (an AB that only extends a scope issues an
+ * additional credential instead). */
+static void accreditation_status(cs_verification *v, const cs_status_ref *ref, unsigned value)
+{
+    unsigned long long index = (unsigned long long)ref->index;
+    switch (value) {
+    case CS_STATUS_SUSPENDED:
+        cs_verify_fail(v, CS_CHECK_AC_STATUS, CS_ERR_AC_SUSPENDED,
+                       "the accreditation body has suspended this accreditation "
+                       "(status list %s, "
+                       "index %llu)",
+                       ref->uri, index);
+        break;
+    case CS_STATUS_WITHDRAWN:
+        cs_verify_fail(v, CS_CHECK_AC_STATUS, CS_ERR_AC_WITHDRAWN,
+                       "the accreditation body has withdrawn this accreditation "
+                       "(status list %s, "
+                       "index %llu)",
+                       ref->uri, index);
+        break;
+    default:
+        cs_verify_fail(v, CS_CHECK_AC_STATUS, CS_ERR_AC_WITHDRAWN,
+                       "the accreditation credential was superseded and no longer vouches for "
+                       "certificates; ask for a certificate issued under the current one "
+                       "(status "
+                       "list %s, index %llu)",
+                       ref->uri, index);
+        break;
+    }
+}
+
+static void certificate_status(cs_verification *v, const cs_status_ref *ref, unsigned value)
+{
+    unsigned long long index = (unsigned long long)ref->index;
+    switch (value) {
+    case CS_STATUS_SUSPENDED:
+        cs_verify_fail(v, CS_CHECK_CT_STATUS, CS_ERR_STATUS_SUSPENDED,
+                       "the certification body has suspended this certificate "
+                       "(status list %s, "
+                       "index %llu)",
+                       ref->uri, index);
+        break;
+    case CS_STATUS_WITHDRAWN:
+        cs_verify_fail(v, CS_CHECK_CT_STATUS, CS_ERR_STATUS_WITHDRAWN,
+                       "the certification body has withdrawn this certificate "
+                       "(status list %s, "
+                       "index %llu)",
+                       ref->uri, index);
+        break;
+    default:
+        cs_verify_fail(v, CS_CHECK_CT_STATUS, CS_ERR_STATUS_SUPERSEDED,
+                       "a later revision replaces this certificate; ask for the current one "
+                       "(status list %s, index %llu)",
+                       ref->uri, index);
+        break;
+    }
+}
+
+/* A token without a status reference cannot be suspended or withdrawn:
+ * it passes, unless status is required. */
+static void check_unreferenced(cs_verification *v, const status_subject *s)
+{
+    if (v->verifier->require_status)
+        cs_verify_fail(v, s->check, CS_ERR_STATUS_UNKNOWN,
+                       "the %s carries no status reference, and status is required", s->what);
+    else
+        cs_verify_pass(v, s->check,
+                       "carries no status reference (cannot be suspended or withdrawn)");
+}
+
+/* Step 6 for one object: no reference passes (unless status is required),
+ * no list is unknown (unless required), a list that does not verify or an
+ * index outside it fails, and the entry's value decides the rest. */
+static void check_subject(cs_verification *v, const status_subject *s)
+{
+    cs_verifier_t *verifier = v->verifier;
+    char detail[CS_CHECK_DETAIL_SIZE] = "";
+    unsigned value = 0;
+    cs_err err;
+
+    if (!s->ref->present) {
+        check_unreferenced(v, s);
+        return;
+    }
+    err = cs_status_store_lookup(verifier->status, s->ref, s->key, v->now, verifier->skew, &value,
+                                 detail, sizeof(detail));
+    if (err == CS_ERR_STATUS_UNKNOWN && !verifier->require_status)
+        cs_verify_record(v, s->check, CS_CHECK_UNKNOWN, err, "%s", detail);
+    else if (err == CS_ERR_STATUS_UNKNOWN)
+        cs_verify_fail(v, s->check, err, "%s, and status is required", detail);
+    else if (err != CS_OK)
+        cs_verify_fail(v, s->check, err, "%s", detail[0] != '\0' ? detail : cs_strerror(err));
+    else if (value == CS_STATUS_VALID)
+        cs_verify_pass(v, s->check, "valid in the status list %s (index %llu)", s->ref->uri,
+                       (unsigned long long)s->ref->index);
+    else if (s->check == CS_CHECK_AC_STATUS)
+        accreditation_status(v, s->ref, value);
+    else
+        certificate_status(v, s->ref, value);
+}
+
+void cs_verify_check_status(cs_verification *v)
+{
+    status_subject ac_status = {CS_CHECK_AC_STATUS, "accreditation", &v->accreditation->status,
+                                v->ab_key};
+    status_subject ct_status = {CS_CHECK_CT_STATUS, "certificate", &v->result->certificate.status,
+                                v->accreditation->subject_key};
+    check_subject(v, &ac_status);
+    check_subject(v, &ct_status);
+}
+
+cs_verdict cs_verify_status_verdict(cs_check_id id, cs_err err)
+{
+    if (id == CS_CHECK_AC_STATUS)
+        return err == CS_ERR_AC_WITHDRAWN || err == CS_ERR_AC_SUSPENDED ? CS_VERDICT_NOT_ACCREDITED
+                                                                        : CS_VERDICT_STATUS_UNKNOWN;
+    return err == CS_ERR_STATUS_SUSPENDED    ? CS_VERDICT_SUSPENDED
+           : err == CS_ERR_STATUS_WITHDRAWN  ? CS_VERDICT_WITHDRAWN
+           : err == CS_ERR_STATUS_SUPERSEDED ? CS_VERDICT_SUPERSEDED
+                                             : CS_VERDICT_STATUS_UNKNOWN;
+}
+
+/* ---- the verifier's status settings (certseal/verify.h) ------------------- */
+
+cs_err cs_verifier_add_status_list(cs_verifier_t *verifier, const uint8_t *data, size_t len,
+                                   char *detail, size_t detail_size)
+{
+    if (verifier == NULL)
+        return CS_ERR_ARGUMENT;
+    return cs_status_store_add(verifier->status, data, len, detail, detail_size);
+}
+
+void cs_verifier_set_status_source(cs_verifier_t *verifier, cs_status_source_fn source, void *ctx)
+{
+    if (verifier != NULL)
+        cs_status_store_set_source(verifier->status, source, ctx);
+}
+
+void cs_verifier_require_status(cs_verifier_t *verifier, bool required)
+{
+    if (verifier != NULL)
+        verifier->require_status = required;
+}
+
+/* ---- status in a result, in one word -------------------------------------- */
+
+/* Whether the token or credential the status check is about carries a
+ * status reference. */
+static bool status_referenced(const cs_verify_result *r, cs_check_id which)
+{
+    return which == CS_CHECK_CT_STATUS
+               ? r->has_certificate && r->certificate.status.present
+               : r->accreditation != NULL && r->accreditation->status.present;
+}
+
+/* The word for a failed status check, from its error. */
+static const char *failed_status_word(cs_err err, bool referenced)
+{
+    switch (err) {
+    case CS_ERR_STATUS_SUSPENDED:
+    case CS_ERR_AC_SUSPENDED:
+        return "suspended";
+    case CS_ERR_STATUS_WITHDRAWN:
+    case CS_ERR_AC_WITHDRAWN:
+        return "withdrawn";
+    case CS_ERR_STATUS_SUPERSEDED:
+        return "superseded";
+    default:
+        return referenced ? "unknown" : "not referenced";
+    }
+}
+
+const char *cs_verify_status_summary(const cs_verify_result *r, cs_check_id which)
+{
+    const cs_check *check;
+    bool referenced;
+
+    if (r == NULL || (which != CS_CHECK_AC_STATUS && which != CS_CHECK_CT_STATUS))
+        return "not checked";
+    check = &r->checks[which];
+    referenced = status_referenced(r, which);
+    switch (check->state) {
+    case CS_CHECK_NOT_RUN:
+        return "not checked";
+    case CS_CHECK_UNKNOWN:
+        return "unknown";
+    case CS_CHECK_PASS:
+        return referenced ? "valid" : "not referenced";
+    case CS_CHECK_FAIL:
+        break;
+    }
+    return failed_status_word(check->err, referenced);
+}
