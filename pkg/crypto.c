@@ -71,6 +71,20 @@ void cs_crypto_wipe(void *p, size_t n)
         OPENSSL_cleanse(p, n);
 }
 
+cs_err cs_crypto_random(void *buf, size_t len)
+{
+    /* RAND_bytes takes an int length: fill in pieces that fit. */
+    uint8_t *p = buf;
+    while (len > 0) {
+        int n = len > INT_MAX ? INT_MAX : (int)len;
+        if (RAND_bytes(p, n) != 1)
+            return CS_ERR_CRYPTO;
+        p += n;
+        len -= (size_t)n;
+    }
+    return CS_OK;
+}
+
 /* ---- algorithm names ---------------------------------------------------------- */
 
 const char *cs_alg_name(cs_alg alg)

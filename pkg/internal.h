@@ -51,6 +51,10 @@ bool cs_crypto_equal(const void *a, const void *b, size_t n);
 /* Overwrites n bytes at p with zeros in a way the compiler keeps. */
 void cs_crypto_wipe(void *p, size_t n);
 
+/* Fills buf with len bytes from the CSPRNG (OpenSSL's RAND_bytes).
+ * Errors: CS_ERR_CRYPTO (the generator could not be seeded). */
+CS_MUST_CHECK cs_err cs_crypto_random(void *buf, size_t len);
+
 /* ---- strict CBOR (pkg/cbor.c), wrapping libcbor (STYLE 7) ------------------- */
 
 #define CS_CBOR_MAX_DEPTH 16     /* DESIGN §2 step 1: bounded nesting */

@@ -1,0 +1,377 @@
+/* A batch of certificate records from JSON Lines or CSV (certseal/batch.h).
+ * Every record goes through cs_record_parse_json(), so a batch accepts
+ * exactly what a single record would; a CSV row is first turned into the
+ * equivalent JSON object. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "batch_csv.h"
+#include "certseal/batch.h"
+#include "certseal/date.h"
+#include "certseal/record.h"
+
+/* ---- the batch and its problems ------------------------------------------------ */
+
+void cs_batch_clear(cs_batch *batch)
+{
+    if (batch == NULL)
+        return;
+    for (size_t i = 0; i < batch->count; i++)
+        cs_certificate_clear(&batch->certs[i]);
+    for (size_t i = 0; i < batch->problem_count; i++) {
+        free(batch->problems[i].field);
+        free(batch->problems[i].message);
+    }
+    free(batch->certs);
+    free(batch->lines);
+    free(batch->problems);
+    memset(batch, 0, sizeof(*batch));
+}
+
+cs_err cs_batch_problem_add(cs_batch *batch, size_t line, const char *field, const char *fmt, ...)
+{
+    cs_batch_problem *p;
+    char message[400];
+    va_list ap;
+
+    if (batch->problem_count == CS_BATCH_PROBLEMS_MAX) {
+        batch->problems_omitted++;
+        return CS_OK;
+    }
+    if (batch->problems == NULL &&
+        (batch->problems = calloc(CS_BATCH_PROBLEMS_MAX, sizeof(*batch->problems))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    p = &batch->problems[batch->problem_count];
+    p->line = line;
+    if ((p->field = strdup(field)) == NULL || (p->message = strdup(message)) == NULL) {
+        free(p->field);
+        p->field = NULL;
+        return CS_ERR_NO_MEMORY;
+    }
+    batch->problem_count++;
+    return CS_OK;
+}
+
+/* Adds a record parser's detail, "field: problem", as a problem.  CSV
+ * rows name their sites site1, site2, ... rather than sites[0], ... */
+cs_err cs_batch_problem_from_detail(cs_batch *batch, size_t line, cs_err err, const char *detail,
+                                    bool csv)
+{
+    char field[80] = "record";
+    const char *message = detail, *colon = strstr(detail, ": ");
+    size_t site;
+    int used = 0;
+
+    if (err == CS_ERR_JSON) {
+        /* "line 1, column 7: ..." about the one line: the column is enough. */
+        const char *column = strstr(detail, "column ");
+        return cs_batch_problem_add(batch, line, "json", "not valid JSON: %s",
+                                    column != NULL ? column : detail);
+    }
+    if (err != CS_ERR_RECORD)
+        return cs_batch_problem_add(batch, line, "record", "%s", cs_strerror(err));
+    if (colon != NULL && (size_t)(colon - detail) < sizeof(field)) {
+        memcpy(field, detail, (size_t)(colon - detail));
+        field[colon - detail] = '\0';
+        message = colon + 2;
+    }
+    if (csv && sscanf(field, "sites[%zu]%n", &site, &used) == 1 && used > 0) {
+        char renamed[80];
+        snprintf(renamed, sizeof(renamed), "site%zu%s", site + 1, field + used);
+        memcpy(field, renamed, sizeof(field));
+    }
+    return cs_batch_problem_add(batch, line, field, "%s", message);
+}
+
+/* Appends a parsed record (moved into the batch; *cert is zeroed). */
+cs_err cs_batch_append(cs_batch *batch, size_t *capacity, cs_certificate *cert, size_t line)
+{
+    if (batch->count == *capacity) {
+        size_t n = *capacity == 0 ? 64 : *capacity * 2;
+        cs_certificate *certs = realloc(batch->certs, n * sizeof(*certs));
+        if (certs == NULL)
+            return CS_ERR_NO_MEMORY;
+        batch->certs = certs;
+        size_t *lines = realloc(batch->lines, n * sizeof(*lines));
+        if (lines == NULL)
+            return CS_ERR_NO_MEMORY;
+        batch->lines = lines;
+        *capacity = n;
+    }
+    batch->certs[batch->count] = *cert;
+    batch->lines[batch->count] = line;
+    batch->count++;
+    memset(cert, 0, sizeof(*cert));
+    return CS_OK;
+}
+
+/* Counts a record read; CS_ERR_TOO_LARGE past the limit. */
+cs_err cs_batch_count_record(cs_batch *batch, size_t line)
+{
+    if (++batch->records_seen <= CS_BATCH_RECORDS_MAX)
+        return CS_OK;
+    if (cs_batch_problem_add(batch, line, "batch", "more than %u records; split the batch",
+                             CS_BATCH_RECORDS_MAX) != CS_OK)
+        return CS_ERR_NO_MEMORY;
+    return CS_ERR_TOO_LARGE;
+}
+
+/* ---- formats ------------------------------------------------------------------- */
+
+cs_batch_format cs_batch_format_for_path(const char *path)
+{
+    const char *dot = path != NULL ? strrchr(path, '.') : NULL;
+    if (dot == NULL || strchr(dot, '/') != NULL)
+        return CS_BATCH_AUTO;
+    if (strcasecmp(dot, ".jsonl") == 0 || strcasecmp(dot, ".ndjson") == 0)
+        return CS_BATCH_JSONL;
+    if (strcasecmp(dot, ".csv") == 0)
+        return CS_BATCH_CSV;
+    return CS_BATCH_AUTO;
+}
+
+cs_batch_format cs_batch_format_from_name(const char *name)
+{
+    if (name != NULL && strcasecmp(name, "jsonl") == 0)
+        return CS_BATCH_JSONL;
+    if (name != NULL && strcasecmp(name, "csv") == 0)
+        return CS_BATCH_CSV;
+    return CS_BATCH_AUTO;
+}
+
+static cs_batch_format sniff(const char *data, size_t len)
+{
+    size_t i = 0;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len && isspace((unsigned char)data[i]))
+        i++;
+    return i < len && data[i] == '{' ? CS_BATCH_JSONL : CS_BATCH_CSV;
+}
+
+static bool is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isspace((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+/* ---- JSON Lines ---------------------------------------------------------------- */
+
+static cs_err parse_jsonl_line(cs_batch *batch, size_t *capacity, const char *text, size_t len,
+                               size_t line)
+{
+    cs_certificate cert = {0};
+    char detail[400] = "";
+    cs_err err;
+
+    if ((err = cs_batch_count_record(batch, line)) != CS_OK)
+        return err;
+    if (len > CS_BATCH_LINE_MAX)
+        return cs_batch_problem_add(batch, line, "record", "longer than %u bytes",
+                                    CS_BATCH_LINE_MAX);
+    err = cs_record_parse_json(text, len, &cert, detail, sizeof(detail));
+    if (err == CS_ERR_NO_MEMORY)
+        return err;
+    if (err != CS_OK)
+        return cs_batch_problem_from_detail(batch, line, err, detail, false);
+    err = cs_batch_append(batch, capacity, &cert, line);
+    cs_certificate_clear(&cert);
+    return err;
+}
+
+static cs_err parse_jsonl(const char *data, size_t len, cs_batch *batch)
+{
+    size_t pos = 0, line = 0, capacity = 0;
+    cs_err err = CS_OK;
+
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    while (pos < len && err == CS_OK) {
+        const char *start = data + pos, *end = memchr(start, '\n', len - pos);
+        size_t n = end != NULL ? (size_t)(end - start) : len - pos;
+        pos += n + (end != NULL);
+        line++;
+        if (n > 0 && start[n - 1] == '\r')
+            n--;
+        if (!is_blank(start, n))
+            err = parse_jsonl_line(batch, &capacity, start, n, line);
+    }
+    return err;
+}
+
+/* ---- checks across the batch ----------------------------------------------------- */
+
+typedef struct numbered {
+    const char *number;
+    size_t index;
+} numbered;
+
+static int compare_numbered(const void *a, const void *b)
+{
+    const numbered *x = a, *y = b;
+    int c = strcmp(x->number, y->number);
+    if (c != 0)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Two records with one certificate number: the later one is named. */
+static cs_err check_duplicates(cs_batch *batch)
+{
+    numbered *all;
+    cs_err err = CS_OK;
+
+    if (batch->count < 2)
+        return CS_OK;
+    if ((all = calloc(batch->count, sizeof(*all))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    for (size_t i = 0; i < batch->count; i++)
+        all[i] = (numbered){batch->certs[i].number, i};
+    qsort(all, batch->count, sizeof(*all), compare_numbered);
+    for (size_t i = 1; i < batch->count && err == CS_OK; i++) {
+        size_t first = i;
+        while (first > 0 && strcmp(all[first - 1].number, all[i].number) == 0)
+            first--;
+        if (first != i)
+            err = cs_batch_problem_add(batch, batch->lines[all[i].index], "certificate_number",
+                                       "\"%.60s\" is already on line %zu; each certificate "
+                                       "appears once in a batch",
+                                       all[i].number, batch->lines[all[first].index]);
+    }
+    free(all);
+    return err;
+}
+
+/* Problems in line order (insertion sort: at most CS_BATCH_PROBLEMS_MAX,
+ * and stable, so a record's problems keep the order they were found in). */
+static void sort_problems(cs_batch *batch)
+{
+    for (size_t i = 1; i < batch->problem_count; i++) {
+        cs_batch_problem p = batch->problems[i];
+        size_t j = i;
+        for (; j > 0 && batch->problems[j - 1].line > p.line; j--)
+            batch->problems[j] = batch->problems[j - 1];
+        batch->problems[j] = p;
+    }
+}
+
+/* A batch with problems keeps its problems only. */
+static void drop_records(cs_batch *batch)
+{
+    for (size_t i = 0; i < batch->count; i++)
+        cs_certificate_clear(&batch->certs[i]);
+    free(batch->certs);
+    free(batch->lines);
+    batch->certs = NULL;
+    batch->lines = NULL;
+    batch->count = 0;
+}
+
+cs_err cs_batch_parse(const char *data, size_t len, cs_batch_format format, cs_batch *batch)
+{
+    cs_err err;
+
+    if (batch == NULL || (data == NULL && len > 0))
+        return CS_ERR_ARGUMENT;
+    memset(batch, 0, sizeof(*batch));
+    if (len > CS_BATCH_SIZE_MAX) {
+        err = cs_batch_problem_add(batch, 0, "batch", "larger than %u bytes; split the batch",
+                                   CS_BATCH_SIZE_MAX);
+        return err != CS_OK ? err : CS_ERR_TOO_LARGE;
+    }
+    if (format == CS_BATCH_AUTO)
+        format = sniff(data, len);
+    if (format == CS_BATCH_JSONL)
+        err = parse_jsonl(data, len, batch);
+    else if (format == CS_BATCH_CSV)
+        err = cs_batch_parse_csv(data, len, batch);
+    else
+        err = CS_ERR_ARGUMENT;
+    if (err == CS_OK)
+        err = check_duplicates(batch);
+    if (err == CS_OK && batch->records_seen == 0)
+        err = cs_batch_problem_add(batch, 0, "batch",
+                                   "holds no records (one per line, or CSV rows after a header)");
+    if (err == CS_OK && batch->problem_count + batch->problems_omitted > 0)
+        err = CS_ERR_RECORD;
+    if (err != CS_OK)
+        drop_records(batch);
+    if (err == CS_ERR_NO_MEMORY || err == CS_ERR_ARGUMENT)
+        cs_batch_clear(batch);
+    sort_problems(batch);
+    return err;
+}
+
+/* ---- against the accreditation --------------------------------------------------- */
+
+static bool has_standard(const cs_accreditation *ac, const char *standard)
+{
+    for (size_t i = 0; i < ac->standard_count; i++)
+        if (strcmp(ac->standards[i], standard) == 0)
+            return true;
+    return false;
+}
+
+static bool has_iaf(const cs_accreditation *ac, uint64_t code)
+{
+    for (size_t i = 0; i < ac->iaf_count; i++)
+        if (ac->iaf_codes[i] == code)
+            return true;
+    return false;
+}
+
+static cs_err check_one(cs_batch *batch, const cs_accreditation *ac, const cs_certificate *c,
+                        size_t line)
+{
+    char day[CS_DATE_TEXT_SIZE], from[CS_DATE_TEXT_SIZE], to[CS_DATE_TEXT_SIZE];
+
+    if (!has_standard(ac, c->standard))
+        return cs_batch_problem_add(batch, line, "standard",
+                                    "%.60s is not within accreditation %.60s", c->standard,
+                                    ac->number);
+    for (size_t i = 0; i < c->iaf_count; i++)
+        if (!has_iaf(ac, c->iaf_codes[i]))
+            return cs_batch_problem_add(batch, line, "iaf_codes",
+                                        "IAF sector %llu is not within accreditation %.60s",
+                                        (unsigned long long)c->iaf_codes[i], ac->number);
+    if (c->accreditation_number != NULL && strcmp(c->accreditation_number, ac->number) != 0)
+        return cs_batch_problem_add(batch, line, "accreditation_number",
+                                    "\"%.60s\" is not the credential's \"%.60s\"",
+                                    c->accreditation_number, ac->number);
+    if (c->issued_at < ac->not_before || c->issued_at >= ac->expires) {
+        cs_date_format(c->issued_at, day);
+        cs_date_format(ac->not_before, from);
+        cs_date_format(ac->expires - 1, to);
+        return cs_batch_problem_add(batch, line, "issued",
+                                    "%s is outside the accreditation's validity %s to %s", day,
+                                    from, to);
+    }
+    return CS_OK;
+}
+
+cs_err cs_batch_check_accreditation(cs_batch *batch, const cs_accreditation *ac)
+{
+    size_t before;
+    cs_err err = CS_OK;
+
+    if (batch == NULL || ac == NULL)
+        return CS_ERR_ARGUMENT;
+    before = batch->problem_count + batch->problems_omitted;
+    for (size_t i = 0; i < batch->count && err == CS_OK; i++)
+        err = check_one(batch, ac, &batch->certs[i], batch->lines[i]);
+    if (err != CS_OK)
+        return err;
+    sort_problems(batch);
+    return batch->problem_count + batch->problems_omitted > before ? CS_ERR_RECORD : CS_OK;
+}

@@ -1,0 +1,284 @@
+/*
+ * certseal/registry.h - an issuer's registry (DESIGN §5): everything an
+ * accreditation body (AB) or a certification body (CB) issued, its status,
+ * and an append-only log of events, in one SQLite file.
+ *
+ * The same code serves both roles.  An AB registry records accreditation
+ * credentials (ACs, numbered by accreditation number); a CB registry holds
+ * the CB's AC and records certificate tokens (CTs, numbered by
+ * certificate number, one row per revision).  Every issued object gets a
+ * status index in the issuer's status list, drawn at random (herd privacy)
+ * from the unused indexes in the same transaction that records it, and
+ * never handed out again.  A status change and its event are one
+ * transaction.  The database runs in WAL mode with synchronous=FULL, so a
+ * crash loses at most the transaction in flight and never leaves a
+ * duplicate or a reused index; several processes may use one file (a
+ * writer waits up to CS_REGISTRY_BUSY_TIMEOUT_MS for another).
+ *
+ * The schema carries its version (PRAGMA user_version); opening an older
+ * registry migrates it in one transaction, a newer one is refused.
+ *
+ * Lifecycle (ISO/IEC 17021-1 terms) and the status each leaves:
+ *   issue                 valid
+ *   suspend               valid -> suspended
+ *   reinstate             suspended -> valid
+ *   withdraw              valid | suspended -> withdrawn (final)
+ *   re-issue (supersede)  the old revision -> superseded (final); the new
+ *                         revision, under the same number, is valid
+ *
+ * Ownership: strings in the structs filled here are owned by the struct
+ * and released by its _clear() function.  Thread safety: one handle per
+ * thread.
+ */
+#ifndef CERTSEAL_REGISTRY_H
+#define CERTSEAL_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "certseal/claims.h"
+#include "certseal/error.h"
+#include "certseal/issue.h"
+#include "certseal/key.h"
+#include "certseal/status.h"
+#include "certseal/token.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CS_REGISTRY_SCHEMA_VERSION 1
+/* PRAGMA application_id of every registry file ("CSRG"): any other SQLite
+ * file is refused. */
+#define CS_REGISTRY_APPLICATION_ID 0x43535247
+#define CS_REGISTRY_DEFAULT_LIST_ENTRIES (1u << 20) /* 1,048,576 */
+#define CS_REGISTRY_BUSY_TIMEOUT_MS 10000
+#define CS_REGISTRY_REASON_MAX 500
+
+typedef enum cs_registry_role {
+    CS_REGISTRY_ROLE_AB = 1, /* issues accreditation credentials */
+    CS_REGISTRY_ROLE_CB = 2, /* issues certificate tokens */
+} cs_registry_role;
+
+/* "accreditation-body" or "certification-body". */
+const char *cs_registry_role_name(cs_registry_role role);
+
+typedef struct cs_registry cs_registry_t;
+
+typedef struct cs_registry_settings {
+    const char *key_path;         /* the issuer's private key file, stored as given */
+    const uint8_t *accreditation; /* CB: its AC, COSE_Sign1 bytes; NULL for an AB */
+    size_t accreditation_len;
+    const char *status_uri;     /* where the status list will be published (its sub) */
+    const char *link_base;      /* CB: base URL of the link form; may be NULL */
+    uint64_t list_entries;      /* status list size; 0: CS_REGISTRY_DEFAULT_LIST_ENTRIES;
+                                   at least CS_STATUS_LIST_MIN, at most CS_STATUS_LIST_MAX */
+    const cs_key_t *issuer_key; /* may be NULL; the issuer's key (the public half
+                                   suffices): its kid is recorded, and publishing or
+                                   issuing with another key is refused.  When NULL, a
+                                   CB registry records the kid of its AC's key, an AB
+                                   registry the kid of the first key it signs with. */
+} cs_registry_settings;
+
+/*
+ * Creates a registry file at path (which must not exist; mode 0600) with
+ * the role implied by settings (an AC makes it a CB registry), its schema
+ * and settings in one transaction: on any error no file is left.  detail
+ * (may be NULL) says what was wrong.
+ * Errors: CS_ERR_REGISTRY_EXISTS, CS_ERR_IO_OPEN, CS_ERR_ARGUMENT
+ * (settings: key path, status URI, link base, list size, an AC that does
+ * not decode, an issuer_key that is not the AC's key), CS_ERR_REGISTRY,
+ * CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_registry_create(const char *path, const cs_registry_settings *settings,
+                                        cs_registry_t **out, char *detail, size_t detail_size);
+
+/*
+ * Opens an existing registry, migrating an older schema.
+ * Errors: CS_ERR_IO_OPEN (no such file), CS_ERR_REGISTRY_SCHEMA (not a
+ * certseal registry, or written by a newer certseal), CS_ERR_REGISTRY,
+ * CS_ERR_REGISTRY_BUSY, CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_registry_open(const char *path, cs_registry_t **out, char *detail,
+                                      size_t detail_size);
+void cs_registry_close(cs_registry_t **registry);
+
+/* Settings, borrowed from the handle. */
+cs_registry_role cs_registry_role_of(const cs_registry_t *registry);
+const char *cs_registry_key_path(const cs_registry_t *registry);
+const char *cs_registry_status_uri(const cs_registry_t *registry);
+const char *cs_registry_link_base(const cs_registry_t *registry); /* NULL when unset */
+uint64_t cs_registry_list_entries(const cs_registry_t *registry);
+/* CB: the AC's COSE bytes; NULL for an AB. */
+const uint8_t *cs_registry_accreditation(const cs_registry_t *registry, size_t *len);
+
+/* Who made a change: recorded in the event log with each event. */
+typedef struct cs_registry_actor {
+    const char *name;   /* e.g. the login name; NULL: the process's user */
+    const char *reason; /* why (suspend, withdraw, supersede); may be NULL */
+} cs_registry_actor;
+
+/*
+ * CB: issues one certificate.  In one transaction: checks that
+ * cert->number is new (or, with supersedes set to it, that its current
+ * revision is valid or suspended), draws a status index uniformly at
+ * random among the unused ones (refusing when three quarters of the list
+ * are taken), sets cert->status to {index, status URI} and, when
+ * superseding, cert->revision to the previous revision + 1 (a new number
+ * keeps the revision it comes with), signs with the issuer
+ * (CS_ISSUE_VERIFY_SIGNATURE), records the token and the "issued" event,
+ * and marks the superseded revision with its event.  *token is borrowed
+ * from the issuer until its next call.  form is the token's form
+ * (CS_FORM_LINK uses the registry's link base).
+ * Errors: CS_ERR_REGISTRY_ROLE, CS_ERR_REGISTRY_DUPLICATE,
+ * CS_ERR_REGISTRY_NOT_FOUND (supersedes), CS_ERR_REGISTRY_TRANSITION,
+ * CS_ERR_REGISTRY_FULL, CS_ERR_REGISTRY_BUSY, CS_ERR_REGISTRY,
+ * CS_ERR_KEY_NOT_ACCREDITED (the issuer's key is not the registry's),
+ * CS_ERR_ARGUMENT (supersedes names another number, the link form without
+ * a link base, a reason past CS_REGISTRY_REASON_MAX), and
+ * cs_issuer_issue()'s errors; on any error nothing is recorded.
+ */
+CS_MUST_CHECK cs_err cs_registry_issue_certificate(cs_registry_t *registry, cs_issuer_t *issuer,
+                                                   cs_certificate *cert, const char *supersedes,
+                                                   cs_form form, const cs_registry_actor *actor,
+                                                   const char **token, size_t *token_len,
+                                                   char *detail, size_t detail_size);
+
+/* Called for each certificate a batch issued, in input order. */
+typedef void (*cs_registry_issued_fn)(void *ctx, size_t input_index, const char *number,
+                                      const char *token, size_t token_len);
+/* Called after each committed chunk with how many of count are done. */
+typedef void (*cs_registry_progress_fn)(void *ctx, size_t done, size_t count);
+
+/*
+ * CB: issues certs[0..count) in transactions of chunk certificates (0 for
+ * a default), each as cs_registry_issue_certificate() without supersedes.
+ * A certificate whose number is already recorded with the same claims is
+ * skipped (so that re-running an interrupted batch completes it) and is
+ * not reported to `issued`; one recorded with different claims fails the
+ * batch.  On error, the chunks already committed stay (and were reported
+ * to `issued` and `progress`); *failed_index (may be NULL) names the
+ * certificate that failed, or the first of its chunk when the COMMIT
+ * failed.  `issued` and `progress` run after each COMMIT, so they hear of
+ * recorded certificates only.
+ * Errors: as cs_registry_issue_certificate().
+ */
+CS_MUST_CHECK cs_err cs_registry_issue_batch(cs_registry_t *registry, cs_issuer_t *issuer,
+                                             cs_certificate *certs, size_t count, size_t chunk,
+                                             cs_form form, const cs_registry_actor *actor,
+                                             cs_registry_issued_fn issued,
+                                             cs_registry_progress_fn progress, void *ctx,
+                                             size_t *failed_index, char *detail,
+                                             size_t detail_size);
+
+/*
+ * AB: signs and records an accreditation credential for ac (numbered by
+ * ac->number), drawing its status index and setting ac->status, in one
+ * transaction; the signature is verified before it is recorded.  *out is
+ * the AC's COSE_Sign1 bytes (freed with free()).  ab_key must be the
+ * registry's issuer key; a registry that knows none yet records this
+ * one's kid.
+ * Errors: CS_ERR_REGISTRY_ROLE, CS_ERR_REGISTRY_DUPLICATE, CS_ERR_ARGUMENT
+ * (another key, a reason too long), CS_ERR_SIGNATURE (self-check),
+ * CS_ERR_REGISTRY_FULL, CS_ERR_REGISTRY_BUSY, CS_ERR_REGISTRY, and
+ * cs_accreditation_sign()'s errors.
+ */
+CS_MUST_CHECK cs_err cs_registry_issue_accreditation(cs_registry_t *registry,
+                                                     const cs_key_t *ab_key, cs_accreditation *ac,
+                                                     const cs_registry_actor *actor, uint8_t **out,
+                                                     size_t *out_len, char *detail,
+                                                     size_t detail_size);
+
+typedef enum cs_registry_action {
+    CS_REGISTRY_SUSPEND = 1,
+    CS_REGISTRY_REINSTATE,
+    CS_REGISTRY_WITHDRAW,
+} cs_registry_action;
+
+/* "suspend", "reinstate", "withdraw". */
+const char *cs_registry_action_name(cs_registry_action action);
+
+/*
+ * Changes the status of the current revision of `number` and records the
+ * event, in one transaction.  *new_status (may be NULL) receives the
+ * status it now has.
+ * Errors: CS_ERR_REGISTRY_NOT_FOUND, CS_ERR_REGISTRY_TRANSITION (e.g.
+ * reinstating what is not suspended; detail names the current status),
+ * CS_ERR_ARGUMENT (reason longer than CS_REGISTRY_REASON_MAX),
+ * CS_ERR_REGISTRY_BUSY, CS_ERR_REGISTRY.
+ */
+CS_MUST_CHECK cs_err cs_registry_change_status(cs_registry_t *registry, const char *number,
+                                               cs_registry_action action,
+                                               const cs_registry_actor *actor,
+                                               cs_status *new_status, char *detail,
+                                               size_t detail_size);
+
+/* One issued object (one revision). */
+typedef struct cs_registry_entry {
+    char *number;          /* certificate or accreditation number */
+    uint64_t revision;     /* 0 for ACs */
+    uint64_t status_index; /* its index in the status list */
+    cs_status status;
+    char *subject;       /* organisation name (CT) or certification body name (AC) */
+    char *standard;      /* CT: the standard; AC: the standards, comma-separated */
+    int64_t issued_at;   /* iat */
+    int64_t expires;     /* exp */
+    int64_t recorded_at; /* when the registry recorded it */
+    char *token;         /* CT: the token as issued; AC: hex of its COSE bytes */
+} cs_registry_entry;
+
+void cs_registry_entry_clear(cs_registry_entry *entry);
+
+/* One event of the log. */
+typedef struct cs_registry_event {
+    int64_t at;
+    char *number;
+    uint64_t revision;
+    char *action; /* "issued", "suspended", "reinstated", "withdrawn", "superseded" */
+    char *actor;
+    char *reason; /* NULL when none was given */
+} cs_registry_event;
+
+void cs_registry_event_clear(cs_registry_event *event);
+
+/* Visits every entry (every revision), in issue order; stops early when
+ * fn returns false.  The entry is valid during the call only.
+ * Errors: CS_ERR_REGISTRY, CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_registry_each_entry(cs_registry_t *registry,
+                                            bool (*fn)(void *ctx, const cs_registry_entry *entry),
+                                            void *ctx);
+
+/* Visits the events of `number` (every number when NULL), oldest first.
+ * Errors: CS_ERR_REGISTRY, CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_registry_each_event(cs_registry_t *registry, const char *number,
+                                            bool (*fn)(void *ctx, const cs_registry_event *event),
+                                            void *ctx);
+
+/* The current revision of `number`.  Errors: CS_ERR_REGISTRY_NOT_FOUND,
+ * CS_ERR_REGISTRY, CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_registry_get(cs_registry_t *registry, const char *number,
+                                     cs_registry_entry *entry);
+
+/*
+ * Builds the status list of every recorded object (as of one read
+ * transaction), signs it with key (which must be the registry's issuer
+ * key: the CB key named by its AC, or the AB key; an AB registry that
+ * knows no key yet records this one's kid) and writes it to path
+ * atomically (temporary file, fsync, rename; an existing list is
+ * replaced, readers see the old list or the new one).  The list has
+ * cs_registry_list_entries() entries of CS_STATUS_BITS bits.  issued_at
+ * is the list's iat, valid_for_seconds sets its exp, ttl its ttl (0 to
+ * leave it out).
+ * Errors: CS_ERR_ARGUMENT (times, a key that is not the issuer's),
+ * CS_ERR_IO_WRITE, CS_ERR_REGISTRY, CS_ERR_NO_MEMORY, CS_ERR_CRYPTO.
+ */
+CS_MUST_CHECK cs_err cs_registry_publish(cs_registry_t *registry, const cs_key_t *key,
+                                         const char *path, int64_t issued_at,
+                                         int64_t valid_for_seconds, uint64_t ttl, char *detail,
+                                         size_t detail_size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

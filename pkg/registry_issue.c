@@ -1,0 +1,420 @@
+/*
+ * Issuing into the registry (DESIGN §5): every object is checked, given a
+ * status index, signed and recorded with its event in one IMMEDIATE
+ * transaction, so that a crash leaves it recorded whole or not at all.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "certseal/cose.h"
+#include "registry_db.h"
+
+#define DRAW_ATTEMPTS 1000
+
+/* ---- status indexes ------------------------------------------------------------ */
+
+cs_err registry_count_objects(cs_registry_t *registry, uint64_t *count, char *detail, size_t size)
+{
+    sqlite3_stmt *stmt = registry_stmt_get(registry, STMT_COUNT_OBJECTS);
+    int rc;
+    if (stmt == NULL)
+        return registry_sql_error(registry, sqlite3_errcode(registry->db), "counting", detail,
+                                  size);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *count = (uint64_t)sqlite3_column_int64(stmt, 0);
+    sqlite3_reset(stmt);
+    return rc == SQLITE_ROW ? CS_OK : registry_sql_error(registry, rc, "counting", detail, size);
+}
+
+static cs_err random_u64(cs_registry_t *registry, uint64_t *out)
+{
+    if (registry->random_left == 0) {
+        cs_err err = cs_crypto_random(registry->random_pool, sizeof(registry->random_pool));
+        if (err != CS_OK)
+            return err;
+        registry->random_left = REGISTRY_RANDOM_POOL;
+    }
+    *out = registry->random_pool[--registry->random_left];
+    registry->random_pool[registry->random_left] = 0;
+    return CS_OK;
+}
+
+/* Uniform in [0, bound): values below 2^64 mod bound are redrawn so that
+ * the modulo does not favour small indexes. */
+static cs_err random_below(cs_registry_t *registry, uint64_t bound, uint64_t *out)
+{
+    uint64_t threshold = (0 - bound) % bound, x;
+    cs_err err;
+    do {
+        if ((err = random_u64(registry, &x)) != CS_OK)
+            return err;
+    } while (x < threshold);
+    *out = x % bound;
+    return CS_OK;
+}
+
+static cs_err index_used(cs_registry_t *registry, uint64_t index, bool *used, char *detail,
+                         size_t size)
+{
+    sqlite3_stmt *stmt = registry_stmt_get(registry, STMT_INDEX_USED);
+    int rc;
+    if (stmt == NULL)
+        return registry_sql_error(registry, sqlite3_errcode(registry->db), "drawing an index",
+                                  detail, size);
+    sqlite3_bind_int64(stmt, 1, (sqlite3_int64)index);
+    rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return registry_sql_error(registry, rc, "drawing an index", detail, size);
+    *used = rc == SQLITE_ROW;
+    return CS_OK;
+}
+
+/* Herd privacy: an index says nothing about when or to whom an object was
+ * issued.  A list more than three quarters full would make indexes guessable
+ * and draws slow, so the registry refuses to fill it further. */
+cs_err registry_draw_index(cs_registry_t *registry, uint64_t used, uint64_t *index, char *detail,
+                           size_t size)
+{
+    uint64_t entries = registry->list_entries, limit = entries / 4 * 3 + (entries % 4) * 3 / 4;
+    cs_err err;
+
+    if (used >= limit)
+        return registry_explain(detail, size, CS_ERR_REGISTRY_FULL,
+                                "%llu of the %llu status list entries are taken, and a registry "
+                                "fills at most three quarters of its list so that indexes stay "
+                                "unguessable (create a new registry with a larger list, e.g. "
+                                "%llu entries)",
+                                (unsigned long long)used, (unsigned long long)entries,
+                                (unsigned long long)(entries * 2 > CS_STATUS_LIST_MAX
+                                                         ? CS_STATUS_LIST_MAX
+                                                         : entries * 2));
+    for (int attempt = 0; attempt < DRAW_ATTEMPTS; attempt++) {
+        bool taken = true;
+        if ((err = random_below(registry, entries, index)) != CS_OK ||
+            (err = index_used(registry, *index, &taken, detail, size)) != CS_OK)
+            return err;
+        if (!taken)
+            return CS_OK;
+    }
+    return registry_explain(detail, size, CS_ERR_REGISTRY_FULL,
+                            "no free status index found in %d draws (create a new registry "
+                            "with a larger list)",
+                            DRAW_ATTEMPTS);
+}
+
+static cs_err set_status_ref(cs_registry_t *registry, cs_status_ref *ref, uint64_t index)
+{
+    char *uri = strdup(registry->status_uri);
+    if (uri == NULL)
+        return CS_ERR_NO_MEMORY;
+    free(ref->uri);
+    ref->uri = uri;
+    ref->index = index;
+    ref->present = true;
+    return CS_OK;
+}
+
+/* ---- recording ------------------------------------------------------------------- */
+
+typedef struct new_object {
+    const char *number;
+    uint64_t revision;
+    uint64_t status_index;
+    const uint8_t *claims;
+    size_t claims_len;
+    const char *token;
+    size_t token_len;
+    int64_t issued_at, expires, recorded_at;
+    const char *subject, *standard;
+} new_object;
+
+static cs_err insert_object(cs_registry_t *registry, const new_object *o, char *detail, size_t size)
+{
+    sqlite3_stmt *stmt = registry_stmt_get(registry, STMT_INSERT_OBJECT);
+    if (stmt == NULL)
+        return registry_sql_error(registry, sqlite3_errcode(registry->db), "recording", detail,
+                                  size);
+    sqlite3_bind_text(stmt, 1, o->number, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)o->revision);
+    sqlite3_bind_int64(stmt, 3, (sqlite3_int64)o->status_index);
+    sqlite3_bind_blob(stmt, 4, o->claims, (int)o->claims_len, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 5, o->token, (int)o->token_len, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 6, o->issued_at);
+    sqlite3_bind_int64(stmt, 7, o->expires);
+    sqlite3_bind_int64(stmt, 8, o->recorded_at);
+    sqlite3_bind_text(stmt, 9, o->subject, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 10, o->standard, -1, SQLITE_STATIC);
+    return registry_run_bound(registry, stmt, "recording the issued object", detail, size);
+}
+
+static cs_err mark_superseded(cs_registry_t *registry, const char *number,
+                              const registry_current *old, const cs_registry_actor *actor,
+                              int64_t now, char *detail, size_t size)
+{
+    sqlite3_stmt *stmt = registry_stmt_get(registry, STMT_SET_STATUS);
+    cs_err err;
+    if (stmt == NULL)
+        return registry_sql_error(registry, sqlite3_errcode(registry->db), "superseding", detail,
+                                  size);
+    sqlite3_bind_int64(stmt, 1, old->id);
+    sqlite3_bind_int(stmt, 2, CS_STATUS_SUPERSEDED);
+    sqlite3_bind_int(stmt, 3, 0);
+    if ((err = registry_run_bound(registry, stmt, "superseding", detail, size)) != CS_OK)
+        return err;
+    return registry_insert_event(registry, number, old->revision, now, "superseded", actor, detail,
+                                 size);
+}
+
+/* ---- certificates ---------------------------------------------------------------- */
+
+cs_err registry_check_issuer(cs_registry_t *registry, cs_issuer_t *issuer, cs_form form,
+                             char *detail, size_t size)
+{
+    const cs_accreditation *ac = cs_issuer_accreditation(issuer);
+    if (registry->role != CS_REGISTRY_ROLE_CB)
+        return registry_explain(detail, size, CS_ERR_REGISTRY_ROLE,
+                                "an accreditation body's registry issues accreditations, not "
+                                "certificates (use the certification body's registry)");
+    if (ac == NULL || ac->subject_key == NULL || !registry->has_kid ||
+        !cs_crypto_equal(cs_key_kid(ac->subject_key), registry->kid, CS_KID_SIZE))
+        return registry_explain(detail, size, CS_ERR_KEY_NOT_ACCREDITED,
+                                "the issuer's key is not the one this registry's accreditation "
+                                "names (use the registry's key and accreditation)");
+    if (form == CS_FORM_LINK && registry->link_base == NULL)
+        return registry_explain(detail, size, CS_ERR_ARGUMENT,
+                                "the registry has no link base for the link form (set one with "
+                                "certseal init, or issue in the offline form)");
+    return CS_OK;
+}
+
+/* One certificate inside the caller's transaction: index, sign, record.
+ * old is the revision it supersedes, or NULL. */
+cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer, cs_certificate *cert,
+                          const registry_current *old, cs_form form, const cs_registry_actor *actor,
+                          uint64_t *used, const char **token, size_t *token_len, char *detail,
+                          size_t size)
+{
+    new_object o = {.number = cert->number, .recorded_at = (int64_t)time(NULL)};
+    cs_err err;
+
+    if ((err = registry_draw_index(registry, *used, &o.status_index, detail, size)) != CS_OK ||
+        (err = set_status_ref(registry, &cert->status, o.status_index)) != CS_OK)
+        return err;
+    if (old != NULL)
+        cert->revision = old->revision + 1;
+    if ((err =
+             cs_issuer_issue(issuer, cert, form, form == CS_FORM_LINK ? registry->link_base : NULL,
+                             registry->issue_flags, token, token_len, detail, size)) != CS_OK ||
+        (err = cs_certificate_write_claims(&registry->claims, cert)) != CS_OK)
+        return err;
+    if (old != NULL && (err = mark_superseded(registry, cert->number, old, actor, o.recorded_at,
+                                              detail, size)) != CS_OK)
+        return err;
+    o.revision = cert->revision;
+    o.claims = registry->claims.buf;
+    o.claims_len = registry->claims.len;
+    o.token = *token;
+    o.token_len = *token_len;
+    o.issued_at = cert->issued_at;
+    o.expires = cert->expires;
+    o.subject = cert->organization_name;
+    o.standard = cert->standard;
+    if ((err = insert_object(registry, &o, detail, size)) != CS_OK ||
+        (err = registry_insert_event(registry, cert->number, cert->revision, o.recorded_at,
+                                     "issued", actor, detail, size)) != CS_OK)
+        return err;
+    (*used)++;
+    return CS_OK;
+}
+
+static cs_err not_issuable(cs_registry_t *registry, const char *number, const char *supersedes,
+                           bool found, const registry_current *cur, char *detail, size_t size)
+{
+    if (supersedes == NULL && found)
+        return registry_explain(detail, size, CS_ERR_REGISTRY_DUPLICATE,
+                                "certificate \"%s\" is already issued (revision %llu, %s); "
+                                "supersede it to issue a new revision",
+                                number, (unsigned long long)cur->revision,
+                                registry_status_word(cur->status));
+    if (supersedes != NULL && !found)
+        return registry_explain(detail, size, CS_ERR_REGISTRY_NOT_FOUND,
+                                "no certificate \"%s\" to supersede in this registry (check the "
+                                "number with certseal list)",
+                                number);
+    if (supersedes != NULL && cur->status != CS_STATUS_VALID && cur->status != CS_STATUS_SUSPENDED)
+        return registry_explain(detail, size, CS_ERR_REGISTRY_TRANSITION,
+                                "certificate \"%s\" is %s; only a valid or suspended one can be "
+                                "superseded",
+                                number, registry_status_word(cur->status));
+    (void)registry;
+    return CS_OK;
+}
+
+cs_err cs_registry_issue_certificate(cs_registry_t *registry, cs_issuer_t *issuer,
+                                     cs_certificate *cert, const char *supersedes, cs_form form,
+                                     const cs_registry_actor *actor, const char **token,
+                                     size_t *token_len, char *detail, size_t detail_size)
+{
+    registry_current cur;
+    uint64_t used = 0;
+    bool found = false;
+    cs_err err;
+
+    if (registry == NULL || issuer == NULL || cert == NULL || cert->number == NULL ||
+        token == NULL || token_len == NULL)
+        return CS_ERR_ARGUMENT;
+    if (supersedes != NULL && strcmp(supersedes, cert->number) != 0)
+        return registry_explain(detail, detail_size, CS_ERR_ARGUMENT,
+                                "a new revision keeps its number: \"%s\" cannot supersede \"%s\"",
+                                cert->number, supersedes);
+    if ((err = registry_check_issuer(registry, issuer, form, detail, detail_size)) != CS_OK ||
+        (err = registry_check_actor(actor, detail, detail_size)) != CS_OK ||
+        (err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
+        return err;
+    if ((err = registry_find_current(registry, cert->number, &found, &cur, NULL, NULL, detail,
+                                     detail_size)) != CS_OK ||
+        (err = not_issuable(registry, cert->number, supersedes, found, &cur, detail,
+                            detail_size)) != CS_OK ||
+        (err = registry_count_objects(registry, &used, detail, detail_size)) != CS_OK ||
+        (err = registry_issue_one(registry, issuer, cert, supersedes != NULL ? &cur : NULL, form,
+                                  actor, &used, token, token_len, detail, detail_size)) != CS_OK ||
+        (err = registry_commit(registry, detail, detail_size)) != CS_OK)
+        goto fail;
+    return CS_OK;
+fail:
+    registry_rollback(registry);
+    return err;
+}
+
+/* ---- accreditations ------------------------------------------------------------- */
+
+/* STYLE 10: verify what was signed before recording it. */
+static cs_err verify_signed(const cs_key_t *key, const uint8_t *cose, size_t len, char *detail,
+                            size_t size)
+{
+    cs_cose_sign1 msg = {0};
+    cs_err err = cs_cose_sign1_decode(cose, len, &msg);
+    if (err == CS_OK)
+        err = cs_cose_sign1_verify(&msg, key, NULL, 0, 0);
+    cs_cose_sign1_clear(&msg);
+    if (err != CS_OK)
+        return registry_explain(detail, size, CS_ERR_SIGNATURE,
+                                "the new signature did not verify (%s); nothing was issued",
+                                cs_strerror(err));
+    return CS_OK;
+}
+
+/* The AC's standards as one comma-separated text (*out freed with free()). */
+static cs_err join_standards(const cs_accreditation *ac, char **out)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < ac->standard_count; i++)
+        len += strlen(ac->standards[i]) + 1;
+    if ((*out = malloc(len)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    (*out)[0] = '\0';
+    for (size_t i = 0; i < ac->standard_count; i++) {
+        if (i > 0)
+            strcat(*out, ",");
+        strcat(*out, ac->standards[i]);
+    }
+    return CS_OK;
+}
+
+static cs_err hex_of(const uint8_t *data, size_t len, char **out)
+{
+    static const char digits[] = "0123456789abcdef";
+    if ((*out = malloc(2 * len + 1)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    for (size_t i = 0; i < len; i++) {
+        (*out)[2 * i] = digits[data[i] >> 4];
+        (*out)[2 * i + 1] = digits[data[i] & 15];
+    }
+    (*out)[2 * len] = '\0';
+    return CS_OK;
+}
+
+static cs_err record_accreditation(cs_registry_t *registry, const cs_key_t *ab_key,
+                                   cs_accreditation *ac, const cs_registry_actor *actor,
+                                   uint8_t **out, size_t *out_len, char *detail, size_t size)
+{
+    new_object o = {.number = ac->number, .recorded_at = (int64_t)time(NULL)};
+    uint8_t *claims = NULL;
+    char *standards = NULL, *hex = NULL;
+    uint64_t used = 0;
+    cs_err err;
+
+    if ((err = registry_count_objects(registry, &used, detail, size)) != CS_OK ||
+        (err = registry_draw_index(registry, used, &o.status_index, detail, size)) != CS_OK ||
+        (err = set_status_ref(registry, &ac->status, o.status_index)) != CS_OK ||
+        (err = cs_accreditation_sign(ab_key, ac, out, out_len)) != CS_OK ||
+        (err = verify_signed(ab_key, *out, *out_len, detail, size)) != CS_OK ||
+        (err = cs_accreditation_encode_claims(ac, &claims, &o.claims_len)) != CS_OK ||
+        (err = join_standards(ac, &standards)) != CS_OK ||
+        (err = hex_of(*out, *out_len, &hex)) != CS_OK)
+        goto done;
+    o.claims = claims;
+    o.token = hex;
+    o.token_len = 2 * *out_len;
+    o.issued_at = ac->issued_at;
+    o.expires = ac->expires;
+    o.subject = ac->name;
+    o.standard = standards;
+    if ((err = insert_object(registry, &o, detail, size)) != CS_OK)
+        goto done;
+    err = registry_insert_event(registry, ac->number, 0, o.recorded_at, "issued", actor, detail,
+                                size);
+done:
+    free(claims);
+    free(standards);
+    free(hex);
+    return err;
+}
+
+cs_err cs_registry_issue_accreditation(cs_registry_t *registry, const cs_key_t *ab_key,
+                                       cs_accreditation *ac, const cs_registry_actor *actor,
+                                       uint8_t **out, size_t *out_len, char *detail,
+                                       size_t detail_size)
+{
+    registry_current cur;
+    bool found = false, recorded_kid = false;
+    cs_err err;
+
+    if (registry == NULL || ab_key == NULL || ac == NULL || ac->number == NULL || out == NULL ||
+        out_len == NULL || ac->name == NULL || ac->standard_count == 0)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    if (registry->role != CS_REGISTRY_ROLE_AB)
+        return registry_explain(detail, detail_size, CS_ERR_REGISTRY_ROLE,
+                                "a certification body's registry issues certificates, not "
+                                "accreditations (use the accreditation body's registry)");
+    if ((err = registry_check_actor(actor, detail, detail_size)) != CS_OK ||
+        (err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
+        return err;
+    if ((err = registry_check_key(registry, ab_key, &recorded_kid, detail, detail_size)) != CS_OK ||
+        (err = registry_find_current(registry, ac->number, &found, &cur, NULL, NULL, detail,
+                                     detail_size)) != CS_OK)
+        goto fail;
+    if (found) {
+        err = registry_explain(detail, detail_size, CS_ERR_REGISTRY_DUPLICATE,
+                               "accreditation \"%s\" is already issued (%s); use another number",
+                               ac->number, registry_status_word(cur.status));
+        goto fail;
+    }
+    if ((err = record_accreditation(registry, ab_key, ac, actor, out, out_len, detail,
+                                    detail_size)) != CS_OK ||
+        (err = registry_commit(registry, detail, detail_size)) != CS_OK)
+        goto fail;
+    return CS_OK;
+fail:
+    registry_rollback(registry);
+    if (recorded_kid)
+        registry->has_kid = false;
+    free(*out);
+    *out = NULL;
+    return err;
+}

@@ -1,0 +1,224 @@
+/*
+ * Status changes (the lifecycle of registry.h) and publishing the status
+ * list (DESIGN §3, §5).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "registry_db.h"
+
+/* ---- status changes ----------------------------------------------------------- */
+
+const char *cs_registry_action_name(cs_registry_action action)
+{
+    switch (action) {
+    case CS_REGISTRY_SUSPEND:
+        return "suspend";
+    case CS_REGISTRY_REINSTATE:
+        return "reinstate";
+    case CS_REGISTRY_WITHDRAW:
+        return "withdraw";
+    }
+    return "unknown";
+}
+
+/* The lifecycle of registry.h: the status an action leads to from `from`,
+ * and the event it records; false when the action is not allowed. */
+static bool transition(cs_registry_action action, cs_status from, cs_status *to, const char **event)
+{
+    switch (action) {
+    case CS_REGISTRY_SUSPEND:
+        *to = CS_STATUS_SUSPENDED, *event = "suspended";
+        return from == CS_STATUS_VALID;
+    case CS_REGISTRY_REINSTATE:
+        *to = CS_STATUS_VALID, *event = "reinstated";
+        return from == CS_STATUS_SUSPENDED;
+    case CS_REGISTRY_WITHDRAW:
+        *to = CS_STATUS_WITHDRAWN, *event = "withdrawn";
+        return from == CS_STATUS_VALID || from == CS_STATUS_SUSPENDED;
+    }
+    return false;
+}
+
+static const char *allowed_from(cs_registry_action action)
+{
+    switch (action) {
+    case CS_REGISTRY_SUSPEND:
+        return "only a valid one can be suspended";
+    case CS_REGISTRY_REINSTATE:
+        return "only a suspended one can be reinstated";
+    case CS_REGISTRY_WITHDRAW:
+        return "only a valid or suspended one can be withdrawn";
+    }
+    return "";
+}
+
+const char *registry_status_word(cs_status status)
+{
+    static const char *const names[] = {"valid", "withdrawn", "suspended", "superseded"};
+    return (unsigned)status < 4 ? names[status] : "unknown";
+}
+
+cs_err cs_registry_change_status(cs_registry_t *registry, const char *number,
+                                 cs_registry_action action, const cs_registry_actor *actor,
+                                 cs_status *new_status, char *detail, size_t detail_size)
+{
+    registry_current cur;
+    sqlite3_stmt *stmt;
+    const char *event = NULL;
+    cs_status to = CS_STATUS_VALID;
+    bool found = false;
+    cs_err err;
+
+    if (registry == NULL || number == NULL ||
+        (action != CS_REGISTRY_SUSPEND && action != CS_REGISTRY_REINSTATE &&
+         action != CS_REGISTRY_WITHDRAW))
+        return CS_ERR_ARGUMENT;
+    if ((err = registry_check_actor(actor, detail, detail_size)) != CS_OK ||
+        (err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
+        return err;
+    if ((err = registry_find_current(registry, number, &found, &cur, NULL, NULL, detail,
+                                     detail_size)) != CS_OK)
+        goto fail;
+    if (!found) {
+        err = registry_explain(detail, detail_size, CS_ERR_REGISTRY_NOT_FOUND,
+                               "no %s \"%s\" in this registry (check the number with certseal "
+                               "list)",
+                               registry_noun(registry), number);
+        goto fail;
+    }
+    if (!transition(action, cur.status, &to, &event)) {
+        err = registry_explain(detail, detail_size, CS_ERR_REGISTRY_TRANSITION,
+                               "%s \"%s\" is %s; %s", registry_noun(registry), number,
+                               registry_status_word(cur.status), allowed_from(action));
+        goto fail;
+    }
+    if ((stmt = registry_stmt_get(registry, STMT_SET_STATUS)) == NULL) {
+        err = registry_sql_error(registry, sqlite3_errcode(registry->db), "changing the status",
+                                 detail, detail_size);
+        goto fail;
+    }
+    sqlite3_bind_int64(stmt, 1, cur.id);
+    sqlite3_bind_int(stmt, 2, (int)to);
+    sqlite3_bind_int(stmt, 3, 1);
+    if ((err = registry_run_bound(registry, stmt, "changing the status", detail, detail_size)) !=
+            CS_OK ||
+        (err = registry_insert_event(registry, number, cur.revision, (int64_t)time(NULL), event,
+                                     actor, detail, detail_size)) != CS_OK ||
+        (err = registry_commit(registry, detail, detail_size)) != CS_OK)
+        goto fail;
+    if (new_status != NULL)
+        *new_status = to;
+    return CS_OK;
+fail:
+    registry_rollback(registry);
+    return err;
+}
+
+/* ---- publishing ----------------------------------------------------------------- */
+
+/* The list as of one read transaction: every entry that is not valid. */
+static cs_err build_list(cs_registry_t *registry, cs_status_list_t **out, char *detail, size_t size)
+{
+    cs_status_list_t *list = NULL;
+    sqlite3_stmt *stmt = NULL;
+    cs_err err;
+    int rc;
+
+    if ((err = cs_status_list_new((size_t)registry->list_entries, CS_STATUS_BITS, &list)) != CS_OK)
+        return err;
+    if ((err = registry_run(registry, STMT_BEGIN_READ, "reading the statuses", detail, size)) !=
+        CS_OK)
+        goto fail;
+    if ((stmt = registry_stmt_get(registry, STMT_ALL_STATUSES)) == NULL) {
+        err = registry_sql_error(registry, sqlite3_errcode(registry->db), "reading the statuses",
+                                 detail, size);
+        goto fail;
+    }
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        uint64_t index = (uint64_t)sqlite3_column_int64(stmt, 0);
+        unsigned value = (unsigned)sqlite3_column_int(stmt, 1);
+        if (cs_status_list_set(list, index, value) != CS_OK) {
+            err = registry_explain(detail, size, CS_ERR_REGISTRY,
+                                   "status index %llu does not fit the list of %llu entries "
+                                   "(the registry is damaged)",
+                                   (unsigned long long)index,
+                                   (unsigned long long)registry->list_entries);
+            goto fail;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        err = registry_sql_error(registry, rc, "reading the statuses", detail, size);
+        goto fail;
+    }
+    sqlite3_reset(stmt);
+    if ((err = registry_commit(registry, detail, size)) != CS_OK)
+        goto fail;
+    *out = list;
+    return CS_OK;
+fail:
+    if (stmt != NULL)
+        sqlite3_reset(stmt);
+    registry_rollback(registry);
+    cs_status_list_free(&list);
+    return err;
+}
+
+/* An AB registry created without its key learns it here or at its first
+ * accreditation; from then on only that key signs. */
+static cs_err check_publish_key(cs_registry_t *registry, const cs_key_t *key, char *detail,
+                                size_t size)
+{
+    bool recorded = false;
+    cs_err err;
+
+    if (registry->has_kid || key == NULL)
+        return registry_check_key(registry, key, NULL, detail, size);
+    if ((err = registry_begin_write(registry, detail, size)) != CS_OK)
+        return err;
+    if ((err = registry_check_key(registry, key, &recorded, detail, size)) != CS_OK ||
+        (err = registry_commit(registry, detail, size)) != CS_OK) {
+        registry_rollback(registry);
+        if (recorded)
+            registry->has_kid = false;
+    }
+    return err;
+}
+
+cs_err cs_registry_publish(cs_registry_t *registry, const cs_key_t *key, const char *path,
+                           int64_t issued_at, int64_t valid_for_seconds, uint64_t ttl, char *detail,
+                           size_t detail_size)
+{
+    cs_status_token_params params = {0};
+    cs_status_list_t *list = NULL;
+    uint8_t *token = NULL;
+    size_t token_len = 0;
+    cs_err err;
+
+    if (registry == NULL || path == NULL)
+        return CS_ERR_ARGUMENT;
+    if (issued_at <= 0 || valid_for_seconds <= 0 || issued_at > INT64_MAX - valid_for_seconds)
+        return registry_explain(detail, detail_size, CS_ERR_ARGUMENT,
+                                "the list's issue time and validity must be positive");
+    if ((err = check_publish_key(registry, key, detail, detail_size)) != CS_OK ||
+        (err = build_list(registry, &list, detail, detail_size)) != CS_OK)
+        goto done;
+    params.uri = registry->status_uri;
+    params.issued_at = issued_at;
+    params.expires = issued_at + valid_for_seconds;
+    params.ttl = ttl;
+    if ((err = cs_status_token_sign(key, list, &params, &token, &token_len)) != CS_OK) {
+        registry_explain(detail, detail_size, err, "signing the status list: %s", cs_strerror(err));
+        goto done;
+    }
+    /* Readers see the old list or the new one, never a part (rename). */
+    if ((err = cs_file_write_atomic(path, token, token_len, 0644, CS_FILE_REPLACE)) != CS_OK)
+        registry_explain(detail, detail_size, err, "writing the status list: %s", cs_strerror(err));
+done:
+    free(token);
+    cs_status_list_free(&list);
+    return err;
+}
