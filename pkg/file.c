@@ -116,11 +116,35 @@ static char *temporary_name_for(const char *path)
     return name;
 }
 
+/* A device, pipe or socket (/dev/stdout, /dev/null, a FIFO) is a stream:
+ * written to as it is, never replaced by a rename. */
+static bool is_stream(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) ||
+                                    S_ISSOCK(st.st_mode));
+}
+
+static cs_err write_stream(const char *path, const void *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    cs_err err;
+
+    if (fd < 0)
+        return CS_ERR_IO_OPEN;
+    err = write_all(fd, data, len);
+    if (close(fd) != 0 && err == CS_OK)
+        err = CS_ERR_IO_WRITE;
+    return err;
+}
+
 cs_err cs_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
                             unsigned flags)
 {
     if (path == NULL || (data == NULL && len > 0) || *path == '\0')
         return CS_ERR_ARGUMENT;
+    if (is_stream(path))
+        return write_stream(path, data, len);
 
     cs_err err = CS_OK;
     int fd = -1;

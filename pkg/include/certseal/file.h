@@ -31,6 +31,9 @@ CS_MUST_CHECK cs_err cs_file_read_all(const char *path, size_t max, uint8_t **ou
  * temporary file in the same folder (mode `mode`, never following links),
  * fsync, then link() (refuses an existing path) or, with CS_FILE_REPLACE,
  * rename().  The temporary file is removed on every failure.
+ * An existing device, pipe or socket (/dev/stdout, a FIFO) is written to
+ * directly instead, without CS_FILE_REPLACE: it is a stream, not a file to
+ * replace.
  * Errors: CS_ERR_FILE_EXISTS, CS_ERR_IO_OPEN, CS_ERR_IO_WRITE.
  */
 CS_MUST_CHECK cs_err cs_file_write_atomic(const char *path, const void *data, size_t len,
