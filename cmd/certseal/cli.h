@@ -18,6 +18,7 @@ enum cli_exit {
     CLI_EXIT_OK = 0,      /* success; for verify: VALID */
     CLI_EXIT_FAILURE = 1, /* could not run: unreadable input, bad key, ... */
     CLI_EXIT_USAGE = 2,   /* unknown option, missing or invalid argument */
+    CLI_EXIT_NO_QR_CODE = 3, /* scan, verify --qr: an image holds no QR code */
     CLI_EXIT_MALFORMED = 10,
     CLI_EXIT_UNTRUSTED = 11,
     CLI_EXIT_INVALID_SIGNATURE = 12,
@@ -118,5 +119,13 @@ int cmd_accredit(int argc, char **argv);
 int cmd_issue(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_qr(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_suspend(int argc, char **argv);
+int cmd_reinstate(int argc, char **argv);
+int cmd_withdraw(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif

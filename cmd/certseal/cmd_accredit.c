@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "cli.h"
+#include "cli_registry.h"
 
 static const char USAGE[] =
     "usage: certseal accredit --key AB_KEY --subject-key CB_KEY.pub --issuer AB_ID\n"
@@ -16,6 +17,7 @@ static const char USAGE[] =
     "           --standard STD [--standard STD]... [--iaf N[,N...]]\n"
     "           [--not-before DATE] --expires DATE --out AC_FILE [--force]\n"
     "           [--passphrase-file FILE | --passphrase-fd N]\n"
+    "       certseal accredit --registry AB_DB [--actor NAME] --subject-key CB_KEY.pub ...\n"
     "\n"
     "Signs an accreditation credential (COSE_Sign1, typ cs-accr) with the accreditation\n"
     "body's key AB_KEY for the certification body's public key, and writes it to AC_FILE.\n"
@@ -23,10 +25,14 @@ static const char USAGE[] =
     "  --iaf LIST       IAF sector codes 1-39, comma separated (repeatable)\n"
     "  --not-before D   first day of the accreditation (default: today, UTC)\n"
     "  --expires D      last day of the accreditation (a date-time is the exact end)\n"
+    "  --registry DB    sign with the key of the accreditation body's registry DB\n"
+    "                   (instead of --key) and record the credential there with a\n"
+    "                   status index, so that it can be suspended or withdrawn\n"
     "DATE is YYYY-MM-DD (UTC) or RFC 3339.\n";
 
 typedef struct accredit_options {
-    const char *key, *subject_key, *out;
+    const char *key, *subject_key, *out, *registry;
+    cs_registry_actor actor;
     bool force;
     bool has_not_before, has_expires;
     cli_passphrase_source passphrase;
@@ -120,6 +126,8 @@ static int parse(int argc, char **argv, accredit_options *o)
         {"expires", required_argument, NULL, 'e'},
         {"out", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'f'},
+        {"registry", required_argument, NULL, CLI_OPT_REGISTRY},
+        {"actor", required_argument, NULL, CLI_OPT_ACTOR},
         CLI_PASSPHRASE_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -158,6 +166,12 @@ static int parse(int argc, char **argv, accredit_options *o)
         case 'f':
             o->force = true;
             break;
+        case CLI_OPT_REGISTRY:
+            o->registry = optarg;
+            break;
+        case CLI_OPT_ACTOR:
+            o->actor.name = optarg;
+            break;
         case 'S':
             if (ac->standard_count == CS_LIST_MAX)
                 return cli_usage_error("--standard: more than %d standards", CS_LIST_MAX);
@@ -192,14 +206,25 @@ static int parse(int argc, char **argv, accredit_options *o)
     if (optind != argc)
         return cli_usage_error("unexpected argument '%s' (see certseal accredit --help)",
                                argv[optind]);
+    if (o->registry != NULL && o->key != NULL)
+        return cli_usage_error("--key: with --registry it comes from the registry's settings "
+                               "(drop --key)");
+    if (o->registry == NULL && o->actor.name != NULL)
+        return cli_usage_error("--actor needs --registry DB");
+    if (!cli_registry_check_actor(&o->actor))
+        return CLI_EXIT_USAGE;
     const struct {
         const void *value;
         const char *option;
     } required[] = {
-        {o->key, "--key AB_KEY"},       {o->subject_key, "--subject-key CB_KEY.pub"},
-        {ac->issuer, "--issuer AB_ID"}, {ac->subject, "--subject CB_ID"},
-        {ac->name, "--name NAME"},      {ac->number, "--number ACC_NO"},
-        {ac->country, "--country CC"},  {o->out, "--out AC_FILE"},
+        {o->registry != NULL ? o->registry : o->key, "--key AB_KEY"},
+        {o->subject_key, "--subject-key CB_KEY.pub"},
+        {ac->issuer, "--issuer AB_ID"},
+        {ac->subject, "--subject CB_ID"},
+        {ac->name, "--name NAME"},
+        {ac->number, "--number ACC_NO"},
+        {ac->country, "--country CC"},
+        {o->out, "--out AC_FILE"},
     };
     for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
         if (required[i].value == NULL || *(const char *)required[i].value == '\0')
@@ -228,6 +253,34 @@ static cs_err verify_signed(const cs_key_t *ab_key, const uint8_t *cose, size_t 
     return err;
 }
 
+/* Signs o->ac with the key of the registry and records it there. */
+static bool sign_in_registry(accredit_options *o, cs_key_t **ab_key, uint8_t **ac_bytes,
+                             size_t *ac_len)
+{
+    cs_registry_t *registry = NULL;
+    char detail[400] = "";
+    cs_err err = CS_OK;
+    bool ok = false;
+
+    if (!cli_registry_open(o->registry, CS_REGISTRY_ROLE_AB, "accredit certification bodies",
+                           &registry) ||
+        !cli_registry_load_key(registry, o->registry, &o->passphrase, ab_key))
+        goto done;
+    err = cs_registry_issue_accreditation(registry, *ab_key, &o->ac, &o->actor, ac_bytes, ac_len,
+                                          detail, sizeof(detail));
+    if (err == CS_ERR_REGISTRY_DUPLICATE || err == CS_ERR_REGISTRY_FULL)
+        cli_registry_report(o->ac.number, err, detail);
+    else if (cs_err_class_of(err) == CS_ERR_CLASS_REGISTRY)
+        cli_registry_report(o->registry, err, detail);
+    else if (err != CS_OK)
+        cli_error("cannot sign the accreditation credential: %s",
+                  detail[0] ? detail : cs_strerror(err));
+    ok = err == CS_OK;
+done:
+    cs_registry_close(&registry);
+    return ok;
+}
+
 int cmd_accredit(int argc, char **argv)
 {
     accredit_options o = {.passphrase = CLI_PASSPHRASE_SOURCE_INIT};
@@ -245,11 +298,22 @@ int cmd_accredit(int argc, char **argv)
                   err == CS_ERR_IO_OPEN ? strerror(errno) : cs_strerror(err));
         goto done;
     }
-    if (!cli_load_private_key(o.key, &o.passphrase, &ab_key))
+    /* Before anything is recorded (the write checks again). */
+    if (!o.force && strcmp(o.out, "-") != 0 && access(o.out, F_OK) == 0) {
+        cli_error("%s: already exists; choose another name or add --force to replace it", o.out);
         goto done;
+    }
     o.ac.subject_key = cb_key;
-    if ((err = cs_accreditation_sign(ab_key, &o.ac, &ac_bytes, &ac_len)) != CS_OK ||
-        (err = verify_signed(ab_key, ac_bytes, ac_len)) != CS_OK) {
+    if (o.registry != NULL) {
+        if (!sign_in_registry(&o, &ab_key, &ac_bytes, &ac_len))
+            goto done;
+    } else if (!cli_load_private_key(o.key, &o.passphrase, &ab_key)) {
+        goto done;
+    } else if ((err = cs_accreditation_sign(ab_key, &o.ac, &ac_bytes, &ac_len)) != CS_OK) {
+        cli_error("cannot sign the accreditation credential: %s", cs_strerror(err));
+        goto done;
+    }
+    if ((err = verify_signed(ab_key, ac_bytes, ac_len)) != CS_OK) {
         cli_error("cannot sign the accreditation credential: %s", cs_strerror(err));
         goto done;
     }
@@ -262,9 +326,13 @@ int cmd_accredit(int argc, char **argv)
             "certseal: accredit: %s: accreditation %s of %s for %zu standard(s), valid "
             "%s to %s (%zu bytes)\n",
             o.out, o.ac.number, o.ac.subject, o.ac.standard_count, first_day, last_day, ac_len);
+    if (o.registry != NULL)
+        fprintf(stderr, "certseal: accredit: %s: recorded in %s with status index %llu\n",
+                o.ac.number, o.registry, (unsigned long long)o.ac.status.index);
     status = CLI_EXIT_OK;
 done:
-    o.ac.subject_key = NULL; /* freed below; the rest of o.ac is borrowed */
+    o.ac.subject_key = NULL; /* freed below; the rest of o.ac is borrowed but */
+    free(o.ac.status.uri);   /* the status reference the registry set */
     free(ac_bytes);
     cs_key_free(&ab_key);
     cs_key_free(&cb_key);

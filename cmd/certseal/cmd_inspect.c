@@ -1,4 +1,5 @@
 /* certseal inspect: decode a token without verifying it and show all of it. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,12 +10,14 @@
 #include "cli.h"
 
 static const char USAGE[] =
-    "usage: certseal inspect [--json] [--cose-out FILE [--force]] [TOKEN|FILE|-]\n"
+    "usage: certseal inspect [--json] [--ecc L|M|Q|H] [--cose-out FILE [--force]]\n"
+    "           [TOKEN|FILE|-]\n"
     "\n"
     "Decodes a token (CS1:..., a link, COSE bytes or hex; also an accreditation\n"
     "credential file) WITHOUT verifying it, and shows every header and claim, the\n"
     "certificate or accreditation in readable form, the token's size and the QR\n"
-    "version it needs at error correction M.  Use certseal verify to trust it.\n"
+    "version it needs.  Use certseal verify to trust it.\n"
+    "  --ecc L|M|Q|H     error correction level for the QR version (default M)\n"
     "  --cose-out FILE   also write the token's COSE_Sign1 bytes to FILE\n"
     "  --force           replace FILE if it exists\n";
 
@@ -35,6 +38,41 @@ static bool write_cose(const char *path, const uint8_t *token, size_t len, bool 
         ok = cli_write_output(path, cose, cose_len, 0644, force);
     cs_token_codec_free(&codec);
     return ok;
+}
+
+/* Sets root's "qr" to the QR version and modules the token text needs at
+ * ecc (null for COSE bytes, which are not printed as they are). */
+static void set_qr(json_t *root, const uint8_t *data, size_t len, cs_qr_ecc ecc)
+{
+    const char *form = json_string_value(json_object_get(root, "form"));
+    char letter[2] = {cs_qr_ecc_letter(ecc), '\0'}, *text;
+    int version = 0, modules = 0;
+    cs_err err;
+
+    if (form == NULL || (strcmp(form, "offline") != 0 && strcmp(form, "link") != 0)) {
+        json_object_set_new(root, "qr", json_null());
+        return;
+    }
+    while (len > 0 && isspace(data[len - 1]))
+        len--;
+    while (len > 0 && isspace(data[0])) {
+        data++;
+        len--;
+    }
+    if ((text = strndup((const char *)data, len)) == NULL)
+        return;
+    err = cs_qr_version(text, ecc, &version, &modules);
+    free(text);
+    if (err == CS_OK)
+        json_object_set_new(root, "qr",
+                            json_pack("{s:s, s:i, s:i}", "error_correction", letter, "version",
+                                      version, "modules", modules));
+    else
+        json_object_set_new(root, "qr",
+                            json_pack("{s:s, s:s}", "error_correction", letter, "error",
+                                      err == CS_ERR_TOO_LARGE
+                                          ? "too long for any QR version at this level"
+                                          : cs_strerror(err)));
 }
 
 /* Renders the inspection JSON as indented "key: value" lines. */
@@ -83,11 +121,9 @@ static void print_value(const char *key, json_t *value, int depth)
 int cmd_inspect(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"cose-out", required_argument, NULL, 'c'},
-        {"force", no_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"json", no_argument, NULL, 'j'},  {"cose-out", required_argument, NULL, 'c'},
+        {"force", no_argument, NULL, 'f'}, {"ecc", required_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'},  {NULL, 0, NULL, 0},
     };
     bool json_output = false, force = false;
     const char *cose_out = NULL;
@@ -95,6 +131,8 @@ int cmd_inspect(int argc, char **argv)
     size_t len = 0;
     char *report = NULL, detail[300] = "";
     const char *label;
+    cs_qr_ecc ecc = CS_QR_DEFAULT_ECC;
+    json_t *root = NULL;
     int opt, status = CLI_EXIT_FAILURE;
     cs_err err;
 
@@ -107,6 +145,11 @@ int cmd_inspect(int argc, char **argv)
             cose_out = optarg;
         } else if (opt == 'f') {
             force = true;
+        } else if (opt == 'e') {
+            if (cs_qr_ecc_parse(optarg, &ecc) != CS_OK)
+                return cli_usage_error("--ecc: '%s' is not an error correction level (L, M, Q "
+                                       "or H)",
+                                       optarg);
         } else if (opt == 'h') {
             fputs(USAGE, stdout);
             return CLI_EXIT_OK;
@@ -130,17 +173,25 @@ int cmd_inspect(int argc, char **argv)
     }
     if (cose_out != NULL && !write_cose(cose_out, data, len, force))
         goto done;
+    if ((root = json_loads(report, 0, NULL)) == NULL) {
+        cli_error("out of memory");
+        goto done;
+    }
+    set_qr(root, data, len, ecc);
     if (json_output) {
+        free(report);
+        if ((report = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2))) == NULL) {
+            cli_error("out of memory");
+            goto done;
+        }
         printf("%s\n", report);
     } else {
-        json_t *root = json_loads(report, 0, NULL);
         printf("NOT VERIFIED: decoded only (certseal verify checks the signatures)\n");
-        if (root != NULL)
-            print_value(NULL, root, -1);
-        json_decref(root);
+        print_value(NULL, root, -1);
     }
     status = CLI_EXIT_OK;
 done:
+    json_decref(root);
     free(report);
     free(data);
     return status;

@@ -1,17 +1,22 @@
 /* certseal verify: verify certificate tokens back to a trusted
  * accreditation body key (DESIGN §2). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_scan.h"
+#include "cli_status.h"
 
 #define TRUST_PATHS_MAX 16
+#define STATUS_PATHS_MAX 64
 
 static const char USAGE[] =
     "usage: certseal verify --trust FILE|DIR [--trust ...] [--at DATE] [--skew SECONDS]\n"
-    "           [--json] [TOKEN|FILE|-]\n"
+    "           [--status FILE|DIR ...] [--require-status] [--json] [TOKEN|FILE|- | --qr IMAGE]\n"
+    "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]\n"
     "\n"
     "Verifies a certificate token (CS1:..., a link, or COSE bytes; one per line for\n"
     "several) against the accreditation body keys of the trust store.  Exit status 0\n"
@@ -20,7 +25,16 @@ static const char USAGE[] =
     "  --trust PATH   a PEM public key file, or a folder of them (repeatable)\n"
     "  --at DATE      verify as of DATE (YYYY-MM-DD or RFC 3339) instead of now\n"
     "  --skew N       tolerated clock difference in seconds (default 300)\n"
-    "  --json         one JSON object per token\n";
+    "  --json         one JSON object per token\n"
+    "  --qr IMAGE     verify the tokens of the QR codes in a PNG or JPEG image\n"
+    "  --status PATH  a signed status list (raw COSE), or a folder of them (repeatable)\n"
+    "  --require-status  fail (STATUS_UNKNOWN) when a status cannot be checked\n"
+    "  --fetch        fetch (http, https) the status lists the tokens name and --status\n"
+    "                 does not give; without it nothing is fetched\n"
+    "  --cache-dir DIR  cache fetched lists for their ttl in DIR (default\n"
+    "                 $XDG_CACHE_HOME/certseal or ~/.cache/certseal)\n"
+    "  --no-cache     fetch every list, keep none\n"
+    "  --fetch-timeout N  give up a fetch after N seconds (default 15)\n";
 
 typedef struct verify_options {
     const char *trust[TRUST_PATHS_MAX];
@@ -29,16 +43,32 @@ typedef struct verify_options {
     int64_t skew;
     bool json;
     const char *input;
+    const char *qr;                       /* --qr IMAGE */
+    const char *status[STATUS_PATHS_MAX]; /* --status FILE|DIR */
+    size_t status_count;
+    bool require_status;
+    bool fetch;             /* --fetch */
+    const char *cache_dir;  /* --cache-dir DIR */
+    bool no_cache;          /* --no-cache */
+    uint64_t fetch_timeout; /* --fetch-timeout SECONDS, 0: the default */
 } verify_options;
 
 static int parse(int argc, char **argv, verify_options *o)
 {
-    enum { OPT_AT = 256, OPT_SKEW, OPT_JSON };
+    enum { OPT_AT = 256, OPT_SKEW, OPT_JSON, OPT_QR, OPT_STATUS, OPT_REQUIRE_STATUS };
+    enum { OPT_FETCH = 400, OPT_CACHE_DIR, OPT_NO_CACHE, OPT_FETCH_TIMEOUT };
     static const struct option longopts[] = {
         {"trust", required_argument, NULL, 't'},
         {"at", required_argument, NULL, OPT_AT},
         {"skew", required_argument, NULL, OPT_SKEW},
         {"json", no_argument, NULL, OPT_JSON},
+        {"qr", required_argument, NULL, OPT_QR},
+        {"status", required_argument, NULL, OPT_STATUS},
+        {"require-status", no_argument, NULL, OPT_REQUIRE_STATUS},
+        {"fetch", no_argument, NULL, OPT_FETCH},
+        {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
+        {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+        {"fetch-timeout", required_argument, NULL, OPT_FETCH_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -66,6 +96,33 @@ static int parse(int argc, char **argv, verify_options *o)
         case OPT_JSON:
             o->json = true;
             break;
+        case OPT_QR:
+            o->qr = optarg;
+            break;
+        case OPT_STATUS:
+            if (o->status_count == STATUS_PATHS_MAX)
+                return cli_usage_error("--status: at most %d paths (give a folder)",
+                                       STATUS_PATHS_MAX);
+            o->status[o->status_count++] = optarg;
+            break;
+        case OPT_REQUIRE_STATUS:
+            o->require_status = true;
+            break;
+        case OPT_FETCH:
+            o->fetch = true;
+            break;
+        case OPT_CACHE_DIR:
+            o->cache_dir = optarg;
+            break;
+        case OPT_NO_CACHE:
+            o->no_cache = true;
+            break;
+        case OPT_FETCH_TIMEOUT:
+            if (!cli_parse_uint("--fetch-timeout", optarg, 3600, &o->fetch_timeout))
+                return CLI_EXIT_USAGE;
+            if (o->fetch_timeout == 0)
+                return cli_usage_error("--fetch-timeout: give at least 1 second");
+            break;
         case 'h':
             fputs(USAGE, stdout);
             exit(CLI_EXIT_OK);
@@ -76,8 +133,15 @@ static int parse(int argc, char **argv, verify_options *o)
     if (o->trust_count == 0)
         return cli_usage_error("--trust FILE|DIR is required: the accreditation body keys you "
                                "trust");
+    if (!o->fetch && (o->cache_dir != NULL || o->no_cache || o->fetch_timeout > 0))
+        return cli_usage_error("--cache-dir, --no-cache and --fetch-timeout go with --fetch");
+    if (o->cache_dir != NULL && o->no_cache)
+        return cli_usage_error("give either --cache-dir DIR or --no-cache, not both");
     if (argc - optind > 1)
         return cli_usage_error("give one token, file or - (one token per line for several)");
+    if (o->qr != NULL)
+        return argc > optind ? cli_usage_error("give either --qr IMAGE or a token, not both")
+                             : CLI_EXIT_OK;
     o->input = cli_token_argument(argc, argv, optind);
     return o->input != NULL ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
@@ -152,7 +216,9 @@ static void print_certificate(const cs_verify_result *r)
         snprintf(buf, sizeof(buf), "%s, accreditation %s", ac->issuer, ac->number);
         field("Accredited by", buf);
     }
-    field("Status", r->checks[CS_CHECK_STATUS].state == CS_CHECK_UNKNOWN ? "not checked" : NULL);
+    field("Status", cs_verify_status_summary(r, CS_CHECK_CT_STATUS));
+    if (ac != NULL)
+        field("Accreditation", cs_verify_status_summary(r, CS_CHECK_AC_STATUS));
 }
 
 static void print_checks(const cs_verify_result *r, bool colour)
@@ -271,11 +337,73 @@ static int verify_input(cs_verifier_t *verifier, const verify_options *o, uint8_
     return worst;
 }
 
+/* --qr: verifies the token of every QR code in the image that holds one;
+ * other codes on the page (a web address, say) are passed over. */
+static int verify_qr(cs_verifier_t *verifier, const verify_options *o)
+{
+    cs_scanner_t *scanner = NULL;
+    cs_scan_result codes = {0};
+    char label[512];
+    size_t tokens = 0;
+    int worst, status;
+
+    if (cs_scanner_new(&scanner) != CS_OK) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAILURE;
+    }
+    worst = cli_scan_image(scanner, o->qr, &codes);
+    for (size_t i = 0; i < codes.count; i++) {
+        if (!looks_like_token(codes.symbols[i].text))
+            continue;
+        tokens++;
+        snprintf(label, sizeof(label), codes.count == 1 ? "%s" : "%s, QR code %zu", o->qr, i + 1);
+        status = verify_one(verifier, o, (const uint8_t *)codes.symbols[i].text,
+                            codes.symbols[i].len, label);
+        if (worst == CLI_EXIT_OK)
+            worst = status;
+    }
+    if (worst == CLI_EXIT_OK && tokens == 0) {
+        cli_error("%s: none of its %zu QR code(s) holds a certseal token", o->qr, codes.count);
+        worst = CLI_EXIT_MALFORMED;
+    }
+    cs_scan_result_clear(&codes);
+    cs_scanner_free(&scanner);
+    return worst;
+}
+
+/* --fetch: a fetcher (with its cache unless --no-cache) becomes the
+ * verifier's status source.  Reports and returns false on failure. */
+static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_fetcher_t **fetcher)
+{
+    cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
+    char *default_dir = NULL;
+    cs_err err = CS_OK;
+
+    if (!o->no_cache && o->cache_dir == NULL && cs_fetch_default_cache_dir(&default_dir) != CS_OK) {
+        cli_error("--fetch: no cache folder: neither XDG_CACHE_HOME nor HOME is set (give "
+                  "--cache-dir DIR or --no-cache)");
+        return false;
+    }
+    fo.cache_dir = o->no_cache ? NULL : o->cache_dir != NULL ? o->cache_dir : default_dir;
+    fo.timeout_ms = (long)o->fetch_timeout * 1000;
+    if ((err = cs_fetcher_new(&fo, fetcher)) == CS_ERR_IO_OPEN)
+        cli_error("%s: cannot create the status list cache folder: %s (give --cache-dir DIR "
+                  "or --no-cache)",
+                  fo.cache_dir, strerror(errno));
+    else if (err != CS_OK)
+        cli_error("--fetch: cannot start fetching: %s", cs_strerror(err));
+    else
+        cs_verifier_set_status_source(verifier, cs_fetcher_status_source, *fetcher);
+    free(default_dir);
+    return err == CS_OK;
+}
+
 int cmd_verify(int argc, char **argv)
 {
     verify_options o = {.at = -1, .skew = CS_DEFAULT_CLOCK_SKEW};
     cs_trust_t *trust = NULL;
     cs_verifier_t *verifier = NULL;
+    cs_fetcher_t *fetcher = NULL;
     uint8_t *data = NULL;
     size_t len = 0;
     const char *label;
@@ -284,7 +412,8 @@ int cmd_verify(int argc, char **argv)
     if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
         return status;
     status = CLI_EXIT_FAILURE;
-    if (!load_trust(&o, &trust) || !cli_read_token_argument(o.input, &data, &len, &label))
+    if (!load_trust(&o, &trust) ||
+        (o.qr == NULL && !cli_read_token_argument(o.input, &data, &len, &label)))
         goto done;
     if (cs_verifier_new(trust, &verifier) != CS_OK) {
         cli_error("out of memory");
@@ -292,10 +421,16 @@ int cmd_verify(int argc, char **argv)
     }
     cs_verifier_set_time(verifier, o.at);
     cs_verifier_set_clock_skew(verifier, o.skew);
-    status = verify_input(verifier, &o, data, len, label);
+    cs_verifier_require_status(verifier, o.require_status);
+    if (!cli_load_status_lists(verifier, o.status, o.status_count))
+        goto done;
+    if (o.fetch && !start_fetching(&o, verifier, &fetcher))
+        goto done;
+    status = o.qr != NULL ? verify_qr(verifier, &o) : verify_input(verifier, &o, data, len, label);
 done:
     free(data);
     cs_verifier_free(&verifier);
+    cs_fetcher_free(&fetcher);
     cs_trust_free(&trust);
     return status;
 }

@@ -16,6 +16,14 @@ static const command COMMANDS[] = {
     {"issue", cmd_issue, "certification body: sign a certificate token from a JSON record"},
     {"verify", cmd_verify, "verify a certificate token back to a trusted accreditation body"},
     {"inspect", cmd_inspect, "decode a token without verifying it"},
+    {"qr", cmd_qr, "draw a token as a QR code: PNG, SVG or the terminal"},
+    {"scan", cmd_scan, "read the QR codes in PNG or JPEG images and print their tokens"},
+    {"init", cmd_init, "create an issuer registry (accreditation or certification body)"},
+    {"suspend", cmd_suspend, "registry: suspend a certificate or accreditation"},
+    {"reinstate", cmd_reinstate, "registry: reinstate a suspended one"},
+    {"withdraw", cmd_withdraw, "registry: withdraw a certificate or accreditation for good"},
+    {"list", cmd_list, "registry: what was issued, with status and history"},
+    {"status", cmd_status, "publish the registry's signed status list, or show one"},
 };
 
 static void print_usage(FILE *out)

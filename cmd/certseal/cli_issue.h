@@ -1,0 +1,30 @@
+/*
+ * cmd/certseal/cli_issue.h - the options of `certseal issue`, shared by
+ * cmd_issue.c (one record, with or without a registry) and
+ * cmd_issue_batch.c (issue --registry DB --batch FILE).
+ */
+#ifndef CERTSEAL_CLI_ISSUE_H
+#define CERTSEAL_CLI_ISSUE_H
+
+#include <stdbool.h>
+
+#include "cli.h"
+#include "cli_qr.h"
+#include "cli_registry.h"
+
+typedef struct issue_options {
+    const char *key, *accreditation, *out, *record, *link_base;
+    const char *registry, *supersedes, *qr, *batch, *qr_dir;
+    cs_batch_format batch_format; /* CS_BATCH_AUTO: from the file name, else sniffed */
+    uint64_t chunk;               /* certificates per transaction; 0: the library's default */
+    cs_form form;
+    bool force;
+    cs_registry_actor actor;
+    cli_passphrase_source passphrase;
+    cli_qr_options qr_options;
+} issue_options;
+
+/* issue --registry DB --batch FILE: returns the exit status. */
+int cli_issue_batch(const issue_options *o);
+
+#endif

@@ -1,0 +1,110 @@
+/* The QR options and QR file output shared by `qr` and `issue --qr`. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "cli_qr.h"
+
+int cli_qr_option(cli_qr_options *options, int opt, const char *value)
+{
+    uint64_t n;
+
+    switch (opt) {
+    case CLI_OPT_QR_ECC:
+        if (cs_qr_ecc_parse(value, &options->ecc) != CS_OK)
+            return cli_usage_error("--ecc: '%s' is not an error correction level (L, M, Q or H)",
+                                   value);
+        return CLI_EXIT_OK;
+    case CLI_OPT_QR_SCALE:
+        if (!cli_parse_uint("--scale", value, CS_QR_SCALE_MAX, &n))
+            return CLI_EXIT_USAGE;
+        if (n == 0)
+            return cli_usage_error("--scale: give 1 to %d pixels per module", CS_QR_SCALE_MAX);
+        options->render.scale = (unsigned)n;
+        return CLI_EXIT_OK;
+    case CLI_OPT_QR_MARGIN:
+        if (!cli_parse_uint("--margin", value, CS_QR_MARGIN_MAX, &n))
+            return CLI_EXIT_USAGE;
+        options->render.margin = (unsigned)n;
+        return CLI_EXIT_OK;
+    }
+    return cli_usage_error("unknown QR option");
+}
+
+/* True when path ends in ext (".png"), in either case, after a name. */
+static bool has_extension(const char *path, const char *ext)
+{
+    size_t len = strlen(path), ext_len = strlen(ext);
+    return len > ext_len && path[len - ext_len - 1] != '/' &&
+           strcasecmp(path + len - ext_len, ext) == 0;
+}
+
+int cli_qr_check_output(const char *path)
+{
+    if (has_extension(path, ".png") || has_extension(path, ".svg"))
+        return CLI_EXIT_OK;
+    return cli_usage_error("%s: the QR image needs a name ending in .png or .svg", path);
+}
+
+void cli_qr_report_too_large(const char *path, const char *token, cs_qr_ecc ecc)
+{
+    if (ecc != CS_QR_ECC_L)
+        cli_error("%s: the token's %zu characters do not fit in any QR code at error correction "
+                  "%c (try a lower level such as --ecc L, or shorten the record's scope and "
+                  "sites)",
+                  path, strlen(token), cs_qr_ecc_letter(ecc));
+    else
+        cli_error("%s: the token's %zu characters do not fit in any QR code, even at error "
+                  "correction L (shorten the record's scope and sites)",
+                  path, strlen(token));
+}
+
+/* The image of qr in the format path's extension names, in a new buffer. */
+static cs_err render(const char *path, const cs_qr_t *qr, const cli_qr_options *options,
+                     uint8_t **out, size_t *out_len)
+{
+    char *svg = NULL;
+    cs_err err;
+
+    if (has_extension(path, ".png"))
+        return cs_qr_render_png(qr, &options->render, out, out_len);
+    err = cs_qr_render_svg(qr, &options->render, &svg, out_len);
+    *out = (uint8_t *)svg;
+    return err;
+}
+
+bool cli_qr_write_file(const char *path, const char *token, const cli_qr_options *options,
+                       bool force, int *version_out)
+{
+    cs_qr_t *qr = NULL;
+    uint8_t *image = NULL;
+    size_t image_len = 0;
+    bool ok = false;
+    cs_err err;
+
+    if (cli_qr_check_output(path) != CLI_EXIT_OK)
+        return false;
+    if ((err = cs_qr_encode(token, options->ecc, &qr)) != CS_OK) {
+        if (err == CS_ERR_TOO_LARGE)
+            cli_qr_report_too_large(path, token, options->ecc);
+        else
+            cli_error("%s: cannot make the QR code: %s", path, cs_strerror(err));
+        goto done;
+    }
+    if ((err = render(path, qr, options, &image, &image_len)) != CS_OK) {
+        cli_error("%s: cannot draw the QR code: %s", path, cs_strerror(err));
+        goto done;
+    }
+    if (!cli_write_output(path, image, image_len, 0644, force))
+        goto done;
+    if (version_out != NULL)
+        *version_out = cs_qr_symbol_version(qr);
+    ok = true;
+done:
+    free(image);
+    cs_qr_free(&qr);
+    return ok;
+}

@@ -1,0 +1,44 @@
+/*
+ * cmd/certseal/cli_registry.h - what the registry commands (init, issue
+ * --registry, accredit --registry, suspend, reinstate, withdraw, list,
+ * status publish) share: opening the registry, loading its key, and
+ * reporting registry errors as one line with the fix.
+ */
+#ifndef CERTSEAL_CLI_REGISTRY_H
+#define CERTSEAL_CLI_REGISTRY_H
+
+#include <stdbool.h>
+
+#include "certseal/certseal.h"
+#include "cli.h"
+
+/* Option codes of --registry, --actor and --reason. */
+enum { CLI_OPT_REGISTRY = 1200, CLI_OPT_ACTOR, CLI_OPT_REASON };
+
+/* Reports a registry error for input (the registry path or a number) as
+ * "input: problem (fix)". */
+void cli_registry_report(const char *input, cs_err err, const char *detail);
+
+/*
+ * Opens the registry at path; role is CS_REGISTRY_ROLE_AB or _CB when the
+ * command needs that role (0: any), and `doing` says for what, for the
+ * message ("issue certificates").  Reports and returns false on failure.
+ */
+bool cli_registry_open(const char *path, int role, const char *doing, cs_registry_t **out);
+
+/* "an accreditation body's" or "a certification body's". */
+const char *cli_registry_role_phrase(int role);
+
+/* Loads the registry's private key (its stored path) with the passphrase
+ * options.  Reports and returns false on failure. */
+bool cli_registry_load_key(cs_registry_t *registry, const char *path,
+                           const cli_passphrase_source *passphrase, cs_key_t **out);
+
+/* A CB registry's issuer: its key and its AC.  Reports, returns false. */
+bool cli_registry_issuer(cs_registry_t *registry, const char *path, const cs_key_t *key,
+                         cs_issuer_t **out);
+
+/* Checks --reason and --actor texts; reports and returns false. */
+bool cli_registry_check_actor(const cs_registry_actor *actor);
+
+#endif

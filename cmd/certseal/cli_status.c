@@ -1,0 +1,100 @@
+/* Loading Status List Tokens for verify --status (cli_status.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "cli_status.h"
+
+static bool load_file(cs_verifier_t *verifier, const char *path)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    char detail[CS_CHECK_DETAIL_SIZE] = "";
+    cs_err err = cs_file_read_all(path, CS_STATUS_TOKEN_MAX, &data, &len);
+
+    if (err == CS_ERR_TOO_LARGE)
+        cli_error("%s: larger than a status list token may be (%u bytes; give the list's .cwt "
+                  "file)",
+                  path, (unsigned)CS_STATUS_TOKEN_MAX);
+    else if (err != CS_OK)
+        cli_error("%s: cannot read: %s (check the path given to --status)", path, strerror(errno));
+    else if ((err = cs_verifier_add_status_list(verifier, data, len, detail, sizeof(detail))) ==
+             CS_ERR_NO_MEMORY)
+        cli_error("out of memory");
+    else if (err != CS_OK)
+        cli_error("%s: not a status list token: %s (give the signed list that `certseal status "
+                  "publish` wrote, as raw bytes)",
+                  path, detail[0] != '\0' ? detail : cs_strerror(err));
+    free(data);
+    return err == CS_OK;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of a folder in name order; false (reported) when it
+ * cannot be listed. */
+static bool load_folder(cs_verifier_t *verifier, const char *path)
+{
+    DIR *dir = opendir(path);
+    char **names = NULL;
+    size_t count = 0, cap = 0;
+    bool ok = true;
+    struct dirent *entry;
+
+    if (dir == NULL) {
+        cli_error("%s: cannot open the folder: %s (check the path given to --status)", path,
+                  strerror(errno));
+        return false;
+    }
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.')
+            continue;
+        if (count == cap) {
+            size_t grown = cap ? cap * 2 : 16;
+            char **p = realloc(names, grown * sizeof(*names));
+            if (p == NULL)
+                break;
+            names = p;
+            cap = grown;
+        }
+        size_t size = strlen(path) + strlen(entry->d_name) + 2;
+        if ((names[count] = malloc(size)) == NULL)
+            break;
+        snprintf(names[count++], size, "%s/%s", path, entry->d_name);
+    }
+    if (entry != NULL) {
+        cli_error("out of memory");
+        ok = false;
+    }
+    if (count > 1)
+        qsort(names, count, sizeof(*names), compare_names);
+    for (size_t i = 0; i < count && ok; i++) {
+        struct stat st;
+        if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
+            ok = load_file(verifier, names[i]);
+    }
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+    closedir(dir);
+    return ok;
+}
+
+bool cli_load_status_lists(cs_verifier_t *verifier, const char *const *paths, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        struct stat st;
+        bool ok = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode) ? load_folder(verifier, paths[i])
+                                                                  : load_file(verifier, paths[i]);
+        if (!ok)
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,321 @@
+/* certseal issue --registry DB --batch FILE: every record validated (and
+ * checked against the accreditation) before the first is issued; then
+ * issued in chunks, each one transaction, with a progress bar on a
+ * terminal.  The tokens (--out, JSON Lines) and QR codes (--qr-dir) are
+ * written at the end from what the registry recorded for every number of
+ * the batch, so that running an interrupted batch again completes both
+ * the registry and the outputs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli_issue.h"
+
+#define PROGRESS_WIDTH 40
+
+typedef struct batch_run {
+    const issue_options *o;
+    size_t issued_now; /* not counting numbers already recorded */
+    bool progress;     /* draw a progress bar on stderr */
+} batch_run;
+
+static const char *batch_name(const issue_options *o)
+{
+    return strcmp(o->batch, "-") == 0 ? "standard input" : o->batch;
+}
+
+static void on_issued(void *ctx, size_t input_index, const char *number, const char *token,
+                      size_t token_len)
+{
+    batch_run *run = ctx;
+    (void)input_index, (void)number, (void)token, (void)token_len;
+    run->issued_now++;
+}
+
+static void on_progress(void *ctx, size_t done, size_t count)
+{
+    batch_run *run = ctx;
+    char bar[PROGRESS_WIDTH + 1];
+    size_t filled = count == 0 ? PROGRESS_WIDTH : done * PROGRESS_WIDTH / count;
+
+    if (!run->progress)
+        return;
+    memset(bar, '#', filled);
+    memset(bar + filled, '.', PROGRESS_WIDTH - filled);
+    bar[PROGRESS_WIDTH] = '\0';
+    fprintf(stderr, "\rcertseal: issue: [%s] %zu/%zu", bar, done, count);
+    fflush(stderr);
+}
+
+/* One line per bad record, then the verdict. */
+static void report_problems(const issue_options *o, const cs_batch *batch)
+{
+    size_t bad_lines = 0, last = (size_t)-1;
+    for (size_t i = 0; i < batch->problem_count; i++) {
+        const cs_batch_problem *p = &batch->problems[i];
+        if (p->line != last)
+            bad_lines++;
+        last = p->line;
+        if (p->line != 0)
+            cli_error("%s: line %zu: %s: %s", batch_name(o), p->line, p->field, p->message);
+        else
+            cli_error("%s: %s: %s", batch_name(o), p->field, p->message);
+    }
+    if (batch->problems_omitted > 0)
+        cli_error("%s: %zu more problems not shown", batch_name(o), batch->problems_omitted);
+    cli_error("%s: the batch is refused: %zu bad line(s) of %zu record(s); nothing was issued "
+              "(correct the lines above and run it again)",
+              batch_name(o), bad_lines, batch->records_seen);
+}
+
+static bool read_batch(const issue_options *o, cs_batch *batch)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    cs_batch_format format = o->batch_format;
+    cs_err err;
+
+    if (!cli_read_input(o->batch, CS_BATCH_SIZE_MAX, &data, &len))
+        return false;
+    if (format == CS_BATCH_AUTO)
+        format = cs_batch_format_for_path(o->batch);
+    err = cs_batch_parse((const char *)data, len, format, batch);
+    free(data);
+    if (err == CS_ERR_NO_MEMORY) {
+        cli_error("%s: out of memory reading the batch (split it)", batch_name(o));
+        return false;
+    }
+    if (err != CS_OK) {
+        report_problems(o, batch);
+        return false;
+    }
+    return true;
+}
+
+/* ---- outputs ------------------------------------------------------------------------- */
+
+/* A certificate number as a file name: letters, digits, '.', '-' and '_'
+ * stay; anything else becomes '_' and the name gets a hash of the number,
+ * so that two numbers never share a file. */
+static void safe_name(const char *number, char *out, size_t size)
+{
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    bool changed = false;
+    size_t n = 0;
+
+    for (const char *p = number; *p != '\0' && n + 14 < size; p++) {
+        char c = *p;
+        hash = (hash ^ (unsigned char)c) * 16777619u;
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || (c == '.' && n > 0);
+        changed |= !keep;
+        out[n++] = keep ? c : '_';
+    }
+    if (changed || number[n] != '\0')
+        n += (size_t)snprintf(out + n, size - n, "-%08x", hash);
+    snprintf(out + n, size - n, ".png");
+}
+
+static bool append_line(json_t *lines, const char *number, const char *token)
+{
+    json_t *o = json_pack("{s:s, s:s}", "number", number, "token", token);
+    return o != NULL && json_array_append_new(lines, o) == 0;
+}
+
+static char *lines_text(json_t *lines, size_t *len)
+{
+    size_t total = 0, n = json_array_size(lines);
+    char **parts = calloc(n + 1, sizeof(*parts)), *text = NULL;
+
+    for (size_t i = 0; parts != NULL && i < n; i++) {
+        if ((parts[i] = json_dumps(json_array_get(lines, i), JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
+            NULL)
+            goto done;
+        total += strlen(parts[i]) + 1;
+    }
+    if (parts == NULL || (text = malloc(total + 1)) == NULL)
+        goto done;
+    *len = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t m = strlen(parts[i]);
+        memcpy(text + *len, parts[i], m);
+        text[*len + m] = '\n';
+        *len += m + 1;
+    }
+    text[*len] = '\0';
+done:
+    for (size_t i = 0; parts != NULL && i < n; i++)
+        free(parts[i]);
+    free(parts);
+    return text;
+}
+
+static bool write_qr(const issue_options *o, const char *number, const char *token)
+{
+    char name[160], *path;
+    bool ok;
+    safe_name(number, name, sizeof(name));
+    if ((path = malloc(strlen(o->qr_dir) + strlen(name) + 2)) == NULL) {
+        cli_error("out of memory");
+        return false;
+    }
+    sprintf(path, "%s/%s", o->qr_dir, name);
+    ok = cli_qr_write_file(path, token, &o->qr_options, true, NULL);
+    free(path);
+    return ok;
+}
+
+/* --out: a regular file is replaced atomically; a device or pipe such as
+ * /dev/null or /dev/stdout is written to, never renamed over. */
+static bool write_text(const issue_options *o, const char *text, size_t len)
+{
+    struct stat st;
+    FILE *f;
+    const char *path = o->out != NULL ? o->out : "-";
+
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return cli_write_output(path, text, len, 0644, o->force);
+    if (S_ISDIR(st.st_mode)) {
+        cli_error("%s: is a folder; give a file name for the tokens", path);
+        return false;
+    }
+    if ((f = fopen(path, "w")) == NULL || fwrite(text, 1, len, f) != len) {
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        if (f != NULL)
+            fclose(f);
+        return false;
+    }
+    if (fclose(f) != 0) {
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* Every certificate of the batch as the registry recorded it. */
+static bool write_outputs(const issue_options *o, cs_registry_t *registry, const cs_batch *batch)
+{
+    json_t *lines = json_array();
+    char *text = NULL;
+    size_t len = 0;
+    bool ok = lines != NULL;
+
+    for (size_t i = 0; ok && i < batch->count; i++) {
+        cs_registry_entry entry = {0};
+        cs_err err = cs_registry_get(registry, batch->certs[i].number, &entry);
+        if (err != CS_OK) {
+            cli_registry_report(batch->certs[i].number, err, NULL);
+            ok = false;
+        } else if (!append_line(lines, entry.number, entry.token)) {
+            cli_error("out of memory");
+            ok = false;
+        } else if (o->qr_dir != NULL && !write_qr(o, entry.number, entry.token)) {
+            ok = false;
+        }
+        cs_registry_entry_clear(&entry);
+    }
+    if (ok && (text = lines_text(lines, &len)) == NULL) {
+        cli_error("out of memory");
+        ok = false;
+    }
+    if (ok)
+        ok = write_text(o, text, len);
+    free(text);
+    json_decref(lines);
+    return ok;
+}
+
+static bool prepare_outputs(const issue_options *o)
+{
+    struct stat st;
+    if (o->out != NULL && strcmp(o->out, "-") != 0 && !o->force && stat(o->out, &st) == 0 &&
+        S_ISREG(st.st_mode)) {
+        cli_error("%s: already exists; choose another name or add --force to replace it", o->out);
+        return false;
+    }
+    if (o->qr_dir == NULL)
+        return true;
+    if (stat(o->qr_dir, &st) != 0 && errno == ENOENT && mkdir(o->qr_dir, 0755) == 0)
+        return true;
+    if (stat(o->qr_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_error("%s: not a folder the QR codes can go in (%s)", o->qr_dir,
+                  errno != 0 ? strerror(errno) : "not a directory");
+        return false;
+    }
+    return true;
+}
+
+/* ---- the batch ------------------------------------------------------------------------ */
+
+static bool check_against_accreditation(const issue_options *o, cs_issuer_t *issuer,
+                                        cs_batch *batch)
+{
+    cs_err err = cs_batch_check_accreditation(batch, cs_issuer_accreditation(issuer));
+    if (err == CS_ERR_RECORD)
+        report_problems(o, batch);
+    else if (err != CS_OK)
+        cli_error("%s: %s", batch_name(o), cs_strerror(err));
+    return err == CS_OK;
+}
+
+static bool issue_all(const issue_options *o, cs_registry_t *registry, cs_issuer_t *issuer,
+                      cs_batch *batch, batch_run *run)
+{
+    size_t failed = 0;
+    char detail[400] = "";
+    cs_err err = cs_registry_issue_batch(registry, issuer, batch->certs, batch->count,
+                                         (size_t)o->chunk, o->form, &o->actor, on_issued,
+                                         on_progress, run, &failed, detail, sizeof(detail));
+    if (run->progress)
+        fputc('\n', stderr);
+    if (err == CS_OK)
+        return true;
+    if (failed < batch->count)
+        cli_error("%s: line %zu (%s): %s (the certificates before it are recorded; correct it "
+                  "and run the batch again to complete it)",
+                  batch_name(o), batch->lines[failed], batch->certs[failed].number,
+                  detail[0] ? detail : cs_strerror(err));
+    else
+        cli_registry_report(o->registry, err, detail);
+    return false;
+}
+
+int cli_issue_batch(const issue_options *o)
+{
+    cs_registry_t *registry = NULL;
+    cs_key_t *key = NULL;
+    cs_issuer_t *issuer = NULL;
+    cs_batch batch = {0};
+    batch_run run = {.o = o, .progress = isatty(STDERR_FILENO) != 0};
+    int status = CLI_EXIT_FAILURE;
+
+    if (!prepare_outputs(o) ||
+        !cli_registry_open(o->registry, CS_REGISTRY_ROLE_CB, "issue certificates", &registry))
+        goto done;
+    if (o->form == CS_FORM_LINK && cs_registry_link_base(registry) == NULL) {
+        cli_error("%s: the registry has no link base (it was created without --link-base; "
+                  "use --form offline)",
+                  o->registry);
+        goto done;
+    }
+    if (!read_batch(o, &batch) ||
+        !cli_registry_load_key(registry, o->registry, &o->passphrase, &key) ||
+        !cli_registry_issuer(registry, o->registry, key, &issuer) ||
+        !check_against_accreditation(o, issuer, &batch) ||
+        !issue_all(o, registry, issuer, &batch, &run) || !write_outputs(o, registry, &batch))
+        goto done;
+    fprintf(stderr, "certseal: issue: %s: %zu certificates: %zu issued now, %zu already recorded\n",
+            batch_name(o), batch.count, run.issued_now, batch.count - run.issued_now);
+    status = CLI_EXIT_OK;
+done:
+    cs_batch_clear(&batch);
+    cs_issuer_free(&issuer);
+    cs_key_free(&key);
+    cs_registry_close(&registry);
+    return status;
+}

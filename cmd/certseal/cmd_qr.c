@@ -1,0 +1,296 @@
+/* certseal qr: draw a token as a QR code (DESIGN §4), as a PNG or SVG file or
+ * in the terminal, in its own form or re-encoded in the other one. */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_qr.h"
+
+static const char USAGE[] =
+    "usage: certseal qr [--form offline|link] [--link-base URL] [--ecc L|M|Q|H]\n"
+    "           [--scale N] [--margin N] [--force] --out FILE.png|FILE.svg [TOKEN|FILE|-]\n"
+    "       certseal qr --text [--invert] [--form ...] [--ecc ...] [--margin N] [TOKEN|FILE|-]\n"
+    "\n"
+    "Draws a token (CS1:..., a link, or COSE bytes) as a QR code: a 1-bit PNG or an SVG\n"
+    "file (by the name's extension), or UTF-8 half blocks on standard output.\n"
+    "  --form F        offline (CS1:...) or link (HTTPS://...); default: the token's own\n"
+    "                  form (offline for COSE bytes)\n"
+    "  --link-base URL the link form's address; default: the link the token came in\n"
+    "  --ecc L|M|Q|H   error correction level (default M)\n"
+    "  --scale N       pixels per module, 1-64 (default 8)\n"
+    "  --margin N      quiet zone in modules, 0-64 (default 4)\n"
+    "  --out FILE      write FILE.png or FILE.svg; --force replaces an existing FILE\n"
+    "  --text          draw the code on standard output instead\n"
+    "  --invert        with --text: light modules as blocks, for dark terminals\n";
+
+typedef struct qr_command {
+    cli_qr_options qr;
+    cs_form form; /* CS_FORM_UNKNOWN: the input's own */
+    const char *link_base;
+    const char *out;
+    const char *input;
+    bool text, invert, force;
+} qr_command;
+
+static int parse_form(const char *value, cs_form *form)
+{
+    if (strcmp(value, "offline") == 0)
+        *form = CS_FORM_OFFLINE;
+    else if (strcmp(value, "link") == 0)
+        *form = CS_FORM_LINK;
+    else
+        return cli_usage_error("--form: '%s' is not offline or link", value);
+    return CLI_EXIT_OK;
+}
+
+/* Whether the options make sense together; reports when they do not. */
+static int check_options(const qr_command *c)
+{
+    if (c->text && c->out != NULL)
+        return cli_usage_error("give either --out FILE or --text, not both");
+    if (!c->text && c->out == NULL)
+        return cli_usage_error("give --out FILE.png|FILE.svg, or --text to draw the code here");
+    if (c->invert && !c->text)
+        return cli_usage_error("--invert is for --text only");
+    if (c->link_base != NULL && cs_token_check_link_base(c->link_base) != CS_OK)
+        return cli_usage_error("--link-base: '%s' is not an http(s) URL without query or "
+                               "fragment",
+                               c->link_base);
+    if (c->out != NULL)
+        return cli_qr_check_output(c->out);
+    return CLI_EXIT_OK;
+}
+
+static int parse(int argc, char **argv, qr_command *c)
+{
+    enum { OPT_FORM = 256, OPT_LINK_BASE, OPT_TEXT, OPT_INVERT };
+    static const struct option longopts[] = {
+        {"form", required_argument, NULL, OPT_FORM},
+        {"link-base", required_argument, NULL, OPT_LINK_BASE},
+        {"out", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'f'},
+        {"text", no_argument, NULL, OPT_TEXT},
+        {"invert", no_argument, NULL, OPT_INVERT},
+        CLI_QR_LONG_OPTIONS,
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt, status = CLI_EXIT_OK;
+
+    optind = 0;
+    opterr = 0;
+    while (status == CLI_EXIT_OK &&
+           (opt = getopt_long(argc, argv, ":o:fh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_FORM:
+            status = parse_form(optarg, &c->form);
+            break;
+        case OPT_LINK_BASE:
+            c->link_base = optarg;
+            break;
+        case 'o':
+            c->out = optarg;
+            break;
+        case 'f':
+            c->force = true;
+            break;
+        case OPT_TEXT:
+            c->text = true;
+            break;
+        case OPT_INVERT:
+            c->invert = true;
+            break;
+        case CLI_OPT_QR_ECC:
+        case CLI_OPT_QR_SCALE:
+        case CLI_OPT_QR_MARGIN:
+            status = cli_qr_option(&c->qr, opt, optarg);
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            exit(CLI_EXIT_OK);
+        default:
+            return cli_bad_option(opt, argv);
+        }
+    }
+    if (status != CLI_EXIT_OK)
+        return status;
+    if ((status = check_options(c)) != CLI_EXIT_OK)
+        return status;
+    if (argc - optind > 1)
+        return cli_usage_error("give one token, file or -");
+    c->input = cli_token_argument(argc, argv, optind);
+    return c->input != NULL ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+}
+
+/* The token text without the white space around it, as a new string. */
+static char *trimmed_text(const uint8_t *data, size_t len)
+{
+    while (len > 0 && isspace(data[len - 1]))
+        len--;
+    while (len > 0 && isspace(data[0])) {
+        data++;
+        len--;
+    }
+    return strndup((const char *)data, len);
+}
+
+static bool is_upper_case(const char *text)
+{
+    for (; *text != '\0'; text++)
+        if (islower((unsigned char)*text))
+            return false;
+    return true;
+}
+
+/* The token the code will carry, in c->form (resolved here). */
+typedef struct qr_token {
+    char *text;
+    cs_form input_form;
+} qr_token;
+
+/* The link base of a link-form token: everything before its last '/'. */
+static char *link_base_of(const char *text)
+{
+    const char *slash = strrchr(text, '/');
+    return slash != NULL ? strndup(text, (size_t)(slash - text)) : NULL;
+}
+
+/* Re-encodes cose in c->form.  Reports and returns false on failure. */
+static bool rewrap(const qr_command *c, const char *label, const char *input_text,
+                   cs_token_codec_t *codec, const uint8_t *cose, size_t cose_len, char **out)
+{
+    char *inherited = NULL;
+    const char *base = c->link_base, *text;
+    size_t text_len;
+    bool ok = false;
+
+    if (c->form == CS_FORM_LINK && base == NULL) {
+        if ((inherited = link_base_of(input_text)) == NULL ||
+            cs_token_check_link_base(inherited) != CS_OK) {
+            cli_error("%s: the token's link has no usable base; give --link-base URL", label);
+            goto done;
+        }
+        base = inherited;
+    }
+    if (cs_token_wrap(codec, c->form, base, cose, cose_len, &text, &text_len) != CS_OK) {
+        cli_error("%s: cannot re-encode the token in the %s form", label, cs_form_name(c->form));
+        goto done;
+    }
+    if ((*out = strdup(text)) == NULL) {
+        cli_error("out of memory");
+        goto done;
+    }
+    ok = true;
+done:
+    free(inherited);
+    return ok;
+}
+
+/*
+ * Decodes the token read from the input (any form), checks that it is a
+ * COSE_Sign1, and gives its text in the wanted form: the input text itself
+ * when it is already in that form, else the COSE re-encoded.  Returns an
+ * exit status after reporting.
+ */
+static int prepare_token(qr_command *c, const uint8_t *data, size_t len, const char *label,
+                         qr_token *token)
+{
+    cs_token_codec_t *codec = NULL;
+    cs_cose_sign1 msg = {0};
+    const uint8_t *cose;
+    size_t cose_len;
+    char *input_text = NULL;
+    int status = CLI_EXIT_FAILURE;
+    cs_err err;
+
+    if ((err = cs_token_codec_new(&codec)) != CS_OK ||
+        (input_text = trimmed_text(data, len)) == NULL) {
+        cli_error("out of memory");
+        goto done;
+    }
+    if ((err = cs_token_unwrap(codec, data, len, &token->input_form, &cose, &cose_len)) != CS_OK ||
+        (err = cs_cose_sign1_decode(cose, cose_len, &msg)) != CS_OK) {
+        cli_error("%s: does not decode: %s (give CS1:..., a link, or a token file)", label,
+                  cs_strerror(err));
+        status = err == CS_ERR_NO_MEMORY ? CLI_EXIT_FAILURE : CLI_EXIT_MALFORMED;
+        goto done;
+    }
+    if (c->form == CS_FORM_UNKNOWN)
+        c->form = token->input_form == CS_FORM_LINK ? CS_FORM_LINK : CS_FORM_OFFLINE;
+    if (c->form == CS_FORM_LINK && c->link_base == NULL && token->input_form != CS_FORM_LINK) {
+        status = cli_usage_error("%s: --form link needs --link-base URL (the verification "
+                                 "service's address, e.g. https://verify.example.org/c)",
+                                 label);
+        goto done;
+    }
+    if (c->form == token->input_form &&
+        (c->form == CS_FORM_OFFLINE || (c->link_base == NULL && is_upper_case(input_text)))) {
+        token->text = input_text;
+        input_text = NULL;
+    } else if (!rewrap(c, label, input_text, codec, cose, cose_len, &token->text)) {
+        goto done;
+    }
+    status = CLI_EXIT_OK;
+done:
+    cs_cose_sign1_clear(&msg);
+    cs_token_codec_free(&codec);
+    free(input_text);
+    return status;
+}
+
+/* Prints the code as half blocks on stdout. */
+static bool draw_text(const qr_command *c, const char *label, const char *token, int *version)
+{
+    cs_qr_t *qr = NULL;
+    char *text = NULL;
+    size_t text_len = 0;
+    bool ok = false;
+    cs_err err;
+
+    if ((err = cs_qr_encode(token, c->qr.ecc, &qr)) != CS_OK ||
+        (err = cs_qr_render_text(qr, c->qr.render.margin, c->invert, &text, &text_len)) != CS_OK) {
+        if (err == CS_ERR_TOO_LARGE)
+            cli_qr_report_too_large(label, token, c->qr.ecc);
+        else
+            cli_error("%s: cannot draw the QR code: %s", label, cs_strerror(err));
+        goto done;
+    }
+    ok = cli_write_output("-", text, text_len, 0, false);
+    *version = cs_qr_symbol_version(qr);
+done:
+    free(text);
+    cs_qr_free(&qr);
+    return ok;
+}
+
+int cmd_qr(int argc, char **argv)
+{
+    qr_command c = {.qr = CLI_QR_OPTIONS_INIT};
+    qr_token token = {0};
+    uint8_t *data = NULL;
+    size_t len = 0;
+    const char *label;
+    int version = 0, status;
+
+    if ((status = parse(argc, argv, &c)) != CLI_EXIT_OK)
+        return status;
+    if (!cli_read_token_argument(c.input, &data, &len, &label))
+        return CLI_EXIT_FAILURE;
+    if ((status = prepare_token(&c, data, len, label, &token)) != CLI_EXIT_OK)
+        goto done;
+    status = CLI_EXIT_FAILURE;
+    if (c.text ? !draw_text(&c, label, token.text, &version)
+               : !cli_qr_write_file(c.out, token.text, &c.qr, c.force, &version))
+        goto done;
+    fprintf(stderr, "certseal: qr: %s%s: %s form, %zu characters, QR version %d-%c, %d modules\n",
+            c.text ? "drew " : "wrote ", c.text ? "the code" : c.out, cs_form_name(c.form),
+            strlen(token.text), version, cs_qr_ecc_letter(c.qr.ecc), 17 + 4 * version);
+    status = CLI_EXIT_OK;
+done:
+    free(token.text);
+    free(data);
+    return status;
+}

@@ -1,0 +1,292 @@
+/* certseal status publish | show: signs and writes the registry's status
+ * list, or shows what a status list file holds (decoded, not verified). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli_registry.h"
+
+#define DEFAULT_TTL 43200u    /* 12 hours */
+#define DEFAULT_VALID_DAYS 7u /* a week */
+#define TTL_MAX (366u * CS_SECONDS_PER_DAY)
+#define VALID_DAYS_MAX 366u
+
+static const char USAGE[] =
+    "usage: certseal status publish --registry DB --out FILE [--ttl SECONDS]\n"
+    "           [--valid-for DAYS] [--passphrase-file FILE | --passphrase-fd N]\n"
+    "       certseal status show FILE|- [INDEX]\n"
+    "\n"
+    "publish  signs the status list of everything the registry issued with the\n"
+    "         registry's key and writes it to FILE atomically (a reader sees the old\n"
+    "         list or the new one, never part of one).  Serve FILE at the registry's\n"
+    "         status URI.\n"
+    "  --ttl SECONDS     how long readers may cache it (default 43200, 12 hours)\n"
+    "  --valid-for DAYS  its expiry, counted from now (default 7); publish again\n"
+    "                    well before it passes\n"
+    "show     decodes a status list WITHOUT verifying its signature and prints its URI,\n"
+    "         dates, ttl, size and how many entries have each status; with INDEX, the\n"
+    "         status at that index.\n";
+
+typedef struct publish_options {
+    const char *registry, *out;
+    uint64_t ttl, valid_days;
+    cli_passphrase_source passphrase;
+} publish_options;
+
+static int help_or_bad(int opt, char **argv)
+{
+    if (opt == 'h') {
+        fputs(USAGE, stdout);
+        exit(CLI_EXIT_OK);
+    }
+    return cli_bad_option(opt, argv);
+}
+
+static int parse_publish(int argc, char **argv, publish_options *o)
+{
+    enum { OPT_TTL = 256, OPT_VALID_FOR };
+    static const struct option longopts[] = {
+        {"registry", required_argument, NULL, CLI_OPT_REGISTRY},
+        {"out", required_argument, NULL, 'o'},
+        {"ttl", required_argument, NULL, OPT_TTL},
+        {"valid-for", required_argument, NULL, OPT_VALID_FOR},
+        CLI_PASSPHRASE_LONG_OPTIONS,
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt, status;
+
+    optind = 0;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+        switch (opt) {
+        case CLI_OPT_REGISTRY:
+            o->registry = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case OPT_TTL:
+            if (!cli_parse_uint("--ttl", optarg, TTL_MAX, &o->ttl))
+                return CLI_EXIT_USAGE;
+            if (o->ttl == 0)
+                return cli_usage_error("--ttl: at least 1 second");
+            break;
+        case OPT_VALID_FOR:
+            if (!cli_parse_uint("--valid-for", optarg, VALID_DAYS_MAX, &o->valid_days))
+                return CLI_EXIT_USAGE;
+            if (o->valid_days == 0)
+                return cli_usage_error("--valid-for: at least 1 day");
+            break;
+        case CLI_OPT_PASSPHRASE_FILE:
+        case CLI_OPT_PASSPHRASE_FD:
+            if ((status = cli_passphrase_option(&o->passphrase, opt, optarg)) != CLI_EXIT_OK)
+                return status;
+            break;
+        default:
+            return help_or_bad(opt, argv);
+        }
+    }
+    if (o->registry == NULL)
+        return cli_usage_error("--registry DB is required: the registry whose list to publish");
+    if (o->out == NULL || strcmp(o->out, "-") == 0)
+        return cli_usage_error("--out FILE is required: the file the web server serves at the "
+                               "status URI");
+    if (optind != argc)
+        return cli_usage_error("unexpected argument '%s' (see certseal status --help)",
+                               argv[optind]);
+    if (o->ttl > o->valid_days * CS_SECONDS_PER_DAY)
+        return cli_usage_error("--ttl %llu is longer than the list is valid (--valid-for %llu "
+                               "days); lower it",
+                               (unsigned long long)o->ttl, (unsigned long long)o->valid_days);
+    return CLI_EXIT_OK;
+}
+
+/* ---- counting -------------------------------------------------------------------- */
+
+typedef struct status_counts {
+    size_t of[4];
+    size_t other; /* values past 3 in lists of 4 or 8 bits */
+} status_counts;
+
+static void count_statuses(const cs_status_list_t *list, status_counts *c)
+{
+    size_t n = cs_status_list_entries(list);
+    memset(c, 0, sizeof(*c));
+    for (size_t i = 0; i < n; i++) {
+        unsigned value = 0;
+        if (cs_status_list_get(list, i, &value) != CS_OK || value > 3)
+            c->other++;
+        else
+            c->of[value]++;
+    }
+}
+
+static bool decode_file(const char *path, cs_status_token *token)
+{
+    uint8_t *data = NULL;
+    size_t len = 0;
+    char detail[300] = "";
+    const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+    cs_err err;
+
+    if (!cli_read_input(path, CS_STATUS_TOKEN_MAX, &data, &len))
+        return false;
+    err = cs_status_token_decode(data, len, token, detail, sizeof(detail));
+    free(data);
+    if (err != CS_OK)
+        cli_error("%s: not a status list token: %s (give the file certseal status publish "
+                  "wrote)",
+                  name, detail[0] ? detail : cs_strerror(err));
+    return err == CS_OK;
+}
+
+/* ---- publish --------------------------------------------------------------------- */
+
+static int status_publish(int argc, char **argv)
+{
+    publish_options o = {.ttl = DEFAULT_TTL,
+                         .valid_days = DEFAULT_VALID_DAYS,
+                         .passphrase = CLI_PASSPHRASE_SOURCE_INIT};
+    cs_registry_t *registry = NULL;
+    cs_key_t *key = NULL;
+    cs_status_token token = {0};
+    status_counts counts;
+    char detail[400] = "", until[CS_DATETIME_TEXT_SIZE];
+    int status;
+    cs_err err;
+
+    if ((status = parse_publish(argc, argv, &o)) != CLI_EXIT_OK)
+        return status;
+    status = CLI_EXIT_FAILURE;
+    if (!cli_registry_open(o.registry, 0, "publish", &registry) ||
+        !cli_registry_load_key(registry, o.registry, &o.passphrase, &key))
+        goto done;
+    err = cs_registry_publish(registry, key, o.out, (int64_t)time(NULL),
+                              (int64_t)(o.valid_days * CS_SECONDS_PER_DAY), o.ttl, detail,
+                              sizeof(detail));
+    if (err == CS_ERR_IO_WRITE || err == CS_ERR_IO_OPEN) {
+        cli_error("%s: cannot write the status list: %s (check the folder exists and is "
+                  "writable)",
+                  o.out, detail[0] ? detail : cs_strerror(err));
+        goto done;
+    }
+    if (err != CS_OK) {
+        cli_registry_report(o.registry, err, detail);
+        goto done;
+    }
+    /* Read back what was written: the counts, and a check that it decodes. */
+    if (!decode_file(o.out, &token))
+        goto done;
+    count_statuses(token.list, &counts);
+    cs_date_format_datetime(token.expires, until);
+    fprintf(stderr,
+            "certseal: status: %s: %zu entries for %s, valid until %s: %zu suspended, %zu "
+            "withdrawn, %zu superseded\n",
+            o.out, cs_status_list_entries(token.list), token.uri, until,
+            counts.of[CS_STATUS_SUSPENDED], counts.of[CS_STATUS_WITHDRAWN],
+            counts.of[CS_STATUS_SUPERSEDED]);
+    status = CLI_EXIT_OK;
+done:
+    cs_status_token_clear(&token);
+    cs_key_free(&key);
+    cs_registry_close(&registry);
+    return status;
+}
+
+/* ---- show ------------------------------------------------------------------------ */
+
+static void print_token(const cs_status_token *t, const status_counts *c)
+{
+    char when[CS_DATETIME_TEXT_SIZE];
+
+    printf("NOT VERIFIED: decoded only; the signature was not checked (certseal verify "
+           "--status checks it)\n");
+    printf("uri:        %s\n", t->uri);
+    cs_date_format_datetime(t->issued_at, when);
+    printf("issued:     %s (iat %lld)\n", when, (long long)t->issued_at);
+    if (t->expires != 0) {
+        cs_date_format_datetime(t->expires, when);
+        printf("expires:    %s (exp %lld)\n", when, (long long)t->expires);
+    } else {
+        printf("expires:    never (no exp)\n");
+    }
+    if (t->ttl != 0)
+        printf("ttl:        %llu seconds\n", (unsigned long long)t->ttl);
+    else
+        printf("ttl:        none\n");
+    printf("bits:       %u\n", cs_status_list_bits(t->list));
+    printf("entries:    %zu\n", cs_status_list_entries(t->list));
+    if (t->has_kid) {
+        printf("kid:        ");
+        for (size_t i = 0; i < CS_KID_SIZE; i++)
+            printf("%02x", t->kid[i]);
+        printf("\n");
+    }
+    printf("valid:      %zu (unused entries count as valid)\n", c->of[CS_STATUS_VALID]);
+    printf("withdrawn:  %zu\n", c->of[CS_STATUS_WITHDRAWN]);
+    printf("suspended:  %zu\n", c->of[CS_STATUS_SUSPENDED]);
+    printf("superseded: %zu\n", c->of[CS_STATUS_SUPERSEDED]);
+    if (c->other != 0)
+        printf("other:      %zu\n", c->other);
+}
+
+static int status_show(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    cs_status_token token = {0};
+    status_counts counts;
+    uint64_t index = 0;
+    unsigned value = 0;
+    int opt, status = CLI_EXIT_FAILURE;
+
+    optind = 0;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
+        return help_or_bad(opt, argv);
+    if (argc - optind < 1 || argc - optind > 2)
+        return cli_usage_error("give a status list file (or - for standard input) and "
+                               "optionally an INDEX");
+    if (argc - optind == 2 &&
+        !cli_parse_uint("INDEX", argv[optind + 1], CS_STATUS_LIST_MAX, &index))
+        return CLI_EXIT_USAGE;
+    if (!decode_file(argv[optind], &token))
+        goto done;
+    if (argc - optind == 2 && cs_status_list_get(token.list, index, &value) != CS_OK) {
+        cli_error("%s: index %llu is outside the list of %zu entries (give an index below %zu)",
+                  argv[optind], (unsigned long long)index, cs_status_list_entries(token.list),
+                  cs_status_list_entries(token.list));
+        goto done;
+    }
+    count_statuses(token.list, &counts);
+    print_token(&token, &counts);
+    if (argc - optind == 2)
+        printf("index %llu: %s\n", (unsigned long long)index,
+               value <= 3 ? cs_status_name((cs_status)value) : "other");
+    status = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+done:
+    cs_status_token_clear(&token);
+    return status;
+}
+
+int cmd_status(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_usage_error("give publish or show (see certseal status --help)");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(USAGE, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "publish") == 0)
+        return status_publish(argc - 1, argv + 1);
+    if (strcmp(argv[1], "show") == 0)
+        return status_show(argc - 1, argv + 1);
+    return cli_usage_error("unknown action '%s'; give publish or show (see certseal status "
+                           "--help)",
+                           argv[1]);
+}
