@@ -60,5 +60,9 @@ void bench_load_fixture(const char *dir, fixture *f);
 /* The sections, in the order main() runs them.  fixtures[0] is
  * record-typical.json, fixtures[1] record-multisite.json. */
 void bench_chain(const char *dir, fixture *fixtures, size_t count);
+void bench_status(const char *dir, fixture *fixtures, size_t count);
+void bench_scan(const char *dir, fixture *fixtures, size_t count);
+void bench_qr(const char *dir, fixture *fixtures, size_t count);
+void bench_registry(const char *dir, fixture *fixtures, size_t count);
 
 #endif

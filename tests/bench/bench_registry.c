@@ -1,0 +1,193 @@
+/*
+ * tests/bench/bench_registry.c - batch issuing into a registry (DESIGN §5):
+ * BATCH_RECORDS certificates from record-typical.json, under numbers of
+ * their own, issued by cs_registry_issue_batch() into a new SQLite
+ * registry (WAL, synchronous=FULL, one transaction per chunk, every
+ * signature checked before it is recorded), no QR output.  The rate counts
+ * the whole batch up to its last COMMIT, so it is the durable rate; the
+ * registry is then reopened and counted.
+ *
+ * Yardstick: raw Ed25519 signatures (EVP_DigestSign over a token-sized
+ * message) timed right before and right after the batch, in the same run;
+ * the better of the two is used.  Target: batch rate >= 0.5 of it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "bench.h"
+
+#define BATCH_RECORDS 100000
+#define BATCH_CHUNK 500
+#define REGISTRY_TARGET 0.5
+#define RAW_SIGN_SECONDS 1.0
+#define RAW_MESSAGE_BYTES 600
+
+/* Raw Ed25519 signatures per second over RAW_SIGN_SECONDS, with a parsed
+ * key and a new EVP_MD_CTX each time, as the library signs. */
+static double raw_sign_rate(EVP_PKEY *pkey)
+{
+    uint8_t msg[RAW_MESSAGE_BYTES] = {0}, sig[64];
+    double start = bench_now(), elapsed;
+    long count = 0;
+
+    do {
+        for (int i = 0; i < BATCH; i++) {
+            EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+            size_t sig_len = sizeof(sig);
+            msg[0] = (uint8_t)count;
+            if (ctx == NULL || EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey) != 1 ||
+                EVP_DigestSign(ctx, sig, &sig_len, msg, sizeof(msg)) != 1)
+                bench_fatal("raw Ed25519 signature failed");
+            EVP_MD_CTX_free(ctx);
+            count++;
+        }
+        elapsed = bench_now() - start;
+    } while (elapsed < RAW_SIGN_SECONDS);
+    return (double)count / elapsed;
+}
+
+static cs_accreditation accreditation_for(const cs_certificate *cert, cs_key_t *cb_key,
+                                          char **standard)
+{
+    cs_accreditation ac = {
+        .issuer = "UKAS-BENCH",
+        .subject = cert->issuer != NULL ? cert->issuer : "CB-BENCH",
+        .name = "Bench Certification Ltd",
+        .number = "BENCH-0001",
+        .country = "GB",
+        .standards = standard,
+        .standard_count = 1,
+        .iaf_codes = cert->iaf_codes,
+        .iaf_count = cert->iaf_count,
+        .not_before = cert->issued_at - 86400,
+        .expires = cert->expires + 86400,
+        .issued_at = cert->issued_at - 86400,
+        .subject_key = cb_key,
+    };
+    return ac;
+}
+
+/* BATCH_RECORDS copies of the record, numbered BENCH-000000... */
+static cs_certificate *make_certificates(const char *dir, const char *file)
+{
+    char path[4096], detail[256] = "", number[32];
+    uint8_t *json = NULL;
+    size_t len = 0;
+    cs_certificate *certs = calloc(BATCH_RECORDS, sizeof(*certs));
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    if (certs == NULL || cs_file_read_all(path, CS_RECORD_MAX, &json, &len) != CS_OK)
+        bench_fatal("%s: cannot read", path);
+    for (size_t i = 0; i < BATCH_RECORDS; i++) {
+        if (cs_record_parse_json((const char *)json, len, &certs[i], detail, sizeof(detail)) !=
+            CS_OK)
+            bench_fatal("%s: %s", path, detail);
+        snprintf(number, sizeof(number), "BENCH-%06zu", i);
+        free(certs[i].number);
+        if ((certs[i].number = strdup(number)) == NULL)
+            bench_fatal("out of memory");
+    }
+    free(json);
+    return certs;
+}
+
+static bool count_entry(void *ctx, const cs_registry_entry *entry)
+{
+    (void)entry;
+    (*(size_t *)ctx)++;
+    return true;
+}
+
+static void remove_registry(const char *dir, const char *db)
+{
+    char path[4200];
+    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        snprintf(path, sizeof(path), "%s%s", db, suffixes[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+void bench_registry(const char *dir, fixture *fixtures, size_t count)
+{
+    char tmp[256], db[300], detail[256] = "";
+    const char *tmpdir = getenv("TMPDIR");
+    cs_key_t *ab_key = NULL, *cb_key = NULL;
+    EVP_PKEY *raw_key;
+    cs_issuer_t *issuer = NULL;
+    cs_registry_t *registry = NULL;
+    uint8_t *ac_bytes = NULL;
+    size_t ac_len = 0, failed = 0, recorded = 0;
+    cs_certificate *certs;
+    cs_accreditation ac;
+    double raw_before, raw_after, raw, start, seconds, records_per_second;
+    cs_err err;
+
+    (void)count;
+    printf("\n(h) batch issue into a registry: %d x %s, chunks of %d, self-check on, no QR\n",
+           BATCH_RECORDS, fixtures[0].file, BATCH_CHUNK);
+    snprintf(tmp, sizeof(tmp), "%s/certseal-bench-XXXXXX",
+             tmpdir != NULL && tmpdir[0] != '\0' ? tmpdir : "/tmp");
+    if (mkdtemp(tmp) == NULL)
+        bench_fatal("cannot make a temporary folder under %s", tmp);
+    snprintf(db, sizeof(db), "%s/cb.db", tmp);
+    if (cs_key_generate(CS_ALG_EDDSA, &ab_key) != CS_OK ||
+        cs_key_generate(CS_ALG_EDDSA, &cb_key) != CS_OK)
+        bench_fatal("cannot generate keys");
+    ac = accreditation_for(&fixtures[0].cert, cb_key, &fixtures[0].cert.standard);
+    if (cs_accreditation_sign(ab_key, &ac, &ac_bytes, &ac_len) != CS_OK ||
+        cs_issuer_new(cb_key, ac_bytes, ac_len, &issuer, detail, sizeof(detail)) != CS_OK)
+        bench_fatal("cannot accredit the bench CB: %s", detail);
+    cs_registry_settings settings = {.key_path = "cb.key",
+                                     .accreditation = ac_bytes,
+                                     .accreditation_len = ac_len,
+                                     .status_uri = "https://cb.example.org/status/bench",
+                                     .issuer_key = cb_key};
+    if ((err = cs_registry_create(db, &settings, &registry, detail, sizeof(detail))) != CS_OK)
+        bench_fatal("cs_registry_create: %s (%s)", cs_strerror(err), detail);
+    certs = make_certificates(dir, fixtures[0].file);
+
+    if ((raw_key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL)
+        bench_fatal("OpenSSL cannot make an Ed25519 key");
+    raw_before = raw_sign_rate(raw_key);
+    start = bench_now();
+    err = cs_registry_issue_batch(registry, issuer, certs, BATCH_RECORDS, BATCH_CHUNK,
+                                  CS_FORM_OFFLINE, NULL, NULL, NULL, NULL, &failed, detail,
+                                  sizeof(detail));
+    seconds = bench_now() - start;
+    raw_after = raw_sign_rate(raw_key);
+    EVP_PKEY_free(raw_key);
+    if (err != CS_OK)
+        bench_failure("batch failed at record %zu: %s (%s)", failed, cs_strerror(err), detail);
+    cs_registry_close(&registry);
+
+    if ((err = cs_registry_open(db, &registry, detail, sizeof(detail))) != CS_OK ||
+        (err = cs_registry_each_entry(registry, count_entry, &recorded)) != CS_OK)
+        bench_failure("reopening the registry: %s (%s)", cs_strerror(err), detail);
+    if (recorded != BATCH_RECORDS)
+        bench_failure("the registry holds %zu certificates, not %d", recorded, BATCH_RECORDS);
+
+    raw = raw_before > raw_after ? raw_before : raw_after;
+    records_per_second = (double)BATCH_RECORDS / seconds;
+    printf("  EdDSA  registry batch        %10.0f /s   raw EVP_DigestSign %10.0f /s   ratio %5.3f  "
+           "(target %.1f) %s\n",
+           records_per_second, raw, records_per_second / raw, REGISTRY_TARGET,
+           bench_verdict(records_per_second / raw, REGISTRY_TARGET));
+    printf("  %d certificates in %.1f s, durable (WAL, synchronous=FULL); reopened: %zu recorded\n",
+           BATCH_RECORDS, seconds, recorded);
+
+    cs_registry_close(&registry);
+    for (size_t i = 0; i < BATCH_RECORDS; i++)
+        cs_certificate_clear(&certs[i]);
+    free(certs);
+    cs_issuer_free(&issuer);
+    free(ac_bytes);
+    cs_key_free(&ab_key);
+    cs_key_free(&cb_key);
+    remove_registry(tmp, db);
+}
