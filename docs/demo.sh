@@ -1,58 +1,109 @@
 #!/bin/sh
 # make demo: the whole story of certseal with the demo keys in keys-example/.
 # An accreditation body accredits a certification body, which issues a
-# certificate; a buyer inspects and verifies it, then sees a tampered copy
-# and a token checked against the wrong trust store fail.
+# certificate from its registry and prints it as a QR code; a buyer scans
+# and verifies it; the certification body suspends, reinstates and
+# withdraws it through its published status list; the accreditation body
+# suspends the accreditation; forged and damaged copies fail.
 set -u
 CERTSEAL=${CERTSEAL:-build/certseal}
 work=$(mktemp -d "${TMPDIR:-/tmp}/certseal-demo.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 today=$(date -u +%Y-%m-%d)
+AB_PUB=keys-example/ab-demo.key.pub
+LISTS="--status $work/ab-status.cwt --status $work/cb-status.cwt"
 
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold='\033[1m' plain='\033[0m'; else bold= plain=; fi
 step() { printf "\n${bold}== %s${plain}\n" "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
+# Runs a command quietly and shows its first line of output and exit status.
+verdict() {
+    printf '$ %s\n' "$*"
+    "$@" > "$work/out" 2> /dev/null
+    status=$?
+    head -n 1 "$work/out"
+    echo "exit status: $status"
+}
+publish() {
+    $CERTSEAL status publish --registry "$work/$1.db" --out "$work/$1-status.cwt" 2> /dev/null ||
+        exit 1
+    echo "(published $1-status.cwt)"
+}
 
 step "The demo keys (keys-example/: DEMO ONLY, never for real certificates)"
 sed -n "1,3p" keys-example/README.md
 
-step "1. The accreditation body (UKAS-DEMO) accredits the certification body's key"
-show $CERTSEAL accredit --key keys-example/ab-demo.key --subject-key keys-example/cb-demo.key.pub \
+step "1. The accreditation body (UKAS-DEMO) keeps a registry and accredits the certification body"
+show $CERTSEAL init --registry "$work/ab.db" --key keys-example/ab-demo.key \
+    --status-uri https://ab.example/s || exit 1
+show $CERTSEAL accredit --registry "$work/ab.db" --subject-key keys-example/cb-demo.key.pub \
     --issuer UKAS-DEMO --subject CB-DEMO-001 --name "Demo Certification Ltd" \
     --number DEMO-0042 --country GB --standard "ISO 9001:2015" --standard "ISO 14001:2015" \
     --iaf 17,18,31 --not-before 2026-01-01 --expires 2030-12-31 --out "$work/ac.cose" || exit 1
 
-step "2. The certification body issues a certificate from a record"
+step "2. The certification body keeps its own registry, with that accreditation"
+show $CERTSEAL init --registry "$work/cb.db" --key keys-example/cb-demo.key \
+    --accreditation "$work/ac.cose" --status-uri https://cb.example/s \
+    --link-base https://verify.example.org/c || exit 1
+
+step "3. It issues a certificate from a record, with its QR code for the printed certificate"
 show cat tests/fixtures/record-typical.json
-show $CERTSEAL issue --key keys-example/cb-demo.key --accreditation "$work/ac.cose" \
-    --out "$work/token.txt" tests/fixtures/record-typical.json || exit 1
+show $CERTSEAL issue --registry "$work/cb.db" --out "$work/token.txt" --qr "$work/cert.png" \
+    tests/fixtures/record-typical.json || exit 1
 show cat "$work/token.txt"
+show $CERTSEAL qr --text "$work/token.txt"
 
-step "3. Anyone can decode it (not verified yet)"
-show $CERTSEAL inspect "$work/token.txt" | sed -n '1,12p'
-
-step "4. A buyer verifies it with the accreditation body's public key only"
-show $CERTSEAL verify --trust keys-example/ab-demo.key.pub "$work/token.txt"
+step "4. A buyer scans the printed code and verifies it, holding only the AB's public key"
+show $CERTSEAL scan "$work/cert.png" | cut -c 1-72
+show $CERTSEAL verify --trust $AB_PUB --qr "$work/cert.png"
 echo "exit status: $?"
 
-step "5. A forged copy: the organisation's name edited in the signed bytes"
-show $CERTSEAL inspect --cose-out "$work/token.cose" "$work/token.txt" > /dev/null
-printf '$ %s\n' "sed 's/Acme Precision/Acme Precisiom/' token.cose > forged.cose"
-LC_ALL=C sed 's/Acme Precision/Acme Precisiom/' "$work/token.cose" > "$work/forged.cose"
-show $CERTSEAL verify --trust keys-example/ab-demo.key.pub "$work/forged.cose" > /dev/null
-echo "exit status: $?"
+step "5. Both bodies publish their signed status lists; verifying against them"
+publish ab
+publish cb
+verdict $CERTSEAL verify --trust $AB_PUB $LISTS "$work/token.txt"
 
-step "6. A damaged copy: one character of the printed token changed"
+step "6. A surveillance audit is missed: the certificate is suspended"
+show $CERTSEAL suspend --registry "$work/cb.db" --reason "surveillance audit missed" \
+    GB-Q-2026-004217
+publish cb
+verdict $CERTSEAL verify --trust $AB_PUB $LISTS "$work/token.txt"
+
+step "7. The audit takes place: reinstated"
+show $CERTSEAL reinstate --registry "$work/cb.db" --reason "audit closed" GB-Q-2026-004217
+publish cb
+verdict $CERTSEAL verify --trust $AB_PUB $LISTS "$work/token.txt"
+
+step "8. The client leaves: withdrawn for good"
+show $CERTSEAL withdraw --registry "$work/cb.db" --reason "contract ended" GB-Q-2026-004217
+publish cb
+verdict $CERTSEAL verify --trust $AB_PUB $LISTS "$work/token.txt"
+show $CERTSEAL list --registry "$work/cb.db" --history
+
+step "9. Another certificate; then the accreditation body suspends the accreditation itself"
+show $CERTSEAL issue --registry "$work/cb.db" --out "$work/multisite.txt" \
+    tests/fixtures/record-multisite.json > /dev/null || exit 1
+publish cb
+verdict $CERTSEAL verify --trust $AB_PUB $LISTS "$work/multisite.txt"
+show $CERTSEAL suspend --registry "$work/ab.db" --reason "assessment findings open" DEMO-0042
+publish ab
+verdict $CERTSEAL verify --trust $AB_PUB $LISTS "$work/multisite.txt"
+
+step "10. A forged copy: the organisation's name edited in the signed bytes"
+show $CERTSEAL inspect --cose-out "$work/token.cose" "$work/multisite.txt" > /dev/null
+printf '$ %s\n' "sed 's/Nordlicht/Nordlichd/' token.cose > forged.cose"
+LC_ALL=C sed 's/Nordlicht/Nordlichd/' "$work/token.cose" > "$work/forged.cose"
+verdict $CERTSEAL verify --trust $AB_PUB "$work/forged.cose"
+
+step "11. A damaged copy: one character of the printed token changed"
 # Change the 300th character to another Base45 character.
 awk '{ c = substr($0, 300, 1); r = (c == "A") ? "B" : "A";
-       print substr($0, 1, 299) r substr($0, 301) }' "$work/token.txt" > "$work/damaged.txt"
-show $CERTSEAL verify --trust keys-example/ab-demo.key.pub "$work/damaged.txt" > /dev/null
-echo "exit status: $?"
+       print substr($0, 1, 299) r substr($0, 301) }' "$work/multisite.txt" > "$work/damaged.txt"
+verdict $CERTSEAL verify --trust $AB_PUB "$work/damaged.txt"
 
-step "7. Checked against another trust store (a key that is not the accreditation body's)"
+step "12. Checked against another trust store (a key that is not the accreditation body's)"
 $CERTSEAL keygen --out "$work/other-ab.key" > /dev/null
-show $CERTSEAL verify --trust "$work/other-ab.key.pub" "$work/token.txt" > /dev/null
-echo "exit status: $?"
+verdict $CERTSEAL verify --trust "$work/other-ab.key.pub" "$work/multisite.txt"
 
 step "Done ($today). certseal(1) and README.md tell the rest."
 exit 0
