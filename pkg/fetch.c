@@ -2,7 +2,6 @@
  * (fetch.h). */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,19 +36,6 @@ typedef struct sink {
     size_t len, cap, max;
     bool too_large, no_memory;
 } sink;
-
-static void say(char *detail, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(char *detail, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    if (detail == NULL || size == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(detail, size, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- the cache folder -------------------------------------------------------- */
 
@@ -229,14 +215,14 @@ static cs_err transfer_error(const cs_fetcher_t *f, const sink *s, CURLcode rc, 
     if (s->no_memory)
         return CS_ERR_NO_MEMORY;
     if (s->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
-        say(detail, detail_size, "the response is larger than %zu bytes", s->max);
+        cs_detail_set(detail, detail_size, "the response is larger than %zu bytes", s->max);
         return CS_ERR_TOO_LARGE;
     }
     if (rc == CURLE_OPERATION_TIMEDOUT) {
-        say(detail, detail_size, "timed out (%s)", why);
+        cs_detail_set(detail, detail_size, "timed out (%s)", why);
         return CS_ERR_FETCH_TIMEOUT;
     }
-    say(detail, detail_size, "%s", why);
+    cs_detail_set(detail, detail_size, "%s", why);
     return CS_ERR_FETCH;
 }
 
@@ -258,7 +244,8 @@ static cs_err http_get(cs_fetcher_t *f, const char *uri, uint8_t **body, size_t 
     }
     curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &status);
     if (status != 200) {
-        say(detail, detail_size, "the server answered HTTP status %ld (200 expected)", status);
+        cs_detail_set(detail, detail_size, "the server answered HTTP status %ld (200 expected)",
+                      status);
         err = CS_ERR_FETCH;
         goto fail;
     }
@@ -387,7 +374,7 @@ static cs_err fetch(cs_fetcher_t *fetcher, const char *uri, int64_t now, uint8_t
     if (from_cache != NULL)
         *from_cache = false;
     if (!http_uri(uri)) {
-        say(detail, detail_size, "only http:// and https:// status lists are fetched");
+        cs_detail_set(detail, detail_size, "only http:// and https:// status lists are fetched");
         return CS_ERR_ARGUMENT;
     }
     if (fetcher->cache_dir != NULL && (path = cache_path(fetcher, uri)) == NULL)
@@ -414,7 +401,7 @@ cs_err cs_fetcher_get(cs_fetcher_t *fetcher, const char *uri, int64_t now, uint8
     if (detail != NULL && detail_size > 0)
         detail[0] = '\0';
     if (err != CS_OK && why[0] != '\0')
-        say(detail, detail_size, "%.300s: %s", uri, why);
+        cs_detail_set(detail, detail_size, "%.300s: %s", uri, why);
     return err;
 }
 

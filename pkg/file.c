@@ -121,8 +121,8 @@ static char *temporary_name_for(const char *path)
 static bool is_stream(const char *path)
 {
     struct stat st;
-    return stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) ||
-                                    S_ISSOCK(st.st_mode));
+    return stat(path, &st) == 0 &&
+           (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
 static cs_err write_stream(const char *path, const void *data, size_t len)

@@ -8,7 +8,6 @@
  * jump unless volatile).
  */
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,36 +30,22 @@
 
 static const uint8_t PNG_SIGNATURE[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-static void set_detail(char *detail, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_detail(char *detail, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (detail == NULL || size == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(detail, size, fmt, ap);
-    va_end(ap);
-}
-
 /* Refuses what the limits of image.h forbid; called with the dimensions a
  * header claims, before any pixel memory exists. */
 static cs_err check_dimensions(const char *format, uint64_t width, uint64_t height, char *detail,
                                size_t detail_size)
 {
     if (width == 0 || height == 0) {
-        set_detail(detail, detail_size, "%s header claims an empty image (%llux%llu)", format,
-                   (unsigned long long)width, (unsigned long long)height);
+        cs_detail_set(detail, detail_size, "%s header claims an empty image (%llux%llu)", format,
+                      (unsigned long long)width, (unsigned long long)height);
         return CS_ERR_IMAGE;
     }
     if (width > CS_IMAGE_MAX_SIDE || height > CS_IMAGE_MAX_SIDE ||
         width * height > CS_IMAGE_MAX_PIXELS) {
-        set_detail(detail, detail_size,
-                   "%s header claims %llux%llu pixels; at most %u per side and %u in all", format,
-                   (unsigned long long)width, (unsigned long long)height, CS_IMAGE_MAX_SIDE,
-                   CS_IMAGE_MAX_PIXELS);
+        cs_detail_set(detail, detail_size,
+                      "%s header claims %llux%llu pixels; at most %u per side and %u in all",
+                      format, (unsigned long long)width, (unsigned long long)height,
+                      CS_IMAGE_MAX_SIDE, CS_IMAGE_MAX_PIXELS);
         return CS_ERR_IMAGE_DIMENSIONS;
     }
     return CS_OK;
@@ -95,7 +80,7 @@ typedef struct png_reader {
 static void png_on_error(png_structp png, png_const_charp message)
 {
     png_reader *r = png_get_error_ptr(png);
-    set_detail(r->detail, r->detail_size, "PNG: %s", message);
+    cs_detail_set(r->detail, r->detail_size, "PNG: %s", message);
     png_longjmp(png, 1);
 }
 
@@ -176,16 +161,16 @@ static cs_err png_decode(png_reader *r, cs_image *out)
      * truncated: say so without allocating for them. */
     if ((uint64_t)height * (png_get_rowbytes(r->png, r->info) + 1) >
         (uint64_t)r->len * DEFLATE_MAX_RATIO) {
-        set_detail(r->detail, r->detail_size,
-                   "PNG: file is truncated (%zu bytes cannot hold %ux%u pixels)", r->len,
-                   (unsigned)width, (unsigned)height);
+        cs_detail_set(r->detail, r->detail_size,
+                      "PNG: file is truncated (%zu bytes cannot hold %ux%u pixels)", r->len,
+                      (unsigned)width, (unsigned)height);
         return CS_ERR_IMAGE;
     }
     png_setup_transforms(r->png, r->info, colour, depth);
     channels = png_get_channels(r->png, r->info);
     row_bytes = png_get_rowbytes(r->png, r->info);
     if ((channels != 1 && channels != 2) || row_bytes != (size_t)width * channels) {
-        set_detail(r->detail, r->detail_size, "PNG: unexpected pixel layout after conversion");
+        cs_detail_set(r->detail, r->detail_size, "PNG: unexpected pixel layout after conversion");
         return CS_ERR_IMAGE;
     }
     r->pixels = malloc((size_t)width * height);
@@ -244,18 +229,18 @@ static void jpeg_on_error(j_common_ptr cinfo)
     switch (cinfo->err->msg_code) {
     case JERR_NO_BACKING_STORE: /* JPEG_MEMORY_MAX reached */
         r->failure = CS_ERR_IMAGE_DIMENSIONS;
-        set_detail(r->detail, r->detail_size,
-                   "JPEG: a progressive image of %ux%u pixels needs more than %ld MiB to decode",
-                   (unsigned)((j_decompress_ptr)cinfo)->image_width,
-                   (unsigned)((j_decompress_ptr)cinfo)->image_height,
-                   JPEG_MEMORY_MAX / (1024 * 1024));
+        cs_detail_set(r->detail, r->detail_size,
+                      "JPEG: a progressive image of %ux%u pixels needs more than %ld MiB to decode",
+                      (unsigned)((j_decompress_ptr)cinfo)->image_width,
+                      (unsigned)((j_decompress_ptr)cinfo)->image_height,
+                      JPEG_MEMORY_MAX / (1024 * 1024));
         break;
     case JERR_OUT_OF_MEMORY:
         r->failure = CS_ERR_NO_MEMORY;
         break;
     default:
         cinfo->err->format_message(cinfo, message);
-        set_detail(r->detail, r->detail_size, "JPEG: %s", message);
+        cs_detail_set(r->detail, r->detail_size, "JPEG: %s", message);
     }
     longjmp(r->jump, 1);
 }
@@ -343,8 +328,8 @@ static cs_err jpeg_choose_output(jpeg_reader *r, bool *cmyk)
         *cmyk = true;
         return CS_OK;
     default:
-        set_detail(r->detail, r->detail_size, "JPEG: unsupported colour space (%d components)",
-                   c->num_components);
+        cs_detail_set(r->detail, r->detail_size, "JPEG: unsupported colour space (%d components)",
+                      c->num_components);
         return CS_ERR_IMAGE;
     }
 }
@@ -368,7 +353,7 @@ static cs_err jpeg_decode(jpeg_reader *r, const uint8_t *data, size_t len, cs_im
     c->mem->max_memory_to_use = JPEG_MEMORY_MAX;
     jpeg_mem_src(c, data, (unsigned long)len);
     if (jpeg_read_header(c, TRUE) != JPEG_HEADER_OK) {
-        set_detail(r->detail, r->detail_size, "JPEG: no image in the file");
+        cs_detail_set(r->detail, r->detail_size, "JPEG: no image in the file");
         return CS_ERR_IMAGE;
     }
     if ((err = check_dimensions("JPEG", c->image_width, c->image_height, r->detail,
@@ -378,7 +363,7 @@ static cs_err jpeg_decode(jpeg_reader *r, const uint8_t *data, size_t len, cs_im
     jpeg_start_decompress(c);
     if (c->output_width != c->image_width || c->output_height != c->image_height ||
         c->output_components != (cmyk ? 4 : 1)) {
-        set_detail(r->detail, r->detail_size, "JPEG: unexpected output layout");
+        cs_detail_set(r->detail, r->detail_size, "JPEG: unexpected output layout");
         return CS_ERR_IMAGE;
     }
     r->pixels = malloc((size_t)c->output_width * c->output_height);
@@ -390,7 +375,7 @@ static cs_err jpeg_decode(jpeg_reader *r, const uint8_t *data, size_t len, cs_im
         size_t y = c->output_scanline;
         JSAMPROW row = cmyk ? r->row : r->pixels + y * c->output_width;
         if (jpeg_read_scanlines(c, &row, 1) != 1) {
-            set_detail(r->detail, r->detail_size, "JPEG: file is truncated");
+            cs_detail_set(r->detail, r->detail_size, "JPEG: file is truncated");
             return CS_ERR_IMAGE;
         }
         if (cmyk)
@@ -458,14 +443,14 @@ cs_err cs_image_read(const uint8_t *data, size_t len, cs_image *out, char *detai
         memset(out, 0, sizeof(*out));
     if (out == NULL || (data == NULL && len > 0))
         return CS_ERR_ARGUMENT;
-    set_detail(detail, detail_size, "%s", "");
+    cs_detail_set(detail, detail_size, "%s", "");
     switch (cs_image_detect(data, len)) {
     case CS_IMAGE_FORMAT_PNG:
         return read_png(data, len, out, detail, detail_size);
     case CS_IMAGE_FORMAT_JPEG:
         return read_jpeg(data, len, out, detail, detail_size);
     default:
-        set_detail(detail, detail_size, "starts with neither the PNG nor the JPEG signature");
+        cs_detail_set(detail, detail_size, "starts with neither the PNG nor the JPEG signature");
         return CS_ERR_IMAGE_FORMAT;
     }
 }
@@ -480,11 +465,11 @@ cs_err cs_image_read_file(const char *path, cs_image *out, char *detail, size_t 
         memset(out, 0, sizeof(*out));
     if (path == NULL || out == NULL)
         return CS_ERR_ARGUMENT;
-    set_detail(detail, detail_size, "%s", "");
+    cs_detail_set(detail, detail_size, "%s", "");
     err = cs_file_read_all(path, CS_IMAGE_FILE_MAX, &data, &len);
     if (err == CS_ERR_TOO_LARGE)
-        set_detail(detail, detail_size, "file is larger than %u MiB",
-                   CS_IMAGE_FILE_MAX / (1024 * 1024));
+        cs_detail_set(detail, detail_size, "file is larger than %u MiB",
+                      CS_IMAGE_FILE_MAX / (1024 * 1024));
     if (err == CS_OK)
         err = cs_image_read(data, len, out, detail, detail_size);
     free(data);

@@ -55,6 +55,17 @@ void cs_crypto_wipe(void *p, size_t n);
  * Errors: CS_ERR_CRYPTO (the generator could not be seeded). */
 CS_MUST_CHECK cs_err cs_crypto_random(void *buf, size_t len);
 
+/* ---- detail strings --------------------------------------------------------- */
+
+/* Writes a formatted explanation into the caller's detail buffer (nothing
+ * when detail is NULL or size 0). */
+void cs_detail_set(char *detail, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* cs_detail_set(), then returns err: `return cs_detail_fail(d, n, CS_ERR_X, "...")`. */
+cs_err cs_detail_fail(char *detail, size_t size, cs_err err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* ---- strict CBOR (pkg/cbor.c), wrapping libcbor (STYLE 7) ------------------- */
 
 #define CS_CBOR_MAX_DEPTH 16     /* DESIGN §2 step 1: bounded nesting */

@@ -1,6 +1,5 @@
 /* Issuing certificate tokens: check against the accreditation, sign,
  * compress, encode. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,20 +20,6 @@ struct cs_issuer {
     cs_cose_scratch scratch;
 };
 
-static cs_err explain(char *detail, size_t size, cs_err err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static cs_err explain(char *detail, size_t size, cs_err err, const char *fmt, ...)
-{
-    if (detail != NULL && size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(detail, size, fmt, ap);
-        va_end(ap);
-    }
-    return err;
-}
-
 /* Accepts the AC as COSE bytes or in any token form. */
 static cs_err decode_accreditation(cs_issuer_t *issuer, const uint8_t *data, size_t len,
                                    char *detail, size_t detail_size)
@@ -46,15 +31,16 @@ static cs_err decode_accreditation(cs_issuer_t *issuer, const uint8_t *data, siz
     cs_err err;
 
     if ((err = cs_token_unwrap(issuer->codec, data, len, &form, &cose, &cose_len)) != CS_OK)
-        return explain(detail, detail_size, err, "accreditation credential: %s", cs_strerror(err));
+        return cs_detail_fail(detail, detail_size, err, "accreditation credential: %s",
+                              cs_strerror(err));
     if ((err = cs_cose_sign1_decode(cose, cose_len, &msg)) != CS_OK) {
-        explain(detail, detail_size, err, "accreditation credential: %s", cs_strerror(err));
+        cs_detail_fail(detail, detail_size, err, "accreditation credential: %s", cs_strerror(err));
         goto done;
     }
     if (!cs_cose_sign1_has_typ(&msg, CS_TYP_ACCREDITATION)) {
-        err = explain(detail, detail_size, CS_ERR_COSE_TYPE,
-                      "the file is not an accreditation credential (typ \"%s\" expected)",
-                      CS_TYP_ACCREDITATION);
+        err = cs_detail_fail(detail, detail_size, CS_ERR_COSE_TYPE,
+                             "the file is not an accreditation credential (typ \"%s\" expected)",
+                             CS_TYP_ACCREDITATION);
         goto done;
     }
     if ((err = cs_accreditation_decode_claims(msg.payload, msg.payload_len, &issuer->accreditation,
@@ -90,9 +76,9 @@ cs_err cs_issuer_new(const cs_key_t *cb_key, const uint8_t *accreditation, size_
                                     detail_size)) != CS_OK)
         goto fail;
     if (!cs_key_public_equal(cb_key, issuer->accreditation.subject_key)) {
-        err = explain(detail, detail_size, CS_ERR_KEY_NOT_ACCREDITED,
-                      "the signing key is not the key the accreditation credential names "
-                      "(use the key the accreditation body accredited)");
+        err = cs_detail_fail(detail, detail_size, CS_ERR_KEY_NOT_ACCREDITED,
+                             "the signing key is not the key the accreditation credential names "
+                             "(use the key the accreditation body accredited)");
         goto fail;
     }
     *out = issuer;
@@ -154,30 +140,30 @@ static cs_err check_against_accreditation(const cs_accreditation *ac, const cs_c
     char day[CS_DATE_TEXT_SIZE], from[CS_DATE_TEXT_SIZE], to[CS_DATE_TEXT_SIZE];
 
     if (strcmp(cert->issuer, ac->subject) != 0)
-        return explain(detail, size, CS_ERR_ISSUER_MISMATCH,
-                       "issuer \"%s\" is not the accredited body \"%s\"", cert->issuer,
-                       ac->subject);
+        return cs_detail_fail(detail, size, CS_ERR_ISSUER_MISMATCH,
+                              "issuer \"%s\" is not the accredited body \"%s\"", cert->issuer,
+                              ac->subject);
     if (!standard_accredited(ac, cert->standard))
-        return explain(detail, size, CS_ERR_STANDARD_NOT_ACCREDITED,
-                       "%s is not within accreditation %s; the accreditation body must "
-                       "accredit it first",
-                       cert->standard, ac->number);
+        return cs_detail_fail(detail, size, CS_ERR_STANDARD_NOT_ACCREDITED,
+                              "%s is not within accreditation %s; the accreditation body must "
+                              "accredit it first",
+                              cert->standard, ac->number);
     for (size_t i = 0; i < cert->iaf_count; i++)
         if (!iaf_accredited(ac, cert->iaf_codes[i]))
-            return explain(detail, size, CS_ERR_IAF_NOT_ACCREDITED,
-                           "IAF sector %llu is not within accreditation %s",
-                           (unsigned long long)cert->iaf_codes[i], ac->number);
+            return cs_detail_fail(detail, size, CS_ERR_IAF_NOT_ACCREDITED,
+                                  "IAF sector %llu is not within accreditation %s",
+                                  (unsigned long long)cert->iaf_codes[i], ac->number);
     if (strcmp(cert->accreditation_number, ac->number) != 0)
-        return explain(detail, size, CS_ERR_ACCREDITATION_NUMBER,
-                       "the record cites accreditation \"%s\", but the credential is \"%s\"",
-                       cert->accreditation_number, ac->number);
+        return cs_detail_fail(detail, size, CS_ERR_ACCREDITATION_NUMBER,
+                              "the record cites accreditation \"%s\", but the credential is \"%s\"",
+                              cert->accreditation_number, ac->number);
     if (cert->issued_at < ac->not_before || cert->issued_at >= ac->expires) {
         cs_date_format(cert->issued_at, day);
         cs_date_format(ac->not_before, from);
         cs_date_format(ac->expires - 1, to);
-        return explain(detail, size, CS_ERR_AC_NOT_VALID_AT_ISSUE,
-                       "issue date %s is outside the accreditation's validity %s to %s", day, from,
-                       to);
+        return cs_detail_fail(detail, size, CS_ERR_AC_NOT_VALID_AT_ISSUE,
+                              "issue date %s is outside the accreditation's validity %s to %s", day,
+                              from, to);
     }
     return CS_OK;
 }
@@ -223,9 +209,9 @@ cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
         CS_OK)
         return err;
     if ((flags & CS_ISSUE_VERIFY_SIGNATURE) && (err = verify_own_signature(issuer)) != CS_OK)
-        return explain(detail, detail_size, CS_ERR_SIGNATURE,
-                       "the new signature did not verify (%s); nothing was issued",
-                       cs_strerror(err));
+        return cs_detail_fail(detail, detail_size, CS_ERR_SIGNATURE,
+                              "the new signature did not verify (%s); nothing was issued",
+                              cs_strerror(err));
     return cs_token_wrap(issuer->codec, form, link_base, issuer->message.buf, issuer->message.len,
                          token, token_len);
 }

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,29 +39,18 @@ static const char *const statement_sql[STMT_COUNT] = {
 
 /* ---- plumbing ------------------------------------------------------------- */
 
-cs_err registry_explain(char *detail, size_t size, cs_err err, const char *fmt, ...)
-{
-    if (detail != NULL && size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(detail, size, fmt, ap);
-        va_end(ap);
-    }
-    return err;
-}
-
 cs_err registry_sql_error(cs_registry_t *registry, int rc, const char *doing, char *detail,
                           size_t size)
 {
     const char *said = sqlite3_errmsg(registry->db);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-        return registry_explain(detail, size, CS_ERR_REGISTRY_BUSY,
-                                "%s: another process held the registry for more than %d ms "
-                                "(try again when it is done)",
-                                doing, CS_REGISTRY_BUSY_TIMEOUT_MS);
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_BUSY,
+                              "%s: another process held the registry for more than %d ms "
+                              "(try again when it is done)",
+                              doing, CS_REGISTRY_BUSY_TIMEOUT_MS);
     if (rc == SQLITE_NOMEM)
-        return registry_explain(detail, size, CS_ERR_NO_MEMORY, "%s: out of memory", doing);
-    return registry_explain(detail, size, CS_ERR_REGISTRY, "%s: %s", doing, said);
+        return cs_detail_fail(detail, size, CS_ERR_NO_MEMORY, "%s: out of memory", doing);
+    return cs_detail_fail(detail, size, CS_ERR_REGISTRY, "%s: %s", doing, said);
 }
 
 sqlite3_stmt *registry_stmt_get(cs_registry_t *registry, registry_stmt which)
@@ -160,12 +148,12 @@ cs_err registry_find_current(cs_registry_t *registry, const char *number, bool *
 cs_err registry_check_actor(const cs_registry_actor *actor, char *detail, size_t size)
 {
     if (actor != NULL && actor->reason != NULL && strlen(actor->reason) > CS_REGISTRY_REASON_MAX)
-        return registry_explain(detail, size, CS_ERR_ARGUMENT,
-                                "the reason is longer than %d bytes (shorten it)",
-                                CS_REGISTRY_REASON_MAX);
+        return cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
+                              "the reason is longer than %d bytes (shorten it)",
+                              CS_REGISTRY_REASON_MAX);
     if (actor != NULL && actor->name != NULL && strlen(actor->name) > CS_REGISTRY_REASON_MAX)
-        return registry_explain(detail, size, CS_ERR_ARGUMENT,
-                                "the actor name is longer than %d bytes", CS_REGISTRY_REASON_MAX);
+        return cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
+                              "the actor name is longer than %d bytes", CS_REGISTRY_REASON_MAX);
     return CS_OK;
 }
 
@@ -204,17 +192,17 @@ cs_err registry_check_key(cs_registry_t *registry, const cs_key_t *key, bool *re
     cs_err err;
 
     if (key == NULL || !cs_key_has_private(key))
-        return registry_explain(detail, size, CS_ERR_ARGUMENT,
-                                "a private key is needed to sign (give the issuer's key)");
+        return cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
+                              "a private key is needed to sign (give the issuer's key)");
     if (registry->has_kid) {
         if (cs_crypto_equal(registry->kid, cs_key_kid(key), CS_KID_SIZE))
             return CS_OK;
         hex_kid(registry->kid, want);
         hex_kid(cs_key_kid(key), got);
-        return registry_explain(detail, size, CS_ERR_ARGUMENT,
-                                "the key (kid %s) is not this registry's issuer key (kid %s); "
-                                "use the key the registry was created for",
-                                got, want);
+        return cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
+                              "the key (kid %s) is not this registry's issuer key (kid %s); "
+                              "use the key the registry was created for",
+                              got, want);
     }
     if (recorded == NULL)
         return CS_OK;
@@ -293,9 +281,9 @@ cs_err registry_load_settings(cs_registry_t *r, char *detail, size_t size)
     if (rc == SQLITE_OK)
         rc = sqlite3_step(stmt);
     if (rc == SQLITE_DONE) {
-        err = registry_explain(detail, size, CS_ERR_REGISTRY_SCHEMA,
-                               "the registry has no settings (it was never completed; "
-                               "create it again with certseal init)");
+        err = cs_detail_fail(detail, size, CS_ERR_REGISTRY_SCHEMA,
+                             "the registry has no settings (it was never completed; "
+                             "create it again with certseal init)");
         goto done;
     }
     if (rc != SQLITE_ROW) {
@@ -378,8 +366,8 @@ cs_err registry_open_db(cs_registry_t *r, const char *path, char *detail, size_t
 {
     int rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_CANTOPEN)
-        return registry_explain(detail, size, CS_ERR_IO_OPEN, "cannot open the registry: %s",
-                                sqlite3_errmsg(r->db));
+        return cs_detail_fail(detail, size, CS_ERR_IO_OPEN, "cannot open the registry: %s",
+                              sqlite3_errmsg(r->db));
     if (rc != SQLITE_OK)
         return registry_sql_error(r, rc, "opening the registry", detail, size);
     return registry_schema_configure(r->db, detail, size);
@@ -397,10 +385,10 @@ cs_err registry_open_with(const char *path, const registry_migration *steps, siz
         return CS_ERR_ARGUMENT;
     *out = NULL;
     if (stat(path, &st) != 0)
-        return registry_explain(detail, detail_size, CS_ERR_IO_OPEN,
-                                "%s (create it with "
-                                "certseal init)",
-                                strerror(errno));
+        return cs_detail_fail(detail, detail_size, CS_ERR_IO_OPEN,
+                              "%s (create it with "
+                              "certseal init)",
+                              strerror(errno));
     if ((err = registry_new_handle(&r)) != CS_OK)
         return err;
     if ((err = registry_open_db(r, path, detail, detail_size)) != CS_OK ||

@@ -75,11 +75,11 @@ static cs_err check_recorded(cs_registry_t *registry, cs_issuer_t *issuer, cs_ce
     if (err == CS_ERR_ARGUMENT ||
         (err == CS_OK && (registry->claims.len != claims_len ||
                           memcmp(registry->claims.buf, claims, claims_len) != 0)))
-        return registry_explain(detail, size, CS_ERR_REGISTRY_DUPLICATE,
-                                "certificate \"%s\" is already recorded with other claims "
-                                "(revision %llu, %s); supersede it instead",
-                                cert->number, (unsigned long long)cur->revision,
-                                registry_status_word(cur->status));
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_DUPLICATE,
+                              "certificate \"%s\" is already recorded with other claims "
+                              "(revision %llu, %s); supersede it instead",
+                              cert->number, (unsigned long long)cur->revision,
+                              registry_status_word(cur->status));
     return err;
 }
 

@@ -37,23 +37,22 @@ static cs_err read_accreditation(new_settings *s, cs_token_codec_t *codec, char 
     if ((err = cs_token_unwrap(codec, s->given->accreditation, s->given->accreditation_len, &form,
                                &s->accreditation, &s->accreditation_len)) != CS_OK ||
         (err = cs_cose_sign1_decode(s->accreditation, s->accreditation_len, &msg)) != CS_OK) {
-        err =
-            registry_explain(detail, size, CS_ERR_ARGUMENT,
+        err = cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
                              "the accreditation credential does not decode (%s)", cs_strerror(err));
         goto done;
     }
     if (!cs_cose_sign1_has_typ(&msg, CS_TYP_ACCREDITATION)) {
-        err = registry_explain(detail, size, CS_ERR_ARGUMENT,
-                               "the file is not an accreditation credential (typ \"%s\" "
-                               "expected)",
-                               CS_TYP_ACCREDITATION);
+        err = cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
+                             "the file is not an accreditation credential (typ \"%s\" "
+                             "expected)",
+                             CS_TYP_ACCREDITATION);
         goto done;
     }
     if ((err = cs_accreditation_decode_claims(msg.payload, msg.payload_len, &ac, NULL, 0)) !=
         CS_OK) {
-        err = registry_explain(detail, size, CS_ERR_ARGUMENT,
-                               "the accreditation credential's claims do not decode (%s)",
-                               cs_strerror(err));
+        err = cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
+                             "the accreditation credential's claims do not decode (%s)",
+                             cs_strerror(err));
         goto done;
     }
     memcpy(s->kid, cs_key_kid(ac.subject_key), CS_KID_SIZE);
@@ -70,20 +69,20 @@ static cs_err check_settings(new_settings *s, cs_token_codec_t *codec, char *det
     cs_err err;
 
     if (g->key_path == NULL || g->key_path[0] == '\0')
-        return registry_explain(detail, size, CS_ERR_ARGUMENT, "no key path given");
+        return cs_detail_fail(detail, size, CS_ERR_ARGUMENT, "no key path given");
     if (g->status_uri == NULL || g->status_uri[0] == '\0' ||
         strlen(g->status_uri) > CS_STATUS_URI_MAX)
-        return registry_explain(detail, size, CS_ERR_ARGUMENT,
-                                "the status list URI is empty or longer than %d bytes",
-                                CS_STATUS_URI_MAX);
+        return cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
+                              "the status list URI is empty or longer than %d bytes",
+                              CS_STATUS_URI_MAX);
     if (g->link_base != NULL && cs_token_check_link_base(g->link_base) != CS_OK)
-        return registry_explain(detail, size, CS_ERR_ARGUMENT,
-                                "the link base \"%s\" is not an http(s) URL without query "
-                                "(e.g. https://verify.example.org/v)",
-                                g->link_base);
+        return cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
+                              "the link base \"%s\" is not an http(s) URL without query "
+                              "(e.g. https://verify.example.org/v)",
+                              g->link_base);
     s->list_entries = g->list_entries != 0 ? g->list_entries : CS_REGISTRY_DEFAULT_LIST_ENTRIES;
     if (s->list_entries < CS_STATUS_LIST_MIN || s->list_entries > CS_STATUS_LIST_MAX)
-        return registry_explain(
+        return cs_detail_fail(
             detail, size, CS_ERR_ARGUMENT, "the status list size %llu is outside %u to %u entries",
             (unsigned long long)s->list_entries, CS_STATUS_LIST_MIN, CS_STATUS_LIST_MAX);
     s->role = g->accreditation != NULL ? CS_REGISTRY_ROLE_CB : CS_REGISTRY_ROLE_AB;
@@ -92,9 +91,9 @@ static cs_err check_settings(new_settings *s, cs_token_codec_t *codec, char *det
         return err;
     if (g->issuer_key != NULL) {
         if (s->has_kid && !cs_crypto_equal(s->kid, cs_key_kid(g->issuer_key), CS_KID_SIZE))
-            return registry_explain(detail, size, CS_ERR_ARGUMENT,
-                                    "the key is not the one the accreditation credential "
-                                    "accredits (use the accredited key)");
+            return cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
+                                  "the key is not the one the accreditation credential "
+                                  "accredits (use the accredited key)");
         memcpy(s->kid, cs_key_kid(g->issuer_key), CS_KID_SIZE);
         s->has_kid = true;
     }
@@ -127,9 +126,8 @@ static cs_err insert_settings(void *ctx, sqlite3 *db, char *detail, size_t size)
     sqlite3_finalize(stmt);
     if (rc == SQLITE_DONE)
         return CS_OK;
-    return registry_explain(detail, size,
-                            rc == SQLITE_BUSY ? CS_ERR_REGISTRY_BUSY : CS_ERR_REGISTRY,
-                            "recording the settings: %s", sqlite3_errmsg(db));
+    return cs_detail_fail(detail, size, rc == SQLITE_BUSY ? CS_ERR_REGISTRY_BUSY : CS_ERR_REGISTRY,
+                          "recording the settings: %s", sqlite3_errmsg(db));
 }
 
 /* Removes a registry file that could not be completed, with SQLite's
@@ -164,9 +162,9 @@ cs_err cs_registry_create(const char *path, const cs_registry_settings *settings
     /* O_EXCL: of two processes creating the same registry, one wins. */
     if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
         err = errno == EEXIST
-                  ? registry_explain(detail, detail_size, CS_ERR_REGISTRY_EXISTS,
-                                     "the file exists (open it, or choose another path)")
-                  : registry_explain(detail, detail_size, CS_ERR_IO_OPEN, "%s", strerror(errno));
+                  ? cs_detail_fail(detail, detail_size, CS_ERR_REGISTRY_EXISTS,
+                                   "the file exists (open it, or choose another path)")
+                  : cs_detail_fail(detail, detail_size, CS_ERR_IO_OPEN, "%s", strerror(errno));
         goto fail;
     }
     close(fd);

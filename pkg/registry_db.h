@@ -67,8 +67,6 @@ typedef struct registry_current {
 
 /* ---- registry.c: plumbing shared by the modules ---------------------------- */
 
-cs_err registry_explain(char *detail, size_t size, cs_err err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 /* Maps an SQLite result to a cs_err (busy, memory, everything else) and
  * writes what SQLite said to detail. */
 cs_err registry_sql_error(cs_registry_t *registry, int rc, const char *doing, char *detail,

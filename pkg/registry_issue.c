@@ -83,15 +83,15 @@ cs_err registry_draw_index(cs_registry_t *registry, uint64_t used, uint64_t *ind
     cs_err err;
 
     if (used >= limit)
-        return registry_explain(detail, size, CS_ERR_REGISTRY_FULL,
-                                "%llu of the %llu status list entries are taken, and a registry "
-                                "fills at most three quarters of its list so that indexes stay "
-                                "unguessable (create a new registry with a larger list, e.g. "
-                                "%llu entries)",
-                                (unsigned long long)used, (unsigned long long)entries,
-                                (unsigned long long)(entries * 2 > CS_STATUS_LIST_MAX
-                                                         ? CS_STATUS_LIST_MAX
-                                                         : entries * 2));
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_FULL,
+                              "%llu of the %llu status list entries are taken, and a registry "
+                              "fills at most three quarters of its list so that indexes stay "
+                              "unguessable (create a new registry with a larger list, e.g. "
+                              "%llu entries)",
+                              (unsigned long long)used, (unsigned long long)entries,
+                              (unsigned long long)(entries * 2 > CS_STATUS_LIST_MAX
+                                                       ? CS_STATUS_LIST_MAX
+                                                       : entries * 2));
     for (int attempt = 0; attempt < DRAW_ATTEMPTS; attempt++) {
         bool taken = true;
         if ((err = random_below(registry, entries, index)) != CS_OK ||
@@ -100,10 +100,10 @@ cs_err registry_draw_index(cs_registry_t *registry, uint64_t used, uint64_t *ind
         if (!taken)
             return CS_OK;
     }
-    return registry_explain(detail, size, CS_ERR_REGISTRY_FULL,
-                            "no free status index found in %d draws (create a new registry "
-                            "with a larger list)",
-                            DRAW_ATTEMPTS);
+    return cs_detail_fail(detail, size, CS_ERR_REGISTRY_FULL,
+                          "no free status index found in %d draws (create a new registry "
+                          "with a larger list)",
+                          DRAW_ATTEMPTS);
 }
 
 static cs_err set_status_ref(cs_registry_t *registry, cs_status_ref *ref, uint64_t index)
@@ -176,18 +176,18 @@ cs_err registry_check_issuer(cs_registry_t *registry, cs_issuer_t *issuer, cs_fo
 {
     const cs_accreditation *ac = cs_issuer_accreditation(issuer);
     if (registry->role != CS_REGISTRY_ROLE_CB)
-        return registry_explain(detail, size, CS_ERR_REGISTRY_ROLE,
-                                "an accreditation body's registry issues accreditations, not "
-                                "certificates (use the certification body's registry)");
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_ROLE,
+                              "an accreditation body's registry issues accreditations, not "
+                              "certificates (use the certification body's registry)");
     if (ac == NULL || ac->subject_key == NULL || !registry->has_kid ||
         !cs_crypto_equal(cs_key_kid(ac->subject_key), registry->kid, CS_KID_SIZE))
-        return registry_explain(detail, size, CS_ERR_KEY_NOT_ACCREDITED,
-                                "the issuer's key is not the one this registry's accreditation "
-                                "names (use the registry's key and accreditation)");
+        return cs_detail_fail(detail, size, CS_ERR_KEY_NOT_ACCREDITED,
+                              "the issuer's key is not the one this registry's accreditation "
+                              "names (use the registry's key and accreditation)");
     if (form == CS_FORM_LINK && registry->link_base == NULL)
-        return registry_explain(detail, size, CS_ERR_ARGUMENT,
-                                "the registry has no link base for the link form (set one with "
-                                "certseal init, or issue in the offline form)");
+        return cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
+                              "the registry has no link base for the link form (set one with "
+                              "certseal init, or issue in the offline form)");
     return CS_OK;
 }
 
@@ -235,21 +235,21 @@ static cs_err not_issuable(cs_registry_t *registry, const char *number, const ch
                            bool found, const registry_current *cur, char *detail, size_t size)
 {
     if (supersedes == NULL && found)
-        return registry_explain(detail, size, CS_ERR_REGISTRY_DUPLICATE,
-                                "certificate \"%s\" is already issued (revision %llu, %s); "
-                                "supersede it to issue a new revision",
-                                number, (unsigned long long)cur->revision,
-                                registry_status_word(cur->status));
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_DUPLICATE,
+                              "certificate \"%s\" is already issued (revision %llu, %s); "
+                              "supersede it to issue a new revision",
+                              number, (unsigned long long)cur->revision,
+                              registry_status_word(cur->status));
     if (supersedes != NULL && !found)
-        return registry_explain(detail, size, CS_ERR_REGISTRY_NOT_FOUND,
-                                "no certificate \"%s\" to supersede in this registry (check the "
-                                "number with certseal list)",
-                                number);
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_NOT_FOUND,
+                              "no certificate \"%s\" to supersede in this registry (check the "
+                              "number with certseal list)",
+                              number);
     if (supersedes != NULL && cur->status != CS_STATUS_VALID && cur->status != CS_STATUS_SUSPENDED)
-        return registry_explain(detail, size, CS_ERR_REGISTRY_TRANSITION,
-                                "certificate \"%s\" is %s; only a valid or suspended one can be "
-                                "superseded",
-                                number, registry_status_word(cur->status));
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_TRANSITION,
+                              "certificate \"%s\" is %s; only a valid or suspended one can be "
+                              "superseded",
+                              number, registry_status_word(cur->status));
     (void)registry;
     return CS_OK;
 }
@@ -268,9 +268,9 @@ cs_err cs_registry_issue_certificate(cs_registry_t *registry, cs_issuer_t *issue
         token == NULL || token_len == NULL)
         return CS_ERR_ARGUMENT;
     if (supersedes != NULL && strcmp(supersedes, cert->number) != 0)
-        return registry_explain(detail, detail_size, CS_ERR_ARGUMENT,
-                                "a new revision keeps its number: \"%s\" cannot supersede \"%s\"",
-                                cert->number, supersedes);
+        return cs_detail_fail(detail, detail_size, CS_ERR_ARGUMENT,
+                              "a new revision keeps its number: \"%s\" cannot supersede \"%s\"",
+                              cert->number, supersedes);
     if ((err = registry_check_issuer(registry, issuer, form, detail, detail_size)) != CS_OK ||
         (err = registry_check_actor(actor, detail, detail_size)) != CS_OK ||
         (err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
@@ -302,9 +302,9 @@ static cs_err verify_signed(const cs_key_t *key, const uint8_t *cose, size_t len
         err = cs_cose_sign1_verify(&msg, key, NULL, 0, 0);
     cs_cose_sign1_clear(&msg);
     if (err != CS_OK)
-        return registry_explain(detail, size, CS_ERR_SIGNATURE,
-                                "the new signature did not verify (%s); nothing was issued",
-                                cs_strerror(err));
+        return cs_detail_fail(detail, size, CS_ERR_SIGNATURE,
+                              "the new signature did not verify (%s); nothing was issued",
+                              cs_strerror(err));
     return CS_OK;
 }
 
@@ -389,9 +389,9 @@ cs_err cs_registry_issue_accreditation(cs_registry_t *registry, const cs_key_t *
         return CS_ERR_ARGUMENT;
     *out = NULL;
     if (registry->role != CS_REGISTRY_ROLE_AB)
-        return registry_explain(detail, detail_size, CS_ERR_REGISTRY_ROLE,
-                                "a certification body's registry issues certificates, not "
-                                "accreditations (use the accreditation body's registry)");
+        return cs_detail_fail(detail, detail_size, CS_ERR_REGISTRY_ROLE,
+                              "a certification body's registry issues certificates, not "
+                              "accreditations (use the accreditation body's registry)");
     if ((err = registry_check_actor(actor, detail, detail_size)) != CS_OK ||
         (err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
         return err;
@@ -400,9 +400,9 @@ cs_err cs_registry_issue_accreditation(cs_registry_t *registry, const cs_key_t *
                                      detail_size)) != CS_OK)
         goto fail;
     if (found) {
-        err = registry_explain(detail, detail_size, CS_ERR_REGISTRY_DUPLICATE,
-                               "accreditation \"%s\" is already issued (%s); use another number",
-                               ac->number, registry_status_word(cur.status));
+        err = cs_detail_fail(detail, detail_size, CS_ERR_REGISTRY_DUPLICATE,
+                             "accreditation \"%s\" is already issued (%s); use another number",
+                             ac->number, registry_status_word(cur.status));
         goto fail;
     }
     if ((err = record_accreditation(registry, ab_key, ac, actor, out, out_len, detail,

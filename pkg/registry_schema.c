@@ -79,9 +79,9 @@ static cs_err sql_failure(sqlite3 *db, int rc, const char *doing, char *detail, 
     else if (rc == SQLITE_NOMEM)
         err = CS_ERR_NO_MEMORY;
     else if (rc == SQLITE_NOTADB)
-        return registry_explain(detail, size, CS_ERR_REGISTRY_SCHEMA,
-                                "not an SQLite database, so not a certseal registry");
-    return registry_explain(detail, size, err, "%s: %s", doing, sqlite3_errmsg(db));
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_SCHEMA,
+                              "not an SQLite database, so not a certseal registry");
+    return cs_detail_fail(detail, size, err, "%s: %s", doing, sqlite3_errmsg(db));
 }
 
 cs_err registry_schema_configure(sqlite3 *db, char *detail, size_t size)
@@ -125,9 +125,9 @@ cs_err registry_schema_check(sqlite3 *db, bool allow_empty, int *version, char *
         return CS_OK;
     }
     if (app != CS_REGISTRY_APPLICATION_ID)
-        return registry_explain(detail, size, CS_ERR_REGISTRY_SCHEMA,
-                                "an SQLite database, but not a certseal registry "
-                                "(create one with certseal init)");
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_SCHEMA,
+                              "an SQLite database, but not a certseal registry "
+                              "(create one with certseal init)");
     *version = (int)(user_version < 0 ? -1 : user_version > 1000000 ? 1000000 : user_version);
     return CS_OK;
 }
@@ -151,10 +151,10 @@ cs_err registry_schema_upgrade(sqlite3 *db, const registry_migration *steps, siz
     if ((err = pragma_int(db, "PRAGMA user_version", &version, detail, size)) != CS_OK)
         goto fail;
     if (version < 0 || (uint64_t)version > count) {
-        err = registry_explain(detail, size, CS_ERR_REGISTRY_SCHEMA,
-                               "schema version %lld is newer than this certseal's %zu "
-                               "(use a newer certseal)",
-                               (long long)version, count);
+        err = cs_detail_fail(detail, size, CS_ERR_REGISTRY_SCHEMA,
+                             "schema version %lld is newer than this certseal's %zu "
+                             "(use a newer certseal)",
+                             (long long)version, count);
         goto fail;
     }
     if ((uint64_t)version == count)

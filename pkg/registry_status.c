@@ -84,16 +84,16 @@ cs_err cs_registry_change_status(cs_registry_t *registry, const char *number,
                                      detail_size)) != CS_OK)
         goto fail;
     if (!found) {
-        err = registry_explain(detail, detail_size, CS_ERR_REGISTRY_NOT_FOUND,
-                               "no %s \"%s\" in this registry (check the number with certseal "
-                               "list)",
-                               registry_noun(registry), number);
+        err = cs_detail_fail(detail, detail_size, CS_ERR_REGISTRY_NOT_FOUND,
+                             "no %s \"%s\" in this registry (check the number with certseal "
+                             "list)",
+                             registry_noun(registry), number);
         goto fail;
     }
     if (!transition(action, cur.status, &to, &event)) {
-        err = registry_explain(detail, detail_size, CS_ERR_REGISTRY_TRANSITION,
-                               "%s \"%s\" is %s; %s", registry_noun(registry), number,
-                               registry_status_word(cur.status), allowed_from(action));
+        err = cs_detail_fail(detail, detail_size, CS_ERR_REGISTRY_TRANSITION, "%s \"%s\" is %s; %s",
+                             registry_noun(registry), number, registry_status_word(cur.status),
+                             allowed_from(action));
         goto fail;
     }
     if ((stmt = registry_stmt_get(registry, STMT_SET_STATUS)) == NULL) {
@@ -142,11 +142,11 @@ static cs_err build_list(cs_registry_t *registry, cs_status_list_t **out, char *
         uint64_t index = (uint64_t)sqlite3_column_int64(stmt, 0);
         unsigned value = (unsigned)sqlite3_column_int(stmt, 1);
         if (cs_status_list_set(list, index, value) != CS_OK) {
-            err = registry_explain(detail, size, CS_ERR_REGISTRY,
-                                   "status index %llu does not fit the list of %llu entries "
-                                   "(the registry is damaged)",
-                                   (unsigned long long)index,
-                                   (unsigned long long)registry->list_entries);
+            err = cs_detail_fail(detail, size, CS_ERR_REGISTRY,
+                                 "status index %llu does not fit the list of %llu entries "
+                                 "(the registry is damaged)",
+                                 (unsigned long long)index,
+                                 (unsigned long long)registry->list_entries);
             goto fail;
         }
     }
@@ -201,8 +201,8 @@ cs_err cs_registry_publish(cs_registry_t *registry, const cs_key_t *key, const c
     if (registry == NULL || path == NULL)
         return CS_ERR_ARGUMENT;
     if (issued_at <= 0 || valid_for_seconds <= 0 || issued_at > INT64_MAX - valid_for_seconds)
-        return registry_explain(detail, detail_size, CS_ERR_ARGUMENT,
-                                "the list's issue time and validity must be positive");
+        return cs_detail_fail(detail, detail_size, CS_ERR_ARGUMENT,
+                              "the list's issue time and validity must be positive");
     if ((err = check_publish_key(registry, key, detail, detail_size)) != CS_OK ||
         (err = build_list(registry, &list, detail, detail_size)) != CS_OK)
         goto done;
@@ -211,12 +211,12 @@ cs_err cs_registry_publish(cs_registry_t *registry, const cs_key_t *key, const c
     params.expires = issued_at + valid_for_seconds;
     params.ttl = ttl;
     if ((err = cs_status_token_sign(key, list, &params, &token, &token_len)) != CS_OK) {
-        registry_explain(detail, detail_size, err, "signing the status list: %s", cs_strerror(err));
+        cs_detail_fail(detail, detail_size, err, "signing the status list: %s", cs_strerror(err));
         goto done;
     }
     /* Readers see the old list or the new one, never a part (rename). */
     if ((err = cs_file_write_atomic(path, token, token_len, 0644, CS_FILE_REPLACE)) != CS_OK)
-        registry_explain(detail, detail_size, err, "writing the status list: %s", cs_strerror(err));
+        cs_detail_fail(detail, detail_size, err, "writing the status list: %s", cs_strerror(err));
 done:
     free(token);
     cs_status_list_free(&list);

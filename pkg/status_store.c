@@ -1,6 +1,5 @@
 /* The status lists of a verifier (status_store.h): found by URI, verified
  * once per signing key, then read from memory. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,19 +32,6 @@ struct cs_status_store {
     cs_status_source_fn source;
     void *source_ctx;
 };
-
-static void say(char *detail, size_t detail_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(char *detail, size_t detail_size, const char *fmt, ...)
-{
-    va_list ap;
-    if (detail == NULL || detail_size == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(detail, detail_size, fmt, ap);
-    va_end(ap);
-}
 
 cs_err cs_status_store_new(cs_status_store **out)
 {
@@ -235,7 +221,7 @@ static cs_err verified_list(store_entry *e, const cs_key_t *key, int64_t now, in
     if (same_key(e, key)) {
         if (e->token.expires != 0 && e->token.expires <= now - skew) {
             cs_date_format_datetime(e->token.expires, date);
-            say(detail, detail_size, "the status list %s expired on %s", e->uri, date);
+            cs_detail_set(detail, detail_size, "the status list %s expired on %s", e->uri, date);
             return CS_ERR_STATUS_LIST_EXPIRED;
         }
         return CS_OK;
@@ -253,10 +239,10 @@ static cs_err verified_list(store_entry *e, const cs_key_t *key, int64_t now, in
     case CS_ERR_STATUS_LIST_URI:
     case CS_ERR_STATUS_LIST_EXPIRED:
     case CS_ERR_STATUS_BITS:
-        say(detail, detail_size, "%s", why); /* these name the list already */
+        cs_detail_set(detail, detail_size, "%s", why); /* these name the list already */
         return err;
     default:
-        say(detail, detail_size, "the status list %s is unusable: %s", e->uri, why);
+        cs_detail_set(detail, detail_size, "the status list %s is unusable: %s", e->uri, why);
         return err;
     }
 }
@@ -273,22 +259,23 @@ cs_err cs_status_store_lookup(cs_status_store *store, const cs_status_ref *ref, 
         return CS_ERR_ARGUMENT;
     if ((e = find(store, ref->uri)) == NULL) {
         if (store->source == NULL) {
-            say(detail, detail_size, "no status list for %s was given", ref->uri);
+            cs_detail_set(detail, detail_size, "no status list for %s was given", ref->uri);
             return CS_ERR_STATUS_UNKNOWN;
         }
         if ((err = ask_source(store, ref->uri, now, &e)) != CS_OK)
             return err;
     }
     if (e->bytes == NULL) {
-        say(detail, detail_size, "the status list %s could not be obtained: %s", ref->uri,
-            e->source_detail);
+        cs_detail_set(detail, detail_size, "the status list %s could not be obtained: %s", ref->uri,
+                      e->source_detail);
         return CS_ERR_STATUS_UNKNOWN;
     }
     if ((err = verified_list(e, key, now, skew, detail, detail_size)) != CS_OK)
         return err;
     if (cs_status_list_get(e->token.list, ref->index, value) != CS_OK) {
-        say(detail, detail_size, "index %llu is outside the status list %s (%zu entries)",
-            (unsigned long long)ref->index, ref->uri, cs_status_list_entries(e->token.list));
+        cs_detail_set(detail, detail_size, "index %llu is outside the status list %s (%zu entries)",
+                      (unsigned long long)ref->index, ref->uri,
+                      cs_status_list_entries(e->token.list));
         return CS_ERR_STATUS_INDEX;
     }
     return CS_OK;

@@ -3,7 +3,6 @@
  * DESIGN §3): signing, strict decoding, and verification for DESIGN §2
  * step 6.  The signature is checked before any claim is trusted.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,19 +14,6 @@
 /* Claims map: {2: sub, 6: iat, 4: exp, 65534: ttl, 65533: status_list};
  * the StatusList: {"bits", "lst", ? "aggregation_uri"}. */
 #define CLAIMS_MAX_DEPTH 4
-
-static void say(char *detail, size_t detail_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(char *detail, size_t detail_size, const char *fmt, ...)
-{
-    va_list ap;
-    if (detail == NULL || detail_size == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(detail, detail_size, fmt, ap);
-    va_end(ap);
-}
 
 void cs_status_token_clear(cs_status_token *token)
 {
@@ -115,19 +101,21 @@ static cs_err decode_sign1(const uint8_t *data, size_t len, cs_cose_sign1 *msg, 
     if (data == NULL && len > 0)
         return CS_ERR_ARGUMENT;
     if (len > CS_STATUS_TOKEN_MAX) {
-        say(detail, detail_size, "larger than %u bytes", (unsigned)CS_STATUS_TOKEN_MAX);
+        cs_detail_set(detail, detail_size, "larger than %u bytes", (unsigned)CS_STATUS_TOKEN_MAX);
         return CS_ERR_TOO_LARGE;
     }
     if ((err = cs_cose_sign1_decode(data != NULL ? data : (const uint8_t *)"", len, msg)) !=
         CS_OK) {
-        say(detail, detail_size, "not a COSE_Sign1 message: %s", cs_strerror(err));
+        cs_detail_set(detail, detail_size, "not a COSE_Sign1 message: %s", cs_strerror(err));
         return err;
     }
     if (msg->cwt_tagged) {
-        say(detail, detail_size, "carries the CWT tag 61, which a status list token must not");
+        cs_detail_set(detail, detail_size,
+                      "carries the CWT tag 61, which a status list token must not");
         err = CS_ERR_CBOR_TAG;
     } else if (!cs_cose_sign1_has_typ(msg, CS_STATUS_LIST_TYP)) {
-        say(detail, detail_size, "not a status list token (typ is not \"%s\")", CS_STATUS_LIST_TYP);
+        cs_detail_set(detail, detail_size, "not a status list token (typ is not \"%s\")",
+                      CS_STATUS_LIST_TYP);
         err = CS_ERR_COSE_TYPE;
     }
     if (err != CS_OK)
@@ -138,7 +126,7 @@ static cs_err decode_sign1(const uint8_t *data, size_t len, cs_cose_sign1 *msg, 
 static cs_err claim_error(char *detail, size_t detail_size, cs_err err, const char *claim,
                           const char *what)
 {
-    say(detail, detail_size, "status list claim %s: %s", claim, what);
+    cs_detail_set(detail, detail_size, "status list claim %s: %s", claim, what);
     return err;
 }
 
@@ -218,7 +206,8 @@ static cs_err read_list(const cs_cbor_item *map, cs_status_list_t **list, char *
                            "expected a text string");
     if ((err = cs_status_list_decompress(lst, lst_len, (unsigned)bits, list)) != CS_OK) {
         if (err != CS_ERR_NO_MEMORY)
-            say(detail, detail_size, "status list claim status_list.lst: %s", cs_strerror(err));
+            cs_detail_set(detail, detail_size, "status list claim status_list.lst: %s",
+                          cs_strerror(err));
         return err;
     }
     return CS_OK;
@@ -233,7 +222,7 @@ static cs_err decode_claims(const uint8_t *payload, size_t len, cs_status_token 
     cs_err err;
 
     if ((err = cs_cbor_decode(payload, len, CLAIMS_MAX_DEPTH, &claims)) != CS_OK) {
-        say(detail, detail_size, "status list claims: %s", cs_strerror(err));
+        cs_detail_set(detail, detail_size, "status list claims: %s", cs_strerror(err));
         goto fail;
     }
     if (!cs_cbor_is_map(claims)) {
@@ -297,10 +286,12 @@ static cs_err check_signer(const cs_cose_sign1 *msg, const cs_key_t *key, const 
              err == CS_ERR_ALG_KEY_MISMATCH)
         err = CS_ERR_STATUS_LIST_KEY;
     if (err == CS_ERR_STATUS_LIST_KEY)
-        say(detail, detail_size, "the status list %s is not signed by the key expected", uri);
+        cs_detail_set(detail, detail_size, "the status list %s is not signed by the key expected",
+                      uri);
     else if (err != CS_OK)
-        say(detail, detail_size, "the signature of the status list %s cannot be checked: %s", uri,
-            cs_strerror(err));
+        cs_detail_set(detail, detail_size,
+                      "the signature of the status list %s cannot be checked: %s", uri,
+                      cs_strerror(err));
     return err;
 }
 
@@ -311,18 +302,18 @@ static cs_err check_contents(const cs_status_token *token, const char *expected_
     char date[CS_DATETIME_TEXT_SIZE];
 
     if (strcmp(token->uri, expected_uri) != 0) {
-        say(detail, detail_size, "the status list is %s, not the referenced %s", token->uri,
-            expected_uri);
+        cs_detail_set(detail, detail_size, "the status list is %s, not the referenced %s",
+                      token->uri, expected_uri);
         return CS_ERR_STATUS_LIST_URI;
     }
     if (token->expires != 0 && token->expires <= now - skew) {
         cs_date_format_datetime(token->expires, date);
-        say(detail, detail_size, "the status list %s expired on %s", token->uri, date);
+        cs_detail_set(detail, detail_size, "the status list %s expired on %s", token->uri, date);
         return CS_ERR_STATUS_LIST_EXPIRED;
     }
     if (cs_status_list_bits(token->list) != CS_STATUS_BITS) {
-        say(detail, detail_size, "the status list %s uses %u bits per entry, not %d", token->uri,
-            cs_status_list_bits(token->list), CS_STATUS_BITS);
+        cs_detail_set(detail, detail_size, "the status list %s uses %u bits per entry, not %d",
+                      token->uri, cs_status_list_bits(token->list), CS_STATUS_BITS);
         return CS_ERR_STATUS_BITS;
     }
     return CS_OK;

@@ -15,9 +15,9 @@
 
 /* Exit codes (documented in certseal(1), EXIT STATUS). */
 enum cli_exit {
-    CLI_EXIT_OK = 0,      /* success; for verify: VALID */
-    CLI_EXIT_FAILURE = 1, /* could not run: unreadable input, bad key, ... */
-    CLI_EXIT_USAGE = 2,   /* unknown option, missing or invalid argument */
+    CLI_EXIT_OK = 0,         /* success; for verify: VALID */
+    CLI_EXIT_FAILURE = 1,    /* could not run: unreadable input, bad key, ... */
+    CLI_EXIT_USAGE = 2,      /* unknown option, missing or invalid argument */
     CLI_EXIT_NO_QR_CODE = 3, /* scan, verify --qr: an image holds no QR code */
     CLI_EXIT_MALFORMED = 10,
     CLI_EXIT_UNTRUSTED = 11,

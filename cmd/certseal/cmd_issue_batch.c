@@ -170,33 +170,6 @@ static bool write_qr(const issue_options *o, const char *number, const char *tok
     return ok;
 }
 
-/* --out: a regular file is replaced atomically; a device or pipe such as
- * /dev/null or /dev/stdout is written to, never renamed over. */
-static bool write_text(const issue_options *o, const char *text, size_t len)
-{
-    struct stat st;
-    FILE *f;
-    const char *path = o->out != NULL ? o->out : "-";
-
-    if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || S_ISREG(st.st_mode))
-        return cli_write_output(path, text, len, 0644, o->force);
-    if (S_ISDIR(st.st_mode)) {
-        cli_error("%s: is a folder; give a file name for the tokens", path);
-        return false;
-    }
-    if ((f = fopen(path, "w")) == NULL || fwrite(text, 1, len, f) != len) {
-        cli_error("%s: cannot write: %s", path, strerror(errno));
-        if (f != NULL)
-            fclose(f);
-        return false;
-    }
-    if (fclose(f) != 0) {
-        cli_error("%s: cannot write: %s", path, strerror(errno));
-        return false;
-    }
-    return true;
-}
-
 /* Every certificate of the batch as the registry recorded it. */
 static bool write_outputs(const issue_options *o, cs_registry_t *registry, const cs_batch *batch)
 {
@@ -224,7 +197,7 @@ static bool write_outputs(const issue_options *o, cs_registry_t *registry, const
         ok = false;
     }
     if (ok)
-        ok = write_text(o, text, len);
+        ok = cli_write_output(o->out != NULL ? o->out : "-", text, len, 0644, o->force);
     free(text);
     json_decref(lines);
     return ok;

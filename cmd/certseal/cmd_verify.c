@@ -55,8 +55,18 @@ typedef struct verify_options {
 
 static int parse(int argc, char **argv, verify_options *o)
 {
-    enum { OPT_AT = 256, OPT_SKEW, OPT_JSON, OPT_QR, OPT_STATUS, OPT_REQUIRE_STATUS };
-    enum { OPT_FETCH = 400, OPT_CACHE_DIR, OPT_NO_CACHE, OPT_FETCH_TIMEOUT };
+    enum {
+        OPT_AT = 256,
+        OPT_SKEW,
+        OPT_JSON,
+        OPT_QR,
+        OPT_STATUS,
+        OPT_REQUIRE_STATUS,
+        OPT_FETCH,
+        OPT_CACHE_DIR,
+        OPT_NO_CACHE,
+        OPT_FETCH_TIMEOUT
+    };
     static const struct option longopts[] = {
         {"trust", required_argument, NULL, 't'},
         {"at", required_argument, NULL, OPT_AT},

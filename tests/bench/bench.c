@@ -124,11 +124,7 @@ static void raw_init(raw_ctx *c, cs_alg alg)
 
 typedef struct lib_ctx {
     cs_alg alg;
-    cs_key_t *ab_key;
-    cs_key_t *cb_key;
-    uint8_t *ac;
-    size_t ac_len;
-    cs_issuer_t *issuer;
+    bench_issuer chain;
     cs_trust_t *trust;
     cs_verifier_t *verifier;
     fixture *typical;
@@ -143,7 +139,7 @@ static bool lib_issue(void *ctx)
     const char *token;
     size_t len;
     char detail[256] = "";
-    cs_err err = cs_issuer_issue(c->issuer, &c->typical->cert, CS_FORM_OFFLINE, NULL,
+    cs_err err = cs_issuer_issue(c->chain.issuer, &c->typical->cert, CS_FORM_OFFLINE, NULL,
                                  c->issue_flags, &token, &len, detail, sizeof(detail));
     if (err != CS_OK)
         bench_failure("%s: issue %s: %s (%s)", cs_alg_name(c->alg), c->typical->file,
@@ -181,41 +177,6 @@ static cs_key_t *public_copy(const cs_key_t *key)
     return copy;
 }
 
-static int64_t date(const char *text)
-{
-    int64_t t;
-    if (cs_date_parse(text, &t) != CS_OK)
-        bench_fatal("bad date %s", text);
-    return t;
-}
-
-/* The AB accredits the CB (issue brief: ISO 9001:2015 and ISO 14001:2015,
- * IAF 17, 18, 31, valid 2026-01-01 to 2030-12-31). */
-static void make_accreditation(lib_ctx *c)
-{
-    char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
-    uint64_t iaf[] = {17, 18, 31};
-    cs_accreditation ac = {
-        .issuer = "UKAS-DEMO",
-        .subject = "CB-DEMO-001",
-        .name = "Demo Certification Ltd",
-        .number = "DEMO-0042",
-        .country = "GB",
-        .standards = standards,
-        .standard_count = 2,
-        .iaf_codes = iaf,
-        .iaf_count = 3,
-        .not_before = date("2026-01-01"),
-        .expires = date("2031-01-01"), /* exclusive: the last day is 2030-12-31 */
-        .issued_at = date("2026-01-01"),
-        .subject_key = c->cb_key,
-    };
-    cs_err err = cs_accreditation_sign(c->ab_key, &ac, &c->ac, &c->ac_len);
-    if (err != CS_OK)
-        bench_fatal("%s: cs_accreditation_sign: %s", cs_alg_name(c->alg), cs_strerror(err));
-    /* ac borrows everything: no cs_accreditation_clear(). */
-}
-
 static void lib_init(lib_ctx *c, cs_alg alg, fixture *typical)
 {
     char detail[256] = "";
@@ -227,19 +188,14 @@ static void lib_init(lib_ctx *c, cs_alg alg, fixture *typical)
     memset(c, 0, sizeof(*c));
     c->alg = alg;
     c->typical = typical;
-    if (cs_key_generate(alg, &c->ab_key) != CS_OK || cs_key_generate(alg, &c->cb_key) != CS_OK)
-        bench_fatal("cannot generate %s keys", cs_alg_name(alg));
-    make_accreditation(c);
-    if ((err = cs_issuer_new(c->cb_key, c->ac, c->ac_len, &c->issuer, detail, sizeof(detail))) !=
-        CS_OK)
-        bench_fatal("%s: cs_issuer_new: %s (%s)", cs_alg_name(alg), cs_strerror(err), detail);
-    trusted = public_copy(c->ab_key);
+    bench_issuer_init(&c->chain, alg);
+    trusted = public_copy(c->chain.ab);
     if (cs_trust_new(&c->trust) != CS_OK || cs_trust_add_key(c->trust, &trusted) != CS_OK ||
         cs_verifier_new(c->trust, &c->verifier) != CS_OK)
         bench_fatal("out of memory");
     cs_verifier_set_time(c->verifier, typical->cert.issued_at);
 
-    if ((err = cs_issuer_issue(c->issuer, &typical->cert, CS_FORM_OFFLINE, NULL,
+    if ((err = cs_issuer_issue(c->chain.issuer, &typical->cert, CS_FORM_OFFLINE, NULL,
                                CS_ISSUE_VERIFY_SIGNATURE, &token, &len, detail, sizeof(detail))) !=
         CS_OK)
         bench_fatal("%s: cannot issue %s: %s (%s)", cs_alg_name(alg), typical->file,
@@ -253,10 +209,7 @@ static void lib_free(lib_ctx *c)
 {
     cs_verifier_free(&c->verifier);
     cs_trust_free(&c->trust);
-    cs_issuer_free(&c->issuer);
-    cs_key_free(&c->ab_key);
-    cs_key_free(&c->cb_key);
-    free(c->ac);
+    bench_issuer_free(&c->chain);
     free(c->token);
 }
 
@@ -324,13 +277,14 @@ static void size_row(lib_ctx *c, fixture *f, cs_form form)
     cs_err err;
     bool typical_offline = form == CS_FORM_OFFLINE && f == c->typical;
 
-    if ((err = cs_issuer_issue(c->issuer, &f->cert, form, LINK_BASE, CS_ISSUE_VERIFY_SIGNATURE,
-                               &token, &len, detail, sizeof(detail))) != CS_OK) {
+    if ((err = cs_issuer_issue(c->chain.issuer, &f->cert, form, LINK_BASE,
+                               CS_ISSUE_VERIFY_SIGNATURE, &token, &len, detail, sizeof(detail))) !=
+        CS_OK) {
         bench_failure("%s: issue %s (%s form): %s (%s)", cs_alg_name(c->alg), f->file,
                       cs_form_name(form), cs_strerror(err), detail);
         return;
     }
-    cose = cs_issuer_last_cose(c->issuer, &cose_len);
+    cose = cs_issuer_last_cose(c->chain.issuer, &cose_len);
     (void)cose;
     if ((err = cs_qr_version(token, CS_QR_ECC_M, &version, &modules)) != CS_OK)
         printf("  %-6s %-24s %-8s %5zu chars  %4zu B COSE  QR: %s\n", cs_alg_name(c->alg), f->file,

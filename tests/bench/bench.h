@@ -54,6 +54,26 @@ void bench_measure(rate *rates, size_t n);
 /* "PASS" or "BELOW TARGET". */
 const char *bench_verdict(double ratio, double target);
 
+/* The demo chain every section issues with: fresh AB and CB keys of one
+ * algorithm, the AB's accreditation of the CB (ISO 9001:2015 and ISO
+ * 14001:2015, IAF 17, 18 and 31, 2026-01-01 to 2030-12-31, as in the demo)
+ * and an issuer holding it. */
+typedef struct bench_issuer {
+    cs_alg alg;
+    cs_key_t *ab, *cb;
+    uint8_t *ac; /* the AC's COSE bytes */
+    size_t ac_len;
+    cs_issuer_t *issuer;
+} bench_issuer;
+
+/* Makes the chain (exits on failure); bench_issuer_free() releases it. */
+void bench_issuer_init(bench_issuer *b, cs_alg alg);
+void bench_issuer_free(bench_issuer *b);
+
+/* f's token in form (link form under link_base), without the self-check,
+ * as a new string the caller frees (exits on failure). */
+char *bench_issue_token(bench_issuer *b, fixture *f, cs_form form, const char *link_base);
+
 /* Parses dir/f->file as a certificate record into f->cert (exits on error). */
 void bench_load_fixture(const char *dir, fixture *f);
 

@@ -141,72 +141,6 @@ static bool reference_png_op(void *ctx)
 
 /* ---- tokens -------------------------------------------------------------------- */
 
-typedef struct qr_issuer {
-    cs_alg alg;
-    cs_key_t *ab, *cb;
-    uint8_t *ac;
-    size_t ac_len;
-    cs_issuer_t *issuer;
-} qr_issuer;
-
-static void issuer_init(qr_issuer *q, cs_alg alg)
-{
-    char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
-    uint64_t iaf[] = {17, 18, 31};
-    int64_t from = 0, to = 0;
-    char detail[256] = "";
-
-    memset(q, 0, sizeof(*q));
-    q->alg = alg;
-    if (cs_key_generate(alg, &q->ab) != CS_OK || cs_key_generate(alg, &q->cb) != CS_OK ||
-        cs_date_parse("2026-01-01", &from) != CS_OK || cs_date_parse("2031-01-01", &to) != CS_OK)
-        bench_fatal("qr: cannot make %s keys", cs_alg_name(alg));
-    cs_accreditation ac = {
-        .issuer = "UKAS-DEMO",
-        .subject = "CB-DEMO-001",
-        .name = "Demo Certification Ltd",
-        .number = "DEMO-0042",
-        .country = "GB",
-        .standards = standards,
-        .standard_count = 2,
-        .iaf_codes = iaf,
-        .iaf_count = 3,
-        .not_before = from,
-        .expires = to,
-        .issued_at = from,
-        .subject_key = q->cb,
-    };
-    if (cs_accreditation_sign(q->ab, &ac, &q->ac, &q->ac_len) != CS_OK ||
-        cs_issuer_new(q->cb, q->ac, q->ac_len, &q->issuer, detail, sizeof(detail)) != CS_OK)
-        bench_fatal("qr: cannot set up the %s issuer (%s)", cs_alg_name(alg), detail);
-}
-
-static void issuer_free(qr_issuer *q)
-{
-    cs_issuer_free(&q->issuer);
-    cs_key_free(&q->ab);
-    cs_key_free(&q->cb);
-    free(q->ac);
-}
-
-/* The token of f in form, as a new string; NULL after reporting. */
-static char *issue_token(qr_issuer *q, fixture *f, cs_form form)
-{
-    const char *token;
-    size_t len;
-    char detail[256] = "", *copy;
-    cs_err err = cs_issuer_issue(q->issuer, &f->cert, form, QR_LINK_BASE, 0, &token, &len, detail,
-                                 sizeof(detail));
-    if (err != CS_OK) {
-        bench_failure("qr: %s: issue %s (%s form): %s (%s)", cs_alg_name(q->alg), f->file,
-                      cs_form_name(form), cs_strerror(err), detail);
-        return NULL;
-    }
-    if ((copy = strdup(token)) == NULL)
-        bench_fatal("out of memory");
-    return copy;
-}
-
 /* ---- the report ---------------------------------------------------------------- */
 
 /* The library and the reference make the same image (same settings). */
@@ -233,9 +167,9 @@ static void compare_outputs(qr_ctx *c)
     cs_qr_free(&qr);
 }
 
-static void size_row(qr_issuer *q, fixture *f, cs_form form, bool typical)
+static void size_row(bench_issuer *q, fixture *f, cs_form form, bool typical)
 {
-    char *token = issue_token(q, f, form);
+    char *token = bench_issue_token(q, f, form, QR_LINK_BASE);
     int version = 0, modules = 0;
     cs_err err;
 
@@ -260,16 +194,17 @@ static void size_row(qr_issuer *q, fixture *f, cs_form form, bool typical)
 void bench_qr(const char *dir, fixture *fixtures, size_t count)
 {
     const cs_alg algs[] = {CS_ALG_EDDSA, CS_ALG_ES256};
-    qr_issuer issuers[2];
+    bench_issuer issuers[2];
     qr_ctx ctx = {0};
     (void)dir;
 
     for (size_t i = 0; i < 2; i++)
-        issuer_init(&issuers[i], algs[i]);
+        bench_issuer_init(&issuers[i], algs[i]);
     printf("\n(d) QR: PNG of the %s offline token at the defaults (ECC M, scale %d, quiet zone "
            "%d, %d dpi, to memory)\n",
            fixtures[0].file, CS_QR_DEFAULT_SCALE, CS_QR_DEFAULT_MARGIN, CS_QR_DEFAULT_DPI);
-    if ((ctx.token = issue_token(&issuers[0], &fixtures[0], CS_FORM_OFFLINE)) != NULL) {
+    if ((ctx.token = bench_issue_token(&issuers[0], &fixtures[0], CS_FORM_OFFLINE, QR_LINK_BASE)) !=
+        NULL) {
         rate rates[] = {
             {.name = "cs_qr_encode+render_png", .op = library_png_op, .ctx = &ctx},
             {.name = "libqrencode+libpng", .op = reference_png_op, .ctx = &ctx},
@@ -291,5 +226,5 @@ void bench_qr(const char *dir, fixture *fixtures, size_t count)
         }
     printf("  limit: the typical offline token <= QR version %d-M (DESIGN 4)\n", QR_VERSION_LIMIT);
     for (size_t i = 0; i < 2; i++)
-        issuer_free(&issuers[i]);
+        bench_issuer_free(&issuers[i]);
 }

@@ -50,27 +50,6 @@ static double raw_sign_rate(EVP_PKEY *pkey)
     return (double)count / elapsed;
 }
 
-static cs_accreditation accreditation_for(const cs_certificate *cert, cs_key_t *cb_key,
-                                          char **standard)
-{
-    cs_accreditation ac = {
-        .issuer = "UKAS-BENCH",
-        .subject = cert->issuer != NULL ? cert->issuer : "CB-BENCH",
-        .name = "Bench Certification Ltd",
-        .number = "BENCH-0001",
-        .country = "GB",
-        .standards = standard,
-        .standard_count = 1,
-        .iaf_codes = cert->iaf_codes,
-        .iaf_count = cert->iaf_count,
-        .not_before = cert->issued_at - 86400,
-        .expires = cert->expires + 86400,
-        .issued_at = cert->issued_at - 86400,
-        .subject_key = cb_key,
-    };
-    return ac;
-}
-
 /* BATCH_RECORDS copies of the record, numbered BENCH-000000... */
 static cs_certificate *make_certificates(const char *dir, const char *file)
 {
@@ -117,14 +96,11 @@ void bench_registry(const char *dir, fixture *fixtures, size_t count)
 {
     char tmp[256], db[300], detail[256] = "";
     const char *tmpdir = getenv("TMPDIR");
-    cs_key_t *ab_key = NULL, *cb_key = NULL;
     EVP_PKEY *raw_key;
-    cs_issuer_t *issuer = NULL;
+    bench_issuer chain;
     cs_registry_t *registry = NULL;
-    uint8_t *ac_bytes = NULL;
-    size_t ac_len = 0, failed = 0, recorded = 0;
+    size_t failed = 0, recorded = 0;
     cs_certificate *certs;
-    cs_accreditation ac;
     double raw_before, raw_after, raw, start, seconds, records_per_second;
     cs_err err;
 
@@ -136,18 +112,12 @@ void bench_registry(const char *dir, fixture *fixtures, size_t count)
     if (mkdtemp(tmp) == NULL)
         bench_fatal("cannot make a temporary folder under %s", tmp);
     snprintf(db, sizeof(db), "%s/cb.db", tmp);
-    if (cs_key_generate(CS_ALG_EDDSA, &ab_key) != CS_OK ||
-        cs_key_generate(CS_ALG_EDDSA, &cb_key) != CS_OK)
-        bench_fatal("cannot generate keys");
-    ac = accreditation_for(&fixtures[0].cert, cb_key, &fixtures[0].cert.standard);
-    if (cs_accreditation_sign(ab_key, &ac, &ac_bytes, &ac_len) != CS_OK ||
-        cs_issuer_new(cb_key, ac_bytes, ac_len, &issuer, detail, sizeof(detail)) != CS_OK)
-        bench_fatal("cannot accredit the bench CB: %s", detail);
+    bench_issuer_init(&chain, CS_ALG_EDDSA);
     cs_registry_settings settings = {.key_path = "cb.key",
-                                     .accreditation = ac_bytes,
-                                     .accreditation_len = ac_len,
-                                     .status_uri = "https://cb.example.org/status/bench",
-                                     .issuer_key = cb_key};
+                                     .accreditation = chain.ac,
+                                     .accreditation_len = chain.ac_len,
+                                     .status_uri = "https://cb.example/s",
+                                     .issuer_key = chain.cb};
     if ((err = cs_registry_create(db, &settings, &registry, detail, sizeof(detail))) != CS_OK)
         bench_fatal("cs_registry_create: %s (%s)", cs_strerror(err), detail);
     certs = make_certificates(dir, fixtures[0].file);
@@ -156,7 +126,7 @@ void bench_registry(const char *dir, fixture *fixtures, size_t count)
         bench_fatal("OpenSSL cannot make an Ed25519 key");
     raw_before = raw_sign_rate(raw_key);
     start = bench_now();
-    err = cs_registry_issue_batch(registry, issuer, certs, BATCH_RECORDS, BATCH_CHUNK,
+    err = cs_registry_issue_batch(registry, chain.issuer, certs, BATCH_RECORDS, BATCH_CHUNK,
                                   CS_FORM_OFFLINE, NULL, NULL, NULL, NULL, &failed, detail,
                                   sizeof(detail));
     seconds = bench_now() - start;
@@ -185,9 +155,6 @@ void bench_registry(const char *dir, fixture *fixtures, size_t count)
     for (size_t i = 0; i < BATCH_RECORDS; i++)
         cs_certificate_clear(&certs[i]);
     free(certs);
-    cs_issuer_free(&issuer);
-    free(ac_bytes);
-    cs_key_free(&ab_key);
-    cs_key_free(&cb_key);
+    bench_issuer_free(&chain);
     remove_registry(tmp, db);
 }

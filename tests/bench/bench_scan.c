@@ -83,57 +83,16 @@ static bool reference_scan_op(void *ctx)
     return ok;
 }
 
-/* The typical record's offline token, signed with fresh demo keys. */
-static char *typical_token(fixture *f)
-{
-    char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
-    uint64_t iaf[] = {17, 18, 31};
-    cs_key_t *ab = NULL, *cb = NULL;
-    cs_issuer_t *issuer = NULL;
-    uint8_t *ac_bytes = NULL;
-    size_t ac_len = 0, len = 0;
-    const char *token = NULL;
-    char detail[256] = "", *copy = NULL;
-    int64_t from = 0, to = 0;
-
-    if (cs_key_generate(CS_ALG_EDDSA, &ab) != CS_OK ||
-        cs_key_generate(CS_ALG_EDDSA, &cb) != CS_OK ||
-        cs_date_parse("2026-01-01", &from) != CS_OK || cs_date_parse("2031-01-01", &to) != CS_OK)
-        bench_fatal("scan: cannot make keys");
-    cs_accreditation ac = {
-        .issuer = "UKAS-DEMO",
-        .subject = "CB-DEMO-001",
-        .name = "Demo Certification Ltd",
-        .number = "DEMO-0042",
-        .country = "GB",
-        .standards = standards,
-        .standard_count = 2,
-        .iaf_codes = iaf,
-        .iaf_count = 3,
-        .not_before = from,
-        .expires = to,
-        .issued_at = from,
-        .subject_key = cb,
-    };
-    if (cs_accreditation_sign(ab, &ac, &ac_bytes, &ac_len) != CS_OK ||
-        cs_issuer_new(cb, ac_bytes, ac_len, &issuer, detail, sizeof(detail)) != CS_OK ||
-        cs_issuer_issue(issuer, &f->cert, CS_FORM_OFFLINE, NULL, 0, &token, &len, detail,
-                        sizeof(detail)) != CS_OK ||
-        (copy = strdup(token)) == NULL)
-        bench_fatal("scan: cannot issue %s (%s)", f->file, detail);
-    cs_issuer_free(&issuer);
-    cs_key_free(&ab);
-    cs_key_free(&cb);
-    free(ac_bytes);
-    return copy;
-}
-
 static void scan_setup(scan_ctx *c, fixture *f)
 {
     cs_qr_t *qr = NULL;
     char detail[256] = "";
 
-    c->token = typical_token(f);
+    bench_issuer b;
+
+    bench_issuer_init(&b, CS_ALG_EDDSA);
+    c->token = bench_issue_token(&b, f, CS_FORM_OFFLINE, NULL);
+    bench_issuer_free(&b);
     c->token_len = strlen(c->token);
     if (cs_qr_encode(c->token, CS_QR_ECC_M, &qr) != CS_OK ||
         cs_qr_render_png(qr, NULL, &c->png, &c->png_len) != CS_OK)

@@ -46,7 +46,7 @@ static cs_status_list_t *make_list(void)
 }
 
 typedef struct status_ctx {
-    cs_key_t *ab, *cb;
+    bench_issuer chain;
     const cs_status_list_t *list;
     uint64_t seed;
     unsigned sink;
@@ -91,7 +91,7 @@ static uint8_t *sign_list(status_ctx *c, const cs_status_list_t *list, int64_t n
     cs_status_token_params p = {LIST_URI, now - 3600, now + 86400, 3600};
     uint8_t *slt = NULL;
     double t0 = bench_now();
-    cs_err err = cs_status_token_sign(c->cb, list, &p, &slt, len);
+    cs_err err = cs_status_token_sign(c->chain.cb, list, &p, &slt, len);
     double t1 = bench_now();
 
     if (err != CS_OK)
@@ -106,8 +106,8 @@ static void decode_and_verify(status_ctx *c, const uint8_t *slt, size_t len, int
     cs_status_token token = {0};
     char detail[256] = "";
     double t0 = bench_now();
-    cs_err err =
-        cs_status_token_verify(slt, len, c->cb, LIST_URI, now, 0, &token, detail, sizeof(detail));
+    cs_err err = cs_status_token_verify(slt, len, c->chain.cb, LIST_URI, now, 0, &token, detail,
+                                        sizeof(detail));
     double t1 = bench_now();
 
     if (err != CS_OK)
@@ -118,46 +118,25 @@ static void decode_and_verify(status_ctx *c, const uint8_t *slt, size_t len, int
     cs_status_token_clear(&token);
 }
 
-/* An AC for the CB and a CT for record (with or without a reference). */
+/* The CT of record f, with or without a status reference. */
 static char *issue(status_ctx *c, fixture *f, bool referenced)
 {
-    cs_accreditation ac = {.issuer = "AB",
-                           .subject = "cb.example",
-                           .name = "Bench CB",
-                           .number = "ACC-1",
-                           .country = "GB",
-                           .standards = &f->cert.standard,
-                           .standard_count = 1,
-                           .iaf_codes = f->cert.iaf_codes,
-                           .iaf_count = f->cert.iaf_count,
-                           .not_before = f->cert.issued_at - 86400,
-                           .expires = f->cert.expires + 86400,
-                           .issued_at = f->cert.issued_at - 86400,
-                           .subject_key = c->cb};
-    cs_certificate cert = f->cert; /* borrowed: only status changes */
-    cs_issuer_t *issuer = NULL;
-    uint8_t *ac_bytes = NULL;
-    size_t ac_len, len;
+    cs_certificate cert = f->cert; /* borrowed: only the status differs */
     const char *token;
+    size_t len;
     char detail[256] = "", *copy;
 
-    cert.issuer = NULL;
-    cert.accreditation_number = NULL;
     cert.status = (cs_status_ref){referenced, STATUS_INDEX, LIST_URI};
-    if (cs_accreditation_sign(c->ab, &ac, &ac_bytes, &ac_len) != CS_OK ||
-        cs_issuer_new(c->cb, ac_bytes, ac_len, &issuer, detail, sizeof(detail)) != CS_OK ||
-        cs_issuer_issue(issuer, &cert, CS_FORM_OFFLINE, NULL, 0, &token, &len, detail,
+    if (cs_issuer_issue(c->chain.issuer, &cert, CS_FORM_OFFLINE, NULL, 0, &token, &len, detail,
                         sizeof(detail)) != CS_OK ||
         (copy = strdup(token)) == NULL)
         bench_fatal("cannot issue the status benchmark token (%s)", detail);
-    /* cs_issuer_issue() fills issuer and accreditation number into cert:
-     * they are the issuer's copies, not the fixture's. */
+    /* cs_issuer_issue() fills the issuer and accreditation number in when
+     * the record has none: those copies are not the fixture's. */
     if (cert.issuer != f->cert.issuer)
         free(cert.issuer);
     if (cert.accreditation_number != f->cert.accreditation_number)
         free(cert.accreditation_number);
-    cs_issuer_free(&issuer);
-    free(ac_bytes);
     return copy;
 }
 
@@ -183,9 +162,7 @@ void bench_status(const char *dir, fixture *fixtures, size_t count)
     (void)count;
 
     printf("\n(g) status list: %u entries, 2 bits, 1%% suspended or withdrawn\n", LIST_ENTRIES);
-    if (cs_key_generate(CS_ALG_EDDSA, &c.ab) != CS_OK ||
-        cs_key_generate(CS_ALG_EDDSA, &c.cb) != CS_OK)
-        bench_fatal("cannot generate keys");
+    bench_issuer_init(&c.chain, CS_ALG_EDDSA);
     double t0 = bench_now();
     cs_status_list_t *list = make_list();
     printf("  build (set 10485 entries)            %8.1f ms\n", (bench_now() - t0) * 1e3);
@@ -197,7 +174,7 @@ void bench_status(const char *dir, fixture *fixtures, size_t count)
     bench_measure(lookups, 1);
     printf("  lookups (random index)               %10.0f /s\n", lookups[0].best);
 
-    if (cs_key_public_coordinates(c.ab, x, NULL) != CS_OK ||
+    if (cs_key_public_coordinates(c.chain.ab, x, NULL) != CS_OK ||
         cs_key_from_public_coordinates(CS_ALG_EDDSA, x, sizeof(x), NULL, 0, &ab_public) != CS_OK ||
         cs_trust_new(&trust) != CS_OK || cs_trust_add_key(trust, &ab_public) != CS_OK)
         bench_fatal("cannot build the trust store");
@@ -227,6 +204,5 @@ void bench_status(const char *dir, fixture *fixtures, size_t count)
     cs_trust_free(&trust);
     free(slt);
     cs_status_list_free(&list);
-    cs_key_free(&c.ab);
-    cs_key_free(&c.cb);
+    bench_issuer_free(&c.chain);
 }

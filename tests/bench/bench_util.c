@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "bench.h"
@@ -92,4 +93,68 @@ void bench_load_fixture(const char *dir, fixture *f)
         CS_OK)
         bench_fatal("%s: %s (%s)", path, cs_strerror(err), detail);
     free(json);
+}
+
+static int64_t demo_date(const char *text)
+{
+    int64_t t = 0;
+    if (cs_date_parse(text, &t) != CS_OK)
+        bench_fatal("bad date %s", text);
+    return t;
+}
+
+void bench_issuer_init(bench_issuer *b, cs_alg alg)
+{
+    char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
+    uint64_t iaf[] = {17, 18, 31};
+    char detail[256] = "";
+    cs_err err;
+
+    memset(b, 0, sizeof(*b));
+    b->alg = alg;
+    if (cs_key_generate(alg, &b->ab) != CS_OK || cs_key_generate(alg, &b->cb) != CS_OK)
+        bench_fatal("cannot generate %s keys", cs_alg_name(alg));
+    cs_accreditation ac = {
+        .issuer = "UKAS-DEMO",
+        .subject = "CB-DEMO-001",
+        .name = "Demo Certification Ltd",
+        .number = "DEMO-0042",
+        .country = "GB",
+        .standards = standards,
+        .standard_count = 2,
+        .iaf_codes = iaf,
+        .iaf_count = 3,
+        .not_before = demo_date("2026-01-01"),
+        .expires = demo_date("2031-01-01"), /* exclusive: the last day is 2030-12-31 */
+        .issued_at = demo_date("2026-01-01"),
+        .subject_key = b->cb,
+    };
+    if ((err = cs_accreditation_sign(b->ab, &ac, &b->ac, &b->ac_len)) != CS_OK)
+        bench_fatal("%s: cs_accreditation_sign: %s", cs_alg_name(alg), cs_strerror(err));
+    if ((err = cs_issuer_new(b->cb, b->ac, b->ac_len, &b->issuer, detail, sizeof(detail))) != CS_OK)
+        bench_fatal("%s: cs_issuer_new: %s (%s)", cs_alg_name(alg), cs_strerror(err), detail);
+}
+
+void bench_issuer_free(bench_issuer *b)
+{
+    cs_issuer_free(&b->issuer);
+    cs_key_free(&b->ab);
+    cs_key_free(&b->cb);
+    free(b->ac);
+    memset(b, 0, sizeof(*b));
+}
+
+char *bench_issue_token(bench_issuer *b, fixture *f, cs_form form, const char *link_base)
+{
+    const char *token;
+    size_t len;
+    char detail[256] = "", *copy;
+    cs_err err = cs_issuer_issue(b->issuer, &f->cert, form, link_base, 0, &token, &len, detail,
+                                 sizeof(detail));
+    if (err != CS_OK)
+        bench_fatal("%s: cannot issue %s: %s (%s)", cs_alg_name(b->alg), f->file, cs_strerror(err),
+                    detail);
+    if ((copy = strdup(token)) == NULL)
+        bench_fatal("out of memory");
+    return copy;
 }

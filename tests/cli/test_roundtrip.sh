@@ -236,6 +236,14 @@ check "inspect --cose-out wrote a tagged COSE_Sign1" \
     [ "$(od -An -tx1 -N1 $dir/token.cose | tr -d ' ')" = d2 ]
 expect_exit 0 cs verify --trust $dir/ab.key.pub --at $AT $dir/token.cose
 expect_stdout '^VALID'
+# A pipe as --out (like /dev/stdout) is written to, never renamed over.
+mkfifo $dir/out.fifo
+timeout 10 cat $dir/out.fifo > $dir/from-fifo.txt &
+expect_exit 0 cs inspect --cose-out $dir/out.fifo --force $token
+wait
+check "--cose-out to a pipe: the pipe is still a pipe" [ -p $dir/out.fifo ]
+check "--cose-out to a pipe: the reader got the COSE bytes" cmp -s $dir/from-fifo.txt $dir/token.cose
+rm -f $dir/out.fifo $dir/from-fifo.txt
 expect_no_stray
 
 finish
