@@ -107,37 +107,52 @@ static bool cache_fresh(const uint8_t *body, size_t len, const char *uri, int64_
     return fresh;
 }
 
+cs_err cs_fetch_cache_parse(const uint8_t *file, size_t len, const char *uri, int64_t *fetched_at,
+                            size_t *body_offset)
+{
+    size_t uri_len = strlen(uri), magic_len = strlen(CACHE_MAGIC), pos;
+    int64_t when = 0;
+
+    if (len < magic_len || memcmp(file, CACHE_MAGIC, magic_len) != 0)
+        return CS_ERR_FORM;
+    /* The fetch time: decimal digits, then a newline. */
+    for (pos = magic_len; pos < len && file[pos] >= '0' && file[pos] <= '9'; pos++) {
+        if (when > (INT64_MAX - 9) / 10)
+            return CS_ERR_FORM;
+        when = when * 10 + (file[pos] - '0');
+    }
+    if (pos == magic_len || pos >= len || file[pos] != '\n')
+        return CS_ERR_FORM;
+    pos++;
+    /* The URI it was fetched from, then a newline: a guard against another
+     * URI whose name hashes alike. */
+    if (len - pos < uri_len + 1 || memcmp(file + pos, uri, uri_len) != 0 ||
+        file[pos + uri_len] != '\n')
+        return CS_ERR_FORM;
+    *fetched_at = when;
+    *body_offset = pos + uri_len + 1;
+    return CS_OK;
+}
+
 /* Reads the cached body of uri when it is there, whole, and fresh at now. */
 static bool cache_load(const cs_fetcher_t *f, const char *path, const char *uri, int64_t now,
                        uint8_t **body, size_t *body_len)
 {
     uint8_t *file = NULL;
-    size_t len = 0, uri_len = strlen(uri), magic_len = strlen(CACHE_MAGIC);
+    size_t len = 0, offset = 0;
+    int64_t fetched_at = 0;
     bool ok = false;
 
-    if (cs_file_read_all(path, f->max_bytes + uri_len + CACHE_HEADER_MAX, &file, &len) != CS_OK)
+    if (cs_file_read_all(path, f->max_bytes + strlen(uri) + CACHE_HEADER_MAX, &file, &len) != CS_OK)
         return false;
-    char *text = (char *)file, *end = NULL, *line;
-    if (len < magic_len || memcmp(text, CACHE_MAGIC, magic_len) != 0)
-        goto done;
-    line = text + magic_len;
-    errno = 0;
-    long long fetched_at = strtoll(line, &end, 10);
-    if (errno != 0 || end == line || *end != '\n' || fetched_at < 0)
-        goto done;
-    line = end + 1;
-    if ((size_t)(line - text) + uri_len + 1 > len || memcmp(line, uri, uri_len) != 0 ||
-        line[uri_len] != '\n')
-        goto done;
-    size_t offset = (size_t)(line - text) + uri_len + 1;
-    if (!cache_fresh(file + offset, len - offset, uri, (int64_t)fetched_at, now))
-        goto done;
-    memmove(file, file + offset, len - offset);
-    *body = file;
-    *body_len = len - offset;
-    file = NULL;
-    ok = true;
-done:
+    if (cs_fetch_cache_parse(file, len, uri, &fetched_at, &offset) == CS_OK &&
+        cache_fresh(file + offset, len - offset, uri, fetched_at, now)) {
+        memmove(file, file + offset, len - offset);
+        *body = file;
+        *body_len = len - offset;
+        file = NULL;
+        ok = true;
+    }
     free(file);
     return ok;
 }

@@ -55,6 +55,17 @@ void cs_crypto_wipe(void *p, size_t n);
  * Errors: CS_ERR_CRYPTO (the generator could not be seeded). */
 CS_MUST_CHECK cs_err cs_crypto_random(void *buf, size_t len);
 
+/* ---- the status list cache of pkg/fetch.c ------------------------------------- */
+
+/*
+ * Parses a cache file: "certseal-fetch-cache 1\n", the fetch time in
+ * decimal seconds, "\n", the URI it came from, "\n", then the body from
+ * *body_offset on.  The body itself is not looked at.
+ * Errors: CS_ERR_FORM (not a cache file, or one for another URI).
+ */
+CS_MUST_CHECK cs_err cs_fetch_cache_parse(const uint8_t *file, size_t len, const char *uri,
+                                          int64_t *fetched_at, size_t *body_offset);
+
 /* ---- detail strings --------------------------------------------------------- */
 
 /* Writes a formatted explanation into the caller's detail buffer (nothing

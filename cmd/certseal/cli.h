@@ -107,7 +107,8 @@ bool cli_read_token_argument(const char *argument, uint8_t **out, size_t *out_le
 const char *cli_token_argument(int argc, char **argv, int index);
 
 /* Writes a whole output file atomically (no partial file on failure), or to
- * stdout for "-".  Reports and returns false on error. */
+ * stdout for "-"; an existing device or pipe is written to as it is.
+ * Reports and returns false on error. */
 bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force);
 
 /* True when stdout is a terminal and NO_COLOR is not set. */
