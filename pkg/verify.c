@@ -1,9 +1,9 @@
 /* Chain verification (DESIGN §2 steps 1-5, the verdict and the verifier's
  * life cycle): each check a small function that sets its own entry of the
  * result, named after the rule it applies.  Step 6 (status) is in
- * pkg/verify_status.c, the cache of verified ACs in pkg/verify_cache.c. */
-#include <stdarg.h>
-#include <stdio.h>
+ * pkg/verify_status.c, the cache of verified ACs in pkg/verify_cache.c,
+ * the check names and the helpers that record a check in
+ * pkg/verify_record.c. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,63 +14,6 @@
 #include "verify_internal.h"
 
 #define KID_HEX_SIZE (2 * CS_KID_SIZE + 1)
-
-static const char *const CHECK_NAMES[CS_CHECK_COUNT] = {
-    [CS_CHECK_DECODE] = "decode",
-    [CS_CHECK_AC_TRUSTED] = "accreditation-trusted",
-    [CS_CHECK_AC_SIGNATURE] = "accreditation-signature",
-    [CS_CHECK_AC_TYPE] = "accreditation-type",
-    [CS_CHECK_CT_KEY] = "certificate-key",
-    [CS_CHECK_CT_SIGNATURE] = "certificate-signature",
-    [CS_CHECK_CT_TYPE] = "certificate-type",
-    [CS_CHECK_ISSUER] = "issuer",
-    [CS_CHECK_STANDARD] = "standard",
-    [CS_CHECK_IAF_SECTORS] = "iaf-sectors",
-    [CS_CHECK_ACCREDITATION_NUMBER] = "accreditation-number",
-    [CS_CHECK_ACCREDITED_AT_ISSUE] = "accredited-at-issue",
-    [CS_CHECK_CT_VALIDITY] = "certificate-validity",
-    [CS_CHECK_AC_VALIDITY] = "accreditation-validity",
-    [CS_CHECK_AC_STATUS] = "accreditation-status",
-    [CS_CHECK_CT_STATUS] = "certificate-status",
-};
-
-const char *cs_check_name(cs_check_id id)
-{
-    return id >= 0 && id < CS_CHECK_COUNT ? CHECK_NAMES[id] : "unknown";
-}
-
-const char *cs_check_state_name(cs_check_state state)
-{
-    switch (state) {
-    case CS_CHECK_PASS:
-        return "pass";
-    case CS_CHECK_FAIL:
-        return "fail";
-    case CS_CHECK_UNKNOWN:
-        return "unknown";
-    case CS_CHECK_NOT_RUN:
-        break;
-    }
-    return "not run";
-}
-
-const char *cs_verdict_name(cs_verdict verdict)
-{
-    static const char *const names[] = {
-        [CS_VERDICT_VALID] = "VALID",
-        [CS_VERDICT_SUSPENDED] = "SUSPENDED",
-        [CS_VERDICT_WITHDRAWN] = "WITHDRAWN",
-        [CS_VERDICT_SUPERSEDED] = "SUPERSEDED",
-        [CS_VERDICT_EXPIRED] = "EXPIRED",
-        [CS_VERDICT_NOT_YET_VALID] = "NOT_YET_VALID",
-        [CS_VERDICT_NOT_ACCREDITED] = "NOT_ACCREDITED",
-        [CS_VERDICT_UNTRUSTED] = "UNTRUSTED",
-        [CS_VERDICT_INVALID_SIGNATURE] = "INVALID_SIGNATURE",
-        [CS_VERDICT_MALFORMED] = "MALFORMED",
-        [CS_VERDICT_STATUS_UNKNOWN] = "STATUS_UNKNOWN",
-    };
-    return verdict >= 0 && verdict <= CS_VERDICT_STATUS_UNKNOWN ? names[verdict] : "UNKNOWN";
-}
 
 /* The verdict a failure of each check gives. */
 static cs_verdict verdict_for(cs_check_id id, cs_err err)
@@ -112,89 +55,6 @@ static void kid_hex(const uint8_t *kid, size_t len, char out[KID_HEX_SIZE])
 static void format_last_day(int64_t exclusive_end, char out[CS_DATE_TEXT_SIZE])
 {
     cs_date_format(exclusive_end - 1, out);
-}
-
-/* Length of the well-formed UTF-8 sequence at s (lead byte and
- * continuation bytes only; the token's text was validated by the CBOR
- * reader, so only a cut can break it), or 0 when it is broken or cut. */
-static size_t utf8_sequence_length(const unsigned char *s)
-{
-    size_t n;
-    if (s[0] < 0x80)
-        n = 1;
-    else if ((s[0] & 0xe0) == 0xc0)
-        n = 2;
-    else if ((s[0] & 0xf0) == 0xe0)
-        n = 3;
-    else if ((s[0] & 0xf8) == 0xf0)
-        n = 4;
-    else
-        return 0;
-    for (size_t k = 1; k < n; k++)
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
-
-/* Details quote text from the token and are cut to fit (by the detail size
- * or by a %.*s quote): keep them UTF-8, so that a terminal shows them and
- * the JSON report keeps them.  A sequence cut at the end is dropped, one
- * cut inside becomes '?'. */
-static void keep_utf8(char *text)
-{
-    unsigned char *p = (unsigned char *)text;
-    while (*p != '\0') {
-        size_t n = utf8_sequence_length(p);
-        if (n > 0) {
-            p += n;
-            continue;
-        }
-        bool at_end = true;
-        for (const unsigned char *q = p + 1; *q != '\0' && at_end; q++)
-            at_end = (*q & 0xc0) == 0x80;
-        if (at_end) {
-            *p = '\0';
-            return;
-        }
-        *p++ = '?';
-    }
-}
-
-static void record_va(cs_verification *v, cs_check_id id, cs_check_state state, cs_err err,
-                      const char *fmt, va_list ap)
-{
-    cs_check *check = &v->result->checks[id];
-    check->state = state;
-    check->err = err;
-    vsnprintf(check->detail, sizeof(check->detail), fmt, ap);
-    keep_utf8(check->detail);
-}
-
-void cs_verify_record(cs_verification *v, cs_check_id id, cs_check_state state, cs_err err,
-                      const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    record_va(v, id, state, err, fmt, ap);
-    va_end(ap);
-}
-
-bool cs_verify_pass(cs_verification *v, cs_check_id id, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    record_va(v, id, CS_CHECK_PASS, CS_OK, fmt, ap);
-    va_end(ap);
-    return true;
-}
-
-bool cs_verify_fail(cs_verification *v, cs_check_id id, cs_err err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    record_va(v, id, CS_CHECK_FAIL, err, fmt, ap);
-    va_end(ap);
-    return false;
 }
 
 /* ---- step 1: decode ------------------------------------------------------- */

@@ -1,9 +1,10 @@
 /*
  * pkg/verify_internal.h - private declarations shared by the verifier's
- * files (never installed, never exported): the verifier's state, one
- * verification in progress and the helpers that record a check
- * (pkg/verify.c), the accreditation-credential cache (pkg/verify_cache.c)
- * and the status checks of DESIGN §2 step 6 (pkg/verify_status.c).
+ * files (never installed, never exported): the verifier's state and one
+ * verification in progress (pkg/verify.c), the helpers that record a check
+ * (pkg/verify_record.c), the accreditation-credential cache
+ * (pkg/verify_cache.c) and the status checks of DESIGN §2 step 6
+ * (pkg/verify_status.c).
  */
 #ifndef CERTSEAL_VERIFY_INTERNAL_H
 #define CERTSEAL_VERIFY_INTERNAL_H
@@ -91,6 +92,8 @@ typedef struct cs_verification {
     const cs_key_t *ab_key; /* the AB key that verified the AC */
     int64_t now;
 } cs_verification;
+
+/* ---- recording a check (pkg/verify_record.c) ------------------------------ */
 
 /* Sets the check's state, error and detail (printf format, cut to the
  * detail size and kept valid UTF-8). */
