@@ -37,6 +37,12 @@ typedef enum registry_stmt {
 
 #define REGISTRY_RANDOM_POOL 64
 
+/* Tests only: lets a test corrupt the copy of a new signature that a batch
+ * hands to its verifier thread (cose: that copy, len bytes; input_index:
+ * the certificate's index in the batch), to show that a signature which
+ * does not verify is never committed.  Always NULL outside the tests. */
+typedef void (*registry_tamper_fn)(size_t input_index, uint8_t *cose, size_t len);
+
 struct cs_registry {
     sqlite3 *db;
     cs_registry_role role;
@@ -51,6 +57,7 @@ struct cs_registry {
     char *user;           /* the default actor: the process's user */
     unsigned issue_flags; /* cs_issuer_issue() flags: CS_ISSUE_VERIFY_SIGNATURE (STYLE 10);
                              only a benchmark turns it off */
+    registry_tamper_fn test_tamper; /* tests only, NULL otherwise: see registry_tamper_fn */
     sqlite3_stmt *stmt[STMT_COUNT];
     cs_cbor_writer claims;
     uint64_t random_pool[REGISTRY_RANDOM_POOL];
@@ -125,13 +132,16 @@ CS_MUST_CHECK cs_err registry_draw_index(cs_registry_t *registry, uint64_t used,
 CS_MUST_CHECK cs_err registry_check_issuer(cs_registry_t *registry, cs_issuer_t *issuer,
                                            cs_form form, char *detail, size_t size);
 /* One certificate inside the caller's write transaction: draws its index
- * (`used` indexes are taken; incremented), signs it, records it and its
- * event, and supersedes `old` when not NULL. */
+ * (`used` indexes are taken; incremented), signs it with cs_issuer_issue()
+ * `flags` (registry->issue_flags, or without CS_ISSUE_VERIFY_SIGNATURE when
+ * the caller verifies the signature itself before its COMMIT), records it
+ * and its event, and supersedes `old` when not NULL. */
 CS_MUST_CHECK cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer,
                                         cs_certificate *cert, const registry_current *old,
-                                        cs_form form, const cs_registry_actor *actor,
-                                        uint64_t *used, const char **token, size_t *token_len,
-                                        char *detail, size_t size);
+                                        cs_form form, unsigned flags,
+                                        const cs_registry_actor *actor, uint64_t *used,
+                                        const char **token, size_t *token_len, char *detail,
+                                        size_t size);
 CS_MUST_CHECK cs_err registry_count_objects(cs_registry_t *registry, uint64_t *count, char *detail,
                                             size_t size);
 

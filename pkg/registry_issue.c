@@ -194,9 +194,9 @@ cs_err registry_check_issuer(cs_registry_t *registry, cs_issuer_t *issuer, cs_fo
 /* One certificate inside the caller's transaction: index, sign, record.
  * old is the revision it supersedes, or NULL. */
 cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer, cs_certificate *cert,
-                          const registry_current *old, cs_form form, const cs_registry_actor *actor,
-                          uint64_t *used, const char **token, size_t *token_len, char *detail,
-                          size_t size)
+                          const registry_current *old, cs_form form, unsigned flags,
+                          const cs_registry_actor *actor, uint64_t *used, const char **token,
+                          size_t *token_len, char *detail, size_t size)
 {
     new_object o = {.number = cert->number, .recorded_at = (int64_t)time(NULL)};
     cs_err err;
@@ -208,7 +208,7 @@ cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer, cs_certi
         cert->revision = old->revision + 1;
     if ((err =
              cs_issuer_issue(issuer, cert, form, form == CS_FORM_LINK ? registry->link_base : NULL,
-                             registry->issue_flags, token, token_len, detail, size)) != CS_OK ||
+                             flags, token, token_len, detail, size)) != CS_OK ||
         (err = cs_certificate_write_claims(&registry->claims, cert)) != CS_OK)
         return err;
     if (old != NULL && (err = mark_superseded(registry, cert->number, old, actor, o.recorded_at,
@@ -281,7 +281,8 @@ cs_err cs_registry_issue_certificate(cs_registry_t *registry, cs_issuer_t *issue
                             detail_size)) != CS_OK ||
         (err = registry_count_objects(registry, &used, detail, detail_size)) != CS_OK ||
         (err = registry_issue_one(registry, issuer, cert, supersedes != NULL ? &cur : NULL, form,
-                                  actor, &used, token, token_len, detail, detail_size)) != CS_OK ||
+                                  registry->issue_flags, actor, &used, token, token_len, detail,
+                                  detail_size)) != CS_OK ||
         (err = registry_commit(registry, detail, detail_size)) != CS_OK)
         goto fail;
     return CS_OK;

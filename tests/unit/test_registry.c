@@ -637,6 +637,77 @@ static void test_batch(void **state)
     cs_registry_close(&r);
 }
 
+/* Corrupts, in the copy the batch's verifier checks, the signature of the
+ * certificate with input index tamper_at (its last byte). */
+static size_t tamper_at;
+
+static void tamper_signature(size_t input_index, uint8_t *cose, size_t len)
+{
+    if (input_index == tamper_at && len > 0)
+        cose[len - 1] ^= 0x01;
+}
+
+static void expect_recorded(cs_registry_t *r, const char *prefix, size_t from, size_t to,
+                            cs_err want)
+{
+    char number[32];
+    for (size_t i = from; i < to; i++) {
+        cs_registry_entry e = {0};
+        snprintf(number, sizeof(number), "C-%s-%zu", prefix, i);
+        assert_int_equal(cs_registry_get(r, number, &e), want);
+        cs_registry_entry_clear(&e);
+    }
+}
+
+/* A signature that does not verify is refused, and nothing of its chunk is
+ * committed: here the last one of a chunk (the main thread reaches COMMIT
+ * before the verifier has checked it), then one followed by another
+ * failure, which the bad signature wins as it would inline. */
+static void test_batch_bad_signature(void **state)
+{
+    (void)state;
+    enum { N = 12 };
+    cs_registry_t *r = create_cb(path_in_dir("batch-bad.db"), 0);
+    cs_certificate certs[N] = {0};
+    char detail[256] = "";
+    size_t failed = 99;
+    batch_seen s = {.in_order = true};
+
+    assert_int_equal(world_certs(certs, N, "v"), CS_OK);
+    r->test_tamper = tamper_signature;
+    tamper_at = 9;
+    expect(cs_registry_issue_batch(r, W.issuer, certs, N, 5, CS_FORM_OFFLINE, NULL, on_issued, NULL,
+                                   &s, &failed, detail, sizeof(detail)),
+           CS_ERR_SIGNATURE, detail, "did not verify");
+    assert_int_equal(failed, 9);
+    assert_int_equal(s.issued, 5); /* only the committed chunk was reported */
+    expect_recorded(r, "v", 0, 5, CS_OK);
+    expect_recorded(r, "v", 5, N, CS_ERR_REGISTRY_NOT_FOUND);
+
+    /* A bad signature at 6, and at 8 a standard the AC does not cover. */
+    free(certs[8].standard);
+    certs[8].standard = strdup("ISO 14001:2015");
+    tamper_at = 6;
+    expect(cs_registry_issue_batch(r, W.issuer, certs, N, 5, CS_FORM_OFFLINE, NULL, NULL, NULL,
+                                   NULL, &failed, detail, sizeof(detail)),
+           CS_ERR_SIGNATURE, detail, "did not verify");
+    assert_int_equal(failed, 6);
+    expect_recorded(r, "v", 5, N, CS_ERR_REGISTRY_NOT_FOUND);
+
+    /* Without the corruption, the same batch goes through. */
+    world_certs_clear(certs, N);
+    assert_int_equal(world_certs(certs, N, "v"), CS_OK);
+    r->test_tamper = NULL;
+    s = (batch_seen){.in_order = true};
+    assert_int_equal(cs_registry_issue_batch(r, W.issuer, certs, N, 5, CS_FORM_OFFLINE, NULL,
+                                             on_issued, NULL, &s, &failed, detail, sizeof(detail)),
+                     CS_OK);
+    assert_int_equal(s.issued, N - 5);
+    expect_recorded(r, "v", 0, N, CS_OK);
+    world_certs_clear(certs, N);
+    cs_registry_close(&r);
+}
+
 /* ---- roles and AB registries ------------------------------------------------------------- */
 
 static void test_ab_registry(void **state)
@@ -821,6 +892,7 @@ int main(void)
         cmocka_unit_test(test_indexes_unique_and_spread),
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_batch_bad_signature),
         cmocka_unit_test(test_ab_registry),
         cmocka_unit_test(test_publish),
     };

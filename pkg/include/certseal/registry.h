@@ -162,6 +162,11 @@ typedef void (*cs_registry_progress_fn)(void *ctx, size_t done, size_t count);
  * certificate that failed, or the first of its chunk when the COMMIT
  * failed.  `issued` and `progress` run after each COMMIT, so they hear of
  * recorded certificates only.
+ * Each new signature is verified before its chunk is committed, on a
+ * second thread started and joined within the call (overlapped with
+ * signing the next certificates); one that does not verify fails the
+ * batch with CS_ERR_SIGNATURE at that certificate, and nothing of its
+ * chunk is recorded.
  * Errors: as cs_registry_issue_certificate().
  */
 CS_MUST_CHECK cs_err cs_registry_issue_batch(cs_registry_t *registry, cs_issuer_t *issuer,
