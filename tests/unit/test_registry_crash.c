@@ -133,12 +133,36 @@ done:
     return status;
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* How long a whole batch takes here, in microseconds: the kills below are
+ * spread over that, so that they land mid-batch on a fast machine and a
+ * slow one alike. */
+static useconds_t batch_duration(void)
+{
+    int status = 0;
+    double start = now_seconds();
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(child_batch("CAL", KILL_BATCH, 20));
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return (useconds_t)((now_seconds() - start) * 1e6);
+}
+
 static void test_kill_during_batch(void **state)
 {
     (void)state;
     unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
     size_t interrupted = 0, partial = 0;
-    print_message("seed %u\n", seed);
+    useconds_t duration = batch_duration();
+    print_message("seed %u, a whole batch takes %u us\n", seed, (unsigned)duration);
     srand(seed);
 
     for (int trial = 0; trial < KILL_TRIALS; trial++) {
@@ -150,7 +174,8 @@ static void test_kill_during_batch(void **state)
         assert_true(pid >= 0);
         if (pid == 0)
             _exit(child_batch(prefix, KILL_BATCH, 20));
-        useconds_t delay = 2000 + (useconds_t)(rand() % 98000);
+        /* Anywhere from the start to 90% of a whole batch. */
+        useconds_t delay = 1000 + (useconds_t)(rand() % (int)(duration * 9 / 10 + 1));
         usleep(delay);
         kill(pid, SIGKILL);
         assert_int_equal(waitpid(pid, &status, 0), pid);
