@@ -16,6 +16,7 @@
 #include "certseal/cose.h"
 #include "certseal/error.h"
 #include "certseal/file.h"
+#include "certseal/issue.h"
 #include "certseal/key.h"
 
 /* Nothing declared here is exported from libcertseal.so (STYLE 16). */
@@ -223,6 +224,10 @@ CS_MUST_CHECK cs_err cs_cose_sign1_sign_into(const cs_key_t *key,
 
 /* cs_certificate_encode_claims() into a caller-kept writer (reset first). */
 CS_MUST_CHECK cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert);
+
+/* The claims (the COSE payload) of the token the last cs_issuer_issue()
+ * signed, borrowed until the issuer's next call. */
+const uint8_t *cs_issuer_last_claims(const cs_issuer_t *issuer, size_t *len);
 
 /* The record shape of cert as a new jansson object (NULL when out of memory). */
 json_t *cs_record_json_object(const cs_certificate *cert);

@@ -116,6 +116,14 @@ const uint8_t *cs_issuer_last_cose(const cs_issuer_t *issuer, size_t *len)
     return issuer->message.buf;
 }
 
+const uint8_t *cs_issuer_last_claims(const cs_issuer_t *issuer, size_t *len)
+{
+    if (issuer == NULL || len == NULL)
+        return NULL;
+    *len = issuer->claims.len;
+    return issuer->claims.buf;
+}
+
 static bool standard_accredited(const cs_accreditation *ac, const char *standard)
 {
     for (size_t i = 0; i < ac->standard_count; i++)

@@ -208,15 +208,13 @@ cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer, cs_certi
         cert->revision = old->revision + 1;
     if ((err =
              cs_issuer_issue(issuer, cert, form, form == CS_FORM_LINK ? registry->link_base : NULL,
-                             flags, token, token_len, detail, size)) != CS_OK ||
-        (err = cs_certificate_write_claims(&registry->claims, cert)) != CS_OK)
+                             flags, token, token_len, detail, size)) != CS_OK)
         return err;
     if (old != NULL && (err = mark_superseded(registry, cert->number, old, actor, o.recorded_at,
                                               detail, size)) != CS_OK)
         return err;
     o.revision = cert->revision;
-    o.claims = registry->claims.buf;
-    o.claims_len = registry->claims.len;
+    o.claims = cs_issuer_last_claims(issuer, &o.claims_len);
     o.token = *token;
     o.token_len = *token_len;
     o.issued_at = cert->issued_at;
@@ -231,8 +229,8 @@ cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer, cs_certi
     return CS_OK;
 }
 
-static cs_err not_issuable(cs_registry_t *registry, const char *number, const char *supersedes,
-                           bool found, const registry_current *cur, char *detail, size_t size)
+static cs_err not_issuable(const char *number, const char *supersedes, bool found,
+                           const registry_current *cur, char *detail, size_t size)
 {
     if (supersedes == NULL && found)
         return cs_detail_fail(detail, size, CS_ERR_REGISTRY_DUPLICATE,
@@ -250,7 +248,6 @@ static cs_err not_issuable(cs_registry_t *registry, const char *number, const ch
                               "certificate \"%s\" is %s; only a valid or suspended one can be "
                               "superseded",
                               number, registry_status_word(cur->status));
-    (void)registry;
     return CS_OK;
 }
 
@@ -277,8 +274,7 @@ cs_err cs_registry_issue_certificate(cs_registry_t *registry, cs_issuer_t *issue
         return err;
     if ((err = registry_find_current(registry, cert->number, &found, &cur, NULL, NULL, detail,
                                      detail_size)) != CS_OK ||
-        (err = not_issuable(registry, cert->number, supersedes, found, &cur, detail,
-                            detail_size)) != CS_OK ||
+        (err = not_issuable(cert->number, supersedes, found, &cur, detail, detail_size)) != CS_OK ||
         (err = registry_count_objects(registry, &used, detail, detail_size)) != CS_OK ||
         (err = registry_issue_one(registry, issuer, cert, supersedes != NULL ? &cur : NULL, form,
                                   registry->issue_flags, actor, &used, token, token_len, detail,

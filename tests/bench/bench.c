@@ -270,7 +270,6 @@ static void bench_issue(lib_ctx *c)
 static void size_row(lib_ctx *c, fixture *f, cs_form form)
 {
     const char *token;
-    const uint8_t *cose;
     size_t len, cose_len;
     char detail[256] = "";
     int version = 0, modules = 0;
@@ -284,8 +283,7 @@ static void size_row(lib_ctx *c, fixture *f, cs_form form)
                       cs_form_name(form), cs_strerror(err), detail);
         return;
     }
-    cose = cs_issuer_last_cose(c->chain.issuer, &cose_len);
-    (void)cose;
+    cs_issuer_last_cose(c->chain.issuer, &cose_len);
     if ((err = cs_qr_version(token, CS_QR_ECC_M, &version, &modules)) != CS_OK)
         printf("  %-6s %-24s %-8s %5zu chars  %4zu B COSE  QR: %s\n", cs_alg_name(c->alg), f->file,
                cs_form_name(form), len, cose_len, cs_strerror(err));

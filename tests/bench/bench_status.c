@@ -140,13 +140,12 @@ static char *issue(status_ctx *c, fixture *f, bool referenced)
     return copy;
 }
 
-static cs_verifier_t *verifier_for(status_ctx *c, cs_trust_t *trust, int64_t now)
+static cs_verifier_t *verifier_for(cs_trust_t *trust, int64_t now)
 {
     cs_verifier_t *v = NULL;
     if (cs_verifier_new(trust, &v) != CS_OK)
         bench_fatal("out of memory");
     cs_verifier_set_time(v, now);
-    (void)c;
     return v;
 }
 
@@ -180,8 +179,8 @@ void bench_status(const char *dir, fixture *fixtures, size_t count)
         bench_fatal("cannot build the trust store");
     c.token_with = issue(&c, &fixtures[0], true);
     c.token_without = issue(&c, &fixtures[0], false);
-    c.with = verifier_for(&c, trust, now);
-    c.without = verifier_for(&c, trust, now);
+    c.with = verifier_for(trust, now);
+    c.without = verifier_for(trust, now);
     char detail[256] = "";
     if (cs_verifier_add_status_list(c.with, slt, len, detail, sizeof(detail)) != CS_OK)
         bench_fatal("cs_verifier_add_status_list: %s", detail);
