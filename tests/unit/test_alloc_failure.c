@@ -106,9 +106,17 @@ static int setup(void **state)
     char *standards[] = {"ISO 9001:2015"};
     uint64_t iaf[] = {17, 18};
     cs_accreditation ac = {
-        .issuer = "AB", .subject = "CB", .name = "CB Ltd", .number = "ACC-1", .country = "GB",
-        .standards = standards, .standard_count = 1, .iaf_codes = iaf, .iaf_count = 2,
-        .not_before = 1767225600 /* 2026-01-01 */, .expires = 1924992000 /* 2031-01-01 */,
+        .issuer = "AB",
+        .subject = "CB",
+        .name = "CB Ltd",
+        .number = "ACC-1",
+        .country = "GB",
+        .standards = standards,
+        .standard_count = 1,
+        .iaf_codes = iaf,
+        .iaf_count = 2,
+        .not_before = 1767225600 /* 2026-01-01 */,
+        .expires = 1924992000 /* 2031-01-01 */,
         .issued_at = 1767225600,
     };
     cs_issuer_t *issuer = NULL;
@@ -124,8 +132,8 @@ static int setup(void **state)
                          &fx.record_len) != CS_OK ||
         cs_record_parse_json(fx.record, fx.record_len, &cert, NULL, 0) != CS_OK ||
         cs_issuer_new(fx.cb, fx.ac, fx.ac_len, &issuer, NULL, 0) != CS_OK ||
-        cs_issuer_issue(issuer, &cert, CS_FORM_OFFLINE, NULL, 0, &token, &fx.token_len, NULL,
-                        0) != CS_OK)
+        cs_issuer_issue(issuer, &cert, CS_FORM_OFFLINE, NULL, 0, &token, &fx.token_len, NULL, 0) !=
+            CS_OK)
         return -1;
     fx.token = strdup(token);
     cs_certificate_clear(&cert);
@@ -159,11 +167,11 @@ static cs_err verify_once(long n, cs_verdict *verdict, int *all_checks_passed)
     *verdict = CS_VERDICT_MALFORMED;
     /* The trust key is made before arming: its allocations are OpenSSL's. */
     assert_int_equal(cs_key_public_coordinates(fx.ab, x, NULL), CS_OK);
-    assert_int_equal(cs_key_from_public_coordinates(CS_ALG_EDDSA, x, sizeof(x), NULL, 0,
-                                                    &ab_public),
-                     CS_OK);
+    assert_int_equal(
+        cs_key_from_public_coordinates(CS_ALG_EDDSA, x, sizeof(x), NULL, 0, &ab_public), CS_OK);
     arm(n);
-    if ((err = cs_trust_new(&trust)) == CS_OK && (err = cs_trust_add_key(trust, &ab_public)) == CS_OK &&
+    if ((err = cs_trust_new(&trust)) == CS_OK &&
+        (err = cs_trust_add_key(trust, &ab_public)) == CS_OK &&
         (err = cs_verifier_new(trust, &verifier)) == CS_OK) {
         cs_verifier_set_time(verifier, 1798761600); /* 2027-01-01 */
         err = cs_verifier_verify(verifier, (const uint8_t *)fx.token, fx.token_len, &result);
@@ -242,11 +250,66 @@ static void test_issue_allocation_failures(void **state)
     assert_true(n > 1 && n < 10000);
 }
 
+/* The verification page and the message page (report_html.c): every
+ * allocation they make fails in turn, each giving CS_ERR_NO_MEMORY with
+ * *out NULL and nothing leaked; then they succeed. */
+static cs_err render_once(long n, const cs_verify_result *result, char **page)
+{
+    cs_err err;
+
+    arm(n);
+    err = result != NULL ? cs_report_verify_html(result, page)
+                         : cs_report_message_html("Not found", "No such page.", page);
+    disarm();
+    return err;
+}
+
+static void test_report_html_allocation_failures(void **state)
+{
+    cs_trust_t *trust = NULL;
+    cs_verifier_t *verifier = NULL;
+    cs_key_t *ab_public = NULL;
+    cs_verify_result result;
+    uint8_t x[CS_KEY_COORDINATE_SIZE];
+    char *page = NULL;
+
+    (void)state;
+    assert_int_equal(cs_key_public_coordinates(fx.ab, x, NULL), CS_OK);
+    assert_int_equal(
+        cs_key_from_public_coordinates(CS_ALG_EDDSA, x, sizeof(x), NULL, 0, &ab_public), CS_OK);
+    assert_int_equal(cs_trust_new(&trust), CS_OK);
+    assert_int_equal(cs_trust_add_key(trust, &ab_public), CS_OK);
+    assert_int_equal(cs_verifier_new(trust, &verifier), CS_OK);
+    cs_verifier_set_time(verifier, 1798761600); /* 2027-01-01 */
+    assert_int_equal(cs_verifier_verify(verifier, (const uint8_t *)fx.token, fx.token_len, &result),
+                     CS_OK);
+    for (int kind = 0; kind < 2; kind++) {
+        long n;
+        for (n = 1; n < 100; n++) {
+            cs_err err = render_once(n, kind == 0 ? &result : NULL, &page);
+            if (!failure_was_hit()) {
+                assert_int_equal(err, CS_OK);
+                break;
+            }
+            assert_int_equal(err, CS_ERR_NO_MEMORY);
+            assert_null(page);
+        }
+        assert_true(n > 1 && n < 100);
+        assert_non_null(page);
+        free(page);
+        page = NULL;
+    }
+    cs_verify_result_clear(&result);
+    cs_verifier_free(&verifier);
+    cs_trust_free(&trust);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verify_allocation_failures),
         cmocka_unit_test(test_issue_allocation_failures),
+        cmocka_unit_test(test_report_html_allocation_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

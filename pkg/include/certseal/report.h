@@ -44,6 +44,32 @@ CS_MUST_CHECK cs_err cs_report_verify_json(const cs_verify_result *result, unsig
 CS_MUST_CHECK cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags,
                                             char **out, char *detail, size_t detail_size);
 
+/*
+ * The verification page the service shows for a token (http.h): a complete
+ * HTML document in English, mobile first, self-contained (one inline style
+ * element, no script, image or external resource), with a verdict banner a
+ * person understands at a glance, then, only when the signatures verified,
+ * the certificate (organisation, standard with edition, scope, sites,
+ * dates, certification body, accreditation body and number, status), and
+ * every check with its state and detail.  Nothing a token carries is shown
+ * before its signature is checked, and every value is HTML-escaped (control
+ * characters dropped, bytes that are not UTF-8 shown as U+FFFD).  Serve it
+ * with the Content-Security-Policy of cs_report_html_policy().
+ * *out is a new NUL-terminated UTF-8 string freed with free(); NULL on
+ * failure.
+ * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_report_verify_html(const cs_verify_result *result, char **out);
+
+/* A page in the same style with a heading and one paragraph (both escaped):
+ * "not found", the service's front page.  *out as above.
+ * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_report_message_html(const char *title, const char *message, char **out);
+
+/* The Content-Security-Policy header value the pages above need: nothing
+ * but their own inline style, allowed by its SHA-256 hash.  Static text. */
+const char *cs_report_html_policy(void);
+
 #ifdef __cplusplus
 }
 #endif
