@@ -24,7 +24,7 @@ PKG_CONFIG  ?= pkg-config
 DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
                zlib:zlib1g-dev libqrencode:libqrencode-dev libpng:libpng-dev \
                libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev \
-               libcurl:libcurl4-openssl-dev
+               libcurl:libcurl4-openssl-dev libmicrohttpd:libmicrohttpd-dev
 DEPS_TEST   := cmocka:libcmocka-dev
 # command : Debian package (tools the tests and docs need).  ImageMagick is
 # looked for under its Debian name, so that another `convert` on PATH does
@@ -51,7 +51,7 @@ OPT         ?= -O2 -g
 CFLAGS      ?= $(OPT)
 ALL_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
                $(SANFLAGS) -fPIC -Ipkg/include -Ipkg $(PKG_CFLAGS)
-ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
+ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS) -pthread
 
 LIB_SRC     := $(sort $(wildcard pkg/*.c))
 LIB_OBJ     := $(LIB_SRC:pkg/%.c=$(BUILD)/pkg/%.o)

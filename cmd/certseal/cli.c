@@ -357,3 +357,39 @@ bool cli_use_colour(void)
     const char *no_colour = getenv("NO_COLOR");
     return isatty(STDOUT_FILENO) && (no_colour == NULL || *no_colour == '\0');
 }
+
+bool cli_load_trust(const char *const *paths, size_t count, cs_trust_t **trust)
+{
+    char detail[300] = "";
+    cs_err err;
+
+    if (cs_trust_new(trust) != CS_OK) {
+        cli_error("out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if ((err = cs_trust_load(*trust, paths[i], detail, sizeof(detail))) != CS_OK) {
+            if (err == CS_ERR_TRUST_EMPTY)
+                cli_error("%s: no PEM public key found (give the accreditation body's .pub file)",
+                          paths[i]);
+            else
+                cli_error("--trust %s", detail);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool cli_fetch_options(const char *cache_dir, bool no_cache, uint64_t timeout,
+                       cs_fetch_options *options, char **owned)
+{
+    *owned = NULL;
+    if (!no_cache && cache_dir == NULL && cs_fetch_default_cache_dir(owned) != CS_OK) {
+        cli_error("--fetch: no cache folder: neither XDG_CACHE_HOME nor HOME is set (give "
+                  "--cache-dir DIR or --no-cache)");
+        return false;
+    }
+    options->cache_dir = no_cache ? NULL : cache_dir != NULL ? cache_dir : *owned;
+    options->timeout_ms = (long)timeout * 1000;
+    return true;
+}

@@ -45,6 +45,18 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports getopt's '?' or ':' for argv and returns CLI_EXIT_USAGE. */
 int cli_bad_option(int opt, char **argv);
 
+/* A trust store of the PEM public keys in paths (files or folders, for
+ * --trust); reports one line and returns false when one cannot be read or
+ * holds no key. */
+bool cli_load_trust(const char *const *paths, size_t count, cs_trust_t **trust);
+
+/* The fetch options of --fetch: cache_dir, or the default cache folder
+ * (in *owned, freed with free()) unless no_cache; timeout in seconds (0:
+ * the default).  Reports and returns false when there is no default
+ * folder. */
+bool cli_fetch_options(const char *cache_dir, bool no_cache, uint64_t timeout,
+                       cs_fetch_options *options, char **owned);
+
 /* Parses a DATE option (YYYY-MM-DD or RFC 3339); reports and returns false
  * when it does not parse. */
 bool cli_parse_date(const char *option, const char *text, int64_t *out);
@@ -119,6 +131,7 @@ int cmd_keygen(int argc, char **argv);
 int cmd_accredit(int argc, char **argv);
 int cmd_issue(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_qr(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

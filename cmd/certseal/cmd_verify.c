@@ -156,28 +156,6 @@ static int parse(int argc, char **argv, verify_options *o)
     return o->input != NULL ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
-static bool load_trust(const verify_options *o, cs_trust_t **trust)
-{
-    char detail[300] = "";
-    cs_err err;
-
-    if ((err = cs_trust_new(trust)) != CS_OK) {
-        cli_error("out of memory");
-        return false;
-    }
-    for (size_t i = 0; i < o->trust_count; i++) {
-        if ((err = cs_trust_load(*trust, o->trust[i], detail, sizeof(detail))) != CS_OK) {
-            if (err == CS_ERR_TRUST_EMPTY)
-                cli_error("%s: no PEM public key found (give the accreditation body's .pub file)",
-                          o->trust[i]);
-            else
-                cli_error("--trust %s", detail);
-            return false;
-        }
-    }
-    return true;
-}
-
 /* ---- text output ---------------------------------------------------------- */
 
 static void field(const char *label, const char *value)
@@ -389,13 +367,8 @@ static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_
     char *default_dir = NULL;
     cs_err err = CS_OK;
 
-    if (!o->no_cache && o->cache_dir == NULL && cs_fetch_default_cache_dir(&default_dir) != CS_OK) {
-        cli_error("--fetch: no cache folder: neither XDG_CACHE_HOME nor HOME is set (give "
-                  "--cache-dir DIR or --no-cache)");
+    if (!cli_fetch_options(o->cache_dir, o->no_cache, o->fetch_timeout, &fo, &default_dir))
         return false;
-    }
-    fo.cache_dir = o->no_cache ? NULL : o->cache_dir != NULL ? o->cache_dir : default_dir;
-    fo.timeout_ms = (long)o->fetch_timeout * 1000;
     if ((err = cs_fetcher_new(&fo, fetcher)) == CS_ERR_IO_OPEN)
         cli_error("%s: cannot create the status list cache folder: %s (give --cache-dir DIR "
                   "or --no-cache)",
@@ -422,7 +395,7 @@ int cmd_verify(int argc, char **argv)
     if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
         return status;
     status = CLI_EXIT_FAILURE;
-    if (!load_trust(&o, &trust) ||
+    if (!cli_load_trust(o.trust, o.trust_count, &trust) ||
         (o.qr == NULL && !cli_read_token_argument(o.input, &data, &len, &label)))
         goto done;
     if (cs_verifier_new(trust, &verifier) != CS_OK) {

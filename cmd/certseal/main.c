@@ -24,6 +24,7 @@ static const command COMMANDS[] = {
     {"withdraw", cmd_withdraw, "registry: withdraw a certificate or accreditation for good"},
     {"list", cmd_list, "registry: what was issued, with status and history"},
     {"status", cmd_status, "publish the registry's signed status list, or show one"},
+    {"serve", cmd_serve, "the HTTP verification service: the link form's page, a JSON API"},
 };
 
 static void print_usage(FILE *out)

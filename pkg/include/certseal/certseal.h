@@ -19,6 +19,7 @@
 #include "certseal/error.h"
 #include "certseal/fetch.h"
 #include "certseal/file.h"
+#include "certseal/http.h"
 #include "certseal/image.h"
 #include "certseal/issue.h"
 #include "certseal/key.h"

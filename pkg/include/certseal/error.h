@@ -49,6 +49,7 @@ extern "C" {
     X(CS_ERR_IO_WRITE, 203, "cannot write file")                                           \
     X(CS_ERR_FILE_EXISTS, 204, "file already exists")                                      \
     X(CS_ERR_TOO_LARGE, 205, "input larger than the limit")                                \
+    X(CS_ERR_LISTEN, 206, "cannot listen on the address")                                  \
     /* malformed */                                                                        \
     X(CS_ERR_BASE45, 300, "invalid base45 text")                                           \
     X(CS_ERR_BASE32, 301, "invalid base32 text")                                           \

@@ -1,0 +1,146 @@
+/*
+ * pkg/http_internal.h - the parts of the verification service (http.h),
+ * private to the library:
+ *
+ *   http_server.c     the libmicrohttpd daemon: binding, limits, the request
+ *                     life cycle, the log line of each request
+ *   http_routes.c     what each path answers
+ *   http_publish.c    the /status/ files
+ *   http_verifiers.c  one verifier per worker, rebuilt when the status lists
+ *                     change
+ *   http_status.c     the watched status list files
+ */
+#ifndef CERTSEAL_HTTP_INTERNAL_H
+#define CERTSEAL_HTTP_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "certseal/http.h"
+#include "certseal/verify.h"
+
+struct MHD_Connection;
+
+/* ---- the log ------------------------------------------------------------------ */
+
+typedef struct http_logger {
+    cs_http_log_fn fn; /* NULL: lines are dropped */
+    void *ctx;
+    pthread_mutex_t lock; /* one line at a time */
+} http_logger;
+
+void http_log(http_logger *logger, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- watched status list files (http_status.c) ---------------------------------- */
+
+typedef struct http_status_files http_status_files;
+
+/*
+ * Reads every Status List Token under paths (files, or folders whose
+ * regular files not starting with '.' are read) and starts a thread that
+ * looks at them every second (http.h says when they are read again).  At
+ * start every file must read and decode: detail names the first that does
+ * not.  paths are copied.  logger is borrowed.
+ * Errors: CS_ERR_IO_OPEN, CS_ERR_IO_READ, a status decoding error,
+ * CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err http_status_files_open(const char *const *paths, size_t count,
+                                            http_logger *logger, http_status_files **out,
+                                            char *detail, size_t detail_size);
+/* Stops the thread and frees everything; NULL is ignored. */
+void http_status_files_close(http_status_files **files);
+
+/* Counts up whenever the set of lists changes. */
+uint64_t http_status_files_generation(http_status_files *files);
+
+/* Adds the current lists to verifier; returns the generation they are. */
+CS_MUST_CHECK cs_err http_status_files_add_to(http_status_files *files, cs_verifier_t *verifier,
+                                              uint64_t *generation);
+
+/* Makes the thread read every file again now. */
+void http_status_files_reload(http_status_files *files);
+
+/* ---- one verifier per worker (http_verifiers.c) ---------------------------------- */
+
+typedef struct http_verifiers http_verifiers;
+typedef struct http_verifier_slot http_verifier_slot;
+
+/*
+ * slots verifiers over options->trust, with options' time, skew and
+ * status requirement, the lists of files (may be NULL) and, when
+ * options->fetch, a shared fetcher.  files and logger are borrowed.
+ * Errors: CS_ERR_FETCH, CS_ERR_IO_OPEN (the fetch cache folder),
+ * CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err http_verifiers_new(const cs_http_options *options, size_t slots,
+                                        http_status_files *files, http_logger *logger,
+                                        http_verifiers **out);
+void http_verifiers_free(http_verifiers **verifiers);
+
+/* A verifier for this thread's exclusive use until http_verifier_release(),
+ * up to date with the status lists; NULL when one cannot be made (out of
+ * memory). */
+http_verifier_slot *http_verifier_acquire(http_verifiers *verifiers);
+cs_verifier_t *http_verifier_of(http_verifier_slot *slot);
+void http_verifier_release(http_verifier_slot *slot);
+
+/* ---- answering requests ----------------------------------------------------------- */
+
+/* What a request is, for the log and the answer. */
+typedef enum http_route {
+    HTTP_ROUTE_NONE = 0, /* not yet known, or unknown path */
+    HTTP_ROUTE_FRONT,
+    HTTP_ROUTE_PAGE,
+    HTTP_ROUTE_API,
+    HTTP_ROUTE_HEALTH,
+    HTTP_ROUTE_STATUS_FILE,
+} http_route;
+
+#define HTTP_VERDICTS_TEXT 48
+
+/* One request's state, from its first line to its log line. */
+typedef struct http_request {
+    double started;    /* monotonic seconds */
+    size_t target_len; /* bytes of the request target, query included */
+    http_route route;
+    char method[8];
+    char log_path[80]; /* the path as logged: tokens left out */
+    uint8_t *body;
+    size_t body_len;
+    bool body_refused; /* past CS_HTTP_BODY_MAX: answered already */
+    unsigned status;
+    uint64_t bytes;
+    char verdicts[HTTP_VERDICTS_TEXT]; /* "VALID", "3 tokens", ... */
+} http_request;
+
+typedef struct http_service {
+    cs_http_options options;
+    char *publish_dir;
+    http_logger logger;
+    http_status_files *files;
+    http_verifiers *verifiers;
+} http_service;
+
+/* The route of path, and the path as the log shows it. */
+http_route http_route_of(const char *path, char *log_path, size_t log_path_size);
+
+/* Queues the answer to a complete request (body read).  MHD_YES/MHD_NO. */
+int http_answer(http_service *service, struct MHD_Connection *connection, http_request *request,
+                const char *path);
+
+/* Queues a plain answer: status, content type, body (copied), extra
+ * headers as NULL-terminated name/value pairs (may be NULL). */
+int http_send(struct MHD_Connection *connection, http_request *request, unsigned status,
+              const char *content_type, const char *body, size_t len, const char *const *headers);
+
+/* Queues an error: JSON {"error": message} for the API, a page otherwise. */
+int http_send_error(struct MHD_Connection *connection, http_request *request, unsigned status,
+                    const char *message);
+
+/* GET/HEAD /status/<name> from the publish folder. */
+int http_publish_answer(http_service *service, struct MHD_Connection *connection,
+                        http_request *request, const char *name);
+
+#endif

@@ -1,0 +1,346 @@
+/* What each path of the verification service answers (http.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <microhttpd.h>
+
+#include "certseal/report.h"
+#include "http_internal.h"
+
+#define PAGE_PATH "/v/"
+#define API_PATH "/api/v1/verify"
+#define STATUS_PATH "/status/"
+/* The verifier reads a token by its form: a page's path becomes a link. */
+#define LINK_PREFIX "https://localhost/v/"
+
+static const char *const PAGE_HEADERS[] = {
+    "Cache-Control", "no-store", "Referrer-Policy", "no-referrer", "X-Frame-Options", "DENY", NULL,
+};
+static const char *const API_HEADERS[] = {"Cache-Control", "no-store", NULL};
+
+/* ---- routes ---------------------------------------------------------------------- */
+
+/* path for the log: printable bytes only, cut to fit. */
+static void printable_copy(const char *path, char *out, size_t size)
+{
+    size_t n = 0;
+
+    for (; path[n] != '\0' && n + 1 < size; n++)
+        out[n] = path[n] > ' ' && path[n] < 0x7f ? path[n] : '?';
+    out[n] = '\0';
+}
+
+/* The first path segment only, for the log of an unknown path (which may
+ * hold a token under the wrong prefix). */
+static void log_first_segment(const char *path, char *out, size_t size)
+{
+    const char *slash = strchr(path + 1, '/');
+    size_t keep = slash != NULL ? (size_t)(slash - path) : strlen(path);
+
+    if (keep > 32)
+        keep = 32;
+    printable_copy(path, out, keep + 1 < size ? keep + 1 : size);
+    if (path[keep] != '\0')
+        snprintf(out + strlen(out), size - strlen(out), "%s", slash != NULL ? "/..." : "...");
+}
+
+http_route http_route_of(const char *path, char *log_path, size_t log_path_size)
+{
+    http_route route = HTTP_ROUTE_NONE;
+    const char *shown = path;
+
+    if (strcmp(path, "/") == 0)
+        route = HTTP_ROUTE_FRONT;
+    else if (strncasecmp(path, PAGE_PATH, strlen(PAGE_PATH)) == 0)
+        route = HTTP_ROUTE_PAGE, shown = PAGE_PATH "<token>";
+    else if (strcmp(path, API_PATH) == 0)
+        route = HTTP_ROUTE_API;
+    else if (strcmp(path, "/healthz") == 0)
+        route = HTTP_ROUTE_HEALTH;
+    else if (strncmp(path, STATUS_PATH, strlen(STATUS_PATH)) == 0)
+        route = HTTP_ROUTE_STATUS_FILE;
+    if (route == HTTP_ROUTE_NONE)
+        log_first_segment(path, log_path, log_path_size);
+    else
+        printable_copy(shown, log_path, log_path_size);
+    return route;
+}
+
+/* The methods a route allows, as an Allow header says them. */
+static const char *allowed_methods(http_route route)
+{
+    switch (route) {
+    case HTTP_ROUTE_API:
+        return "GET, HEAD, POST";
+    case HTTP_ROUTE_STATUS_FILE:
+        return "GET, HEAD, OPTIONS";
+    default:
+        return "GET, HEAD";
+    }
+}
+
+static bool method_allowed(http_route route, const char *method)
+{
+    return strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0 ||
+           (route == HTTP_ROUTE_API && strcmp(method, MHD_HTTP_METHOD_POST) == 0) ||
+           (route == HTTP_ROUTE_STATUS_FILE && strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0);
+}
+
+/* ---- sending ------------------------------------------------------------------- */
+
+int http_send(struct MHD_Connection *connection, http_request *request, unsigned status,
+              const char *content_type, const char *body, size_t len, const char *const *headers)
+{
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result queued;
+
+    if (response == NULL)
+        return MHD_NO;
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    for (size_t i = 0; headers != NULL && headers[i] != NULL; i += 2)
+        MHD_add_response_header(response, headers[i], headers[i + 1]);
+    queued = MHD_queue_response(connection, status, response);
+    MHD_destroy_response(response);
+    request->status = status;
+    request->bytes = len;
+    return queued;
+}
+
+/* An HTML page with the page headers (its own style allowed by the CSP). */
+static int send_page(struct MHD_Connection *connection, http_request *request, unsigned status,
+                     char *html)
+{
+    const char *headers[] = {"Content-Security-Policy", cs_report_html_policy(), PAGE_HEADERS[0],
+                             PAGE_HEADERS[1],           PAGE_HEADERS[2],         PAGE_HEADERS[3],
+                             PAGE_HEADERS[4],           PAGE_HEADERS[5],         NULL};
+    int queued;
+
+    if (html == NULL)
+        return http_send(connection, request, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                         "text/plain; charset=utf-8", "out of memory\n", 14, API_HEADERS);
+    queued = http_send(connection, request, status, "text/html; charset=utf-8", html, strlen(html),
+                       headers);
+    free(html);
+    return queued;
+}
+
+static int send_message_page(struct MHD_Connection *connection, http_request *request,
+                             unsigned status, const char *title, const char *message)
+{
+    char *html = NULL;
+
+    if (cs_report_message_html(title, message, &html) != CS_OK)
+        html = NULL;
+    return send_page(connection, request, status, html);
+}
+
+int http_send_error(struct MHD_Connection *connection, http_request *request, unsigned status,
+                    const char *message)
+{
+    char json[512];
+    int n;
+
+    if (request->route != HTTP_ROUTE_API)
+        return send_message_page(connection, request, status,
+                                 status == MHD_HTTP_NOT_FOUND ? "Page not found" : "Bad request",
+                                 message);
+    /* The messages are constant text without quotes or backslashes. */
+    n = snprintf(json, sizeof(json), "{\"error\":\"%s\"}\n", message);
+    return http_send(connection, request, status, "application/json", json, (size_t)n, API_HEADERS);
+}
+
+static int send_not_allowed(struct MHD_Connection *connection, http_request *request)
+{
+    char message[96];
+    const char *allow = allowed_methods(request->route);
+    const char *headers[] = {"Allow", allow, NULL};
+
+    snprintf(message, sizeof(message), "this address answers %s only\n", allow);
+    return http_send(connection, request, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+                     message, strlen(message), headers);
+}
+
+/* ---- verifying ------------------------------------------------------------------ */
+
+static void note_verdict(http_request *request, cs_verdict verdict, size_t count)
+{
+    if (count == 1)
+        snprintf(request->verdicts, sizeof(request->verdicts), "%s", cs_verdict_name(verdict));
+    else
+        snprintf(request->verdicts, sizeof(request->verdicts), "%zu tokens", count);
+}
+
+/* GET /v/<token>: the page of its verification. */
+static int answer_page(http_service *service, struct MHD_Connection *connection,
+                       http_request *request, const char *segment)
+{
+    size_t len = strlen(LINK_PREFIX) + strlen(segment);
+    char *link = malloc(len + 1), *html = NULL;
+    http_verifier_slot *slot = NULL;
+    cs_verify_result result;
+    unsigned status = MHD_HTTP_OK;
+
+    memset(&result, 0, sizeof(result));
+    if (link == NULL || (slot = http_verifier_acquire(service->verifiers)) == NULL) {
+        free(link);
+        return send_page(connection, request, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+    }
+    snprintf(link, len + 1, "%s%s", LINK_PREFIX, segment);
+    if (cs_verifier_verify(http_verifier_of(slot), (const uint8_t *)link, len, &result) == CS_OK &&
+        cs_report_verify_html(&result, &html) != CS_OK)
+        html = NULL;
+    http_verifier_release(slot);
+    if (result.verdict == CS_VERDICT_MALFORMED)
+        status = MHD_HTTP_BAD_REQUEST;
+    note_verdict(request, result.verdict, 1);
+    cs_verify_result_clear(&result);
+    free(link);
+    return send_page(connection, request, status, html);
+}
+
+/* Appends the verify --json line of one token to *json (grown). */
+static cs_err verify_json_line(cs_verifier_t *verifier, const uint8_t *token, size_t len,
+                               char **json, size_t *json_len, cs_verdict *verdict)
+{
+    cs_verify_result result;
+    char *line = NULL, *grown;
+    size_t n;
+    cs_err err = cs_verifier_verify(verifier, token, len, &result);
+
+    if (err == CS_OK && (err = cs_report_verify_json(&result, 0, &line)) == CS_OK) {
+        n = strlen(line);
+        if ((grown = realloc(*json, *json_len + n + 2)) == NULL) {
+            err = CS_ERR_NO_MEMORY;
+        } else {
+            memcpy(grown + *json_len, line, n);
+            grown[*json_len + n] = '\n';
+            grown[*json_len + n + 1] = '\0';
+            *json = grown;
+            *json_len += n + 1;
+        }
+    }
+    *verdict = result.verdict;
+    free(line);
+    cs_verify_result_clear(&result);
+    return err;
+}
+
+/* Splits text into tokens, one per line (blank lines skipped); a body that
+ * starts like COSE bytes is one binary token, as `certseal verify` reads a
+ * file.  Returns how many there are, counting past max. */
+static size_t split_tokens(uint8_t *body, size_t len, const uint8_t **tokens, size_t *lens,
+                           size_t max)
+{
+    size_t count = 0;
+    char *save = NULL;
+
+    if (len > 0 && (body[0] == 0xd2 || body[0] == 0x84 || body[0] == 0xd8)) {
+        tokens[0] = body, lens[0] = len;
+        return 1;
+    }
+    for (char *line = strtok_r((char *)body, "\r\n", &save); line != NULL;
+         line = strtok_r(NULL, "\r\n", &save)) {
+        if (strspn(line, " \t") == strlen(line))
+            continue;
+        if (count < max)
+            tokens[count] = (const uint8_t *)line, lens[count] = strlen(line);
+        count++;
+    }
+    return count;
+}
+
+static int answer_api_tokens(http_service *service, struct MHD_Connection *connection,
+                             http_request *request, const uint8_t *const *tokens,
+                             const size_t *lens, size_t count)
+{
+    http_verifier_slot *slot = http_verifier_acquire(service->verifiers);
+    cs_verdict verdict = CS_VERDICT_MALFORMED;
+    char *json = NULL;
+    size_t json_len = 0;
+    cs_err err = slot != NULL ? CS_OK : CS_ERR_NO_MEMORY;
+    int queued;
+
+    for (size_t i = 0; i < count && err == CS_OK; i++)
+        err = verify_json_line(http_verifier_of(slot), tokens[i], lens[i], &json, &json_len,
+                               &verdict);
+    if (slot != NULL)
+        http_verifier_release(slot);
+    if (err != CS_OK) {
+        free(json);
+        return http_send_error(connection, request, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                               "the service could not verify (out of memory)");
+    }
+    note_verdict(request, verdict, count);
+    queued = http_send(connection, request,
+                       count == 1 && verdict == CS_VERDICT_MALFORMED ? MHD_HTTP_BAD_REQUEST
+                                                                     : MHD_HTTP_OK,
+                       "application/json", json, json_len, API_HEADERS);
+    free(json);
+    return queued;
+}
+
+static int answer_api(http_service *service, struct MHD_Connection *connection,
+                      http_request *request)
+{
+    const uint8_t *tokens[CS_HTTP_TOKENS_MAX];
+    size_t lens[CS_HTTP_TOKENS_MAX], count = 0;
+
+    if (strcmp(request->method, MHD_HTTP_METHOD_POST) != 0) {
+        tokens[0] = (const uint8_t *)MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND,
+                                                                 "token");
+        if (tokens[0] == NULL || tokens[0][0] == '\0')
+            return http_send_error(connection, request, MHD_HTTP_BAD_REQUEST,
+                                   "give the token: /api/v1/verify?token=TOKEN (percent-encoded)");
+        lens[0] = strlen((const char *)tokens[0]);
+        return answer_api_tokens(service, connection, request, tokens, lens, 1);
+    }
+    if (request->body != NULL)
+        count = split_tokens(request->body, request->body_len, tokens, lens, CS_HTTP_TOKENS_MAX);
+    if (count == 0)
+        return http_send_error(connection, request, MHD_HTTP_BAD_REQUEST,
+                               "the request body holds no token; send one token, or several "
+                               "one per line");
+    if (count > CS_HTTP_TOKENS_MAX)
+        return http_send_error(connection, request, MHD_HTTP_CONTENT_TOO_LARGE,
+                               "more than 1000 tokens in one request; send fewer");
+    return answer_api_tokens(service, connection, request, tokens, lens, count);
+}
+
+/* ---- dispatch ------------------------------------------------------------------ */
+
+int http_answer(http_service *service, struct MHD_Connection *connection, http_request *request,
+                const char *path)
+{
+    if (request->route == HTTP_ROUTE_NONE)
+        return http_send_error(connection, request, MHD_HTTP_NOT_FOUND,
+                               "There is nothing at this address. To check a certificate, scan "
+                               "its QR code.");
+    if (!method_allowed(request->route, request->method))
+        return send_not_allowed(connection, request);
+    switch (request->route) {
+    case HTTP_ROUTE_FRONT:
+        return send_message_page(connection, request, MHD_HTTP_OK, "certseal verification service",
+                                 "Scan the QR code printed on an ISO management-system "
+                                 "certificate with your phone's camera to check here whether "
+                                 "it is genuine, accredited and still valid.");
+    case HTTP_ROUTE_HEALTH:
+        return http_send(connection, request, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3,
+                         API_HEADERS);
+    case HTTP_ROUTE_PAGE:
+        return answer_page(service, connection, request, path + strlen(PAGE_PATH));
+    case HTTP_ROUTE_API:
+        return answer_api(service, connection, request);
+    case HTTP_ROUTE_STATUS_FILE:
+        if (service->publish_dir == NULL)
+            break;
+        return http_publish_answer(service, connection, request, path + strlen(STATUS_PATH));
+    case HTTP_ROUTE_NONE:
+        break;
+    }
+    return http_send_error(connection, request, MHD_HTTP_NOT_FOUND,
+                           "There is nothing at this address.");
+}

@@ -1,0 +1,405 @@
+/*
+ * The verification service's daemon (http.h): binding, libmicrohttpd's
+ * limits and threads, the life of a request, and its log line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "http_internal.h"
+
+#define LISTEN_BACKLOG 511
+#define CONNECTION_MEMORY (64 * 1024) /* request line and headers must fit */
+#define STOP_DRAIN_MS 1000            /* time given to requests in progress */
+
+struct cs_http_server {
+    http_service service;
+    struct MHD_Daemon *daemon;
+    int listen_fd;
+    uint16_t port;
+};
+
+void http_log(http_logger *logger, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+
+    if (logger == NULL || logger->fn == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&logger->lock);
+    logger->fn(logger->ctx, line);
+    pthread_mutex_unlock(&logger->lock);
+}
+
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- binding ------------------------------------------------------------------- */
+
+/* Splits "ADDR:PORT" or "[ADDR6]:PORT" into host and port text. */
+static bool split_listen(const char *listen_on, char *host, size_t host_size, char *port,
+                         size_t port_size)
+{
+    const char *colon = strrchr(listen_on, ':');
+    const char *start = listen_on, *end = colon;
+    size_t digits;
+
+    if (colon == NULL || colon == listen_on)
+        return false;
+    if (*start == '[') {
+        if (colon[-1] != ']')
+            return false;
+        start++;
+        end--;
+    }
+    digits = strlen(colon + 1);
+    if ((size_t)(end - start) >= host_size || end == start || digits == 0 || digits > 5 ||
+        digits >= port_size || strspn(colon + 1, "0123456789") != digits || atoi(colon + 1) > 65535)
+        return false;
+    memcpy(host, start, (size_t)(end - start));
+    host[end - start] = '\0';
+    strcpy(port, colon + 1);
+    return true;
+}
+
+static uint16_t bound_port(int fd)
+{
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof(addr);
+
+    if (getsockname(fd, (struct sockaddr *)&addr, &len) != 0)
+        return 0;
+    if (addr.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&addr)->sin6_port);
+    return ntohs(((struct sockaddr_in *)&addr)->sin_port);
+}
+
+/* A listening, non-blocking socket for options->listen. */
+static cs_err open_listener(const char *listen_on, int *fd_out, int *family, char *detail,
+                            size_t detail_size)
+{
+    struct addrinfo hints = {0}, *found = NULL;
+    char host[256], port[8];
+    int fd = -1, rc, saved = 0, one = 1;
+
+    if (!split_listen(listen_on, host, sizeof(host), port, sizeof(port))) {
+        snprintf(detail, detail_size, "%s: not an address and port (ADDR:PORT or [ADDR6]:PORT)",
+                 listen_on);
+        return CS_ERR_ARGUMENT;
+    }
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    if ((rc = getaddrinfo(host, port, &hints, &found)) != 0) {
+        snprintf(detail, detail_size, "%s: %s", listen_on, gai_strerror(rc));
+        return CS_ERR_ARGUMENT;
+    }
+    for (struct addrinfo *ai = found; ai != NULL && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0) {
+            saved = errno;
+            continue;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, LISTEN_BACKLOG) != 0) {
+            saved = errno;
+            close(fd);
+            fd = -1;
+        } else {
+            *family = ai->ai_family;
+        }
+    }
+    freeaddrinfo(found);
+    if (fd < 0) {
+        snprintf(detail, detail_size, "%s: cannot listen: %s", listen_on, strerror(saved));
+        return CS_ERR_LISTEN;
+    }
+    *fd_out = fd;
+    return CS_OK;
+}
+
+/* ---- requests ------------------------------------------------------------------ */
+
+/* Called when the request line has been read: the request's state. */
+static void *on_request_start(void *cls, const char *target, struct MHD_Connection *connection)
+{
+    http_request *request = calloc(1, sizeof(*request));
+
+    (void)cls;
+    (void)connection;
+    if (request != NULL) {
+        request->started = monotonic_seconds();
+        request->target_len = strlen(target);
+        strcpy(request->log_path, "-");
+    }
+    return request;
+}
+
+/* First call for a request: its route, and the refusals that need no body. */
+static int on_headers(http_service *service, struct MHD_Connection *connection,
+                      http_request *request, const char *path, const char *method)
+{
+    const char *length;
+
+    snprintf(request->method, sizeof(request->method), "%s", method);
+    request->route = http_route_of(path, request->log_path, sizeof(request->log_path));
+    if (request->target_len > CS_HTTP_URL_MAX)
+        return http_send_error(connection, request, MHD_HTTP_URI_TOO_LONG,
+                               "the address is too long for a certificate link");
+    if (strcmp(method, MHD_HTTP_METHOD_POST) != 0 || request->route != HTTP_ROUTE_API)
+        return http_answer(service, connection, request, path);
+    length =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (length != NULL && strtoull(length, NULL, 10) > CS_HTTP_BODY_MAX) {
+        request->body_refused = true;
+        return http_send_error(connection, request, MHD_HTTP_CONTENT_TOO_LARGE,
+                               "the request body is larger than 256 KiB; send fewer tokens "
+                               "per request");
+    }
+    return MHD_YES;
+}
+
+/* Appends a piece of a POST body, refusing past the cap. */
+static int on_body(struct MHD_Connection *connection, http_request *request, const char *data,
+                   size_t size)
+{
+    uint8_t *grown;
+
+    if (request->body_refused)
+        return MHD_YES;
+    if (request->body_len + size > CS_HTTP_BODY_MAX) {
+        request->body_refused = true;
+        return http_send_error(connection, request, MHD_HTTP_CONTENT_TOO_LARGE,
+                               "the request body is larger than 256 KiB; send fewer tokens "
+                               "per request");
+    }
+    if ((grown = realloc(request->body, request->body_len + size + 1)) == NULL)
+        return MHD_NO;
+    request->body = grown;
+    memcpy(request->body + request->body_len, data, size);
+    request->body_len += size;
+    request->body[request->body_len] = '\0';
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *path,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **request_cls)
+{
+    http_service *service = cls;
+    http_request *request = *request_cls;
+    int answer;
+
+    (void)version;
+    if (request == NULL)
+        return MHD_NO; /* out of memory at the start: drop the connection */
+    if (request->method[0] == '\0')
+        return on_headers(service, connection, request, path, method) == MHD_YES ? MHD_YES : MHD_NO;
+    if (*upload_data_size > 0) {
+        answer = on_body(connection, request, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return answer == MHD_YES ? MHD_YES : MHD_NO;
+    }
+    if (request->body_refused || request->status != 0)
+        return MHD_YES;
+    return http_answer(service, connection, request, path) == MHD_YES ? MHD_YES : MHD_NO;
+}
+
+static void client_address(struct MHD_Connection *connection, char *text, size_t size)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    socklen_t len;
+
+    snprintf(text, size, "-");
+    if (info == NULL || info->client_addr == NULL)
+        return;
+    len = info->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                   : sizeof(struct sockaddr_in);
+    if (getnameinfo(info->client_addr, len, text, (socklen_t)size, NULL, 0, NI_NUMERICHOST) != 0)
+        snprintf(text, size, "-");
+}
+
+/* The request's log line, then its state is freed. */
+static void on_request_done(void *cls, struct MHD_Connection *connection, void **request_cls,
+                            enum MHD_RequestTerminationCode why)
+{
+    http_service *service = cls;
+    http_request *request = *request_cls;
+    char address[64], status[8];
+
+    if (request == NULL)
+        return;
+    client_address(connection, address, sizeof(address));
+    snprintf(status, sizeof(status), request->status ? "%u" : "-", request->status);
+    http_log(&service->logger, "%s \"%s %s\" %s %llu %.1fms%s%s%s", address,
+             request->method[0] ? request->method : "-", request->log_path, status,
+             (unsigned long long)request->bytes, (monotonic_seconds() - request->started) * 1000.0,
+             request->verdicts[0] ? " " : "", request->verdicts,
+             why == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
+             : why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
+                                                             : " (connection closed)");
+    free(request->body);
+    free(request);
+    *request_cls = NULL;
+}
+
+/* ---- the server ------------------------------------------------------------------ */
+
+static unsigned online_processors(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 && n < 256 ? (unsigned)n : 1;
+}
+
+static cs_err start_daemon(cs_http_server_t *s, int family, char *detail, size_t detail_size)
+{
+    const cs_http_options *o = &s->service.options;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC;
+    unsigned threads = o->threads ? o->threads : online_processors();
+
+    if (family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, &s->service, MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
+        MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u, MHD_OPTION_CONNECTION_LIMIT,
+        o->max_connections ? o->max_connections : CS_HTTP_DEFAULT_CONNECTIONS,
+        MHD_OPTION_CONNECTION_TIMEOUT, o->timeout ? o->timeout : CS_HTTP_DEFAULT_TIMEOUT,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK,
+        on_request_start, &s->service, MHD_OPTION_NOTIFY_COMPLETED, on_request_done, &s->service,
+        MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        snprintf(detail, detail_size, "%s: the HTTP server would not start", o->listen);
+        return CS_ERR_LISTEN;
+    }
+    return CS_OK;
+}
+
+/* The publish folder must be a folder the service can read. */
+static cs_err check_publish_dir(const char *dir, char *detail, size_t detail_size)
+{
+    struct stat st;
+    const char *problem = NULL;
+
+    if (dir == NULL)
+        return CS_OK;
+    if (stat(dir, &st) != 0)
+        problem = strerror(errno);
+    else if (!S_ISDIR(st.st_mode))
+        problem = "not a folder";
+    else if (access(dir, R_OK | X_OK) != 0)
+        problem = strerror(errno);
+    if (problem == NULL)
+        return CS_OK;
+    snprintf(detail, detail_size, "%s: %s", dir, problem);
+    return CS_ERR_IO_OPEN;
+}
+
+cs_err cs_http_server_start(const cs_http_options *options, cs_http_server_t **out, char *detail,
+                            size_t detail_size)
+{
+    cs_http_server_t *s = NULL;
+    char scratch[8];
+    int family = AF_INET;
+    unsigned threads;
+    cs_err err = CS_ERR_ARGUMENT;
+
+    if (detail == NULL)
+        detail = scratch, detail_size = sizeof(scratch);
+    detail[0] = '\0';
+    if (out == NULL || (*out = NULL, options == NULL) || options->listen == NULL ||
+        options->trust == NULL)
+        return CS_ERR_ARGUMENT;
+    if ((s = calloc(1, sizeof(*s))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    s->listen_fd = -1;
+    s->service.options = *options;
+    s->service.logger.fn = options->log;
+    s->service.logger.ctx = options->log_ctx;
+    pthread_mutex_init(&s->service.logger.lock, NULL);
+    threads = options->threads ? options->threads : online_processors();
+    if (options->publish_dir != NULL &&
+        (s->service.publish_dir = strdup(options->publish_dir)) == NULL) {
+        err = CS_ERR_NO_MEMORY;
+        goto fail;
+    }
+    if ((err = check_publish_dir(options->publish_dir, detail, detail_size)) != CS_OK ||
+        (err = http_status_files_open(options->status_paths, options->status_path_count,
+                                      &s->service.logger, &s->service.files, detail,
+                                      detail_size)) != CS_OK ||
+        (err = http_verifiers_new(options, threads, s->service.files, &s->service.logger,
+                                  &s->service.verifiers)) != CS_OK ||
+        (err = open_listener(options->listen, &s->listen_fd, &family, detail, detail_size)) !=
+            CS_OK)
+        goto fail;
+    s->port = bound_port(s->listen_fd);
+    if ((err = start_daemon(s, family, detail, detail_size)) != CS_OK)
+        goto fail;
+    *out = s;
+    return CS_OK;
+fail:
+    cs_http_server_stop(&s);
+    return err;
+}
+
+uint16_t cs_http_server_port(const cs_http_server_t *server)
+{
+    return server != NULL ? server->port : 0;
+}
+
+void cs_http_server_reload(cs_http_server_t *server)
+{
+    if (server != NULL)
+        http_status_files_reload(server->service.files);
+}
+
+/* Stops accepting, then gives open requests a moment to finish. */
+static void drain(struct MHD_Daemon *daemon)
+{
+    if (MHD_quiesce_daemon(daemon) == MHD_INVALID_SOCKET)
+        return;
+    for (int waited = 0; waited < STOP_DRAIN_MS; waited += 20) {
+        const union MHD_DaemonInfo *info =
+            MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (info == NULL || info->num_connections == 0)
+            break;
+        nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+    }
+}
+
+void cs_http_server_stop(cs_http_server_t **server)
+{
+    cs_http_server_t *s = server != NULL ? *server : NULL;
+
+    if (s == NULL)
+        return;
+    if (s->daemon != NULL) {
+        drain(s->daemon);
+        MHD_stop_daemon(s->daemon);
+    }
+    if (s->listen_fd >= 0)
+        close(s->listen_fd);
+    http_verifiers_free(&s->service.verifiers);
+    http_status_files_close(&s->service.files);
+    pthread_mutex_destroy(&s->service.logger.lock);
+    free(s->service.publish_dir);
+    free(s);
+    *server = NULL;
+}
