@@ -161,6 +161,7 @@ test-docs: $(PROGRAM)
 
 # --- demo ----------------------------------------------------------------------
 demo: deps
+	@$(call install_missing,curl:curl,cmd)
 	@$(MAKE) --no-print-directory demo-run
 
 demo-run: $(PROGRAM)

@@ -4,11 +4,15 @@
 # certificate from its registry and prints it as a QR code; a buyer scans
 # and verifies it; the certification body suspends, reinstates and
 # withdraws it through its published status list; the accreditation body
-# suspends the accreditation; forged and damaged copies fail.
+# suspends the accreditation; forged and damaged copies fail.  Last, the
+# verification service runs on 127.0.0.1: the page a phone opens when it
+# scans the link form, and the JSON API.
 set -u
 CERTSEAL=${CERTSEAL:-build/certseal}
 work=$(mktemp -d "${TMPDIR:-/tmp}/certseal-demo.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+server=
+stop_server() { [ -n "$server" ] && kill "$server" 2> /dev/null && wait "$server"; server=; }
+trap 'stop_server; rm -rf "$work"' EXIT INT TERM
 today=$(date -u +%Y-%m-%d)
 AB_PUB=keys-example/ab-demo.key.pub
 LISTS="--status $work/ab-status.cwt --status $work/cb-status.cwt"
@@ -104,6 +108,46 @@ verdict $CERTSEAL verify --trust $AB_PUB "$work/damaged.txt"
 step "12. Checked against another trust store (a key that is not the accreditation body's)"
 $CERTSEAL keygen --out "$work/other-ab.key" > /dev/null
 verdict $CERTSEAL verify --trust "$work/other-ab.key.pub" "$work/multisite.txt"
+
+step "13. The accreditation is reinstated; the verification service runs on 127.0.0.1"
+show $CERTSEAL reinstate --registry "$work/ab.db" --reason "findings closed" DEMO-0042
+publish ab
+mkdir "$work/lists" && cp "$work/ab-status.cwt" "$work/cb-status.cwt" "$work/lists/"
+printf '$ %s\n' "certseal serve --trust $AB_PUB --status lists --publish lists --listen 127.0.0.1:0 &"
+$CERTSEAL serve --trust $AB_PUB --status "$work/lists" --publish "$work/lists" \
+    --listen 127.0.0.1:0 --port-file "$work/port" 2> "$work/serve.log" &
+server=$!
+tries=0
+while [ ! -s "$work/port" ] && [ $tries -lt 100 ]; do sleep 0.1; tries=$((tries + 1)); done
+[ -s "$work/port" ] || { cat "$work/serve.log"; exit 1; }
+port=$(cat "$work/port")
+base="http://127.0.0.1:$port"
+echo "(listening on $base)"
+
+step "14. The link form of the second certificate: a phone camera opens it in the browser"
+$CERTSEAL qr --form link --link-base "$base/v" --out "$work/link.png" "$work/multisite.txt" \
+    > /dev/null 2>&1 || exit 1
+url=$($CERTSEAL scan "$work/link.png") || exit 1
+echo "$url"
+show $CERTSEAL qr --text --ecc L "$url"
+
+step "15. The page the phone shows, and the same verification as JSON"
+page() { # the page's title, verdict banner and the sentence under it
+    printf '$ curl %s\n' "$1" | cut -c 1-80
+    curl -s "$1" | sed -n 's/.*<title>\(.*\)<\/title>.*/  title:  \1/p;
+        s/^<h1>\(.*\)<\/h1>$/  banner: \1/p; s/^<p>\(.*\)<\/p>$/  \1/p' | head -n 3
+}
+page "$url"
+printf '$ curl --data-binary @multisite.txt %s/api/v1/verify\n' "$base"
+curl -s --data-binary @"$work/multisite.txt" "$base/api/v1/verify" | cut -c 1-160
+echo "..."
+printf '$ curl --data-binary @token.txt %s/api/v1/verify   # the withdrawn one\n' "$base"
+curl -s --data-binary @"$work/token.txt" "$base/api/v1/verify" | cut -c 1-120
+echo "..."
+show curl -s "$base/healthz"
+stop_server
+echo "(stopped; its log, one line per request and never a token:)"
+sed 's/^/  /' "$work/serve.log"
 
 step "Done ($today). certseal(1) and README.md tell the rest."
 exit 0

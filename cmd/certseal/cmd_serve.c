@@ -244,7 +244,7 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
                                            : "check the --status and --publish paths");
         return CLI_EXIT_FAILURE;
     }
-    fprintf(stderr, "certseal: serve: listening on %s (port %u)\n", o->listen,
+    fprintf(stderr, "certseal: serve: listening on %s, port %u\n", o->listen,
             (unsigned)cs_http_server_port(server));
     if (o->port_file == NULL || write_port_file(o->port_file, cs_http_server_port(server)))
         run_until_stopped(server, signals);
