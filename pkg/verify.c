@@ -198,14 +198,11 @@ static bool check_accreditation(cs_verification *v)
     const cs_ac_cache_entry *hit =
         cs_ac_cache_find(&verifier->cache, v->ct.accreditation, v->ct.accreditation_len);
     if (hit != NULL) {
-        char kid[KID_HEX_SIZE];
-        kid_hex(hit->ab_kid, CS_KID_SIZE, kid);
         v->accreditation = &hit->ac;
         v->ab_key = hit->ab_key;
         memcpy(v->result->ab_kid, hit->ab_kid, CS_KID_SIZE);
         cs_verify_pass(v, CS_CHECK_AC_TRUSTED, "%s", hit->trusted_detail);
-        cs_verify_pass(v, CS_CHECK_AC_SIGNATURE,
-                       "signed by the accreditation body (%s, verified earlier)", kid);
+        cs_verify_pass(v, CS_CHECK_AC_SIGNATURE, "%s", hit->signature_detail);
         return cs_verify_pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
     }
 
@@ -226,7 +223,8 @@ static bool check_accreditation(cs_verification *v)
     v->ab_key = ab_key;
     v->accreditation =
         cs_ac_cache_insert(&verifier->cache, v->ct.accreditation, v->ct.accreditation_len, &ac,
-                           ab_key, v->result->checks[CS_CHECK_AC_TRUSTED].detail);
+                           ab_key, v->result->checks[CS_CHECK_AC_TRUSTED].detail,
+                           v->result->checks[CS_CHECK_AC_SIGNATURE].detail);
     if (v->accreditation == NULL) {
         /* No memory to cache it: kept uncached, which is just as correct. */
         verifier->unverified_ac = ac;

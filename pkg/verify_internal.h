@@ -36,7 +36,10 @@ typedef struct cs_ac_cache_entry {
     cs_accreditation ac;
     uint8_t ab_kid[CS_KID_SIZE];
     const cs_key_t *ab_key; /* the trust store's key that verified it (borrowed) */
+    /* The details its trust and signature checks gave, replayed on a hit so
+     * that a report never depends on what the verifier saw before. */
     char trusted_detail[CS_CHECK_DETAIL_SIZE];
+    char signature_detail[CS_CHECK_DETAIL_SIZE];
 } cs_ac_cache_entry;
 
 /* The verified ACs a verifier remembers (DESIGN §8), replaced round robin.
@@ -55,7 +58,7 @@ const cs_ac_cache_entry *cs_ac_cache_find(const cs_ac_cache *cache, const uint8_
 /*
  * Keeps a copy of the verified AC's bytes with its decoded claims, the
  * trust-store key that verified it (borrowed, must outlive the cache) and
- * the detail of its trust check, in the next slot (evicting what it held).
+ * the details of its trust and signature checks, in the next slot (evicting what it held).
  * On success the claims move out of *ac (left zeroed) and the cached
  * claims are returned (borrowed, as for cs_ac_cache_find()); NULL when the
  * copy cannot be allocated, with *ac and the cache untouched.
@@ -63,7 +66,8 @@ const cs_ac_cache_entry *cs_ac_cache_find(const cs_ac_cache *cache, const uint8_
 CS_MUST_CHECK const cs_accreditation *cs_ac_cache_insert(cs_ac_cache *cache, const uint8_t *bytes,
                                                          size_t len, cs_accreditation *ac,
                                                          const cs_key_t *ab_key,
-                                                         const char *trusted_detail);
+                                                         const char *trusted_detail,
+                                                         const char *signature_detail);
 
 /* Frees every entry; the cache is empty afterwards. */
 void cs_ac_cache_clear(cs_ac_cache *cache);
