@@ -15,9 +15,6 @@
 /* The verifier reads a token by its form: a page's path becomes a link. */
 #define LINK_PREFIX "https://localhost/v/"
 
-static const char *const PAGE_HEADERS[] = {
-    "Cache-Control", "no-store", "Referrer-Policy", "no-referrer", "X-Frame-Options", "DENY", NULL,
-};
 static const char *const API_HEADERS[] = {"Cache-Control", "no-store", NULL};
 
 /* ---- routes ---------------------------------------------------------------------- */
@@ -32,18 +29,20 @@ static void printable_copy(const char *path, char *out, size_t size)
     out[n] = '\0';
 }
 
-/* The first path segment only, for the log of an unknown path (which may
- * hold a token under the wrong prefix). */
+/* The first path segment only, for the log of an unknown path, and only
+ * when it is short: a token under the wrong prefix must not reach the log. */
 static void log_first_segment(const char *path, char *out, size_t size)
 {
     const char *slash = strchr(path + 1, '/');
     size_t keep = slash != NULL ? (size_t)(slash - path) : strlen(path);
 
-    if (keep > 32)
-        keep = 32;
+    if (keep > 24) {
+        snprintf(out, size, "/<long path>");
+        return;
+    }
     printable_copy(path, out, keep + 1 < size ? keep + 1 : size);
-    if (path[keep] != '\0')
-        snprintf(out + strlen(out), size - strlen(out), "%s", slash != NULL ? "/..." : "...");
+    if (slash != NULL)
+        snprintf(out + strlen(out), size - strlen(out), "/...");
 }
 
 http_route http_route_of(const char *path, char *log_path, size_t log_path_size)
@@ -110,13 +109,22 @@ int http_send(struct MHD_Connection *connection, http_request *request, unsigned
     return queued;
 }
 
-/* An HTML page with the page headers (its own style allowed by the CSP). */
+/* An HTML page (taken: freed here) with the page headers: its own style
+ * allowed by the CSP, and allow (may be NULL) as an Allow header. */
 static int send_page(struct MHD_Connection *connection, http_request *request, unsigned status,
-                     char *html)
+                     char *html, const char *allow)
 {
-    const char *headers[] = {"Content-Security-Policy", cs_report_html_policy(), PAGE_HEADERS[0],
-                             PAGE_HEADERS[1],           PAGE_HEADERS[2],         PAGE_HEADERS[3],
-                             PAGE_HEADERS[4],           PAGE_HEADERS[5],         NULL};
+    const char *headers[] = {"Content-Security-Policy",
+                             cs_report_html_policy(),
+                             "Cache-Control",
+                             "no-store",
+                             "Referrer-Policy",
+                             "no-referrer",
+                             "X-Frame-Options",
+                             "DENY",
+                             allow != NULL ? "Allow" : NULL,
+                             allow,
+                             NULL};
     int queued;
 
     if (html == NULL)
@@ -135,33 +143,45 @@ static int send_message_page(struct MHD_Connection *connection, http_request *re
 
     if (cs_report_message_html(title, message, &html) != CS_OK)
         html = NULL;
-    return send_page(connection, request, status, html);
+    return send_page(connection, request, status, html, NULL);
+}
+
+/* An error in the route's form: JSON {"error": message} for the API, a
+ * page otherwise; allow (may be NULL) becomes an Allow header. */
+static int send_error(struct MHD_Connection *connection, http_request *request, unsigned status,
+                      const char *message, const char *allow)
+{
+    const char *headers[] = {"Cache-Control", "no-store", allow != NULL ? "Allow" : NULL, allow,
+                             NULL};
+    char json[512], *html = NULL;
+    int n;
+
+    if (request->route != HTTP_ROUTE_API) {
+        if (cs_report_message_html(status == MHD_HTTP_NOT_FOUND ? "Page not found"
+                                   : allow != NULL              ? "Method not allowed"
+                                                                : "Bad request",
+                                   message, &html) != CS_OK)
+            html = NULL;
+        return send_page(connection, request, status, html, allow);
+    }
+    /* The messages are constant text without quotes or backslashes. */
+    n = snprintf(json, sizeof(json), "{\"error\":\"%s\"}\n", message);
+    return http_send(connection, request, status, "application/json", json, (size_t)n, headers);
 }
 
 int http_send_error(struct MHD_Connection *connection, http_request *request, unsigned status,
                     const char *message)
 {
-    char json[512];
-    int n;
-
-    if (request->route != HTTP_ROUTE_API)
-        return send_message_page(connection, request, status,
-                                 status == MHD_HTTP_NOT_FOUND ? "Page not found" : "Bad request",
-                                 message);
-    /* The messages are constant text without quotes or backslashes. */
-    n = snprintf(json, sizeof(json), "{\"error\":\"%s\"}\n", message);
-    return http_send(connection, request, status, "application/json", json, (size_t)n, API_HEADERS);
+    return send_error(connection, request, status, message, NULL);
 }
 
 static int send_not_allowed(struct MHD_Connection *connection, http_request *request)
 {
-    char message[96];
     const char *allow = allowed_methods(request->route);
-    const char *headers[] = {"Allow", allow, NULL};
+    char message[96];
 
-    snprintf(message, sizeof(message), "this address answers %s only\n", allow);
-    return http_send(connection, request, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
-                     message, strlen(message), headers);
+    snprintf(message, sizeof(message), "This address answers %s only.", allow);
+    return send_error(connection, request, MHD_HTTP_METHOD_NOT_ALLOWED, message, allow);
 }
 
 /* ---- verifying ------------------------------------------------------------------ */
@@ -187,7 +207,7 @@ static int answer_page(http_service *service, struct MHD_Connection *connection,
     memset(&result, 0, sizeof(result));
     if (link == NULL || (slot = http_verifier_acquire(service->verifiers)) == NULL) {
         free(link);
-        return send_page(connection, request, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
+        return send_page(connection, request, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, NULL);
     }
     snprintf(link, len + 1, "%s%s", LINK_PREFIX, segment);
     if (cs_verifier_verify(http_verifier_of(slot), (const uint8_t *)link, len, &result) == CS_OK &&
@@ -199,7 +219,7 @@ static int answer_page(http_service *service, struct MHD_Connection *connection,
     note_verdict(request, result.verdict, 1);
     cs_verify_result_clear(&result);
     free(link);
-    return send_page(connection, request, status, html);
+    return send_page(connection, request, status, html, NULL);
 }
 
 /* Appends the verify --json line of one token to *json (grown). */

@@ -1,11 +1,20 @@
 /*
- * The verification service's daemon (http.h): binding, libmicrohttpd's
+ * The verification service's daemons (http.h): binding, libmicrohttpd's
  * limits and threads, the life of a request, and its log line.
+ *
+ * One libmicrohttpd daemon per worker thread, each polling its own
+ * connections, and one thread of ours accepting: each new connection goes
+ * to the daemon with the fewest.  (A thread pool sharing the listening
+ * socket lets whichever worker wakes first take every pending connection,
+ * so the few long-lived connections of a load balancer can all land on one
+ * thread while the others idle.)
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +30,18 @@
 #define LISTEN_BACKLOG 511
 #define CONNECTION_MEMORY (64 * 1024) /* request line and headers must fit */
 #define STOP_DRAIN_MS 1000            /* time given to requests in progress */
+#define ACCEPT_POLL_MS 100            /* how soon the accepting thread sees a stop */
+#define DAEMONS_MAX 256
 
 struct cs_http_server {
     http_service service;
-    struct MHD_Daemon *daemon;
+    struct MHD_Daemon *daemons[DAEMONS_MAX];
+    unsigned daemon_count;
     int listen_fd;
     uint16_t port;
+    pthread_t acceptor;
+    bool acceptor_started;
+    atomic_bool stopping;
 };
 
 void http_log(http_logger *logger, const char *fmt, ...)
@@ -269,26 +284,81 @@ static unsigned online_processors(void)
     return n > 0 && n < 256 ? (unsigned)n : 1;
 }
 
-static cs_err start_daemon(cs_http_server_t *s, int family, char *detail, size_t detail_size)
+static unsigned daemon_connections(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return info != NULL ? info->num_connections : 0;
+}
+
+/* The daemon with the fewest connections. */
+static struct MHD_Daemon *least_busy(const cs_http_server_t *s)
+{
+    struct MHD_Daemon *best = s->daemons[0];
+    unsigned fewest = daemon_connections(best);
+
+    for (unsigned i = 1; i < s->daemon_count && fewest > 0; i++) {
+        unsigned n = daemon_connections(s->daemons[i]);
+        if (n < fewest)
+            best = s->daemons[i], fewest = n;
+    }
+    return best;
+}
+
+/* The accepting thread: hands each connection to a daemon (which closes it
+ * when it cannot take it) until the server stops. */
+static void *accept_connections(void *arg)
+{
+    cs_http_server_t *s = arg;
+
+    while (!atomic_load(&s->stopping)) {
+        struct pollfd p = {.fd = s->listen_fd, .events = POLLIN};
+        struct sockaddr_storage addr;
+        socklen_t len = sizeof(addr);
+        int fd;
+
+        if (poll(&p, 1, ACCEPT_POLL_MS) <= 0)
+            continue;
+        fd = accept(s->listen_fd, (struct sockaddr *)&addr, &len);
+        if (fd >= 0) {
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+            MHD_add_connection(least_busy(s), fd, (struct sockaddr *)&addr, len);
+        }
+        else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+            nanosleep(&(struct timespec){0, ACCEPT_POLL_MS * 1000 * 1000}, NULL);
+    }
+    return NULL;
+}
+
+static cs_err start_daemons(cs_http_server_t *s, int family, char *detail, size_t detail_size)
 {
     const cs_http_options *o = &s->service.options;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET;
     unsigned threads = o->threads ? o->threads : online_processors();
+    unsigned connections = o->max_connections ? o->max_connections : CS_HTTP_DEFAULT_CONNECTIONS;
 
     if (family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, &s->service, MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
-        MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u, MHD_OPTION_CONNECTION_LIMIT,
-        o->max_connections ? o->max_connections : CS_HTTP_DEFAULT_CONNECTIONS,
-        MHD_OPTION_CONNECTION_TIMEOUT, o->timeout ? o->timeout : CS_HTTP_DEFAULT_TIMEOUT,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK,
-        on_request_start, &s->service, MHD_OPTION_NOTIFY_COMPLETED, on_request_done, &s->service,
-        MHD_OPTION_END);
-    if (s->daemon == NULL) {
-        snprintf(detail, detail_size, "%s: the HTTP server would not start", o->listen);
+    if (threads > DAEMONS_MAX)
+        threads = DAEMONS_MAX;
+    for (; s->daemon_count < threads; s->daemon_count++) {
+        s->daemons[s->daemon_count] = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, &s->service, MHD_OPTION_CONNECTION_LIMIT,
+            (connections + threads - 1) / threads, MHD_OPTION_CONNECTION_TIMEOUT,
+            o->timeout ? o->timeout : CS_HTTP_DEFAULT_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+            (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, on_request_start, &s->service,
+            MHD_OPTION_NOTIFY_COMPLETED, on_request_done, &s->service, MHD_OPTION_END);
+        if (s->daemons[s->daemon_count] == NULL) {
+            snprintf(detail, detail_size, "%s: the HTTP server would not start", o->listen);
+            return CS_ERR_LISTEN;
+        }
+    }
+    if (pthread_create(&s->acceptor, NULL, accept_connections, s) != 0) {
+        snprintf(detail, detail_size, "%s: no thread to accept connections", o->listen);
         return CS_ERR_LISTEN;
     }
+    s->acceptor_started = true;
     return CS_OK;
 }
 
@@ -350,7 +420,7 @@ cs_err cs_http_server_start(const cs_http_options *options, cs_http_server_t **o
             CS_OK)
         goto fail;
     s->port = bound_port(s->listen_fd);
-    if ((err = start_daemon(s, family, detail, detail_size)) != CS_OK)
+    if ((err = start_daemons(s, family, detail, detail_size)) != CS_OK)
         goto fail;
     *out = s;
     return CS_OK;
@@ -370,15 +440,14 @@ void cs_http_server_reload(cs_http_server_t *server)
         http_status_files_reload(server->service.files);
 }
 
-/* Stops accepting, then gives open requests a moment to finish. */
-static void drain(struct MHD_Daemon *daemon)
+/* Gives the requests in progress a moment to finish. */
+static void drain(cs_http_server_t *s)
 {
-    if (MHD_quiesce_daemon(daemon) == MHD_INVALID_SOCKET)
-        return;
     for (int waited = 0; waited < STOP_DRAIN_MS; waited += 20) {
-        const union MHD_DaemonInfo *info =
-            MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-        if (info == NULL || info->num_connections == 0)
+        unsigned open = 0;
+        for (unsigned i = 0; i < s->daemon_count; i++)
+            open += daemon_connections(s->daemons[i]);
+        if (open == 0)
             break;
         nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
     }
@@ -390,10 +459,13 @@ void cs_http_server_stop(cs_http_server_t **server)
 
     if (s == NULL)
         return;
-    if (s->daemon != NULL) {
-        drain(s->daemon);
-        MHD_stop_daemon(s->daemon);
+    atomic_store(&s->stopping, true);
+    if (s->acceptor_started) {
+        pthread_join(s->acceptor, NULL);
+        drain(s);
     }
+    for (unsigned i = 0; i < s->daemon_count; i++)
+        MHD_stop_daemon(s->daemons[i]);
     if (s->listen_fd >= 0)
         close(s->listen_fd);
     http_verifiers_free(&s->service.verifiers);

@@ -61,6 +61,15 @@ typedef struct serve_options {
     uint64_t timeout;
 } serve_options;
 
+/* A whole number from 1 to max, for option. */
+static int positive(const char *option, uint64_t max, uint64_t *out)
+{
+    if (!cli_parse_uint(option, optarg, max, out))
+        return CLI_EXIT_USAGE;
+    return *out > 0 ? CLI_EXIT_OK
+                    : cli_usage_error("%s: give 1 to %llu", option, (unsigned long long)max);
+}
+
 static int parse_option(int opt, serve_options *o)
 {
     switch (opt) {
@@ -100,23 +109,13 @@ static int parse_option(int opt, serve_options *o)
     case 'k':
         return cli_parse_uint("--skew", optarg, 86400, &o->skew) ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     case 'F':
-        return cli_parse_uint("--fetch-timeout", optarg, 3600, &o->fetch_timeout) &&
-                       o->fetch_timeout > 0
-                   ? CLI_EXIT_OK
-                   : cli_usage_error("--fetch-timeout: give 1 to 3600 seconds");
+        return positive("--fetch-timeout", 3600, &o->fetch_timeout);
     case 'T':
-        return cli_parse_uint("--threads", optarg, 256, &o->threads) && o->threads > 0
-                   ? CLI_EXIT_OK
-                   : cli_usage_error("--threads: give 1 to 256");
+        return positive("--threads", 256, &o->threads);
     case 'm':
-        return cli_parse_uint("--max-connections", optarg, 65536, &o->max_connections) &&
-                       o->max_connections > 0
-                   ? CLI_EXIT_OK
-                   : cli_usage_error("--max-connections: give 1 to 65536");
+        return positive("--max-connections", 65536, &o->max_connections);
     case 'o':
-        return cli_parse_uint("--timeout", optarg, 3600, &o->timeout) && o->timeout > 0
-                   ? CLI_EXIT_OK
-                   : cli_usage_error("--timeout: give 1 to 3600 seconds");
+        return positive("--timeout", 3600, &o->timeout);
     default:
         return CLI_EXIT_USAGE;
     }
@@ -242,7 +241,7 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
                   err == CS_ERR_LISTEN     ? "choose another port, or stop what uses it"
                   : err == CS_ERR_ARGUMENT ? "give --listen ADDR:PORT, e.g. 127.0.0.1:8080"
                                            : "check the --status and --publish paths");
-        return CLI_EXIT_FAILURE;
+        return err == CS_ERR_ARGUMENT ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
     }
     fprintf(stderr, "certseal: serve: listening on %s, port %u\n", o->listen,
             (unsigned)cs_http_server_port(server));
