@@ -30,7 +30,8 @@ DEPS_TEST   := cmocka:libcmocka-dev
 # looked for under its Debian name, so that another `convert` on PATH does
 # not stand in for it.
 DEPS_TOOLS  := clang:clang groff:groff-base python3:python3 zbarimg:zbar-tools \
-               convert-im6.q16:imagemagick sqlite3:sqlite3 xmllint:libxml2-utils
+               convert-im6.q16:imagemagick sqlite3:sqlite3 xmllint:libxml2-utils \
+               chromium:chromium
 LIB_MODULES := $(foreach d,$(DEPS_LIB),$(firstword $(subst :, ,$(d))))
 
 ifeq ($(SAN),1)
