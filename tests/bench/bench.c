@@ -358,6 +358,7 @@ int main(int argc, char **argv)
     bench_scan(dir, fixtures, count);
     bench_status(dir, fixtures, count);
     bench_registry(dir, fixtures, count);
+    bench_http(dir, fixtures, count);
 
     for (size_t i = 0; i < count; i++)
         cs_certificate_clear(&fixtures[i].cert);

@@ -84,5 +84,6 @@ void bench_status(const char *dir, fixture *fixtures, size_t count);
 void bench_scan(const char *dir, fixture *fixtures, size_t count);
 void bench_qr(const char *dir, fixture *fixtures, size_t count);
 void bench_registry(const char *dir, fixture *fixtures, size_t count);
+void bench_http(const char *dir, fixture *fixtures, size_t count);
 
 #endif
