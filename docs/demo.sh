@@ -48,7 +48,7 @@ show $CERTSEAL accredit --registry "$work/ab.db" --subject-key keys-example/cb-d
 step "2. The certification body keeps its own registry, with that accreditation"
 show $CERTSEAL init --registry "$work/cb.db" --key keys-example/cb-demo.key \
     --accreditation "$work/ac.cose" --status-uri https://cb.example/s \
-    --link-base https://verify.example.org/c || exit 1
+    --link-base https://verify.example.org/v || exit 1
 
 step "3. It issues a certificate from a record, with its QR code for the printed certificate"
 show cat tests/fixtures/record-typical.json

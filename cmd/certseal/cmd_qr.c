@@ -222,7 +222,7 @@ static int prepare_token(qr_command *c, const uint8_t *data, size_t len, const c
         c->form = token->input_form == CS_FORM_LINK ? CS_FORM_LINK : CS_FORM_OFFLINE;
     if (c->form == CS_FORM_LINK && c->link_base == NULL && token->input_form != CS_FORM_LINK) {
         status = cli_usage_error("%s: --form link needs --link-base URL (the verification "
-                                 "service's address, e.g. https://verify.example.org/c)",
+                                 "service's address, e.g. https://verify.example.org/v)",
                                  label);
         goto done;
     }
