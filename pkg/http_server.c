@@ -3,8 +3,8 @@
  * limits and threads, the life of a request, and its log line.
  *
  * One libmicrohttpd daemon per worker thread, each polling its own
- * connections, and one thread of ours accepting: each new connection goes
- * to the daemon with the fewest.  (A thread pool sharing the listening
+ * connections, and one thread of ours accepting: new connections go to the
+ * daemons in turn.  (A thread pool sharing the listening
  * socket lets whichever worker wakes first take every pending connection,
  * so the few long-lived connections of a load balancer can all land on one
  * thread while the others idle.)
@@ -291,25 +291,14 @@ static unsigned daemon_connections(struct MHD_Daemon *daemon)
     return info != NULL ? info->num_connections : 0;
 }
 
-/* The daemon with the fewest connections. */
-static struct MHD_Daemon *least_busy(const cs_http_server_t *s)
-{
-    struct MHD_Daemon *best = s->daemons[0];
-    unsigned fewest = daemon_connections(best);
-
-    for (unsigned i = 1; i < s->daemon_count && fewest > 0; i++) {
-        unsigned n = daemon_connections(s->daemons[i]);
-        if (n < fewest)
-            best = s->daemons[i], fewest = n;
-    }
-    return best;
-}
-
-/* The accepting thread: hands each connection to a daemon (which closes it
- * when it cannot take it) until the server stops. */
+/* The accepting thread: hands each connection to the next daemon (which
+ * closes it when it cannot take it) until the server stops.  (Asking the
+ * daemons how many connections they hold does not work here: a connection
+ * just handed over is not counted yet.) */
 static void *accept_connections(void *arg)
 {
     cs_http_server_t *s = arg;
+    unsigned next = 0;
 
     while (!atomic_load(&s->stopping)) {
         struct pollfd p = {.fd = s->listen_fd, .events = POLLIN};
@@ -323,9 +312,9 @@ static void *accept_connections(void *arg)
         if (fd >= 0) {
             fcntl(fd, F_SETFD, FD_CLOEXEC);
             fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-            MHD_add_connection(least_busy(s), fd, (struct sockaddr *)&addr, len);
-        }
-        else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+            MHD_add_connection(s->daemons[next++ % s->daemon_count], fd, (struct sockaddr *)&addr,
+                               len);
+        } else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
             nanosleep(&(struct timespec){0, ACCEPT_POLL_MS * 1000 * 1000}, NULL);
     }
     return NULL;
