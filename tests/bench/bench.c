@@ -163,20 +163,6 @@ static bool lib_verify(void *ctx)
     return ok;
 }
 
-/* A public-only copy of key, for the trust store. */
-static cs_key_t *public_copy(const cs_key_t *key)
-{
-    uint8_t x[CS_KEY_COORDINATE_SIZE], y[CS_KEY_COORDINATE_SIZE];
-    cs_key_t *copy = NULL;
-    bool p256 = cs_key_alg(key) == CS_ALG_ES256;
-
-    if (cs_key_public_coordinates(key, x, y) != CS_OK ||
-        cs_key_from_public_coordinates(cs_key_alg(key), x, sizeof(x), p256 ? y : NULL,
-                                       p256 ? sizeof(y) : 0, &copy) != CS_OK)
-        bench_fatal("cannot copy a public key");
-    return copy;
-}
-
 static void lib_init(lib_ctx *c, cs_alg alg, fixture *typical)
 {
     char detail[256] = "";
@@ -189,7 +175,7 @@ static void lib_init(lib_ctx *c, cs_alg alg, fixture *typical)
     c->alg = alg;
     c->typical = typical;
     bench_issuer_init(&c->chain, alg);
-    trusted = public_copy(c->chain.ab);
+    trusted = bench_public_copy(c->chain.ab);
     if (cs_trust_new(&c->trust) != CS_OK || cs_trust_add_key(c->trust, &trusted) != CS_OK ||
         cs_verifier_new(c->trust, &c->verifier) != CS_OK)
         bench_fatal("out of memory");

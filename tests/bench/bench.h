@@ -74,6 +74,9 @@ void bench_issuer_free(bench_issuer *b);
  * as a new string the caller frees (exits on failure). */
 char *bench_issue_token(bench_issuer *b, fixture *f, cs_form form, const char *link_base);
 
+/* A public-only copy of key, for a trust store (exits on failure). */
+cs_key_t *bench_public_copy(const cs_key_t *key);
+
 /* Parses dir/f->file as a certificate record into f->cert (exits on error). */
 void bench_load_fixture(const char *dir, fixture *f);
 

@@ -351,20 +351,6 @@ static void print_report(const load_result *l)
 
 /* ---- set-up and the runs ------------------------------------------------------- */
 
-/* A public-only copy of key, for the trust store. */
-static cs_key_t *public_copy(const cs_key_t *key)
-{
-    uint8_t x[CS_KEY_COORDINATE_SIZE], y[CS_KEY_COORDINATE_SIZE];
-    cs_key_t *copy = NULL;
-    bool p256 = cs_key_alg(key) == CS_ALG_ES256;
-
-    if (cs_key_public_coordinates(key, x, y) != CS_OK ||
-        cs_key_from_public_coordinates(cs_key_alg(key), x, sizeof(x), p256 ? y : NULL,
-                                       p256 ? sizeof(y) : 0, &copy) != CS_OK)
-        bench_fatal("cannot copy a public key");
-    return copy;
-}
-
 /* The POST with token as its body, one line; *len its length. */
 static char *make_request(uint16_t port, const char *token, size_t *len)
 {
@@ -478,7 +464,7 @@ void bench_http(const char *dir, fixture *fixtures, size_t count)
 
     bench_issuer_init(&chain, CS_ALG_EDDSA);
     token = bench_issue_token(&chain, &fixtures[0], CS_FORM_OFFLINE, NULL);
-    trusted = public_copy(chain.ab);
+    trusted = bench_public_copy(chain.ab);
     if (cs_trust_new(&trust) != CS_OK || cs_trust_add_key(trust, &trusted) != CS_OK)
         bench_fatal("out of memory");
 

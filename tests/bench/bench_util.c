@@ -158,3 +158,17 @@ char *bench_issue_token(bench_issuer *b, fixture *f, cs_form form, const char *l
         bench_fatal("out of memory");
     return copy;
 }
+
+cs_key_t *bench_public_copy(const cs_key_t *key)
+{
+    uint8_t x[CS_KEY_COORDINATE_SIZE], y[CS_KEY_COORDINATE_SIZE];
+    cs_key_t *copy = NULL;
+    bool p256 = cs_key_alg(key) == CS_ALG_ES256;
+
+    if (cs_key_public_coordinates(key, x, y) != CS_OK ||
+        cs_key_from_public_coordinates(cs_key_alg(key), x, sizeof(x), p256 ? y : NULL,
+                                       p256 ? sizeof(y) : 0, &copy) != CS_OK)
+        bench_fatal("cannot copy a public key");
+    return copy;
+}
+
