@@ -27,10 +27,11 @@
  *
  * Limits: a URL longer than CS_HTTP_URL_MAX is 414, a body longer than
  * CS_HTTP_BODY_MAX is 413, more than CS_HTTP_TOKENS_MAX tokens in one
- * POST is 413; the service stays up.  Connections are served by a pool of
- * threads, each multiplexing many connections (a client that sends one
- * byte a second holds one connection, not a thread); a connection idle for
- * the timeout is closed.
+ * POST is 413; the service stays up.  Connections are served by one
+ * thread per processor (or options.threads), each multiplexing many
+ * connections (a client that sends one byte a second holds one connection,
+ * not a thread); one more thread accepts and hands new connections to them
+ * in turn.  A connection idle for the timeout is closed.
  *
  * Status lists given as files or folders are watched: a file that
  * changes, appears or goes away, or a list whose ttl has passed since it
