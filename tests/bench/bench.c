@@ -64,7 +64,7 @@
 #define ISSUE_TARGET 0.7
 #define OFFLINE_MAX_CHARS 1000
 #define QR_VERSION_MAX 21
-#define LINK_BASE "https://verify.example.org/c"
+#define LINK_BASE "https://verify.example.org/v"
 
 /* ---- raw OpenSSL: the yardstick ----------------------------------------------- */
 

@@ -22,7 +22,7 @@
 
 #define QR_PNG_TARGET 0.9
 #define QR_VERSION_LIMIT 21
-#define QR_LINK_BASE "https://verify.example.org/c"
+#define QR_LINK_BASE "https://verify.example.org/v"
 
 /* ---- the reference: libqrencode + libpng directly ---------------------------- */
 

@@ -9,8 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 
 AT=2027-01-01
-LINK_BASE=https://verify.example.org/c
-LINK_PREFIX=HTTPS://VERIFY.EXAMPLE.ORG/C/
+LINK_BASE=https://verify.example.org/v
+LINK_PREFIX=HTTPS://VERIFY.EXAMPLE.ORG/V/
 
 for tool in zbarimg xmllint convert-im6.q16; do
     if ! command -v $tool >/dev/null 2>&1; then

@@ -29,7 +29,7 @@ for alg in ed25519 es256; do
                 setup_token $alg "$record" "$token"
             else
                 setup_token $alg "$record" "$token" --form link \
-                    --link-base https://verify.example.org/c
+                    --link-base https://verify.example.org/v
             fi
             for ecc in L M Q H; do
                 png=$alg/$name-$form-$ecc.png

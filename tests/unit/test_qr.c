@@ -22,7 +22,7 @@
 #include "certseal/certseal.h"
 
 #define RECORD_PATH "tests/fixtures/record-typical.json"
-#define LINK_BASE "https://verify.example.org/c"
+#define LINK_BASE "https://verify.example.org/v"
 #define TYPICAL_VERSION_MAX 21 /* DESIGN §4 */
 
 static const cs_qr_ecc LEVELS[] = {CS_QR_ECC_L, CS_QR_ECC_M, CS_QR_ECC_Q, CS_QR_ECC_H};

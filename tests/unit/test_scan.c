@@ -96,7 +96,7 @@ static void test_round_trip_every_level(void **state)
     static const cs_qr_ecc levels[] = {CS_QR_ECC_L, CS_QR_ECC_M, CS_QR_ECC_Q, CS_QR_ECC_H};
     char *texts[] = {
         token_text("CS1:", BASE45, TYPICAL_LENGTH, 1),
-        token_text("HTTPS://VERIFY.EXAMPLE.ORG/C/", BASE32, 1000, 2),
+        token_text("HTTPS://VERIFY.EXAMPLE.ORG/V/", BASE32, 1000, 2),
         token_text("CS1:", BASE45, 40, 3),
     };
     cs_image image;
