@@ -33,7 +33,7 @@ static void printable_copy(const char *path, char *out, size_t size)
  * when it is short: a token under the wrong prefix must not reach the log. */
 static void log_first_segment(const char *path, char *out, size_t size)
 {
-    const char *slash = strchr(path + 1, '/');
+    const char *slash = path[0] != '\0' ? strchr(path + 1, '/') : NULL;
     size_t keep = slash != NULL ? (size_t)(slash - path) : strlen(path);
 
     if (keep > 24) {
