@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 
 #include "certseal/report.h"
+#include "certseal/token.h"
 #include "http_internal.h"
 
 #define PAGE_PATH "/v/"
@@ -249,25 +250,17 @@ static cs_err verify_json_line(cs_verifier_t *verifier, const uint8_t *token, si
     return err;
 }
 
-/* Splits text into tokens, one per line (blank lines skipped); a body that
- * starts like COSE bytes is one binary token, as `certseal verify` reads a
- * file.  Returns how many there are, counting past max. */
-static size_t split_tokens(uint8_t *body, size_t len, const uint8_t **tokens, size_t *lens,
+/* The tokens of a POST body, as `certseal verify` reads a file
+ * (cs_token_list_next()); returns how many there are, counting past max. */
+static size_t split_tokens(const uint8_t *body, size_t len, const uint8_t **tokens, size_t *lens,
                            size_t max)
 {
-    size_t count = 0;
-    char *save = NULL;
+    size_t count = 0, offset = 0, token_len;
+    const uint8_t *token;
 
-    if (len > 0 && (body[0] == 0xd2 || body[0] == 0x84 || body[0] == 0xd8)) {
-        tokens[0] = body, lens[0] = len;
-        return 1;
-    }
-    for (char *line = strtok_r((char *)body, "\r\n", &save); line != NULL;
-         line = strtok_r(NULL, "\r\n", &save)) {
-        if (strspn(line, " \t") == strlen(line))
-            continue;
+    while (cs_token_list_next(body, len, &offset, &token, &token_len)) {
         if (count < max)
-            tokens[count] = (const uint8_t *)line, lens[count] = strlen(line);
+            tokens[count] = token, lens[count] = token_len;
         count++;
     }
     return count;

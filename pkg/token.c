@@ -185,6 +185,33 @@ static bool looks_like_cose(const uint8_t *s, size_t len)
     return len > 0 && (s[0] == 0xd2 || s[0] == 0x84 || (len > 1 && s[0] == 0xd8 && s[1] == 0x3d));
 }
 
+bool cs_token_list_next(const uint8_t *data, size_t len, size_t *offset, const uint8_t **token,
+                        size_t *token_len)
+{
+    if (data == NULL || offset == NULL || token == NULL || token_len == NULL || *offset >= len)
+        return false;
+    if (*offset == 0 && looks_like_cose(data, len)) {
+        *token = data;
+        *token_len = len;
+        *offset = len;
+        return true;
+    }
+    while (*offset < len) {
+        size_t start = *offset, end = start, text = start;
+        while (end < len && data[end] != '\n' && data[end] != '\r')
+            end++;
+        *offset = end < len ? end + 1 : len;
+        while (text < end && (data[text] == ' ' || data[text] == '\t'))
+            text++;
+        if (text < end) {
+            *token = data + start;
+            *token_len = end - start;
+            return true;
+        }
+    }
+    return false;
+}
+
 cs_err cs_token_unwrap(cs_token_codec_t *c, const uint8_t *token, size_t len, cs_form *form,
                        const uint8_t **cose, size_t *cose_len)
 {

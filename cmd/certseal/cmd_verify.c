@@ -274,8 +274,8 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, const ui
     return status;
 }
 
-/* True when line is a token in some known form (it may still be broken). */
-static bool looks_like_token(const char *line)
+/* True when text is a token in some known form (it may still be broken). */
+static bool looks_like_token(const uint8_t *text, size_t len)
 {
     cs_token_codec_t *codec = NULL;
     const uint8_t *cose;
@@ -284,28 +284,28 @@ static bool looks_like_token(const char *line)
     cs_err err = CS_ERR_NO_MEMORY;
 
     if (cs_token_codec_new(&codec) == CS_OK)
-        err = cs_token_unwrap(codec, (const uint8_t *)line, strlen(line), &form, &cose, &cose_len);
+        err = cs_token_unwrap(codec, text, len, &form, &cose, &cose_len);
     cs_token_codec_free(&codec);
     return err != CS_ERR_FORM;
 }
 
-/* Text input may hold one token per line; binary input is one COSE token. */
-static int verify_input(cs_verifier_t *verifier, const verify_options *o, uint8_t *data, size_t len,
-                        const char *label)
+/* Every token of the input (cs_token_list_next(): one per line, or one
+ * binary COSE token). */
+static int verify_input(cs_verifier_t *verifier, const verify_options *o, const uint8_t *data,
+                        size_t len, const char *label)
 {
     int worst = CLI_EXIT_OK, status;
-    size_t count = 0;
+    size_t count = 0, offset = 0, token_len, next, ignored_len;
+    const uint8_t *token, *ignored;
     char line_label[512];
 
-    if (len > 0 && (data[0] == 0xd2 || data[0] == 0x84 || data[0] == 0xd8))
-        return verify_one(verifier, o, data, len, label);
-    for (char *save = NULL, *line = strtok_r((char *)data, "\r\n", &save); line != NULL;
-         line = strtok_r(NULL, "\r\n", &save)) {
-        if (strspn(line, " \t") == strlen(line))
-            continue;
+    while (cs_token_list_next(data, len, &offset, &token, &token_len)) {
+        bool more;
+        next = offset; /* is there a token after this one? */
+        more = cs_token_list_next(data, len, &next, &ignored, &ignored_len);
         /* A file that does not start with a token is the wrong file: say so
          * once, not once per line. */
-        if (count == 0 && save != NULL && *save != '\0' && !looks_like_token(line)) {
+        if (count == 0 && more && !looks_like_token(token, token_len)) {
             cli_error("%s: not a certseal token (expected CS1:..., an https:// link or COSE "
                       "bytes, one per line); is it the right file?",
                       label);
@@ -313,8 +313,8 @@ static int verify_input(cs_verifier_t *verifier, const verify_options *o, uint8_
         }
         count++;
         snprintf(line_label, sizeof(line_label), "%s, token %zu", label, count);
-        status = verify_one(verifier, o, (const uint8_t *)line, strlen(line),
-                            count == 1 && save != NULL && *save == '\0' ? label : line_label);
+        status =
+            verify_one(verifier, o, token, token_len, count == 1 && !more ? label : line_label);
         if (worst == CLI_EXIT_OK)
             worst = status;
     }
@@ -341,7 +341,7 @@ static int verify_qr(cs_verifier_t *verifier, const verify_options *o)
     }
     worst = cli_scan_image(scanner, o->qr, &codes);
     for (size_t i = 0; i < codes.count; i++) {
-        if (!looks_like_token(codes.symbols[i].text))
+        if (!looks_like_token((const uint8_t *)codes.symbols[i].text, codes.symbols[i].len))
             continue;
         tokens++;
         snprintf(label, sizeof(label), codes.count == 1 ? "%s" : "%s, QR code %zu", o->qr, i + 1);

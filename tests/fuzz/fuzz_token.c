@@ -1,7 +1,9 @@
 /* libFuzzer target for the token forms (DESIGN §4 and §2 step 1): any
  * input in any form unwraps cleanly or fails with an error, and what
  * unwraps is handed to the strict COSE_Sign1 decoder.  One codec lives
- * across inputs, as in a verifier, so stale state between calls shows. */
+ * across inputs, as in a verifier, so stale state between calls shows.
+ * The input is also walked as a list of tokens (cs_token_list_next()):
+ * every token lies inside it, and the walk moves forward. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (codec == NULL && cs_token_codec_new(&codec) != CS_OK)
         abort();
+    for (size_t offset = 0, before = 0, len; cs_token_list_next(data, size, &offset, &cose, &len);
+         before = offset)
+        if (offset <= before || cose < data || len == 0 || cose + len > data + size)
+            abort();
     if (cs_token_unwrap(codec, data, size, &form, &cose, &cose_len) != CS_OK)
         return 0;
     if (cose_len > CS_INFLATE_MAX || (cose == NULL && cose_len > 0))

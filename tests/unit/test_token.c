@@ -42,8 +42,7 @@ static char *wrap(cs_form form, const char *link_base)
 {
     const char *text;
     size_t len;
-    assert_int_equal(cs_token_wrap(codec, form, link_base, COSE, sizeof(COSE), &text, &len),
-                     CS_OK);
+    assert_int_equal(cs_token_wrap(codec, form, link_base, COSE, sizeof(COSE), &text, &len), CS_OK);
     assert_int_equal(strlen(text), len);
     return strdup(text);
 }
@@ -97,7 +96,9 @@ static void test_raw_and_hex(void **state)
     size_t len;
     assert_int_equal(cs_token_unwrap(codec, COSE, sizeof(COSE), &form, &cose, &len), CS_OK);
     assert_int_equal(form, CS_FORM_COSE);
-    assert_unwraps_to_cose("D28440A043616263" "40", CS_FORM_COSE_HEX);
+    assert_unwraps_to_cose("D28440A043616263"
+                           "40",
+                           CS_FORM_COSE_HEX);
     assert_unwraps_to_cose("d28440a04361626340", CS_FORM_COSE_HEX);
 }
 
@@ -114,7 +115,12 @@ static void test_unknown_forms(void **state)
 {
     (void)state;
     static const char *const cases[] = {
-        "", "   ", "CS2:ABC", "cs1:ABC", "hello", "d2844", /* odd hex */
+        "",
+        "   ",
+        "CS2:ABC",
+        "cs1:ABC",
+        "hello",
+        "d2844", /* odd hex */
         "ftp://example.org/ABC",
     };
     cs_form form;
@@ -135,8 +141,7 @@ static void test_link_with_query_or_fragment(void **state)
     assert_int_equal(unwrap_text(url, &form, &cose, &len), CS_ERR_FORM);
     snprintf(url, sizeof(url), "%s#top", text);
     assert_int_equal(unwrap_text(url, &form, &cose, &len), CS_ERR_FORM);
-    assert_int_equal(unwrap_text("https://verify.example.org/", &form, &cose, &len),
-                     CS_ERR_FORM);
+    assert_int_equal(unwrap_text("https://verify.example.org/", &form, &cose, &len), CS_ERR_FORM);
     free(text);
 }
 
@@ -151,9 +156,9 @@ static void test_link_base_checks(void **state)
     assert_int_equal(cs_token_check_link_base("https://a example/v"), CS_ERR_ARGUMENT);
     const char *text;
     size_t len;
-    assert_int_equal(cs_token_wrap(codec, CS_FORM_LINK, "mailto:x", COSE, sizeof(COSE), &text,
-                                   &len),
-                     CS_ERR_ARGUMENT);
+    assert_int_equal(
+        cs_token_wrap(codec, CS_FORM_LINK, "mailto:x", COSE, sizeof(COSE), &text, &len),
+        CS_ERR_ARGUMENT);
 }
 
 /* "CS1:" + base45 of a zlib stream of n zero bytes (plus extra bytes after
@@ -225,10 +230,43 @@ static void test_not_zlib_and_truncated(void **state)
     char plain[64];
     size_t n;
     memcpy(plain, "CS1:", 4);
-    assert_int_equal(cs_base45_encode(COSE, sizeof(COSE), plain + 4, sizeof(plain) - 4, &n),
-                     CS_OK);
+    assert_int_equal(cs_base45_encode(COSE, sizeof(COSE), plain + 4, sizeof(plain) - 4, &n), CS_OK);
     assert_int_equal(unwrap_text(plain, &form, &cose, &len), CS_ERR_INFLATE);
     assert_int_equal(unwrap_text("CS1:ab", &form, &cose, &len), CS_ERR_BASE45);
+}
+
+/* cs_token_list_next(): lines, blank lines, CR/LF/CRLF, a final line
+ * without a newline, binary COSE as one token, and nothing left. */
+static void test_token_list(void **state)
+{
+    static const char text[] = "\r\nCS1:ONE\n \t \nCS1:TWO\r\n\rCS1:THREE \n\nCS1:FOUR";
+    static const char *const expected[] = {"CS1:ONE", "CS1:TWO", "CS1:THREE ", "CS1:FOUR"};
+    static const uint8_t cose[] = {0xd2, 0x84, '\n', 0x0a, 'x'};
+    const uint8_t *token = NULL;
+    size_t offset = 0, len = 0, count = 0;
+
+    (void)state;
+    while (cs_token_list_next((const uint8_t *)text, strlen(text), &offset, &token, &len)) {
+        assert_true(count < 4);
+        assert_int_equal(len, strlen(expected[count]));
+        assert_memory_equal(token, expected[count], len);
+        count++;
+    }
+    assert_int_equal(count, 4);
+    assert_int_equal(offset, strlen(text));
+    assert_false(cs_token_list_next((const uint8_t *)text, strlen(text), &offset, &token, &len));
+
+    offset = 0;
+    assert_true(cs_token_list_next(cose, sizeof(cose), &offset, &token, &len));
+    assert_ptr_equal(token, cose);
+    assert_int_equal(len, sizeof(cose));
+    assert_false(cs_token_list_next(cose, sizeof(cose), &offset, &token, &len));
+
+    offset = 0;
+    assert_false(cs_token_list_next((const uint8_t *)" \n\t\r\n", 5, &offset, &token, &len));
+    offset = 0;
+    assert_false(cs_token_list_next(NULL, 4, &offset, &token, &len));
+    assert_false(cs_token_list_next(cose, sizeof(cose), NULL, &token, &len));
 }
 
 int main(void)
@@ -244,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_inflate_cap),
         cmocka_unit_test(test_bytes_after_the_zlib_stream),
         cmocka_unit_test(test_not_zlib_and_truncated),
+        cmocka_unit_test(test_token_list),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -13,6 +13,7 @@
 #ifndef CERTSEAL_TOKEN_H
 #define CERTSEAL_TOKEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,6 +67,18 @@ CS_MUST_CHECK cs_err cs_token_unwrap(cs_token_codec_t *codec, const uint8_t *tok
 CS_MUST_CHECK cs_err cs_token_wrap(cs_token_codec_t *codec, cs_form form, const char *link_base,
                                    const uint8_t *cose, size_t cose_len, const char **text,
                                    size_t *text_len);
+
+/*
+ * Walks a list of tokens, as `certseal verify` reads a file and the
+ * verification service a POST body: one token per line (LF, CR or CRLF;
+ * lines of only spaces and tabs skipped), unless the data starts like
+ * COSE_Sign1 bytes, when all of it is one binary token.  *offset starts at
+ * 0 and is advanced past each token returned; *token points into data
+ * (borrowed) and *token_len is the line's length.  Returns false when no
+ * token is left (also for NULL arguments).  Nothing is copied or changed.
+ */
+bool cs_token_list_next(const uint8_t *data, size_t len, size_t *offset, const uint8_t **token,
+                        size_t *token_len);
 
 /* Checks a link base: http(s)://host[/path], printable ASCII without
  * '?', '#' or white space, at most CS_LINK_BASE_MAX characters.
