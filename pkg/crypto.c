@@ -266,11 +266,12 @@ static cs_err public_key_check(EVP_PKEY *pkey, cs_alg alg)
             err = CS_ERR_KEY_WEAK;
         return err;
     }
-    /* SEC 1 §3.2.2.1: on the curve, not infinity, and (cofactor 1) of
-     * order n. */
+    /* SEC 1 §3.2.2.1 steps 1-3: not infinity, coordinates below p, on the
+     * curve.  Step 4 ([n]Q = infinity) costs a scalar multiplication and
+     * holds for every such point, P-256's cofactor being 1. */
     if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL)
         return CS_ERR_NO_MEMORY;
-    if (EVP_PKEY_public_check(ctx) != 1)
+    if (EVP_PKEY_public_check_quick(ctx) != 1)
         err = CS_ERR_KEY_WEAK;
     EVP_PKEY_CTX_free(ctx);
     return err;
