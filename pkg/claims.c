@@ -538,7 +538,8 @@ static cs_err check_known_claims(const claim_reader *r, const cs_cbor_item *clai
             if (cs_cbor_get_text(key, &text, &len) == CS_OK)
                 return reject(r, CS_ERR_CLAIM_INVALID, "set", "unknown claim \"%.*s\"",
                               (int)(len > 16 ? 16 : len), text);
-            return reject(r, CS_ERR_CLAIM_INVALID, "set", "a claim key is neither integer nor text");
+            return reject(r, CS_ERR_CLAIM_INVALID, "set",
+                          "a claim key is neither integer nor text");
         }
         for (size_t k = 0; k < known_count && !found; k++)
             found = known[k] == label;
@@ -565,8 +566,8 @@ static cs_err decode_accreditation(const claim_reader *r, const cs_cbor_item *cl
                                    cs_accreditation *ac)
 {
     static const char *const known[] = {"nam", "no", "ctr", "std", "iaf", NULL};
-    static const int64_t claim_labels[] = {CS_CLAIM_ISS, CS_CLAIM_SUB,    CS_CLAIM_EXP,
-                                           CS_CLAIM_NBF, CS_CLAIM_IAT,    CS_CLAIM_CNF,
+    static const int64_t claim_labels[] = {CS_CLAIM_ISS,    CS_CLAIM_SUB,          CS_CLAIM_EXP,
+                                           CS_CLAIM_NBF,    CS_CLAIM_IAT,          CS_CLAIM_CNF,
                                            CS_CLAIM_STATUS, CS_CLAIM_ACCREDITATION};
     const cs_cbor_item *acc = NULL;
     cs_err err;
@@ -670,8 +671,8 @@ static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *clai
 {
     static const char *const known[] = {"std", "org", "scp", "sit", "iaf",
                                         "grt", "rev", "acc", NULL};
-    static const int64_t claim_labels[] = {CS_CLAIM_ISS, CS_CLAIM_SUB,    CS_CLAIM_EXP,
-                                           CS_CLAIM_NBF, CS_CLAIM_IAT,    CS_CLAIM_STATUS,
+    static const int64_t claim_labels[] = {CS_CLAIM_ISS,        CS_CLAIM_SUB, CS_CLAIM_EXP,
+                                           CS_CLAIM_NBF,        CS_CLAIM_IAT, CS_CLAIM_STATUS,
                                            CS_CLAIM_CERTIFICATE};
     const cs_cbor_item *c = NULL;
     const cs_cbor_item *nbf = cs_cbor_map_get_int(claims, CS_CLAIM_NBF);

@@ -127,6 +127,7 @@ cs_alg cs_alg_from_name(const char *name)
  * not the other.  With the sign bit ignored, each entry also covers the
  * point's other x, and the non-canonical x = -0 of y = 1 and y = p - 1.
  */
+/* clang-format off */
 static const uint8_t ed25519_small_order_y[][ED25519_SIZE] = {
     /* 0: (sqrt(-1), 0) and (-sqrt(-1), 0), order 4 */
     {0},
@@ -154,6 +155,7 @@ static const uint8_t ed25519_small_order_y[][ED25519_SIZE] = {
 static const uint8_t ed25519_order[ED25519_SIZE] = {
     0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+/* clang-format on */
 
 /* True when the point encoding p names a point of order 1, 2, 4 or 8. */
 static bool ed25519_has_small_order(const uint8_t p[ED25519_SIZE])
@@ -162,7 +164,8 @@ static bool ed25519_has_small_order(const uint8_t p[ED25519_SIZE])
 
     for (size_t i = 0; i < n; i++) {
         const uint8_t *y = ed25519_small_order_y[i];
-        if (memcmp(p, y, ED25519_SIZE - 1) == 0 && (p[ED25519_SIZE - 1] & 0x7f) == y[ED25519_SIZE - 1])
+        if (memcmp(p, y, ED25519_SIZE - 1) == 0 &&
+            (p[ED25519_SIZE - 1] & 0x7f) == y[ED25519_SIZE - 1])
             return true;
     }
     return false;

@@ -1647,7 +1647,7 @@ static void test_ac_claim_types(void **state)
  * (standard or private label) and a text one.  Each is MALFORMED. */
 static void test_unknown_claims(void **state)
 {
-    static const uint8_t cti[] = {0x07, 0x41, 0x01};                     /* 7: h'01' */
+    static const uint8_t cti[] = {0x07, 0x41, 0x01};                      /* 7: h'01' */
     static const uint8_t private_label[] = {0x3a, 0x00, 0x01, 0x00, 0x03, /* -65540: 0 */
                                             0x00};
     static const uint8_t text_key[] = {0x63, 'n', 'e', 'w', 0x00}; /* "new": 0 */
@@ -1662,8 +1662,7 @@ static void test_unknown_claims(void **state)
     cs_verify_result r;
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        helper_override ov = {.extra = cases[i].extra, .extra_len = cases[i].len,
-                              .extra_pairs = 1};
+        helper_override ov = {.extra = cases[i].extra, .extra_len = cases[i].len, .extra_pairs = 1};
         verify_ct_override(w, &ov, &r);
         expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CLAIM_INVALID,
                        cases[i].mention);
@@ -1680,8 +1679,8 @@ static void test_unknown_claims(void **state)
 /* The typical CT with claim 5 (nbf) = at. */
 static void verify_ct_with_nbf(world *w, int64_t at, cs_verify_result *r)
 {
-    uint8_t extra[6] = {0x05, 0x1a, (uint8_t)(at >> 24), (uint8_t)(at >> 16), (uint8_t)(at >> 8),
-                        (uint8_t)at};
+    uint8_t extra[6] = {
+        0x05, 0x1a, (uint8_t)(at >> 24), (uint8_t)(at >> 16), (uint8_t)(at >> 8), (uint8_t)at};
     helper_override ov = {.extra = extra, .extra_len = sizeof(extra), .extra_pairs = 1};
     assert_true(at >= 0 && at <= 0xffffffff);
     verify_ct_override(w, &ov, r);
@@ -1772,13 +1771,13 @@ static void test_ac_names_small_order_key(void **state)
         0x01, 0,    0,    0,    0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0, 0,
         0,    0,    0,    0,    0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0, 0};
     static const uint8_t identity_spki[] = {
-        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
-        0x01, 0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
-        0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0, 0, 0, 0};
+        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, 0x01, 0,
+        0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+        0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0};
     world *w = *state;
     cs_accreditation ac = default_ac(w);
-    helper_override ov = {.claim = "cnf.1", .encoded = identity_key,
-                          .encoded_len = sizeof(identity_key)};
+    helper_override ov = {
+        .claim = "cnf.1", .encoded = identity_key, .encoded_len = sizeof(identity_key)};
     uint8_t digest[CS_SHA256_SIZE];
     cs_certificate cert;
     cs_verify_result r;

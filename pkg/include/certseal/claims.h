@@ -91,9 +91,9 @@ typedef struct cs_certificate {
     size_t site_count;
     uint64_t *iaf_codes; /* "iaf", may be empty */
     size_t iaf_count;
-    int64_t original_grant;     /* "grt": 00:00 UTC of the grant date */
-    int64_t issued_at;          /* iat: 00:00 UTC of the issue date */
-    int64_t not_before;         /* nbf when has_not_before (certseal writes none) */
+    int64_t original_grant; /* "grt": 00:00 UTC of the grant date */
+    int64_t issued_at;      /* iat: 00:00 UTC of the issue date */
+    int64_t not_before;     /* nbf when has_not_before (certseal writes none) */
     bool has_not_before;
     int64_t expires;            /* exp: 00:00 UTC of the day after the expiry date */
     uint64_t revision;          /* "rev", 0 first */
