@@ -215,13 +215,17 @@ cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert
     if (w == NULL || cert == NULL || !certificate_complete(cert))
         return CS_ERR_ARGUMENT;
     cs_cbor_writer_reset(w);
-    cs_cbor_put_map(w, cert->status.present ? 6 : 5);
+    cs_cbor_put_map(w, 5 + cert->status.present + cert->has_not_before);
     cs_cbor_put_int(w, CS_CLAIM_ISS);
     cs_cbor_put_cstring(w, cert->issuer);
     cs_cbor_put_int(w, CS_CLAIM_SUB);
     cs_cbor_put_cstring(w, cert->number);
     cs_cbor_put_int(w, CS_CLAIM_EXP);
     put_date(w, cert->expires);
+    if (cert->has_not_before) {
+        cs_cbor_put_int(w, CS_CLAIM_NBF);
+        put_date(w, cert->not_before);
+    }
     cs_cbor_put_int(w, CS_CLAIM_IAT);
     put_date(w, cert->issued_at);
     if (cert->status.present)
@@ -517,6 +521,36 @@ static cs_err read_status(const claim_reader *r, const cs_cbor_item *item, cs_st
     return CS_OK;
 }
 
+/* Every claim is one format 1 defines for the object (DESIGN §2 step 5).
+ * certseal is format 1's only producer, so a claim it does not know is one
+ * a later format added and this verifier would ignore, as RFC 9052 crit
+ * would otherwise have to flag: refused rather than misread. */
+static cs_err check_known_claims(const claim_reader *r, const cs_cbor_item *claims,
+                                 const int64_t *known, size_t known_count)
+{
+    for (size_t i = 0; i < cs_cbor_count(claims); i++) {
+        const cs_cbor_item *key = cs_cbor_map_key_at(claims, i);
+        const char *text;
+        size_t len;
+        int64_t label;
+        bool found = false;
+        if (cs_cbor_get_int(key, &label) != CS_OK) {
+            if (cs_cbor_get_text(key, &text, &len) == CS_OK)
+                return reject(r, CS_ERR_CLAIM_INVALID, "set", "unknown claim \"%.*s\"",
+                              (int)(len > 16 ? 16 : len), text);
+            return reject(r, CS_ERR_CLAIM_INVALID, "set",
+                          "a claim key is neither integer nor text");
+        }
+        for (size_t k = 0; k < known_count && !found; k++)
+            found = known[k] == label;
+        if (!found)
+            return reject(r, CS_ERR_CLAIM_INVALID, "set",
+                          "unknown claim %lld (this verifier reads format 1 only)",
+                          (long long)label);
+    }
+    return CS_OK;
+}
+
 static cs_err decode_claims_map(const uint8_t *data, size_t len, const claim_reader *r,
                                 cs_cbor_item **claims)
 {
@@ -532,10 +566,15 @@ static cs_err decode_accreditation(const claim_reader *r, const cs_cbor_item *cl
                                    cs_accreditation *ac)
 {
     static const char *const known[] = {"nam", "no", "ctr", "std", "iaf", NULL};
+    static const int64_t claim_labels[] = {CS_CLAIM_ISS,    CS_CLAIM_SUB,          CS_CLAIM_EXP,
+                                           CS_CLAIM_NBF,    CS_CLAIM_IAT,          CS_CLAIM_CNF,
+                                           CS_CLAIM_STATUS, CS_CLAIM_ACCREDITATION};
     const cs_cbor_item *acc = NULL;
     cs_err err;
 
-    if ((err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_ISS), "iss", &ac->issuer)) ||
+    if ((err = check_known_claims(r, claims, claim_labels,
+                                  sizeof(claim_labels) / sizeof(claim_labels[0]))) ||
+        (err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_ISS), "iss", &ac->issuer)) ||
         (err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_SUB), "sub", &ac->subject)) ||
         (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_EXP), "exp", &ac->expires)) ||
         (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_NBF), "nbf", &ac->not_before)) ||
@@ -632,12 +671,19 @@ static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *clai
 {
     static const char *const known[] = {"std", "org", "scp", "sit", "iaf",
                                         "grt", "rev", "acc", NULL};
+    static const int64_t claim_labels[] = {CS_CLAIM_ISS,        CS_CLAIM_SUB, CS_CLAIM_EXP,
+                                           CS_CLAIM_NBF,        CS_CLAIM_IAT, CS_CLAIM_STATUS,
+                                           CS_CLAIM_CERTIFICATE};
     const cs_cbor_item *c = NULL;
+    const cs_cbor_item *nbf = cs_cbor_map_get_int(claims, CS_CLAIM_NBF);
     cs_err err;
 
-    if ((err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_ISS), "iss", &cert->issuer)) ||
+    if ((err = check_known_claims(r, claims, claim_labels,
+                                  sizeof(claim_labels) / sizeof(claim_labels[0]))) ||
+        (err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_ISS), "iss", &cert->issuer)) ||
         (err = read_text(r, cs_cbor_map_get_int(claims, CS_CLAIM_SUB), "sub", &cert->number)) ||
         (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_EXP), "exp", &cert->expires)) ||
+        (nbf != NULL && (err = read_date(r, nbf, "nbf", &cert->not_before))) ||
         (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_IAT), "iat", &cert->issued_at)) ||
         (err = read_status(r, cs_cbor_map_get_int(claims, CS_CLAIM_STATUS), &cert->status)) ||
         (err = read_private_map(r, claims, CS_CLAIM_CERTIFICATE, "-65537", known, &c)) ||
@@ -651,6 +697,7 @@ static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *clai
         (err = read_revision(r, cs_cbor_map_get_text(c, "rev"), &cert->revision)) ||
         (err = read_text(r, cs_cbor_map_get_text(c, "acc"), "acc", &cert->accreditation_number)))
         return err;
+    cert->has_not_before = nbf != NULL;
     return CS_OK;
 }
 

@@ -111,6 +111,99 @@ cs_alg cs_alg_from_name(const char *name)
     return CS_ALG_NONE;
 }
 
+/* ---- Ed25519 encodings that prove nothing (RFC 8032 §5.1.7) ------------------ */
+
+#define ED25519_SIZE 32
+
+/*
+ * The y coordinates (little-endian, sign bit clear) of the eight points of
+ * order 1, 2, 4 and 8 on edwards25519, and the two encodings >= p that name
+ * a small-order y again (p for 0, p + 1 for 1).  The same list as
+ * libsodium's ge25519_has_small_order() (ed25519_ref10.c), recomputed here:
+ * the order-8 points have y^2 = -x^2 with x^2 = (1 +- sqrt(1 + d)) / d.
+ * A public key of small order verifies one signature over every message
+ * ([S]B = R + [k]A holds for A = identity, R = identity, S = 0); an R of
+ * small order lets a signer make signatures that verify under one rule and
+ * not the other.  With the sign bit ignored, each entry also covers the
+ * point's other x, and the non-canonical x = -0 of y = 1 and y = p - 1.
+ */
+/* clang-format off */
+static const uint8_t ed25519_small_order_y[][ED25519_SIZE] = {
+    /* 0: (sqrt(-1), 0) and (-sqrt(-1), 0), order 4 */
+    {0},
+    /* 1: (0, 1), the identity, order 1 */
+    {0x01},
+    /* 2707385501144840649318225287225658788936804267575313519463743609750303402022, order 8 */
+    {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+     0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+    /* p - 2707385501144840649318225287225658788936804267575313519463743609750303402022, order 8 */
+    {0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+     0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+    /* p - 1: (0, -1), order 2 */
+    {0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+    /* p, a non-canonical 0 */
+    {0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+    /* p + 1, a non-canonical 1 */
+    {0xee, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+};
+
+/* L = 2^252 + 27742317777372353535851937790883648493, the order of the
+ * base point, little-endian (RFC 8032 §5.1). */
+static const uint8_t ed25519_order[ED25519_SIZE] = {
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+/* clang-format on */
+
+/* True when the point encoding p names a point of order 1, 2, 4 or 8. */
+static bool ed25519_has_small_order(const uint8_t p[ED25519_SIZE])
+{
+    size_t n = sizeof(ed25519_small_order_y) / sizeof(ed25519_small_order_y[0]);
+
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *y = ed25519_small_order_y[i];
+        if (memcmp(p, y, ED25519_SIZE - 1) == 0 &&
+            (p[ED25519_SIZE - 1] & 0x7f) == y[ED25519_SIZE - 1])
+            return true;
+    }
+    return false;
+}
+
+/* True when the 255-bit y of p is below p = 2^255 - 19: everything but
+ * 0x7fff...ffed to 0x7fff...ffff (RFC 8032 §5.1.3 step 1). */
+static bool ed25519_is_canonical(const uint8_t p[ED25519_SIZE])
+{
+    if ((p[ED25519_SIZE - 1] & 0x7f) != 0x7f)
+        return true;
+    for (size_t i = ED25519_SIZE - 2; i > 0; i--)
+        if (p[i] != 0xff)
+            return true;
+    return p[0] < 0xed;
+}
+
+/* True when the little-endian scalar s is below L (RFC 8032 §5.1.7). */
+static bool ed25519_scalar_is_reduced(const uint8_t s[ED25519_SIZE])
+{
+    for (size_t i = ED25519_SIZE; i-- > 0;)
+        if (s[i] != ed25519_order[i])
+            return s[i] < ed25519_order[i];
+    return false; /* s == L */
+}
+
+/* An Ed25519 public key that is not canonical or of small order. */
+static bool ed25519_public_is_weak(const uint8_t a[ED25519_SIZE])
+{
+    return !ed25519_is_canonical(a) || ed25519_has_small_order(a);
+}
+
+/* The signature checks OpenSSL leaves out: R not of small order, S < L. */
+static bool ed25519_signature_is_strict(const uint8_t sig[2 * ED25519_SIZE])
+{
+    return !ed25519_has_small_order(sig) && ed25519_scalar_is_reduced(sig + ED25519_SIZE);
+}
+
 /* ---- making a cs_key from an EVP_PKEY ----------------------------------------- */
 
 /* The COSE alg a key signs with, or CS_ALG_NONE when it is neither Ed25519
@@ -157,10 +250,43 @@ static bool pkey_has_private(const EVP_PKEY *pkey, cs_alg alg)
 }
 
 /*
+ * The public half of pkey is one a signature can mean something under
+ * (DESIGN §2 step 2): an Ed25519 key canonical and not of small order, a
+ * P-256 point on the curve and not the point at infinity.  CS_OK,
+ * CS_ERR_KEY_WEAK, or CS_ERR_KEY_PARSE when the point cannot be read.
+ */
+static cs_err public_key_check(EVP_PKEY *pkey, cs_alg alg)
+{
+    EVP_PKEY_CTX *ctx = NULL;
+    uint8_t raw[ED25519_SIZE];
+    size_t len = sizeof(raw);
+    cs_err err = CS_OK;
+
+    if (alg == CS_ALG_EDDSA) {
+        if (EVP_PKEY_get_raw_public_key(pkey, raw, &len) != 1 || len != ED25519_SIZE)
+            err = CS_ERR_KEY_PARSE;
+        else if (ed25519_public_is_weak(raw))
+            err = CS_ERR_KEY_WEAK;
+        return err;
+    }
+    /* SEC 1 §3.2.2.1 steps 1-3: not infinity, coordinates below p, on the
+     * curve.  Step 4 ([n]Q = infinity) costs a scalar multiplication and
+     * holds for every such point, P-256's cofactor being 1. */
+    if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    if (EVP_PKEY_public_check_quick(ctx) != 1)
+        err = CS_ERR_KEY_WEAK;
+    EVP_PKEY_CTX_free(ctx);
+    return err;
+}
+
+/*
  * Wraps *pkey (ownership moves in; *pkey is NULLed on every path) in a new
- * cs_key after checking its type.  P-256 keys are switched to the
- * uncompressed point format first, so that a key loaded from a compressed
- * SPKI gets the same kid as the same key written out by us.
+ * cs_key after checking its type and its public point: every key certseal
+ * uses, generated, loaded or read from a token, comes through here.  P-256
+ * keys are switched to the uncompressed point format first, so that a key
+ * loaded from a compressed SPKI gets the same kid as the same key written
+ * out by us.
  */
 static cs_err key_adopt(EVP_PKEY **pkey, bool want_private, cs_key_t **out)
 {
@@ -179,6 +305,8 @@ static cs_err key_adopt(EVP_PKEY **pkey, bool want_private, cs_key_t **out)
         err = CS_ERR_KEY_PARSE;
         goto fail;
     }
+    if ((err = public_key_check(*pkey, alg)) != CS_OK)
+        goto fail;
     if (alg == CS_ALG_ES256 &&
         EVP_PKEY_set_utf8_string_param(*pkey, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
                                        OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) != 1) {
@@ -435,7 +563,6 @@ fail:
 static cs_err p256_from_point(const uint8_t point[P256_POINT_SIZE], EVP_PKEY **out)
 {
     EVP_PKEY_CTX *ctx = NULL;
-    EVP_PKEY_CTX *check = NULL;
     EVP_PKEY *pkey = NULL;
     OSSL_PARAM params[3];
     cs_err err = CS_OK;
@@ -451,17 +578,9 @@ static cs_err p256_from_point(const uint8_t point[P256_POINT_SIZE], EVP_PKEY **o
         err = CS_ERR_CRYPTO;
         goto fail;
     }
-    /* fromdata refuses a point off the curve or coordinates >= p. */
+    /* fromdata refuses a point off the curve or coordinates >= p;
+     * key_adopt() checks the point again, as it does every key. */
     if (EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-        err = CS_ERR_KEY_PARSE;
-        goto fail;
-    }
-    check = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-    if (check == NULL) {
-        err = CS_ERR_NO_MEMORY;
-        goto fail;
-    }
-    if (EVP_PKEY_public_check(check) != 1) {
         err = CS_ERR_KEY_PARSE;
         goto fail;
     }
@@ -469,7 +588,6 @@ static cs_err p256_from_point(const uint8_t point[P256_POINT_SIZE], EVP_PKEY **o
     pkey = NULL;
 
 fail:
-    EVP_PKEY_CTX_free(check);
     EVP_PKEY_CTX_free(ctx);
     EVP_PKEY_free(pkey);
     return err;
@@ -628,14 +746,38 @@ fail:
 
 /* ---- signing and verifying ---------------------------------------------------- */
 
+/* n, the order of the P-256 base point (SEC 2 §2.4.2), big-endian. */
+static const uint8_t p256_order[CS_KEY_COORDINATE_SIZE] = {
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51};
+
+/* (r, s) and (r, n - s) both verify: the signer keeps the s <= n / 2 one,
+ * so that what certseal signs has one encoding.  Verifying still accepts
+ * both, as COSE does (RFC 9053 §2.1 asks nothing more). */
+static cs_err p256_low_s(BIGNUM *s)
+{
+    BIGNUM *n = BN_bin2bn(p256_order, sizeof(p256_order), NULL);
+    BIGNUM *half = BN_new();
+    cs_err err = CS_OK;
+
+    if (n == NULL || half == NULL || BN_rshift1(half, n) != 1)
+        err = CS_ERR_NO_MEMORY;
+    else if (BN_cmp(s, half) > 0 && BN_sub(s, n, s) != 1)
+        err = CS_ERR_CRYPTO;
+    BN_free(half);
+    BN_free(n);
+    return err;
+}
+
 /* ES256 signatures travel as raw r||s, each left-padded to 32 bytes
- * (RFC 9053 §2.1); OpenSSL speaks DER. */
+ * (RFC 9053 §2.1), with a low s; OpenSSL speaks DER. */
 static cs_err p256_der_to_raw(const uint8_t *der, size_t der_len,
                               uint8_t raw[2 * CS_KEY_COORDINATE_SIZE])
 {
     ECDSA_SIG *sig = NULL;
     const BIGNUM *r = NULL;
     const BIGNUM *s = NULL;
+    BIGNUM *low = NULL;
     const unsigned char *p = der;
     cs_err err = CS_OK;
 
@@ -645,12 +787,19 @@ static cs_err p256_der_to_raw(const uint8_t *der, size_t der_len,
         goto fail;
     }
     ECDSA_SIG_get0(sig, &r, &s);
+    if ((low = BN_dup(s)) == NULL) {
+        err = CS_ERR_NO_MEMORY;
+        goto fail;
+    }
+    if ((err = p256_low_s(low)) != CS_OK)
+        goto fail;
     if (BN_bn2binpad(r, raw, CS_KEY_COORDINATE_SIZE) != CS_KEY_COORDINATE_SIZE ||
-        BN_bn2binpad(s, raw + CS_KEY_COORDINATE_SIZE, CS_KEY_COORDINATE_SIZE) !=
+        BN_bn2binpad(low, raw + CS_KEY_COORDINATE_SIZE, CS_KEY_COORDINATE_SIZE) !=
             CS_KEY_COORDINATE_SIZE)
         err = CS_ERR_CRYPTO;
 
 fail:
+    BN_free(low);
     ECDSA_SIG_free(sig);
     return err;
 }
@@ -751,6 +900,10 @@ cs_err cs_crypto_verify(const cs_key_t *key, cs_alg alg, const uint8_t *msg, siz
     if (alg != key->alg)
         return CS_ERR_ALG_KEY_MISMATCH;
     if (sig_len != CS_SIGNATURE_MAX)
+        return CS_ERR_SIGNATURE;
+    /* RFC 8032 §5.1.7 as libsodium applies it; the key's own checks were
+     * made once, when it was adopted. */
+    if (alg == CS_ALG_EDDSA && !ed25519_signature_is_strict(sig))
         return CS_ERR_SIGNATURE;
     if (msg == NULL)
         msg = no_bytes;

@@ -28,7 +28,8 @@
 
 /*
  * Signs msg with the private key.  EdDSA gives the 64-byte Ed25519
- * signature, ES256 the raw 64-byte r||s (RFC 9053 §2.1), never DER.
+ * signature, ES256 the raw 64-byte r||s (RFC 9053 §2.1), never DER, with
+ * s <= n / 2.
  * Errors: CS_ERR_ARGUMENT (no private half), CS_ERR_CRYPTO.
  */
 CS_MUST_CHECK cs_err cs_crypto_sign(const cs_key_t *key, const uint8_t *msg, size_t msg_len,
@@ -38,7 +39,9 @@ CS_MUST_CHECK cs_err cs_crypto_sign(const cs_key_t *key, const uint8_t *msg, siz
  * Verifies a signature made with alg.  The alg must fit the key type
  * (EdDSA with Ed25519, ES256 with P-256) or CS_ERR_ALG_KEY_MISMATCH; other
  * algs give CS_ERR_ALG_UNKNOWN; a signature of the wrong length or that
- * does not verify gives CS_ERR_SIGNATURE.
+ * does not verify gives CS_ERR_SIGNATURE, as does an Ed25519 one whose R
+ * is of small order or whose S is not below L (RFC 8032 §5.1.7).  ES256
+ * accepts a high s as well as a low one.
  */
 CS_MUST_CHECK cs_err cs_crypto_verify(const cs_key_t *key, cs_alg alg, const uint8_t *msg,
                                       size_t msg_len, const uint8_t *sig, size_t sig_len);

@@ -185,6 +185,23 @@ static bool check_ac_type(cs_verification *v)
     return cs_verify_pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
 }
 
+/* Step 2 then 3 for an AC whose cnf is a key of small order or not
+ * canonical (DESIGN §2 step 2): whoever signed the AC, that key signs for
+ * anyone, so the certificate's signature proves nothing.  The AC's own
+ * signature is still checked first, so that an untrusted one stays
+ * UNTRUSTED. */
+static bool check_weak_subject_key(cs_verification *v)
+{
+    const cs_key_t *ab_key = NULL;
+
+    if (!check_ac_signature(v, &ab_key) || !check_ac_type(v))
+        return false;
+    return cs_verify_fail(v, CS_CHECK_CT_KEY, CS_ERR_KEY_WEAK,
+                          "the accreditation names a certification body key of small order or "
+                          "not canonically encoded, one that anyone can sign with; nothing it "
+                          "signs is trusted (the accreditation body must withdraw it)");
+}
+
 /* Step 2 with the cache: a hit skips the signature check and the decoding
  * of the AC (DESIGN §8: the verified AC and its parsed key are cached). */
 static bool check_accreditation(cs_verification *v)
@@ -209,11 +226,14 @@ static bool check_accreditation(cs_verification *v)
     if ((err = cs_cose_sign1_decode(v->ct.accreditation, v->ct.accreditation_len, &v->ac)) != CS_OK)
         return cs_verify_fail(v, CS_CHECK_DECODE, err, "embedded accreditation credential: %s",
                               cs_strerror(err));
-    if ((err = cs_accreditation_decode_claims(v->ac.payload, v->ac.payload_len, &ac, detail,
-                                              sizeof(detail))) != CS_OK)
-        return cs_verify_fail(v, CS_CHECK_DECODE, err, "%s", detail);
+    err = cs_accreditation_decode_claims(v->ac.payload, v->ac.payload_len, &ac, detail,
+                                         sizeof(detail));
     if (v->ac.kid != NULL && v->ac.kid_len == CS_KID_SIZE)
         memcpy(v->result->ab_kid, v->ac.kid, CS_KID_SIZE);
+    if (err == CS_ERR_KEY_WEAK)
+        return check_weak_subject_key(v);
+    if (err != CS_OK)
+        return cs_verify_fail(v, CS_CHECK_DECODE, err, "%s", detail);
     if (!check_ac_signature(v, &ab_key) || !check_ac_type(v)) {
         /* Shown as "not verified"; never cached. */
         verifier->unverified_ac = ac;
@@ -369,9 +389,14 @@ static bool check_validity(cs_verification *v, const validity *period)
     return cs_verify_pass(v, period->check, "valid from %s to %s", first, last);
 }
 
+/* Step 5: iat, and nbf when the CT carries one (the later of the two),
+ * <= now < exp. */
 static bool check_certificate_validity(cs_verification *v, const cs_certificate *cert)
 {
-    validity period = {CS_CHECK_CT_VALIDITY, "certificate",        cert->issued_at,
+    int64_t start = cert->issued_at;
+    if (cert->has_not_before && cert->not_before > start)
+        start = cert->not_before;
+    validity period = {CS_CHECK_CT_VALIDITY, "certificate",        start,
                        cert->expires,        CS_ERR_NOT_YET_VALID, CS_ERR_EXPIRED};
     return check_validity(v, &period);
 }

@@ -372,6 +372,10 @@ bool cli_load_trust(const char *const *paths, size_t count, cs_trust_t **trust)
             if (err == CS_ERR_TRUST_EMPTY)
                 cli_error("%s: no PEM public key found (give the accreditation body's .pub file)",
                           paths[i]);
+            else if (err == CS_ERR_KEY_WEAK)
+                cli_error("--trust %s (anyone can sign with such a key; remove it from the "
+                          "trust store)",
+                          detail);
             else
                 cli_error("--trust %s", detail);
             return false;

@@ -293,7 +293,13 @@ int cmd_accredit(int argc, char **argv)
     if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
         return status;
     status = CLI_EXIT_FAILURE;
-    if ((err = cs_key_load_public_file(o.subject_key, &cb_key)) != CS_OK) {
+    if ((err = cs_key_load_public_file(o.subject_key, &cb_key)) == CS_ERR_KEY_WEAK) {
+        cli_error("%s: refused: the certification body's public key is of small order or not "
+                  "canonically encoded, so anyone could sign with it (ask for a key made with "
+                  "certseal keygen)",
+                  o.subject_key);
+        goto done;
+    } else if (err != CS_OK) {
         cli_error("%s: cannot load the certification body's public key: %s", o.subject_key,
                   err == CS_ERR_IO_OPEN ? strerror(errno) : cs_strerror(err));
         goto done;

@@ -194,6 +194,14 @@ fi
 refused 1 'no-dir/ac\.cose: .*No such file or directory' no-dir/ac.cose \
     cs_accredit_std pki/ab.key pki/cb.key.pub no-dir/ac.cose
 
+# CB keys anyone could sign with (tests/data/keys: Ed25519 keys of small order
+# or not canonically encoded, the P-256 point at infinity) are never accredited.
+for weak in "$ROOT"/tests/data/keys/*.pem; do
+    weak_name=$(basename "$weak" | sed 's/\./\\./g')
+    refused 1 "$weak_name: refused: .*small order or not canonically encoded.*certseal keygen" \
+        $OUT cs_accredit_std pki/ab.key "$weak" $OUT
+done
+
 # ==== issue ===================================================================================
 
 iss() { cs issue --key pki/cb.key --accreditation pki/ac.cose --out $OUT "$@"; }
@@ -342,6 +350,10 @@ fi
 refused 1 'garbage\.txt: no PEM public key' - cs verify --trust garbage.txt token.txt
 refused 1 'ab\.key: no PEM public key' - cs verify --trust pki/ab.key token.txt
 refused 1 'empty-dir: no PEM public key' - cs verify --trust empty-dir token.txt
+# A trust store holding a key anyone can sign with is refused whole.
+cat pki/ab.key.pub "$ROOT/tests/data/keys/ed25519-identity.pem" >weak-trust.pem
+refused 1 'weak-trust\.pem: public key is weak .*remove it from the trust store' - \
+    cs verify --trust weak-trust.pem --at 2027-01-01 token.txt
 
 # Input that holds no token: MALFORMED (10), one line.
 expect_exit 10 vfy garbage.txt

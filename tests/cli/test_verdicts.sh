@@ -225,4 +225,33 @@ expect_stderr_line 'ac\.cose: .*not the key the accreditation credential names'
 expect_no_file refused.txt
 expect_no_stray
 
+# ---- hand-made tokens (tests/data/tokens/NAME.token; NAME.txt: why, verdict, trust) --------
+
+# Each gets its verdict and its documented exit status: the forged signature
+# of a small-order CB key and a small-order R are INVALID_SIGNATURE (12), nbf
+# in 2100 NOT_YET_VALID (15), unknown claims MALFORMED (10), a high-s ES256
+# signature VALID (0).
+TOKENS=$ROOT/tests/data/tokens
+for token in "$TOKENS"/*.token; do
+    name=$(basename "$token" .token)
+    want=$(sed -n 2p "$TOKENS/$name.txt")
+    trust=$(sed -n 3p "$TOKENS/$name.txt")
+    case $want in
+    VALID) code=0 ;;
+    MALFORMED) code=10 ;;
+    INVALID_SIGNATURE) code=12 ;;
+    NOT_YET_VALID) code=15 ;;
+    *) code=unknown ;;
+    esac
+    expect_exit $code cs verify --trust "$TOKENS/$trust" --at 2027-01-01 "$token"
+    expect_stdout "^$want "
+    if [ "$want" != VALID ]; then
+        expect_stderr_line "$name\\.token: $want: "
+    fi
+done
+# The forgery names the key, not a damaged signature.
+expect_exit 12 cs verify --trust "$TOKENS/ab-ed25519.pub" --at 2027-01-01 \
+    "$TOKENS/small-order-cb-key.token"
+expect_stderr_line 'INVALID_SIGNATURE: the accreditation names a certification body key of small order'
+
 finish

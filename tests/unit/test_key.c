@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "certseal/key.h"
+#include "certseal/trust.h"
 #include "internal.h"
 
 #define VECTOR_KEYS "tests/vectors/roundtrip/keys/"
@@ -454,6 +455,209 @@ static void test_p256_point_off_curve(void **state)
     assert_int_equal(cs_key_from_public_coordinates(CS_ALG_ES256, x, 32, y, 32, &key),
                      CS_ERR_KEY_PARSE);
     assert_null(key);
+}
+
+/* ---- weak keys and strict Ed25519 signatures (RFC 8032 §5.1.7) ------------- */
+
+#define WEAK_KEY_DIR "tests/data/keys"
+
+/* The 32-byte x of an Ed25519 SPKI PEM block in text (the last 32 of its
+ * 44 DER bytes): 0 on success. */
+static int spki_ed25519_x(const char *text, uint8_t x[32])
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char *p = strstr(text, "-----BEGIN PUBLIC KEY-----");
+    uint8_t der[64];
+    size_t n = 0;
+    unsigned acc = 0, bits = 0;
+
+    if (p == NULL)
+        return -1;
+    p = strchr(p, '\n');
+    for (; p != NULL && *p != '\0' && *p != '-' && *p != '='; p++) {
+        const char *c = strchr(alphabet, *p);
+        if (*p == '\n' || c == NULL)
+            continue;
+        acc = (acc << 6) | (unsigned)(c - alphabet);
+        bits += 6;
+        if (bits >= 8 && n < sizeof(der)) {
+            bits -= 8;
+            der[n++] = (uint8_t)(acc >> bits);
+        }
+    }
+    if (n != 44)
+        return -1;
+    memcpy(x, der + 12, 32);
+    return 0;
+}
+
+/*
+ * tests/data/keys/<case>.pem: line 1 says why the key must be refused, line
+ * 2 names the error, then the PEM block.  Each is refused by the PEM loader
+ * and by the trust store, and an Ed25519 one also as the raw x a cnf
+ * carries.
+ */
+static void test_weak_key_files(void **state)
+{
+    DIR *dir = opendir(WEAK_KEY_DIR);
+    struct dirent *entry;
+    size_t cases = 0;
+    (void)state;
+
+    assert_non_null(dir);
+    while ((entry = readdir(dir)) != NULL) {
+        size_t n = strlen(entry->d_name);
+        char path[512], text[4096], expected[64] = "";
+        cs_key_t *key = NULL;
+        cs_trust_t *trust = NULL;
+        char detail[256] = "";
+        if (n < 5 || strcmp(entry->d_name + n - 4, ".pem") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", WEAK_KEY_DIR, entry->d_name);
+        size_t len = read_text(path, text, sizeof(text));
+        const char *line2 = strchr(text, '\n');
+        assert_non_null(line2);
+        assert_int_equal(sscanf(line2 + 1, "%63s", expected), 1);
+
+        cs_err err = cs_key_load_public_pem(text, len, &key);
+        if (strcmp(cs_err_name(err), expected) != 0)
+            fail_msg("%s: expected %s, got %s", path, expected, cs_err_name(err));
+        assert_null(key);
+        assert_int_equal(cs_key_load_public_file(path, &key), err);
+        assert_int_equal(cs_trust_new(&trust), CS_OK);
+        assert_int_equal(cs_trust_load(trust, path, detail, sizeof(detail)), err);
+        cs_trust_free(&trust);
+
+        if (strncmp(entry->d_name, "ed25519-", 8) == 0) {
+            uint8_t x[32];
+            assert_int_equal(spki_ed25519_x(text, x), 0);
+            assert_int_equal(cs_key_from_public_coordinates(CS_ALG_EDDSA, x, 32, NULL, 0, &key),
+                             err);
+            assert_null(key);
+        }
+        cases++;
+    }
+    closedir(dir);
+    assert_true(cases >= 7);
+}
+
+/* An Ed25519 signature (R, S) by a real key with S + L, L or 2^256 - 1 in
+ * place of S: only the S < L rule refuses the first (OpenSSL applies it
+ * too). */
+static void test_eddsa_s_not_reduced(void **state)
+{
+    /* L, little-endian */
+    static const uint8_t order[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58,
+                                      0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+                                      0,    0,    0,    0,    0,    0,    0,    0,
+                                      0,    0,    0,    0,    0,    0,    0,    0x10};
+    static const uint8_t msg[] = "message";
+    uint8_t sig[CS_SIGNATURE_MAX], bad[CS_SIGNATURE_MAX];
+    size_t sig_len = 0;
+    unsigned carry = 0;
+    cs_key_t *key = generate(CS_ALG_EDDSA);
+    (void)state;
+
+    assert_int_equal(cs_crypto_sign(key, msg, sizeof(msg), sig, &sig_len), CS_OK);
+    memcpy(bad, sig, sizeof(bad));
+    for (size_t i = 0; i < 32; i++) {
+        unsigned sum = bad[32 + i] + order[i] + carry;
+        bad[32 + i] = (uint8_t)sum;
+        carry = sum >> 8;
+    }
+    assert_int_equal(carry, 0); /* S < L < 2^253, so S + L < 2^256 */
+    assert_int_equal(cs_crypto_verify(key, CS_ALG_EDDSA, msg, sizeof(msg), bad, 64),
+                     CS_ERR_SIGNATURE);
+    memcpy(bad + 32, order, 32);
+    assert_int_equal(cs_crypto_verify(key, CS_ALG_EDDSA, msg, sizeof(msg), bad, 64),
+                     CS_ERR_SIGNATURE);
+    memset(bad + 32, 0xff, 32);
+    assert_int_equal(cs_crypto_verify(key, CS_ALG_EDDSA, msg, sizeof(msg), bad, 64),
+                     CS_ERR_SIGNATURE);
+    assert_int_equal(cs_crypto_verify(key, CS_ALG_EDDSA, msg, sizeof(msg), sig, 64), CS_OK);
+    cs_key_free(&key);
+}
+
+/*
+ * RFC 8032 §7.1 TEST 1's key signing "" with R = the identity: with secret
+ * scalar a and k = SHA-512(R || A || M) mod L, S = k * a mod L satisfies
+ * [S]B = R + [k]A, so a cofactorless verifier such as OpenSSL accepts it
+ * (computed outside the library, as tests/data/tokens/make_tokens.py
+ * does).  A small-order R is refused.
+ */
+#define SMALL_ORDER_R_SIGNATURE                                                                    \
+    "0100000000000000000000000000000000000000000000000000000000000000"                             \
+    "756cf9b1d6f0d7a979b9d2af3dc2bc1294ec7cb6daa20eaff534c024fc57920f"
+
+static void test_eddsa_small_order_r(void **state)
+{
+    uint8_t pub[32], sig[64];
+    cs_key_t *key = NULL;
+    (void)state;
+
+    hex_to_bytes("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", pub,
+                 sizeof(pub));
+    hex_to_bytes(SMALL_ORDER_R_SIGNATURE, sig, sizeof(sig));
+    assert_int_equal(cs_key_from_public_coordinates(CS_ALG_EDDSA, pub, 32, NULL, 0, &key), CS_OK);
+    assert_int_equal(cs_crypto_verify(key, CS_ALG_EDDSA, NULL, 0, sig, sizeof(sig)),
+                     CS_ERR_SIGNATURE);
+    cs_key_free(&key);
+}
+
+/* The forgery a small-order key allows: the identity as key is refused
+ * when the key is made; with a sound key, the identity as R with S = 0 is
+ * refused too. */
+static void test_eddsa_identity_forgery(void **state)
+{
+    uint8_t identity[32] = {1}, sig[64] = {1};
+    uint8_t pub[32];
+    cs_key_t *key = NULL;
+    (void)state;
+
+    assert_int_equal(cs_key_from_public_coordinates(CS_ALG_EDDSA, identity, 32, NULL, 0, &key),
+                     CS_ERR_KEY_WEAK);
+    assert_null(key);
+    hex_to_bytes("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", pub,
+                 sizeof(pub));
+    assert_int_equal(cs_key_from_public_coordinates(CS_ALG_EDDSA, pub, 32, NULL, 0, &key), CS_OK);
+    assert_int_equal(cs_crypto_verify(key, CS_ALG_EDDSA, (const uint8_t *)"x", 1, sig, 64),
+                     CS_ERR_SIGNATURE);
+    cs_key_free(&key);
+}
+
+/* ES256 signatures certseal makes have s <= (n - 1) / 2; the high-s twin
+ * (r, n - s) still verifies. */
+static void test_es256_low_s(void **state)
+{
+    static const char order[] = /* n of P-256 */
+        "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
+    static const char half[] = /* (n - 1) / 2 */
+        "7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8";
+    uint8_t n[32], h[32], sig[CS_SIGNATURE_MAX], high[CS_SIGNATURE_MAX];
+    size_t sig_len = 0;
+    cs_key_t *key = generate(CS_ALG_ES256);
+    (void)state;
+
+    hex_to_bytes(order, n, sizeof(n));
+    hex_to_bytes(half, h, sizeof(h));
+    /* 64 signatures: a high s would show up in about half of them. */
+    for (int i = 0; i < 64; i++) {
+        uint8_t msg[1] = {(uint8_t)i};
+        int borrow = 0;
+        assert_int_equal(cs_crypto_sign(key, msg, 1, sig, &sig_len), CS_OK);
+        assert_true(memcmp(sig + 32, h, 32) <= 0);
+        memcpy(high, sig, 32);
+        for (int j = 31; j >= 0; j--) {
+            int d = n[j] - sig[32 + j] - borrow;
+            borrow = d < 0;
+            high[32 + j] = (uint8_t)(d + (borrow ? 256 : 0));
+        }
+        assert_true(memcmp(high + 32, h, 32) > 0);
+        assert_int_equal(cs_crypto_verify(key, CS_ALG_ES256, msg, 1, sig, 64), CS_OK);
+        assert_int_equal(cs_crypto_verify(key, CS_ALG_ES256, msg, 1, high, 64), CS_OK);
+    }
+    cs_key_free(&key);
 }
 
 /* ---- kid of the shared vector keys --------------------------------------------- */
@@ -904,6 +1108,11 @@ int main(void)
         cmocka_unit_test(test_coordinates_es256),
         cmocka_unit_test(test_cose_example_p256),
         cmocka_unit_test(test_p256_point_off_curve),
+        cmocka_unit_test(test_weak_key_files),
+        cmocka_unit_test(test_eddsa_s_not_reduced),
+        cmocka_unit_test(test_eddsa_small_order_r),
+        cmocka_unit_test(test_eddsa_identity_forgery),
+        cmocka_unit_test(test_es256_low_s),
         cmocka_unit_test(test_vector_kids),
         cmocka_unit_test(test_compressed_spki_same_kid),
         cmocka_unit_test_setup_teardown(test_rsa_key_type, temp_dir_setup, temp_dir_teardown),

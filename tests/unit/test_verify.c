@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1376,9 +1377,11 @@ static void test_cbor_depth(void **state)
     world *w = *state;
     cs_verify_result r;
     for (int in_ac = 0; in_ac < 2; in_ac++) {
-        /* At the cap (16 levels) the claim decodes and, unknown, is ignored. */
+        /* At the cap (16 levels) the claim decodes and, unknown, is refused
+         * as such. */
         verify_nested_claim(w, CS_CBOR_MAX_DEPTH - 1, in_ac, &r);
-        expect_valid(&r);
+        expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CLAIM_INVALID,
+                       "unknown claim 99");
         cs_verify_result_clear(&r);
         verify_nested_claim(w, CS_CBOR_MAX_DEPTH, in_ac, &r);
         expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CBOR_DEPTH, "deeper");
@@ -1636,6 +1639,230 @@ static void test_ac_claim_types(void **state)
         assert_non_null(strstr(r.checks[CS_CHECK_DECODE].detail, "accreditation"));
         cs_verify_result_clear(&r);
     }
+}
+
+/* ---- claims the verifier does not know, nbf -------------------------------- */
+
+/* Claims format 1 does not define, in the CT and in the AC: an integer one
+ * (standard or private label) and a text one.  Each is MALFORMED. */
+static void test_unknown_claims(void **state)
+{
+    static const uint8_t cti[] = {0x07, 0x41, 0x01};                      /* 7: h'01' */
+    static const uint8_t private_label[] = {0x3a, 0x00, 0x01, 0x00, 0x03, /* -65540: 0 */
+                                            0x00};
+    static const uint8_t text_key[] = {0x63, 'n', 'e', 'w', 0x00}; /* "new": 0 */
+    static const struct {
+        const uint8_t *extra;
+        size_t len;
+        const char *mention;
+    } cases[] = {{cti, sizeof(cti), "unknown claim 7"},
+                 {private_label, sizeof(private_label), "unknown claim -65540"},
+                 {text_key, sizeof(text_key), "unknown claim \"new\""}};
+    world *w = *state;
+    cs_verify_result r;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        helper_override ov = {.extra = cases[i].extra, .extra_len = cases[i].len, .extra_pairs = 1};
+        verify_ct_override(w, &ov, &r);
+        expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CLAIM_INVALID,
+                       cases[i].mention);
+        assert_non_null(strstr(r.checks[CS_CHECK_DECODE].detail, "certificate"));
+        cs_verify_result_clear(&r);
+        verify_ac_override(w, &ov, &r);
+        expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CLAIM_INVALID,
+                       cases[i].mention);
+        assert_non_null(strstr(r.checks[CS_CHECK_DECODE].detail, "accreditation"));
+        cs_verify_result_clear(&r);
+    }
+}
+
+/* The typical CT with claim 5 (nbf) = at. */
+static void verify_ct_with_nbf(world *w, int64_t at, cs_verify_result *r)
+{
+    uint8_t extra[6] = {
+        0x05, 0x1a, (uint8_t)(at >> 24), (uint8_t)(at >> 16), (uint8_t)(at >> 8), (uint8_t)at};
+    helper_override ov = {.extra = extra, .extra_len = sizeof(extra), .extra_pairs = 1};
+    assert_true(at >= 0 && at <= 0xffffffff);
+    verify_ct_override(w, &ov, r);
+}
+
+/* A CT's nbf applies like its iat (DESIGN §2 step 5): the later of the two
+ * starts the validity, with the same clock skew. */
+static void test_ct_nbf(void **state)
+{
+    world *w = *state;
+    cs_verify_result r;
+
+    verify_ct_with_nbf(w, date("2100-01-01"), &r);
+    expect_failure(&r, CS_VERDICT_NOT_YET_VALID, CS_CHECK_CT_VALIDITY, CS_ERR_NOT_YET_VALID,
+                   "2100-01-01");
+    assert_true(r.certificate.has_not_before);
+    assert_int_equal(r.certificate.not_before, date("2100-01-01"));
+    cs_verify_result_clear(&r);
+
+    /* nbf after iat, within the validity: NOT_YET_VALID until then. */
+    verify_ct_with_nbf(w, date("2027-07-01"), &r);
+    expect_failure(&r, CS_VERDICT_NOT_YET_VALID, CS_CHECK_CT_VALIDITY, CS_ERR_NOT_YET_VALID,
+                   "2027-07-01");
+    cs_verify_result_clear(&r);
+    cs_verifier_set_time(w->verifier, date("2027-07-01") - CS_DEFAULT_CLOCK_SKEW);
+    verify_ct_with_nbf(w, date("2027-07-01"), &r);
+    expect_valid(&r);
+    cs_verify_result_clear(&r);
+
+    /* nbf before iat: iat still rules. */
+    cs_verifier_set_time(w->verifier, date("2026-11-01"));
+    verify_ct_with_nbf(w, date("2020-01-01"), &r);
+    expect_failure(&r, CS_VERDICT_NOT_YET_VALID, CS_CHECK_CT_VALIDITY, CS_ERR_NOT_YET_VALID,
+                   "2026-11-21");
+    cs_verify_result_clear(&r);
+    cs_verifier_set_time(w->verifier, T_NOW);
+    verify_ct_with_nbf(w, date("2020-01-01"), &r);
+    expect_valid(&r);
+    cs_verify_result_clear(&r);
+
+    /* nbf must be a NumericDate like iat. */
+    static const uint8_t text_nbf[] = {0x05, 0x61, 'x'};
+    helper_override ov = {.extra = text_nbf, .extra_len = sizeof(text_nbf), .extra_pairs = 1};
+    verify_ct_override(w, &ov, &r);
+    expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CBOR_TYPE, "nbf");
+    cs_verify_result_clear(&r);
+}
+
+/* The library writes nbf when asked (DESIGN §3 order: after exp) and reads
+ * it back. */
+static void test_ct_nbf_round_trip(void **state)
+{
+    cs_certificate cert, back;
+    uint8_t *claims = NULL;
+    size_t len = 0;
+    (void)state;
+
+    load_cert(&cert);
+    assert_int_equal(cs_certificate_encode_claims(&cert, &claims, &len), CS_OK);
+    assert_int_equal(cs_certificate_decode_claims(claims, len, &back, NULL, 0), CS_OK);
+    assert_false(back.has_not_before);
+    cs_certificate_clear(&back);
+    free(claims);
+    cert.has_not_before = true;
+    cert.not_before = date("2027-01-01");
+    assert_int_equal(cs_certificate_encode_claims(&cert, &claims, &len), CS_OK);
+    assert_int_equal(cs_certificate_decode_claims(claims, len, &back, NULL, 0), CS_OK);
+    assert_true(back.has_not_before);
+    assert_int_equal(back.not_before, cert.not_before);
+    cs_certificate_clear(&back);
+    free(claims);
+    cs_certificate_clear(&cert);
+}
+
+/* ---- small-order keys (RFC 8032 §5.1.7) ----------------------------------- */
+
+/*
+ * The forgery: the AB (by mistake) accredits the Ed25519 identity point as
+ * the CB key, and a CT "signed" 01 00..00 || 00..00 verifies over any
+ * content.  The AC's own signature passes; the certificate key check
+ * refuses the key, so the verdict is INVALID_SIGNATURE.  An AC by an
+ * untrusted AB naming such a key stays UNTRUSTED.
+ */
+static void test_ac_names_small_order_key(void **state)
+{
+    static const uint8_t identity_key[] = {
+        0xa3, 0x01, 0x01, 0x20, 0x06, 0x21, 0x58, 0x20, /* {1: 1, -1: 6, -2: h'01 00..00'} */
+        0x01, 0,    0,    0,    0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0, 0,
+        0,    0,    0,    0,    0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0, 0};
+    static const uint8_t identity_spki[] = {
+        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, 0x01, 0,
+        0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+        0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0};
+    world *w = *state;
+    cs_accreditation ac = default_ac(w);
+    helper_override ov = {
+        .claim = "cnf.1", .encoded = identity_key, .encoded_len = sizeof(identity_key)};
+    uint8_t digest[CS_SHA256_SIZE];
+    cs_certificate cert;
+    cs_verify_result r;
+    size_t ac_len = 0, ct_len = 0;
+
+    assert_int_equal(cs_crypto_sha256(identity_spki, sizeof(identity_spki), digest), CS_OK);
+    for (int trusted = 1; trusted >= 0; trusted--) {
+        uint8_t *ac_bytes = sign_ac(&ac, trusted ? w->ab : w->attacker, NULL, &ov, &ac_len);
+        helper_header h = ct_header(ac_bytes, ac_len);
+        h.kid = digest; /* the kid of the identity key, as the AC names it */
+        load_cert(&cert);
+        uint8_t *ct = sign_ct(w, &cert, w->cb, &h, NULL, &ct_len);
+        cs_certificate_clear(&cert);
+        /* The signature bstr is the last 64 bytes: 01 00..00 || 00..00. */
+        memset(ct + ct_len - 64, 0, 64);
+        ct[ct_len - 64] = 0x01;
+        verify_cose(w, ct, ct_len, &r);
+        if (trusted)
+            expect_failure(&r, CS_VERDICT_INVALID_SIGNATURE, CS_CHECK_CT_KEY, CS_ERR_KEY_WEAK,
+                           "small order");
+        else
+            expect_failure(&r, CS_VERDICT_UNTRUSTED, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED, NULL);
+        assert_false(r.signatures_verified);
+        cs_verify_result_clear(&r);
+        free(ct);
+        free(ac_bytes);
+    }
+}
+
+/* tests/data/tokens/<case>.token beside <case>.txt (line 1 why, line 2
+ * the verdict, line 3 the trust store file), verified as of 2027-01-01. */
+#define TOKEN_DIR "tests/data/tokens"
+
+static void read_small_file(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+static void test_token_files(void **state)
+{
+    DIR *dir = opendir(TOKEN_DIR);
+    struct dirent *entry;
+    size_t cases = 0;
+    (void)state;
+
+    assert_non_null(dir);
+    while ((entry = readdir(dir)) != NULL) {
+        size_t n = strlen(entry->d_name);
+        char path[512], why[1024], token[4096], verdict[64] = "", trust_file[64] = "";
+        cs_trust_t *trust = NULL;
+        cs_verifier_t *verifier = NULL;
+        cs_verify_result r;
+        char detail[256];
+        if (n < 7 || strcmp(entry->d_name + n - 6, ".token") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%.*s.txt", TOKEN_DIR, (int)(n - 6), entry->d_name);
+        read_small_file(path, why, sizeof(why));
+        const char *line2 = strchr(why, '\n');
+        assert_non_null(line2);
+        assert_int_equal(sscanf(line2 + 1, "%63s %63s", verdict, trust_file), 2);
+        snprintf(path, sizeof(path), "%s/%s", TOKEN_DIR, trust_file);
+        assert_int_equal(cs_trust_new(&trust), CS_OK);
+        assert_int_equal(cs_trust_load(trust, path, detail, sizeof(detail)), CS_OK);
+        assert_int_equal(cs_verifier_new(trust, &verifier), CS_OK);
+        cs_verifier_set_time(verifier, date("2027-01-01"));
+
+        snprintf(path, sizeof(path), "%s/%s", TOKEN_DIR, entry->d_name);
+        read_small_file(path, token, sizeof(token));
+        token[strcspn(token, "\n")] = '\0';
+        verify_bytes_with(verifier, token, strlen(token), &r);
+        if (strcmp(cs_verdict_name(r.verdict), verdict) != 0) {
+            show(&r);
+            fail_msg("%s: expected %s, got %s", path, verdict, cs_verdict_name(r.verdict));
+        }
+        cs_verify_result_clear(&r);
+        cs_verifier_free(&verifier);
+        cs_trust_free(&trust);
+        cases++;
+    }
+    closedir(dir);
+    assert_true(cases >= 7);
 }
 
 /* ---- the accreditation cache ---------------------------------------------- */
@@ -2030,6 +2257,11 @@ int main(void)
         ONE(test_indefinite_lengths),
         ONE(test_ct_claim_types),
         ONE(test_ac_claim_types),
+        BOTH(test_unknown_claims),
+        BOTH(test_ct_nbf),
+        ONE(test_ct_nbf_round_trip),
+        BOTH(test_ac_names_small_order_key),
+        ONE(test_token_files),
         BOTH(test_cache_many_tokens),
         BOTH(test_cache_tampered_accreditation),
         BOTH(test_report_json),

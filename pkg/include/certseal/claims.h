@@ -91,8 +91,10 @@ typedef struct cs_certificate {
     size_t site_count;
     uint64_t *iaf_codes; /* "iaf", may be empty */
     size_t iaf_count;
-    int64_t original_grant;     /* "grt": 00:00 UTC of the grant date */
-    int64_t issued_at;          /* iat: 00:00 UTC of the issue date */
+    int64_t original_grant; /* "grt": 00:00 UTC of the grant date */
+    int64_t issued_at;      /* iat: 00:00 UTC of the issue date */
+    int64_t not_before;     /* nbf when has_not_before (certseal writes none) */
+    bool has_not_before;
     int64_t expires;            /* exp: 00:00 UTC of the day after the expiry date */
     uint64_t revision;          /* "rev", 0 first */
     char *accreditation_number; /* "acc" */
@@ -115,10 +117,14 @@ CS_MUST_CHECK cs_err cs_certificate_encode_claims(const cs_certificate *cert, ui
 
 /*
  * Decodes a claims map (a COSE payload) strictly: every required claim
- * present with its CBOR type, no unknown text key in the private maps.
- * detail (may be NULL) receives which claim was wrong.
- * Errors: the CS_ERR_CBOR* family, CS_ERR_CLAIM_MISSING, CS_ERR_CLAIM_INVALID,
- * CS_ERR_KEY_PARSE (cnf key), CS_ERR_NO_MEMORY.
+ * present with its CBOR type, no claim but those of DESIGN §3 (an AC: 1, 2,
+ * 4, 5, 6, 8, 65535, -65538; a CT: 1, 2, 4, 5, 6, 65535, -65537), no unknown
+ * text key in the private maps.  detail (may be NULL) receives which claim
+ * was wrong.
+ * Errors: the CS_ERR_CBOR* family, CS_ERR_CLAIM_MISSING, CS_ERR_CLAIM_INVALID
+ * (also an unknown claim), CS_ERR_KEY_PARSE or CS_ERR_KEY_TYPE (cnf key),
+ * CS_ERR_KEY_WEAK (cnf key of small order or not canonical),
+ * CS_ERR_NO_MEMORY.
  */
 CS_MUST_CHECK cs_err cs_accreditation_decode_claims(const uint8_t *data, size_t len,
                                                     cs_accreditation *ac, char *detail,

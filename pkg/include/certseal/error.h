@@ -87,6 +87,7 @@ extern "C" {
     X(CS_ERR_ALG_KEY_MISMATCH, 406, "algorithm does not fit the key type")                 \
     X(CS_ERR_SIGNATURE, 407, "signature does not verify")                                  \
     X(CS_ERR_CRYPTO, 408, "cryptographic library failure")                                 \
+    X(CS_ERR_KEY_WEAK, 409, "public key is weak (small order or not canonical)")           \
     /* chain and scope */                                                                  \
     X(CS_ERR_TRUST_EMPTY, 500, "trust store holds no public key")                          \
     X(CS_ERR_UNTRUSTED, 501, "accreditation body key not in the trust store")              \

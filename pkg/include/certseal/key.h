@@ -49,6 +49,13 @@ const char *cs_alg_name(cs_alg alg);
  * CS_ALG_NONE if neither. */
 cs_alg cs_alg_from_name(const char *name);
 
+/*
+ * Every function below that makes a cs_key_t checks its public half once:
+ * an Ed25519 key of small order or not canonically encoded, or a P-256
+ * point at infinity, is refused with CS_ERR_KEY_WEAK (RFC 8032 §5.1.7;
+ * anyone could sign for such a key).
+ */
+
 /* Generates a fresh key pair.  Errors: CS_ERR_UNSUPPORTED, CS_ERR_CRYPTO,
  * CS_ERR_NO_MEMORY. */
 CS_MUST_CHECK cs_err cs_key_generate(cs_alg alg, cs_key_t **out);
@@ -60,7 +67,7 @@ CS_MUST_CHECK cs_err cs_key_generate(cs_alg alg, cs_key_t **out);
  * Errors: CS_ERR_IO_OPEN/READ, CS_ERR_TOO_LARGE, CS_ERR_KEY_PARSE,
  * CS_ERR_KEY_NEEDS_PASSPHRASE (encrypted, passphrase NULL),
  * CS_ERR_KEY_PASSPHRASE (wrong passphrase), CS_ERR_KEY_TYPE (not Ed25519
- * or P-256), CS_ERR_NO_MEMORY.
+ * or P-256), CS_ERR_KEY_WEAK, CS_ERR_NO_MEMORY.
  */
 CS_MUST_CHECK cs_err cs_key_load_private_pem(const char *pem, size_t pem_len,
                                              const char *passphrase, size_t passphrase_len,
@@ -82,7 +89,8 @@ CS_MUST_CHECK cs_err cs_key_load_public_file(const char *path, cs_key_t **out);
  * Builds a public key from raw coordinates: Ed25519 x (32 bytes, y NULL) or
  * P-256 x and y (32 bytes each, a point on the curve).
  * Errors: CS_ERR_ARGUMENT (lengths), CS_ERR_KEY_PARSE (not a valid point),
- * CS_ERR_UNSUPPORTED, CS_ERR_NO_MEMORY.
+ * CS_ERR_KEY_WEAK (small order or not canonical), CS_ERR_UNSUPPORTED,
+ * CS_ERR_NO_MEMORY.
  */
 CS_MUST_CHECK cs_err cs_key_from_public_coordinates(cs_alg alg, const uint8_t *x, size_t x_len,
                                                     const uint8_t *y, size_t y_len, cs_key_t **out);
