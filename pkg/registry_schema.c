@@ -78,10 +78,36 @@ static cs_err sql_failure(sqlite3 *db, int rc, const char *doing, char *detail, 
         err = CS_ERR_REGISTRY_BUSY;
     else if (rc == SQLITE_NOMEM)
         err = CS_ERR_NO_MEMORY;
+    else if ((rc & 0xff) == SQLITE_CORRUPT)
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_DAMAGED,
+                              "the registry file is damaged: %s: %s (restore it from a "
+                              "backup; nothing was changed)",
+                              doing, sqlite3_errmsg(db));
     else if (rc == SQLITE_NOTADB)
         return cs_detail_fail(detail, size, CS_ERR_REGISTRY_SCHEMA,
                               "not an SQLite database, so not a certseal registry");
     return cs_detail_fail(detail, size, err, "%s: %s", doing, sqlite3_errmsg(db));
+}
+
+cs_err registry_schema_check_integrity(sqlite3 *db, char *detail, size_t size)
+{
+    sqlite3_stmt *stmt = NULL;
+    cs_err err = CS_OK;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
+
+    if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *said = (const char *)sqlite3_column_text(stmt, 0);
+        if (said == NULL || strcmp(said, "ok") != 0)
+            err = cs_detail_fail(detail, size, CS_ERR_REGISTRY_DAMAGED,
+                                 "the registry file is damaged: %.200s (restore it from a "
+                                 "backup; nothing was changed)",
+                                 said != NULL ? said : "no answer from the check");
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(stmt);
+    if (err == CS_OK && rc != SQLITE_OK)
+        err = sql_failure(db, rc, "checking the file", detail, size);
+    return err;
 }
 
 cs_err registry_schema_configure(sqlite3 *db, char *detail, size_t size)

@@ -8,6 +8,9 @@
 #include <strings.h>
 #include <termios.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "cli.h"
 
@@ -237,9 +240,42 @@ void cli_passphrase_free(char **passphrase, size_t len)
     *passphrase = NULL;
 }
 
+void cli_protect_private_key(void)
+{
+#ifdef __linux__
+    /* No core file, no ptrace or /proc/PID/mem for other processes of the
+     * same user, while the key (or its passphrase) is in memory.  It stays
+     * off until the process ends, which is soon after the key is freed. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        cli_error("warning: cannot keep the key out of core dumps: %s", strerror(errno));
+#endif
+}
+
+void cli_warn_exposure(const char *path, const char *what, unsigned exposure)
+{
+    const char *who;
+
+    if (exposure & CS_FILE_OTHERS_WRITABLE)
+        who = "any user can change";
+    else if (exposure & CS_FILE_OTHERS_READABLE)
+        who = "any user can read";
+    else if (exposure & CS_FILE_GROUP_WRITABLE)
+        who = "the file's group can change";
+    else if (exposure & CS_FILE_GROUP_READABLE)
+        who = "the file's group can read";
+    else
+        return;
+    cli_error("%s: warning: %s this %s (chmod 600 %s)", path, who, what, path);
+}
+
 static void report_key_error(const char *path, cs_err err)
 {
     switch (err) {
+    case CS_ERR_FILE_PERMISSIONS:
+        cli_error("%s: the private key file is writable by other users, so it is not used "
+                  "(chmod 600 %s, and make a new key if you cannot tell who changed it)",
+                  path, path);
+        break;
     case CS_ERR_IO_OPEN:
         cli_error("%s: cannot open the key file: %s", path, strerror(errno));
         break;
@@ -264,12 +300,15 @@ bool cli_load_private_key(const char *path, const cli_passphrase_source *source,
     size_t len = 0;
     char *passphrase = NULL;
     size_t passphrase_len = 0;
+    unsigned exposure = 0;
     cs_err err;
 
-    if ((err = cs_file_read_all(path, CS_KEY_FILE_MAX, &pem, &len)) != CS_OK) {
+    cli_protect_private_key();
+    if ((err = cs_file_read_private(path, CS_KEY_FILE_MAX, &pem, &len, &exposure)) != CS_OK) {
         report_key_error(path, err);
         return false;
     }
+    cli_warn_exposure(path, "private key", exposure);
     if (cs_key_pem_is_encrypted((const char *)pem, len)) {
         char prompt[300];
         snprintf(prompt, sizeof(prompt), "Passphrase for %.250s: ", path);

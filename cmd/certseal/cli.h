@@ -98,7 +98,19 @@ bool cli_passphrase_read(const cli_passphrase_source *source, const char *prompt
                          char **out, size_t *out_len);
 void cli_passphrase_free(char **passphrase, size_t len);
 
-/* Loads a private key file, asking for its passphrase when it is encrypted.
+/* Called by every command before it loads or makes a private key: keeps
+ * the process out of core dumps and from being traced or read through
+ * /proc by other processes (PR_SET_DUMPABLE 0 on Linux) until it ends. */
+void cli_protect_private_key(void);
+
+/* Warns on stderr when exposure (CS_FILE_GROUP_* and CS_FILE_OTHERS_*
+ * bits) lets others read or change the file at path; `what` names it
+ * ("private key", "registry"). */
+void cli_warn_exposure(const char *path, const char *what, unsigned exposure);
+
+/* Loads a private key file, asking for its passphrase when it is encrypted:
+ * first cli_protect_private_key(); warns when the file is readable by
+ * others, refuses it when they can write it.
  * Reports and returns false on failure. */
 bool cli_load_private_key(const char *path, const cli_passphrase_source *source, cs_key_t **out);
 
