@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -372,8 +373,10 @@ const char *cli_token_argument(int argc, char **argv, int index)
     return "-";
 }
 
-bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force)
+bool cli_write_file(const char *path, const void *data, size_t len, unsigned mode,
+                    unsigned flags)
 {
+    struct stat st;
     cs_err err;
 
     if (strcmp(path, "-") == 0) {
@@ -383,12 +386,22 @@ bool cli_write_output(const char *path, const void *data, size_t len, unsigned m
         }
         return true;
     }
-    err = cs_file_write_atomic(path, data, len, mode, force ? CS_FILE_REPLACE : 0);
-    if (err == CS_ERR_FILE_EXISTS)
+    err = cs_file_write_atomic(path, data, len, mode, flags);
+    if (err == CS_ERR_FILE_EXISTS && (flags & CS_FILE_REGULAR) && lstat(path, &st) == 0 &&
+        !S_ISREG(st.st_mode))
+        cli_error("%s: exists and is not a regular file (a link, pipe or device); nothing was "
+                  "written to it (remove it, or write elsewhere)",
+                  path);
+    else if (err == CS_ERR_FILE_EXISTS)
         cli_error("%s: already exists; choose another name or add --force to replace it", path);
     else if (err != CS_OK)
         cli_error("%s: cannot write: %s", path, strerror(errno));
     return err == CS_OK;
+}
+
+bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force)
+{
+    return cli_write_file(path, data, len, mode, force ? CS_FILE_REPLACE : 0);
 }
 
 bool cli_use_colour(void)

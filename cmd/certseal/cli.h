@@ -135,6 +135,11 @@ const char *cli_token_argument(int argc, char **argv, int index);
  * Reports and returns false on error. */
 bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force);
 
+/* cli_write_output() with the flags of cs_file_write_atomic(): with
+ * CS_FILE_REGULAR a link, pipe or device under the name is refused. */
+bool cli_write_file(const char *path, const void *data, size_t len, unsigned mode,
+                    unsigned flags);
+
 /* True when stdout is a terminal and NO_COLOR is not set. */
 bool cli_use_colour(void);
 
