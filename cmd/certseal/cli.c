@@ -309,7 +309,6 @@ bool cli_load_private_key(const char *path, const cli_passphrase_source *source,
         report_key_error(path, err);
         return false;
     }
-    cli_warn_exposure(path, "private key", exposure);
     if (cs_key_pem_is_encrypted((const char *)pem, len)) {
         char prompt[300];
         snprintf(prompt, sizeof(prompt), "Passphrase for %.250s: ", path);
@@ -327,6 +326,8 @@ bool cli_load_private_key(const char *path, const cli_passphrase_source *source,
         report_key_error(path, err);
         return false;
     }
+    /* Once it is known to be a private key: a mistaken file is not one. */
+    cli_warn_exposure(path, "private key", exposure);
     return true;
 }
 
