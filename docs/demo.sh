@@ -36,9 +36,12 @@ publish() {
 
 step "The demo keys (keys-example/: DEMO ONLY, never for real certificates)"
 sed -n "1,3p" keys-example/README.md
+# git keeps every file readable by all, and certseal warns about a private
+# key others can read: the demo works on copies only its user can read.
+show install -m 600 keys-example/ab-demo.key keys-example/cb-demo.key "$work/" || exit 1
 
 step "1. The accreditation body (UKAS-DEMO) keeps a registry and accredits the certification body"
-show $CERTSEAL init --registry "$work/ab.db" --key keys-example/ab-demo.key \
+show $CERTSEAL init --registry "$work/ab.db" --key "$work/ab-demo.key" \
     --status-uri https://ab.example/s || exit 1
 show $CERTSEAL accredit --registry "$work/ab.db" --subject-key keys-example/cb-demo.key.pub \
     --issuer UKAS-DEMO --subject CB-DEMO-001 --name "Demo Certification Ltd" \
@@ -46,7 +49,7 @@ show $CERTSEAL accredit --registry "$work/ab.db" --subject-key keys-example/cb-d
     --iaf 17,18,31 --not-before 2026-01-01 --expires 2030-12-31 --out "$work/ac.cose" || exit 1
 
 step "2. The certification body keeps its own registry, with that accreditation"
-show $CERTSEAL init --registry "$work/cb.db" --key keys-example/cb-demo.key \
+show $CERTSEAL init --registry "$work/cb.db" --key "$work/cb-demo.key" \
     --accreditation "$work/ac.cose" --status-uri https://cb.example/s \
     --link-base https://verify.example.org/v || exit 1
 

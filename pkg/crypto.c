@@ -523,12 +523,13 @@ cs_err cs_key_load_private_file(const char *path, const char *passphrase, size_t
 {
     uint8_t *text = NULL;
     size_t len = 0;
+    unsigned exposure = 0;
     cs_err err = CS_OK;
 
     if (out == NULL || path == NULL)
         return CS_ERR_ARGUMENT;
     *out = NULL;
-    err = cs_file_read_all(path, CS_KEY_FILE_MAX, &text, &len);
+    err = cs_file_read_private(path, CS_KEY_FILE_MAX, &text, &len, &exposure);
     if (err != CS_OK)
         goto fail;
     err = cs_key_load_private_pem((const char *)text, len, passphrase, passphrase_len, out);

@@ -1,4 +1,5 @@
 /* Whole-file reads and atomic whole-file writes. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -87,6 +88,45 @@ cs_err cs_file_read_all(const char *path, size_t max, uint8_t **out, size_t *out
     return err;
 }
 
+unsigned cs_file_exposure_of_mode(unsigned mode)
+{
+    return ((mode & S_IRGRP) ? CS_FILE_GROUP_READABLE : 0) |
+           ((mode & S_IROTH) ? CS_FILE_OTHERS_READABLE : 0) |
+           ((mode & S_IWGRP) ? CS_FILE_GROUP_WRITABLE : 0) |
+           ((mode & S_IWOTH) ? CS_FILE_OTHERS_WRITABLE : 0);
+}
+
+cs_err cs_file_read_private(const char *path, size_t max, uint8_t **out, size_t *out_len,
+                            unsigned *exposure)
+{
+    struct stat st;
+    cs_err err;
+    int fd;
+
+    if (path == NULL || out == NULL || out_len == NULL || exposure == NULL ||
+        strcmp(path, "-") == 0)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    *out_len = 0;
+    *exposure = 0;
+    if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) < 0)
+        return CS_ERR_IO_OPEN;
+    /* The mode of the file actually opened, not of whatever the name
+     * points to a moment later. */
+    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+        err = CS_ERR_IO_READ;
+    } else if ((*exposure = cs_file_exposure_of_mode((unsigned)st.st_mode)) &
+               CS_FILE_OTHERS_WRITABLE) {
+        err = CS_ERR_FILE_PERMISSIONS;
+    } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+        err = CS_ERR_TOO_LARGE;
+    } else {
+        err = read_fd(fd, max, out, out_len);
+    }
+    close(fd);
+    return err;
+}
+
 static cs_err write_all(int fd, const uint8_t *data, size_t len)
 {
     while (len > 0) {
@@ -141,10 +181,17 @@ static cs_err write_stream(const char *path, const void *data, size_t len)
 cs_err cs_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
                             unsigned flags)
 {
+    struct stat st;
+
     if (path == NULL || (data == NULL && len > 0) || *path == '\0')
         return CS_ERR_ARGUMENT;
-    if (is_stream(path))
+    if (flags & CS_FILE_REGULAR) {
+        /* lstat: a link planted under the name is not followed. */
+        if (lstat(path, &st) == 0 && (!S_ISREG(st.st_mode) || !(flags & CS_FILE_REPLACE)))
+            return CS_ERR_FILE_EXISTS;
+    } else if (is_stream(path)) {
         return write_stream(path, data, len);
+    }
 
     cs_err err = CS_OK;
     int fd = -1;
@@ -153,7 +200,6 @@ cs_err cs_file_write_atomic(const char *path, const void *data, size_t len, unsi
         return CS_ERR_NO_MEMORY;
 
     /* Refuse early, before any work, when the target exists. */
-    struct stat st;
     if (!(flags & CS_FILE_REPLACE) && lstat(path, &st) == 0) {
         err = CS_ERR_FILE_EXISTS;
         goto fail_no_unlink;
@@ -198,6 +244,69 @@ fail:
 fail_no_unlink:
     free(tmp);
     return err;
+}
+
+/* True when name is ".<base>.XXXXXX" with six characters of mkstemp's
+ * alphabet (letters and digits) as XXXXXX. */
+static bool is_temporary_of(const char *name, const char *base)
+{
+    size_t base_len = strlen(base), len = strlen(name);
+
+    if (len != base_len + 8 || name[0] != '.' || strncmp(name + 1, base, base_len) != 0 ||
+        name[1 + base_len] != '.')
+        return false;
+    for (const char *p = name + base_len + 2; *p != '\0'; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            return false;
+    return true;
+}
+
+cs_err cs_file_remove_stale(const char *path, int64_t now, int64_t min_age_seconds,
+                            size_t *removed)
+{
+    const char *slash, *base;
+    char *dir_path = NULL;
+    DIR *dir = NULL;
+    struct dirent *entry;
+    size_t count = 0;
+    int dir_fd;
+
+    if (removed != NULL)
+        *removed = 0;
+    if (path == NULL || *path == '\0' || min_age_seconds < 0)
+        return CS_ERR_ARGUMENT;
+    slash = strrchr(path, '/');
+    base = slash != NULL ? slash + 1 : path;
+    if (*base == '\0')
+        return CS_ERR_ARGUMENT;
+    if (slash == NULL)
+        dir_path = strdup(".");
+    else if (slash == path)
+        dir_path = strdup("/");
+    else
+        dir_path = strndup(path, (size_t)(slash - path));
+    if (dir_path == NULL)
+        return CS_ERR_NO_MEMORY;
+    if ((dir = opendir(dir_path)) == NULL)
+        goto done;
+    dir_fd = dirfd(dir);
+    while ((entry = readdir(dir)) != NULL) {
+        struct stat st;
+        if (!is_temporary_of(entry->d_name, base) ||
+            fstatat(dir_fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+            (int64_t)st.st_mtime > now - min_age_seconds)
+            continue;
+        if (unlinkat(dir_fd, entry->d_name, 0) == 0)
+            count++;
+    }
+done:
+    if (dir != NULL)
+        closedir(dir);
+    free(dir_path);
+    if (removed != NULL)
+        *removed = count;
+    return CS_OK;
 }
 
 void cs_wipe(void *p, size_t n)

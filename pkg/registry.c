@@ -34,7 +34,11 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_INSERT_EVENT] = "INSERT INTO events (number, revision, at, action, actor, reason) "
                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [STMT_SET_KID] = "UPDATE settings SET issuer_kid = ?1 WHERE id = 1 AND issuer_kid IS NULL",
-    [STMT_ALL_STATUSES] = "SELECT status_index, status FROM objects WHERE status <> 0",
+    /* Every object with the action of its revision's last event: publish
+     * takes the status from the append-only log and checks the row. */
+    [STMT_ALL_STATUSES] = "SELECT o.status_index, o.status, o.number, o.revision, "
+                          "(SELECT e.action FROM events e WHERE e.number = o.number AND "
+                          "e.revision = o.revision ORDER BY e.id DESC LIMIT 1) FROM objects o",
 };
 
 /* ---- plumbing ------------------------------------------------------------- */
@@ -50,6 +54,10 @@ cs_err registry_sql_error(cs_registry_t *registry, int rc, const char *doing, ch
                               doing, CS_REGISTRY_BUSY_TIMEOUT_MS);
     if (rc == SQLITE_NOMEM)
         return cs_detail_fail(detail, size, CS_ERR_NO_MEMORY, "%s: out of memory", doing);
+    if ((rc & 0xff) == SQLITE_CORRUPT)
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_DAMAGED,
+                              "the registry file is damaged: %s: %s (restore it from a backup)",
+                              doing, said);
     return cs_detail_fail(detail, size, CS_ERR_REGISTRY, "%s: %s", doing, said);
 }
 
@@ -257,6 +265,11 @@ uint64_t cs_registry_list_entries(const cs_registry_t *registry)
     return registry != NULL ? registry->list_entries : 0;
 }
 
+unsigned cs_registry_file_exposure(const cs_registry_t *registry)
+{
+    return registry != NULL ? registry->file_exposure : 0;
+}
+
 const uint8_t *cs_registry_accreditation(const cs_registry_t *registry, size_t *len)
 {
     if (len != NULL)
@@ -391,8 +404,12 @@ cs_err registry_open_with(const char *path, const registry_migration *steps, siz
                               strerror(errno));
     if ((err = registry_new_handle(&r)) != CS_OK)
         return err;
+    r->file_exposure = cs_file_exposure_of_mode((unsigned)st.st_mode);
+    /* Structure first: a damaged file is neither read nor written, by any
+     * command (a write could land beside a damaged page and spread it). */
     if ((err = registry_open_db(r, path, detail, detail_size)) != CS_OK ||
-        (err = registry_schema_check(r->db, false, &version, detail, detail_size)) != CS_OK)
+        (err = registry_schema_check(r->db, false, &version, detail, detail_size)) != CS_OK ||
+        (err = registry_schema_check_integrity(r->db, detail, detail_size)) != CS_OK)
         goto fail;
     if ((size_t)version != count && (err = registry_schema_upgrade(r->db, steps, count, NULL, NULL,
                                                                    detail, detail_size)) != CS_OK)

@@ -52,6 +52,7 @@ struct cs_registry {
     uint8_t *accreditation;
     size_t accreditation_len;
     uint64_t list_entries;
+    unsigned file_exposure; /* CS_FILE_GROUP_* | CS_FILE_OTHERS_* of the file when opened */
     uint8_t kid[CS_KID_SIZE];
     bool has_kid;
     char *user;           /* the default actor: the process's user */
@@ -155,6 +156,10 @@ typedef struct registry_migration {
 
 extern const registry_migration registry_migrations[];
 extern const size_t registry_migration_count; /* = CS_REGISTRY_SCHEMA_VERSION */
+
+/* PRAGMA quick_check: CS_OK when SQLite finds the file's structure sound,
+ * else CS_ERR_REGISTRY_DAMAGED with what it found first. */
+CS_MUST_CHECK cs_err registry_schema_check_integrity(sqlite3 *db, char *detail, size_t size);
 
 /* Per-connection settings: busy timeout, WAL, synchronous=FULL, ... */
 CS_MUST_CHECK cs_err registry_schema_configure(sqlite3 *db, char *detail, size_t size);

@@ -78,10 +78,55 @@ static cs_err sql_failure(sqlite3 *db, int rc, const char *doing, char *detail, 
         err = CS_ERR_REGISTRY_BUSY;
     else if (rc == SQLITE_NOMEM)
         err = CS_ERR_NO_MEMORY;
+    else if ((rc & 0xff) == SQLITE_CORRUPT)
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_DAMAGED,
+                              "the registry file is damaged: %s: %s (restore it from a "
+                              "backup; nothing was changed)",
+                              doing, sqlite3_errmsg(db));
     else if (rc == SQLITE_NOTADB)
         return cs_detail_fail(detail, size, CS_ERR_REGISTRY_SCHEMA,
                               "not an SQLite database, so not a certseal registry");
     return cs_detail_fail(detail, size, err, "%s: %s", doing, sqlite3_errmsg(db));
+}
+
+/* What quick_check said, as one printable line without its "*** in
+ * database main ***" heading. */
+static void one_line(const char *said, char *out, size_t size)
+{
+    static const char heading[] = "*** in database main ***";
+    size_t n = 0;
+
+    if (strncmp(said, heading, sizeof(heading) - 1) == 0)
+        said += sizeof(heading) - 1;
+    while (*said == '\n' || *said == ' ')
+        said++;
+    for (; *said != '\0' && n + 1 < size; said++)
+        out[n++] = (unsigned char)*said >= 0x20 && (unsigned char)*said < 0x7f ? *said : ' ';
+    out[n] = '\0';
+}
+
+cs_err registry_schema_check_integrity(sqlite3 *db, char *detail, size_t size)
+{
+    sqlite3_stmt *stmt = NULL;
+    cs_err err = CS_OK;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
+
+    if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *said = (const char *)sqlite3_column_text(stmt, 0);
+        if (said == NULL || strcmp(said, "ok") != 0) {
+            char line[200];
+            one_line(said != NULL ? said : "no answer from the check", line, sizeof(line));
+            err = cs_detail_fail(detail, size, CS_ERR_REGISTRY_DAMAGED,
+                                 "the registry file is damaged: %s (restore it from a backup; "
+                                 "nothing was changed)",
+                                 line);
+        }
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(stmt);
+    if (err == CS_OK && rc != SQLITE_OK)
+        err = sql_failure(db, rc, "checking the file", detail, size);
+    return err;
 }
 
 cs_err registry_schema_configure(sqlite3 *db, char *detail, size_t size)

@@ -120,7 +120,74 @@ fail:
 
 /* ---- publishing ----------------------------------------------------------------- */
 
-/* The list as of one read transaction: every entry that is not valid. */
+/* The status an event leaves its revision in; false for an unknown one. */
+static bool status_after(const char *action, cs_status *status)
+{
+    static const struct {
+        const char *action;
+        cs_status status;
+    } after[] = {
+        {"issued", CS_STATUS_VALID},          {"reinstated", CS_STATUS_VALID},
+        {"suspended", CS_STATUS_SUSPENDED},   {"withdrawn", CS_STATUS_WITHDRAWN},
+        {"superseded", CS_STATUS_SUPERSEDED},
+    };
+    for (size_t i = 0; action != NULL && i < sizeof(after) / sizeof(after[0]); i++)
+        if (strcmp(action, after[i].action) == 0) {
+            *status = after[i].status;
+            return true;
+        }
+    return false;
+}
+
+/* A number from the file as printable ASCII for a message: the file may
+ * have been written by anyone, so no byte reaches a terminal as is. */
+static void printable(const char *text, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)(text != NULL ? text : "");
+         *p != '\0' && n + 5 < size; p++) {
+        if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+            out[n++] = (char)*p;
+        else
+            n += (size_t)snprintf(out + n, size - n, "\\x%02x", *p);
+    }
+    out[n] = '\0';
+}
+
+/* The row's status must be the one its event log leads to: a status set
+ * in the file by hand (no event, so no actor, no time, no reason) is
+ * refused rather than published. */
+static cs_err check_against_log(cs_registry_t *registry, sqlite3_stmt *stmt, cs_status *status,
+                                char *detail, size_t size)
+{
+    cs_status stored = (cs_status)sqlite3_column_int(stmt, 1), logged;
+    const char *action = (const char *)sqlite3_column_text(stmt, 4);
+    char number[3 * 64 + 1];
+
+    if (status_after(action, &logged) && logged == stored) {
+        *status = logged;
+        return CS_OK;
+    }
+    printable((const char *)sqlite3_column_text(stmt, 2), number, sizeof(number));
+    if (action == NULL || !status_after(action, &logged))
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_EVENT_LOG,
+                              "%s \"%s\" (revision %lld) has no event that records its issue: it "
+                              "was added outside certseal; nothing was published (restore the "
+                              "registry from a backup)",
+                              registry_noun(registry), number,
+                              (long long)sqlite3_column_int64(stmt, 3));
+    return cs_detail_fail(detail, size, CS_ERR_REGISTRY_EVENT_LOG,
+                          "%s \"%s\" (revision %lld) is recorded as %s but its event log says "
+                          "%s: the status was changed outside certseal; nothing was published "
+                          "(find who changed it, then restore the registry from a backup or set "
+                          "the status back to %s; certseal list --history shows the events)",
+                          registry_noun(registry), number,
+                          (long long)sqlite3_column_int64(stmt, 3), registry_status_word(stored),
+                          registry_status_word(logged), registry_status_word(logged));
+}
+
+/* The list as of one read transaction: every entry that is not valid, as
+ * the event log has it. */
 static cs_err build_list(cs_registry_t *registry, cs_status_list_t **out, char *detail, size_t size)
 {
     cs_status_list_t *list = NULL;
@@ -140,8 +207,10 @@ static cs_err build_list(cs_registry_t *registry, cs_status_list_t **out, char *
     }
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         uint64_t index = (uint64_t)sqlite3_column_int64(stmt, 0);
-        unsigned value = (unsigned)sqlite3_column_int(stmt, 1);
-        if (cs_status_list_set(list, index, value) != CS_OK) {
+        cs_status status = CS_STATUS_VALID;
+        if ((err = check_against_log(registry, stmt, &status, detail, size)) != CS_OK)
+            goto fail;
+        if (status != CS_STATUS_VALID && cs_status_list_set(list, index, status) != CS_OK) {
             err = cs_detail_fail(detail, size, CS_ERR_REGISTRY,
                                  "status index %llu does not fit the list of %llu entries "
                                  "(the registry is damaged)",
@@ -205,6 +274,12 @@ cs_err cs_registry_publish(cs_registry_t *registry, const cs_key_t *key, const c
                               "the list's issue time and validity must be positive");
     if ((err = check_publish_key(registry, key, detail, detail_size)) != CS_OK ||
         (err = build_list(registry, &list, detail, detail_size)) != CS_OK)
+        goto done;
+    /* A publish killed between its temporary file and the rename leaves
+     * the file behind; the next one removes it, once it is old enough not
+     * to be the work of a publish still running. */
+    if ((err = cs_file_remove_stale(path, (int64_t)time(NULL), CS_FILE_STALE_SECONDS, NULL)) !=
+        CS_OK)
         goto done;
     params.uri = registry->status_uri;
     params.issued_at = issued_at;

@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "cli.h"
 
@@ -237,9 +241,42 @@ void cli_passphrase_free(char **passphrase, size_t len)
     *passphrase = NULL;
 }
 
+void cli_protect_private_key(void)
+{
+#ifdef __linux__
+    /* No core file, no ptrace or /proc/PID/mem for other processes of the
+     * same user, while the key (or its passphrase) is in memory.  It stays
+     * off until the process ends, which is soon after the key is freed. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        cli_error("warning: cannot keep the key out of core dumps: %s", strerror(errno));
+#endif
+}
+
+void cli_warn_exposure(const char *path, const char *what, unsigned exposure)
+{
+    const char *who;
+
+    if (exposure & CS_FILE_OTHERS_WRITABLE)
+        who = "any user can change";
+    else if (exposure & CS_FILE_OTHERS_READABLE)
+        who = "any user can read";
+    else if (exposure & CS_FILE_GROUP_WRITABLE)
+        who = "the file's group can change";
+    else if (exposure & CS_FILE_GROUP_READABLE)
+        who = "the file's group can read";
+    else
+        return;
+    cli_error("%s: warning: %s this %s (chmod 600 %s)", path, who, what, path);
+}
+
 static void report_key_error(const char *path, cs_err err)
 {
     switch (err) {
+    case CS_ERR_FILE_PERMISSIONS:
+        cli_error("%s: the private key file is writable by other users, so it is not used "
+                  "(chmod 600 %s, and make a new key if you cannot tell who changed it)",
+                  path, path);
+        break;
     case CS_ERR_IO_OPEN:
         cli_error("%s: cannot open the key file: %s", path, strerror(errno));
         break;
@@ -264,9 +301,11 @@ bool cli_load_private_key(const char *path, const cli_passphrase_source *source,
     size_t len = 0;
     char *passphrase = NULL;
     size_t passphrase_len = 0;
+    unsigned exposure = 0;
     cs_err err;
 
-    if ((err = cs_file_read_all(path, CS_KEY_FILE_MAX, &pem, &len)) != CS_OK) {
+    cli_protect_private_key();
+    if ((err = cs_file_read_private(path, CS_KEY_FILE_MAX, &pem, &len, &exposure)) != CS_OK) {
         report_key_error(path, err);
         return false;
     }
@@ -287,6 +326,8 @@ bool cli_load_private_key(const char *path, const cli_passphrase_source *source,
         report_key_error(path, err);
         return false;
     }
+    /* Once it is known to be a private key: a mistaken file is not one. */
+    cli_warn_exposure(path, "private key", exposure);
     return true;
 }
 
@@ -333,8 +374,10 @@ const char *cli_token_argument(int argc, char **argv, int index)
     return "-";
 }
 
-bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force)
+bool cli_write_file(const char *path, const void *data, size_t len, unsigned mode,
+                    unsigned flags)
 {
+    struct stat st;
     cs_err err;
 
     if (strcmp(path, "-") == 0) {
@@ -344,12 +387,22 @@ bool cli_write_output(const char *path, const void *data, size_t len, unsigned m
         }
         return true;
     }
-    err = cs_file_write_atomic(path, data, len, mode, force ? CS_FILE_REPLACE : 0);
-    if (err == CS_ERR_FILE_EXISTS)
+    err = cs_file_write_atomic(path, data, len, mode, flags);
+    if (err == CS_ERR_FILE_EXISTS && (flags & CS_FILE_REGULAR) && lstat(path, &st) == 0 &&
+        !S_ISREG(st.st_mode))
+        cli_error("%s: exists and is not a regular file (a link, pipe or device); nothing was "
+                  "written to it (remove it, or write elsewhere)",
+                  path);
+    else if (err == CS_ERR_FILE_EXISTS)
         cli_error("%s: already exists; choose another name or add --force to replace it", path);
     else if (err != CS_OK)
         cli_error("%s: cannot write: %s", path, strerror(errno));
     return err == CS_OK;
+}
+
+bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force)
+{
+    return cli_write_file(path, data, len, mode, force ? CS_FILE_REPLACE : 0);
 }
 
 bool cli_use_colour(void)

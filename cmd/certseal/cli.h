@@ -98,7 +98,19 @@ bool cli_passphrase_read(const cli_passphrase_source *source, const char *prompt
                          char **out, size_t *out_len);
 void cli_passphrase_free(char **passphrase, size_t len);
 
-/* Loads a private key file, asking for its passphrase when it is encrypted.
+/* Called by every command before it loads or makes a private key: keeps
+ * the process out of core dumps and from being traced or read through
+ * /proc by other processes (PR_SET_DUMPABLE 0 on Linux) until it ends. */
+void cli_protect_private_key(void);
+
+/* Warns on stderr when exposure (CS_FILE_GROUP_* and CS_FILE_OTHERS_*
+ * bits) lets others read or change the file at path; `what` names it
+ * ("private key", "registry"). */
+void cli_warn_exposure(const char *path, const char *what, unsigned exposure);
+
+/* Loads a private key file, asking for its passphrase when it is encrypted:
+ * first cli_protect_private_key(); warns when the file is readable by
+ * others, refuses it when they can write it.
  * Reports and returns false on failure. */
 bool cli_load_private_key(const char *path, const cli_passphrase_source *source, cs_key_t **out);
 
@@ -122,6 +134,11 @@ const char *cli_token_argument(int argc, char **argv, int index);
  * stdout for "-"; an existing device or pipe is written to as it is.
  * Reports and returns false on error. */
 bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force);
+
+/* cli_write_output() with the flags of cs_file_write_atomic(): with
+ * CS_FILE_REGULAR a link, pipe or device under the name is refused. */
+bool cli_write_file(const char *path, const void *data, size_t len, unsigned mode,
+                    unsigned flags);
 
 /* True when stdout is a terminal and NO_COLOR is not set. */
 bool cli_use_colour(void);

@@ -77,7 +77,7 @@ static cs_err render(const char *path, const cs_qr_t *qr, const cli_qr_options *
 }
 
 bool cli_qr_write_file(const char *path, const char *token, const cli_qr_options *options,
-                       bool force, int *version_out)
+                       unsigned flags, int *version_out)
 {
     cs_qr_t *qr = NULL;
     uint8_t *image = NULL;
@@ -98,7 +98,7 @@ bool cli_qr_write_file(const char *path, const char *token, const cli_qr_options
         cli_error("%s: cannot draw the QR code: %s", path, cs_strerror(err));
         goto done;
     }
-    if (!cli_write_output(path, image, image_len, 0644, force))
+    if (!cli_write_file(path, image, image_len, 0644, flags))
         goto done;
     if (version_out != NULL)
         *version_out = cs_qr_symbol_version(qr);

@@ -42,11 +42,13 @@ void cli_qr_report_too_large(const char *label, const char *token, cs_qr_ecc ecc
 
 /*
  * Encodes token and writes it to path as PNG or SVG (by extension),
- * atomically: the file is whole or absent.  Reports and returns false on
- * failure (token too long for any QR version, write error, existing file
- * without force).  When version_out is not NULL it receives the version.
+ * atomically: the file is whole or absent.  flags are those of
+ * cs_file_write_atomic() (CS_FILE_REPLACE for --force, CS_FILE_REGULAR).
+ * Reports and returns false on failure (token too long for any QR version,
+ * write error, existing file without CS_FILE_REPLACE).  When version_out is
+ * not NULL it receives the version.
  */
 bool cli_qr_write_file(const char *path, const char *token, const cli_qr_options *options,
-                       bool force, int *version_out);
+                       unsigned flags, int *version_out);
 
 #endif

@@ -47,6 +47,10 @@ void cli_registry_report(const char *input, cs_err err, const char *detail)
     case CS_ERR_REGISTRY_ROLE:
         cli_error("%s: %s (use the registry of the right body)", input, what);
         break;
+    case CS_ERR_REGISTRY_DAMAGED:
+        cli_error("%s: %s (restore the registry from a backup; nothing was changed)", input,
+                  what);
+        break;
     case CS_ERR_REGISTRY:
         cli_error("%s: registry database error: %s (check the file with sqlite3 %s 'PRAGMA "
                   "integrity_check')",
@@ -72,6 +76,7 @@ bool cli_registry_open(const char *path, int role, const char *doing, cs_registr
         cli_registry_report(path, err, detail);
         return false;
     }
+    cli_warn_exposure(path, "registry", cs_registry_file_exposure(*out));
     have = cs_registry_role_of(*out);
     if (role != 0 && (int)have != role) {
         cli_error("%s: this is %s registry; only %s registry can %s (give the other registry)",

@@ -292,7 +292,8 @@ static bool write_outputs(const issue_options *o, const char *token, size_t toke
     line[token_len + 1] = '\0';
     ok = cli_write_output(o->out != NULL ? o->out : "-", line, token_len + 1, 0644, o->force);
     if (ok && o->qr != NULL)
-        ok = cli_qr_write_file(o->qr, line, &o->qr_options, o->force, NULL);
+        ok = cli_qr_write_file(o->qr, line, &o->qr_options,
+                               o->force ? CS_FILE_REPLACE : 0, NULL);
     free(line);
     return ok;
 }

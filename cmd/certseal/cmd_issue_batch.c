@@ -155,18 +155,55 @@ done:
     return text;
 }
 
-static bool write_qr(const issue_options *o, const char *number, const char *token)
+/* "<qr-dir>/<safe name>.png", freed with free(); NULL (reported) when out
+ * of memory. */
+static char *qr_path(const issue_options *o, const char *number)
 {
     char name[160], *path;
-    bool ok;
     safe_name(number, name, sizeof(name));
     if ((path = malloc(strlen(o->qr_dir) + strlen(name) + 2)) == NULL) {
         cli_error("out of memory");
-        return false;
+        return NULL;
     }
     sprintf(path, "%s/%s", o->qr_dir, name);
-    ok = cli_qr_write_file(path, token, &o->qr_options, true, NULL);
+    return path;
+}
+
+/* Like every other output: a new regular file, or with --force a regular
+ * file replaced; never a link, pipe or device found under the name. */
+static bool write_qr(const issue_options *o, const char *number, const char *token)
+{
+    char *path = qr_path(o, number);
+    bool ok = path != NULL &&
+              cli_qr_write_file(path, token, &o->qr_options,
+                                CS_FILE_REGULAR | (o->force ? CS_FILE_REPLACE : 0), NULL);
     free(path);
+    return ok;
+}
+
+/* Before anything is issued: no QR file of the batch may be in the way
+ * (an existing file without --force, or anything but a regular file). */
+static bool check_qr_targets(const issue_options *o, const cs_batch *batch)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && o->qr_dir != NULL && i < batch->count; i++) {
+        char *path = qr_path(o, batch->certs[i].number);
+        struct stat st;
+        if (path == NULL)
+            return false;
+        if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+            cli_error("%s: exists and is not a regular file (a link, pipe or device); nothing "
+                      "was issued (remove it, or give another --qr-dir)",
+                      path);
+            ok = false;
+        } else if (lstat(path, &st) == 0 && !o->force) {
+            cli_error("%s: already exists; nothing was issued (choose another --qr-dir, or add "
+                      "--force to replace the QR codes)",
+                      path);
+            ok = false;
+        }
+        free(path);
+    }
     return ok;
 }
 
@@ -276,7 +313,7 @@ int cli_issue_batch(const issue_options *o)
                   o->registry);
         goto done;
     }
-    if (!read_batch(o, &batch) ||
+    if (!read_batch(o, &batch) || !check_qr_targets(o, &batch) ||
         !cli_registry_load_key(registry, o->registry, &o->passphrase, &key) ||
         !cli_registry_issuer(registry, o->registry, key, &issuer) ||
         !check_against_accreditation(o, issuer, &batch) ||

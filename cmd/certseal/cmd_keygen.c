@@ -109,6 +109,7 @@ int cmd_keygen(int argc, char **argv)
                   access(o.out, F_OK) == 0 ? o.out : public_path);
         goto done;
     }
+    cli_protect_private_key();
     if (o.encrypt && !cli_passphrase_read(&o.passphrase, "New passphrase for the key: ", true,
                                           &passphrase, &passphrase_len))
         goto done;

@@ -283,7 +283,8 @@ int cmd_qr(int argc, char **argv)
         goto done;
     status = CLI_EXIT_FAILURE;
     if (c.text ? !draw_text(&c, label, token.text, &version)
-               : !cli_qr_write_file(c.out, token.text, &c.qr, c.force, &version))
+               : !cli_qr_write_file(c.out, token.text, &c.qr, c.force ? CS_FILE_REPLACE : 0,
+                                   &version))
         goto done;
     fprintf(stderr, "certseal: qr: %s%s: %s form, %zu characters, QR version %d-%c, %d modules\n",
             c.text ? "drew " : "wrote ", c.text ? "the code" : c.out, cs_form_name(c.form),

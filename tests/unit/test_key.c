@@ -1058,6 +1058,49 @@ static void test_symlink_not_followed(void **state)
     cs_key_free(&key);
 }
 
+/* A key others can write is refused; one others can read loads, with the
+ * exposure reported for the caller to warn about. */
+static void test_private_file_permissions(void **state)
+{
+    char path[256];
+    cs_key_t *key = generate(CS_ALG_EDDSA), *loaded = NULL;
+    uint8_t *text = NULL;
+    size_t len = 0;
+    unsigned exposure = 99;
+
+    path_in(state, "perm.pem", path, sizeof(path));
+    assert_int_equal(cs_key_write_private_file(key, path, NULL, 0, 0), CS_OK);
+    assert_int_equal(cs_file_read_private(path, CS_KEY_FILE_MAX, &text, &len, &exposure), CS_OK);
+    assert_int_equal(exposure, 0);
+    free(text);
+
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_int_equal(cs_file_read_private(path, CS_KEY_FILE_MAX, &text, &len, &exposure), CS_OK);
+    assert_int_equal(exposure, CS_FILE_GROUP_READABLE | CS_FILE_OTHERS_READABLE);
+    free(text);
+    assert_int_equal(cs_key_load_private_file(path, NULL, 0, &loaded), CS_OK);
+    cs_key_free(&loaded);
+
+    assert_int_equal(chmod(path, 0620), 0);
+    assert_int_equal(cs_file_read_private(path, CS_KEY_FILE_MAX, &text, &len, &exposure), CS_OK);
+    assert_int_equal(exposure, CS_FILE_GROUP_WRITABLE);
+    free(text);
+
+    assert_int_equal(chmod(path, 0666), 0);
+    text = (uint8_t *)"not touched";
+    assert_int_equal(cs_file_read_private(path, CS_KEY_FILE_MAX, &text, &len, &exposure),
+                     CS_ERR_FILE_PERMISSIONS);
+    assert_null(text);
+    assert_true(exposure & CS_FILE_OTHERS_WRITABLE);
+    assert_int_equal(cs_key_load_private_file(path, NULL, 0, &loaded), CS_ERR_FILE_PERMISSIONS);
+    assert_null(loaded);
+    assert_int_equal(chmod(path, 0602), 0);
+    assert_int_equal(cs_key_load_private_file(path, NULL, 0, &loaded), CS_ERR_FILE_PERMISSIONS);
+    assert_int_equal(cs_file_read_private("-", CS_KEY_FILE_MAX, &text, &len, &exposure),
+                     CS_ERR_ARGUMENT);
+    cs_key_free(&key);
+}
+
 static void test_write_load_public(void **state)
 {
     char path[256], text[4096];
@@ -1128,6 +1171,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_existing_and_force, temp_dir_setup,
                                         temp_dir_teardown),
         cmocka_unit_test_setup_teardown(test_symlink_not_followed, temp_dir_setup,
+                                        temp_dir_teardown),
+        cmocka_unit_test_setup_teardown(test_private_file_permissions, temp_dir_setup,
                                         temp_dir_teardown),
         cmocka_unit_test_setup_teardown(test_write_load_public, temp_dir_setup, temp_dir_teardown),
     };

@@ -12,8 +12,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "registry_db.h"
 #include "test_registry_world.h"
@@ -867,6 +870,168 @@ static void test_publish(void **state)
     cs_registry_close(&r);
 }
 
+/* ---- integrity ------------------------------------------------------------------------ */
+
+/* A page of the file whose b-tree header is made invalid (the first bytes
+ * of the objects_current index's root, a leaf once a few are issued). */
+static void damage_page(const char *path)
+{
+    sqlite3 *db = raw_open(path);
+    int64_t page = raw_int(db, "SELECT rootpage FROM sqlite_master WHERE name = "
+                               "'objects_current'"),
+            page_size = raw_int(db, "PRAGMA page_size");
+    sqlite3_close(db);
+    assert_true(page > 1 && page_size >= 512);
+    int fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    static const uint8_t garbage[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    assert_int_equal(pwrite(fd, garbage, sizeof(garbage), (off_t)((page - 1) * page_size)),
+                     (ssize_t)sizeof(garbage));
+    close(fd);
+}
+
+static void test_damaged_refused(void **state)
+{
+    (void)state;
+    const char *path = path_in_dir("damaged.db");
+    cs_registry_t *r = create_cb(path, 0);
+    char detail[256] = "";
+    for (int i = 0; i < 10; i++) {
+        char number[16];
+        snprintf(number, sizeof(number), "D-%d", i);
+        issue(r, number, NULL);
+    }
+    cs_registry_close(&r);
+    assert_int_equal(cs_registry_open(path, &r, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(cs_registry_file_exposure(r), 0); /* created 0600 */
+    cs_registry_close(&r);
+    assert_int_equal(chmod(path, 0640), 0);
+    assert_int_equal(cs_registry_open(path, &r, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(cs_registry_file_exposure(r), CS_FILE_GROUP_READABLE);
+    cs_registry_close(&r);
+
+    damage_page(path);
+    expect(cs_registry_open(path, &r, detail, sizeof(detail)), CS_ERR_REGISTRY_DAMAGED, detail,
+           "damaged");
+    assert_null(r);
+    assert_null(strchr(detail, '\n'));
+    assert_non_null(strstr(detail, "(restore it from a backup"));
+}
+
+/* Sets a row's status in the file without an event, as sqlite3 would. */
+static void set_status_behind(const char *path, const char *number, int status)
+{
+    char sql[200];
+    snprintf(sql, sizeof(sql), "UPDATE objects SET status = %d WHERE number = '%s'", status,
+             number);
+    raw_exec(path, sql);
+}
+
+static void test_publish_checks_event_log(void **state)
+{
+    (void)state;
+    const char *path = path_in_dir("eventlog.db");
+    const char *list_path = path_in_dir("eventlog.cwt");
+    cs_registry_t *r = create_cb(path, CS_STATUS_LIST_MIN);
+    char detail[512] = "";
+
+    issue(r, "L-valid", NULL);
+    issue(r, "L-withdrawn", NULL);
+    issue(r, "L-old", NULL);
+    change(r, "L-withdrawn", CS_REGISTRY_WITHDRAW, CS_OK, CS_STATUS_WITHDRAWN);
+    assert_int_equal(issue_err(r, "L-old", "L-old", detail, sizeof(detail)), CS_OK);
+    assert_int_equal(
+        cs_registry_publish(r, W.cb, list_path, 1800000000, 86400, 3600, detail, sizeof(detail)),
+        CS_OK);
+    assert_int_equal(unlink(list_path), 0);
+
+    /* A withdrawn certificate made valid again in the file. */
+    set_status_behind(path, "L-withdrawn", CS_STATUS_VALID);
+    expect(
+        cs_registry_publish(r, W.cb, list_path, 1800000000, 86400, 3600, detail, sizeof(detail)),
+        CS_ERR_REGISTRY_EVENT_LOG, detail, "is recorded as valid");
+    assert_non_null(strstr(detail, "event log says withdrawn"));
+    assert_int_equal(access(list_path, F_OK), -1);
+    set_status_behind(path, "L-withdrawn", CS_STATUS_WITHDRAWN);
+
+    /* A valid one suspended in the file: refused too (no event, no actor). */
+    set_status_behind(path, "L-valid", CS_STATUS_SUSPENDED);
+    expect(
+        cs_registry_publish(r, W.cb, list_path, 1800000000, 86400, 3600, detail, sizeof(detail)),
+        CS_ERR_REGISTRY_EVENT_LOG, detail, "\"L-valid\"");
+    set_status_behind(path, "L-valid", CS_STATUS_VALID);
+
+    /* A superseded revision made valid again. */
+    raw_exec(path, "UPDATE objects SET status = 0 WHERE number = 'L-old' AND current = 0");
+    expect(
+        cs_registry_publish(r, W.cb, list_path, 1800000000, 86400, 3600, detail, sizeof(detail)),
+        CS_ERR_REGISTRY_EVENT_LOG, detail, "event log says superseded");
+    raw_exec(path, "UPDATE objects SET status = 3 WHERE number = 'L-old' AND current = 0");
+    assert_int_equal(
+        cs_registry_publish(r, W.cb, list_path, 1800000000, 86400, 3600, detail, sizeof(detail)),
+        CS_OK);
+
+    /* A row added without its event; its number is shown escaped. */
+    raw_exec(path, "INSERT INTO objects (number, revision, status_index, status, current, claims, "
+                   "token, issued_at, expires, recorded_at, subject, standard) VALUES "
+                   "('X-' || char(27) || '[31m', 0, 5, 0, 1, x'00', 'CS1:X', 0, 0, 0, 'x', 'x')");
+    expect(
+        cs_registry_publish(r, W.cb, list_path, 1800000000, 86400, 3600, detail, sizeof(detail)),
+        CS_ERR_REGISTRY_EVENT_LOG, detail, "\"X-\\x1b[31m\" (revision 0) has no event");
+    assert_null(strchr(detail, 27));
+    cs_registry_close(&r);
+}
+
+static void touch_at(const char *path, time_t when)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    close(fd);
+    struct timespec times[2] = {{.tv_sec = when}, {.tv_sec = when}};
+    assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
+static void test_publish_removes_stale(void **state)
+{
+    (void)state;
+    cs_registry_t *r = create_cb(path_in_dir("stale.db"), CS_STATUS_LIST_MIN);
+    char list_path[400], detail[256] = "";
+    time_t now = time(NULL);
+
+    snprintf(list_path, sizeof(list_path), "%s", path_in_dir("stale.cwt"));
+    issue(r, "T-1", NULL);
+    /* What a publish killed before its rename leaves: ".stale.cwt.XXXXXX". */
+    touch_at(path_in_dir(".stale.cwt.aB3dE9"), now - CS_FILE_STALE_SECONDS - 60);
+    touch_at(path_in_dir(".stale.cwt.Running"), now - CS_FILE_STALE_SECONDS - 60); /* 7 chars */
+    touch_at(path_in_dir(".stale.cwt.fresh1"), now);
+    touch_at(path_in_dir(".other.cwt.aB3dE9"), now - CS_FILE_STALE_SECONDS - 60);
+    touch_at(path_in_dir("stale.cwt.aB3dE9"), now - CS_FILE_STALE_SECONDS - 60);
+    assert_int_equal(symlink("stale.db", path_in_dir(".stale.cwt.LiNk00")), 0);
+
+    assert_int_equal(
+        cs_registry_publish(r, W.cb, list_path, 1800000000, 86400, 3600, detail, sizeof(detail)),
+        CS_OK);
+    assert_int_equal(access(path_in_dir(".stale.cwt.aB3dE9"), F_OK), -1);
+    assert_int_equal(access(path_in_dir(".stale.cwt.Running"), F_OK), 0);
+    assert_int_equal(access(path_in_dir(".stale.cwt.fresh1"), F_OK), 0);
+    assert_int_equal(access(path_in_dir(".other.cwt.aB3dE9"), F_OK), 0);
+    assert_int_equal(access(path_in_dir("stale.cwt.aB3dE9"), F_OK), 0);
+    struct stat st;
+    assert_int_equal(lstat(path_in_dir(".stale.cwt.LiNk00"), &st), 0);
+    assert_int_equal(access(path_in_dir("stale.db"), F_OK), 0);
+
+    size_t removed = 9;
+    assert_int_equal(cs_file_remove_stale(list_path, (int64_t)now, 0, &removed), CS_OK);
+    assert_int_equal(removed, 1); /* fresh1, now old enough for an age of 0 */
+    for (const char *const *name = (const char *const[]){".stale.cwt.Running", ".other.cwt.aB3dE9",
+                                                         "stale.cwt.aB3dE9", ".stale.cwt.LiNk00",
+                                                         NULL};
+         *name != NULL; name++)
+        unlink(path_in_dir(*name));
+    cs_registry_close(&r);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -895,6 +1060,9 @@ int main(void)
         cmocka_unit_test(test_batch_bad_signature),
         cmocka_unit_test(test_ab_registry),
         cmocka_unit_test(test_publish),
+        cmocka_unit_test(test_damaged_refused),
+        cmocka_unit_test(test_publish_checks_event_log),
+        cmocka_unit_test(test_publish_removes_stale),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -50,6 +50,7 @@ extern "C" {
     X(CS_ERR_FILE_EXISTS, 204, "file already exists")                                      \
     X(CS_ERR_TOO_LARGE, 205, "input larger than the limit")                                \
     X(CS_ERR_LISTEN, 206, "cannot listen on the address")                                  \
+    X(CS_ERR_FILE_PERMISSIONS, 207, "file is writable by other users")                     \
     /* malformed */                                                                        \
     X(CS_ERR_BASE45, 300, "invalid base45 text")                                           \
     X(CS_ERR_BASE32, 301, "invalid base32 text")                                           \
@@ -126,7 +127,9 @@ extern "C" {
     X(CS_ERR_REGISTRY_TRANSITION, 805, "status change not allowed from the current status") \
     X(CS_ERR_REGISTRY_FULL, 806, "no free status index left in the list")                  \
     X(CS_ERR_REGISTRY_BUSY, 807, "registry is locked by another process")                  \
-    X(CS_ERR_REGISTRY_ROLE, 808, "operation not available for this registry's role")
+    X(CS_ERR_REGISTRY_ROLE, 808, "operation not available for this registry's role")      \
+    X(CS_ERR_REGISTRY_DAMAGED, 809, "registry file is damaged")                            \
+    X(CS_ERR_REGISTRY_EVENT_LOG, 810, "registry status disagrees with its event log")
 /* clang-format on */
 
 typedef enum cs_err {

@@ -63,8 +63,11 @@ CS_MUST_CHECK cs_err cs_key_generate(cs_alg alg, cs_key_t **out);
 /*
  * Loads a private key from PKCS#8 PEM (encrypted or not) in memory or in a
  * file (at most CS_KEY_FILE_MAX bytes).  passphrase may be NULL for an
- * unencrypted key.
+ * unencrypted key.  The file is read with cs_file_read_private(): one
+ * that other users may write is refused (a caller that wants to warn about
+ * a readable one reads it so itself and calls cs_key_load_private_pem()).
  * Errors: CS_ERR_IO_OPEN/READ, CS_ERR_TOO_LARGE, CS_ERR_KEY_PARSE,
+ * CS_ERR_FILE_PERMISSIONS (file only),
  * CS_ERR_KEY_NEEDS_PASSPHRASE (encrypted, passphrase NULL),
  * CS_ERR_KEY_PASSPHRASE (wrong passphrase), CS_ERR_KEY_TYPE (not Ed25519
  * or P-256), CS_ERR_KEY_WEAK, CS_ERR_NO_MEMORY.

@@ -95,9 +95,14 @@ CS_MUST_CHECK cs_err cs_registry_create(const char *path, const cs_registry_sett
                                         cs_registry_t **out, char *detail, size_t detail_size);
 
 /*
- * Opens an existing registry, migrating an older schema.
+ * Opens an existing registry, migrating an older schema.  Every open
+ * checks the file's structure first (SQLite's PRAGMA quick_check), so that
+ * no command reads from or writes into a damaged registry: a damaged file
+ * is refused with CS_ERR_REGISTRY_DAMAGED, and so is any later read or
+ * write that SQLite finds damaged.
  * Errors: CS_ERR_IO_OPEN (no such file), CS_ERR_REGISTRY_SCHEMA (not a
- * certseal registry, or written by a newer certseal), CS_ERR_REGISTRY,
+ * certseal registry, or written by a newer certseal),
+ * CS_ERR_REGISTRY_DAMAGED (restore it from a backup), CS_ERR_REGISTRY,
  * CS_ERR_REGISTRY_BUSY, CS_ERR_NO_MEMORY.
  */
 CS_MUST_CHECK cs_err cs_registry_open(const char *path, cs_registry_t **out, char *detail,
@@ -112,6 +117,11 @@ const char *cs_registry_link_base(const cs_registry_t *registry); /* NULL when u
 uint64_t cs_registry_list_entries(const cs_registry_t *registry);
 /* CB: the AC's COSE bytes; NULL for an AB. */
 const uint8_t *cs_registry_accreditation(const cs_registry_t *registry, size_t *len);
+/* Who besides its owner could read or change the registry file when it was
+ * opened: CS_FILE_GROUP_* and CS_FILE_OTHERS_* bits (certseal/file.h), for
+ * the caller to warn about.  The registry holds every certificate and who
+ * changed what; it is kept 0600 by cs_registry_create(). */
+unsigned cs_registry_file_exposure(const cs_registry_t *registry);
 
 /* Who made a change: recorded in the event log with each event. */
 typedef struct cs_registry_actor {
@@ -275,8 +285,15 @@ CS_MUST_CHECK cs_err cs_registry_get(cs_registry_t *registry, const char *number
  * cs_registry_list_entries() entries of CS_STATUS_BITS bits.  issued_at
  * is the list's iat, valid_for_seconds sets its exp, ttl its ttl (0 to
  * leave it out).
+ * Each status is taken from the append-only event log (the last event of
+ * each revision) and checked against the status the object row holds: a
+ * status changed in the file without certseal (no event) is refused with
+ * CS_ERR_REGISTRY_EVENT_LOG, naming the number, and nothing is written.
+ * Temporary files that an earlier publish killed mid-write left beside
+ * path (older than CS_FILE_STALE_SECONDS) are removed first.
  * Errors: CS_ERR_ARGUMENT (times, a key that is not the issuer's),
- * CS_ERR_IO_WRITE, CS_ERR_REGISTRY, CS_ERR_NO_MEMORY, CS_ERR_CRYPTO.
+ * CS_ERR_REGISTRY_EVENT_LOG, CS_ERR_REGISTRY_DAMAGED, CS_ERR_IO_WRITE,
+ * CS_ERR_REGISTRY, CS_ERR_NO_MEMORY, CS_ERR_CRYPTO.
  */
 CS_MUST_CHECK cs_err cs_registry_publish(cs_registry_t *registry, const cs_key_t *key,
                                          const char *path, int64_t issued_at,
