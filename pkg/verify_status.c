@@ -111,7 +111,7 @@ static void check_unavailable(cs_verification *v, const status_subject *s, const
                          "%s; status not checked (status is optional)", detail);
     else
         cs_verify_fail(v, s->check, CS_ERR_STATUS_UNKNOWN,
-                       "%s, and status is required (fetch the list, or give it)", detail);
+                       "%s, and status is required", detail);
 }
 
 /* Step 6 for one object: no reference passes (unless status is required),
