@@ -111,7 +111,7 @@ cs_err cs_fetch_cache_check(const char *dir, char *detail, size_t detail_size)
                               "belongs to another user (uid %lu)", (unsigned long)st.st_uid);
     if ((st.st_mode & 077) != 0)
         return cs_detail_fail(detail, detail_size, CS_ERR_FETCH_CACHE,
-                              "has mode %03o; others could change what it holds (chmod 700)",
+                              "has mode %03o, so others could change what it holds",
                               (unsigned)(st.st_mode & 0777));
     if ((folder = opendir(dir)) == NULL)
         return cs_detail_fail(detail, detail_size, CS_ERR_FETCH_CACHE, "cannot be listed: %s",

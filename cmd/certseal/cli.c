@@ -429,7 +429,8 @@ void cli_fetch_cache_error(const char *dir, cs_err err)
 
     if (err == CS_ERR_FETCH_CACHE && cs_fetch_cache_check(dir, detail, sizeof(detail)) != CS_OK)
         cli_error("%s: the status list cache folder is not ours alone: it %s (use a folder of "
-                  "your own, mode 0700, or give --cache-dir DIR or --no-cache)",
+                  "your own with mode 0700 holding only what certseal wrote, or give "
+                  "--cache-dir DIR or --no-cache)",
                   dir, detail);
     else if (err == CS_ERR_FETCH_CACHE)
         cli_error("%s: the status list cache folder changed while it was checked (try again)",
