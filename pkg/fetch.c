@@ -1,6 +1,8 @@
 /* Fetching Status List Tokens over HTTP(S) with libcurl, and the ttl cache
  * (fetch.h). */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -69,6 +72,73 @@ static cs_err make_folder(const char *path)
     }
     free(copy);
     return err;
+}
+
+/* What is wrong with one entry of the cache folder, or NULL. */
+static const char *entry_problem(const struct stat *st)
+{
+    if (S_ISLNK(st->st_mode))
+        return "a symbolic link";
+    if (S_ISFIFO(st->st_mode))
+        return "a FIFO";
+    if (S_ISDIR(st->st_mode))
+        return "a folder";
+    if (!S_ISREG(st->st_mode))
+        return "a device or socket";
+    if (st->st_uid != geteuid())
+        return "a file owned by another user";
+    return NULL;
+}
+
+cs_err cs_fetch_cache_check(const char *dir, char *detail, size_t detail_size)
+{
+    struct stat st;
+    struct dirent *entry;
+    DIR *folder;
+    cs_err err = CS_OK;
+
+    if (dir == NULL || dir[0] == '\0')
+        return CS_ERR_ARGUMENT;
+    if (lstat(dir, &st) != 0)
+        return cs_detail_fail(detail, detail_size, CS_ERR_FETCH_CACHE, "cannot be examined: %s",
+                              strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return cs_detail_fail(detail, detail_size, CS_ERR_FETCH_CACHE,
+                              S_ISLNK(st.st_mode) ? "is a symbolic link, not a folder"
+                                                  : "is not a folder");
+    if (st.st_uid != geteuid())
+        return cs_detail_fail(detail, detail_size, CS_ERR_FETCH_CACHE,
+                              "belongs to another user (uid %lu)", (unsigned long)st.st_uid);
+    if ((st.st_mode & 077) != 0)
+        return cs_detail_fail(detail, detail_size, CS_ERR_FETCH_CACHE,
+                              "has mode %03o, so others could change what it holds",
+                              (unsigned)(st.st_mode & 0777));
+    if ((folder = opendir(dir)) == NULL)
+        return cs_detail_fail(detail, detail_size, CS_ERR_FETCH_CACHE, "cannot be listed: %s",
+                              strerror(errno));
+    while (err == CS_OK && (entry = readdir(folder)) != NULL) {
+        const char *problem;
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+            continue;
+        if (fstatat(dirfd(folder), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            err = cs_detail_fail(detail, detail_size, CS_ERR_FETCH_CACHE,
+                                 "holds %.64s, which cannot be examined: %s", entry->d_name,
+                                 strerror(errno));
+        else if ((problem = entry_problem(&st)) != NULL)
+            err = cs_detail_fail(detail, detail_size, CS_ERR_FETCH_CACHE,
+                                 "holds %.64s, %s, which certseal never writes", entry->d_name,
+                                 problem);
+    }
+    closedir(folder);
+    return err;
+}
+
+/* True when path is absent or a regular file (what the cache reads and
+ * replaces; a link or FIFO planted later is left alone). */
+static bool regular_or_absent(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) != 0 ? errno == ENOENT : S_ISREG(st.st_mode);
 }
 
 /* "<cache_dir>/<hex SHA-256 of uri>" in a new string, or NULL. */
@@ -143,7 +213,9 @@ static bool cache_load(const cs_fetcher_t *f, const char *path, const char *uri,
     int64_t fetched_at = 0;
     bool ok = false;
 
-    if (cs_file_read_all(path, f->max_bytes + strlen(uri) + CACHE_HEADER_MAX, &file, &len) != CS_OK)
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+        cs_file_read_all(path, f->max_bytes + strlen(uri) + CACHE_HEADER_MAX, &file, &len) != CS_OK)
         return false;
     if (cs_fetch_cache_parse(file, len, uri, &fetched_at, &offset) == CS_OK &&
         cache_fresh(file + offset, len - offset, uri, fetched_at, now)) {
@@ -166,7 +238,7 @@ static void cache_store(const char *path, const char *uri, int64_t now, const ui
     size_t uri_len = strlen(uri);
     uint8_t *file;
 
-    if (!cache_fresh(body, len, uri, now, now))
+    if (!cache_fresh(body, len, uri, now, now) || !regular_or_absent(path))
         return;
     int n = snprintf(header, sizeof(header), "%s%" PRId64 "\n", CACHE_MAGIC, now);
     if (n < 0 || (size_t)n >= sizeof(header) ||
@@ -349,7 +421,8 @@ cs_err cs_fetcher_new(const cs_fetch_options *options, cs_fetcher_t **out)
             err = CS_ERR_NO_MEMORY;
             goto fail;
         }
-        if ((err = make_folder(f->cache_dir)) != CS_OK)
+        if ((err = make_folder(f->cache_dir)) != CS_OK ||
+            (err = cs_fetch_cache_check(f->cache_dir, NULL, 0)) != CS_OK)
             goto fail;
     }
     *out = f;

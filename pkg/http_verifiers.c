@@ -28,6 +28,9 @@ struct http_verifiers {
     int64_t at;
     int64_t clock_skew;
     bool require_status;
+    bool status_optional;
+    int64_t max_list_age;
+    cs_status_history_t *history; /* the highest iat seen, shared by every slot */
     http_status_files *files; /* borrowed; may be NULL */
     http_logger *logger;      /* borrowed */
     cs_fetcher_t *fetcher;    /* NULL without fetching */
@@ -87,6 +90,9 @@ static cs_err rebuild(http_verifier_slot *slot)
     cs_verifier_set_time(verifier, v->at);
     cs_verifier_set_clock_skew(verifier, v->clock_skew);
     cs_verifier_require_status(verifier, v->require_status);
+    cs_verifier_set_status_optional(verifier, v->status_optional);
+    cs_verifier_set_max_list_age(verifier, v->max_list_age);
+    cs_verifier_set_status_history(verifier, v->history);
     if ((err = http_status_files_add_to(v->files, verifier, &generation)) != CS_OK) {
         cs_verifier_free(&verifier);
         return err;
@@ -147,6 +153,9 @@ cs_err http_verifiers_new(const cs_http_options *options, size_t slots, http_sta
     v->at = options->at;
     v->clock_skew = options->clock_skew >= 0 ? options->clock_skew : CS_DEFAULT_CLOCK_SKEW;
     v->require_status = options->require_status;
+    v->status_optional = options->status_optional;
+    v->max_list_age =
+        options->max_list_age >= 0 ? options->max_list_age : CS_DEFAULT_MAX_LIST_AGE;
     v->files = files;
     v->logger = logger;
     for (; v->count < slots; v->count++) {
@@ -154,6 +163,11 @@ cs_err http_verifiers_new(const cs_http_options *options, size_t slots, http_sta
         v->slots[v->count].owner = v;
     }
     if (options->fetch && (err = cs_fetcher_new(options->fetch_options, &v->fetcher)) != CS_OK)
+        goto fail;
+    if ((err = cs_status_history_new(options->fetch && options->fetch_options != NULL
+                                         ? options->fetch_options->cache_dir
+                                         : NULL,
+                                     &v->history)) != CS_OK)
         goto fail;
     *out = v;
     return CS_OK;
@@ -173,6 +187,7 @@ void http_verifiers_free(http_verifiers **verifiers)
         pthread_mutex_destroy(&v->slots[i].lock);
     }
     cs_fetcher_free(&v->fetcher);
+    cs_status_history_free(&v->history);
     pthread_mutex_destroy(&v->fetch_lock);
     free(v->slots);
     free(v);

@@ -104,6 +104,21 @@ static json_t *checks_array(const cs_verify_result *r)
     return checks;
 }
 
+static json_t *warnings_array(const cs_verify_result *r)
+{
+    static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
+                                            CS_WARNING_STATUS_AS_OF};
+    char text[CS_VERIFY_WARNING_SIZE];
+    json_t *array = json_array();
+
+    for (size_t i = 0; array != NULL && i < sizeof(all) / sizeof(all[0]); i++) {
+        cs_verify_warning_text(r, all[i], text, sizeof(text));
+        if (text[0] != '\0')
+            json_array_append_new(array, json_string(text));
+    }
+    return array;
+}
+
 cs_err cs_report_verify_json(const cs_verify_result *r, unsigned flags, char **out)
 {
     json_t *o;
@@ -129,6 +144,10 @@ cs_err cs_report_verify_json(const cs_verify_result *r, unsigned flags, char **o
     json_object_set_new(o, "status_reference",
                         r->has_certificate ? status_reference_json(&r->certificate.status)
                                            : json_null());
+    json_object_set_new(o, "status_checked", json_boolean(r->status_checked));
+    json_object_set_new(o, "status_as_of",
+                        r->status_as_of != 0 ? datetime_string(r->status_as_of) : json_null());
+    json_object_set_new(o, "warnings", warnings_array(r));
     json_object_set_new(o, "contents_verified", json_boolean(r->signatures_verified));
     json_object_set_new(o, "certificate",
                         r->has_certificate ? cs_record_json_object(&r->certificate) : json_null());

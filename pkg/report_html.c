@@ -159,6 +159,12 @@ static banner banner_for(const cs_verify_result *r)
 {
     switch (r->verdict) {
     case CS_VERDICT_VALID:
+        /* Never the green banner for a status that was not checked, or is
+         * not current. */
+        if (cs_verify_warnings(r) & CS_WARNING_STATUS_NOT_CHECKED)
+            return (banner){"Valid, status not checked", TONE_WARN, NULL};
+        if (cs_verify_warnings(r) & CS_WARNING_STATUS_AS_OF)
+            return (banner){"Valid, status not current", TONE_WARN, NULL};
         return (banner){"Valid certificate", TONE_OK, NULL};
     case CS_VERDICT_SUSPENDED:
         return (banner){"Suspended", TONE_BAD,
@@ -234,6 +240,23 @@ static void dated_sentence(cs_html_buffer *b, const cs_verify_result *r, const b
     }
 }
 
+/* "Warning: status not checked ..." lines, one per warning. */
+static void warning_lines(cs_html_buffer *b, const cs_verify_result *r)
+{
+    static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
+                                            CS_WARNING_STATUS_AS_OF};
+    char text[CS_VERIFY_WARNING_SIZE];
+
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        cs_verify_warning_text(r, all[i], text, sizeof(text));
+        if (text[0] == '\0')
+            continue;
+        cs_html_buffer_append(b, "<p class=\"reason\">Warning: ");
+        cs_html_buffer_append_text(b, text);
+        cs_html_buffer_append(b, "</p>\n");
+    }
+}
+
 static void verdict_banner(cs_html_buffer *b, const cs_verify_result *r, const banner *v)
 {
     static const char *const classes[] = {"ok", "warn", "bad"};
@@ -249,6 +272,7 @@ static void verdict_banner(cs_html_buffer *b, const cs_verify_result *r, const b
     else
         cs_html_buffer_append(b, v->sentence != NULL ? v->sentence : "");
     cs_html_buffer_append(b, "</p>\n");
+    warning_lines(b, r);
     if (r->verdict != CS_VERDICT_VALID && r->failed >= 0 && r->failed < CS_CHECK_COUNT) {
         cs_html_buffer_append(b, "<p class=\"reason\">Reason: ");
         cs_html_buffer_append_text(b, r->checks[r->failed].detail);

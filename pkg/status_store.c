@@ -10,14 +10,18 @@
 
 #define STORE_MAX_ENTRIES 4096 /* lists one verifier keeps (added or sourced) */
 
+typedef struct store_list {
+    uint8_t *bytes;
+    size_t len;
+} store_list;
+
 typedef struct store_entry {
     char *uri;
-    uint8_t *bytes; /* the token; NULL when the source could not supply it */
-    size_t len;
-    int64_t issued_at; /* of an added list (unverified), to keep the newest */
-    cs_err source_err; /* why bytes is NULL */
+    store_list *lists; /* candidates: added, or the one the source supplied */
+    size_t list_count;
+    cs_err source_err; /* why the source supplied none */
     char source_detail[CS_CHECK_DETAIL_SIZE];
-    /* The last successful verification, and the key it used. */
+    /* The list chosen at the last successful verification, and its key. */
     bool verified;
     cs_status_token token;
     const cs_key_t *key; /* fast path only: compared with kid and coordinates */
@@ -29,6 +33,7 @@ typedef struct store_entry {
 struct cs_status_store {
     store_entry *entries;
     size_t count, cap;
+    size_t list_total; /* lists kept, over every entry */
     cs_status_source_fn source;
     void *source_ctx;
 };
@@ -52,7 +57,9 @@ static void entry_clear(store_entry *e)
 {
     forget_verification(e);
     free(e->uri);
-    free(e->bytes);
+    for (size_t i = 0; i < e->list_count; i++)
+        free(e->lists[i].bytes);
+    free(e->lists);
     memset(e, 0, sizeof(*e));
 }
 
@@ -88,8 +95,6 @@ static cs_err append(cs_status_store *store, const char *uri, store_entry **out)
 {
     if (store->count == store->cap) {
         size_t cap = store->cap == 0 ? 8 : store->cap * 2;
-        if (store->count >= STORE_MAX_ENTRIES)
-            return CS_ERR_TOO_LARGE;
         store_entry *grown = realloc(store->entries, cap * sizeof(*grown));
         if (grown == NULL)
             return CS_ERR_NO_MEMORY;
@@ -105,14 +110,32 @@ static cs_err append(cs_status_store *store, const char *uri, store_entry **out)
     return CS_OK;
 }
 
-static uint8_t *copy_bytes(const uint8_t *data, size_t len)
+/* Keeps bytes (taken) as one more candidate of e. */
+static cs_err keep_list(cs_status_store *store, store_entry *e, uint8_t *bytes, size_t len)
 {
-    uint8_t *copy = malloc(len > 0 ? len : 1);
-    if (copy != NULL && len > 0)
-        memcpy(copy, data, len);
-    return copy;
+    if (store->list_total >= STORE_MAX_ENTRIES)
+        return CS_ERR_TOO_LARGE;
+    store_list *grown = realloc(e->lists, (e->list_count + 1) * sizeof(*grown));
+    if (grown == NULL)
+        return CS_ERR_NO_MEMORY;
+    e->lists = grown;
+    e->lists[e->list_count++] = (store_list){bytes, len};
+    store->list_total++;
+    forget_verification(e); /* the choice is made again, among all of them */
+    return CS_OK;
 }
 
+static bool kept_already(const store_entry *e, const uint8_t *data, size_t len)
+{
+    for (size_t i = 0; i < e->list_count; i++)
+        if (e->lists[i].len == len && (len == 0 || memcmp(e->lists[i].bytes, data, len) == 0))
+            return true;
+    return false;
+}
+
+/* An unverified iat says nothing: every list is kept and verified before
+ * one is chosen (a forged list with a late iat must not push the genuine
+ * one out). */
 cs_err cs_status_store_add(cs_status_store *store, const uint8_t *data, size_t len, char *detail,
                            size_t detail_size)
 {
@@ -125,23 +148,20 @@ cs_err cs_status_store_add(cs_status_store *store, const uint8_t *data, size_t l
         return CS_ERR_ARGUMENT;
     if ((err = cs_status_token_decode(data, len, &token, detail, detail_size)) != CS_OK)
         return err;
-    if ((copy = copy_bytes(data, len)) == NULL) {
+    if ((e = find(store, token.uri)) == NULL && (err = append(store, token.uri, &e)) != CS_OK)
+        goto fail;
+    if (kept_already(e, data, len))
+        goto fail;
+    if ((copy = malloc(len > 0 ? len : 1)) == NULL) {
         err = CS_ERR_NO_MEMORY;
         goto fail;
     }
-    if ((e = find(store, token.uri)) == NULL) {
-        if ((err = append(store, token.uri, &e)) != CS_OK)
-            goto fail;
-    } else if (e->bytes != NULL && token.issued_at < e->issued_at) {
-        goto fail; /* an older list of the same URI: the newer one stays */
-    }
-    forget_verification(e);
-    free(e->bytes);
-    e->bytes = copy;
-    e->len = len;
-    e->issued_at = token.issued_at;
-    e->source_err = CS_OK;
+    if (len > 0)
+        memcpy(copy, data, len);
+    if ((err = keep_list(store, e, copy, len)) != CS_OK)
+        goto fail;
     copy = NULL;
+    e->source_err = CS_OK;
 fail:
     free(copy);
     cs_status_token_clear(&token);
@@ -168,14 +188,15 @@ static cs_err ask_source(cs_status_store *store, const char *uri, int64_t now, s
     }
     if (got == CS_OK && bytes == NULL)
         got = CS_ERR_FETCH;
+    if (got == CS_OK && (got = keep_list(store, e, bytes, len)) == CS_OK)
+        bytes = NULL;
     if (got != CS_OK) {
         free(bytes);
+        if (got == CS_ERR_NO_MEMORY)
+            return got;
         e->source_err = got;
         snprintf(e->source_detail, sizeof(e->source_detail), "%s",
                  detail[0] != '\0' ? detail : cs_strerror(got));
-    } else {
-        e->bytes = bytes;
-        e->len = len;
     }
     *out = e;
     return CS_OK;
@@ -210,30 +231,49 @@ static cs_err remember_key(store_entry *e, const cs_key_t *key)
     return CS_OK;
 }
 
-/* Verifies e's list with key unless that was done already; a kept
- * verification is checked against now again for expiry. */
-static cs_err verified_list(store_entry *e, const cs_key_t *key, int64_t now, int64_t skew,
-                            char *detail, size_t detail_size)
+/* Why a list that was verified is not accepted (or CS_OK): the rules of
+ * DESIGN §2 step 6 that hold whatever list is chosen. */
+static cs_err check_list_times(const cs_status_token *t, const cs_status_policy *p, char *detail,
+                               size_t detail_size)
 {
     char date[CS_DATETIME_TEXT_SIZE];
-    cs_err err;
 
-    if (same_key(e, key)) {
-        if (e->token.expires != 0 && e->token.expires <= now - skew) {
-            cs_date_format_datetime(e->token.expires, date);
-            cs_detail_set(detail, detail_size, "the status list %s expired on %s", e->uri, date);
-            return CS_ERR_STATUS_LIST_EXPIRED;
-        }
-        return CS_OK;
+    if (t->expires == 0) {
+        cs_detail_set(detail, detail_size,
+                      "the status list %s has no expiry (exp), and a list that never expires "
+                      "is refused",
+                      t->uri);
+        return CS_ERR_STATUS_LIST_NO_EXPIRY;
     }
-    forget_verification(e);
+    if (t->expires <= p->now - p->skew) {
+        cs_date_format_datetime(t->expires, date);
+        cs_detail_set(detail, detail_size, "the status list %s expired on %s", t->uri, date);
+        return CS_ERR_STATUS_LIST_EXPIRED;
+    }
+    if (t->issued_at > p->now + p->skew) {
+        cs_date_format_datetime(t->issued_at, date);
+        cs_detail_set(detail, detail_size,
+                      "the status list %s says it was issued on %s, in the future (check this "
+                      "computer's clock)",
+                      t->uri, date);
+        return CS_ERR_STATUS_LIST_FUTURE;
+    }
+    return CS_OK;
+}
+
+/* Verifies one candidate with key and the rules every list must meet. */
+static cs_err verify_candidate(const store_entry *e, const store_list *l, const cs_key_t *key,
+                               const cs_status_policy *p, cs_status_token *token, char *detail,
+                               size_t detail_size)
+{
     char why[CS_CHECK_DETAIL_SIZE] = "";
-    err = cs_status_token_verify(e->bytes, e->len, key, e->uri, now, skew, &e->token, why,
-                                 sizeof(why));
+    cs_err err =
+        cs_status_token_verify(l->bytes, l->len, key, e->uri, p->now, p->skew, token, why,
+                               sizeof(why));
     switch (err) {
     case CS_OK:
-        if ((err = remember_key(e, key)) != CS_OK)
-            forget_verification(e);
+        if ((err = check_list_times(token, p, detail, detail_size)) != CS_OK)
+            cs_status_token_clear(token);
         return err;
     case CS_ERR_STATUS_LIST_KEY:
     case CS_ERR_STATUS_LIST_URI:
@@ -247,36 +287,120 @@ static cs_err verified_list(store_entry *e, const cs_key_t *key, int64_t now, in
     }
 }
 
+/* Verifies every candidate of e with key and keeps the one with the
+ * highest iat (of equal ones, the last given); when none verifies, the
+ * first one's error. */
+static cs_err choose_list(store_entry *e, const cs_key_t *key, const cs_status_policy *p,
+                          char *detail, size_t detail_size)
+{
+    cs_err first = CS_OK, err;
+    size_t failed = 0;
+
+    forget_verification(e);
+    for (size_t i = 0; i < e->list_count; i++) {
+        cs_status_token token;
+        char why[CS_CHECK_DETAIL_SIZE] = "";
+        err = verify_candidate(e, &e->lists[i], key, p, &token, why, sizeof(why));
+        if (err == CS_ERR_NO_MEMORY)
+            return err;
+        if (err != CS_OK) {
+            if (failed++ == 0) {
+                first = err;
+                cs_detail_set(detail, detail_size, "%s", why);
+            }
+            continue;
+        }
+        if (e->verified && token.issued_at < e->token.issued_at) {
+            cs_status_token_clear(&token);
+            continue;
+        }
+        cs_status_token_clear(&e->token);
+        e->token = token;
+        e->verified = true;
+    }
+    if (!e->verified) {
+        if (failed > 1 && detail != NULL) {
+            char first_detail[CS_CHECK_DETAIL_SIZE];
+            snprintf(first_detail, sizeof(first_detail), "%s", detail);
+            cs_detail_set(detail, detail_size, "%s (nor do the %zu other lists given for it)",
+                          first_detail, failed - 1);
+        }
+        return first;
+    }
+    if ((err = remember_key(e, key)) != CS_OK)
+        forget_verification(e);
+    return err;
+}
+
+/* The chosen list against the time and the history: still unexpired, not
+ * older than one seen before, not older than the maximum age. */
+static cs_err accept_list(const store_entry *e, const cs_status_policy *p, char *detail,
+                          size_t detail_size)
+{
+    const cs_status_token *t = &e->token;
+    char date[CS_DATETIME_TEXT_SIZE], seen_date[CS_DATETIME_TEXT_SIZE];
+    int64_t seen = 0;
+    cs_err err;
+
+    if ((err = check_list_times(t, p, detail, detail_size)) != CS_OK)
+        return err;
+    cs_date_format_datetime(t->issued_at, date);
+    if (p->history != NULL &&
+        (err = cs_status_history_accept(p->history, e->uri, t->issued_at, &seen)) != CS_OK) {
+        if (err == CS_ERR_STATUS_ROLLBACK) {
+            cs_date_format_datetime(seen, seen_date);
+            cs_detail_set(detail, detail_size,
+                          "the status list %s is older than one already seen (issued %s, "
+                          "one of %s was seen): a replayed list is refused",
+                          e->uri, date, seen_date);
+        }
+        return err;
+    }
+    if (p->max_age >= 0 && t->issued_at < p->now - p->max_age) {
+        cs_detail_set(detail, detail_size,
+                      "the status list %s was issued on %s, longer ago than the maximum list "
+                      "age of %lld day(s); get a fresh one",
+                      e->uri, date, (long long)(p->max_age / CS_SECONDS_PER_DAY));
+        return CS_ERR_STATUS_LIST_STALE;
+    }
+    return CS_OK;
+}
+
 cs_err cs_status_store_lookup(cs_status_store *store, const cs_status_ref *ref, const cs_key_t *key,
-                              int64_t now, int64_t skew, unsigned *value, char *detail,
-                              size_t detail_size)
+                              const cs_status_policy *policy, cs_status_answer *answer,
+                              char *detail, size_t detail_size)
 {
     store_entry *e;
     cs_err err;
 
     if (store == NULL || ref == NULL || !ref->present || ref->uri == NULL || key == NULL ||
-        value == NULL)
+        policy == NULL || answer == NULL)
         return CS_ERR_ARGUMENT;
+    memset(answer, 0, sizeof(*answer));
     if ((e = find(store, ref->uri)) == NULL) {
         if (store->source == NULL) {
             cs_detail_set(detail, detail_size, "no status list for %s was given", ref->uri);
             return CS_ERR_STATUS_UNKNOWN;
         }
-        if ((err = ask_source(store, ref->uri, now, &e)) != CS_OK)
+        if ((err = ask_source(store, ref->uri, policy->now, &e)) != CS_OK)
             return err;
     }
-    if (e->bytes == NULL) {
+    if (e->list_count == 0) {
         cs_detail_set(detail, detail_size, "the status list %s could not be obtained: %s", ref->uri,
                       e->source_detail);
         return CS_ERR_STATUS_UNKNOWN;
     }
-    if ((err = verified_list(e, key, now, skew, detail, detail_size)) != CS_OK)
+    if (!same_key(e, key) && (err = choose_list(e, key, policy, detail, detail_size)) != CS_OK)
         return err;
-    if (cs_status_list_get(e->token.list, ref->index, value) != CS_OK) {
+    if ((err = accept_list(e, policy, detail, detail_size)) != CS_OK)
+        return err;
+    if (cs_status_list_get(e->token.list, ref->index, &answer->value) != CS_OK) {
         cs_detail_set(detail, detail_size, "index %llu is outside the status list %s (%zu entries)",
                       (unsigned long long)ref->index, ref->uri,
                       cs_status_list_entries(e->token.list));
         return CS_ERR_STATUS_INDEX;
     }
+    answer->issued_at = e->token.issued_at;
+    answer->ttl = e->token.ttl;
     return CS_OK;
 }

@@ -2,9 +2,9 @@
  * pkg/status_store.h - the status lists a verifier knows (private to
  * libcertseal, never installed): lists added by the caller, lists its
  * status source supplied (and the source's failures, so that a list that
- * cannot be had is asked for once), and for each list the last successful
- * verification, so that thousands of tokens referencing one list cost one
- * signature check (DESIGN §2 step 6, §8).
+ * cannot be had is asked for once), and for each URI the list chosen at
+ * the last successful verification, so that thousands of tokens
+ * referencing one list cost one signature check (DESIGN §2 step 6, §8).
  */
 #ifndef CERTSEAL_STATUS_STORE_H
 #define CERTSEAL_STATUS_STORE_H
@@ -26,28 +26,48 @@ typedef struct cs_status_store cs_status_store;
 CS_MUST_CHECK cs_err cs_status_store_new(cs_status_store **out);
 void cs_status_store_free(cs_status_store **store);
 
-/* Decodes data (unverified) for its sub and keeps a copy under that URI;
- * a later list with the same sub replaces an earlier one when its iat is
- * not older.  Errors: as cs_status_token_decode(), CS_ERR_NO_MEMORY. */
+/* Decodes data (unverified) for its sub and keeps a copy under that URI,
+ * beside the lists already kept for it: which one is used is decided only
+ * among those that verify (cs_status_store_lookup()).  The same bytes
+ * twice are kept once.  Errors: as cs_status_token_decode(),
+ * CS_ERR_TOO_LARGE (more than 4096 lists), CS_ERR_NO_MEMORY. */
 CS_MUST_CHECK cs_err cs_status_store_add(cs_status_store *store, const uint8_t *data, size_t len,
                                          char *detail, size_t detail_size);
 
 /* Source asked for URIs not added (NULL: none); ctx borrowed. */
 void cs_status_store_set_source(cs_status_store *store, cs_status_source_fn source, void *ctx);
 
+/* What a list must satisfy besides its signature (DESIGN §2 step 6). */
+typedef struct cs_status_policy {
+    int64_t now, skew;
+    int64_t max_age;              /* seconds since its iat a list is used at most */
+    cs_status_history_t *history; /* the highest iat seen per URI; NULL: none */
+} cs_status_policy;
+
+/* The entry found, and the list it came from. */
+typedef struct cs_status_answer {
+    unsigned value;
+    int64_t issued_at; /* the list's iat */
+    uint64_t ttl;      /* the list's ttl, 0 when absent */
+} cs_status_answer;
+
 /*
- * The status of ref in its list, the list verified with key (signature,
- * sub == ref->uri, not expired at now with skew, 2 bits).  *list_uri
- * (borrowed, until the next call) is where the answer came from.
- * Returns CS_OK with *value; CS_ERR_STATUS_UNKNOWN when no list is
+ * The status of ref in its list.  Every list kept for ref->uri is verified
+ * with key (signature, sub == ref->uri, not expired, 2 bits, an exp, an
+ * iat not in the future beyond the skew); of those that verify the one
+ * with the highest iat is used, and it must not be older than one the
+ * history saw (which then records it) nor than policy->max_age.
+ * Returns CS_OK with *answer; CS_ERR_STATUS_UNKNOWN when no list is
  * available (detail says why: not given, or the source's error);
- * CS_ERR_STATUS_INDEX when ref->index is outside the list; the
- * cs_status_token_verify() errors when the list does not verify;
- * CS_ERR_NO_MEMORY.
+ * CS_ERR_STATUS_INDEX when ref->index is outside the list; when no list
+ * verifies, the error of the first (the cs_status_token_verify() errors,
+ * CS_ERR_STATUS_LIST_NO_EXPIRY, CS_ERR_STATUS_LIST_FUTURE);
+ * CS_ERR_STATUS_ROLLBACK, CS_ERR_STATUS_LIST_STALE; CS_ERR_NO_MEMORY.
  */
 CS_MUST_CHECK cs_err cs_status_store_lookup(cs_status_store *store, const cs_status_ref *ref,
-                                            const cs_key_t *key, int64_t now, int64_t skew,
-                                            unsigned *value, char *detail, size_t detail_size);
+                                            const cs_key_t *key, const cs_status_policy *policy,
+                                            cs_status_answer *answer, char *detail,
+                                            size_t detail_size);
 
 #pragma GCC visibility pop
 

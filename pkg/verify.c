@@ -432,16 +432,24 @@ static void run_checks(cs_verification *v, const uint8_t *token, size_t len)
     cs_verify_check_status(v);
 }
 
+/* The verdict of the first failing check, except that a status that
+ * could not be checked never hides a later one that was (DESIGN §2: an
+ * unknown AC status and a withdrawn CT give WITHDRAWN). */
 static void settle_verdict(cs_verify_result *r)
 {
     r->verdict = CS_VERDICT_VALID;
     r->err = CS_OK;
+    r->status_checked = cs_verify_status_checked(r);
     for (int id = 0; id < CS_CHECK_COUNT; id++) {
-        if (r->checks[id].state == CS_CHECK_FAIL) {
+        if (r->checks[id].state != CS_CHECK_FAIL)
+            continue;
+        cs_verdict verdict = verdict_for((cs_check_id)id, r->checks[id].err);
+        if (r->verdict == CS_VERDICT_VALID ||
+            (r->verdict == CS_VERDICT_STATUS_UNKNOWN && verdict != CS_VERDICT_STATUS_UNKNOWN &&
+             (id == CS_CHECK_AC_STATUS || id == CS_CHECK_CT_STATUS))) {
             r->failed = (cs_check_id)id;
             r->err = r->checks[id].err;
-            r->verdict = verdict_for((cs_check_id)id, r->err);
-            return;
+            r->verdict = verdict;
         }
     }
 }
@@ -498,6 +506,7 @@ cs_err cs_verifier_new(const cs_trust_t *trust, cs_verifier_t **out)
     cs_cbor_writer_init(&verifier->to_be_signed);
     verifier->fixed_time = -1;
     verifier->skew = CS_DEFAULT_CLOCK_SKEW;
+    verifier->max_list_age = CS_DEFAULT_MAX_LIST_AGE;
     *out = verifier;
     return CS_OK;
 }

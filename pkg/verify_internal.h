@@ -83,7 +83,10 @@ struct cs_verifier {
     cs_ac_cache cache;
     cs_accreditation unverified_ac; /* an AC that did not verify, for display */
     cs_status_store *status;        /* step 6: the status lists known */
-    bool require_status;
+    bool require_status;            /* also fail objects without a reference */
+    bool status_optional;           /* a referenced status not checked passes */
+    int64_t max_list_age;           /* seconds */
+    cs_status_history_t *history;   /* borrowed; NULL: none */
 };
 
 /* The state of one verification in progress. */
@@ -124,6 +127,10 @@ void cs_verify_check_status(cs_verification *v);
 /* The verdict a failed CS_CHECK_AC_STATUS or CS_CHECK_CT_STATUS gives,
  * from the check's error. */
 cs_verdict cs_verify_status_verdict(cs_check_id id, cs_err err);
+
+/* True when both status checks decided: passed, or failed with a known
+ * status (result->status_checked). */
+bool cs_verify_status_checked(const cs_verify_result *r);
 
 #pragma GCC visibility pop
 

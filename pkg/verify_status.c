@@ -3,6 +3,9 @@
  * settings, and the words and verdicts those checks give. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#include "certseal/date.h"
 
 #include "certseal/status.h"
 #include "verify_internal.h"
@@ -88,35 +91,62 @@ static void check_unreferenced(cs_verification *v, const status_subject *s)
                        "carries no status reference (cannot be suspended or withdrawn)");
 }
 
+/* A list used after its ttl: the result says as of when. */
+static void note_as_of(cs_verification *v, const cs_status_answer *answer)
+{
+    int64_t *as_of = &v->result->status_as_of;
+
+    if (answer->ttl == 0 || answer->ttl > (uint64_t)INT64_MAX ||
+        v->now - answer->issued_at <= (int64_t)answer->ttl)
+        return;
+    if (*as_of == 0 || answer->issued_at < *as_of)
+        *as_of = answer->issued_at;
+}
+
+/* No list could be had: a failure, unless status is explicitly optional. */
+static void check_unavailable(cs_verification *v, const status_subject *s, const char *detail)
+{
+    if (v->verifier->status_optional && !v->verifier->require_status)
+        cs_verify_record(v, s->check, CS_CHECK_UNKNOWN, CS_ERR_STATUS_UNKNOWN,
+                         "%s; status not checked (status is optional)", detail);
+    else
+        cs_verify_fail(v, s->check, CS_ERR_STATUS_UNKNOWN,
+                       "%s, and status is required", detail);
+}
+
 /* Step 6 for one object: no reference passes (unless status is required),
- * no list is unknown (unless required), a list that does not verify or an
+ * no list fails (unless status is optional), a list that is refused or an
  * index outside it fails, and the entry's value decides the rest. */
 static void check_subject(cs_verification *v, const status_subject *s)
 {
     cs_verifier_t *verifier = v->verifier;
+    cs_status_policy policy = {v->now, verifier->skew, verifier->max_list_age, verifier->history};
+    cs_status_answer answer;
     char detail[CS_CHECK_DETAIL_SIZE] = "";
-    unsigned value = 0;
     cs_err err;
 
     if (!s->ref->present) {
         check_unreferenced(v, s);
         return;
     }
-    err = cs_status_store_lookup(verifier->status, s->ref, s->key, v->now, verifier->skew, &value,
-                                 detail, sizeof(detail));
-    if (err == CS_ERR_STATUS_UNKNOWN && !verifier->require_status)
-        cs_verify_record(v, s->check, CS_CHECK_UNKNOWN, err, "%s", detail);
-    else if (err == CS_ERR_STATUS_UNKNOWN)
-        cs_verify_fail(v, s->check, err, "%s, and status is required", detail);
-    else if (err != CS_OK)
+    err = cs_status_store_lookup(verifier->status, s->ref, s->key, &policy, &answer, detail,
+                                 sizeof(detail));
+    if (err == CS_ERR_STATUS_UNKNOWN) {
+        check_unavailable(v, s, detail);
+        return;
+    }
+    if (err != CS_OK) {
         cs_verify_fail(v, s->check, err, "%s", detail[0] != '\0' ? detail : cs_strerror(err));
-    else if (value == CS_STATUS_VALID)
+        return;
+    }
+    note_as_of(v, &answer);
+    if (answer.value == CS_STATUS_VALID)
         cs_verify_pass(v, s->check, "valid in the status list %s (index %llu)", s->ref->uri,
                        (unsigned long long)s->ref->index);
     else if (s->check == CS_CHECK_AC_STATUS)
-        accreditation_status(v, s->ref, value);
+        accreditation_status(v, s->ref, answer.value);
     else
-        certificate_status(v, s->ref, value);
+        certificate_status(v, s->ref, answer.value);
 }
 
 void cs_verify_check_status(cs_verification *v)
@@ -160,6 +190,39 @@ void cs_verifier_require_status(cs_verifier_t *verifier, bool required)
 {
     if (verifier != NULL)
         verifier->require_status = required;
+}
+
+void cs_verifier_set_status_optional(cs_verifier_t *verifier, bool optional)
+{
+    if (verifier != NULL)
+        verifier->status_optional = optional;
+}
+
+void cs_verifier_set_max_list_age(cs_verifier_t *verifier, int64_t seconds)
+{
+    if (verifier != NULL && seconds >= 0)
+        verifier->max_list_age = seconds;
+}
+
+void cs_verifier_set_status_history(cs_verifier_t *verifier, cs_status_history_t *history)
+{
+    if (verifier != NULL)
+        verifier->history = history;
+}
+
+/* Whether a status check decided something: passed, or failed with a
+ * known status (suspended, withdrawn, superseded). */
+static bool status_decided(const cs_check *c, cs_check_id id)
+{
+    return c->state == CS_CHECK_PASS ||
+           (c->state == CS_CHECK_FAIL &&
+            cs_verify_status_verdict(id, c->err) != CS_VERDICT_STATUS_UNKNOWN);
+}
+
+bool cs_verify_status_checked(const cs_verify_result *r)
+{
+    return status_decided(&r->checks[CS_CHECK_AC_STATUS], CS_CHECK_AC_STATUS) &&
+           status_decided(&r->checks[CS_CHECK_CT_STATUS], CS_CHECK_CT_STATUS);
 }
 
 /* ---- status in a result, in one word -------------------------------------- */
@@ -210,4 +273,40 @@ const char *cs_verify_status_summary(const cs_verify_result *r, cs_check_id whic
         break;
     }
     return failed_status_word(check->err, referenced);
+}
+
+/* ---- warnings ------------------------------------------------------------- */
+
+unsigned cs_verify_warnings(const cs_verify_result *r)
+{
+    unsigned mask = 0;
+
+    if (r == NULL)
+        return 0;
+    if (r->verdict == CS_VERDICT_VALID && !r->status_checked)
+        mask |= CS_WARNING_STATUS_NOT_CHECKED;
+    if (r->status_as_of != 0)
+        mask |= CS_WARNING_STATUS_AS_OF;
+    return mask;
+}
+
+void cs_verify_warning_text(const cs_verify_result *r, cs_verify_warning warning, char *buf,
+                            size_t size)
+{
+    char date[CS_DATETIME_TEXT_SIZE];
+
+    if (buf == NULL || size == 0)
+        return;
+    buf[0] = '\0';
+    if ((cs_verify_warnings(r) & warning) == 0)
+        return;
+    if (warning == CS_WARNING_STATUS_NOT_CHECKED) {
+        snprintf(buf, size, "status not checked: no status list was had and status is optional, "
+                            "so a suspension or withdrawal would not show");
+    } else {
+        cs_date_format_datetime(r->status_as_of, date);
+        snprintf(buf, size,
+                 "status as of %s: the status list is past its ttl and no fresher one was had",
+                 date);
+    }
 }

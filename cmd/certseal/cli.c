@@ -450,3 +450,61 @@ bool cli_fetch_options(const char *cache_dir, bool no_cache, uint64_t timeout,
     options->timeout_ms = (long)timeout * 1000;
     return true;
 }
+
+bool cli_parse_duration(const char *option, const char *text, uint64_t max_days, int64_t *out)
+{
+    static const struct {
+        char suffix;
+        uint64_t seconds;
+    } units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', CS_SECONDS_PER_DAY}};
+    uint64_t unit = 1;
+    char *end;
+
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (*text >= '0' && *text <= '9' && *end != '\0' && end[1] == '\0') {
+        unit = 0;
+        for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+            if (*end == units[i].suffix)
+                unit = units[i].seconds;
+        end += unit != 0;
+    }
+    if (*text < '0' || *text > '9' || *end != '\0' || errno != 0 || unit == 0 ||
+        value > max_days * CS_SECONDS_PER_DAY / unit) {
+        cli_usage_error("%s: '%s' is not a duration of at most %llu days (give seconds, or a "
+                        "number followed by s, m, h or d, e.g. 7d)",
+                        option, text, (unsigned long long)max_days);
+        return false;
+    }
+    *out = (int64_t)(value * unit);
+    return true;
+}
+
+void cli_fetch_cache_error(const char *dir, cs_err err)
+{
+    char detail[CS_CHECK_DETAIL_SIZE] = "";
+
+    if (err == CS_ERR_FETCH_CACHE && cs_fetch_cache_check(dir, detail, sizeof(detail)) != CS_OK)
+        cli_error("%s: the status list cache folder is not ours alone: it %s (use a folder of "
+                  "your own with mode 0700 holding only what certseal wrote, or give "
+                  "--cache-dir DIR or --no-cache)",
+                  dir, detail);
+    else if (err == CS_ERR_FETCH_CACHE)
+        cli_error("%s: the status list cache folder changed while it was checked (try again)",
+                  dir);
+    else if (err == CS_ERR_IO_OPEN)
+        cli_error("%s: cannot create the status list cache folder: %s (give --cache-dir DIR "
+                  "or --no-cache)",
+                  dir, strerror(errno));
+    else
+        cli_error("--fetch: cannot start fetching: %s", cs_strerror(err));
+}
+
+bool cli_status_history(const cs_fetch_options *options, cs_status_history_t **out)
+{
+    if (cs_status_history_new(options->cache_dir, out) != CS_OK) {
+        cli_error("out of memory");
+        return false;
+    }
+    return true;
+}

@@ -64,6 +64,19 @@ bool cli_parse_date(const char *option, const char *text, int64_t *out);
 /* Parses a non-negative integer option; reports and returns false on error. */
 bool cli_parse_uint(const char *option, const char *text, uint64_t max, uint64_t *out);
 
+/* Parses a DURATION option: a whole number of seconds, or one followed by
+ * s, m, h or d, at most max_days days; *out in seconds.  Reports and
+ * returns false on error. */
+bool cli_parse_duration(const char *option, const char *text, uint64_t max_days, int64_t *out);
+
+/* Reports that cs_fetcher_new() refused the cache folder dir with err. */
+void cli_fetch_cache_error(const char *dir, cs_err err);
+
+/* The status history of --fetch (status.h): in the cache folder of
+ * options, or in memory with --no-cache.  Reports and returns false when
+ * out of memory. */
+bool cli_status_history(const cs_fetch_options *options, cs_status_history_t **out);
+
 /* Where a passphrase comes from (never argv, STYLE 9). */
 typedef struct cli_passphrase_source {
     const char *file; /* --passphrase-file */

@@ -15,7 +15,8 @@
 
 static const char USAGE[] =
     "usage: certseal serve --trust FILE|DIR [--trust ...] --listen ADDR:PORT\n"
-    "           [--status FILE|DIR ...] [--require-status] [--publish DIR]\n"
+    "           [--status FILE|DIR ...] [--require-status | --status-optional]\n"
+    "           [--max-list-age DURATION] [--publish DIR]\n"
     "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]\n"
     "           [--at DATE] [--skew SECONDS] [--threads N] [--max-connections N]\n"
     "           [--timeout SECONDS] [--port-file FILE]\n"
@@ -30,7 +31,12 @@ static const char USAGE[] =
     "                   any free port; see --port-file)\n"
     "  --status PATH    a signed status list, or a folder of them (repeatable); watched\n"
     "                   and read again when changed or when its ttl has passed\n"
-    "  --require-status a status that cannot be checked is STATUS_UNKNOWN\n"
+    "                   status is required: a token whose status list is neither given\n"
+    "                   nor fetched is STATUS_UNKNOWN\n"
+    "  --require-status also fail tokens that carry no status reference\n"
+    "  --status-optional  accept a status that cannot be checked (VALID with the\n"
+    "                   warning \"status not checked\", never the green banner)\n"
+    "  --max-list-age D refuse status lists issued longer ago than D (default 7d)\n"
     "  --publish DIR    serve the files of DIR under /status/ (caching headers, CORS)\n"
     "  --fetch          fetch the status lists the tokens name (--cache-dir, --no-cache,\n"
     "                   --fetch-timeout as for certseal verify)\n"
@@ -53,6 +59,8 @@ typedef struct serve_options {
     bool fetch;
     bool no_cache;
     bool require_status;
+    bool status_optional;
+    int64_t max_list_age;
     int64_t at;
     uint64_t skew;
     uint64_t fetch_timeout;
@@ -104,6 +112,13 @@ static int parse_option(int opt, serve_options *o)
     case 'r':
         o->require_status = true;
         return CLI_EXIT_OK;
+    case 'O':
+        o->status_optional = true;
+        return CLI_EXIT_OK;
+    case 'M':
+        return cli_parse_duration("--max-list-age", optarg, 366, &o->max_list_age)
+                   ? CLI_EXIT_OK
+                   : CLI_EXIT_USAGE;
     case 'a':
         return cli_parse_date("--at", optarg, &o->at) ? CLI_EXIT_OK : CLI_EXIT_USAGE;
     case 'k':
@@ -134,6 +149,8 @@ static int parse(int argc, char **argv, serve_options *o)
         {"no-cache", no_argument, NULL, 'n'},
         {"fetch-timeout", required_argument, NULL, 'F'},
         {"require-status", no_argument, NULL, 'r'},
+        {"status-optional", no_argument, NULL, 'O'},
+        {"max-list-age", required_argument, NULL, 'M'},
         {"at", required_argument, NULL, 'a'},
         {"skew", required_argument, NULL, 'k'},
         {"threads", required_argument, NULL, 'T'},
@@ -167,6 +184,8 @@ static int parse(int argc, char **argv, serve_options *o)
         return cli_usage_error("--cache-dir, --no-cache and --fetch-timeout go with --fetch");
     if (o->cache_dir != NULL && o->no_cache)
         return cli_usage_error("give either --cache-dir DIR or --no-cache, not both");
+    if (o->require_status && o->status_optional)
+        return cli_usage_error("give either --require-status or --status-optional, not both");
     return CLI_EXIT_OK;
 }
 
@@ -228,6 +247,8 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
     ho.fetch_options = &fo;
     ho.publish_dir = o->publish;
     ho.require_status = o->require_status;
+    ho.status_optional = o->status_optional;
+    ho.max_list_age = o->max_list_age;
     ho.at = o->at;
     ho.clock_skew = (int64_t)o->skew;
     ho.threads = (unsigned)o->threads;
@@ -235,6 +256,11 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
     ho.timeout = (unsigned)o->timeout;
     ho.log = log_line;
     err = cs_http_server_start(&ho, &server, detail, sizeof(detail));
+    if (err == CS_ERR_FETCH_CACHE || (err == CS_ERR_IO_OPEN && detail[0] == '\0' && o->fetch)) {
+        cli_fetch_cache_error(fo.cache_dir, err);
+        free(cache_dir);
+        return CLI_EXIT_FAILURE;
+    }
     free(cache_dir);
     if (err != CS_OK) {
         cli_error("%s (%s)", detail[0] ? detail : cs_strerror(err),
@@ -255,7 +281,8 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
 
 int cmd_serve(int argc, char **argv)
 {
-    serve_options o = {.at = -1, .skew = CS_DEFAULT_CLOCK_SKEW};
+    serve_options o = {.at = -1, .skew = CS_DEFAULT_CLOCK_SKEW,
+                       .max_list_age = CS_DEFAULT_MAX_LIST_AGE};
     cs_trust_t *trust = NULL;
     sigset_t signals;
     int status;

@@ -15,7 +15,8 @@
 
 static const char USAGE[] =
     "usage: certseal verify --trust FILE|DIR [--trust ...] [--at DATE] [--skew SECONDS]\n"
-    "           [--status FILE|DIR ...] [--require-status] [--json] [TOKEN|FILE|- | --qr IMAGE]\n"
+    "           [--status FILE|DIR ...] [--require-status | --status-optional]\n"
+    "           [--max-list-age DURATION] [--json] [TOKEN|FILE|- | --qr IMAGE]\n"
     "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]\n"
     "\n"
     "Verifies a certificate token (CS1:..., a link, or COSE bytes; one per line for\n"
@@ -28,7 +29,12 @@ static const char USAGE[] =
     "  --json         one JSON object per token\n"
     "  --qr IMAGE     verify the tokens of the QR codes in a PNG or JPEG image\n"
     "  --status PATH  a signed status list (raw COSE), or a folder of them (repeatable)\n"
-    "  --require-status  fail (STATUS_UNKNOWN) when a status cannot be checked\n"
+    "                 status is required: a token whose status list is neither given\n"
+    "                 nor fetched is STATUS_UNKNOWN\n"
+    "  --require-status  also fail (STATUS_UNKNOWN) tokens that carry no status reference\n"
+    "  --status-optional  accept a status that cannot be checked: VALID with the warning\n"
+    "                 \"status not checked\"\n"
+    "  --max-list-age D  refuse status lists issued longer ago than D (default 7d)\n"
     "  --fetch        fetch (http, https) the status lists the tokens name and --status\n"
     "                 does not give; without it nothing is fetched\n"
     "  --cache-dir DIR  cache fetched lists for their ttl in DIR (default\n"
@@ -48,6 +54,8 @@ typedef struct verify_options {
     size_t status_count;
     bool require_status;
     bool fetch;             /* --fetch */
+    bool status_optional;   /* --status-optional */
+    int64_t max_list_age;   /* --max-list-age, seconds */
     const char *cache_dir;  /* --cache-dir DIR */
     bool no_cache;          /* --no-cache */
     uint64_t fetch_timeout; /* --fetch-timeout SECONDS, 0: the default */
@@ -65,7 +73,9 @@ static int parse(int argc, char **argv, verify_options *o)
         OPT_FETCH,
         OPT_CACHE_DIR,
         OPT_NO_CACHE,
-        OPT_FETCH_TIMEOUT
+        OPT_FETCH_TIMEOUT,
+        OPT_STATUS_OPTIONAL,
+        OPT_MAX_LIST_AGE
     };
     static const struct option longopts[] = {
         {"trust", required_argument, NULL, 't'},
@@ -79,6 +89,8 @@ static int parse(int argc, char **argv, verify_options *o)
         {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
         {"no-cache", no_argument, NULL, OPT_NO_CACHE},
         {"fetch-timeout", required_argument, NULL, OPT_FETCH_TIMEOUT},
+        {"status-optional", no_argument, NULL, OPT_STATUS_OPTIONAL},
+        {"max-list-age", required_argument, NULL, OPT_MAX_LIST_AGE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -133,6 +145,13 @@ static int parse(int argc, char **argv, verify_options *o)
             if (o->fetch_timeout == 0)
                 return cli_usage_error("--fetch-timeout: give at least 1 second");
             break;
+        case OPT_STATUS_OPTIONAL:
+            o->status_optional = true;
+            break;
+        case OPT_MAX_LIST_AGE:
+            if (!cli_parse_duration("--max-list-age", optarg, 366, &o->max_list_age))
+                return CLI_EXIT_USAGE;
+            break;
         case 'h':
             fputs(USAGE, stdout);
             exit(CLI_EXIT_OK);
@@ -147,6 +166,8 @@ static int parse(int argc, char **argv, verify_options *o)
         return cli_usage_error("--cache-dir, --no-cache and --fetch-timeout go with --fetch");
     if (o->cache_dir != NULL && o->no_cache)
         return cli_usage_error("give either --cache-dir DIR or --no-cache, not both");
+    if (o->require_status && o->status_optional)
+        return cli_usage_error("give either --require-status or --status-optional, not both");
     if (argc - optind > 1)
         return cli_usage_error("give one token, file or - (one token per line for several)");
     if (o->qr != NULL)
@@ -224,6 +245,24 @@ static void print_checks(const cs_verify_result *r, bool colour)
     }
 }
 
+/* "warning: status not checked: ..." lines (on stderr with the label). */
+static void print_warnings(const cs_verify_result *r, FILE *out, const char *label)
+{
+    static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
+                                            CS_WARNING_STATUS_AS_OF};
+    char text[CS_VERIFY_WARNING_SIZE];
+
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        cs_verify_warning_text(r, all[i], text, sizeof(text));
+        if (text[0] == '\0')
+            continue;
+        if (label != NULL)
+            fprintf(out, "certseal: verify: %s: warning: %s\n", label, text);
+        else
+            fprintf(out, "warning: %s\n", text);
+    }
+}
+
 static void print_text(const cs_verify_result *r, const char *label)
 {
     bool colour = cli_use_colour();
@@ -236,6 +275,7 @@ static void print_text(const cs_verify_result *r, const char *label)
                r->certificate.standard);
     else
         printf("  %s: %s\n", label, r->checks[r->failed].detail);
+    print_warnings(r, stdout, NULL);
     print_certificate(r);
     print_checks(r, colour);
 }
@@ -267,9 +307,15 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, const ui
     } else {
         print_text(&result, label);
     }
-    if (result.verdict != CS_VERDICT_VALID)
+    if (result.verdict == CS_VERDICT_STATUS_UNKNOWN && result.err == CS_ERR_STATUS_UNKNOWN &&
+        strcmp(cs_verify_status_summary(&result, result.failed), "unknown") == 0)
+        cli_error("%s: %s: %s (pass --fetch, or --status FILE with the published list; "
+                  "--status-optional accepts it unchecked)",
+                  label, cs_verdict_name(result.verdict), result.checks[result.failed].detail);
+    else if (result.verdict != CS_VERDICT_VALID)
         cli_error("%s: %s: %s", label, cs_verdict_name(result.verdict),
                   result.checks[result.failed].detail);
+    print_warnings(&result, stderr, label);
     cs_verify_result_clear(&result);
     return status;
 }
@@ -361,7 +407,8 @@ static int verify_qr(cs_verifier_t *verifier, const verify_options *o)
 
 /* --fetch: a fetcher (with its cache unless --no-cache) becomes the
  * verifier's status source.  Reports and returns false on failure. */
-static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_fetcher_t **fetcher)
+static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_fetcher_t **fetcher,
+                           cs_status_history_t **history)
 {
     cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
     char *default_dir = NULL;
@@ -369,24 +416,27 @@ static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_
 
     if (!cli_fetch_options(o->cache_dir, o->no_cache, o->fetch_timeout, &fo, &default_dir))
         return false;
-    if ((err = cs_fetcher_new(&fo, fetcher)) == CS_ERR_IO_OPEN)
-        cli_error("%s: cannot create the status list cache folder: %s (give --cache-dir DIR "
-                  "or --no-cache)",
-                  fo.cache_dir, strerror(errno));
-    else if (err != CS_OK)
-        cli_error("--fetch: cannot start fetching: %s", cs_strerror(err));
-    else
+    if ((err = cs_fetcher_new(&fo, fetcher)) != CS_OK) {
+        cli_fetch_cache_error(fo.cache_dir, err);
+    } else if (!cli_status_history(&fo, history)) {
+        err = CS_ERR_NO_MEMORY;
+    } else {
+        /* The lists seen are remembered beside the cache: no rollback. */
+        cs_verifier_set_status_history(verifier, *history);
         cs_verifier_set_status_source(verifier, cs_fetcher_status_source, *fetcher);
+    }
     free(default_dir);
     return err == CS_OK;
 }
 
 int cmd_verify(int argc, char **argv)
 {
-    verify_options o = {.at = -1, .skew = CS_DEFAULT_CLOCK_SKEW};
+    verify_options o = {.at = -1, .skew = CS_DEFAULT_CLOCK_SKEW,
+                        .max_list_age = CS_DEFAULT_MAX_LIST_AGE};
     cs_trust_t *trust = NULL;
     cs_verifier_t *verifier = NULL;
     cs_fetcher_t *fetcher = NULL;
+    cs_status_history_t *history = NULL;
     uint8_t *data = NULL;
     size_t len = 0;
     const char *label;
@@ -405,15 +455,18 @@ int cmd_verify(int argc, char **argv)
     cs_verifier_set_time(verifier, o.at);
     cs_verifier_set_clock_skew(verifier, o.skew);
     cs_verifier_require_status(verifier, o.require_status);
+    cs_verifier_set_status_optional(verifier, o.status_optional);
+    cs_verifier_set_max_list_age(verifier, o.max_list_age);
     if (!cli_load_status_lists(verifier, o.status, o.status_count))
         goto done;
-    if (o.fetch && !start_fetching(&o, verifier, &fetcher))
+    if (o.fetch && !start_fetching(&o, verifier, &fetcher, &history))
         goto done;
     status = o.qr != NULL ? verify_qr(verifier, &o) : verify_input(verifier, &o, data, len, label);
 done:
     free(data);
     cs_verifier_free(&verifier);
     cs_fetcher_free(&fetcher);
+    cs_status_history_free(&history);
     cs_trust_free(&trust);
     return status;
 }

@@ -2,7 +2,7 @@
 # verify --fetch: status lists fetched over HTTP from a server on 127.0.0.1
 # (tests/cli/fetch_server.py), cached for their ttl in --cache-dir; nothing
 # fetched without --fetch; a server that is down or stalls gives status
-# unknown (exit 0, or 19 with --require-status), promptly; the cache options
+# unknown (exit 19, or 0 with --status-optional), promptly; the cache options
 # and their usage errors.  The registry makes and publishes the lists.
 . "$(dirname "$0")/lib.sh"
 
@@ -69,7 +69,9 @@ PORT_RE=$(printf '%s' "$PORT")
 
 # ---- offline by default -----------------------------------------------------------------
 
-expect_exit 0 cs verify --trust ab.key.pub t1.txt
+expect_exit 19 cs verify --trust ab.key.pub t1.txt
+expect_stdout '^ +fail +certificate-status .*was given, and status is required'
+expect_exit 0 cs verify --trust ab.key.pub --status-optional t1.txt
 expect_stdout '^ +unknown +certificate-status '
 expect_requests 0
 
@@ -81,8 +83,9 @@ expect_stdout "^ +pass +accreditation-status +valid in the status list http://12
 expect_stderr_empty
 expect_requests 2
 check "the cache folder is 0700" test "$(stat -c %a cache)" = 700
-check "the cache holds two files, each 0600" \
-    test "$(find cache -type f -perm 600 | wc -l)" -eq 2 -a "$(find cache -type f | wc -l)" -eq 2
+check "the cache holds two lists and the two iats seen (.seen), each 0600" \
+    test "$(find cache -type f -perm 600 | wc -l)" -eq 4 -a "$(find cache -type f | wc -l)" -eq 4 \
+    -a "$(find cache -name '*.seen' | wc -l)" -eq 2
 
 "$CERTSEAL" suspend --registry cb.db --reason "audit overdue" GB-Q-1 >/dev/null 2>&1 &&
     "$CERTSEAL" status publish --registry cb.db --ttl 3600 --out lists/cb.list >/dev/null 2>&1 ||
@@ -105,18 +108,18 @@ expect_exit 16 cs verify --trust ab.key.pub --fetch --no-cache t1.txt
 expect_requests 9
 # The default folder: $XDG_CACHE_HOME/certseal, else ~/.cache/certseal.
 expect_exit 16 env XDG_CACHE_HOME="$WORK/xdg" "$CERTSEAL" verify --trust ab.key.pub --fetch t1.txt
-check "the cache is under XDG_CACHE_HOME" test "$(find xdg/certseal -type f | wc -l)" -eq 2
+check "the cache is under XDG_CACHE_HOME" test "$(find xdg/certseal -type f | wc -l)" -eq 4
 mkdir home
 expect_exit 16 env HOME="$WORK/home" "$CERTSEAL" verify --trust ab.key.pub --fetch t1.txt
-check "the cache is under HOME/.cache" test "$(find home/.cache/certseal -type f | wc -l)" -eq 2
+check "the cache is under HOME/.cache" test "$(find home/.cache/certseal -type f | wc -l)" -eq 4
 
 # ---- the server is down -------------------------------------------------------------------
 
 stop_server
-expect_exit 0 cs verify --trust ab.key.pub --fetch --no-cache t1.txt
+expect_exit 0 cs verify --trust ab.key.pub --fetch --no-cache --status-optional t1.txt
 expect_stdout "^ +unknown +certificate-status .*127\\.0\\.0\\.1:$PORT_RE/cb\\.list"
 expect_stdout '^ +Status +unknown$'
-expect_exit 19 cs verify --trust ab.key.pub --fetch --no-cache --require-status t1.txt
+expect_exit 19 cs verify --trust ab.key.pub --fetch --no-cache t1.txt
 expect_stderr_line "t1\\.txt: STATUS_UNKNOWN: .*127\\.0\\.0\\.1:$PORT_RE/(ab|cb)\\.list"
 # What is cached still answers while its ttl lasts.
 expect_exit 16 cs verify --trust ab.key.pub --fetch --cache-dir cache t1.txt
@@ -125,14 +128,14 @@ expect_exit 16 cs verify --trust ab.key.pub --fetch --cache-dir cache t1.txt
 
 start_server "$PORT" --stall
 before=$(date +%s)
-expect_exit 0 cs verify --trust ab.key.pub --fetch --no-cache --fetch-timeout 1 t1.txt
+expect_exit 0 cs verify --trust ab.key.pub --fetch --no-cache --fetch-timeout 1 --status-optional \
+    t1.txt
 took=$(($(date +%s) - before))
 expect_stdout '^ +unknown +certificate-status .*timed out'
 printf "stalled server: verify --fetch-timeout 1 took %ss for two lists\n" "$took"
 check "a stalled server is given up within the timeout (took ${took}s for two lists)" \
     test "$took" -le 6
-expect_exit 19 cs verify --trust ab.key.pub --fetch --no-cache --fetch-timeout 1 \
-    --require-status t1.txt
+expect_exit 19 cs verify --trust ab.key.pub --fetch --no-cache --fetch-timeout 1 t1.txt
 expect_stderr_line 'STATUS_UNKNOWN: .*timed out'
 stop_server
 

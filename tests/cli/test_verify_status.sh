@@ -45,10 +45,13 @@ check "verify --json: status and accreditation_status are valid, the reference i
         and j["status_reference"]["uri"] == "'$CB_URI'"
         and j["accreditation"]["status_reference"]["uri"] == "'$AB_URI'")'
 
-# ---- no list: unknown, which fails only when required ------------------------------------
+# ---- no list: STATUS_UNKNOWN, unless status is explicitly optional ---------------------------
 
-expect_exit 0 cs verify --trust ab.key.pub t1.txt
-expect_stdout '^ +unknown +certificate-status +no status list for https://cb\.example/status/1 was given$'
+expect_exit 19 cs verify --trust ab.key.pub t1.txt
+expect_stdout '^ +fail +certificate-status +no status list for https://cb\.example/status/1 was given, and status is required$'
+expect_stdout '^ +Status +unknown$'
+expect_exit 0 cs verify --trust ab.key.pub --status-optional t1.txt
+expect_stdout '^ +unknown +certificate-status +no status list for https://cb\.example/status/1 was given; status not checked \(status is optional\)$'
 expect_stdout '^ +Status +unknown$'
 expect_exit 19 cs verify --trust ab.key.pub --require-status t1.txt
 expect_stderr_line 't1\.txt: STATUS_UNKNOWN: no status list for https://ab\.example/status/1 was given, and status is required'

@@ -654,6 +654,53 @@ static void test_cache_only_owner(void **state)
     cs_fetcher_free(&f);
 }
 
+/* A cache folder that is not ours alone is refused before anything in it
+ * is read: open to others, holding a link, a FIFO or a folder, or a link
+ * itself. */
+static void test_cache_folder_refused(void **state)
+{
+    (void)state;
+    static const char *const kinds[] = {"mode", "link", "fifo", "folder", "linked"};
+    char dir[600], path[700], detail[256];
+    cs_fetch_options o = CS_FETCH_OPTIONS_INIT;
+    cs_fetcher_t *f = NULL;
+
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        snprintf(dir, sizeof(dir), "%s/unsafe-%s", folder, kinds[i]);
+        assert_int_equal(mkdir(dir, 0700), 0);
+        snprintf(path, sizeof(path), "%s/planted", dir);
+        switch (i) {
+        case 0:
+            assert_int_equal(chmod(dir, 0755), 0);
+            break;
+        case 1:
+            assert_int_equal(symlink("/etc/passwd", path), 0);
+            break;
+        case 2:
+            assert_int_equal(mkfifo(path, 0600), 0);
+            break;
+        case 3:
+            assert_int_equal(mkdir(path, 0700), 0);
+            break;
+        default:
+            snprintf(path, sizeof(path), "%s/unsafe-link-to", folder);
+            assert_int_equal(symlink(dir, path), 0);
+            snprintf(dir, sizeof(dir), "%.500s", path);
+            break;
+        }
+        o.cache_dir = dir;
+        assert_int_equal(cs_fetcher_new(&o, &f), CS_ERR_FETCH_CACHE);
+        assert_null(f);
+        detail[0] = '\0';
+        assert_int_equal(cs_fetch_cache_check(dir, detail, sizeof(detail)), CS_ERR_FETCH_CACHE);
+        print_message("  %s: %s\n", kinds[i], detail);
+        assert_true(detail[0] != '\0');
+    }
+    snprintf(dir, sizeof(dir), "%s/safe", folder);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    assert_int_equal(cs_fetch_cache_check(dir, NULL, 0), CS_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -668,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_cache_not_kept),
         cmocka_unit_test(test_cache_corrupt_files_ignored),
         cmocka_unit_test(test_cache_only_owner),
+        cmocka_unit_test(test_cache_folder_refused),
         cmocka_unit_test(test_default_cache_dir),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -23,7 +23,7 @@
 #include "internal.h"
 
 #define RECORD_PATH "tests/fixtures/record-typical.json"
-#define AB_URI "https://ab.example/status/ac"
+#define AB_URI "https://ab.example/status/1"
 #define CB_URI "https://cb.example/status/1"
 #define AC_INDEX 5
 #define CT_INDEX 4242
@@ -91,12 +91,13 @@ static char *issue(const uint8_t *ac, size_t ac_len, bool referenced, uint64_t i
     return copy;
 }
 
-/* A list of CS_STATUS_LIST_MIN entries, `value` at `index`, signed. */
-static uint8_t *list_token(const cs_key_t *key, const char *uri, uint64_t index, unsigned value,
-                           int64_t expires, size_t *len)
+/* A list of CS_STATUS_LIST_MIN entries, `value` at `index`, issued at
+ * issued_at, signed. */
+static uint8_t *list_token_at(const cs_key_t *key, const char *uri, uint64_t index, unsigned value,
+                              int64_t issued_at, int64_t expires, size_t *len)
 {
     cs_status_list_t *list = NULL;
-    cs_status_token_params p = {uri, T_NOW - 3600, expires, 3600};
+    cs_status_token_params p = {uri, issued_at, expires, 3600};
     uint8_t *out = NULL;
 
     assert_int_equal(cs_status_list_new(CS_STATUS_LIST_MIN, 2, &list), CS_OK);
@@ -105,6 +106,13 @@ static uint8_t *list_token(const cs_key_t *key, const char *uri, uint64_t index,
     assert_int_equal(cs_status_token_sign(key, list, &p, &out, len), CS_OK);
     cs_status_list_free(&list);
     return out;
+}
+
+/* The same, issued an hour before T_NOW. */
+static uint8_t *list_token(const cs_key_t *key, const char *uri, uint64_t index, unsigned value,
+                           int64_t expires, size_t *len)
+{
+    return list_token_at(key, uri, index, value, T_NOW - 3600, expires, len);
 }
 
 static cs_verifier_t *new_verifier(void)
@@ -319,11 +327,39 @@ static void test_no_list(void **state)
     cs_verifier_t *v = new_verifier();
     cs_verify_result r;
 
+    /* Status is required by default: no list is STATUS_UNKNOWN. */
     run(v, F.ct, &r);
-    expect(&r, CS_VERDICT_VALID, 0, CS_OK, NULL); /* unknown does not change the verdict */
+    expect(&r, CS_VERDICT_STATUS_UNKNOWN, CS_CHECK_AC_STATUS, CS_ERR_STATUS_UNKNOWN,
+           "no status list for " AB_URI);
+    expect_state(&r, CS_CHECK_CT_STATUS, CS_CHECK_FAIL, CB_URI);
+    assert_false(r.status_checked);
+    assert_string_equal(cs_verify_status_summary(&r, CS_CHECK_CT_STATUS), "unknown");
+    cs_verify_result_clear(&r);
+
+    /* The explicit opt-out: VALID, and it says the status was not checked. */
+    cs_verifier_set_status_optional(v, true);
+    run(v, F.ct, &r);
+    expect(&r, CS_VERDICT_VALID, 0, CS_OK, NULL);
     expect_state(&r, CS_CHECK_AC_STATUS, CS_CHECK_UNKNOWN, "no status list for " AB_URI);
     expect_state(&r, CS_CHECK_CT_STATUS, CS_CHECK_UNKNOWN, CB_URI);
-    assert_string_equal(cs_verify_status_summary(&r, CS_CHECK_CT_STATUS), "unknown");
+    assert_false(r.status_checked);
+    assert_int_equal(cs_verify_warnings(&r), CS_WARNING_STATUS_NOT_CHECKED);
+    char text[CS_VERIFY_WARNING_SIZE], *json = NULL, *html = NULL;
+    cs_verify_warning_text(&r, CS_WARNING_STATUS_NOT_CHECKED, text, sizeof(text));
+    assert_non_null(strstr(text, "status not checked"));
+    assert_int_equal(cs_report_verify_json(&r, 0, &json), CS_OK);
+    json_t *j = json_loads(json, 0, NULL);
+    assert_non_null(j);
+    assert_true(json_is_false(json_object_get(j, "status_checked")));
+    assert_non_null(strstr(json_string_value(json_array_get(json_object_get(j, "warnings"), 0)),
+                           "status not checked"));
+    json_decref(j);
+    free(json);
+    assert_int_equal(cs_report_verify_html(&r, &html), CS_OK);
+    assert_non_null(strstr(html, "class=\"verdict warn\""));
+    assert_null(strstr(html, "class=\"verdict ok\""));
+    assert_non_null(strstr(html, "status not checked"));
+    free(html);
     cs_verify_result_clear(&r);
 
     add_list(v, F.ab, AB_URI, AC_INDEX, 0, T_NOW + 86400); /* only the AB's */
@@ -333,9 +369,30 @@ static void test_no_list(void **state)
     expect_state(&r, CS_CHECK_CT_STATUS, CS_CHECK_UNKNOWN, NULL);
     cs_verify_result_clear(&r);
 
+    /* Without the opt-out, and with --require-status, the CT's list is missing. */
+    cs_verifier_set_status_optional(v, false);
+    run(v, F.ct, &r);
+    expect(&r, CS_VERDICT_STATUS_UNKNOWN, CS_CHECK_CT_STATUS, CS_ERR_STATUS_UNKNOWN, CB_URI);
+    cs_verify_result_clear(&r);
+    cs_verifier_set_status_optional(v, true);
     cs_verifier_require_status(v, true);
     run(v, F.ct, &r);
     expect(&r, CS_VERDICT_STATUS_UNKNOWN, CS_CHECK_CT_STATUS, CS_ERR_STATUS_UNKNOWN, CB_URI);
+    cs_verify_result_clear(&r);
+    cs_verifier_free(&v);
+}
+
+/* An AC whose status is unknown does not hide a withdrawn CT. */
+static void test_unknown_does_not_hide_withdrawn(void **state)
+{
+    (void)state;
+    cs_verifier_t *v = new_verifier();
+    cs_verify_result r;
+
+    add_list(v, F.cb, CB_URI, CT_INDEX, CS_STATUS_WITHDRAWN, T_NOW + 86400);
+    run(v, F.ct, &r);
+    expect(&r, CS_VERDICT_WITHDRAWN, CS_CHECK_CT_STATUS, CS_ERR_STATUS_WITHDRAWN, "withdrawn");
+    expect_state(&r, CS_CHECK_AC_STATUS, CS_CHECK_FAIL, AB_URI);
     cs_verify_result_clear(&r);
     cs_verifier_free(&v);
 }
@@ -408,6 +465,7 @@ static void test_bits_one(void **state)
     assert_int_equal(helper_sign1(F.cb, &h, w.buf, w.len, &slt, &len), CS_OK);
 
     cs_verifier_t *fresh = new_verifier();
+    cs_verifier_set_status_optional(fresh, true); /* no AB list */
     assert_int_equal(cs_verifier_add_status_list(fresh, slt, len, NULL, 0), CS_OK);
     expect_bad_list(fresh, F.ct, CS_CHECK_CT_STATUS, CS_ERR_STATUS_BITS, "1 bits");
     cs_verifier_free(&fresh);
@@ -423,10 +481,19 @@ static void test_expired_beats_status(void **state)
     cs_verifier_t *v = new_verifier();
     cs_verify_result r;
 
-    /* Lists that never expire, so that only the certificate's time counts. */
-    add_list(v, F.ab, AB_URI, AC_INDEX, CS_STATUS_SUSPENDED, 0);
-    add_list(v, F.cb, CB_URI, CT_INDEX, CS_STATUS_WITHDRAWN, 0);
-    cs_verifier_set_time(v, T_CT_EXP + 86400);
+    /* Lists current at the time of verification, so that only the
+     * certificate's time counts. */
+    int64_t later = T_CT_EXP + 86400;
+    size_t len;
+    uint8_t *ab = list_token_at(F.ab, AB_URI, AC_INDEX, CS_STATUS_SUSPENDED, later - 60,
+                                later + 86400, &len);
+    assert_int_equal(cs_verifier_add_status_list(v, ab, len, NULL, 0), CS_OK);
+    free(ab);
+    uint8_t *cb = list_token_at(F.cb, CB_URI, CT_INDEX, CS_STATUS_WITHDRAWN, later - 60,
+                                later + 86400, &len);
+    assert_int_equal(cs_verifier_add_status_list(v, cb, len, NULL, 0), CS_OK);
+    free(cb);
+    cs_verifier_set_time(v, later);
     run(v, F.ct, &r);
     expect(&r, CS_VERDICT_EXPIRED, CS_CHECK_CT_VALIDITY, CS_ERR_EXPIRED, NULL);
     expect_state(&r, CS_CHECK_CT_STATUS, CS_CHECK_FAIL, "withdrawn"); /* still listed */
@@ -474,8 +541,9 @@ static void test_source(void **state)
     cs_verifier_set_status_source(v, fake_source, &s);
     for (int i = 0; i < 3; i++) {
         run(v, F.ct, &r);
+        /* The AC's status is unknown, the CT's suspended: SUSPENDED. */
         expect(&r, CS_VERDICT_SUSPENDED, CS_CHECK_CT_STATUS, CS_ERR_STATUS_SUSPENDED, NULL);
-        expect_state(&r, CS_CHECK_AC_STATUS, CS_CHECK_UNKNOWN, "HTTP 404");
+        expect_state(&r, CS_CHECK_AC_STATUS, CS_CHECK_FAIL, "HTTP 404");
         cs_verify_result_clear(&r);
     }
     assert_int_equal(s.calls, 2); /* once per URI: answers and failures are kept */
@@ -486,13 +554,13 @@ static void test_source(void **state)
         list_token(F.cb, "https://cb.example/status/2", CT_INDEX, 0, T_NOW + 86400, &len);
     s = (source_state){0, 0, other, len};
     v = new_verifier();
+    cs_verifier_set_status_optional(v, true); /* the AB's list is not found */
     cs_verifier_set_status_source(v, fake_source, &s);
     expect_bad_list(v, F.ct, CS_CHECK_CT_STATUS, CS_ERR_STATUS_LIST_URI, "not the referenced");
     cs_verifier_free(&v);
     s = (source_state){0, 0, cb_list, 40};
     v = new_verifier();
     cs_verifier_set_status_source(v, fake_source, &s);
-    cs_verifier_require_status(v, true);
     run(v, F.ct, &r);
     assert_int_equal(r.verdict, CS_VERDICT_STATUS_UNKNOWN);
     expect_state(&r, CS_CHECK_CT_STATUS, CS_CHECK_FAIL, "unusable");
@@ -544,6 +612,187 @@ static void test_cache(void **state)
     expect(&r, CS_VERDICT_SUSPENDED, CS_CHECK_CT_STATUS, CS_ERR_STATUS_SUSPENDED, NULL);
     cs_verify_result_clear(&r);
     cs_verifier_free(&v);
+}
+
+/* ---- freshness: forged lists, rollback, age -------------------------------------- */
+
+/* tests/data/status/forged_future.cbor: a list for CB_URI-like URIs whose
+ * signature is garbage and whose iat is far in the future.  Read whole. */
+static uint8_t *read_data(const char *path, size_t *len)
+{
+    uint8_t *data = NULL;
+    assert_int_equal(cs_file_read_all(path, 1u << 20, &data, len), CS_OK);
+    return data;
+}
+
+/* A list with a bad signature and a far-future iat, given before or after
+ * the genuine one, never displaces it: for the CB's list (one
+ * certificate) or the AB's (every CB under that AB). */
+static void test_forged_list_does_not_displace(void **state)
+{
+    (void)state;
+    size_t forged_cb_len, forged_ab_len;
+    uint8_t *forged_cb = read_data("tests/data/status/forged_future_cb.cose", &forged_cb_len);
+    uint8_t *forged_ab = read_data("tests/data/status/forged_future_ab.cose", &forged_ab_len);
+
+    for (int order = 0; order < 2; order++) {
+        cs_verifier_t *v = new_verifier();
+        cs_verify_result r;
+        if (order == 0)
+            assert_int_equal(cs_verifier_add_status_list(v, forged_cb, forged_cb_len, NULL, 0),
+                             CS_OK);
+        add_list(v, F.ab, AB_URI, AC_INDEX, 0, T_NOW + 86400);
+        add_list(v, F.cb, CB_URI, CT_INDEX, CS_STATUS_WITHDRAWN, T_NOW + 86400);
+        if (order == 1)
+            assert_int_equal(cs_verifier_add_status_list(v, forged_cb, forged_cb_len, NULL, 0),
+                             CS_OK);
+        assert_int_equal(cs_verifier_add_status_list(v, forged_ab, forged_ab_len, NULL, 0), CS_OK);
+        run(v, F.ct, &r);
+        expect(&r, CS_VERDICT_WITHDRAWN, CS_CHECK_CT_STATUS, CS_ERR_STATUS_WITHDRAWN, NULL);
+        expect_state(&r, CS_CHECK_AC_STATUS, CS_CHECK_PASS, "valid in the status list " AB_URI);
+        cs_verify_result_clear(&r);
+        cs_verifier_free(&v);
+    }
+
+    /* Alone, the forged list is refused: STATUS_UNKNOWN, never VALID. */
+    cs_verifier_t *v = new_verifier();
+    add_list(v, F.ab, AB_URI, AC_INDEX, 0, T_NOW + 86400);
+    assert_int_equal(cs_verifier_add_status_list(v, forged_cb, forged_cb_len, NULL, 0), CS_OK);
+    expect_bad_list(v, F.ct, CS_CHECK_CT_STATUS, CS_ERR_STATUS_LIST_KEY, "not signed by the key");
+    cs_verifier_free(&v);
+    free(forged_cb);
+    free(forged_ab);
+}
+
+/* One CB list of the given times added to a verifier with the AB's list. */
+static void expect_list_times(int64_t issued_at, int64_t expires, int64_t max_age, cs_err err,
+                              const char *mention)
+{
+    cs_verifier_t *v = new_verifier();
+    size_t len;
+    uint8_t *slt = list_token_at(F.cb, CB_URI, CT_INDEX, 0, issued_at, expires, &len);
+    cs_verify_result r;
+
+    if (max_age >= 0)
+        cs_verifier_set_max_list_age(v, max_age);
+    add_list(v, F.ab, AB_URI, AC_INDEX, 0, T_NOW + 86400);
+    assert_int_equal(cs_verifier_add_status_list(v, slt, len, NULL, 0), CS_OK);
+    free(slt);
+    run(v, F.ct, &r);
+    if (err == CS_OK)
+        expect(&r, CS_VERDICT_VALID, 0, CS_OK, NULL);
+    else
+        expect(&r, CS_VERDICT_STATUS_UNKNOWN, CS_CHECK_CT_STATUS, err, mention);
+    cs_verify_result_clear(&r);
+    /* The opt-out does not accept a list that is refused. */
+    cs_verifier_set_status_optional(v, true);
+    run(v, F.ct, &r);
+    if (err != CS_OK)
+        expect(&r, CS_VERDICT_STATUS_UNKNOWN, CS_CHECK_CT_STATUS, err, mention);
+    cs_verify_result_clear(&r);
+    cs_verifier_free(&v);
+}
+
+static void test_list_times(void **state)
+{
+    (void)state;
+    const int64_t day = 86400;
+    cs_verifier_t *v;
+    cs_verify_result r;
+    size_t len;
+
+    /* No exp, an iat in the future beyond the skew, one older than the
+     * maximum age (default 7 days, or as set). */
+    expect_list_times(T_NOW - 3600, 0, -1, CS_ERR_STATUS_LIST_NO_EXPIRY, "no expiry");
+    expect_list_times(T_NOW + CS_DEFAULT_CLOCK_SKEW + 60, T_NOW + day, -1,
+                      CS_ERR_STATUS_LIST_FUTURE, "in the future");
+    expect_list_times(T_NOW + CS_DEFAULT_CLOCK_SKEW - 60, T_NOW + day, -1, CS_OK, NULL);
+    expect_list_times(T_NOW - 8 * day, T_NOW + day, -1, CS_ERR_STATUS_LIST_STALE,
+                      "maximum list age of 7 day");
+    expect_list_times(T_NOW - 8 * day, T_NOW + day, 9 * day, CS_OK, NULL);
+    expect_list_times(T_NOW - 2 * day, T_NOW + day, day, CS_ERR_STATUS_LIST_STALE, NULL);
+
+    /* Past its ttl (an hour) but within the age: used, "status as of". */
+    v = new_verifier();
+    add_list(v, F.ab, AB_URI, AC_INDEX, 0, T_NOW + day);
+    uint8_t *slt = list_token_at(F.cb, CB_URI, CT_INDEX, 0, T_NOW - 3 * day, T_NOW + day, &len);
+    assert_int_equal(cs_verifier_add_status_list(v, slt, len, NULL, 0), CS_OK);
+    free(slt);
+    run(v, F.ct, &r);
+    expect(&r, CS_VERDICT_VALID, 0, CS_OK, NULL);
+    assert_true(r.status_checked);
+    assert_int_equal(r.status_as_of, T_NOW - 3 * day);
+    assert_int_equal(cs_verify_warnings(&r), CS_WARNING_STATUS_AS_OF);
+    char text[CS_VERIFY_WARNING_SIZE], *json = NULL, *html = NULL;
+    cs_verify_warning_text(&r, CS_WARNING_STATUS_AS_OF, text, sizeof(text));
+    assert_non_null(strstr(text, "status as of 2027-05-29T00:00:00Z"));
+    assert_int_equal(cs_report_verify_json(&r, 0, &json), CS_OK);
+    assert_non_null(strstr(json, "\"status_as_of\":\"2027-05-29T00:00:00Z\""));
+    assert_int_equal(cs_report_verify_html(&r, &html), CS_OK);
+    assert_non_null(strstr(html, "class=\"verdict warn\""));
+    assert_non_null(strstr(html, "status as of 2027-05-29"));
+    free(json);
+    free(html);
+    cs_verify_result_clear(&r);
+    cs_verifier_free(&v);
+}
+
+/* A list older than one seen before for its URI is refused, in memory
+ * and, with a folder, across histories (runs). */
+static void test_rollback(void **state)
+{
+    (void)state;
+    const int64_t day = 86400;
+    char folder[] = "/tmp/certseal-history-XXXXXX";
+    cs_status_history_t *history = NULL;
+    size_t new_len, old_len;
+    uint8_t *newer = list_token_at(F.cb, CB_URI, CT_INDEX, CS_STATUS_WITHDRAWN, T_NOW - day,
+                                   T_NOW + day, &new_len);
+    uint8_t *older = list_token_at(F.cb, CB_URI, CT_INDEX, 0, T_NOW - 2 * day, T_NOW + day,
+                                   &old_len);
+    cs_verify_result r;
+
+    assert_non_null(mkdtemp(folder));
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(cs_status_history_new(folder, &history), CS_OK);
+        cs_verifier_t *v = new_verifier();
+        cs_verifier_set_status_history(v, history);
+        add_list(v, F.ab, AB_URI, AC_INDEX, 0, T_NOW + day);
+        if (round == 0) { /* the withdrawal is seen first */
+            assert_int_equal(cs_verifier_add_status_list(v, newer, new_len, NULL, 0), CS_OK);
+            run(v, F.ct, &r);
+            expect(&r, CS_VERDICT_WITHDRAWN, CS_CHECK_CT_STATUS, CS_ERR_STATUS_WITHDRAWN, NULL);
+            cs_verify_result_clear(&r);
+            cs_verifier_free(&v);
+            v = new_verifier();
+            cs_verifier_set_status_history(v, history);
+            add_list(v, F.ab, AB_URI, AC_INDEX, 0, T_NOW + day);
+        }
+        /* Then last week's list, replayed: refused, in this run (round 0,
+         * memory) and in the next (round 1, the folder). */
+        assert_int_equal(cs_verifier_add_status_list(v, older, old_len, NULL, 0), CS_OK);
+        run(v, F.ct, &r);
+        expect(&r, CS_VERDICT_STATUS_UNKNOWN, CS_CHECK_CT_STATUS, CS_ERR_STATUS_ROLLBACK,
+               "older than one already seen");
+        cs_verify_result_clear(&r);
+        cs_verifier_free(&v);
+        cs_status_history_free(&history);
+    }
+    /* A history without a folder forgets with the process. */
+    assert_int_equal(cs_status_history_new(NULL, &history), CS_OK);
+    assert_int_equal(cs_status_history_accept(history, CB_URI, T_NOW - 2 * day, NULL), CS_OK);
+    int64_t seen = 0;
+    assert_int_equal(cs_status_history_accept(history, CB_URI, T_NOW, NULL), CS_OK);
+    assert_int_equal(cs_status_history_accept(history, CB_URI, T_NOW - day, &seen),
+                     CS_ERR_STATUS_ROLLBACK);
+    assert_int_equal(seen, T_NOW);
+    cs_status_history_free(&history);
+
+    char command[96];
+    snprintf(command, sizeof(command), "rm -rf '%s'", folder);
+    assert_int_equal(system(command), 0);
+    free(newer);
+    free(older);
 }
 
 /* ---- the status claim ----------------------------------------------------------------- */
@@ -647,6 +896,10 @@ int main(void)
         cmocka_unit_test(test_accreditation_values),
         cmocka_unit_test(test_no_reference),
         cmocka_unit_test(test_no_list),
+        cmocka_unit_test(test_unknown_does_not_hide_withdrawn),
+        cmocka_unit_test(test_forged_list_does_not_displace),
+        cmocka_unit_test(test_list_times),
+        cmocka_unit_test(test_rollback),
         cmocka_unit_test(test_bad_lists),
         cmocka_unit_test(test_bits_one),
         cmocka_unit_test(test_expired_beats_status),

@@ -118,6 +118,11 @@ extern "C" {
     X(CS_ERR_AC_WITHDRAWN, 711, "accreditation withdrawn")                                 \
     X(CS_ERR_FETCH, 712, "status list could not be fetched")                               \
     X(CS_ERR_FETCH_TIMEOUT, 713, "fetching the status list timed out")                     \
+    X(CS_ERR_STATUS_ROLLBACK, 714, "status list older than one already seen")              \
+    X(CS_ERR_STATUS_LIST_STALE, 715, "status list older than the maximum list age")        \
+    X(CS_ERR_STATUS_LIST_NO_EXPIRY, 716, "status list has no expiry (exp)")                \
+    X(CS_ERR_STATUS_LIST_FUTURE, 717, "status list issued in the future")                  \
+    X(CS_ERR_FETCH_CACHE, 718, "fetch cache folder is not safe to use")                    \
     /* registry */                                                                         \
     X(CS_ERR_REGISTRY, 800, "registry database error")                                     \
     X(CS_ERR_REGISTRY_SCHEMA, 801, "not a certseal registry, or a newer schema")           \

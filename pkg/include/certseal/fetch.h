@@ -20,7 +20,9 @@
  * The cache is a folder (created 0700) of files named by the lowercase
  * hex SHA-256 of the URI, each written atomically (0600) and holding the
  * fetch time, the URI (so a hash collision is never served) and the body.
- * A cache file that does not parse is ignored and replaced.
+ * A cache file that does not parse is ignored and replaced.  A folder that
+ * is not ours alone (cs_fetch_cache_check()) is refused.  The same folder
+ * holds the status history of the lists seen (status.h, ".seen" files).
  *
  * Thread safety: a fetcher is used by one thread at a time.  Making and
  * freeing fetchers calls curl_global_init()/curl_global_cleanup(), which
@@ -65,7 +67,9 @@ typedef struct cs_fetcher cs_fetcher_t;
  * Errors: CS_ERR_ARGUMENT (empty cache_dir, max_bytes past SIZE_MAX/4),
  * CS_ERR_NO_MEMORY,
  * CS_ERR_IO_OPEN (the cache folder cannot be created, or is not a folder;
- * errno tells why), CS_ERR_FETCH (libcurl could not start).
+ * errno tells why), CS_ERR_FETCH_CACHE (the cache folder is not safe to
+ * use: cs_fetch_cache_check() says why), CS_ERR_FETCH (libcurl could not
+ * start).
  */
 CS_MUST_CHECK cs_err cs_fetcher_new(const cs_fetch_options *options, cs_fetcher_t **out);
 void cs_fetcher_free(cs_fetcher_t **fetcher);
@@ -99,6 +103,17 @@ CS_MUST_CHECK cs_err cs_fetcher_get(cs_fetcher_t *fetcher, const char *uri, int6
 CS_MUST_CHECK cs_err cs_fetcher_status_source(void *fetcher, const char *uri, int64_t now,
                                               uint8_t **out, size_t *out_len, char *detail,
                                               size_t detail_size);
+
+/*
+ * Checks that the cache folder dir is ours alone before anything in it is
+ * read or replaced: a folder (not a symbolic link to one) owned by the
+ * effective user, with no permission for group or others (0700), holding
+ * only regular files of that user (no symbolic link, FIFO, device, socket
+ * or folder: what certseal writes there is only regular files).  detail
+ * (may be NULL) says what is wrong, without the folder's name.
+ * Errors: CS_ERR_FETCH_CACHE, CS_ERR_ARGUMENT.
+ */
+CS_MUST_CHECK cs_err cs_fetch_cache_check(const char *dir, char *detail, size_t detail_size);
 
 /*
  * The default cache folder in a new string (free()): $XDG_CACHE_HOME/certseal

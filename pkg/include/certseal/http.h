@@ -39,6 +39,9 @@
  * use it.  A file that no longer reads as a status list keeps its last
  * good version (and is logged).  With fetching on, lists the tokens name
  * are fetched (fetch.h) and asked for again once their ttl has passed.
+ * The highest iat seen per list URI is kept in memory for every worker
+ * (and in the fetch cache folder): a list older than one already seen,
+ * from a file or a fetch, is refused (status.h, no rollback).
  *
  * Every page and JSON answer is sent with Cache-Control: no-store and
  * X-Content-Type-Options: nosniff; pages also with a Content-Security-Policy
@@ -94,11 +97,13 @@ typedef struct cs_http_options {
     unsigned timeout;                      /* seconds; 0: CS_HTTP_DEFAULT_TIMEOUT */
     cs_http_log_fn log;                    /* NULL: no log */
     void *log_ctx;
+    bool status_optional;                  /* cs_verifier_set_status_optional() */
+    int64_t max_list_age;                  /* seconds; negative: CS_DEFAULT_MAX_LIST_AGE */
 } cs_http_options;
 
 #define CS_HTTP_OPTIONS_INIT                                                                       \
     {                                                                                              \
-        NULL, NULL, NULL, 0, false, NULL, NULL, false, -1, -1, 0, 0, 0, NULL, NULL                 \
+        NULL, NULL, NULL, 0, false, NULL, NULL, false, -1, -1, 0, 0, 0, NULL, NULL, false, -1     \
     }
 
 typedef struct cs_http_server cs_http_server_t;

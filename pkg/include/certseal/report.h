@@ -23,9 +23,13 @@ extern "C" {
 /*
  * {"verdict", "valid", "reason", "error", "form", "verified_at", "checks":
  * [{"check", "result", "detail"}...], "status", "accreditation_status",
- * "status_reference", "contents_verified", "certificate", "accreditation",
- * "key_ids"}.  "reason" is null when VALID; "status" and
+ * "status_reference", "status_checked", "status_as_of", "warnings",
+ * "contents_verified", "certificate", "accreditation", "key_ids"}.
+ * "reason" is null when VALID; "status" and
  * "accreditation_status" are cs_verify_status_summary() words;
+ * "status_checked" is result->status_checked, "status_as_of" the date and
+ * time of a list used past its ttl (or null), "warnings" the
+ * cs_verify_warning_text() sentences (an empty array when none);
  * "status_reference" is the CT's {"idx", "uri"} or null (the AC's is in
  * "accreditation").
  * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY.

@@ -163,6 +163,45 @@ CS_MUST_CHECK cs_err cs_status_token_verify(const uint8_t *data, size_t len, con
                                             cs_status_token *token, char *detail,
                                             size_t detail_size);
 
+/* ---- the lists already seen (no rollback, DESIGN §2 step 6) ------------------------ */
+
+/*
+ * For each list URI the highest iat of a list that verified, so that a
+ * server replaying an older list (one that still lists a withdrawn
+ * certificate as valid) is refused.  Kept in memory and, with a folder
+ * (the fetch cache folder, fetch.h), in one file per URI named by the
+ * lowercase hex SHA-256 of the URI with ".seen" appended, holding the iat
+ * and the URI, written atomically (0600) whenever the iat rises; a file
+ * that does not parse, or is not a regular file, is ignored (and replaced
+ * when the iat rises).  Only verified lists may be recorded: an unverified
+ * iat would let a forged list lock the genuine ones out.
+ *
+ * Thread safety: one history may be shared by verifiers on several
+ * threads (a mutex guards it).
+ */
+typedef struct cs_status_history cs_status_history_t;
+
+/*
+ * A new history; folder (copied, may be NULL for memory only) must exist.
+ * Free with cs_status_history_free().
+ * Errors: CS_ERR_ARGUMENT (empty folder), CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_status_history_new(const char *folder, cs_status_history_t **out);
+void cs_status_history_free(cs_status_history_t **history);
+
+/*
+ * Accepts a verified list of uri issued at issued_at: CS_OK, and
+ * issued_at becomes the highest seen when it is higher; or
+ * CS_ERR_STATUS_ROLLBACK when a list with a higher iat was seen before
+ * (*seen, may be NULL, gets that iat).  A history file that cannot be
+ * written costs only the protection across runs.
+ * Errors: CS_ERR_STATUS_ROLLBACK, CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY,
+ * CS_ERR_TOO_LARGE (more than CS_STATUS_HISTORY_MAX URIs).
+ */
+#define CS_STATUS_HISTORY_MAX 65536
+CS_MUST_CHECK cs_err cs_status_history_accept(cs_status_history_t *history, const char *uri,
+                                              int64_t issued_at, int64_t *seen);
+
 #ifdef __cplusplus
 }
 #endif

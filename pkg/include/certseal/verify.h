@@ -24,6 +24,7 @@
 
 #include "certseal/claims.h"
 #include "certseal/error.h"
+#include "certseal/status.h"
 #include "certseal/token.h"
 #include "certseal/trust.h"
 
@@ -109,6 +110,13 @@ typedef struct cs_verify_result {
     uint8_t ct_kid[CS_KID_SIZE];
     uint8_t ab_kid[CS_KID_SIZE];
     bool has_kids;
+    /* Step 6 in brief: status_checked is false when a status could not be
+     * checked (no list, a list refused, or an earlier check failed), which
+     * a VALID verdict allows only when status is optional
+     * (cs_verifier_set_status_optional()); status_as_of is the iat of the
+     * oldest list used after its ttl had passed, 0 when none was. */
+    bool status_checked;
+    int64_t status_as_of;
 } cs_verify_result;
 
 typedef struct cs_verifier cs_verifier_t;
@@ -131,17 +139,29 @@ void cs_verifier_set_clock_skew(cs_verifier_t *verifier, int64_t seconds);
 
 /*
  * Status lists (DESIGN §2 step 6).  A token's status reference is looked
- * up in the list whose sub equals the reference's uri: first among the
- * lists added here, then from the status source when one is set.  A list
- * is verified when used, with the key of the object that references it
- * (the AB key for an AC, the AC's cnf key for a CT).  Without a list the
- * status check is UNKNOWN, which fails (verdict STATUS_UNKNOWN) only when
- * status is required; a list that is given but does not verify, or an
- * index outside it, fails the check (verdict STATUS_UNKNOWN, err naming
- * the rule: CS_ERR_STATUS_LIST_KEY, _URI, _EXPIRED, CS_ERR_STATUS_BITS,
- * CS_ERR_STATUS_INDEX, or a decoding error).  A token without a status
- * reference passes ("cannot be suspended or withdrawn") unless status is
- * required.
+ * up in the list whose sub equals the reference's uri: among the lists
+ * added here, else from the status source when one is set.  Every list
+ * for that uri is verified with the key of the object that references it
+ * (the AB key for an AC, the AC's cnf key for a CT) before one is chosen;
+ * of those that verify, the one with the highest iat is used.  A list must
+ * have an exp and not be expired, and its iat must not be in the future
+ * (beyond the clock skew), nor older than the maximum list age
+ * (cs_verifier_set_max_list_age()), nor older than one the status history
+ * saw for that uri (cs_verifier_set_status_history()).  A list used after
+ * its ttl has passed (within the maximum age) is reported through
+ * result->status_as_of.
+ *
+ * Status is required by default: a reference whose list could not be had
+ * fails the check with STATUS_UNKNOWN (CS_ERR_STATUS_UNKNOWN), unless
+ * status is optional, where the check is UNKNOWN, the verdict may be VALID
+ * and result->status_checked is false.  A list that is given but refused
+ * fails the check whatever the setting (verdict STATUS_UNKNOWN, err naming
+ * the rule: CS_ERR_STATUS_LIST_KEY, _URI, _EXPIRED, _NO_EXPIRY, _FUTURE,
+ * _STALE, CS_ERR_STATUS_ROLLBACK, CS_ERR_STATUS_BITS, CS_ERR_STATUS_INDEX,
+ * or a decoding error).  A token without a status reference passes
+ * ("cannot be suspended or withdrawn") unless cs_verifier_require_status()
+ * asks for one.  A status that could not be checked never hides one that
+ * was: an AC whose status is unknown and a withdrawn CT give WITHDRAWN.
  *
  * Entry values: for the CT, 0 passes, 2 gives SUSPENDED
  * (CS_ERR_STATUS_SUSPENDED), 1 WITHDRAWN (CS_ERR_STATUS_WITHDRAWN), 3
@@ -151,15 +171,17 @@ void cs_verifier_set_clock_skew(cs_verifier_t *verifier, int64_t seconds);
  * certificates that embed it).  The time checks come first: an expired
  * certificate stays EXPIRED whatever its status.
  *
- * A list verified once with a key is kept with that key, so that many
- * tokens referencing it cost one signature check; its exp is checked
- * again at every use.
+ * The list chosen with a key is kept with that key, so that many tokens
+ * referencing it cost one signature check; its times and the history are
+ * checked again at every use.
  */
 
+#define CS_DEFAULT_MAX_LIST_AGE (7 * 86400) /* seconds */
+
 /* Adds a Status List Token (COSE_Sign1 bytes, copied); it is decoded now
- * (unverified, for its sub) and verified when used.  Of two lists with
- * the same sub the one with the later iat is kept.  detail (may be NULL)
- * says what was wrong.
+ * (unverified, for its sub) and verified when used.  Lists with the same
+ * sub are all kept: the choice among them is made when they are verified.
+ * detail (may be NULL) says what was wrong.
  * Errors: as cs_status_token_decode(), CS_ERR_TOO_LARGE (more than 4096
  * lists), CS_ERR_NO_MEMORY. */
 CS_MUST_CHECK cs_err cs_verifier_add_status_list(cs_verifier_t *verifier, const uint8_t *data,
@@ -176,9 +198,23 @@ typedef cs_err (*cs_status_source_fn)(void *ctx, const char *uri, int64_t now, u
  * borrowed.  Lists it supplies are kept for later tokens. */
 void cs_verifier_set_status_source(cs_verifier_t *verifier, cs_status_source_fn source, void *ctx);
 
-/* When required, a status that cannot be checked (no list, or a token
- * without a status reference) fails with STATUS_UNKNOWN. */
+/* When required, an object without a status reference fails with
+ * STATUS_UNKNOWN too (referenced ones need their list by default). */
 void cs_verifier_require_status(cs_verifier_t *verifier, bool required);
+
+/* The explicit opt-out (default false): a referenced status whose list
+ * could not be had is UNKNOWN instead of failing, and result->status_checked
+ * says so.  A list that was had but refused still fails.  Ignored while
+ * cs_verifier_require_status() is on. */
+void cs_verifier_set_status_optional(cs_verifier_t *verifier, bool optional);
+
+/* Lists issued longer ago than seconds are refused (default
+ * CS_DEFAULT_MAX_LIST_AGE); negative values are ignored. */
+void cs_verifier_set_max_list_age(cs_verifier_t *verifier, int64_t seconds);
+
+/* Remembers and enforces the highest iat seen per list URI (status.h);
+ * borrowed, kept alive by the caller; NULL: none (the default). */
+void cs_verifier_set_status_history(cs_verifier_t *verifier, cs_status_history_t *history);
 
 /*
  * Verifies one token in any form (token.h).  Returns CS_OK when the checks
@@ -200,6 +236,24 @@ void cs_verify_result_clear(cs_verify_result *result);
  * Static text, never NULL.
  */
 const char *cs_verify_status_summary(const cs_verify_result *result, cs_check_id which);
+
+/* Warnings that go with a result wherever it is shown (text, JSON, page). */
+typedef enum cs_verify_warning {
+    CS_WARNING_STATUS_NOT_CHECKED = 0x1, /* VALID, but a status was not checked
+                                            (status optional) */
+    CS_WARNING_STATUS_AS_OF = 0x2,       /* a list past its ttl was used
+                                            (result->status_as_of) */
+} cs_verify_warning;
+
+#define CS_VERIFY_WARNING_SIZE 200
+
+/* The warnings of result, as a mask of cs_verify_warning values. */
+unsigned cs_verify_warnings(const cs_verify_result *result);
+
+/* One warning in words, starting "status not checked" or "status as of
+ * <date>", into buf (cut to size); "" for a warning result does not have. */
+void cs_verify_warning_text(const cs_verify_result *result, cs_verify_warning warning, char *buf,
+                            size_t size);
 
 #ifdef __cplusplus
 }
