@@ -65,6 +65,11 @@ BENCH_BIN   := $(BUILD)/tests/bench
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 10
+# The largest single allocation a fuzzer may make (libFuzzer -malloc_limit_mb);
+# fuzz_image is held to 256 MiB so that a header believed before the file
+# is checked shows up as a crash.
+FUZZ_MALLOC_LIMIT_MB ?= 2048
+FUZZ_MALLOC_LIMIT_MB_fuzz_image := 256
 
 STATIC_LIB  := $(BUILD)/libcertseal.a
 SHARED_LIB  := $(BUILD)/libcertseal.so.$(SOVERSION)
@@ -197,7 +202,9 @@ fuzz-run: fuzz
 	@set -e; for f in $(FUZZ_BIN); do name=$$(basename $$f); \
 	  mkdir -p build/fuzz/corpus/$$name; \
 	  echo "== $$name ($(FUZZ_SECONDS)s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 build/fuzz/corpus/$$name \
+	  limit=$(FUZZ_MALLOC_LIMIT_MB); [ "$$name" != fuzz_image ] || limit=$(FUZZ_MALLOC_LIMIT_MB_fuzz_image); \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -malloc_limit_mb=$$limit \
+	    build/fuzz/corpus/$$name \
 	    tests/fuzz/corpus/$$name 2>build/fuzz/$$name.log || { tail -40 build/fuzz/$$name.log; exit 1; }; \
 	  grep -E '^Done|stat::number_of_executed_units' build/fuzz/$$name.log | tail -1; done
 
