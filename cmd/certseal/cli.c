@@ -44,6 +44,27 @@ int cli_exit_for_verdict(cs_verdict verdict)
     return CLI_EXIT_FAILURE;
 }
 
+/* Rank of an exit code in cli_exit_worse()'s order, the worst highest. */
+static int exit_severity(int code)
+{
+    static const int order[] = {
+        CLI_EXIT_OK,          CLI_EXIT_STATUS_UNKNOWN, CLI_EXIT_NO_QR_CODE,
+        CLI_EXIT_FAILURE,     CLI_EXIT_NOT_YET_VALID,  CLI_EXIT_EXPIRED,
+        CLI_EXIT_SUPERSEDED,  CLI_EXIT_SUSPENDED,      CLI_EXIT_WITHDRAWN,
+        CLI_EXIT_NOT_ACCREDITED, CLI_EXIT_MALFORMED,   CLI_EXIT_UNTRUSTED,
+        CLI_EXIT_INVALID_SIGNATURE,
+    };
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+        if (order[i] == code)
+            return (int)i;
+    return (int)(sizeof(order) / sizeof(order[0])); /* usage errors, unknown codes */
+}
+
+int cli_exit_worse(int a, int b)
+{
+    return exit_severity(b) > exit_severity(a) ? b : a;
+}
+
 static void vreport(const char *fmt, va_list ap)
 {
     fprintf(stderr, "certseal: %s: ", cli_command);

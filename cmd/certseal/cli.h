@@ -33,6 +33,13 @@ enum cli_exit {
 
 int cli_exit_for_verdict(cs_verdict verdict);
 
+/* Of two exit codes, the worse (certseal(1), EXIT STATUS): a forgery
+ * (INVALID_SIGNATURE, UNTRUSTED, MALFORMED), then NOT_ACCREDITED, WITHDRAWN,
+ * SUSPENDED, SUPERSEDED, EXPIRED, NOT_YET_VALID, then what was not decided
+ * (could not run, no QR code, STATUS_UNKNOWN), and VALID last.  verify
+ * exits with the worst code of all its inputs. */
+int cli_exit_worse(int a, int b);
+
 /* The running subcommand's name, for messages ("certseal: issue: ..."). */
 extern const char *cli_command;
 
