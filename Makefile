@@ -24,7 +24,8 @@ PKG_CONFIG  ?= pkg-config
 DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
                zlib:zlib1g-dev libqrencode:libqrencode-dev libpng:libpng-dev \
                libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev \
-               libcurl:libcurl4-openssl-dev libmicrohttpd:libmicrohttpd-dev
+               libcurl:libcurl4-openssl-dev libmicrohttpd:libmicrohttpd-dev \
+               icu-uc:libicu-dev
 DEPS_TEST   := cmocka:libcmocka-dev
 # command : Debian package (tools the tests and docs need).  ImageMagick is
 # looked for under its Debian name, so that another `convert` on PATH does
