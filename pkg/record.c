@@ -347,6 +347,10 @@ cs_err cs_record_to_json(const cs_certificate *cert, unsigned flags, char **out)
         json_dumps(object, JSON_PRESERVE_ORDER |
                                ((flags & CS_RECORD_JSON_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT));
     json_decref(object);
+    if (*out != NULL && cs_text_escape_json(out) != CS_OK) {
+        free(*out);
+        *out = NULL;
+    }
     return *out != NULL ? CS_OK : CS_ERR_NO_MEMORY;
 }
 

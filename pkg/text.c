@@ -113,6 +113,50 @@ cs_err cs_text_escape_alloc(const char *text, char **out)
     return CS_OK;
 }
 
+cs_err cs_text_escape_json(char **json)
+{
+    const uint8_t *s;
+    size_t len, need = 0, pos, out_pos = 0;
+    char *out;
+
+    if (json == NULL || *json == NULL)
+        return CS_ERR_ARGUMENT;
+    /* Outside strings JSON holds only ASCII, and jansson writes the C0
+     * controls inside strings as escapes: only DEL and above are left. */
+    s = (const uint8_t *)*json;
+    len = strlen(*json);
+    for (pos = 0; pos < len;) {
+        unsigned long c = 0;
+        size_t n = utf8_decode(s + pos, len - pos, &c);
+        if (n == 0)
+            n = 1; /* not from jansson, which writes UTF-8 only: copied as it is */
+        need += c >= 0x7f && cs_text_is_unsafe(c) ? ESCAPE_MAX : n;
+        pos += n;
+    }
+    if (need == len)
+        return CS_OK;
+    if ((out = malloc(need + 1)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    for (pos = 0; pos < len;) {
+        unsigned long c = 0;
+        size_t n = utf8_decode(s + pos, len - pos, &c);
+        if (n == 0)
+            n = 1, c = 0;
+        if (c >= 0x7f && cs_text_is_unsafe(c)) {
+            snprintf(out + out_pos, ESCAPE_MAX + 1, "\\u%04X", (unsigned)(c & 0xffff));
+            out_pos += ESCAPE_MAX;
+        } else {
+            memcpy(out + out_pos, s + pos, n);
+            out_pos += n;
+        }
+        pos += n;
+    }
+    out[out_pos] = '\0';
+    free(*json);
+    *json = out;
+    return CS_OK;
+}
+
 /* Whether the UTF-8 text (already checked well-formed) is in NFC (UAX #15),
  * by ICU's normaliser. */
 static cs_err check_nfc(const char *text, size_t len, char *detail, size_t detail_size)

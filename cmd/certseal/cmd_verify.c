@@ -166,10 +166,14 @@ static int parse(int argc, char **argv, verify_options *o)
 
 /* ---- text output ---------------------------------------------------------- */
 
+/* Everything a token says is printed escaped (cli_escape()): a forged
+ * token's text cannot move the cursor, repaint the verdict or reverse a
+ * line.  Our own colours are added around escaped text only. */
 static void field(const char *label, const char *value)
 {
+    char safe[CLI_ESCAPED_SIZE(CS_TEXT_MAX + 64)];
     if (value != NULL)
-        printf("  %-15s %s\n", label, value);
+        printf("  %-15s %s\n", label, cli_escape(value, safe, sizeof(safe)));
 }
 
 static void print_certificate(const cs_verify_result *r)
@@ -219,6 +223,8 @@ static void print_certificate(const cs_verify_result *r)
 
 static void print_checks(const cs_verify_result *r, bool colour)
 {
+    char safe[CLI_ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
+
     printf("Checks\n");
     for (int id = 0; id < CS_CHECK_COUNT; id++) {
         const cs_check *c = &r->checks[id];
@@ -228,7 +234,8 @@ static void print_checks(const cs_verify_result *r, bool colour)
             on = "\033[31m", off = "\033[0m";
         else if (colour && c->state == CS_CHECK_PASS)
             on = "\033[32m", off = "\033[0m";
-        printf("  %s%-7s%s %-24s %s\n", on, state, off, cs_check_name((cs_check_id)id), c->detail);
+        printf("  %s%-7s%s %-24s %s\n", on, state, off, cs_check_name((cs_check_id)id),
+               cli_escape(c->detail, safe, sizeof(safe)));
     }
 }
 
@@ -236,14 +243,19 @@ static void print_text(const cs_verify_result *r, const char *label)
 {
     bool colour = cli_use_colour();
     const char *on = "", *off = "";
+    char name[CLI_ESCAPED_SIZE(CS_TEXT_MAX)], standard[CLI_ESCAPED_SIZE(CS_TEXT_MAX)],
+        where[CLI_ESCAPED_SIZE(512)], detail[CLI_ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
+
     if (colour)
         on = r->verdict == CS_VERDICT_VALID ? "\033[1;32m" : "\033[1;31m", off = "\033[0m";
     printf("%s%s%s", on, cs_verdict_name(r->verdict), off);
     if (r->verdict == CS_VERDICT_VALID)
-        printf("  %s is certified to %s\n", r->certificate.organization_name,
-               r->certificate.standard);
+        printf("  %s is certified to %s\n",
+               cli_escape(r->certificate.organization_name, name, sizeof(name)),
+               cli_escape(r->certificate.standard, standard, sizeof(standard)));
     else
-        printf("  %s: %s\n", label, r->checks[r->failed].detail);
+        printf("  %s: %s\n", cli_escape(label, where, sizeof(where)),
+               cli_escape(r->checks[r->failed].detail, detail, sizeof(detail)));
     print_certificate(r);
     print_checks(r, colour);
 }

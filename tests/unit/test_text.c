@@ -145,12 +145,31 @@ static void test_check(void **state)
     assert_int_equal(cs_text_check("\x1b", 1, 0, NULL, 0), CS_ERR_TEXT);
 }
 
+static void test_escape_json(void **state)
+{
+    char *json = strdup("{\n  \"nam\": \"A\x7f\xc2\x9b\xe2\x80\xae \xc3\x9f\xe2\x81\xa6\",\t\"x\": 1}");
+    char *plain = strdup("[\"Stra\xc3\x9f" "e\"]");
+    char *before = plain;
+
+    (void)state;
+    assert_non_null(json);
+    assert_non_null(plain);
+    assert_int_equal(cs_text_escape_json(&json), CS_OK);
+    assert_string_equal(json, "{\n  \"nam\": \"A\\u007F\\u009B\\u202E \xc3\x9f\\u2066\",\t\"x\": 1}");
+    assert_int_equal(cs_text_escape_json(&plain), CS_OK);
+    assert_ptr_equal(plain, before); /* nothing to escape: untouched */
+    assert_int_equal(cs_text_escape_json(NULL), CS_ERR_ARGUMENT);
+    free(json);
+    free(plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escape_controls),    cmocka_unit_test(test_escape_bidi),
         cmocka_unit_test(test_escape_malformed_utf8), cmocka_unit_test(test_escape_truncation),
         cmocka_unit_test(test_escape_alloc),       cmocka_unit_test(test_check),
+        cmocka_unit_test(test_escape_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,6 +51,17 @@ cs_err cs_text_escape_alloc(const char *text, char **out)
     __attribute__((warn_unused_result));
 
 /*
+ * Makes JSON text safe to print: each unsafe character that stands raw in
+ * *json (jansson escapes the C0 controls but leaves DEL, the C1 controls
+ * and the bidirectional ones as they are) is replaced by its \uHHHH escape,
+ * which a JSON reader turns back into the same string.  *json is
+ * NUL-terminated, allocated with malloc() (json_dumps() output); it may be
+ * replaced by a new allocation, which the caller frees.  Returns CS_OK,
+ * CS_ERR_ARGUMENT, or CS_ERR_NO_MEMORY (*json is then unchanged).
+ */
+cs_err cs_text_escape_json(char **json) __attribute__((warn_unused_result));
+
+/*
  * Checks the len bytes of text for a record: well-formed UTF-8, no unsafe
  * character (a line feed is allowed with CS_TEXT_MULTILINE), and in
  * Unicode Normalization Form C.  Returns CS_OK, CS_ERR_ARGUMENT, or
