@@ -24,7 +24,8 @@ PKG_CONFIG  ?= pkg-config
 DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
                zlib:zlib1g-dev libqrencode:libqrencode-dev libpng:libpng-dev \
                libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev \
-               libcurl:libcurl4-openssl-dev libmicrohttpd:libmicrohttpd-dev
+               libcurl:libcurl4-openssl-dev libmicrohttpd:libmicrohttpd-dev \
+               icu-uc:libicu-dev
 DEPS_TEST   := cmocka:libcmocka-dev
 # command : Debian package (tools the tests and docs need).  ImageMagick is
 # looked for under its Debian name, so that another `convert` on PATH does
@@ -65,6 +66,11 @@ BENCH_BIN   := $(BUILD)/tests/bench
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 10
+# The largest single allocation a fuzzer may make (libFuzzer -malloc_limit_mb);
+# fuzz_image is held to 256 MiB so that a header believed before the file
+# is checked shows up as a crash.
+FUZZ_MALLOC_LIMIT_MB ?= 2048
+FUZZ_MALLOC_LIMIT_MB_fuzz_image := 256
 
 STATIC_LIB  := $(BUILD)/libcertseal.a
 SHARED_LIB  := $(BUILD)/libcertseal.so.$(SOVERSION)
@@ -197,7 +203,9 @@ fuzz-run: fuzz
 	@set -e; for f in $(FUZZ_BIN); do name=$$(basename $$f); \
 	  mkdir -p build/fuzz/corpus/$$name; \
 	  echo "== $$name ($(FUZZ_SECONDS)s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 build/fuzz/corpus/$$name \
+	  limit=$(FUZZ_MALLOC_LIMIT_MB); [ "$$name" != fuzz_image ] || limit=$(FUZZ_MALLOC_LIMIT_MB_fuzz_image); \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -malloc_limit_mb=$$limit \
+	    build/fuzz/corpus/$$name \
 	    tests/fuzz/corpus/$$name 2>build/fuzz/$$name.log || { tail -40 build/fuzz/$$name.log; exit 1; }; \
 	  grep -E '^Done|stat::number_of_executed_units' build/fuzz/$$name.log | tail -1; done
 

@@ -24,6 +24,16 @@
  * coefficient: two bytes per sample).  More is refused, not swapped. */
 #define JPEG_MEMORY_MAX (256L * 1024 * 1024)
 
+/* The largest chunk libpng may allocate for.  The chunks read here (IHDR,
+ * PLTE, tRNS, gAMA, sBIT and the like) hold a few hundred bytes; IDAT is
+ * streamed, never allocated whole. */
+#define PNG_CHUNK_MALLOC_MAX (64u * 1024)
+
+/* Ancillary chunks that say nothing about the pixels: skipped unread, so
+ * that their declared length never becomes an allocation (libpng allocates
+ * a text chunk's length before reading it). */
+static const png_byte PNG_IGNORED_CHUNKS[] = "tEXt\0zTXt\0iTXt\0iCCP\0sPLT\0eXIf\0";
+
 /* No deflate stream inflates more than 1032 times its size (RFC 1951: a
  * 258-byte match costs at least two bits). */
 #define DEFLATE_MAX_RATIO 1032u
@@ -111,6 +121,57 @@ static cs_err png_check_header(const png_reader *r)
                             r->detail_size);
 }
 
+static bool png_chunk_type_is_letters(const uint8_t *type)
+{
+    for (int i = 0; i < 4; i++)
+        if (!((type[i] >= 'A' && type[i] <= 'Z') || (type[i] >= 'a' && type[i] <= 'z')))
+            return false;
+    return true;
+}
+
+/*
+ * Walks the chunk headers (PNG §5.3: length, type, data, CRC) up to IEND
+ * and refuses a chunk that claims more bytes than the file has left, before
+ * libpng sees it: libpng allocates some chunks' declared length before it
+ * reads them.  A header cut short is left to libpng to report.
+ */
+static cs_err png_check_chunks(const png_reader *r)
+{
+    size_t pos = sizeof(PNG_SIGNATURE);
+
+    while (r->len - pos >= 12) {
+        const uint8_t *type = r->data + pos + 4;
+        uint32_t length = be32(r->data + pos);
+        size_t left = r->len - pos - 12;
+        if (!png_chunk_type_is_letters(type)) {
+            cs_detail_set(r->detail, r->detail_size,
+                          "PNG: the chunk at byte %zu has an invalid type", pos);
+            return CS_ERR_IMAGE;
+        }
+        if (length > PNG_UINT_31_MAX || length > left) {
+            cs_detail_set(r->detail, r->detail_size,
+                          "PNG: file is truncated (the %.4s chunk at byte %zu claims %lu bytes, "
+                          "%zu remain)",
+                          (const char *)type, pos, (unsigned long)length, left);
+            return CS_ERR_IMAGE;
+        }
+        if (memcmp(type, "IEND", 4) == 0)
+            break;
+        pos += 12 + (size_t)length;
+    }
+    return CS_OK;
+}
+
+/* Caps what libpng allocates for one chunk and skips the chunks that
+ * carry no pixels. */
+static void png_setup_limits(png_structp png)
+{
+    png_set_chunk_malloc_max(png, PNG_CHUNK_MALLOC_MAX);
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, NULL, 0);
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, PNG_IGNORED_CHUNKS,
+                                (int)(sizeof(PNG_IGNORED_CHUNKS) / 5));
+}
+
 /* Asks libpng for 8-bit grey, or grey and alpha. */
 static void png_setup_transforms(png_structp png, png_infop info, int colour, int depth)
 {
@@ -145,7 +206,7 @@ static cs_err png_decode(png_reader *r, cs_image *out)
     uint8_t *target;
     cs_err err;
 
-    if ((err = png_check_header(r)) != CS_OK)
+    if ((err = png_check_header(r)) != CS_OK || (err = png_check_chunks(r)) != CS_OK)
         return err;
     r->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, r, png_on_error, png_on_warning);
     if (r->png == NULL || (r->info = png_create_info_struct(r->png)) == NULL)
@@ -153,6 +214,7 @@ static cs_err png_decode(png_reader *r, cs_image *out)
     if (setjmp(png_jmpbuf(r->png)))
         return CS_ERR_IMAGE; /* r->detail holds libpng's message */
     png_set_read_fn(r->png, r, png_read_memory);
+    png_setup_limits(r->png);
     png_read_info(r->png, r->info);
     png_get_IHDR(r->png, r->info, &width, &height, &depth, &colour, &interlace, NULL, NULL);
     if ((err = check_dimensions("PNG", width, height, r->detail, r->detail_size)) != CS_OK)

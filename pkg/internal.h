@@ -77,6 +77,11 @@ CS_MUST_CHECK cs_err cs_fetch_cache_parse(const uint8_t *file, size_t len, const
 void cs_detail_set(char *detail, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Decodes one well-formed UTF-8 sequence at s (RFC 3629 §4: no overlong
+ * form, no surrogate, nothing above U+10FFFF) into *code_point; returns its
+ * length, or 0 when s does not start with one (pkg/text.c). */
+size_t cs_utf8_decode(const uint8_t *s, size_t len, unsigned long *code_point);
+
 /* cs_detail_set(), then returns err: `return cs_detail_fail(d, n, CS_ERR_X, "...")`. */
 cs_err cs_detail_fail(char *detail, size_t size, cs_err err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -10,6 +10,7 @@
 
 #include "certseal/date.h"
 #include "certseal/record.h"
+#include "certseal/text.h"
 #include "internal.h"
 
 typedef struct record_reader {
@@ -63,13 +64,22 @@ static bool is_blank(const char *s)
     return true;
 }
 
-/* A required (or, with optional, absent-is-fine) non-blank string. */
+/* Fields whose text may run over several lines (LF only): addresses and
+ * scopes.  Everything else is one line. */
+static unsigned text_flags(const char *key)
+{
+    return strcmp(key, "address") == 0 || strcmp(key, "scope") == 0 ? CS_TEXT_MULTILINE : 0;
+}
+
+/* A required (or, with optional, absent-is-fine) non-blank string: UTF-8
+ * in NFC, without control or bidirectional characters (DESIGN §3). */
 static cs_err read_string(const record_reader *r, const json_t *object, const char *key,
                           const char *field, bool optional, char **out)
 {
     const json_t *value = json_object_get(object, key);
     const char *text;
     size_t len;
+    char problem[160];
 
     if (value == NULL)
         return optional ? CS_OK : invalid(r, field, "missing (it is required)");
@@ -83,6 +93,8 @@ static cs_err read_string(const record_reader *r, const json_t *object, const ch
         return invalid(r, field, "is empty; write the text it should hold");
     if (len > CS_TEXT_MAX)
         return invalid(r, field, "is %zu bytes long; at most %d fit in a token", len, CS_TEXT_MAX);
+    if (cs_text_check(text, len, text_flags(key), problem, sizeof(problem)) != CS_OK)
+        return invalid(r, field, "%s", problem);
     if ((*out = strdup(text)) == NULL)
         return CS_ERR_NO_MEMORY;
     return CS_OK;
@@ -225,6 +237,10 @@ static cs_err read_iaf_codes(const record_reader *r, const json_t *record, cs_ce
         if (value < 1 || value > CS_IAF_CODE_MAX)
             return invalid(r, "iaf_codes", "%lld is not an IAF sector (1-%d)", (long long)value,
                            CS_IAF_CODE_MAX);
+        for (size_t j = 0; j < i; j++)
+            if (cert->iaf_codes[j] == (uint64_t)value)
+                return invalid(r, "iaf_codes", "%lld is given twice (entries %zu and %zu)",
+                               (long long)value, j, i);
         cert->iaf_codes[i] = (uint64_t)value;
     }
     return CS_OK;
@@ -331,6 +347,10 @@ cs_err cs_record_to_json(const cs_certificate *cert, unsigned flags, char **out)
         json_dumps(object, JSON_PRESERVE_ORDER |
                                ((flags & CS_RECORD_JSON_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT));
     json_decref(object);
+    if (*out != NULL && cs_text_escape_json(out) != CS_OK) {
+        free(*out);
+        *out = NULL;
+    }
     return *out != NULL ? CS_OK : CS_ERR_NO_MEMORY;
 }
 

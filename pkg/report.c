@@ -8,6 +8,7 @@
 #include "certseal/date.h"
 #include "certseal/qr.h"
 #include "certseal/report.h"
+#include "certseal/text.h"
 #include "certseal/status.h"
 #include "internal.h"
 
@@ -42,6 +43,8 @@ static json_t *datetime_string(int64_t t)
     return json_string(text);
 }
 
+/* The JSON text, with the controls and bidirectional characters a token
+ * may hold escaped (certseal/text.h), so that it is safe on a terminal. */
 static char *dump(json_t *value, unsigned flags)
 {
     char *text = NULL;
@@ -49,6 +52,10 @@ static char *dump(json_t *value, unsigned flags)
         text = json_dumps(value, JSON_PRESERVE_ORDER |
                                      ((flags & CS_REPORT_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT));
     json_decref(value);
+    if (text != NULL && cs_text_escape_json(&text) != CS_OK) {
+        free(text);
+        text = NULL;
+    }
     return text;
 }
 

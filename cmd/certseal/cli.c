@@ -48,11 +48,57 @@ int cli_exit_for_verdict(cs_verdict verdict)
     return CLI_EXIT_FAILURE;
 }
 
+/* Rank of an exit code in cli_exit_worse()'s order, the worst highest. */
+static int exit_severity(int code)
+{
+    static const int order[] = {
+        CLI_EXIT_OK,          CLI_EXIT_STATUS_UNKNOWN, CLI_EXIT_NO_QR_CODE,
+        CLI_EXIT_FAILURE,     CLI_EXIT_NOT_YET_VALID,  CLI_EXIT_EXPIRED,
+        CLI_EXIT_SUPERSEDED,  CLI_EXIT_SUSPENDED,      CLI_EXIT_WITHDRAWN,
+        CLI_EXIT_NOT_ACCREDITED, CLI_EXIT_MALFORMED,   CLI_EXIT_UNTRUSTED,
+        CLI_EXIT_INVALID_SIGNATURE,
+    };
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+        if (order[i] == code)
+            return (int)i;
+    return (int)(sizeof(order) / sizeof(order[0])); /* usage errors, unknown codes */
+}
+
+int cli_exit_worse(int a, int b)
+{
+    return exit_severity(b) > exit_severity(a) ? b : a;
+}
+
+const char *cli_escape(const char *text, char *buf, size_t size)
+{
+    (void)cs_text_escape(text, text != NULL ? strlen(text) : 0, buf, size);
+    return buf;
+}
+
+/* The message, whatever it quotes (a path, a detail from a token), is
+ * escaped (certseal/text.h): one line, nothing a terminal acts on. */
 static void vreport(const char *fmt, va_list ap)
 {
-    fprintf(stderr, "certseal: %s: ", cli_command);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char line[1024], *message = line, *escaped = NULL;
+    va_list again;
+    int n;
+
+    va_copy(again, ap);
+    n = vsnprintf(line, sizeof(line), fmt, ap);
+    if (n >= (int)sizeof(line) && (message = malloc((size_t)n + 1)) != NULL)
+        (void)vsnprintf(message, (size_t)n + 1, fmt, again);
+    va_end(again);
+    if (message == NULL)
+        message = line; /* cut short */
+    if (n < 0)
+        strcpy(line, "(the message could not be formatted)");
+    if (cs_text_escape_alloc(message, &escaped) == CS_OK)
+        fprintf(stderr, "certseal: %s: %s\n", cli_command, escaped);
+    else
+        fprintf(stderr, "certseal: %s: out of memory\n", cli_command);
+    free(escaped);
+    if (message != line)
+        free(message);
 }
 
 void cli_error(const char *fmt, ...)

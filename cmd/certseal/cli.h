@@ -33,10 +33,24 @@ enum cli_exit {
 
 int cli_exit_for_verdict(cs_verdict verdict);
 
+/* Of two exit codes, the worse (certseal(1), EXIT STATUS): a forgery
+ * (INVALID_SIGNATURE, UNTRUSTED, MALFORMED), then NOT_ACCREDITED, WITHDRAWN,
+ * SUSPENDED, SUPERSEDED, EXPIRED, NOT_YET_VALID, then what was not decided
+ * (could not run, no QR code, STATUS_UNKNOWN), and VALID last.  verify
+ * exits with the worst code of all its inputs. */
+int cli_exit_worse(int a, int b);
+
 /* The running subcommand's name, for messages ("certseal: issue: ..."). */
 extern const char *cli_command;
 
-/* One line on stderr: "certseal: <command>: <message>". */
+/* text made safe to print (cs_text_escape(): controls and bidirectional
+ * characters as escapes) into buf of size bytes, cut short when it does
+ * not fit; returns buf.  CLI_ESCAPED_SIZE(n): room for n bytes of text. */
+const char *cli_escape(const char *text, char *buf, size_t size);
+#define CLI_ESCAPED_SIZE(n) ((n) * 6 + 1)
+
+/* One line on stderr: "certseal: <command>: <message>", the message
+ * escaped (cli_escape()). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Reports a usage error and returns CLI_EXIT_USAGE. */

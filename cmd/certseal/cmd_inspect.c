@@ -81,11 +81,12 @@ static void print_value(const char *key, json_t *value, int depth)
     const char *k;
     json_t *v;
     size_t i;
+    char safe[CLI_ESCAPED_SIZE(CS_TEXT_MAX)];
 
     if (depth > 0)
         printf("%*s", depth * 2, "");
     if (key != NULL)
-        printf("%s:", key);
+        printf("%s:", cli_escape(key, safe, sizeof(safe)));
     switch (json_typeof(value)) {
     case JSON_OBJECT:
         printf("\n");
@@ -100,7 +101,7 @@ static void print_value(const char *key, json_t *value, int depth)
         json_array_foreach(value, i, v) print_value("-", v, depth + 1);
         return;
     case JSON_STRING:
-        printf(" %s\n", json_string_value(value));
+        printf(" %s\n", cli_escape(json_string_value(value), safe, sizeof(safe)));
         return;
     case JSON_INTEGER:
         printf(" %lld\n", (long long)json_integer_value(value));
@@ -180,7 +181,8 @@ int cmd_inspect(int argc, char **argv)
     set_qr(root, data, len, ecc);
     if (json_output) {
         free(report);
-        if ((report = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2))) == NULL) {
+        if ((report = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2))) == NULL ||
+            cs_text_escape_json(&report) != CS_OK) {
             cli_error("out of memory");
             goto done;
         }

@@ -74,23 +74,31 @@ static void last_day(int64_t expires, char out[CS_DATE_TEXT_SIZE])
 static bool print_entry(void *ctx, const cs_registry_entry *e)
 {
     char issued[CS_DATE_TEXT_SIZE], expires[CS_DATE_TEXT_SIZE];
+    char number[CLI_ESCAPED_SIZE(CS_TEXT_MAX)], subject[CLI_ESCAPED_SIZE(CS_TEXT_MAX)],
+        standard[CLI_ESCAPED_SIZE(CS_TEXT_MAX)];
     (void)ctx;
     cs_date_format(e->issued_at, issued);
     last_day(e->expires, expires);
-    printf("%-20s %3llu %8llu  %-10s %s %s  %s; %s\n", e->number, (unsigned long long)e->revision,
-           (unsigned long long)e->status_index, cs_status_name(e->status), issued, expires,
-           e->subject != NULL ? e->subject : "-", e->standard != NULL ? e->standard : "-");
+    printf("%-20s %3llu %8llu  %-10s %s %s  %s; %s\n", cli_escape(e->number, number, sizeof(number)),
+           (unsigned long long)e->revision, (unsigned long long)e->status_index,
+           cs_status_name(e->status), issued, expires,
+           e->subject != NULL ? cli_escape(e->subject, subject, sizeof(subject)) : "-",
+           e->standard != NULL ? cli_escape(e->standard, standard, sizeof(standard)) : "-");
     return true;
 }
 
 static bool print_event(void *ctx, const cs_registry_event *ev)
 {
     char at[CS_DATETIME_TEXT_SIZE];
+    char number[CLI_ESCAPED_SIZE(CS_TEXT_MAX)], action[CLI_ESCAPED_SIZE(64)],
+        actor[CLI_ESCAPED_SIZE(CS_TEXT_MAX)], reason[CLI_ESCAPED_SIZE(CS_TEXT_MAX)];
     (void)ctx;
     cs_date_format_datetime(ev->at, at);
-    printf("%s  %-20s rev %llu  %-10s by %s%s%s\n", at, ev->number,
-           (unsigned long long)ev->revision, ev->action, ev->actor != NULL ? ev->actor : "-",
-           ev->reason != NULL ? ": " : "", ev->reason != NULL ? ev->reason : "");
+    printf("%s  %-20s rev %llu  %-10s by %s%s%s\n", at, cli_escape(ev->number, number, sizeof(number)),
+           (unsigned long long)ev->revision, cli_escape(ev->action, action, sizeof(action)),
+           ev->actor != NULL ? cli_escape(ev->actor, actor, sizeof(actor)) : "-",
+           ev->reason != NULL ? ": " : "",
+           ev->reason != NULL ? cli_escape(ev->reason, reason, sizeof(reason)) : "");
     return true;
 }
 
@@ -175,7 +183,8 @@ static cs_err list_json(cs_registry_t *registry)
                      json_text_or_null(cs_registry_link_base(registry)), "list_entries",
                      (json_int_t)cs_registry_list_entries(registry), "entries", entries.array,
                      "events", events.array);
-    if (root == NULL || (text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) == NULL)
+    if (root == NULL || (text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) == NULL ||
+        cs_text_escape_json(&text) != CS_OK)
         goto fail;
     puts(text);
     err = CS_OK;

@@ -22,16 +22,23 @@ static const char USAGE[] =
 /* 1 (could not read) outranks 3 (no code), which outranks 0. */
 static int worse(int a, int b)
 {
-    if (a == CLI_EXIT_FAILURE || b == CLI_EXIT_FAILURE)
-        return CLI_EXIT_FAILURE;
-    return a != CLI_EXIT_OK ? a : b;
+    return cli_exit_worse(a, b);
 }
 
+/* A code's text is printed escaped (certseal/text.h): a token never holds
+ * a control character, but a code on the page may. */
 static bool print_text(const cs_scan_result *result)
 {
     for (size_t i = 0; i < result->count; i++) {
-        fwrite(result->symbols[i].text, 1, result->symbols[i].len, stdout);
-        putchar('\n');
+        size_t need = cs_text_escape(result->symbols[i].text, result->symbols[i].len, NULL, 0);
+        char *safe = malloc(need + 1);
+        if (safe == NULL) {
+            cli_error("out of memory");
+            return false;
+        }
+        (void)cs_text_escape(result->symbols[i].text, result->symbols[i].len, safe, need + 1);
+        puts(safe);
+        free(safe);
     }
     return true;
 }
@@ -57,7 +64,8 @@ static bool print_json(const char *image, const cs_scan_result *result, int stat
                                             ? "no QR code found"
                                             : "the image could not be read")) != 0)
         goto done;
-    if ((text = json_dumps(object, JSON_COMPACT | JSON_ENSURE_ASCII)) == NULL)
+    if ((text = json_dumps(object, JSON_COMPACT | JSON_ENSURE_ASCII)) == NULL ||
+        cs_text_escape_json(&text) != CS_OK)
         goto done;
     printf("%s\n", text);
     ok = true;

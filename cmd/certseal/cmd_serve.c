@@ -189,17 +189,18 @@ static int parse(int argc, char **argv, serve_options *o)
     return CLI_EXIT_OK;
 }
 
-/* Each log line, after the UTC time. */
+/* Each log line, after the UTC time, escaped (cli_escape()): what a client
+ * sent cannot act on the terminal or forge a second line. */
 static void log_line(void *ctx, const char *line)
 {
-    char stamp[32];
+    char stamp[32], safe[CLI_ESCAPED_SIZE(1024)];
     time_t now = time(NULL);
     struct tm tm;
 
     (void)ctx;
     gmtime_r(&now, &tm);
     strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    fprintf(stderr, "%s %s\n", stamp, line);
+    fprintf(stderr, "%s %s\n", stamp, cli_escape(line, safe, sizeof(safe)));
 }
 
 static bool write_port_file(const char *path, uint16_t port)

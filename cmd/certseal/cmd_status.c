@@ -200,11 +200,11 @@ done:
 
 static void print_token(const cs_status_token *t, const status_counts *c)
 {
-    char when[CS_DATETIME_TEXT_SIZE];
+    char when[CS_DATETIME_TEXT_SIZE], uri[CLI_ESCAPED_SIZE(CS_TEXT_MAX)];
 
     printf("NOT VERIFIED: decoded only; the signature was not checked (certseal verify "
            "--status checks it)\n");
-    printf("uri:        %s\n", t->uri);
+    printf("uri:        %s\n", cli_escape(t->uri, uri, sizeof(uri)));
     cs_date_format_datetime(t->issued_at, when);
     printf("issued:     %s (iat %lld)\n", when, (long long)t->issued_at);
     if (t->expires != 0) {

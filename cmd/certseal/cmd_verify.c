@@ -12,22 +12,24 @@
 
 #define TRUST_PATHS_MAX 16
 #define STATUS_PATHS_MAX 64
+#define QR_PATHS_MAX 64
 
 static const char USAGE[] =
     "usage: certseal verify --trust FILE|DIR [--trust ...] [--at DATE] [--skew SECONDS]\n"
     "           [--status FILE|DIR ...] [--require-status | --status-optional]\n"
-    "           [--max-list-age DURATION] [--json] [TOKEN|FILE|- | --qr IMAGE]\n"
+    "           [--max-list-age DURATION] [--json] [TOKEN|FILE|- | --qr IMAGE ...]\n"
     "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]\n"
     "\n"
     "Verifies a certificate token (CS1:..., a link, or COSE bytes; one per line for\n"
     "several) against the accreditation body keys of the trust store.  Exit status 0\n"
-    "only when every token is VALID; otherwise the code of the first verdict that is\n"
-    "not (certseal(1), EXIT STATUS).\n"
+    "only when every token is VALID; otherwise the code of the worst verdict\n"
+    "(certseal(1), EXIT STATUS).\n"
     "  --trust PATH   a PEM public key file, or a folder of them (repeatable)\n"
     "  --at DATE      verify as of DATE (YYYY-MM-DD or RFC 3339) instead of now\n"
     "  --skew N       tolerated clock difference in seconds (default 300)\n"
     "  --json         one JSON object per token\n"
     "  --qr IMAGE     verify the tokens of the QR codes in a PNG or JPEG image\n"
+    "                 (repeatable: every image, in order)\n"
     "  --status PATH  a signed status list (raw COSE), or a folder of them (repeatable)\n"
     "                 status is required: a token whose status list is neither given\n"
     "                 nor fetched is STATUS_UNKNOWN\n"
@@ -49,7 +51,8 @@ typedef struct verify_options {
     int64_t skew;
     bool json;
     const char *input;
-    const char *qr;                       /* --qr IMAGE */
+    const char *qr[QR_PATHS_MAX];         /* --qr IMAGE, in order */
+    size_t qr_count;
     const char *status[STATUS_PATHS_MAX]; /* --status FILE|DIR */
     size_t status_count;
     bool require_status;
@@ -119,7 +122,12 @@ static int parse(int argc, char **argv, verify_options *o)
             o->json = true;
             break;
         case OPT_QR:
-            o->qr = optarg;
+            if (o->qr_count == QR_PATHS_MAX)
+                return cli_usage_error("--qr: at most %d images", QR_PATHS_MAX);
+            for (size_t i = 0; i < o->qr_count && strcmp(optarg, "-") == 0; i++)
+                if (strcmp(o->qr[i], "-") == 0)
+                    return cli_usage_error("--qr -: standard input can be read only once");
+            o->qr[o->qr_count++] = optarg;
             break;
         case OPT_STATUS:
             if (o->status_count == STATUS_PATHS_MAX)
@@ -170,7 +178,7 @@ static int parse(int argc, char **argv, verify_options *o)
         return cli_usage_error("give either --require-status or --status-optional, not both");
     if (argc - optind > 1)
         return cli_usage_error("give one token, file or - (one token per line for several)");
-    if (o->qr != NULL)
+    if (o->qr_count > 0)
         return argc > optind ? cli_usage_error("give either --qr IMAGE or a token, not both")
                              : CLI_EXIT_OK;
     o->input = cli_token_argument(argc, argv, optind);
@@ -179,10 +187,14 @@ static int parse(int argc, char **argv, verify_options *o)
 
 /* ---- text output ---------------------------------------------------------- */
 
+/* Everything a token says is printed escaped (cli_escape()): a forged
+ * token's text cannot move the cursor, repaint the verdict or reverse a
+ * line.  Our own colours are added around escaped text only. */
 static void field(const char *label, const char *value)
 {
+    char safe[CLI_ESCAPED_SIZE(CS_TEXT_MAX + 64)];
     if (value != NULL)
-        printf("  %-15s %s\n", label, value);
+        printf("  %-15s %s\n", label, cli_escape(value, safe, sizeof(safe)));
 }
 
 static void print_certificate(const cs_verify_result *r)
@@ -232,6 +244,8 @@ static void print_certificate(const cs_verify_result *r)
 
 static void print_checks(const cs_verify_result *r, bool colour)
 {
+    char safe[CLI_ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
+
     printf("Checks\n");
     for (int id = 0; id < CS_CHECK_COUNT; id++) {
         const cs_check *c = &r->checks[id];
@@ -241,7 +255,8 @@ static void print_checks(const cs_verify_result *r, bool colour)
             on = "\033[31m", off = "\033[0m";
         else if (colour && c->state == CS_CHECK_PASS)
             on = "\033[32m", off = "\033[0m";
-        printf("  %s%-7s%s %-24s %s\n", on, state, off, cs_check_name((cs_check_id)id), c->detail);
+        printf("  %s%-7s%s %-24s %s\n", on, state, off, cs_check_name((cs_check_id)id),
+               cli_escape(c->detail, safe, sizeof(safe)));
     }
 }
 
@@ -250,14 +265,15 @@ static void print_warnings(const cs_verify_result *r, FILE *out, const char *lab
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
                                             CS_WARNING_STATUS_AS_OF};
-    char text[CS_VERIFY_WARNING_SIZE];
+    char text[CS_VERIFY_WARNING_SIZE], where[CLI_ESCAPED_SIZE(512)];
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         cs_verify_warning_text(r, all[i], text, sizeof(text));
         if (text[0] == '\0')
             continue;
         if (label != NULL)
-            fprintf(out, "certseal: verify: %s: warning: %s\n", label, text);
+            fprintf(out, "certseal: verify: %s: warning: %s\n",
+                    cli_escape(label, where, sizeof(where)), text);
         else
             fprintf(out, "warning: %s\n", text);
     }
@@ -267,14 +283,19 @@ static void print_text(const cs_verify_result *r, const char *label)
 {
     bool colour = cli_use_colour();
     const char *on = "", *off = "";
+    char name[CLI_ESCAPED_SIZE(CS_TEXT_MAX)], standard[CLI_ESCAPED_SIZE(CS_TEXT_MAX)],
+        where[CLI_ESCAPED_SIZE(512)], detail[CLI_ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
+
     if (colour)
         on = r->verdict == CS_VERDICT_VALID ? "\033[1;32m" : "\033[1;31m", off = "\033[0m";
     printf("%s%s%s", on, cs_verdict_name(r->verdict), off);
     if (r->verdict == CS_VERDICT_VALID)
-        printf("  %s is certified to %s\n", r->certificate.organization_name,
-               r->certificate.standard);
+        printf("  %s is certified to %s\n",
+               cli_escape(r->certificate.organization_name, name, sizeof(name)),
+               cli_escape(r->certificate.standard, standard, sizeof(standard)));
     else
-        printf("  %s: %s\n", label, r->checks[r->failed].detail);
+        printf("  %s: %s\n", cli_escape(label, where, sizeof(where)),
+               cli_escape(r->checks[r->failed].detail, detail, sizeof(detail)));
     print_warnings(r, stdout, NULL);
     print_certificate(r);
     print_checks(r, colour);
@@ -361,8 +382,7 @@ static int verify_input(cs_verifier_t *verifier, const verify_options *o, const 
         snprintf(line_label, sizeof(line_label), "%s, token %zu", label, count);
         status =
             verify_one(verifier, o, token, token_len, count == 1 && !more ? label : line_label);
-        if (worst == CLI_EXIT_OK)
-            worst = status;
+        worst = cli_exit_worse(worst, status);
     }
     if (count == 0) {
         cli_error("%s: holds no token", label);
@@ -373,7 +393,7 @@ static int verify_input(cs_verifier_t *verifier, const verify_options *o, const 
 
 /* --qr: verifies the token of every QR code in the image that holds one;
  * other codes on the page (a web address, say) are passed over. */
-static int verify_qr(cs_verifier_t *verifier, const verify_options *o)
+static int verify_qr(cs_verifier_t *verifier, const verify_options *o, const char *path)
 {
     cs_scanner_t *scanner = NULL;
     cs_scan_result codes = {0};
@@ -385,23 +405,32 @@ static int verify_qr(cs_verifier_t *verifier, const verify_options *o)
         cli_error("out of memory");
         return CLI_EXIT_FAILURE;
     }
-    worst = cli_scan_image(scanner, o->qr, &codes);
+    worst = cli_scan_image(scanner, path, &codes);
     for (size_t i = 0; i < codes.count; i++) {
         if (!looks_like_token((const uint8_t *)codes.symbols[i].text, codes.symbols[i].len))
             continue;
         tokens++;
-        snprintf(label, sizeof(label), codes.count == 1 ? "%s" : "%s, QR code %zu", o->qr, i + 1);
+        snprintf(label, sizeof(label), codes.count == 1 ? "%s" : "%s, QR code %zu", path, i + 1);
         status = verify_one(verifier, o, (const uint8_t *)codes.symbols[i].text,
                             codes.symbols[i].len, label);
-        if (worst == CLI_EXIT_OK)
-            worst = status;
+        worst = cli_exit_worse(worst, status);
     }
     if (worst == CLI_EXIT_OK && tokens == 0) {
-        cli_error("%s: none of its %zu QR code(s) holds a certseal token", o->qr, codes.count);
+        cli_error("%s: none of its %zu QR code(s) holds a certseal token", path, codes.count);
         worst = CLI_EXIT_MALFORMED;
     }
     cs_scan_result_clear(&codes);
     cs_scanner_free(&scanner);
+    return worst;
+}
+
+/* Every --qr image, in order; the worst exit code of them all. */
+static int verify_images(cs_verifier_t *verifier, const verify_options *o)
+{
+    int worst = CLI_EXIT_OK;
+
+    for (size_t i = 0; i < o->qr_count; i++)
+        worst = cli_exit_worse(worst, verify_qr(verifier, o, o->qr[i]));
     return worst;
 }
 
@@ -446,7 +475,7 @@ int cmd_verify(int argc, char **argv)
         return status;
     status = CLI_EXIT_FAILURE;
     if (!cli_load_trust(o.trust, o.trust_count, &trust) ||
-        (o.qr == NULL && !cli_read_token_argument(o.input, &data, &len, &label)))
+        (o.qr_count == 0 && !cli_read_token_argument(o.input, &data, &len, &label)))
         goto done;
     if (cs_verifier_new(trust, &verifier) != CS_OK) {
         cli_error("out of memory");
@@ -461,7 +490,7 @@ int cmd_verify(int argc, char **argv)
         goto done;
     if (o.fetch && !start_fetching(&o, verifier, &fetcher, &history))
         goto done;
-    status = o.qr != NULL ? verify_qr(verifier, &o) : verify_input(verifier, &o, data, len, label);
+    status = o.qr_count > 0 ? verify_images(verifier, &o) : verify_input(verifier, &o, data, len, label);
 done:
     free(data);
     cs_verifier_free(&verifier);

@@ -307,6 +307,27 @@ bad_record scope-empty 'scope: .*empty' 'd["scope"] = ""'
 bad_record scope-blank 'scope: .*empty' 'd["scope"] = "   "'
 bad_record organization-name-empty 'organization\.name: .*empty' 'd["organization"]["name"] = ""'
 
+# Text that would act on a terminal, or is not NFC (DESIGN 3); a sector twice.
+bad_record name-escape 'organization\.name: holds U\+001B, a control character, at byte 0' \
+    'd["organization"]["name"] = "\x1b[2J\x1b[1;32mVALID"'
+bad_record name-bidi 'organization\.name: holds U\+202E, a bidirectional control' \
+    'd["organization"]["name"] = "Acme \u202eDILAV"'
+bad_record name-newline 'organization\.name: holds U\+000A.*one line' \
+    'd["organization"]["name"] = "Acme\nVALID"'
+bad_record scope-crlf 'scope: holds U\+000D.*LF alone' 'd["scope"] = "Machining.\r\nWelding."'
+bad_record site-scope-tab 'sites\[0\]\.scope: holds U\+0009' \
+    'd["sites"] = [{"address": "1 Road", "scope": "a\tb"}]'
+bad_record name-not-nfc 'organization\.name: is not in Unicode Normalization Form C' \
+    'd["organization"]["name"] = "Cafe\u0301"'
+bad_record iaf-twice 'iaf_codes: 17 is given twice' 'd["iaf_codes"] = [17, 18, 17]'
+# Addresses and scopes may run over lines (LF); composed text is NFC.
+record_edit "$TYPICAL" 'd["organization"]["address"] = "Unit 4\nSheffield S9 2RX"
+d["scope"] = "Design.\nManufacture."
+d["organization"]["name"] = "Caf\u00e9 M\u00fcller"' >multiline.json ||
+    setup_failed "record_edit multiline.json"
+expect_exit 0 iss multiline.json
+rm -f $OUT
+
 # An unknown field, at the top and inside the organisation.
 bad_record unknown-field '.*unknown field "colour"' 'd["colour"] = "blue"'
 bad_record unknown-organization-field 'organization: unknown field "phone"' \

@@ -83,6 +83,25 @@ check "both codes reported, left one first" same "$CAP/stdout" two.txt
 expect_exit 0 cs verify --trust ed25519/ab.key.pub --trust es256/ab.key.pub --at $AT --qr two.png
 check "verify --qr two.png verifies both codes" [ "$(grep -c '^VALID' "$CAP/stdout")" -eq 2 ]
 
+# Several --qr images: each verified, in order, one result each; the exit
+# status is the worst verdict's (an untrusted key outranks VALID and an
+# image without a code), whatever the order.
+ES=es256/record-multisite-offline-Q.png
+expect_exit 11 cs verify --trust ed25519/ab.key.pub --at $AT --qr photo.jpg --qr $ES
+check "verify --qr A --qr B: VALID then UNTRUSTED" \
+    [ "$(grep -E '^(VALID|UNTRUSTED) ' "$CAP/stdout" | cut -d' ' -f1 | tr '\n' ' ')" = \
+    "VALID UNTRUSTED " ]
+expect_stderr_line "es256/record-multisite-offline-Q\\.png: UNTRUSTED: "
+expect_exit 11 cs verify --trust ed25519/ab.key.pub --at $AT --qr $ES --qr photo.jpg
+check "verify --qr B --qr A: UNTRUSTED then VALID" \
+    [ "$(grep -E '^(VALID|UNTRUSTED) ' "$CAP/stdout" | cut -d' ' -f1 | tr '\n' ' ')" = \
+    "UNTRUSTED VALID " ]
+expect_exit 0 cs verify --trust ed25519/ab.key.pub --trust es256/ab.key.pub --at $AT --json \
+    --qr photo.jpg --qr two.png
+expect_stdout_lines 3
+check "verify --json, three codes in two images: three VALID objects" json_true "$CAP/stdout" \
+    "len(js) == 3 and all(j['verdict'] == 'VALID' for j in js)"
+
 expect_exit 0 cs scan --json two.png photo.jpg
 expect_stdout_lines 2
 check "scan --json: one object per image, with its tokens" json_true "$CAP/stdout" \
@@ -98,6 +117,12 @@ expect_stderr_line 'white\.png: no QR code found'
 expect_stdout_empty
 expect_exit 3 cs verify --trust ed25519/ab.key.pub --at $AT --qr white.png
 expect_stderr_line 'white\.png: no QR code found'
+expect_exit 11 cs verify --trust ed25519/ab.key.pub --at $AT --qr $ES --qr white.png
+check "each image has its line on stderr" [ "$(grep -cE 'Q\.png: UNTRUSTED|white\.png: no QR' \
+    "$CAP/stderr")" -eq 2 ]
+expect_stdout '^UNTRUSTED '
+expect_exit 3 cs verify --trust ed25519/ab.key.pub --at $AT --qr white.png --qr photo.jpg
+expect_stdout '^VALID '
 
 # The other images are still read; the token is printed, the status says 3.
 expect_exit 3 cs scan photo.jpg white.png

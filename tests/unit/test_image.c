@@ -560,12 +560,12 @@ static void expect_refused(const buffer *file, cs_err want, const char *claim)
 
     largest_request = 0;
     assert_int_equal(read_status(file->data, file->len, detail, sizeof(detail)), want);
-    if (claim != NULL && strstr(detail, claim) == NULL)
-        fail_msg("detail \"%s\" does not name %s", detail, claim);
 #ifndef UNDER_ASAN
     if (largest_request > SMALL_ALLOCATIONS)
         fail_msg("allocated %zu bytes for an image it refused", largest_request);
 #endif
+    if (claim != NULL && strstr(detail, claim) == NULL)
+        fail_msg("detail \"%s\" does not name %s", detail, claim);
 }
 
 static void test_png_dimension_limits(void **state)
@@ -617,6 +617,83 @@ static void test_jpeg_dimension_limits(void **state)
     }
 }
 
+/* tests/data/images/<name>, read whole. */
+static buffer data_file(const char *name)
+{
+    char path[256];
+    buffer file = {0};
+    uint8_t chunk[4096];
+    size_t n;
+
+    snprintf(path, sizeof(path), "tests/data/images/%s", name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        fail_msg("cannot open %s (run the tests from the top of the source tree)", path);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buffer_append(&file, chunk, n);
+    fclose(f);
+    return file;
+}
+
+/* A chunk that claims more bytes than the file holds is refused before
+ * anything is allocated for it (tests/data/images/text_chunk_2gb.txt). */
+static void test_png_chunk_longer_than_file(void **state)
+{
+    buffer file = data_file("text_chunk_2gb.png");
+
+    (void)state;
+    assert_int_equal(file.len, 54);
+    expect_refused(&file, CS_ERR_IMAGE, "tEXt chunk at byte 33 claims 2147483647 bytes");
+    free(file.data);
+}
+
+/* sample_png() with one chunk of `length` bytes of `fill` after IHDR. */
+static buffer png_with_chunk(const char *type, size_t length, uint8_t fill)
+{
+    buffer png = sample_png(), out = {0};
+    uint8_t header[8], crc_bytes[4];
+    uint8_t *data = malloc(length);
+    uint32_t crc;
+
+    assert_non_null(data);
+    memset(data, fill, length);
+    for (int i = 0; i < 4; i++)
+        header[i] = (uint8_t)(length >> (24 - 8 * i));
+    memcpy(header + 4, type, 4);
+    crc = (uint32_t)crc32(crc32(0, (const uint8_t *)type, 4), data, (uInt)length);
+    for (int i = 0; i < 4; i++)
+        crc_bytes[i] = (uint8_t)(crc >> (24 - 8 * i));
+    buffer_append(&out, png.data, 33); /* signature and IHDR */
+    buffer_append(&out, header, sizeof(header));
+    buffer_append(&out, data, length);
+    buffer_append(&out, crc_bytes, sizeof(crc_bytes));
+    buffer_append(&out, png.data + 33, png.len - 33);
+    free(data);
+    free(png.data);
+    return out;
+}
+
+/* Large, well-formed chunks that carry no pixels are skipped unread: the
+ * image decodes and nothing near their size is allocated. */
+static void test_png_large_ancillary_chunks(void **state)
+{
+    static const char *types[] = {"tEXt", "zTXt", "iTXt", "iCCP", "prVt"};
+    cs_image image;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        buffer file = png_with_chunk(types[i], 6u * 1024 * 1024, 'a');
+        largest_request = 0;
+        read_ok(&file, &image);
+#ifndef UNDER_ASAN
+        if (largest_request > SMALL_ALLOCATIONS)
+            fail_msg("allocated %zu bytes for a %s chunk", largest_request, types[i]);
+#endif
+        cs_image_clear(&image);
+        free(file.data);
+    }
+}
+
 static void test_read_file(void **state)
 {
     char path[] = "/tmp/certseal-test-image-XXXXXX";
@@ -659,6 +736,8 @@ int main(void)
         cmocka_unit_test(test_not_an_image),
         cmocka_unit_test(test_png_dimension_limits),
         cmocka_unit_test(test_jpeg_dimension_limits),
+        cmocka_unit_test(test_png_chunk_longer_than_file),
+        cmocka_unit_test(test_png_large_ancillary_chunks),
         cmocka_unit_test(test_read_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,7 @@
 #include "certseal/report.h"
 #include "certseal/scan.h"
 #include "certseal/status.h"
+#include "certseal/text.h"
 #include "certseal/token.h"
 #include "certseal/trust.h"
 #include "certseal/verify.h"

@@ -78,6 +78,7 @@ extern "C" {
     X(CS_ERR_IMAGE_DIMENSIONS, 323, "image dimensions exceed the limit")                   \
     X(CS_ERR_NO_QR_CODE, 324, "no QR code found in the image")                             \
     X(CS_ERR_CSV, 325, "CSV text does not parse")                                          \
+    X(CS_ERR_TEXT, 326, "text holds a control or bidirectional character, or is not NFC")  \
     /* crypto */                                                                           \
     X(CS_ERR_KEY_PARSE, 400, "key does not parse")                                         \
     X(CS_ERR_KEY_PASSPHRASE, 401, "wrong passphrase for the private key")                  \

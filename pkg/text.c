@@ -1,0 +1,156 @@
+/*
+ * Text shown to people (certseal/text.h): escaping for terminals, logs and
+ * JSON.  The checks a record's text passes before it is signed are in
+ * text_check.c, so that a program that only verifies does not link ICU.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certseal/text.h"
+#include "internal.h"
+
+/* The longest escape: "\uHHHH". */
+#define ESCAPE_MAX 6
+
+bool cs_text_is_unsafe(unsigned long c)
+{
+    return c <= 0x1f || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
+           (c >= 0x2066 && c <= 0x2069);
+}
+
+/*
+ * Decodes one well-formed UTF-8 sequence (RFC 3629 §4: no overlong forms,
+ * no surrogates, nothing above U+10FFFF).  Returns its length, or 0 when
+ * s does not start with one.
+ */
+size_t cs_utf8_decode(const uint8_t *s, size_t len, unsigned long *code_point)
+{
+    size_t n;
+    unsigned long c, min;
+
+    if (len == 0)
+        return 0;
+    if (s[0] < 0x80) {
+        *code_point = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2, c = s[0] & 0x1fu, min = 0x80;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3, c = s[0] & 0x0fu, min = 0x800;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4, c = s[0] & 0x07u, min = 0x10000;
+    else
+        return 0;
+    if (len < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3fu);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *code_point = c;
+    return n;
+}
+
+size_t cs_text_escape(const char *text, size_t len, char *out, size_t out_size)
+{
+    const uint8_t *s = (const uint8_t *)text;
+    size_t pos = 0, need = 0, written = 0;
+    bool full = out == NULL;
+
+    if (text == NULL)
+        len = 0;
+    while (pos < len) {
+        char piece[ESCAPE_MAX + 1];
+        size_t piece_len;
+        unsigned long c = 0;
+        size_t n = cs_utf8_decode(s + pos, len - pos, &c);
+        if (n == 0) {
+            piece_len = (size_t)snprintf(piece, sizeof(piece), "\\x%02x", s[pos]);
+            n = 1;
+        } else if (cs_text_is_unsafe(c)) {
+            piece_len = (size_t)snprintf(piece, sizeof(piece), c < 0x80 ? "\\x%02lx" : "\\u%04lx",
+                                         c);
+        } else {
+            memcpy(piece, s + pos, n);
+            piece_len = n;
+        }
+        /* Whole pieces only: once one does not fit, nothing more is written. */
+        if (!full && written + piece_len < out_size) {
+            memcpy(out + written, piece, piece_len);
+            written += piece_len;
+        } else {
+            full = true;
+        }
+        need += piece_len;
+        pos += n;
+    }
+    if (out != NULL && out_size > 0)
+        out[written] = '\0';
+    return need;
+}
+
+cs_err cs_text_escape_alloc(const char *text, char **out)
+{
+    size_t len, need;
+
+    if (out != NULL)
+        *out = NULL;
+    if (text == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    len = strlen(text);
+    need = cs_text_escape(text, len, NULL, 0);
+    if ((*out = malloc(need + 1)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    (void)cs_text_escape(text, len, *out, need + 1);
+    return CS_OK;
+}
+
+cs_err cs_text_escape_json(char **json)
+{
+    const uint8_t *s;
+    size_t len, need = 0, pos, out_pos = 0;
+    char *out;
+
+    if (json == NULL || *json == NULL)
+        return CS_ERR_ARGUMENT;
+    /* Outside strings JSON holds only ASCII, and jansson writes the C0
+     * controls inside strings as escapes: only DEL and above are left. */
+    s = (const uint8_t *)*json;
+    len = strlen(*json);
+    for (pos = 0; pos < len;) {
+        unsigned long c = 0;
+        size_t n = cs_utf8_decode(s + pos, len - pos, &c);
+        if (n == 0)
+            n = 1; /* not from jansson, which writes UTF-8 only: copied as it is */
+        need += c >= 0x7f && cs_text_is_unsafe(c) ? ESCAPE_MAX : n;
+        pos += n;
+    }
+    if (need == len)
+        return CS_OK;
+    if ((out = malloc(need + 1)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    for (pos = 0; pos < len;) {
+        unsigned long c = 0;
+        size_t n = cs_utf8_decode(s + pos, len - pos, &c);
+        if (n == 0)
+            n = 1, c = 0;
+        if (c >= 0x7f && cs_text_is_unsafe(c)) {
+            snprintf(out + out_pos, ESCAPE_MAX + 1, "\\u%04X", (unsigned)(c & 0xffff));
+            out_pos += ESCAPE_MAX;
+        } else {
+            memcpy(out + out_pos, s + pos, n);
+            out_pos += n;
+        }
+        pos += n;
+    }
+    out[out_pos] = '\0';
+    free(*json);
+    *json = out;
+    return CS_OK;
+}
