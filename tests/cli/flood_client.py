@@ -12,11 +12,13 @@ usage:
       keeps COUNT connections open for SECONDS, each sending its request
       head one byte a second and opening again when the server closes it;
       SOURCE is the local address to connect from (default 127.0.0.1).
+      Stops early when the server no longer accepts.
       Prints: opened, refused (a 503, or closed before a byte was sent),
       closed by the server after sending.
   flood_client.py load PORT SECONDS BODY
       four connections POSTing BODY to /api/v1/verify one after the other
-      for SECONDS (or until the server goes away).  Prints the answers.
+      for SECONDS (or until the server goes away).  Prints the answers and
+      the errors.
   flood_client.py raw PORT FILE
       sends the request of FILE (tests/data/http/: the first line is
       "# CODE [CODE...]: why", the rest the request: each line is sent with
@@ -75,14 +77,16 @@ def slowloris(args):
     source = args[3] if len(args) > 3 else None
     start = time.monotonic()
     conns = {}  # socket -> bytes sent
-    opened = n_refused = closed = 0
-    while time.monotonic() - start < seconds:
+    opened = n_refused = closed = failures = 0
+    while time.monotonic() - start < seconds and failures < 3:  # 3: the server is gone
         while len(conns) < count and time.monotonic() - start < seconds:
             try:
                 s = connect(port, source, timeout=2)
             except OSError:
                 n_refused += 1
+                failures += 1
                 break
+            failures = 0
             s.setblocking(False)
             conns[s] = 0
             opened += 1
@@ -144,6 +148,8 @@ def load(args):
                     answers += 1
         except OSError:
             errors += 1
+            if errors > answers + 20:
+                break  # the server is gone
             for s in socks:
                 s.close()
             socks = []
