@@ -160,6 +160,8 @@ typedef struct http_request {
     char method[16];     /* as received; "" when too long to be one we know */
     char log_method[16]; /* printable bytes only, cut to fit */
     bool head_read;      /* the handler has seen the request's head */
+    bool body_expected;  /* the head announces a body */
+    bool body_read;      /* libmicrohttpd has given all of it */
     char log_path[80]; /* the path as logged: tokens left out */
     uint8_t *body;
     size_t body_len;

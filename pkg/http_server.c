@@ -203,6 +203,11 @@ static int on_headers(http_service *service, struct MHD_Connection *connection,
     const char *length, *problem;
 
     request->head_read = true;
+    length =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    request->body_expected = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL ||
+                             (length != NULL && strcmp(length, "0") != 0);
     if (strlen(method) < sizeof(request->method))
         strcpy(request->method, method);
     http_printable_copy(method, request->log_method, sizeof(request->log_method));
@@ -214,8 +219,6 @@ static int on_headers(http_service *service, struct MHD_Connection *connection,
                                "the address is too long for a certificate link");
     if (strcmp(method, MHD_HTTP_METHOD_POST) != 0 || request->route != HTTP_ROUTE_API)
         return http_answer(service, connection, request, path);
-    length =
-        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length != NULL && strtoull(length, NULL, 10) > CS_HTTP_BODY_MAX) {
         request->body_refused = true;
         return http_send_error(connection, request, MHD_HTTP_CONTENT_TOO_LARGE,
@@ -263,11 +266,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     else if (*upload_data_size > 0) {
         answer = on_body(connection, request, upload_data, *upload_data_size);
         *upload_data_size = 0;
-    } else if (request->body_refused || request->status != 0)
-        answer = MHD_YES;
-    else
-        answer = http_answer(service, connection, request, path);
-    if (request->status != 0) /* answered: the deadline stops */
+    } else {
+        request->body_read = true; /* the last call: nothing more to come */
+        answer = request->body_refused || request->status != 0
+                     ? MHD_YES
+                     : http_answer(service, connection, request, path);
+    }
+    /* Read and answered: the deadline stops until the answer is sent.  An
+     * answer given before the body (413, 400) leaves it running while
+     * libmicrohttpd reads the rest of the body to discard it. */
+    if (request->status != 0 && (!request->body_expected || request->body_read))
         http_connections_request_read(service->connections, connection);
     return answer == MHD_YES ? MHD_YES : MHD_NO;
 }
