@@ -38,8 +38,9 @@
  * closed.  /status/ serves only files that decode as Status List Tokens.  Connections are served by one
  * thread per processor (or options.threads), each multiplexing many
  * connections (a client that sends one byte a second holds one connection,
- * not a thread); one more thread accepts and hands new connections to them
- * in turn.  A connection idle for the timeout is closed.
+ * not a thread); one more thread accepts, keeps the limits on connections
+ * and the request deadline, and hands new connections to them in turn.  A
+ * connection idle for the timeout is closed.
  *
  * Status lists given as files or folders are watched: a file that
  * changes, appears or goes away, or a list whose ttl has passed since it
