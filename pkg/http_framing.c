@@ -38,8 +38,8 @@ typedef struct head_scan {
     bool bare_cr;
     bool layout_known;
     unsigned fields;
-    unsigned lengths;          /* Content-Length fields */
-    const char *length;        /* the first one's value */
+    unsigned lengths;   /* Content-Length fields */
+    const char *length; /* the first one's value */
     size_t length_size;
     bool lengths_differ;
     bool length_not_number;

@@ -27,7 +27,6 @@
 #include "certseal/http.h"
 #include "certseal/verify.h"
 
-
 /* ---- the log ------------------------------------------------------------------ */
 
 typedef struct http_logger {
@@ -162,7 +161,7 @@ typedef struct http_request {
     bool head_read;      /* the handler has seen the request's head */
     bool body_expected;  /* the head announces a body */
     bool body_read;      /* libmicrohttpd has given all of it */
-    char log_path[80]; /* the path as logged: tokens left out */
+    char log_path[80];   /* the path as logged: tokens left out */
     uint8_t *body;
     size_t body_len;
     bool body_refused; /* past CS_HTTP_BODY_MAX: answered already */

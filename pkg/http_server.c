@@ -185,8 +185,7 @@ static void *on_request_start(void *cls, const char *target, struct MHD_Connecti
 static int refuse_framing(struct MHD_Connection *connection, http_request *request,
                           const char *problem)
 {
-    static const char *const headers[] = {"Connection", "close", "Cache-Control", "no-store",
-                                          NULL};
+    static const char *const headers[] = {"Connection", "close", "Cache-Control", "no-store", NULL};
     char body[160];
     int len = snprintf(body, sizeof(body), "%s\n", problem);
 
@@ -205,9 +204,10 @@ static int on_headers(http_service *service, struct MHD_Connection *connection,
     request->head_read = true;
     length =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    request->body_expected = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
-                                                         MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL ||
-                             (length != NULL && strcmp(length, "0") != 0);
+    request->body_expected =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL ||
+        (length != NULL && strcmp(length, "0") != 0);
     if (strlen(method) < sizeof(request->method))
         strcpy(request->method, method);
     http_printable_copy(method, request->log_method, sizeof(request->log_method));
@@ -354,7 +354,8 @@ static void log_refusals(cs_http_server_t *s, refusals *r, bool force)
  * closed.  Nothing is read and nothing waits. */
 static void refuse(int fd)
 {
-    ssize_t sent = send(fd, REFUSED_ANSWER, sizeof(REFUSED_ANSWER) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t sent =
+        send(fd, REFUSED_ANSWER, sizeof(REFUSED_ANSWER) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 
     (void)sent;
     close(fd);
@@ -445,9 +446,8 @@ static cs_err start_daemons(cs_http_server_t *s, int family, char *detail, size_
             2 * s->limit + 16, MHD_OPTION_CONNECTION_TIMEOUT,
             o->timeout ? o->timeout : CS_HTTP_DEFAULT_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
             (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, on_request_start, &s->service,
-            MHD_OPTION_NOTIFY_COMPLETED, on_request_done, &s->service,
-            MHD_OPTION_NOTIFY_CONNECTION, http_connections_notify, s->service.connections,
-            MHD_OPTION_END);
+            MHD_OPTION_NOTIFY_COMPLETED, on_request_done, &s->service, MHD_OPTION_NOTIFY_CONNECTION,
+            http_connections_notify, s->service.connections, MHD_OPTION_END);
         if (s->daemons[s->daemon_count] == NULL) {
             snprintf(detail, detail_size, "%s: the HTTP server would not start", o->listen);
             return CS_ERR_LISTEN;

@@ -35,12 +35,14 @@
  * however steadily its bytes trickle in.  A request framed ambiguously
  * (RFC 9112: Content-Length twice with different values, or with
  * Transfer-Encoding; a line ended by a bare LF) is 400 and its connection
- * closed.  /status/ serves only files that decode as Status List Tokens.  Connections are served by one
- * thread per processor (or options.threads), each multiplexing many
- * connections (a client that sends one byte a second holds one connection,
- * not a thread); one more thread accepts, keeps the limits on connections
- * and the request deadline, and hands new connections to them in turn.  A
- * connection idle for the timeout is closed.
+ * closed.  /status/ serves only files that decode as Status List Tokens.
+ *
+ * Connections are served by one thread per processor (or options.threads),
+ * each multiplexing many connections (a client that sends one byte a
+ * second holds one connection, not a thread); one more thread accepts,
+ * keeps the limits on connections and the request deadline, and hands new
+ * connections to them in turn.  A connection idle for the timeout is
+ * closed.
  *
  * Status lists given as files or folders are watched: a file that
  * changes, appears or goes away, or a list whose ttl has passed since it
@@ -75,7 +77,7 @@ extern "C" {
 #define CS_HTTP_BODY_MAX (256 * 1024) /* bytes of a POST body */
 #define CS_HTTP_TOKENS_MAX 1000       /* tokens in one POST */
 #define CS_HTTP_DEFAULT_CONNECTIONS 512
-#define CS_HTTP_DEFAULT_TIMEOUT 15 /* seconds a connection may stay idle */
+#define CS_HTTP_DEFAULT_TIMEOUT 15            /* seconds a connection may stay idle */
 #define CS_HTTP_DEFAULT_CLIENT_CONNECTIONS 64 /* open connections from one address */
 #define CS_HTTP_DEFAULT_REQUEST_DEADLINE 20   /* seconds to send a request's head and body */
 
