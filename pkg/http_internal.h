@@ -9,6 +9,8 @@
  *   http_verifiers.c  one verifier per worker, rebuilt when the status lists
  *                     change
  *   http_status.c     the watched status list files
+ *   http_connections.c the limits on connections, and the request deadline
+ *   http_framing.c    the RFC 9112 checks of a request's head
  */
 #ifndef CERTSEAL_HTTP_INTERNAL_H
 #define CERTSEAL_HTTP_INTERNAL_H
@@ -18,10 +20,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
 #include "certseal/http.h"
 #include "certseal/verify.h"
-
-struct MHD_Connection;
 
 /* ---- the log ------------------------------------------------------------------ */
 
@@ -86,6 +90,53 @@ http_verifier_slot *http_verifier_acquire(http_verifiers *verifiers);
 cs_verifier_t *http_verifier_of(http_verifier_slot *slot);
 void http_verifier_release(http_verifier_slot *slot);
 
+/* ---- connections (http_connections.c) -------------------------------------------- */
+
+typedef struct http_connections http_connections;
+typedef struct http_connection http_connection;
+
+typedef enum http_admission {
+    HTTP_ADMITTED = 0,
+    HTTP_REFUSED_FULL,   /* the service holds its limit of connections */
+    HTTP_REFUSED_CLIENT, /* the client's address holds its own limit */
+} http_admission;
+
+/* limit connections in all, per_client from one address, deadline seconds
+ * to read a request.  Errors: CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err http_connections_new(unsigned limit, unsigned per_client, unsigned deadline,
+                                          http_connections **out);
+/* NULL is ignored; the daemons must be stopped first. */
+void http_connections_free(http_connections **connections);
+
+/* Called by the accepting thread before it hands the connection over: when
+ * HTTP_ADMITTED it is counted until libmicrohttpd says it closed (or
+ * http_connections_abandon() if it could not be handed over). */
+http_admission http_connections_admit(http_connections *c, const struct sockaddr *addr);
+void http_connections_abandon(http_connections *c, const struct sockaddr *addr);
+unsigned http_connections_open(http_connections *c);
+
+/* MHD_OPTION_NOTIFY_CONNECTION's callback; cls is the http_connections. */
+void http_connections_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
+                             enum MHD_ConnectionNotificationCode code);
+
+/* The request on connection is read (its answer is queued): no deadline
+ * until it is answered, when http_connections_request_done() starts the
+ * next request's. */
+void http_connections_request_read(http_connections *c, struct MHD_Connection *connection);
+void http_connections_request_done(http_connections *c, struct MHD_Connection *connection);
+/* True when connection was shut down by the deadline. */
+bool http_connections_past_deadline(http_connections *c, struct MHD_Connection *connection);
+/* Shuts down every connection whose request is past the deadline; returns
+ * how many.  Called about every ACCEPT_POLL_MS by the accepting thread. */
+size_t http_connections_enforce_deadline(http_connections *c);
+
+/* ---- framing (http_framing.c) ----------------------------------------------------- */
+
+/* NULL when the head of the request on connection is framed as RFC 9112
+ * says; else what is wrong, for a 400 (the connection is then closed).
+ * version is the one libmicrohttpd gave the request handler. */
+const char *http_framing_problem(struct MHD_Connection *connection, const char *version);
+
 /* ---- answering requests ----------------------------------------------------------- */
 
 /* What a request is, for the log and the answer. */
@@ -105,8 +156,12 @@ typedef struct http_request {
     double started;    /* monotonic seconds */
     size_t target_len; /* bytes of the request target, query included */
     http_route route;
-    char method[8];
-    char log_path[80]; /* the path as logged: tokens left out */
+    char method[16];     /* as received; "" when too long to be one we know */
+    char log_method[16]; /* printable bytes only, cut to fit */
+    bool head_read;      /* the handler has seen the request's head */
+    bool body_expected;  /* the head announces a body */
+    bool body_read;      /* libmicrohttpd has given all of it */
+    char log_path[80];   /* the path as logged: tokens left out */
     uint8_t *body;
     size_t body_len;
     bool body_refused; /* past CS_HTTP_BODY_MAX: answered already */
@@ -121,10 +176,15 @@ typedef struct http_service {
     http_logger logger;
     http_status_files *files;
     http_verifiers *verifiers;
+    http_connections *connections;
 } http_service;
 
 /* The route of path, and the path as the log shows it. */
 http_route http_route_of(const char *path, char *log_path, size_t log_path_size);
+
+/* text for the log: printable ASCII only (any other byte becomes '?'), cut
+ * to fit size. */
+void http_printable_copy(const char *text, char *out, size_t size);
 
 /* Queues the answer to a complete request (body read).  MHD_YES/MHD_NO. */
 int http_answer(http_service *service, struct MHD_Connection *connection, http_request *request,

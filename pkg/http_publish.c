@@ -1,7 +1,9 @@
 /*
- * GET /status/<name>: the files of the publish folder (the issuer's status
- * lists), with the caching headers a CDN or a verifier's cache follows and
- * CORS, so that a verifier in a browser may fetch them (http.h).
+ * GET /status/<name>: the status lists of the publish folder, with the
+ * caching headers a CDN or a verifier's cache follows and CORS, so that a
+ * verifier in a browser may fetch them (http.h).  Only files that decode as
+ * a Status List Token are served: a key or a registry left in the folder by
+ * mistake is not found.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +20,7 @@
 #include "http_internal.h"
 
 #define NAME_MAX_BYTES 255
-#define DEFAULT_MAX_AGE 60 /* seconds, for a file that is not a list with a ttl */
+#define DEFAULT_MAX_AGE 60 /* seconds, for a list without a ttl */
 
 /* Only plain names: no '/', no leading dot (so no "..", no hidden file). */
 static bool plain_name(const char *name)
@@ -72,31 +74,31 @@ static cs_err read_whole(int fd, size_t size, uint8_t **out)
     return CS_OK;
 }
 
-/* How long a cache may keep the file: a list's ttl, never past its exp. */
-static long max_age_of(const uint8_t *data, size_t len, const char **content_type)
+/* False when data is not a Status List Token; else how long a cache may
+ * keep it: its ttl, never past its exp. */
+static bool list_max_age(const uint8_t *data, size_t len, long *age)
 {
     cs_status_token token = {0};
-    long age = DEFAULT_MAX_AGE;
     int64_t now = (int64_t)time(NULL);
+    bool is_list = cs_status_token_decode(data, len, &token, NULL, 0) == CS_OK;
 
-    *content_type = "application/octet-stream";
-    if (cs_status_token_decode(data, len, &token, NULL, 0) == CS_OK) {
-        *content_type = "application/statuslist+cwt";
+    *age = DEFAULT_MAX_AGE;
+    if (is_list) {
         if (token.ttl > 0)
-            age = token.ttl < 365 * 86400u ? (long)token.ttl : 365 * 86400L;
-        if (token.expires > 0 && token.expires - now < age)
-            age = token.expires > now ? (long)(token.expires - now) : 0;
+            *age = token.ttl < 365 * 86400u ? (long)token.ttl : 365 * 86400L;
+        if (token.expires > 0 && token.expires - now < *age)
+            *age = token.expires > now ? (long)(token.expires - now) : 0;
     }
     cs_status_token_clear(&token);
-    return age;
+    return is_list;
 }
 
 static int send_file(struct MHD_Connection *connection, http_request *request, int fd,
                      const struct stat *st)
 {
     char etag[80], modified[32], cache[48];
-    const char *content_type;
     uint8_t *data = NULL;
+    long age;
     struct MHD_Response *response;
     bool fresh;
     int queued;
@@ -109,8 +111,12 @@ static int send_file(struct MHD_Connection *connection, http_request *request, i
     if (read_whole(fd, (size_t)st->st_size, &data) != CS_OK)
         return http_send_error(connection, request, MHD_HTTP_INTERNAL_SERVER_ERROR,
                                "the file could not be read");
-    snprintf(cache, sizeof(cache), "public, max-age=%ld",
-             max_age_of(data, (size_t)st->st_size, &content_type));
+    if (!list_max_age(data, (size_t)st->st_size, &age)) {
+        free(data);
+        return http_send_error(connection, request, MHD_HTTP_NOT_FOUND,
+                               "There is no such status list here.");
+    }
+    snprintf(cache, sizeof(cache), "public, max-age=%ld", age);
     fresh = not_modified(connection, etag);
     response =
         fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
@@ -121,7 +127,7 @@ static int send_file(struct MHD_Connection *connection, http_request *request, i
     }
     if (fresh)
         free(data);
-    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "application/statuslist+cwt");
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
     MHD_add_response_header(response, MHD_HTTP_HEADER_ETAG, etag);

@@ -20,13 +20,12 @@ static const char *const API_HEADERS[] = {"Cache-Control", "no-store", NULL};
 
 /* ---- routes ---------------------------------------------------------------------- */
 
-/* path for the log: printable bytes only, cut to fit. */
-static void printable_copy(const char *path, char *out, size_t size)
+void http_printable_copy(const char *text, char *out, size_t size)
 {
     size_t n = 0;
 
-    for (; path[n] != '\0' && n + 1 < size; n++)
-        out[n] = path[n] > ' ' && path[n] < 0x7f ? path[n] : '?';
+    for (; text[n] != '\0' && n + 1 < size; n++)
+        out[n] = text[n] > ' ' && text[n] < 0x7f ? text[n] : '?';
     out[n] = '\0';
 }
 
@@ -41,7 +40,7 @@ static void log_first_segment(const char *path, char *out, size_t size)
         snprintf(out, size, "/<long path>");
         return;
     }
-    printable_copy(path, out, keep + 1 < size ? keep + 1 : size);
+    http_printable_copy(path, out, keep + 1 < size ? keep + 1 : size);
     if (slash != NULL)
         snprintf(out + strlen(out), size - strlen(out), "/...");
 }
@@ -64,7 +63,7 @@ http_route http_route_of(const char *path, char *log_path, size_t log_path_size)
     if (route == HTTP_ROUTE_NONE)
         log_first_segment(path, log_path, log_path_size);
     else
-        printable_copy(shown, log_path, log_path_size);
+        http_printable_copy(shown, log_path, log_path_size);
     return route;
 }
 

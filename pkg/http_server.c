@@ -32,6 +32,16 @@
 #define STOP_DRAIN_MS 1000            /* time given to requests in progress */
 #define ACCEPT_POLL_MS 100            /* how soon the accepting thread sees a stop */
 #define DAEMONS_MAX 256
+#define REFUSAL_LOG_SECONDS 1.0 /* refused connections are logged in one line this often */
+
+/* The answer to a connection refused as soon as it is accepted. */
+static const char REFUSED_ANSWER[] = "HTTP/1.1 503 Service Unavailable\r\n"
+                                     "Retry-After: 5\r\n"
+                                     "Content-Type: text/plain; charset=utf-8\r\n"
+                                     "Content-Length: 44\r\n"
+                                     "Connection: close\r\n"
+                                     "\r\n"
+                                     "too many connections; try again in a moment\n";
 
 struct cs_http_server {
     http_service service;
@@ -42,6 +52,9 @@ struct cs_http_server {
     pthread_t acceptor;
     bool acceptor_started;
     atomic_bool stopping;
+    unsigned limit;        /* connections open at most */
+    unsigned client_limit; /* from one client address */
+    unsigned deadline;     /* seconds to receive a request */
 };
 
 void http_log(http_logger *logger, const char *fmt, ...)
@@ -167,21 +180,45 @@ static void *on_request_start(void *cls, const char *target, struct MHD_Connecti
     return request;
 }
 
+/* A head that RFC 9112 does not allow: 400, and the connection closed (what
+ * follows it cannot be told apart from its body). */
+static int refuse_framing(struct MHD_Connection *connection, http_request *request,
+                          const char *problem)
+{
+    static const char *const headers[] = {"Connection", "close", "Cache-Control", "no-store", NULL};
+    char body[160];
+    int len = snprintf(body, sizeof(body), "%s\n", problem);
+
+    request->body_refused = true;
+    return http_send(connection, request, MHD_HTTP_BAD_REQUEST, "text/plain; charset=utf-8", body,
+                     (size_t)len, headers);
+}
+
 /* First call for a request: its route, and the refusals that need no body. */
 static int on_headers(http_service *service, struct MHD_Connection *connection,
-                      http_request *request, const char *path, const char *method)
+                      http_request *request, const char *path, const char *method,
+                      const char *version)
 {
-    const char *length;
+    const char *length, *problem;
 
-    snprintf(request->method, sizeof(request->method), "%s", method);
+    request->head_read = true;
+    length =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    request->body_expected =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL ||
+        (length != NULL && strcmp(length, "0") != 0);
+    if (strlen(method) < sizeof(request->method))
+        strcpy(request->method, method);
+    http_printable_copy(method, request->log_method, sizeof(request->log_method));
     request->route = http_route_of(path, request->log_path, sizeof(request->log_path));
+    if ((problem = http_framing_problem(connection, version)) != NULL)
+        return refuse_framing(connection, request, problem);
     if (request->target_len > CS_HTTP_URL_MAX)
         return http_send_error(connection, request, MHD_HTTP_URI_TOO_LONG,
                                "the address is too long for a certificate link");
     if (strcmp(method, MHD_HTTP_METHOD_POST) != 0 || request->route != HTTP_ROUTE_API)
         return http_answer(service, connection, request, path);
-    length =
-        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (length != NULL && strtoull(length, NULL, 10) > CS_HTTP_BODY_MAX) {
         request->body_refused = true;
         return http_send_error(connection, request, MHD_HTTP_CONTENT_TOO_LARGE,
@@ -222,19 +259,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     http_request *request = *request_cls;
     int answer;
 
-    (void)version;
     if (request == NULL)
         return MHD_NO; /* out of memory at the start: drop the connection */
-    if (request->method[0] == '\0')
-        return on_headers(service, connection, request, path, method) == MHD_YES ? MHD_YES : MHD_NO;
-    if (*upload_data_size > 0) {
+    if (!request->head_read)
+        answer = on_headers(service, connection, request, path, method, version);
+    else if (*upload_data_size > 0) {
         answer = on_body(connection, request, upload_data, *upload_data_size);
         *upload_data_size = 0;
-        return answer == MHD_YES ? MHD_YES : MHD_NO;
+    } else {
+        request->body_read = true; /* the last call: nothing more to come */
+        answer = request->body_refused || request->status != 0
+                     ? MHD_YES
+                     : http_answer(service, connection, request, path);
     }
-    if (request->body_refused || request->status != 0)
-        return MHD_YES;
-    return http_answer(service, connection, request, path) == MHD_YES ? MHD_YES : MHD_NO;
+    /* Read and answered: the deadline stops until the answer is sent.  An
+     * answer given before the body (413, 400) leaves it running while
+     * libmicrohttpd reads the rest of the body to discard it. */
+    if (request->status != 0 && (!request->body_expected || request->body_read))
+        http_connections_request_read(service->connections, connection);
+    return answer == MHD_YES ? MHD_YES : MHD_NO;
 }
 
 static void client_address(struct MHD_Connection *connection, char *text, size_t size)
@@ -262,13 +305,16 @@ static void on_request_done(void *cls, struct MHD_Connection *connection, void *
 
     if (request == NULL)
         return;
+    http_connections_request_done(service->connections, connection);
     client_address(connection, address, sizeof(address));
     snprintf(status, sizeof(status), request->status ? "%u" : "-", request->status);
     http_log(&service->logger, "%s \"%s %s\" %s %llu %.1fms%s%s%s", address,
-             request->method[0] ? request->method : "-", request->log_path, status,
+             request->log_method[0] ? request->log_method : "-", request->log_path, status,
              (unsigned long long)request->bytes, (monotonic_seconds() - request->started) * 1000.0,
              request->verdicts[0] ? " " : "", request->verdicts,
-             why == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
+             why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+             : http_connections_past_deadline(service->connections, connection)
+                 ? " (past the request deadline)"
              : why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
                                                              : " (connection closed)");
     free(request->body);
@@ -284,39 +330,99 @@ static unsigned online_processors(void)
     return n > 0 && n < 256 ? (unsigned)n : 1;
 }
 
-static unsigned daemon_connections(struct MHD_Daemon *daemon)
+/* Refusals are counted and logged once a second at most: a flood of
+ * connections must not become a flood of log lines. */
+typedef struct refusals {
+    unsigned full, client;
+    double since;
+} refusals;
+
+static void log_refusals(cs_http_server_t *s, refusals *r, bool force)
 {
-    const union MHD_DaemonInfo *info =
-        MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    return info != NULL ? info->num_connections : 0;
+    double now = monotonic_seconds();
+
+    if (r->full + r->client == 0 || (!force && now - r->since < REFUSAL_LOG_SECONDS))
+        return;
+    http_log(&s->service.logger,
+             "refused %u connection(s) at the limit of %u open, %u past the limit of %u from "
+             "one address (answered 503)",
+             r->full, s->limit, r->client, s->client_limit);
+    *r = (refusals){0, 0, now};
 }
 
-/* The accepting thread: hands each connection to the next daemon (which
- * closes it when it cannot take it) until the server stops.  (Asking the
- * daemons how many connections they hold does not work here: a connection
- * just handed over is not counted yet.) */
+/* A connection the limits refuse: a 503 if the socket takes it at once, then
+ * closed.  Nothing is read and nothing waits. */
+static void refuse(int fd)
+{
+    ssize_t sent =
+        send(fd, REFUSED_ANSWER, sizeof(REFUSED_ANSWER) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+    (void)sent;
+    close(fd);
+}
+
+/* Takes one pending connection: refused, or counted and handed to the
+ * next daemon. */
+static void accept_one(cs_http_server_t *s, unsigned *next, refusals *r)
+{
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof(addr);
+    http_admission admission;
+    int fd = accept(s->listen_fd, (struct sockaddr *)&addr, &len);
+
+    if (fd < 0) {
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+            nanosleep(&(struct timespec){0, ACCEPT_POLL_MS * 1000 * 1000}, NULL);
+        return;
+    }
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    admission = http_connections_admit(s->service.connections, (struct sockaddr *)&addr);
+    if (admission != HTTP_ADMITTED) {
+        if (r->full + r->client == 0)
+            r->since = monotonic_seconds();
+        if (admission == HTTP_REFUSED_FULL)
+            r->full++;
+        else
+            r->client++;
+        refuse(fd);
+        return;
+    }
+    /* On failure libmicrohttpd has closed the socket; it never told us the
+     * connection started, so the count is given back here. */
+    if (MHD_add_connection(s->daemons[(*next)++ % s->daemon_count], fd, (struct sockaddr *)&addr,
+                           len) != MHD_YES)
+        http_connections_abandon(s->service.connections, (struct sockaddr *)&addr);
+}
+
+/* The accepting thread: admits each connection (http_connections.c) and
+ * hands it to the next daemon, and enforces the request deadline, until
+ * the server stops. */
 static void *accept_connections(void *arg)
 {
     cs_http_server_t *s = arg;
     unsigned next = 0;
+    refusals r = {0, 0, 0};
+    double last_check = 0;
 
     while (!atomic_load(&s->stopping)) {
         struct pollfd p = {.fd = s->listen_fd, .events = POLLIN};
-        struct sockaddr_storage addr;
-        socklen_t len = sizeof(addr);
-        int fd;
+        double now;
 
-        if (poll(&p, 1, ACCEPT_POLL_MS) <= 0)
-            continue;
-        fd = accept(s->listen_fd, (struct sockaddr *)&addr, &len);
-        if (fd >= 0) {
-            fcntl(fd, F_SETFD, FD_CLOEXEC);
-            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-            MHD_add_connection(s->daemons[next++ % s->daemon_count], fd, (struct sockaddr *)&addr,
-                               len);
-        } else if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
-            nanosleep(&(struct timespec){0, ACCEPT_POLL_MS * 1000 * 1000}, NULL);
+        if (poll(&p, 1, ACCEPT_POLL_MS) > 0)
+            accept_one(s, &next, &r);
+        now = monotonic_seconds();
+        if (now - last_check >= ACCEPT_POLL_MS / 1000.0) {
+            size_t closed = http_connections_enforce_deadline(s->service.connections);
+            if (closed > 0)
+                http_log(&s->service.logger,
+                         "closed %zu connection(s) whose request was not received within %u s",
+                         closed, s->deadline);
+            last_check = now;
+        }
+        log_refusals(s, &r, false);
     }
+    log_refusals(s, &r, true);
     return NULL;
 }
 
@@ -325,19 +431,23 @@ static cs_err start_daemons(cs_http_server_t *s, int family, char *detail, size_
     const cs_http_options *o = &s->service.options;
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET;
     unsigned threads = o->threads ? o->threads : online_processors();
-    unsigned connections = o->max_connections ? o->max_connections : CS_HTTP_DEFAULT_CONNECTIONS;
 
     if (family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (threads > DAEMONS_MAX)
         threads = DAEMONS_MAX;
+    /* The limit is kept by the accepting thread, over all daemons: each
+     * daemon's own limit is set above it, so that libmicrohttpd never meets
+     * its own (even holding every connection, with some closed but not yet
+     * cleaned up). */
     for (; s->daemon_count < threads; s->daemon_count++) {
         s->daemons[s->daemon_count] = MHD_start_daemon(
             flags, 0, NULL, NULL, on_request, &s->service, MHD_OPTION_CONNECTION_LIMIT,
-            (connections + threads - 1) / threads, MHD_OPTION_CONNECTION_TIMEOUT,
+            2 * s->limit + 16, MHD_OPTION_CONNECTION_TIMEOUT,
             o->timeout ? o->timeout : CS_HTTP_DEFAULT_TIMEOUT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
             (size_t)CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, on_request_start, &s->service,
-            MHD_OPTION_NOTIFY_COMPLETED, on_request_done, &s->service, MHD_OPTION_END);
+            MHD_OPTION_NOTIFY_COMPLETED, on_request_done, &s->service, MHD_OPTION_NOTIFY_CONNECTION,
+            http_connections_notify, s->service.connections, MHD_OPTION_END);
         if (s->daemons[s->daemon_count] == NULL) {
             snprintf(detail, detail_size, "%s: the HTTP server would not start", o->listen);
             return CS_ERR_LISTEN;
@@ -394,12 +504,19 @@ cs_err cs_http_server_start(const cs_http_options *options, cs_http_server_t **o
     s->service.logger.ctx = options->log_ctx;
     pthread_mutex_init(&s->service.logger.lock, NULL);
     threads = options->threads ? options->threads : online_processors();
+    s->limit = options->max_connections ? options->max_connections : CS_HTTP_DEFAULT_CONNECTIONS;
+    s->client_limit = options->max_client_connections ? options->max_client_connections
+                                                      : CS_HTTP_DEFAULT_CLIENT_CONNECTIONS;
+    s->deadline =
+        options->request_deadline ? options->request_deadline : CS_HTTP_DEFAULT_REQUEST_DEADLINE;
     if (options->publish_dir != NULL &&
         (s->service.publish_dir = strdup(options->publish_dir)) == NULL) {
         err = CS_ERR_NO_MEMORY;
         goto fail;
     }
-    if ((err = check_publish_dir(options->publish_dir, detail, detail_size)) != CS_OK ||
+    if ((err = http_connections_new(s->limit, s->client_limit, s->deadline,
+                                    &s->service.connections)) != CS_OK ||
+        (err = check_publish_dir(options->publish_dir, detail, detail_size)) != CS_OK ||
         (err = http_status_files_open(options->status_paths, options->status_path_count,
                                       &s->service.logger, &s->service.files, detail,
                                       detail_size)) != CS_OK ||
@@ -433,10 +550,7 @@ void cs_http_server_reload(cs_http_server_t *server)
 static void drain(cs_http_server_t *s)
 {
     for (int waited = 0; waited < STOP_DRAIN_MS; waited += 20) {
-        unsigned open = 0;
-        for (unsigned i = 0; i < s->daemon_count; i++)
-            open += daemon_connections(s->daemons[i]);
-        if (open == 0)
+        if (http_connections_open(s->service.connections) == 0)
             break;
         nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
     }
@@ -457,6 +571,7 @@ void cs_http_server_stop(cs_http_server_t **server)
         MHD_stop_daemon(s->daemons[i]);
     if (s->listen_fd >= 0)
         close(s->listen_fd);
+    http_connections_free(&s->service.connections);
     http_verifiers_free(&s->service.verifiers);
     http_status_files_close(&s->service.files);
     pthread_mutex_destroy(&s->service.logger.lock);

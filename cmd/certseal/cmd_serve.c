@@ -2,16 +2,21 @@
  * until SIGINT or SIGTERM; SIGHUP reads the status lists again. */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 #define TRUST_PATHS_MAX 16
 #define STATUS_PATHS_MAX 64
+#define STOP_WATCHDOG_SECONDS 4 /* after SIGTERM, the process exits by then whatever happens */
+#define SPARE_DESCRIPTORS 64    /* beside the connections: lists, folders, the log */
 
 static const char USAGE[] =
     "usage: certseal serve --trust FILE|DIR [--trust ...] --listen ADDR:PORT\n"
@@ -19,7 +24,8 @@ static const char USAGE[] =
     "           [--max-list-age DURATION] [--publish DIR]\n"
     "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]\n"
     "           [--at DATE] [--skew SECONDS] [--threads N] [--max-connections N]\n"
-    "           [--timeout SECONDS] [--port-file FILE]\n"
+    "           [--timeout SECONDS] [--max-client-connections N]\n"
+    "           [--request-deadline SECONDS] [--port-file FILE]\n"
     "\n"
     "Serves the verification page of link-form tokens (GET /v/TOKEN), the JSON of\n"
     "certseal verify --json (GET /api/v1/verify?token=, POST /api/v1/verify), /healthz\n"
@@ -45,6 +51,9 @@ static const char USAGE[] =
     "  --threads N      worker threads (default: one per processor)\n"
     "  --max-connections N  open connections at most (default 512)\n"
     "  --timeout N      close a connection idle for N seconds (default 15)\n"
+    "  --max-client-connections N  open connections from one address at most (default 64)\n"
+    "  --request-deadline N  close a connection whose request is not all received\n"
+    "                   within N seconds, however steadily it trickles in (default 20)\n"
     "  --port-file FILE write the port to FILE once listening\n";
 
 typedef struct serve_options {
@@ -67,6 +76,8 @@ typedef struct serve_options {
     uint64_t threads;
     uint64_t max_connections;
     uint64_t timeout;
+    uint64_t max_client_connections;
+    uint64_t request_deadline;
 } serve_options;
 
 /* A whole number from 1 to max, for option. */
@@ -131,6 +142,10 @@ static int parse_option(int opt, serve_options *o)
         return positive("--max-connections", 65536, &o->max_connections);
     case 'o':
         return positive("--timeout", 3600, &o->timeout);
+    case 'C':
+        return positive("--max-client-connections", 65536, &o->max_client_connections);
+    case 'D':
+        return positive("--request-deadline", 3600, &o->request_deadline);
     default:
         return CLI_EXIT_USAGE;
     }
@@ -156,6 +171,8 @@ static int parse(int argc, char **argv, serve_options *o)
         {"threads", required_argument, NULL, 'T'},
         {"max-connections", required_argument, NULL, 'm'},
         {"timeout", required_argument, NULL, 'o'},
+        {"max-client-connections", required_argument, NULL, 'C'},
+        {"request-deadline", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -214,6 +231,49 @@ static bool write_port_file(const char *path, uint16_t port)
     return false;
 }
 
+/* After SIGINT or SIGTERM the service must be gone within a few seconds,
+ * whatever holds it: a supervisor counts on it. */
+static void *stop_watchdog(void *arg)
+{
+    static const char message[] =
+        "certseal: serve: the service did not stop within 4 s; exiting now\n";
+    ssize_t written;
+
+    (void)arg;
+    nanosleep(&(struct timespec){STOP_WATCHDOG_SECONDS, 0}, NULL);
+    written = write(STDERR_FILENO, message, sizeof(message) - 1);
+    (void)written;
+    _exit(CLI_EXIT_FAILURE);
+    return NULL;
+}
+
+static void start_stop_watchdog(void)
+{
+    pthread_t watchdog;
+
+    if (pthread_create(&watchdog, NULL, stop_watchdog, NULL) == 0)
+        pthread_detach(watchdog);
+}
+
+/* Enough file descriptors for max_connections connections: the soft limit
+ * raised towards the hard one (a shell's default of 1024 is too few for
+ * thousands of connections). */
+static void raise_descriptor_limit(uint64_t max_connections)
+{
+    struct rlimit limit;
+    rlim_t wanted = (rlim_t)max_connections + SPARE_DESCRIPTORS;
+
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted)
+        return;
+    limit.rlim_cur =
+        limit.rlim_max != RLIM_INFINITY && limit.rlim_max < wanted ? limit.rlim_max : wanted;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur < wanted)
+        fprintf(stderr,
+                "certseal: serve: only %llu file descriptors for %llu connections (raise the "
+                "limit with ulimit -n, or lower --max-connections)\n",
+                (unsigned long long)limit.rlim_cur, (unsigned long long)max_connections);
+}
+
 /* Waits for SIGINT or SIGTERM; SIGHUP reads the status lists again. */
 static void run_until_stopped(cs_http_server_t *server, const sigset_t *signals)
 {
@@ -227,6 +287,7 @@ static void run_until_stopped(cs_http_server_t *server, const sigset_t *signals)
     }
     fprintf(stderr, "certseal: serve: %s: stopping\n",
             signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    start_stop_watchdog();
 }
 
 static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *signals)
@@ -255,6 +316,8 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
     ho.threads = (unsigned)o->threads;
     ho.max_connections = (unsigned)o->max_connections;
     ho.timeout = (unsigned)o->timeout;
+    ho.max_client_connections = (unsigned)o->max_client_connections;
+    ho.request_deadline = (unsigned)o->request_deadline;
     ho.log = log_line;
     err = cs_http_server_start(&ho, &server, detail, sizeof(detail));
     if (err == CS_ERR_FETCH_CACHE || (err == CS_ERR_IO_OPEN && detail[0] == '\0' && o->fetch)) {
@@ -290,6 +353,7 @@ int cmd_serve(int argc, char **argv)
 
     if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
         return status;
+    raise_descriptor_limit(o.max_connections ? o.max_connections : CS_HTTP_DEFAULT_CONNECTIONS);
     /* Blocked before the server's threads start, so that they inherit the
      * mask and the signals reach sigwait() only. */
     sigemptyset(&signals);

@@ -13,6 +13,9 @@ serve_make_pki
 mkdir pub pub/sub
 cp lists/cb.list pub/cb.list
 echo secret >pub/.hidden
+# a key and a note left in the published folder by mistake: not status lists
+cp cb.key pub/cb.key
+echo 'secret note' >pub/notes.txt
 echo nested >pub/sub/inner.list
 
 MALFORMED_TOKEN='CS1:NOT A TOKEN'
@@ -327,7 +330,8 @@ check "304: no body" [ ! -s "$HTTP/list-304.body" ]
 expect_http list-other-etag 200 GET /status/cb.list --header 'If-None-Match: "other"'
 expect_http list-head 200 HEAD /status/cb.list
 for target in /status/missing.list /status/.hidden /status/../ab.key /status/..%2Fab.key \
-    /status/sub/inner.list /status/sub%2Finner.list /status/ /status/.. /status/%2e%2e; do
+    /status/sub/inner.list /status/sub%2Finner.list /status/ /status/.. /status/%2e%2e \
+    /status/cb.key /status/notes.txt; do
     expect_http "list-404$(echo "$target" | tr '/%' '-_')" 404 GET "$target"
     expect_body_no "list-404$(echo "$target" | tr '/%' '-_')" 'PRIVATE|secret|nested'
 done

@@ -4,7 +4,8 @@
  * port of its own choosing answering over a real socket, the log line of
  * each request, and the watched status list files (a changed file read
  * again, a broken one keeping its last good version, a removed one
- * dropped, cs_http_server_reload()).  Routes and verdicts end to end are
+ * dropped, cs_http_server_reload()), the limits on connections, the
+ * request deadline and the RFC 9112 framing checks.  Routes and verdicts end to end are
  * in tests/cli/test_serve.sh.
  */
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -265,6 +267,143 @@ static void test_serves_and_logs(void **state)
     assert_int_equal(log_lines_with(f, "ABCDEFGHIJKLMNOP"), 0);
 }
 
+/* ---- limits ---------------------------------------------------------------------- */
+
+/* A connection to the server that sends text and keeps the socket open. */
+static int open_with(uint16_t port, const char *text)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct timeval wait = {5, 0};
+
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_true(fd >= 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+    assert_int_equal(send(fd, text, strlen(text), 0), (ssize_t)strlen(text));
+    return fd;
+}
+
+/* The first bytes the server sends on fd ("" when it closes, or nothing
+ * within 5 s). */
+static void first_bytes(int fd, char *out, size_t size)
+{
+    ssize_t n = recv(fd, out, size - 1, 0);
+    out[n > 0 ? n : 0] = '\0';
+}
+
+#define HALF_OPEN "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+#define HEALTHZ "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+
+static void test_connection_limits(void **state)
+{
+    fixture *f = *state;
+    cs_http_options o = options_for(f);
+    cs_http_server_t *server = NULL;
+    int fds[5];
+    char text[64], *answer;
+
+    /* One half-open connection past the limit: refused at once, and the
+     * service answers every request after them (a worker handed a
+     * connection past its share used to hang for good). */
+    o.max_connections = 4;
+    assert_int_equal(cs_http_server_start(&o, &server, NULL, 0), CS_OK);
+    for (int i = 0; i < 5; i++)
+        fds[i] = open_with(cs_http_server_port(server), HALF_OPEN);
+    first_bytes(fds[4], text, sizeof(text));
+    assert_non_null(strstr(text, "HTTP/1.1 503"));
+    for (int i = 0; i < 5; i++)
+        close(fds[i]);
+    /* each within 2 s: the closes take a moment to be seen (503 until then) */
+    for (int i = 0; i < 6; i++) {
+        bool ok = false;
+        for (int tries = 0; tries < 20 && !ok; tries++) {
+            answer = exchange(cs_http_server_port(server), HEALTHZ);
+            ok = strstr(answer, "HTTP/1.1 200") != NULL;
+            free(answer);
+            if (!ok)
+                nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+        }
+        assert_true(ok);
+    }
+    cs_http_server_stop(&server);
+    assert_true(log_lines_with(f, "connection(s) at the limit of 4 open") >= 1);
+
+    /* Past the limit per client address */
+    o = options_for(f);
+    o.max_client_connections = 2;
+    assert_int_equal(cs_http_server_start(&o, &server, NULL, 0), CS_OK);
+    for (int i = 0; i < 3; i++)
+        fds[i] = open_with(cs_http_server_port(server), HALF_OPEN);
+    first_bytes(fds[2], text, sizeof(text));
+    assert_non_null(strstr(text, "HTTP/1.1 503"));
+    for (int i = 0; i < 3; i++)
+        close(fds[i]);
+    cs_http_server_stop(&server);
+    assert_true(wait_for_log(f, "past the limit of 2 from one address", 1));
+}
+
+static void test_request_deadline(void **state)
+{
+    fixture *f = *state;
+    cs_http_options o = options_for(f);
+    cs_http_server_t *server = NULL;
+    char text[64];
+    int fd;
+    time_t start;
+
+    o.request_deadline = 1;
+    assert_int_equal(cs_http_server_start(&o, &server, NULL, 0), CS_OK);
+    fd = open_with(cs_http_server_port(server), "GET /healthz HTTP/1.1\r\n");
+    start = time(NULL);
+    /* a byte every 300 ms: never idle for the 15 s timeout */
+    for (int i = 0; i < 12; i++) {
+        nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL);
+        if (send(fd, "X", 1, MSG_NOSIGNAL) != 1)
+            break;
+    }
+    first_bytes(fd, text, sizeof(text));
+    assert_string_equal(text, "");
+    assert_true(time(NULL) - start <= 4);
+    close(fd);
+    assert_true(wait_for_log(f, "not received within 1 s", 1));
+    cs_http_server_stop(&server);
+}
+
+static void test_framing(void **state)
+{
+    fixture *f = *state;
+    cs_http_options o = options_for(f);
+    cs_http_server_t *server = NULL;
+    char *answer;
+
+    assert_int_equal(cs_http_server_start(&o, &server, NULL, 0), CS_OK);
+    /* Content-Length twice, different */
+    answer = exchange(cs_http_server_port(server),
+                      "POST /api/v1/verify HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+                      "Content-Length: 2\r\nConnection: close\r\n\r\nAB");
+    assert_non_null(strstr(answer, "HTTP/1.1 400"));
+    assert_non_null(strstr(answer, "Content-Length more than once"));
+    free(answer);
+    /* a bare LF */
+    answer = exchange(cs_http_server_port(server),
+                      "GET /healthz HTTP/1.1\r\nHost: x\nConnection: close\r\n\r\n");
+    assert_non_null(strstr(answer, "HTTP/1.1 400"));
+    assert_non_null(strstr(answer, "bare LF"));
+    free(answer);
+    /* a method holding ESC: logged escaped */
+    answer = exchange(cs_http_server_port(server),
+                      "G\x1b[2JET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_non_null(strstr(answer, "HTTP/1.1 405"));
+    free(answer);
+    answer = exchange(cs_http_server_port(server), HEALTHZ);
+    assert_non_null(strstr(answer, "HTTP/1.1 200"));
+    free(answer);
+    cs_http_server_stop(&server);
+    assert_int_equal(log_lines_with(f, "\"G?[2JET /healthz\" 405"), 1);
+    assert_int_equal(log_lines_with(f, "\x1b"), 0);
+}
+
 /* ---- watched status lists ----------------------------------------------------- */
 
 static void test_status_files_watched(void **state)
@@ -311,6 +450,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_start_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_serves_and_logs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_files_watched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_connection_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_request_deadline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_framing, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

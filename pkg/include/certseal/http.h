@@ -27,11 +27,22 @@
  *
  * Limits: a URL longer than CS_HTTP_URL_MAX is 414, a body longer than
  * CS_HTTP_BODY_MAX is 413, more than CS_HTTP_TOKENS_MAX tokens in one
- * POST is 413; the service stays up.  Connections are served by one
- * thread per processor (or options.threads), each multiplexing many
- * connections (a client that sends one byte a second holds one connection,
- * not a thread); one more thread accepts and hands new connections to them
- * in turn.  A connection idle for the timeout is closed.
+ * POST is 413; the service stays up.  A connection past max_connections,
+ * or past max_client_connections from one client address, is answered 503
+ * with Retry-After and closed as soon as it is accepted.  A request whose
+ * head and body are not all received within request_deadline seconds (of
+ * the connection's opening, or of the previous answer on it) is closed,
+ * however steadily its bytes trickle in.  A request framed ambiguously
+ * (RFC 9112: Content-Length twice with different values, or with
+ * Transfer-Encoding; a line ended by a bare LF) is 400 and its connection
+ * closed.  /status/ serves only files that decode as Status List Tokens.
+ *
+ * Connections are served by one thread per processor (or options.threads),
+ * each multiplexing many connections (a client that sends one byte a
+ * second holds one connection, not a thread); one more thread accepts,
+ * keeps the limits on connections and the request deadline, and hands new
+ * connections to them in turn.  A connection idle for the timeout is
+ * closed.
  *
  * Status lists given as files or folders are watched: a file that
  * changes, appears or goes away, or a list whose ttl has passed since it
@@ -69,7 +80,9 @@ extern "C" {
 #define CS_HTTP_BODY_MAX (256 * 1024) /* bytes of a POST body */
 #define CS_HTTP_TOKENS_MAX 1000       /* tokens in one POST */
 #define CS_HTTP_DEFAULT_CONNECTIONS 512
-#define CS_HTTP_DEFAULT_TIMEOUT 15 /* seconds a connection may stay idle */
+#define CS_HTTP_DEFAULT_TIMEOUT 15            /* seconds a connection may stay idle */
+#define CS_HTTP_DEFAULT_CLIENT_CONNECTIONS 64 /* open connections from one address */
+#define CS_HTTP_DEFAULT_REQUEST_DEADLINE 20   /* seconds to send a request's head and body */
 
 /* One line per request, without the token (privacy): the client address,
  * method, the path with a token replaced by "<token>" and the query left
@@ -99,11 +112,13 @@ typedef struct cs_http_options {
     void *log_ctx;
     bool status_optional;                  /* cs_verifier_set_status_optional() */
     int64_t max_list_age;                  /* seconds; negative: CS_DEFAULT_MAX_LIST_AGE */
+    unsigned max_client_connections;       /* from one client address; 0: the default */
+    unsigned request_deadline;             /* seconds; 0: CS_HTTP_DEFAULT_REQUEST_DEADLINE */
 } cs_http_options;
 
 #define CS_HTTP_OPTIONS_INIT                                                                       \
     {                                                                                              \
-        NULL, NULL, NULL, 0, false, NULL, NULL, false, -1, -1, 0, 0, 0, NULL, NULL, false, -1     \
+        NULL, NULL, NULL, 0, false, NULL, NULL, false, -1, -1, 0, 0, 0, NULL, NULL, false, -1, 0, 0 \
     }
 
 typedef struct cs_http_server cs_http_server_t;
