@@ -1,13 +1,13 @@
 #!/bin/sh
 # Terminal output is text, not commands: a token whose texts hold ESC
 # sequences, a C1 control, BEL and a right-to-left override
-# (tests/data/tokens/org-name-escape.txt says why) is printed by verify,
+# (tests/data/text/org-name-escape.txt says why) is printed by verify,
 # verify --json, inspect and inspect --json with every one of them escaped;
 # JSON still reads back as the signed text.  Messages that quote a file name
 # escape it too.
 . "$(dirname "$0")/lib.sh"
 
-TOKEN=$ROOT/tests/data/tokens/org-name-escape.token
+TOKEN=$ROOT/tests/data/text/org-name-escape.token
 TRUST=$ROOT/keys-example/ab-demo.key.pub
 AT=2027-01-01
 NAME='Acme Forged Ltd\x1b[2J\x1b[H\x1b[1;32mVALID\x1b[0m \u202edtL emcA'
