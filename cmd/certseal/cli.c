@@ -44,6 +44,8 @@ int cli_exit_for_verdict(cs_verdict verdict)
     return CLI_EXIT_FAILURE;
 }
 
+static void vreport(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static void vreport(const char *fmt, va_list ap)
 {
     fprintf(stderr, "certseal: %s: ", cli_command);
