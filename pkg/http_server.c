@@ -264,10 +264,12 @@ static void on_request_done(void *cls, struct MHD_Connection *connection, void *
         return;
     client_address(connection, address, sizeof(address));
     snprintf(status, sizeof(status), request->status ? "%u" : "-", request->status);
-    http_log(&service->logger, "%s \"%s %s\" %s %llu %.1fms%s%s%s", address,
+    http_log(&service->logger, "%s \"%s %s\" %s %llu %.1fms%s%s%s%s%s%s", address,
              request->method[0] ? request->method : "-", request->log_path, status,
              (unsigned long long)request->bytes, (monotonic_seconds() - request->started) * 1000.0,
              request->verdicts[0] ? " " : "", request->verdicts,
+             request->hint != NULL ? " (" : "", request->hint != NULL ? request->hint : "",
+             request->hint != NULL ? ")" : "",
              why == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
              : why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
                                                              : " (connection closed)");

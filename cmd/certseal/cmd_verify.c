@@ -267,9 +267,12 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, const ui
     } else {
         print_text(&result, label);
     }
-    if (result.verdict != CS_VERDICT_VALID)
-        cli_error("%s: %s: %s", label, cs_verdict_name(result.verdict),
-                  result.checks[result.failed].detail);
+    if (result.verdict != CS_VERDICT_VALID) {
+        const char *hint = cs_report_operator_hint(result.verdict);
+        cli_error("%s: %s: %s%s%s%s", label, cs_verdict_name(result.verdict),
+                  result.checks[result.failed].detail, hint != NULL ? " (" : "",
+                  hint != NULL ? hint : "", hint != NULL ? ")" : "");
+    }
     cs_verify_result_clear(&result);
     return status;
 }
