@@ -227,7 +227,8 @@ fuzz-run: fuzz
 	  grep -E '^Done|stat::number_of_executed_units' build/fuzz/$$name.log | tail -1; done
 
 # --- install -------------------------------------------------------------------
-$(BUILD)/certseal.pc: pkg/certseal.pc.in
+# Written on every install: PREFIX and LIBDIR may differ from the last one.
+$(BUILD)/certseal.pc: pkg/certseal.pc.in FORCE
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(LIB_MODULES)|' $< > $@
@@ -257,6 +258,8 @@ install-ldconfig:
 	  echo "certseal: $(LIBDIR) is not in the dynamic linker's search path: link programs" \
 	       "with -Wl,-rpath,$(LIBDIR), or add it to /etc/ld.so.conf.d/ and run ldconfig"; \
 	fi
+
+FORCE:
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/certseal $(DESTDIR)$(LIBDIR)/libcertseal.* \
