@@ -5,6 +5,7 @@
 #  - the libcertseal(3) example compiles against the library and verifies;
 #  - the record JSON Schema and certseal's own record checks agree on every
 #    record in tests/fixtures/ and tests/data/records/;
+#  - every source file has an SPDX-License-Identifier line (check-spdx.sh);
 #  - every ```sh block of README.md and docs/*.md runs, in order, and prints
 #    what it shows (tests/docs/check-walkthroughs.py).
 # Usage: sh tests/docs/check-docs.sh path/to/certseal
@@ -103,6 +104,11 @@ PY
         [ "$by_certseal" = "$want" ] || fail "$record: certseal issue $by_certseal it, expected $want"
     done
 fi
+
+# --- every source file names its licence ----------------------------------------
+cd "$top"
+sh tests/docs/check-spdx.sh > "$work/spdx.out" 2>&1 ||
+    { fail "source files without an SPDX licence line:"; sed 's/^/    /' "$work/spdx.out"; }
 
 # --- the walk-throughs of README.md and docs/*.md run and print what they show --
 cd "$top"
