@@ -105,7 +105,8 @@ def run_file(path, certseal_dir, scratch):
         return 0, 0
     results = os.path.join(scratch, "results")
     os.makedirs(results, exist_ok=True)
-    script = ["set -u"]
+    # A command ending in & leaves a job; the shell stops its jobs as it ends.
+    script = ["set -u", "trap 'kill $(jobs -p) 2>/dev/null' EXIT"]
     for i, c in enumerate(commands):
         out = os.path.join(results, "%d" % i)
         script.append("{\n%s\n} >'%s.out' 2>'%s.err' </dev/null" % (c.text, out, out))
@@ -115,7 +116,11 @@ def run_file(path, certseal_dir, scratch):
     env["PATH"] = certseal_dir + os.pathsep + env.get("PATH", "")
     env["TMPDIR"] = scratch
     env.pop("COLUMNS", None)
-    subprocess.run(["sh", "-c", "\n".join(script)], env=env, timeout=600, check=False)
+    try:
+        subprocess.run(["sh", "-c", "\n".join(script)], env=env, timeout=300, check=False)
+    except subprocess.TimeoutExpired:
+        print("FAIL: %s: the walk-through did not finish in 300 seconds" % path)
+        return len(commands), 1
     failures = 0
     for i, c in enumerate(commands):
         base = os.path.join(results, "%d" % i)
