@@ -183,7 +183,7 @@ test-cli: $(PROGRAM)
 	  [ -z "$$failed" ] || { echo "FAILED:$$failed"; exit 1; }
 
 test-docs: $(PROGRAM)
-	@EXAMPLE_CFLAGS="$(SANFLAGS)" sh tests/docs/check-docs.sh $(PROGRAM)
+	@CC="$(CC)" EXAMPLE_CFLAGS="$(SANFLAGS)" sh tests/docs/check-docs.sh $(PROGRAM)
 
 # --- demo ----------------------------------------------------------------------
 demo:
