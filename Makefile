@@ -7,7 +7,9 @@
 #   make bench      performance benchmark
 #   make fuzz       build the libFuzzer targets (clang); make fuzz-run runs them
 #   make install    PREFIX=/usr/local DESTDIR= : program, libraries, headers,
-#                   certseal.pc, man pages
+#                   certseal.pc, man pages; then ldconfig when the library
+#                   went straight into the linker's search path
+#   make CC=clang   build with clang (the default is gcc, whatever `cc` is)
 
 VERSION     := 0.1.0
 SOVERSION   := 0
@@ -18,8 +20,19 @@ INCLUDEDIR  ?= $(PREFIX)/include
 MANDIR      ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
-CC          ?= cc
+# gcc unless CC is given: Debian's `cc` points at whichever compiler was
+# installed last (clang, once the tests pulled it in).
+ifeq ($(origin CC),default)
+CC          := gcc
+endif
 PKG_CONFIG  ?= pkg-config
+# What a fresh Debian 12 lacks to build at all: the compiler CC names, the C
+# library's headers, pkg-config.  kind:what:package, kind one of cmd
+# (a command on PATH), path (a file), pc (a pkg-config module), py (a Python
+# module).
+CC_PACKAGE  := $(if $(findstring clang,$(notdir $(firstword $(CC)))),clang,gcc)
+DEPS_BUILD  := cmd:$(firstword $(CC)):$(CC_PACKAGE) path:/usr/include/stdio.h:libc6-dev \
+               cmd:$(PKG_CONFIG):pkg-config
 # pkg-config module : Debian package that provides it
 DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
                zlib:zlib1g-dev libqrencode:libqrencode-dev libpng:libpng-dev \
@@ -32,7 +45,7 @@ DEPS_TEST   := cmocka:libcmocka-dev
 # not stand in for it.
 DEPS_TOOLS  := clang:clang groff:groff-base python3:python3 zbarimg:zbar-tools \
                convert-im6.q16:imagemagick sqlite3:sqlite3 xmllint:libxml2-utils \
-               chromium:chromium
+               chromium:chromium curl:curl
 LIB_MODULES := $(foreach d,$(DEPS_LIB),$(firstword $(subst :, ,$(d))))
 
 ifeq ($(SAN),1)
@@ -77,39 +90,51 @@ SHARED_LIB  := $(BUILD)/libcertseal.so.$(SOVERSION)
 PROGRAM     := $(BUILD)/certseal
 
 .PHONY: all deps deps-test check check-run test-unit test-cli test-docs demo demo-run \
-        bench bench-run fuzz fuzz-run install uninstall clean
+        bench bench-run fuzz fuzz-run install install-ldconfig uninstall clean
 .DEFAULT_GOAL := all
 
 all: $(PROGRAM) $(STATIC_LIB) $(SHARED_LIB)
 
 # --- dependencies --------------------------------------------------------------
-# Installs only what is missing, with apt-get (Debian 12).  Runs as root or
-# through sudo.
+# Installs only what is missing, in one apt-get command (Debian 12), as root
+# or through sudo.  Without either it prints the exact command to run as
+# root and stops.
+APT_INSTALL := apt-get install -y --no-install-recommends
 define install_missing
 missing=""; \
-for pair in $(1); do \
-  name=$${pair%%:*}; pkg=$${pair##*:}; \
-  if [ "$(2)" = pc ]; then $(PKG_CONFIG) --exists "$$name" || missing="$$missing $$pkg"; \
-  else command -v "$$name" >/dev/null 2>&1 || missing="$$missing $$pkg"; fi; \
+for dep in $(1); do \
+  kind=$${dep%%:*}; rest=$${dep#*:}; name=$${rest%:*}; pkg=$${rest##*:}; \
+  case $$kind in \
+  pc) $(PKG_CONFIG) --exists "$$name" 2>/dev/null ;; \
+  path) [ -e "$$name" ] ;; \
+  py) python3 -c "import $$name" 2>/dev/null || /usr/bin/python3 -c "import $$name" 2>/dev/null ;; \
+  *) command -v "$$name" >/dev/null 2>&1 ;; \
+  esac || case " $$missing " in *" $$pkg "*) ;; *) missing="$$missing $$pkg" ;; esac; \
 done; \
 if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+  elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+  else echo "certseal: missing build dependencies:$$missing" >&2; \
+    echo "certseal: as root, run: $(APT_INSTALL)$$missing" >&2; \
+    echo "certseal: then run make again" >&2; exit 1; fi; \
   echo "certseal: installing missing build dependencies:$$missing"; \
-  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo=sudo; fi; \
-  $$sudo apt-get install -y --no-install-recommends $$missing || \
-  { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; } || \
-  { echo "certseal: could not install:$$missing (install them, then run make again)" >&2; exit 1; }; \
+  export DEBIAN_FRONTEND=noninteractive; \
+  $$sudo $(APT_INSTALL) $$missing || \
+  { $$sudo apt-get update && $$sudo $(APT_INSTALL) $$missing; } || \
+  { echo "certseal: could not install:$$missing" >&2; \
+    echo "certseal: as root, run: apt-get update && $(APT_INSTALL)$$missing" >&2; exit 1; }; \
 fi
 endef
 
-deps:
-	@command -v $(PKG_CONFIG) >/dev/null 2>&1 || { $(call install_missing,pkg-config:pkg-config,cmd); }
-	@$(call install_missing,$(DEPS_LIB),pc)
+DEPS_ALL    := $(DEPS_BUILD) $(addprefix pc:,$(DEPS_LIB))
+DEPS_ALL_TEST := $(DEPS_ALL) $(addprefix pc:,$(DEPS_TEST)) $(addprefix cmd:,$(DEPS_TOOLS)) \
+               py:jsonschema:python3-jsonschema
 
-deps-test: deps
-	@$(call install_missing,$(DEPS_TEST),pc)
-	@$(call install_missing,$(DEPS_TOOLS),cmd)
-	@python3 -c 'import jsonschema' 2>/dev/null || /usr/bin/python3 -c 'import jsonschema' \
-	  2>/dev/null || { $(call install_missing,jsonschema-missing:python3-jsonschema,cmd); }
+deps:
+	@$(call install_missing,$(DEPS_ALL))
+
+deps-test:
+	@$(call install_missing,$(DEPS_ALL_TEST))
 
 # Fails early, naming the missing library, when a plain `make` runs without them.
 $(BUILD)/.deps-ok:
@@ -164,11 +189,11 @@ test-cli: $(PROGRAM)
 	  [ -z "$$failed" ] || { echo "FAILED:$$failed"; exit 1; }
 
 test-docs: $(PROGRAM)
-	@EXAMPLE_CFLAGS="$(SANFLAGS)" sh tests/docs/check-docs.sh $(PROGRAM)
+	@CC="$(CC)" EXAMPLE_CFLAGS="$(SANFLAGS)" sh tests/docs/check-docs.sh $(PROGRAM)
 
 # --- demo ----------------------------------------------------------------------
-demo: deps
-	@$(call install_missing,curl:curl,cmd)
+demo:
+	@$(call install_missing,$(DEPS_ALL) cmd:curl:curl)
 	@$(MAKE) --no-print-directory demo-run
 
 demo-run: $(PROGRAM)
@@ -210,7 +235,8 @@ fuzz-run: fuzz
 	  grep -E '^Done|stat::number_of_executed_units' build/fuzz/$$name.log | tail -1; done
 
 # --- install -------------------------------------------------------------------
-$(BUILD)/certseal.pc: pkg/certseal.pc.in
+# Written on every install: PREFIX and LIBDIR may differ from the last one.
+$(BUILD)/certseal.pc: pkg/certseal.pc.in FORCE
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(LIB_MODULES)|' $< > $@
@@ -226,6 +252,22 @@ install: all $(BUILD)/certseal.pc
 	install -m 0644 $(BUILD)/certseal.pc $(DESTDIR)$(PKGCONFIGDIR)/certseal.pc
 	install -m 0644 docs/certseal.1 $(DESTDIR)$(MANDIR)/man1/certseal.1
 	install -m 0644 docs/libcertseal.3 $(DESTDIR)$(MANDIR)/man3/libcertseal.3
+	@$(MAKE) --no-print-directory install-ldconfig
+
+# Installed straight into a directory the dynamic linker searches, the new
+# libcertseal.so.0 is found only once ldconfig has updated its cache.  Not for
+# a staged install (DESTDIR): the packaging does that on the target.
+install-ldconfig:
+	@if [ -n "$(DESTDIR)" ]; then exit 0; fi; \
+	if { printf '%s\n' /lib /usr/lib /lib64 /usr/lib64; \
+	     cat /etc/ld.so.conf /etc/ld.so.conf.d/*.conf 2>/dev/null; } | grep -qxF '$(LIBDIR)'; then \
+	  echo "ldconfig"; ldconfig 2>/dev/null || /sbin/ldconfig; \
+	else \
+	  echo "certseal: $(LIBDIR) is not in the dynamic linker's search path: link programs" \
+	       "with -Wl,-rpath,$(LIBDIR), or add it to /etc/ld.so.conf.d/ and run ldconfig"; \
+	fi
+
+FORCE:
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/certseal $(DESTDIR)$(LIBDIR)/libcertseal.* \

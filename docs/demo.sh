@@ -19,10 +19,33 @@ LISTS="--status $work/ab-status.cwt --status $work/cb-status.cwt"
 
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold='\033[1m' plain='\033[0m'; else bold= plain=; fi
 step() { printf "\n${bold}== %s${plain}\n" "$*"; }
-show() { printf '$ %s\n' "$*"; "$@"; }
+# quote ARG: ARG as the shell reads it back: bare when it holds only safe
+# characters, else in single quotes (a quote inside as '\'').
+quote() {
+    case $1 in
+    '' | *[!A-Za-z0-9_./:=,+@%-]*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+    *) printf '%s' "$1" ;;
+    esac
+}
+# The command line that can be copied and run: the work folder written as
+# "$work", the program as certseal, each argument quoted for the shell.
+quoted() {
+    line=""
+    for arg in "$@"; do
+        case $arg in
+        "$CERTSEAL") word=certseal ;;
+        "$work"/*) word="\"\$work\"$(quote "${arg#"$work"}")" ;;
+        *) word=$(quote "$arg") ;;
+        esac
+        line="$line${line:+ }$word"
+    done
+    printf '%s' "$line"
+}
+command_line() { printf '$ %s\n' "$(quoted "$@")"; }
+show() { command_line "$@"; "$@"; }
 # Runs a command quietly and shows its first line of output and exit status.
 verdict() {
-    printf '$ %s\n' "$*"
+    command_line "$@"
     "$@" > "$work/out" 2> /dev/null
     status=$?
     head -n 1 "$work/out"
@@ -36,6 +59,8 @@ publish() {
 
 step "The demo keys (keys-example/: DEMO ONLY, never for real certificates)"
 sed -n "1,3p" keys-example/README.md
+echo "(every command is shown as it can be copied and run from the top of the source tree)"
+printf '$ work=%s\n' "$(quote "$work")"
 # git keeps every file readable by all, and certseal warns about a private
 # key others can read: the demo works on copies only its user can read.
 show install -m 600 keys-example/ab-demo.key keys-example/cb-demo.key "$work/" || exit 1
@@ -89,8 +114,10 @@ verdict $CERTSEAL verify --trust $AB_PUB $LISTS "$work/token.txt"
 show $CERTSEAL list --registry "$work/cb.db" --history
 
 step "9. Another certificate; then the accreditation body suspends the accreditation itself"
-show $CERTSEAL issue --registry "$work/cb.db" --out "$work/multisite.txt" \
-    tests/fixtures/record-multisite.json > /dev/null || exit 1
+command_line $CERTSEAL issue --registry "$work/cb.db" --out "$work/multisite.txt" \
+    tests/fixtures/record-multisite.json
+$CERTSEAL issue --registry "$work/cb.db" --out "$work/multisite.txt" \
+    tests/fixtures/record-multisite.json || exit 1
 publish cb
 verdict $CERTSEAL verify --trust $AB_PUB $LISTS "$work/multisite.txt"
 show $CERTSEAL suspend --registry "$work/ab.db" --reason "assessment findings open" DEMO-0042
@@ -98,8 +125,9 @@ publish ab
 verdict $CERTSEAL verify --trust $AB_PUB $LISTS "$work/multisite.txt"
 
 step "10. A forged copy: the organisation's name edited in the signed bytes"
-show $CERTSEAL inspect --cose-out "$work/token.cose" "$work/multisite.txt" > /dev/null
-printf '$ %s\n' "sed 's/Nordlicht/Nordlichd/' token.cose > forged.cose"
+command_line $CERTSEAL inspect --cose-out "$work/token.cose" "$work/multisite.txt"
+$CERTSEAL inspect --cose-out "$work/token.cose" "$work/multisite.txt" > /dev/null
+printf '$ LC_ALL=C sed %s "$work"/token.cose > "$work"/forged.cose\n' "$(quote 's/Nordlicht/Nordlichd/')"
 LC_ALL=C sed 's/Nordlicht/Nordlichd/' "$work/token.cose" > "$work/forged.cose"
 verdict $CERTSEAL verify --trust $AB_PUB "$work/forged.cose"
 
@@ -117,7 +145,8 @@ step "13. The accreditation is reinstated; the verification service runs on 127.
 show $CERTSEAL reinstate --registry "$work/ab.db" --reason "findings closed" DEMO-0042
 publish ab
 mkdir "$work/lists" && cp "$work/ab-status.cwt" "$work/cb-status.cwt" "$work/lists/"
-printf '$ %s\n' "certseal serve --trust $AB_PUB --status lists --publish lists --listen 127.0.0.1:0 &"
+printf '$ %s 2> "$work"/serve.log &\n' "$(quoted $CERTSEAL serve --trust $AB_PUB --status "$work/lists" \
+    --publish "$work/lists" --listen 127.0.0.1:0 --port-file "$work/port")"
 $CERTSEAL serve --trust $AB_PUB --status "$work/lists" --publish "$work/lists" \
     --listen 127.0.0.1:0 --port-file "$work/port" 2> "$work/serve.log" &
 server=$!
@@ -131,21 +160,25 @@ echo "(listening on $base)"
 step "14. The link form of the second certificate: a phone camera opens it in the browser"
 $CERTSEAL qr --form link --link-base "$base/v" --out "$work/link.png" "$work/multisite.txt" \
     > /dev/null 2>&1 || exit 1
+printf '$ url=$(%s)\n' "$(quoted $CERTSEAL scan "$work/link.png")"
 url=$($CERTSEAL scan "$work/link.png") || exit 1
+printf '$ echo "$url"\n'
 echo "$url"
-show $CERTSEAL qr --text --ecc L "$url"
+printf '$ certseal qr --text --ecc L "$url"\n'
+$CERTSEAL qr --text --ecc L "$url"
 
 step "15. The page the phone shows, and the same verification as JSON"
 page() { # the page's title, verdict banner and the sentence under it
-    printf '$ curl %s\n' "$1" | cut -c 1-80
+    printf '$ curl -s "$url"\n'
     curl -s "$1" | sed -n 's/.*<title>\(.*\)<\/title>.*/  title:  \1/p;
         s/^<h1>\(.*\)<\/h1>$/  banner: \1/p; s/^<p>\(.*\)<\/p>$/  \1/p' | head -n 3
 }
 page "$url"
-printf '$ curl --data-binary @multisite.txt %s/api/v1/verify\n' "$base"
+printf '$ curl -s --data-binary @"$work"/multisite.txt %s\n' "$(quote "$base/api/v1/verify")"
 curl -s --data-binary @"$work/multisite.txt" "$base/api/v1/verify" | cut -c 1-160
 echo "..."
-printf '$ curl --data-binary @token.txt %s/api/v1/verify   # the withdrawn one\n' "$base"
+printf '$ curl -s --data-binary @"$work"/token.txt %s   # the withdrawn one\n' \
+    "$(quote "$base/api/v1/verify")"
 curl -s --data-binary @"$work/token.txt" "$base/api/v1/verify" | cut -c 1-120
 echo "..."
 show curl -s "$base/healthz"

@@ -35,6 +35,9 @@ cs_err_class cs_err_class_of(cs_err err)
 }
 
 static void detail_vset(char *detail, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void detail_vset(char *detail, size_t size, const char *fmt, va_list ap)
 {
     if (detail != NULL && size > 0)
         vsnprintf(detail, size, fmt, ap);

@@ -168,6 +168,7 @@ typedef struct http_request {
     unsigned status;
     uint64_t bytes;
     char verdicts[HTTP_VERDICTS_TEXT]; /* "VALID", "3 tokens", ... */
+    const char *hint; /* static: cs_report_operator_hint() of one token, for the log only */
 } http_request;
 
 typedef struct http_service {

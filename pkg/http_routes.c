@@ -186,12 +186,16 @@ static int send_not_allowed(struct MHD_Connection *connection, http_request *req
 
 /* ---- verifying ------------------------------------------------------------------ */
 
+/* The verdict for the request's log line, with what the operator can do
+ * about it: that goes to the log, never onto the page. */
 static void note_verdict(http_request *request, cs_verdict verdict, size_t count)
 {
-    if (count == 1)
+    if (count == 1) {
         snprintf(request->verdicts, sizeof(request->verdicts), "%s", cs_verdict_name(verdict));
-    else
+        request->hint = cs_report_operator_hint(verdict);
+    } else {
         snprintf(request->verdicts, sizeof(request->verdicts), "%zu tokens", count);
+    }
 }
 
 /* GET /v/<token>: the page of its verification. */

@@ -308,10 +308,12 @@ static void on_request_done(void *cls, struct MHD_Connection *connection, void *
     http_connections_request_done(service->connections, connection);
     client_address(connection, address, sizeof(address));
     snprintf(status, sizeof(status), request->status ? "%u" : "-", request->status);
-    http_log(&service->logger, "%s \"%s %s\" %s %llu %.1fms%s%s%s", address,
+    http_log(&service->logger, "%s \"%s %s\" %s %llu %.1fms%s%s%s%s%s%s", address,
              request->log_method[0] ? request->log_method : "-", request->log_path, status,
              (unsigned long long)request->bytes, (monotonic_seconds() - request->started) * 1000.0,
              request->verdicts[0] ? " " : "", request->verdicts,
+             request->hint != NULL ? " (" : "", request->hint != NULL ? request->hint : "",
+             request->hint != NULL ? ")" : "",
              why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
              : http_connections_past_deadline(service->connections, connection)
                  ? " (past the request deadline)"

@@ -71,6 +71,18 @@ const char *cs_report_html_policy(void)
     return PAGE_POLICY;
 }
 
+const char *cs_report_operator_hint(cs_verdict verdict)
+{
+    switch (verdict) {
+    case CS_VERDICT_UNTRUSTED:
+        return "add the accreditation body's public key with --trust, if it is one to trust";
+    case CS_VERDICT_STATUS_UNKNOWN:
+        return "give the current status lists with --status, or --fetch them";
+    default:
+        return NULL;
+    }
+}
+
 /* ---- the document shell ------------------------------------------------------- */
 
 static void page_begin(cs_html_buffer *b, const char *title)

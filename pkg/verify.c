@@ -160,8 +160,7 @@ static bool check_ac_signature(cs_verification *v, const cs_key_t **ab_key)
     if (candidates == 0)
         return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
                               "accreditation body key %s is not among the %zu key(s) of the trust "
-                              "store; "
-                              "add the accreditation body's public key with --trust",
+                              "store",
                               kid, cs_trust_count(trust));
     cs_verify_pass(v, CS_CHECK_AC_TRUSTED, "accreditation body key %s is in the trust store", kid);
     if (err != CS_OK)

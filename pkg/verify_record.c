@@ -114,6 +114,9 @@ static void keep_utf8(char *text)
 }
 
 static void record_va(cs_verification *v, cs_check_id id, cs_check_state state, cs_err err,
+                      const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void record_va(cs_verification *v, cs_check_id id, cs_check_state state, cs_err err,
                       const char *fmt, va_list ap)
 {
     cs_check *check = &v->result->checks[id];

@@ -77,6 +77,8 @@ const char *cli_escape(const char *text, char *buf, size_t size)
 
 /* The message, whatever it quotes (a path, a detail from a token), is
  * escaped (certseal/text.h): one line, nothing a terminal acts on. */
+static void vreport(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static void vreport(const char *fmt, va_list ap)
 {
     char line[1024], *message = line, *escaped = NULL;

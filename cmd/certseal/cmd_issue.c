@@ -277,7 +277,8 @@ static bool outputs_free(const issue_options *o)
     return true;
 }
 
-/* The token (with a final newline) to --out or stdout, then the QR code. */
+/* The token with a final newline to --out or stdout, then the QR code of the
+ * token alone: the newline belongs to the text file, not to the code. */
 static bool write_outputs(const issue_options *o, const char *token, size_t token_len)
 {
     char *line = malloc(token_len + 2);
@@ -291,6 +292,7 @@ static bool write_outputs(const issue_options *o, const char *token, size_t toke
     line[token_len] = '\n';
     line[token_len + 1] = '\0';
     ok = cli_write_output(o->out != NULL ? o->out : "-", line, token_len + 1, 0644, o->force);
+    line[token_len] = '\0';
     if (ok && o->qr != NULL)
         ok = cli_qr_write_file(o->qr, line, &o->qr_options,
                                o->force ? CS_FILE_REPLACE : 0, NULL);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_qr.h"
@@ -241,6 +243,38 @@ done:
     return status;
 }
 
+/* The width of the terminal the code is drawn on, in columns: COLUMNS when
+ * set to a number, else the size of the terminal on stdout; 0 when unknown
+ * (stdout is a file or a pipe). */
+static unsigned long terminal_columns(void)
+{
+    const char *env = getenv("COLUMNS");
+    struct winsize size;
+
+    if (env != NULL && *env != '\0') {
+        char *end;
+        unsigned long columns = strtoul(env, &end, 10);
+        if (*end == '\0' && columns > 0 && columns < 100000)
+            return columns;
+    }
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+        return size.ws_col;
+    return 0;
+}
+
+/* A code wider than the terminal wraps and cannot be scanned: says so. */
+static void warn_if_too_wide(const qr_command *c, int version)
+{
+    unsigned long columns = terminal_columns();
+    unsigned long width = 17ul + 4ul * (unsigned long)version + 2ul * c->qr.render.margin;
+
+    if (columns != 0 && width > columns)
+        fprintf(stderr,
+                "certseal: qr: the code is %lu columns wide and the terminal %lu: it wraps and "
+                "will not scan (widen the terminal, or write an image with --out FILE.png)\n",
+                width, columns);
+}
+
 /* Prints the code as half blocks on stdout. */
 static bool draw_text(const qr_command *c, const char *label, const char *token, int *version)
 {
@@ -289,6 +323,8 @@ int cmd_qr(int argc, char **argv)
     fprintf(stderr, "certseal: qr: %s%s: %s form, %zu characters, QR version %d-%c, %d modules\n",
             c.text ? "drew " : "wrote ", c.text ? "the code" : c.out, cs_form_name(c.form),
             strlen(token.text), version, cs_qr_ecc_letter(c.qr.ecc), 17 + 4 * version);
+    if (c.text)
+        warn_if_too_wide(&c, version);
     status = CLI_EXIT_OK;
 done:
     free(token.text);

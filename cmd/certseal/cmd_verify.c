@@ -328,14 +328,16 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, const ui
     } else {
         print_text(&result, label);
     }
-    if (result.verdict == CS_VERDICT_STATUS_UNKNOWN && result.err == CS_ERR_STATUS_UNKNOWN &&
-        strcmp(cs_verify_status_summary(&result, result.failed), "unknown") == 0)
-        cli_error("%s: %s: %s (pass --fetch, or --status FILE with the published list; "
-                  "--status-optional accepts it unchecked)",
-                  label, cs_verdict_name(result.verdict), result.checks[result.failed].detail);
-    else if (result.verdict != CS_VERDICT_VALID)
-        cli_error("%s: %s: %s", label, cs_verdict_name(result.verdict),
-                  result.checks[result.failed].detail);
+    if (result.verdict != CS_VERDICT_VALID) {
+        const char *hint = cs_report_operator_hint(result.verdict);
+        if (result.verdict == CS_VERDICT_STATUS_UNKNOWN && result.err == CS_ERR_STATUS_UNKNOWN &&
+            strcmp(cs_verify_status_summary(&result, result.failed), "unknown") == 0)
+            hint = "pass --fetch, or --status FILE with the published list; "
+                   "--status-optional accepts it unchecked";
+        cli_error("%s: %s: %s%s%s%s", label, cs_verdict_name(result.verdict),
+                  result.checks[result.failed].detail, hint != NULL ? " (" : "",
+                  hint != NULL ? hint : "", hint != NULL ? ")" : "");
+    }
     print_warnings(&result, stderr, label);
     cs_verify_result_clear(&result);
     return status;

@@ -7,6 +7,9 @@
 # and the refusals (bad names, too long, existing file, bad tokens), which
 # leave no file behind.
 . "$(dirname "$0")/lib.sh"
+# --text warns when the terminal is narrower than the code; the checks below
+# set the width they mean.
+unset COLUMNS
 
 AT=2027-01-01
 LINK_BASE=https://verify.example.org/v
@@ -166,6 +169,18 @@ expect_stderr_line "drew the code: offline form, [0-9]+ characters, QR version 2
 check "--text: 53 lines of 105 half blocks (97 modules + 2 * 4 quiet zone)" \
     text_shape "$CAP/stdout" 105
 cp "$CAP/stdout" plain.txt
+# narrower than the code: drawn all the same, with a warning naming --out
+expect_exit 0 env COLUMNS=80 "$CERTSEAL" qr --text $tok
+check "--text on 80 columns: the code is drawn" text_shape "$CAP/stdout" 105
+expect_stdout_lines 53
+check "--text on 80 columns: warns that 105 columns do not fit and suggests --out" \
+    grep -q '^certseal: qr: the code is 105 columns wide and the terminal 80: .*--out FILE\.png' \
+    "$CAP/stderr"
+expect_exit 0 env COLUMNS=105 "$CERTSEAL" qr --text $tok
+expect_stderr_line "drew the code: offline form"
+expect_exit 0 env COLUMNS=85 "$CERTSEAL" qr --text --margin 0 --ecc L $tok
+check "--text: 85 modules without quiet zone on 85 columns: no warning" \
+    sh -c "! grep -q 'columns wide' '$CAP/stderr'"
 expect_exit 0 cs qr --text --invert --margin 1 - <$tok
 check "--text --invert --margin 1: 50 lines of 99" text_shape "$CAP/stdout" 99
 check "--invert draws the quiet zone as blocks" \

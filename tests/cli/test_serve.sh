@@ -361,6 +361,8 @@ check "the log holds no part of a token at an unknown path ($piece)" \
     sh -c "! grep -q -F '$piece' '$CAP/main.log'"
 check "the log writes <token> for the token" grep -q '/v/<token>\|/V/<token>' "$CAP/main.log"
 check "the log names the verdicts" grep -q 'WITHDRAWN' "$CAP/main.log"
+check "the operator's hint for an untrusted key goes to the log" \
+    grep -q 'UNTRUSTED (add the accreditation body.s public key with --trust' "$CAP/main.log"
 check "the log leaves the query out" sh -c "! grep -q 'token=' '$CAP/main.log'"
 
 # ---- slow clients do not hold the others up ------------------------------------------

@@ -27,7 +27,7 @@ verdict_json() {
 
 "$CERTSEAL" keygen --out stranger.key >/dev/null 2>&1 || setup_failed "keygen stranger.key"
 expect_exit 11 cs verify --trust stranger.key.pub --at $AT typical.txt
-expect_stderr_line "typical\.txt: UNTRUSTED: .*$AB_KID"
+expect_stderr_line "typical\.txt: UNTRUSTED: .*$AB_KID.* \(add the accreditation body's public key with --trust"
 expect_stdout '^UNTRUSTED'
 expect_exit 11 cs verify --trust stranger.key.pub --at $AT --json typical.txt
 verdict_json UNTRUSTED

@@ -4,7 +4,10 @@
 #  - certseal(1) names every subcommand the program has, and its EXAMPLES run;
 #  - the libcertseal(3) example compiles against the library and verifies;
 #  - the record JSON Schema and certseal's own record checks agree on every
-#    record in tests/fixtures/ and tests/data/records/.
+#    record in tests/fixtures/ and tests/data/records/;
+#  - every source file has an SPDX-License-Identifier line (check-spdx.sh);
+#  - every ```sh block of README.md and docs/*.md runs, in order, and prints
+#    what it shows (tests/docs/check-walkthroughs.py).
 # Usage: sh tests/docs/check-docs.sh path/to/certseal
 set -u
 CERTSEAL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -104,6 +107,18 @@ PY
             fail "$record: the schema $by_schema it, expected $want_schema"
         [ "$by_certseal" = "$want" ] || fail "$record: certseal issue $by_certseal it, expected $want"
     done
+fi
+
+# --- every source file names its licence ----------------------------------------
+cd "$top"
+sh tests/docs/check-spdx.sh > "$work/spdx.out" 2>&1 ||
+    { fail "source files without an SPDX licence line:"; sed 's/^/    /' "$work/spdx.out"; }
+
+# --- the walk-throughs of README.md and docs/*.md run and print what they show --
+cd "$top"
+if ! python3 tests/docs/check-walkthroughs.py "$CERTSEAL" README.md docs/*.md > "$work/walk.out" 2>&1
+then
+    fail "a walk-through does not do what its text says:"; sed 's/^/    /' "$work/walk.out"
 fi
 
 cd "$top"

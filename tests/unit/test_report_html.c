@@ -372,6 +372,11 @@ static char *render(cs_verifier_t *v, const char *token, cs_verdict verdict, con
     assert_shell(page, headline);
     assert_checks(page, &r);
     assert_contains(page, "<footer>\n<p>Verified by certseal on <time datetime=\"");
+    /* What an operator could do (--trust, --status) is for the log, never
+     * for the buyer reading the page. */
+    assert_lacks(page, "--trust");
+    assert_lacks(page, "--status");
+    assert_lacks(page, "--fetch");
     if (verdict != CS_VERDICT_VALID) {
         escape(r.checks[r.failed].detail, detail, sizeof(detail));
         snprintf(want, sizeof(want), "<p class=\"reason\">Reason: %s</p>", detail);

@@ -70,6 +70,14 @@ CS_MUST_CHECK cs_err cs_report_verify_html(const cs_verify_result *result, char 
  * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY. */
 CS_MUST_CHECK cs_err cs_report_message_html(const char *title, const char *message, char **out);
 
+/*
+ * What the operator of a verifier can do about a verdict, as a constant
+ * phrase ("add the accreditation body's public key with --trust"); NULL
+ * when there is nothing.  For the command line and the service's log, never
+ * for the page a buyer sees: a buyer cannot change the trust store.
+ */
+const char *cs_report_operator_hint(cs_verdict verdict);
+
 /* The Content-Security-Policy header value the pages above need: nothing
  * but their own inline style, allowed by its SHA-256 hash.  Static text. */
 const char *cs_report_html_policy(void);
