@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # certseal - build, test, install.  Plain GNU make (STYLE 15).
 #
 #   make            build the program and libcertseal (shared and static)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # make demo: the whole story of certseal with the demo keys in keys-example/.
 # An accreditation body accredits a certification body, which issues a
 # certificate from its registry and prints it as a QR code; a buyer scans

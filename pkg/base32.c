@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Base32 (RFC 4648 §6): five bytes to eight characters of A-Z 2-7. */
 #include <stdbool.h>
 #include <stdint.h>

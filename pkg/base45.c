@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Base45 (RFC 9285): two bytes to three characters, a last odd byte to two. */
 #include <stdbool.h>
 #include <stdint.h>

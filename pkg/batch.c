@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A batch of certificate records from JSON Lines or CSV (certseal/batch.h).
  * Every record goes through cs_record_parse_json(), so a batch accepts
  * exactly what a single record would; a CSV row is first turned into the

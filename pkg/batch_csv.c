@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The CSV form of a batch (RFC 4180; the columns are in certseal/batch.h).
  * Each row becomes the JSON record it stands for and is read by
  * cs_record_parse_json(), so CSV and JSON Lines accept the same records. */

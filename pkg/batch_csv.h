@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkg/batch_csv.h - private to the batch module (pkg/batch.c, the batch
  * and its problems; pkg/batch_csv.c, the CSV reader).  Never installed,

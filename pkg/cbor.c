@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Strict CBOR on top of libcbor 0.8 (STYLE 7, DESIGN §2 step 1).
  *

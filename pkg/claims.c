@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* CWT claims of the accreditation credential and the certificate token
  * (DESIGN §3): encoding in a fixed key order, strict typed decoding. */
 #include <stdarg.h>

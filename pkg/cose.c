@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* COSE_Sign1 framing (RFC 9052 §4.2, §4.4) over the strict CBOR reader. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The crypto adapter (STYLE 8): the only file that includes OpenSSL.  Keys
  * live in an EVP_PKEY parsed once; everything else here is keyed by COSE

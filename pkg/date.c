@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Dates as NumericDate (RFC 8392 §2), proleptic Gregorian, no time zone
  * database.  Civil/day conversions follow H. Hinnant's "chrono-Compatible

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cs_strerror() and friends, generated from CS_ERROR_LIST. */
 #include <stdarg.h>
 #include <stdio.h>

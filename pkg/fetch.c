@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Fetching Status List Tokens over HTTP(S) with libcurl, and the ttl cache
  * (fetch.h). */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Whole-file reads and atomic whole-file writes. */
 #include <dirent.h>
 #include <errno.h>

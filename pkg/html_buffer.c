@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A growable string with HTML escaping (html_buffer.h). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkg/html_buffer.h - a growable string for building HTML pages (private
  * to libcertseal, never installed): static markup appended as is, text

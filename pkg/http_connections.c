@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The verification service's connections (http.h): how many are open, how
  * many each client address holds, and how long the request each is reading

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The RFC 9112 checks of a request's head that libmicrohttpd leaves out,
  * each refusing what two HTTP parsers (a proxy in front and this service)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkg/http_internal.h - the parts of the verification service (http.h),
  * private to the library:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * GET /status/<name>: the status lists of the publish folder, with the
  * caching headers a CDN or a verifier's cache follows and CORS, so that a

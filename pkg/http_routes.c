@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What each path of the verification service answers (http.h). */
 #include <stdio.h>
 #include <stdlib.h>

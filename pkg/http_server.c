@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The verification service's daemons (http.h): binding, libmicrohttpd's
  * limits and threads, the life of a request, and its log line.

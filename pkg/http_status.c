@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The status list files the service watches (http_internal.h). */
 #include <dirent.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * One verifier per worker thread (http_internal.h).  A verifier is used by
  * one thread at a time (verify.h), keeps the accreditation credentials and

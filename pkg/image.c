@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * PNG and JPEG images into 8-bit grey (certseal/image.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkg/internal.h - private declarations shared by the modules of
  * libcertseal.  Never installed, never exported.  Sections: crypto

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Issuing certificate tokens: check against the accreditation, sign,
  * compress, encode. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* QR symbols through libqrencode (DESIGN §4); the drawing is in qr_render.c. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Drawing a QR symbol: 1-bit PNG (libpng, to memory), SVG and UTF-8 text. */
 #include <setjmp.h>
 #include <stdarg.h>

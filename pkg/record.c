@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The JSON certificate record (schemas/record.schema.json), read with
  * jansson and validated field by field. */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The issuer registry (DESIGN §5): opening and creating the SQLite file,
  * the statements every operation shares, and status changes.  Issuing is

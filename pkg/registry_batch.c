@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Issuing many certificates (DESIGN §5): chunks of certificates per
  * transaction, so that the cost of a durable COMMIT (synchronous=FULL) is

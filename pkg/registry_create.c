@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Creating a registry (DESIGN §5): the file appears with its schema and
  * settings, or not at all.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkg/registry_db.h - private to the registry modules (registry.c,
  * registry_issue.c, registry_schema.c): the handle, its prepared

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Issuing into the registry (DESIGN §5): every object is checked, given a
  * status index, signed and recorded with its event in one IMMEDIATE

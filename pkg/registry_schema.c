@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The registry's schema and its history (DESIGN §5).  Each step of
  * registry_migrations turns version i into version i + 1; a file is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Status changes (the lifecycle of registry.h) and publishing the status
  * list (DESIGN §3, §5).

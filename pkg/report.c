@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* JSON reports of verifications and inspections (jansson). */
 #include <ctype.h>
 #include <stdio.h>

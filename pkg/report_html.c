@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The verification page of the service (report.h): one HTML document per
  * result, built with html_buffer.h so that every value from a token or a

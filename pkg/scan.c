@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* QR codes in greyscale images, through libzbar (certseal/scan.h). */
 #include <limits.h>
 #include <stdlib.h>

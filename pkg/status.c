@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Token Status Lists: the packed list and its zlib form
  * (draft-ietf-oauth-status-list-20 §4; DESIGN §3).  The signed token that

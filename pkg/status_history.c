@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The highest iat seen per status list URI (status.h): in memory under a
  * mutex, and in "<sha256(uri)>.seen" files of a folder so that the memory
  * outlives the process (DESIGN §2 step 6: no rollback). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The status lists of a verifier (status_store.h): found by URI, verified
  * once per signing key, then read from memory. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkg/status_store.h - the status lists a verifier knows (private to
  * libcertseal, never installed): lists added by the caller, lists its

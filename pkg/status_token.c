@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Status List Tokens (draft-ietf-oauth-status-list-20 §5.2, CWT form;
  * DESIGN §3): signing, strict decoding, and verification for DESIGN §2

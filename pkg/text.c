@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Text shown to people (certseal/text.h): escaping for terminals, logs and
  * JSON.  The checks a record's text passes before it is signed are in

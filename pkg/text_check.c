@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The checks a record's text passes before it is signed (certseal/text.h,
  * DESIGN §3: UTF-8, NFC, nothing a terminal acts on).  Apart from text.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Token forms (DESIGN §4): prefix, base45/base32/hex text, zlib. */
 #include <ctype.h>
 #include <stdlib.h>

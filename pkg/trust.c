@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The trust store: accreditation body keys loaded from PEM files. */
 #include <dirent.h>
 #include <errno.h>

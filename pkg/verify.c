@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Chain verification (DESIGN §2 steps 1-5, the verdict and the verifier's
  * life cycle): each check a small function that sets its own entry of the
  * result, named after the rule it applies.  Step 6 (status) is in

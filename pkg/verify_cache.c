@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The verifier's accreditation-credential cache (DESIGN §8): verified ACs
  * kept by their exact bytes, so that tokens from one CB cost one AC
  * signature check and one decoding of its claims. */

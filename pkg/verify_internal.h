@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pkg/verify_internal.h - private declarations shared by the verifier's
  * files (never installed, never exported): the verifier's state and one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Naming checks and recording their outcomes in a cs_verify_result: the
  * names of checks, check states and verdicts, and the helpers every check
  * of the verifier (pkg/verify.c, pkg/verify_status.c) uses to set its own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Status checks (DESIGN §2 step 6): the AC's status reference looked up in
  * the AB's status list and the CT's in the CB's, the verifier's status
  * settings, and the words and verdicts those checks give. */

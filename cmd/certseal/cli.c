@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Helpers shared by the subcommands: messages, options, keys, files. */
 #include <errno.h>
 #include <fcntl.h>

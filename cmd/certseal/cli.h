@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd/certseal/cli.h - what the subcommands of the certseal program share:
  * the exit codes, error reporting, option helpers and key loading.  The

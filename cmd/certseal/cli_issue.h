@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd/certseal/cli_issue.h - the options of `certseal issue`, shared by
  * cmd_issue.c (one record, with or without a registry) and

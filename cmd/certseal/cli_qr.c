@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The QR options and QR file output shared by `qr` and `issue --qr`. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd/certseal/cli_qr.h - the QR options and QR file output that `qr` and
  * `issue --qr` share.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Opening the issuer registry and reporting its errors for the commands. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd/certseal/cli_registry.h - what the registry commands (init, issue
  * --registry, accredit --registry, suspend, reinstate, withdraw, list,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Reading an image file's QR codes for `scan` and `verify --qr`. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cmd/certseal/cli_scan.h - reading the QR codes of an image file, with the
  * command line's error messages: shared by `scan` and `verify --qr`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Loading Status List Tokens for verify --status (cli_status.h). */
 #include <dirent.h>
 #include <errno.h>

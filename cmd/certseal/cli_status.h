@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cmd/certseal/cli_status.h - loading Status List Tokens given on the
  * command line (verify --status). */
 #ifndef CERTSEAL_CLI_STATUS_H

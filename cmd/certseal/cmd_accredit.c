@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal accredit: an accreditation body signs an accreditation
  * credential for a certification body's public key. */
 #include <ctype.h>

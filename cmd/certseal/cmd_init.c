@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal init: creates an issuer registry, an accreditation body's (no
  * credential) or a certification body's (with its accreditation
  * credential), after checking that the key loads and, for a certification

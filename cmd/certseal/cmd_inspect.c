@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal inspect: decode a token without verifying it and show all of it. */
 #include <ctype.h>
 #include <getopt.h>

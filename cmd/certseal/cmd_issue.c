@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal issue: a certification body signs a certificate token from a
  * JSON record, with its accreditation credential embedded: with --key and
  * --accreditation, or from its registry (--registry DB), which records it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal issue --registry DB --batch FILE: every record validated (and
  * checked against the accreditation) before the first is issued; then
  * issued in chunks, each one transaction, with a progress bar on a

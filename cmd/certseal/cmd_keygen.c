@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal keygen: a new key pair, private key 0600, public key beside it. */
 #include <errno.h>
 #include <getopt.h>

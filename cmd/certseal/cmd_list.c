@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal list: what a registry issued, with its status, and with
  * --history (or --json) the event log. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal qr: draw a token as a QR code (DESIGN §4), as a PNG or SVG file or
  * in the terminal, in its own form or re-encoded in the other one. */
 #include <ctype.h>

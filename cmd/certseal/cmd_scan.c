@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal scan: print the tokens of the QR codes in PNG or JPEG images
  * (a scanned or photographed paper certificate). */
 #include <getopt.h>

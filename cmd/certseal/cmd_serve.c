@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal serve: the HTTP verification service (http.h) in the foreground
  * until SIGINT or SIGTERM; SIGHUP reads the status lists again. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal status publish | show: signs and writes the registry's status
  * list, or shows what a status list file holds (decoded, not verified). */
 #include <getopt.h>

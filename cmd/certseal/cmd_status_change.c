@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal suspend | reinstate | withdraw: changes the status of what a
  * registry issued (a certificate in a certification body's registry, an
  * accreditation in an accreditation body's) and records the event.  The

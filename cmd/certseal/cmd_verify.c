@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal verify: verify certificate tokens back to a trusted
  * accreditation body key (DESIGN §2). */
 #include <errno.h>

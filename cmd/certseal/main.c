@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* certseal: the command table and dispatch. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tests/bench/bench.c - `make bench`: how fast libcertseal verifies and
  * issues compared with the signatures it is built on, and how big its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tests/bench/bench.h - what the sections of `make bench` share: timing
  * with interleaved rounds, failure reporting and fixture loading.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tests/bench/bench_http.c - the verification service under load (http.h,
  * DESIGN §9): the server started in this process on 127.0.0.1 (a free

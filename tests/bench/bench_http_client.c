@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tests/bench/bench_http_client.c - the load generator (bench_http_client.h). */
 #include <arpa/inet.h>
 #include <errno.h>

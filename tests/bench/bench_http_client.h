@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tests/bench/bench_http_client.h - the load generator of the verification
  * service's section (bench_http.c): a minimal HTTP/1.1 client on 127.0.0.1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tests/bench/bench_qr.c - `make bench`, section (d): QR output.
  *

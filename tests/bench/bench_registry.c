@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tests/bench/bench_registry.c - batch issuing into a registry (DESIGN §5):
  * BATCH_RECORDS certificates from record-typical.json, under numbers of

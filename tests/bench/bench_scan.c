@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tests/bench/bench_scan.c - `make bench`, section (f): reading QR codes.
  *

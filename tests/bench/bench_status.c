@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tests/bench/bench_status.c - Token Status Lists at scale: a list of
  * 1,048,576 entries (2 bits, 1% of random entries suspended or withdrawn)

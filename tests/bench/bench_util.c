@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* tests/bench/bench_util.c - timing and reporting shared by the sections. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """A small HTTP server on 127.0.0.1 for tests/cli/test_fetch.sh.
 
 usage: python3 fetch_server.py DIR PORT_FILE LOG_FILE [PORT] [--stall]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Clients that press `certseal serve` hard, for tests/cli/test_serve_flood.sh.
 Python standard library only; connects to 127.0.0.1 only, a bounded number
 of connections for a bounded time.

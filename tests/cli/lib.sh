@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/cli/lib.sh - shared helpers for the command-line tests.  Sourced by
 # tests/cli/test_*.sh, which run from the repository root with
 # CERTSEAL=path/to/certseal in the environment (see the Makefile's test-cli).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """A raw HTTP client and token encoder for the tests of `certseal serve`
 (tests/cli/test_serve.sh, test_serve_browser.sh).  Python standard library
 only; talks to 127.0.0.1 only.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tests/cli/serve_fixtures.sh - shared set-up for the tests of the verification
 # service (test_serve.sh, test_serve_browser.sh).  Sourced after lib.sh, in
 # the work folder.  POSIX sh only.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Bad input to every command (keygen, accredit, issue, verify, inspect):
 # missing and unreadable files, wrong passphrases, broken records, bad
 # options.  Each must give the documented exit status (1 could not run,

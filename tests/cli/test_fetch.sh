@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # verify --fetch: status lists fetched over HTTP from a server on 127.0.0.1
 # (tests/cli/fetch_server.py), cached for their ttl in --cache-dir; nothing
 # fetched without --fetch; a server that is down or stalls gives status

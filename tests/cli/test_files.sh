@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Files and the registry file through the command line: QR codes of a batch
 # are created like every other output (no overwrite without --force, never
 # into a pipe or through a link); private key and registry files that others

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # certseal qr: every token (both fixtures, both algorithms, both forms) at
 # every error correction level, written as PNG and read back by an
 # independent decoder (zbarimg, zbar-tools) to the identical string; SVG

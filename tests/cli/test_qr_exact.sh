@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Every way certseal writes a QR code puts exactly the token in it: not the
 # newline that ends the token's line in a file, nothing else.  The decoded
 # text is compared byte for byte with the token for issue --qr, issue

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The issuer registry through the command line: init (accreditation body and
 # certification body), accredit --registry, issue --registry (one record,
 # --supersedes, --qr, batches from JSON Lines and CSV), suspend, reinstate,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The registry under crashes and concurrency: a 300-record batch killed with
 # SIGKILL at random moments (the database stays intact, no status index is
 # handed out twice, every recorded token verifies, and running the batch

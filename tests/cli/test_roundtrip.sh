@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The whole story through the command line: keygen, accredit, issue, verify,
 # inspect, with both algorithms, both fixtures, encrypted keys and both token
 # forms.  Verification runs --at 2027-01-01 so nothing depends on today.

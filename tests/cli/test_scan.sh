@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Reading printed certificates back: issue -> qr -> scan gives the same token,
 # and verify --qr verifies it, for both fixtures, both algorithms, both forms
 # and every error correction level; a photograph-like copy (small, rotated,

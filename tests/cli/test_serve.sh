@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The verification service (certseal serve, pkg/include/certseal/http.h)
 # against instances this script starts on 127.0.0.1 (port 0, --port-file):
 # every route and method, every verdict through the page and the JSON API

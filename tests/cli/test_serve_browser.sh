@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The verification page in a real browser: headless Chromium opens the link
 # form of a VALID and of a WITHDRAWN certificate (what a phone camera opens
 # from the QR code) on a service this script starts on 127.0.0.1, and the

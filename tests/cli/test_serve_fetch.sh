@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # certseal serve --fetch against a second certseal serve that hosts the
 # status lists (--publish): the verifying service fetches each list the
 # tokens name, keeps it for its ttl, and fetches it again once the ttl has

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The verification service under pressure (certseal serve, http.h): more
 # connections than it takes, half-open and slow ones, a flood from one
 # address, SIGTERM under load, and requests framed ambiguously (RFC 9112,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Status is required, lists must be genuine and fresh (DESIGN §2 step 6):
 # no list is STATUS_UNKNOWN unless --status-optional, which says "status
 # not checked" in the text, the JSON and the service's page; a forged list

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Terminal output is text, not commands: a token whose texts hold ESC
 # sequences, a C1 control, BEL and a right-to-left override
 # (tests/data/text/org-name-escape.txt says why) is printed by verify,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Verdicts through the command line: each way a token fails gives its
 # documented exit code (cmd/certseal/cli.h, certseal(1) EXIT STATUS), the
 # verdict name on stdout and in --json, and exactly one "certseal: verify:"

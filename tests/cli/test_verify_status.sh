@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # verify --status and --require-status (DESIGN §2 step 6) through the
 # command line: lists from files and folders, each status check in the text
 # and JSON output, status unknown (no list, an expired list, a list signed

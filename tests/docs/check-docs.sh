@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Checks that the documentation says what the code does:
 #  - the man pages are clean mdoc (groff -mdoc -ww -z prints nothing);
 #  - certseal(1) names every subcommand the program has, and its EXAMPLES run;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Every source file says its licence: an SPDX-License-Identifier line (ISC,
 # the LICENSE file) within its first three lines, in the comment syntax of
 # its kind.  Source files are the C sources and headers, shell and Python

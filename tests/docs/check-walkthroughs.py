@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Runs the walk-throughs of Markdown files, in order, and checks what they show.
 
 Usage: python3 tests/docs/check-walkthroughs.py path/to/certseal FILE.md...

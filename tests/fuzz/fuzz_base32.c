@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for cs_base32_decode: anything that decodes must
  * re-encode to the same text up to case and padding, and decode again to
  * the same bytes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for cs_base45_decode: anything that decodes must encode
  * back to exactly the same text (RFC 9285 has one encoding per byte string). */
 #include <stdint.h>

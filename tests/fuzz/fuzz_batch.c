@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for batches of certificate records (certseal/batch.h):
  * any bytes, read as JSON Lines and as CSV, parse or fail cleanly; a batch
  * that parses has only valid records and no problem, and one that fails

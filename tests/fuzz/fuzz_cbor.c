@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the strict CBOR decoder (STYLE 14): any input either
  * fails cleanly or gives a tree every getter can walk. */
 #include <stddef.h>

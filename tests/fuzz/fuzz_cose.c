@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for COSE_Sign1 and the CWT claims of certseal's two
  * objects (DESIGN §2 steps 1-3, §3): decode arbitrary bytes; on success
  * verify the signature and decode the payload both as certificate and as

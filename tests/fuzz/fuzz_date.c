@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for cs_date_parse: whatever parses must lie within the
  * documented range and, formatted back, parse to the same instant (or the
  * same day). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the status list cache files of pkg/fetch.c: the
  * header parser cs_fetch_cache_parse(), then, as the fetcher does, the
  * unverified decode of the body that decides whether a copy is fresh.  A

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the verification service (pkg/http_*.c): each input
  * is sent as the raw bytes of a connection to a service running in this
  * process on 127.0.0.1, so that libmicrohttpd's parsing and every route

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the PNG and JPEG readers (pkg/image.c) and the QR
  * scan of what they decode (pkg/scan.c): any bytes give an image within the
  * limits or an error code with an empty image, never a crash, a leak or an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for inspection (certseal inspect --json): a token in any
  * form, or anything else, is described or refused with an error, never a
  * crash, and what is described is one JSON object. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the JSON certificate record (schemas/
  * record.schema.json): any bytes parse or fail cleanly, and a record that
  * parses survives the trip an issuer makes with it, with the same

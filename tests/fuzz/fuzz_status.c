@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for Token Status Lists (pkg/status.c, status_token.c):
  * an input whose first byte is 0 is a zlib "lst" (second byte: bits) for
  * cs_status_list_decompress(); any other input is a Status List Token for

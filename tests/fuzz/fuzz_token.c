@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the token forms (DESIGN §4 and §2 step 1): any
  * input in any form unwraps cleanly or fails with an error, and what
  * unwraps is handed to the strict COSE_Sign1 decoder.  One codec lives

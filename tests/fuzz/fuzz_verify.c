@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target for the whole chain verification (DESIGN §2 steps 1-6)
  * and its JSON report: any token bytes give a verdict, never a crash, and
  * the verdict agrees with the checks.  The trust store holds one fixed key,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Hand-built certseal objects for the unit tests (see helper_tokens.h). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tests/unit/helper_tokens.h - building certseal objects by hand for tests:
  * protected headers the library would never write (no alg, a foreign kid,

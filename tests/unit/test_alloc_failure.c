@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Allocation failures (STYLE 13): every allocation libcertseal makes
  * itself is failed in turn, on the paths a verifier and an issuer run.

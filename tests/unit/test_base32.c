@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for pkg/base32.c: RFC 4648 §10 vectors and every rejection rule. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for pkg/base45.c: RFC 9285 examples and every rejection rule. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests of the batch reader (certseal/batch.h): a CSV row gives the
  * same certificate as its JSON record; RFC 4180 quoting; every bad line is
  * named; limits and the accreditation check. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for pkg/cbor.c: the strict decoder, the getters, the writer,
  * and the rejection vectors in tests/data/cbor (STYLE 13). */
 #include <stdarg.h>

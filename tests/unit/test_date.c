@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for pkg/date.c.  Expected instants were cross-checked with
  * GNU `date -u -d <text> +%s`. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fetching status lists (fetch.h) from a small HTTP server this test runs
  * on 127.0.0.1: bodies, HTTP statuses, the size cap, timeouts, schemes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The verification service as a library (pkg/include/certseal/http.h):
  * what cs_http_server_start() refuses and how it says so, a server on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for pkg/image.c: PNG and JPEG into 8-bit grey.  The images are
  * made here with libpng and libjpeg, so every colour type, bit depth and

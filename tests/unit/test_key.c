@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for certseal/key.h and the crypto adapter in pkg/internal.h. */
 #include <stdarg.h>
 #include <stddef.h>

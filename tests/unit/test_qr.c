@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * QR output (DESIGN §4): encoding at each error correction level, and the
  * PNG, SVG and text drawings checked module by module against the matrix

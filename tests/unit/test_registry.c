@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The issuer registry (DESIGN §5): creating and opening (and refusing what
  * is not a registry, or a newer one), schema migration, every lifecycle

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The registry under crashes and concurrency (DESIGN §5):
  *   - a batch killed with SIGKILL at random moments leaves a registry that

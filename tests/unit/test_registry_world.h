@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tests/unit/test_registry_world.h - the scenario the registry tests share
  * (test_registry.c, test_registry_crash.c): an accreditation body, a

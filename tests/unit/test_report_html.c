@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The verification page (report.h, cs_report_verify_html): real tokens,
  * made with the library and verified, for every verdict a token can reach;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for pkg/scan.c: a token drawn by pkg/qr.c and read back by
  * pkg/image.c and the zbar scanner comes out identical, at every error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Token Status Lists (pkg/status.c, pkg/status_token.c): the draft's own
  * vectors in tests/vectors/status-list/, every zlib level, sign/verify

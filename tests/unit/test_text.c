@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for pkg/text.c: every control and bidirectional character is
  * escaped, malformed UTF-8 too, nothing else is touched, output is never

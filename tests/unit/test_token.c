@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Token forms (DESIGN §4): recognising, unwrapping and wrapping. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The trust store: files, folders, several keys, and what is refused. */
 #include <setjmp.h>
 #include <stdarg.h>

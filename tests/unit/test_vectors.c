@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Vector tests for the COSE layer (STYLE 13): every file under tests/vectors
  * and tests/data/cose, read at run time so that a new vector is picked up

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Chain verification (DESIGN §2): one test per way a certificate token can
  * be wrong, each naming the verdict, the first failing check, the error and

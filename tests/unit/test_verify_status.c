@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * DESIGN §2 step 6: a certificate token and its accreditation credential
  * with status references, checked against status lists made with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The worked example of docs/wire-format.md, rebuilt byte for byte.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/base32.h - Base32 (RFC 4648 §6 alphabet, A-Z 2-7), the text
  * encoding of the link form.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/base45.h - Base45 (RFC 9285), the text encoding of the offline form.
  *

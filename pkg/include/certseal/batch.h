@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/batch.h - a batch of certificate records to issue at once, read
  * from JSON Lines or CSV, every record validated before anything is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/certseal.h - libcertseal, everything at once.
  *

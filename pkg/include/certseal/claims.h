@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/claims.h - the two signed objects of certseal and their CWT
  * claims (DESIGN §3): the accreditation credential (AC) an accreditation

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/cose.h - COSE_Sign1 (RFC 9052 §4.2) framing: decode, sign, verify.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/date.h - calendar dates and instants as NumericDate (RFC 8392:
  * seconds since 1970-01-01T00:00:00Z, UTC, no leap seconds).

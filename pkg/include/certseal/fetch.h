@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/fetch.h - fetching published status lists over HTTP(S) with
  * libcurl, with an on-disk cache that honours each list's ttl.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/file.h - whole-file input and output the way certseal does it:
  * bounded reads, and writes that leave a complete file or none.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/http.h - the verification service: an HTTP server (libmicrohttpd)
  * that verifies the tokens it is given, with no database and no state

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/image.h - photographs and scans of certificates as 8-bit grey
  * pixels, ready for the QR scanner (certseal/scan.h).

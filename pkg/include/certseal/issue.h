@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/issue.h - a certification body issuing certificate tokens.
  *

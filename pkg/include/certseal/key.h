@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/key.h - signing keys: Ed25519 (COSE EdDSA, -8), the default, and
  * P-256 (COSE ES256, -7).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/qr.h - a token as a QR code (DESIGN §4): encoding with
  * libqrencode, and the code drawn as a 1-bit PNG, an SVG document or UTF-8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/record.h - the JSON certificate record a certification body
  * issues from (schemas/record.schema.json), and the same shape going out.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/registry.h - an issuer's registry (DESIGN §5): everything an
  * accreditation body (AB) or a certification body (CB) issued, its status,

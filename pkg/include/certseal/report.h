@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/report.h - machine-readable reports: the JSON of a verification
  * (what `certseal verify --json` prints and the verification service

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/scan.h - reading the QR codes in an image (libzbar).
  *

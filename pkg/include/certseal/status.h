@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/status.h - Token Status Lists (draft-ietf-oauth-status-list-20,
  * CWT form; DESIGN §3): the signed lists in which accreditation and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/token.h - the printed forms of a token (DESIGN §4).
  *

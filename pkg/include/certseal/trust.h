@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/trust.h - the trust store: the accreditation bodies' public keys
  * a verifier trusts in advance (DESIGN §1), the only thing it must.

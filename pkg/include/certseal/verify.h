@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * certseal/verify.h - chain verification of a certificate token (DESIGN §2).
  *
