@@ -368,3 +368,30 @@ EOF
 
 # ymd DATE: YYYY-MM-DD as the number YYYYMMDD, for comparing dates.
 ymd() { printf '%s\n' "$1" | tr -d '-'; }
+
+# fetch_server_start DIR [ARGS...]: tests/cli/fetch_server.py serves DIR on
+# 127.0.0.1 (ARGS: [PORT] [--stall] and the like, passed on); sets PORT.
+# fetch_server_stop stops it; a test that starts one stops it in its trap.
+FETCH_SERVER_PID=
+fetch_server_start() {
+    fs_dir=$1
+    shift
+    rm -f "$TMP/port"
+    python3 "$ROOT/tests/cli/fetch_server.py" "$fs_dir" "$TMP/port" "$TMP/requests" "$@" \
+        2>"$TMP/server.err" &
+    FETCH_SERVER_PID=$!
+    fs_i=0
+    while [ ! -s "$TMP/port" ] && [ $fs_i -lt 100 ]; do
+        sleep 0.1
+        fs_i=$((fs_i + 1))
+    done
+    [ -s "$TMP/port" ] || setup_failed "the test HTTP server did not start: $(cat "$TMP/server.err")"
+    PORT=$(cat "$TMP/port")
+}
+fetch_server_stop() {
+    if [ -n "$FETCH_SERVER_PID" ]; then
+        kill "$FETCH_SERVER_PID" 2>/dev/null
+        wait "$FETCH_SERVER_PID" 2>/dev/null
+        FETCH_SERVER_PID=
+    fi
+}

@@ -12,28 +12,9 @@ no_proxy='*' NO_PROXY='*'
 export no_proxy NO_PROXY
 unset XDG_CACHE_HOME
 
-SERVER_PID=
 # start_server [PORT] [--stall]: serves lists/ on 127.0.0.1; sets PORT.
-start_server() {
-    rm -f "$TMP/port"
-    python3 "$ROOT/tests/cli/fetch_server.py" "$WORK/lists" "$TMP/port" "$TMP/requests" "$@" \
-        2>"$TMP/server.err" &
-    SERVER_PID=$!
-    ss_i=0
-    while [ ! -s "$TMP/port" ] && [ $ss_i -lt 100 ]; do
-        sleep 0.1
-        ss_i=$((ss_i + 1))
-    done
-    [ -s "$TMP/port" ] || setup_failed "the test HTTP server did not start: $(cat "$TMP/server.err")"
-    PORT=$(cat "$TMP/port")
-}
-stop_server() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-        SERVER_PID=
-    fi
-}
+start_server() { fetch_server_start "$WORK/lists" "$@"; }
+stop_server() { fetch_server_stop; }
 trap 'stop_server; cleanup' EXIT
 requests() { if [ -f "$TMP/requests" ]; then wc -l <"$TMP/requests" | tr -d ' '; else echo 0; fi; }
 

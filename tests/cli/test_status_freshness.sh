@@ -19,27 +19,8 @@ TODAY=$(date -u +%Y-%m-%d)
 in_days() { python3 -c "import datetime as d; print(d.date.today() + d.timedelta(days=$1))"; }
 DATA=$ROOT/tests/data/status
 
-SERVER_PID=
-start_server() {
-    rm -f "$TMP/port"
-    python3 "$ROOT/tests/cli/fetch_server.py" "$WORK/served" "$TMP/port" "$TMP/requests" \
-        2>"$TMP/server.err" &
-    SERVER_PID=$!
-    ss_i=0
-    while [ ! -s "$TMP/port" ] && [ $ss_i -lt 100 ]; do
-        sleep 0.1
-        ss_i=$((ss_i + 1))
-    done
-    [ -s "$TMP/port" ] || setup_failed "the test HTTP server did not start: $(cat "$TMP/server.err")"
-    PORT=$(cat "$TMP/port")
-}
-stop_server() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-        SERVER_PID=
-    fi
-}
+start_server() { fetch_server_start "$WORK/served"; }
+stop_server() { fetch_server_stop; }
 trap 'stop_server; serve_stop_all; cleanup' EXIT
 
 mkdir served lists
