@@ -46,7 +46,7 @@ DEPS_TEST   := cmocka:libcmocka-dev
 # not stand in for it.
 DEPS_TOOLS  := clang:clang groff:groff-base python3:python3 zbarimg:zbar-tools \
                convert-im6.q16:imagemagick sqlite3:sqlite3 xmllint:libxml2-utils \
-               chromium:chromium curl:curl
+               chromium:chromium curl:curl strace:strace
 LIB_MODULES := $(foreach d,$(DEPS_LIB),$(firstword $(subst :, ,$(d))))
 
 ifeq ($(SAN),1)
