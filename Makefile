@@ -30,7 +30,7 @@ PKG_CONFIG  ?= pkg-config
 # What a fresh Debian 12 lacks to build at all: the compiler CC names, the C
 # library's headers, pkg-config.  kind:what:package, kind one of cmd
 # (a command on PATH), path (a file), pc (a pkg-config module), py (a Python
-# module).
+# module), deb (an installed Debian package).
 CC_PACKAGE  := $(if $(findstring clang,$(notdir $(firstword $(CC)))),clang,gcc)
 DEPS_BUILD  := cmd:$(firstword $(CC)):$(CC_PACKAGE) path:/usr/include/stdio.h:libc6-dev \
                cmd:$(PKG_CONFIG):pkg-config
@@ -108,6 +108,7 @@ for dep in $(1); do \
   case $$kind in \
   pc) $(PKG_CONFIG) --exists "$$name" 2>/dev/null ;; \
   path) [ -e "$$name" ] ;; \
+  deb) dpkg-query -W -f '$${Status}' "$$name" 2>/dev/null | grep -q 'ok installed' ;; \
   py) python3 -c "import $$name" 2>/dev/null || /usr/bin/python3 -c "import $$name" 2>/dev/null ;; \
   *) command -v "$$name" >/dev/null 2>&1 ;; \
   esac || case " $$missing " in *" $$pkg "*) ;; *) missing="$$missing $$pkg" ;; esac; \
@@ -127,9 +128,12 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
+# clang's fuzzer and sanitizer runtimes, which apt-get does not install
+# with clang when recommended packages are left out.
+DEPS_FUZZ   := deb:libclang-rt-14-dev:libclang-rt-14-dev
 DEPS_ALL    := $(DEPS_BUILD) $(addprefix pc:,$(DEPS_LIB))
 DEPS_ALL_TEST := $(DEPS_ALL) $(addprefix pc:,$(DEPS_TEST)) $(addprefix cmd:,$(DEPS_TOOLS)) \
-               py:jsonschema:python3-jsonschema
+               py:jsonschema:python3-jsonschema $(DEPS_FUZZ)
 
 deps:
 	@$(call install_missing,$(DEPS_ALL))
