@@ -62,33 +62,6 @@ fail:
     return err;
 }
 
-cs_err cs_file_read_all(const char *path, size_t max, uint8_t **out, size_t *out_len)
-{
-    if (path == NULL || out == NULL || out_len == NULL)
-        return CS_ERR_ARGUMENT;
-    *out = NULL;
-    *out_len = 0;
-    if (strcmp(path, "-") == 0)
-        return read_fd(STDIN_FILENO, max, out, out_len);
-
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return CS_ERR_IO_OPEN;
-    struct stat st;
-    cs_err err = CS_OK;
-    if (fstat(fd, &st) != 0) {
-        err = CS_ERR_IO_READ;
-    } else if (S_ISDIR(st.st_mode)) {
-        err = CS_ERR_IO_READ;
-    } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
-        err = CS_ERR_TOO_LARGE;
-    } else {
-        err = read_fd(fd, max, out, out_len);
-    }
-    close(fd);
-    return err;
-}
-
 unsigned cs_file_exposure_of_mode(unsigned mode)
 {
     return ((mode & S_IRGRP) ? CS_FILE_GROUP_READABLE : 0) |
@@ -97,27 +70,24 @@ unsigned cs_file_exposure_of_mode(unsigned mode)
            ((mode & S_IWOTH) ? CS_FILE_OTHERS_WRITABLE : 0);
 }
 
-cs_err cs_file_read_private(const char *path, size_t max, uint8_t **out, size_t *out_len,
-                            unsigned *exposure)
+/* Reads the file at path (not "-").  With exposure non-NULL, also says who
+ * else may read or write it, and refuses one that others may write. */
+static cs_err read_path(const char *path, size_t max, uint8_t **out, size_t *out_len,
+                        unsigned *exposure)
 {
     struct stat st;
     cs_err err;
     int fd;
 
-    if (path == NULL || out == NULL || out_len == NULL || exposure == NULL ||
-        strcmp(path, "-") == 0)
-        return CS_ERR_ARGUMENT;
-    *out = NULL;
-    *out_len = 0;
-    *exposure = 0;
     if ((fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC)) < 0)
         return CS_ERR_IO_OPEN;
     /* The mode of the file actually opened, not of whatever the name
      * points to a moment later. */
     if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
         err = CS_ERR_IO_READ;
-    } else if ((*exposure = cs_file_exposure_of_mode((unsigned)st.st_mode)) &
-               CS_FILE_OTHERS_WRITABLE) {
+    } else if (exposure != NULL &&
+               ((*exposure = cs_file_exposure_of_mode((unsigned)st.st_mode)) &
+                CS_FILE_OTHERS_WRITABLE)) {
         err = CS_ERR_FILE_PERMISSIONS;
     } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
         err = CS_ERR_TOO_LARGE;
@@ -126,6 +96,29 @@ cs_err cs_file_read_private(const char *path, size_t max, uint8_t **out, size_t 
     }
     close(fd);
     return err;
+}
+
+cs_err cs_file_read_all(const char *path, size_t max, uint8_t **out, size_t *out_len)
+{
+    if (path == NULL || out == NULL || out_len == NULL)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    *out_len = 0;
+    if (strcmp(path, "-") == 0)
+        return read_fd(STDIN_FILENO, max, out, out_len);
+    return read_path(path, max, out, out_len, NULL);
+}
+
+cs_err cs_file_read_private(const char *path, size_t max, uint8_t **out, size_t *out_len,
+                            unsigned *exposure)
+{
+    if (path == NULL || out == NULL || out_len == NULL || exposure == NULL ||
+        strcmp(path, "-") == 0)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    *out_len = 0;
+    *exposure = 0;
+    return read_path(path, max, out, out_len, exposure);
 }
 
 static cs_err write_all(int fd, const uint8_t *data, size_t len)
