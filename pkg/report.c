@@ -442,3 +442,163 @@ done:
     cs_token_codec_free(&codec);
     return err;
 }
+
+/* ---- text ------------------------------------------------------------------ */
+
+/* Everything a token says goes through escape() (cs_text_escape()): a
+ * forged token's text cannot move the cursor, repaint the verdict or
+ * reverse a line.  The colours (CS_REPORT_COLOUR) are added around escaped
+ * text only.  The buffers bound each value as the command line always has
+ * (a value past them is cut at a whole escape). */
+#define ESCAPED_SIZE(n) ((n) * 6 + 1)
+
+static const char *escape(const char *text, char *buf, size_t size)
+{
+    (void)cs_text_escape(text, text != NULL ? strlen(text) : 0, buf, size);
+    return buf;
+}
+
+/* A memory stream the renderers print into; text_finish() hands its text
+ * over in *out. */
+typedef struct text_out {
+    FILE *f;
+    char *buf;
+    size_t len;
+} text_out;
+
+static cs_err text_start(text_out *t)
+{
+    t->buf = NULL;
+    t->len = 0;
+    t->f = open_memstream(&t->buf, &t->len);
+    return t->f != NULL ? CS_OK : CS_ERR_NO_MEMORY;
+}
+
+static cs_err text_finish(text_out *t, char **out)
+{
+    bool bad = ferror(t->f) != 0;
+
+    if (fclose(t->f) != 0 || bad || t->buf == NULL) {
+        free(t->buf);
+        *out = NULL;
+        return CS_ERR_NO_MEMORY;
+    }
+    *out = t->buf;
+    return CS_OK;
+}
+
+static void text_field(FILE *f, const char *label, const char *value)
+{
+    char safe[ESCAPED_SIZE(CS_TEXT_MAX + 64)];
+    if (value != NULL)
+        fprintf(f, "  %-15s %s\n", label, escape(value, safe, sizeof(safe)));
+}
+
+static void text_certificate(FILE *f, const cs_verify_result *r)
+{
+    const cs_certificate *c = &r->certificate;
+    const cs_accreditation *ac = r->accreditation;
+    char buf[CS_TEXT_MAX + 64], day[CS_DATE_TEXT_SIZE], grant[CS_DATE_TEXT_SIZE];
+
+    if (!r->has_certificate)
+        return;
+    fprintf(f, "%s\n", r->signatures_verified ? "Certificate"
+                                              : "Certificate (NOT verified: do not rely on it)");
+    text_field(f, "Number", c->number);
+    snprintf(buf, sizeof(buf), "%s (%s)", c->organization_name, c->organization_country);
+    text_field(f, "Organisation", buf);
+    text_field(f, "Address", c->organization_address);
+    text_field(f, "Standard", c->standard);
+    text_field(f, "Scope", c->scope);
+    for (size_t i = 0; i < c->site_count; i++) {
+        snprintf(buf, sizeof(buf), "%s: %s", c->sites[i].address, c->sites[i].scope);
+        text_field(f, i == 0 ? "Sites" : "", buf);
+    }
+    if (c->iaf_count > 0) {
+        size_t n = 0;
+        for (size_t i = 0; i < c->iaf_count && n < sizeof(buf) - 8; i++)
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%llu", i ? ", " : "",
+                                  (unsigned long long)c->iaf_codes[i]);
+        text_field(f, "IAF sectors", buf);
+    }
+    cs_date_format(c->issued_at, day);
+    cs_date_format(c->original_grant, grant);
+    snprintf(buf, sizeof(buf), "%s (revision %llu; first granted %s)", day,
+             (unsigned long long)c->revision, grant);
+    text_field(f, "Issued", buf);
+    cs_date_format(c->expires - 1, day);
+    text_field(f, "Expires", day);
+    if (ac != NULL) {
+        snprintf(buf, sizeof(buf), "%s (%s, %s)", ac->name, ac->subject, ac->country);
+        text_field(f, "Certified by", buf);
+        snprintf(buf, sizeof(buf), "%s, accreditation %s", ac->issuer, ac->number);
+        text_field(f, "Accredited by", buf);
+    }
+    text_field(f, "Status", cs_verify_status_summary(r, CS_CHECK_CT_STATUS));
+    if (ac != NULL)
+        text_field(f, "Accreditation", cs_verify_status_summary(r, CS_CHECK_AC_STATUS));
+}
+
+static void text_checks(FILE *f, const cs_verify_result *r, bool colour)
+{
+    char safe[ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
+
+    fprintf(f, "Checks\n");
+    for (int id = 0; id < CS_CHECK_COUNT; id++) {
+        const cs_check *c = &r->checks[id];
+        const char *state = cs_check_state_name(c->state);
+        const char *on = "", *off = "";
+        if (colour && c->state == CS_CHECK_FAIL)
+            on = "\033[31m", off = "\033[0m";
+        else if (colour && c->state == CS_CHECK_PASS)
+            on = "\033[32m", off = "\033[0m";
+        fprintf(f, "  %s%-7s%s %-24s %s\n", on, state, off, cs_check_name((cs_check_id)id),
+                escape(c->detail, safe, sizeof(safe)));
+    }
+}
+
+static void text_warnings(FILE *f, const cs_verify_result *r)
+{
+    static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
+                                            CS_WARNING_STATUS_AS_OF};
+    char text[CS_VERIFY_WARNING_SIZE];
+
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        cs_verify_warning_text(r, all[i], text, sizeof(text));
+        if (text[0] != '\0')
+            fprintf(f, "warning: %s\n", text);
+    }
+}
+
+cs_err cs_report_verify_text(const cs_verify_result *r, const char *label, unsigned flags,
+                             char **out)
+{
+    bool colour = (flags & CS_REPORT_COLOUR) != 0;
+    const char *on = "", *off = "";
+    char name[ESCAPED_SIZE(CS_TEXT_MAX)], standard[ESCAPED_SIZE(CS_TEXT_MAX)],
+        where[ESCAPED_SIZE(512)], detail[ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
+    text_out t;
+    cs_err err;
+
+    if (out != NULL)
+        *out = NULL;
+    if (r == NULL || out == NULL || (r->verdict != CS_VERDICT_VALID &&
+                                     (r->failed < 0 || r->failed >= CS_CHECK_COUNT)))
+        return CS_ERR_ARGUMENT;
+    if ((err = text_start(&t)) != CS_OK)
+        return err;
+    if (colour)
+        on = r->verdict == CS_VERDICT_VALID ? "\033[1;32m" : "\033[1;31m", off = "\033[0m";
+    fprintf(t.f, "%s%s%s", on, cs_verdict_name(r->verdict), off);
+    if (r->verdict == CS_VERDICT_VALID)
+        fprintf(t.f, "  %s is certified to %s\n",
+                escape(r->certificate.organization_name, name, sizeof(name)),
+                escape(r->certificate.standard, standard, sizeof(standard)));
+    else
+        fprintf(t.f, "  %s: %s\n", escape(label != NULL ? label : "token", where, sizeof(where)),
+                escape(r->checks[r->failed].detail, detail, sizeof(detail)));
+    text_warnings(t.f, r);
+    text_certificate(t.f, r);
+    text_checks(t.f, r, colour);
+    return text_finish(&t, out);
+}
