@@ -12,6 +12,7 @@
 #include "certseal/text.h"
 #include "certseal/status.h"
 #include "internal.h"
+#include "report_internal.h"
 
 static json_t *hex_string(const uint8_t *data, size_t len)
 {
@@ -44,20 +45,25 @@ static json_t *datetime_string(int64_t t)
     return json_string(text);
 }
 
-/* The JSON text, with the controls and bidirectional characters a token
- * may hold escaped (certseal/text.h), so that it is safe on a terminal. */
-static char *dump(json_t *value, unsigned flags)
+char *cs_report_json_dump(json_t *value, size_t json_flags)
 {
     char *text = NULL;
     if (value != NULL)
-        text = json_dumps(value, JSON_PRESERVE_ORDER |
-                                     ((flags & CS_REPORT_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT));
+        text = json_dumps(value, json_flags);
     json_decref(value);
     if (text != NULL && cs_text_escape_json(&text) != CS_OK) {
         free(text);
         text = NULL;
     }
     return text;
+}
+
+/* The JSON text of a report (cs_report_json_dump()). */
+static char *dump(json_t *value, unsigned flags)
+{
+    return cs_report_json_dump(value, JSON_PRESERVE_ORDER | ((flags & CS_REPORT_PRETTY)
+                                                                 ? JSON_INDENT(2)
+                                                                 : JSON_COMPACT));
 }
 
 /* {"idx", "uri"} of a status reference, or null. */
@@ -366,9 +372,18 @@ static json_t *object_json(const cs_cose_sign1 *msg, const uint8_t *raw, size_t 
     return o;
 }
 
-static json_t *qr_json(const uint8_t *token, size_t len, cs_form form)
+/* The error correction flags asks for (CS_REPORT_ECC()), M when none. */
+static cs_qr_ecc report_ecc(unsigned flags)
 {
-    char *text;
+    unsigned n = (flags & CS_REPORT_ECC_MASK) >> 8;
+    return n >= 1 && n <= 4 ? (cs_qr_ecc)(n - 1) : CS_QR_DEFAULT_ECC;
+}
+
+/* The QR version and modules the token text needs at ecc (null for COSE
+ * bytes, which are not printed as they are). */
+static json_t *qr_json(const uint8_t *token, size_t len, cs_form form, cs_qr_ecc ecc)
+{
+    char letter[2] = {cs_qr_ecc_letter(ecc), '\0'}, *text;
     int version = 0, modules = 0;
     cs_err err;
 
@@ -376,16 +391,19 @@ static json_t *qr_json(const uint8_t *token, size_t len, cs_form form)
         return json_null();
     if ((text = strndup((const char *)token, len)) == NULL)
         return NULL;
-    err = cs_qr_version(text, CS_QR_ECC_M, &version, &modules);
+    err = cs_qr_version(text, ecc, &version, &modules);
     free(text);
     if (err != CS_OK)
-        return json_pack("{s:s}", "error", cs_strerror(err));
-    return json_pack("{s:s, s:i, s:i}", "error_correction", "M", "version", version, "modules",
+        return json_pack("{s:s, s:s}", "error_correction", letter, "error",
+                         err == CS_ERR_TOO_LARGE ? "too long for any QR version at this level"
+                                                 : cs_strerror(err));
+    return json_pack("{s:s, s:i, s:i}", "error_correction", letter, "version", version, "modules",
                      modules);
 }
 
-cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, char **out,
-                              char *detail, size_t detail_size)
+/* The inspection of a token as a new jansson object in *out. */
+static cs_err inspect_object(const uint8_t *token, size_t len, unsigned flags, json_t **out,
+                             char *detail, size_t detail_size)
 {
     cs_token_codec_t *codec = NULL;
     cs_cose_sign1 msg = {0}, ac = {0};
@@ -395,8 +413,7 @@ cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, 
     json_t *o = NULL;
     cs_err err;
 
-    if (token == NULL || out == NULL)
-        return CS_ERR_ARGUMENT;
+    *out = NULL;
     if ((err = cs_token_codec_new(&codec)) != CS_OK)
         return err;
     if (len > 0 && token[0] < 0x80) { /* text forms: without surrounding white space */
@@ -411,16 +428,16 @@ cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, 
         (err = cs_cose_sign1_decode(cose, cose_len, &msg)) != CS_OK) {
         if (detail != NULL && detail_size > 0)
             snprintf(detail, detail_size, "%s form: %s", cs_form_name(form), cs_strerror(err));
-        goto done;
+        goto fail;
     }
     if ((o = json_object()) == NULL) {
         err = CS_ERR_NO_MEMORY;
-        goto done;
+        goto fail;
     }
     json_object_set_new(o, "form", json_string(cs_form_name(form)));
     json_object_set_new(o, "token_characters", json_integer((json_int_t)len));
     json_object_set_new(o, "cose_bytes", json_integer((json_int_t)cose_len));
-    json_object_set_new(o, "qr", qr_json(token, len, form));
+    json_object_set_new(o, "qr", qr_json(token, len, form, report_ecc(flags)));
     json_object_set_new(o, "tagged", json_boolean(msg.tagged));
     json_object_set_new(o, "token", object_json(&msg, cose, cose_len, detail, detail_size));
     if (msg.accreditation != NULL) {
@@ -432,15 +449,29 @@ cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, 
             json_object_set_new(o, "embedded_accreditation",
                                 json_string("(does not decode as COSE_Sign1)"));
     }
-    *out = dump(o, flags);
+    *out = o;
     o = NULL;
-    err = *out != NULL ? CS_OK : CS_ERR_NO_MEMORY;
-done:
+fail:
     json_decref(o);
     cs_cose_sign1_clear(&msg);
     cs_cose_sign1_clear(&ac);
     cs_token_codec_free(&codec);
     return err;
+}
+
+cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, char **out,
+                              char *detail, size_t detail_size)
+{
+    json_t *o = NULL;
+    cs_err err;
+
+    if (token == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    if ((err = inspect_object(token, len, flags, &o, detail, detail_size)) != CS_OK)
+        return err;
+    *out = dump(o, flags);
+    return *out != NULL ? CS_OK : CS_ERR_NO_MEMORY;
 }
 
 /* ---- text ------------------------------------------------------------------ */
@@ -450,23 +481,16 @@ done:
  * reverse a line.  The colours (CS_REPORT_COLOUR) are added around escaped
  * text only.  The buffers bound each value as the command line always has
  * (a value past them is cut at a whole escape). */
-#define ESCAPED_SIZE(n) ((n) * 6 + 1)
+#define ESCAPED_SIZE(n) CS_REPORT_ESCAPED_SIZE(n)
+#define escape cs_report_escape
 
-static const char *escape(const char *text, char *buf, size_t size)
+const char *cs_report_escape(const char *text, char *buf, size_t size)
 {
     (void)cs_text_escape(text, text != NULL ? strlen(text) : 0, buf, size);
     return buf;
 }
 
-/* A memory stream the renderers print into; text_finish() hands its text
- * over in *out. */
-typedef struct text_out {
-    FILE *f;
-    char *buf;
-    size_t len;
-} text_out;
-
-static cs_err text_start(text_out *t)
+cs_err cs_report_text_start(cs_report_text *t)
 {
     t->buf = NULL;
     t->len = 0;
@@ -474,7 +498,7 @@ static cs_err text_start(text_out *t)
     return t->f != NULL ? CS_OK : CS_ERR_NO_MEMORY;
 }
 
-static cs_err text_finish(text_out *t, char **out)
+cs_err cs_report_text_finish(cs_report_text *t, char **out)
 {
     bool bad = ferror(t->f) != 0;
 
@@ -577,7 +601,7 @@ cs_err cs_report_verify_text(const cs_verify_result *r, const char *label, unsig
     const char *on = "", *off = "";
     char name[ESCAPED_SIZE(CS_TEXT_MAX)], standard[ESCAPED_SIZE(CS_TEXT_MAX)],
         where[ESCAPED_SIZE(512)], detail[ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
-    text_out t;
+    cs_report_text t;
     cs_err err;
 
     if (out != NULL)
@@ -585,7 +609,7 @@ cs_err cs_report_verify_text(const cs_verify_result *r, const char *label, unsig
     if (r == NULL || out == NULL || (r->verdict != CS_VERDICT_VALID &&
                                      (r->failed < 0 || r->failed >= CS_CHECK_COUNT)))
         return CS_ERR_ARGUMENT;
-    if ((err = text_start(&t)) != CS_OK)
+    if ((err = cs_report_text_start(&t)) != CS_OK)
         return err;
     if (colour)
         on = r->verdict == CS_VERDICT_VALID ? "\033[1;32m" : "\033[1;31m", off = "\033[0m";
@@ -600,5 +624,70 @@ cs_err cs_report_verify_text(const cs_verify_result *r, const char *label, unsig
     text_warnings(t.f, r);
     text_certificate(t.f, r);
     text_checks(t.f, r, colour);
-    return text_finish(&t, out);
+    return cs_report_text_finish(&t, out);
+}
+
+/* One value of the inspection as indented "key: value" lines. */
+static void text_value(FILE *f, const char *key, const json_t *value, int depth)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+    char safe[ESCAPED_SIZE(CS_TEXT_MAX)];
+
+    if (depth > 0)
+        fprintf(f, "%*s", depth * 2, "");
+    if (key != NULL)
+        fprintf(f, "%s:", escape(key, safe, sizeof(safe)));
+    switch (json_typeof(value)) {
+    case JSON_OBJECT:
+        fprintf(f, "\n");
+        json_object_foreach((json_t *)value, k, v) text_value(f, k, v, depth + 1);
+        return;
+    case JSON_ARRAY:
+        if (json_array_size(value) == 0) {
+            fprintf(f, " (none)\n");
+            return;
+        }
+        fprintf(f, "\n");
+        json_array_foreach(value, i, v) text_value(f, "-", v, depth + 1);
+        return;
+    case JSON_STRING:
+        fprintf(f, " %s\n", escape(json_string_value(value), safe, sizeof(safe)));
+        return;
+    case JSON_INTEGER:
+        fprintf(f, " %lld\n", (long long)json_integer_value(value));
+        return;
+    case JSON_REAL:
+        fprintf(f, " %.0f\n", json_real_value(value));
+        return;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        fprintf(f, " %s\n", json_is_true(value) ? "yes" : "no");
+        return;
+    case JSON_NULL:
+        fprintf(f, " -\n");
+        return;
+    }
+}
+
+cs_err cs_report_inspect_text(const uint8_t *token, size_t len, unsigned flags, char **out,
+                              char *detail, size_t detail_size)
+{
+    json_t *o = NULL;
+    cs_report_text t;
+    cs_err err;
+
+    if (token == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    if ((err = inspect_object(token, len, flags, &o, detail, detail_size)) != CS_OK)
+        return err;
+    if ((err = cs_report_text_start(&t)) == CS_OK) {
+        fprintf(t.f, "NOT VERIFIED: decoded only (certseal verify checks the signatures)\n");
+        text_value(t.f, NULL, o, -1);
+        err = cs_report_text_finish(&t, out);
+    }
+    json_decref(o);
+    return err;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The text of a verification (report.h, cs_report_verify_text) and the
- * verdict list (verify.h, CS_VERDICT_LIST): results built by hand, so
+ * The text renderers (report.h, report_scan.h) and the verdict list
+ * (verify.h, CS_VERDICT_LIST).  A verification: results built by hand, so
  * that every line can be compared; hostile text in the certificate, the
  * reason and the label comes out escaped; colours only when asked for;
- * values longer than a line's buffer are cut; arguments.
+ * values longer than a line's buffer are cut; arguments.  An inspection of
+ * a token the library issued, as text and JSON, with the QR version at the
+ * error correction asked for.  A scan's codes, as text and JSON.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "certseal/certseal.h"
+#include "helper_tokens.h"
 
 static char *SITE_ADDRESS[] = {"1 Mill Lane, Leeds", "2 Dock Road, Hull"};
 static uint64_t IAF[] = {17, 18};
@@ -320,6 +323,126 @@ static void test_verdict_list(void **state)
     assert_null(cs_report_operator_hint(CS_VERDICT_COUNT));
 }
 
+/* ---- inspection ---------------------------------------------------------------- */
+
+/* An offline token of the typical record, issued under a fresh AC. */
+static char *issue_token(void)
+{
+    cs_key_t *ab = NULL, *cb = NULL;
+    cs_accreditation ac;
+    cs_issuer_t *issuer = NULL;
+    cs_certificate cert = {0};
+    uint8_t *signed_ac = NULL;
+    size_t ac_len = 0, len = 0;
+    const char *token = NULL;
+    char detail[256] = "", *copy;
+
+    assert_int_equal(cs_key_generate(CS_ALG_EDDSA, &ab), CS_OK);
+    assert_int_equal(cs_key_generate(CS_ALG_EDDSA, &cb), CS_OK);
+    ac = (cs_accreditation){.issuer = "UKAS",
+                            .subject = "cb.example",
+                            .name = "Example CB",
+                            .number = "ACC-1",
+                            .country = "GB",
+                            .standards = STANDARDS,
+                            .standard_count = 1,
+                            .iaf_codes = IAF,
+                            .iaf_count = 2,
+                            .not_before = date("2026-01-01"),
+                            .expires = date("2031-01-01"),
+                            .issued_at = date("2026-01-01"),
+                            .subject_key = cb};
+    assert_int_equal(cs_accreditation_sign(ab, &ac, &signed_ac, &ac_len), CS_OK);
+    assert_int_equal(cs_issuer_new(cb, signed_ac, ac_len, &issuer, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(helper_load_record("tests/fixtures/record-typical.json", &cert), CS_OK);
+    assert_int_equal(cs_issuer_issue(issuer, &cert, CS_FORM_OFFLINE, NULL, 0, &token, &len, detail,
+                                     sizeof(detail)),
+                     CS_OK);
+    assert_non_null(copy = strdup(token));
+    cs_certificate_clear(&cert);
+    cs_issuer_free(&issuer);
+    free(signed_ac);
+    cs_key_free(&ab);
+    cs_key_free(&cb);
+    return copy;
+}
+
+static void test_inspect(void **state)
+{
+    char *token = issue_token(), *text = NULL, *json = NULL, detail[300] = "";
+    (void)state;
+
+    assert_int_equal(cs_report_inspect_text((const uint8_t *)token, strlen(token),
+                                            CS_REPORT_ECC(CS_QR_ECC_H), &text, detail,
+                                            sizeof(detail)),
+                     CS_OK);
+    assert_true(strncmp(text,
+                        "NOT VERIFIED: decoded only (certseal verify checks the signatures)\n"
+                        "\nform: offline\n",
+                        82) == 0);
+    assert_non_null(strstr(text, "\nqr:\n  error_correction: H\n  version: "));
+    assert_non_null(strstr(text, "\ntagged: "));
+    assert_non_null(strstr(text, "    name: Acme Precision Engineering Ltd\n"));
+    assert_non_null(strstr(text, "\n        -: 17\n        -: 18\n"));
+    assert_non_null(strstr(text, "\nembedded_accreditation:\n"));
+    assert_terminal_safe(text);
+    free(text);
+
+    /* The JSON, at the default M and at L. */
+    assert_int_equal(cs_report_inspect_json((const uint8_t *)token, strlen(token), 0, &json, detail,
+                                            sizeof(detail)),
+                     CS_OK);
+    assert_non_null(strstr(json, "\"qr\":{\"error_correction\":\"M\",\"version\":"));
+    free(json);
+    assert_int_equal(cs_report_inspect_json((const uint8_t *)token, strlen(token),
+                                            CS_REPORT_PRETTY | CS_REPORT_ECC(CS_QR_ECC_L), &json,
+                                            detail, sizeof(detail)),
+                     CS_OK);
+    assert_non_null(strstr(json, "\"qr\": {\n    \"error_correction\": \"L\",\n"));
+    free(json);
+
+    /* Not a token: the error and what did not decode. */
+    assert_int_equal(cs_report_inspect_text((const uint8_t *)"hello", 5, 0, &text, detail,
+                                            sizeof(detail)),
+                     CS_ERR_FORM);
+    assert_null(text);
+    assert_non_null(strstr(detail, "form: "));
+    assert_int_equal(cs_report_inspect_text(NULL, 0, 0, &text, NULL, 0), CS_ERR_ARGUMENT);
+    free(token);
+}
+
+/* ---- scan ------------------------------------------------------------------------ */
+
+static void test_scan(void **state)
+{
+    cs_scan_symbol symbols[] = {{"CS1:ABC", 7}, {"a\x1b[2Jb\0c", 8}};
+    cs_scan_result result = {symbols, 2}, none = {NULL, 0};
+    char *text = NULL;
+    (void)state;
+
+    assert_int_equal(cs_report_scan_text(&result, &text), CS_OK);
+    assert_string_equal(text, "CS1:ABC\na\\x1b[2Jb\\x00c\n");
+    free(text);
+    assert_int_equal(cs_report_scan_text(&none, &text), CS_OK);
+    assert_string_equal(text, "");
+    free(text);
+
+    assert_int_equal(cs_report_scan_json("p\xc3\xa9.png", &result, CS_OK, &text), CS_OK);
+    assert_string_equal(text, "{\"image\":\"p\\u00E9.png\",\"tokens\":[\"CS1:ABC\","
+                              "\"a\\u001B[2Jb\\u0000c\"]}");
+    free(text);
+    assert_int_equal(cs_report_scan_json("x.png", &none, CS_ERR_NO_QR_CODE, &text), CS_OK);
+    assert_string_equal(text, "{\"image\":\"x.png\",\"tokens\":[],\"error\":\"no QR code "
+                              "found\"}");
+    free(text);
+    assert_int_equal(cs_report_scan_json("x.png", &none, CS_ERR_IMAGE, &text), CS_OK);
+    assert_non_null(strstr(text, "\"error\":\"the image could not be read\""));
+    free(text);
+    assert_int_equal(cs_report_scan_json("\xff.png", &none, CS_OK, &text), CS_ERR_JSON);
+    assert_null(text);
+    assert_int_equal(cs_report_scan_text(NULL, &text), CS_ERR_ARGUMENT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +452,8 @@ int main(void)
         cmocka_unit_test(test_colour_and_warning),
         cmocka_unit_test(test_arguments),
         cmocka_unit_test(test_verdict_list),
+        cmocka_unit_test(test_inspect),
+        cmocka_unit_test(test_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

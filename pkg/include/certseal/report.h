@@ -59,15 +59,31 @@ CS_MUST_CHECK cs_err cs_report_verify_text(const cs_verify_result *result, const
 CS_MUST_CHECK cs_err cs_report_verify_json(const cs_verify_result *result, unsigned flags,
                                            char **out);
 
+/* The error correction an inspection gives the QR version for: ecc a
+ * cs_qr_ecc (certseal/qr.h); without it, CS_QR_DEFAULT_ECC (M). */
+#define CS_REPORT_ECC(ecc) ((((unsigned)(ecc) + 1u) & 0xfu) << 8)
+#define CS_REPORT_ECC_MASK 0xf00u
+
 /*
  * Decodes a token in any form without verifying anything and describes
- * it: form, sizes, the QR version it needs at error correction M, every
- * header and claim of the token and of an embedded accreditation
- * credential, and the certificate or accreditation in readable form.
+ * it: form, sizes, the QR version it needs at the error correction of
+ * flags (CS_REPORT_ECC(); "qr" is {"error_correction", "version",
+ * "modules"}, or {"error_correction", "error"} when no version holds it,
+ * null for COSE bytes), every header and claim of the token and of an
+ * embedded accreditation credential, and the certificate or accreditation
+ * in readable form.
  * Errors: those of cs_token_unwrap() and cs_cose_sign1_decode(),
- * CS_ERR_NO_MEMORY.  detail (may be NULL) says what did not decode.
+ * CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY.  detail (may be NULL) says what did
+ * not decode.
  */
 CS_MUST_CHECK cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags,
+                                            char **out, char *detail, size_t detail_size);
+
+/* The same inspection as the text of `certseal inspect`: a "NOT VERIFIED"
+ * line, then every member as indented "key: value" lines (true and false
+ * as yes and no, null as -, an empty list as (none)), keys and values
+ * escaped (cs_text_escape()).  flags: CS_REPORT_ECC().  Errors as above. */
+CS_MUST_CHECK cs_err cs_report_inspect_text(const uint8_t *token, size_t len, unsigned flags,
                                             char **out, char *detail, size_t detail_size);
 
 /*
