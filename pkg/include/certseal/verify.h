@@ -51,7 +51,8 @@ extern "C" {
  * sentence  the banner's plain sentence (NULL: written from the certificate)
  * hint      cs_report_operator_hint(), or NULL
  * Adding a verdict: a line here, its verdict_for() case in pkg/verify.c,
- * its code in certseal(1) EXIT STATUS and in the JSON schema.
+ * its code in certseal(1) EXIT STATUS and in the README's table of exit
+ * codes.
  */
 /* clang-format off */
 #define CS_VERDICT_LIST(X)                                                                  \
