@@ -280,6 +280,12 @@ const uint8_t *cs_issuer_last_claims(const cs_issuer_t *issuer, size_t *len);
 /* The record shape of cert as a new jansson object (NULL when out of memory). */
 json_t *cs_record_json_object(const cs_certificate *cert);
 
+/* cs_record_parse_json() of a record already a jansson object (borrowed):
+ * the same checks and errors, but for CS_ERR_JSON; the CSV reader builds
+ * its rows so. */
+CS_MUST_CHECK cs_err cs_record_parse_object(const json_t *record, cs_certificate *cert,
+                                            char *detail, size_t detail_size);
+
 #pragma GCC visibility pop
 
 #endif

@@ -322,9 +322,21 @@ cs_err cs_record_parse_json(const char *json, size_t len, cs_certificate *cert, 
                      error.text);
         return CS_ERR_JSON;
     }
-    err = read_record(&r, root, cert);
+    err = cs_record_parse_object(root, cert, detail, detail_size);
     json_decref(root);
-    if (err != CS_OK)
+    return err;
+}
+
+cs_err cs_record_parse_object(const json_t *record, cs_certificate *cert, char *detail,
+                              size_t detail_size)
+{
+    record_reader r = {detail, detail_size};
+    cs_err err;
+
+    if (record == NULL || cert == NULL)
+        return CS_ERR_ARGUMENT;
+    memset(cert, 0, sizeof(*cert));
+    if ((err = read_record(&r, record, cert)) != CS_OK)
         cs_certificate_clear(cert);
     return err;
 }
