@@ -330,6 +330,7 @@ static char *issue_token(void)
 {
     cs_key_t *ab = NULL, *cb = NULL;
     cs_accreditation ac;
+    cs_accreditation_params params;
     cs_issuer_t *issuer = NULL;
     cs_certificate cert = {0};
     uint8_t *signed_ac = NULL;
@@ -352,7 +353,8 @@ static char *issue_token(void)
                             .expires = date("2031-01-01"),
                             .issued_at = date("2026-01-01"),
                             .subject_key = cb};
-    assert_int_equal(cs_accreditation_sign(ab, &ac, &signed_ac, &ac_len), CS_OK);
+    cs_accreditation_params_of(&ac, &params);
+    assert_int_equal(cs_accreditation_sign(ab, &params, &signed_ac, &ac_len, NULL, 0), CS_OK);
     assert_int_equal(cs_issuer_new(cb, signed_ac, ac_len, &issuer, detail, sizeof(detail)), CS_OK);
     assert_int_equal(helper_load_record("tests/fixtures/record-typical.json", &cert), CS_OK);
     assert_int_equal(cs_issuer_issue(issuer, &cert, CS_FORM_OFFLINE, NULL, 0, &token, &len, detail,
