@@ -445,6 +445,43 @@ static void test_scan(void **state)
     assert_int_equal(cs_report_scan_text(NULL, &text), CS_ERR_ARGUMENT);
 }
 
+/* status show: the counts of each status, the kid, and the entry asked for;
+ * an index outside the list is refused, nothing rendered. */
+static void test_status_text(void **state)
+{
+    cs_status_list_t *list = NULL;
+    cs_status_token token = {.uri = "https://cb.example/status/\x1b[2J1",
+                             .issued_at = 1795000000,
+                             .ttl = 3600,
+                             .has_kid = true};
+    cs_status_counts counts;
+    char *text = NULL;
+
+    (void)state;
+    assert_int_equal(cs_status_list_new(16, 2, &list), CS_OK);
+    assert_int_equal(cs_status_list_set(list, 3, CS_STATUS_WITHDRAWN), CS_OK);
+    assert_int_equal(cs_status_list_set(list, 5, CS_STATUS_SUSPENDED), CS_OK);
+    assert_int_equal(cs_status_list_set(list, 6, CS_STATUS_SUSPENDED), CS_OK);
+    token.list = list;
+    memset(token.kid, 0xab, sizeof(token.kid));
+    cs_status_list_count(list, &counts);
+    assert_int_equal(counts.of[CS_STATUS_VALID], 13);
+    assert_int_equal(counts.of[CS_STATUS_SUSPENDED], 2);
+    assert_int_equal(counts.other, 0);
+    assert_int_equal(cs_report_status_text(&token, true, 5, &text), CS_OK);
+    assert_non_null(strstr(text, "NOT VERIFIED"));
+    assert_null(strchr(text, '\x1b'));
+    assert_non_null(strstr(text, "expires:    never (no exp)\n"));
+    assert_non_null(strstr(text, "ttl:        3600 seconds\n"));
+    assert_non_null(strstr(text, "kid:        abababab"));
+    assert_non_null(strstr(text, "withdrawn:  1\nsuspended:  2\n"));
+    assert_non_null(strstr(text, "index 5: suspended\n"));
+    free(text);
+    assert_int_equal(cs_report_status_text(&token, true, 16, &text), CS_ERR_ARGUMENT);
+    assert_null(text);
+    cs_status_list_free(&list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -456,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_verdict_list),
         cmocka_unit_test(test_inspect),
         cmocka_unit_test(test_scan),
+        cmocka_unit_test(test_status_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
