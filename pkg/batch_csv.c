@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "batch_csv.h"
+#include "batch_internal.h"
 #include "certseal/record.h"
 
 #define CSV_FIELDS_MAX 256

@@ -519,47 +519,6 @@ fail:
     return err;
 }
 
-cs_err cs_key_load_private_file(const char *path, const char *passphrase, size_t passphrase_len,
-                                cs_key_t **out)
-{
-    uint8_t *text = NULL;
-    size_t len = 0;
-    unsigned exposure = 0;
-    cs_err err = CS_OK;
-
-    if (out == NULL || path == NULL)
-        return CS_ERR_ARGUMENT;
-    *out = NULL;
-    err = cs_file_read_private(path, CS_KEY_FILE_MAX, &text, &len, &exposure);
-    if (err != CS_OK)
-        goto fail;
-    err = cs_key_load_private_pem((const char *)text, len, passphrase, passphrase_len, out);
-
-fail:
-    cs_crypto_wipe(text, len);
-    free(text);
-    return err;
-}
-
-cs_err cs_key_load_public_file(const char *path, cs_key_t **out)
-{
-    uint8_t *text = NULL;
-    size_t len = 0;
-    cs_err err = CS_OK;
-
-    if (out == NULL || path == NULL)
-        return CS_ERR_ARGUMENT;
-    *out = NULL;
-    err = cs_file_read_all(path, CS_KEY_FILE_MAX, &text, &len);
-    if (err != CS_OK)
-        goto fail;
-    err = cs_key_load_public_pem((const char *)text, len, out);
-
-fail:
-    free(text);
-    return err;
-}
-
 /* ---- coordinates -------------------------------------------------------------- */
 
 static cs_err p256_from_point(const uint8_t point[P256_POINT_SIZE], EVP_PKEY **out)
@@ -663,12 +622,11 @@ cs_err cs_key_public_coordinates(const cs_key_t *key, uint8_t x[CS_KEY_COORDINAT
     return err;
 }
 
-/* ---- writing key files -------------------------------------------------------- */
+/* ---- key files as PEM text (written by pkg/key_file.c) ------------------------ */
 
-/* Writes the contents of a memory BIO to path; wipes them first when they
- * hold a private key. */
-static cs_err write_bio_to_file(BIO *bio, const char *path, unsigned mode, unsigned flags,
-                                bool secret)
+/* A copy of the contents of a memory BIO, which are then wiped when they hold
+ * a private key. */
+static cs_err bio_copy(BIO *bio, bool secret, char **pem, size_t *pem_len)
 {
     char *data = NULL;
     long len = BIO_get_mem_data(bio, &data);
@@ -676,15 +634,21 @@ static cs_err write_bio_to_file(BIO *bio, const char *path, unsigned mode, unsig
 
     if (len <= 0 || data == NULL)
         return CS_ERR_CRYPTO;
-    err = cs_file_write_atomic(path, data, (size_t)len, mode,
-                               (flags & CS_KEY_WRITE_FORCE) ? CS_FILE_REPLACE : 0);
+    if ((*pem = malloc((size_t)len)) == NULL) {
+        err = CS_ERR_NO_MEMORY;
+        goto fail;
+    }
+    memcpy(*pem, data, (size_t)len);
+    *pem_len = (size_t)len;
+
+fail:
     if (secret)
         cs_crypto_wipe(data, (size_t)len);
     return err;
 }
 
-cs_err cs_key_write_private_file(const cs_key_t *key, const char *path, const char *passphrase,
-                                 size_t passphrase_len, unsigned flags)
+cs_err cs_key_private_pem(const cs_key_t *key, const char *passphrase, size_t passphrase_len,
+                          char **pem, size_t *pem_len)
 {
     BIO *bio = NULL;
     cs_err err = CS_OK;
@@ -692,9 +656,11 @@ cs_err cs_key_write_private_file(const cs_key_t *key, const char *path, const ch
 
     /* OpenSSL's PEM reader takes at most PEM_BUFSIZE passphrase bytes, so a
      * longer one would make a file we could never load. */
-    if (key == NULL || path == NULL || !key->has_private ||
+    if (key == NULL || pem == NULL || pem_len == NULL || !key->has_private ||
         (passphrase == NULL && passphrase_len > 0) || passphrase_len > PEM_BUFSIZE)
         return CS_ERR_ARGUMENT;
+    *pem = NULL;
+    *pem_len = 0;
 
     bio = BIO_new(BIO_s_mem());
     if (bio == NULL) {
@@ -712,7 +678,7 @@ cs_err cs_key_write_private_file(const cs_key_t *key, const char *path, const ch
         err = CS_ERR_CRYPTO;
         goto fail;
     }
-    err = write_bio_to_file(bio, path, 0600, flags, true);
+    err = bio_copy(bio, true, pem, pem_len);
 
 fail:
     if (err != CS_OK)
@@ -721,13 +687,15 @@ fail:
     return err;
 }
 
-cs_err cs_key_write_public_file(const cs_key_t *key, const char *path, unsigned flags)
+cs_err cs_key_public_pem(const cs_key_t *key, char **pem, size_t *pem_len)
 {
     BIO *bio = NULL;
     cs_err err = CS_OK;
 
-    if (key == NULL || path == NULL)
+    if (key == NULL || pem == NULL || pem_len == NULL)
         return CS_ERR_ARGUMENT;
+    *pem = NULL;
+    *pem_len = 0;
     bio = BIO_new(BIO_s_mem());
     if (bio == NULL) {
         err = CS_ERR_NO_MEMORY;
@@ -737,7 +705,7 @@ cs_err cs_key_write_public_file(const cs_key_t *key, const char *path, unsigned 
         err = CS_ERR_CRYPTO;
         goto fail;
     }
-    err = write_bio_to_file(bio, path, 0644, flags, false);
+    err = bio_copy(bio, false, pem, pem_len);
 
 fail:
     if (err != CS_OK)

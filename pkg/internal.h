@@ -56,6 +56,18 @@ bool cs_crypto_equal(const void *a, const void *b, size_t n);
 /* Overwrites n bytes at p with zeros in a way the compiler keeps. */
 void cs_crypto_wipe(void *p, size_t n);
 
+/*
+ * The key as the text of a PEM file (pkg/key_file.c writes it): the private
+ * key as PKCS#8, encrypted with AES-256-CBC under passphrase when it is not
+ * NULL; the public key as SubjectPublicKeyInfo.  *pem (not NUL-terminated,
+ * *pem_len bytes) is the caller's to free (wipe the private one first).
+ * Errors: CS_ERR_ARGUMENT (no private half, a passphrase longer than
+ * OpenSSL's PEM reader takes), CS_ERR_CRYPTO, CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_key_private_pem(const cs_key_t *key, const char *passphrase,
+                                        size_t passphrase_len, char **pem, size_t *pem_len);
+CS_MUST_CHECK cs_err cs_key_public_pem(const cs_key_t *key, char **pem, size_t *pem_len);
+
 /* Fills buf with len bytes from the CSPRNG (OpenSSL's RAND_bytes).
  * Errors: CS_ERR_CRYPTO (the generator could not be seeded). */
 CS_MUST_CHECK cs_err cs_crypto_random(void *buf, size_t len);
@@ -229,7 +241,7 @@ CS_MUST_CHECK cs_err cs_cose_sign1_sign_into(const cs_key_t *key,
                                              const uint8_t *payload, size_t payload_len,
                                              cs_cose_scratch *scratch, cs_cbor_writer *out);
 
-/* ---- JSON building blocks (pkg/record.c, pkg/report.c) ----------------------- */
+/* ---- JSON building blocks (pkg/record_json.c, pkg/report.c) ----------------------- */
 
 /* cs_certificate_encode_claims() into a caller-kept writer (reset first). */
 CS_MUST_CHECK cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert);
@@ -240,6 +252,18 @@ const uint8_t *cs_issuer_last_claims(const cs_issuer_t *issuer, size_t *len);
 
 /* The record shape of cert as a new jansson object (NULL when out of memory). */
 json_t *cs_record_json_object(const cs_certificate *cert);
+
+/* JSON values of the reports (pkg/report.c), shared with the inspection
+ * report (pkg/report_inspect.c): bytes as lower-case hex, a date, a date and
+ * time (UTC), and the text of value (taken, pretty with CS_REPORT_PRETTY)
+ * with terminal-unsafe characters escaped.  NULL when out of memory. */
+json_t *cs_report_json_hex(const uint8_t *data, size_t len);
+json_t *cs_report_json_date(int64_t t);
+json_t *cs_report_json_datetime(int64_t t);
+char *cs_report_json_dump(json_t *value, unsigned flags);
+/* {"idx", "uri"} of a status reference, or null; an accreditation's fields. */
+json_t *cs_report_json_status_reference(const cs_status_ref *ref);
+json_t *cs_report_json_accreditation(const cs_accreditation *ac);
 
 #pragma GCC visibility pop
 
