@@ -18,7 +18,7 @@
 
 #define PASSPHRASE_MAX 1024
 
-const char *cli_command = "certseal";
+const char *cli_command_name = "certseal";
 
 int cli_exit_for_verdict(cs_verdict verdict)
 {
@@ -96,9 +96,9 @@ static void vreport(const char *fmt, va_list ap)
     if (n < 0)
         strcpy(line, "(the message could not be formatted)");
     if (cs_text_escape_alloc(message, &escaped) == CS_OK)
-        fprintf(stderr, "certseal: %s: %s\n", cli_command, escaped);
+        fprintf(stderr, "certseal: %s: %s\n", cli_command_name, escaped);
     else
-        fprintf(stderr, "certseal: %s: out of memory\n", cli_command);
+        fprintf(stderr, "certseal: %s: out of memory\n", cli_command_name);
     free(escaped);
     if (message != line)
         free(message);
@@ -119,19 +119,6 @@ int cli_usage_error(const char *fmt, ...)
     vreport(fmt, ap);
     va_end(ap);
     return CLI_EXIT_USAGE;
-}
-
-int cli_bad_option(int opt, char **argv)
-{
-    extern int optind, optopt;
-    const char *arg = argv[optind - 1];
-    if (opt == ':')
-        return cli_usage_error("option '%s' needs a value (see certseal %s --help)", arg,
-                               cli_command);
-    if (optopt != 0 && strncmp(arg, "--", 2) != 0)
-        return cli_usage_error("unknown option '-%c' (see certseal %s --help)", optopt,
-                               cli_command);
-    return cli_usage_error("unknown option '%s' (see certseal %s --help)", arg, cli_command);
 }
 
 bool cli_parse_date(const char *option, const char *text, int64_t *out)
@@ -156,19 +143,6 @@ bool cli_parse_uint(const char *option, const char *text, uint64_t max, uint64_t
     }
     *out = value;
     return true;
-}
-
-int cli_passphrase_option(cli_passphrase_source *source, int opt, const char *value)
-{
-    uint64_t fd;
-    if (opt == CLI_OPT_PASSPHRASE_FILE) {
-        source->file = value;
-        return CLI_EXIT_OK;
-    }
-    if (!cli_parse_uint("--passphrase-fd", value, 1024, &fd))
-        return CLI_EXIT_USAGE;
-    source->fd = (int)fd;
-    return CLI_EXIT_OK;
 }
 
 /* Reads one line (without its newline) from fd into a PASSPHRASE_MAX buffer.

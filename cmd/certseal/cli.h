@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "certseal/certseal.h"
+#include "cli_options.h"
 
 /* Exit codes (documented in certseal(1), EXIT STATUS). */
 enum cli_exit {
@@ -42,7 +43,7 @@ int cli_exit_for_verdict(cs_verdict verdict);
 int cli_exit_worse(int a, int b);
 
 /* The running subcommand's name, for messages ("certseal: issue: ..."). */
-extern const char *cli_command;
+extern const char *cli_command_name;
 
 /* text made safe to print (cs_text_escape(): controls and bidirectional
  * characters as escapes) into buf of size bytes, cut short when it does
@@ -56,9 +57,6 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Reports a usage error and returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Reports getopt's '?' or ':' for argv and returns CLI_EXIT_USAGE. */
-int cli_bad_option(int opt, char **argv);
 
 /* A trust store of the PEM public keys in paths (files or folders, for
  * --trust); reports one line and returns false when one cannot be read or
@@ -102,19 +100,6 @@ typedef struct cli_passphrase_source {
     {                                                                                              \
         NULL, -1                                                                                   \
     }
-
-/* The option codes and long-option table entries of --passphrase-file and
- * --passphrase-fd, shared by every command that reads a key. */
-enum { CLI_OPT_PASSPHRASE_FILE = 1000, CLI_OPT_PASSPHRASE_FD };
-#define CLI_PASSPHRASE_LONG_OPTIONS                                                                \
-    {"passphrase-file", required_argument, NULL, CLI_OPT_PASSPHRASE_FILE},                         \
-    {                                                                                              \
-        "passphrase-fd", required_argument, NULL, CLI_OPT_PASSPHRASE_FD                            \
-    }
-
-/* Records CLI_OPT_PASSPHRASE_FILE or _FD with its value; returns
- * CLI_EXIT_OK, or CLI_EXIT_USAGE after reporting a bad descriptor. */
-int cli_passphrase_option(cli_passphrase_source *source, int opt, const char *value);
 
 /*
  * Reads a passphrase from the file, the descriptor or, when neither is
@@ -171,20 +156,9 @@ bool cli_write_file(const char *path, const void *data, size_t len, unsigned mod
 /* True when stdout is a terminal and NO_COLOR is not set. */
 bool cli_use_colour(void);
 
-/* The subcommands. */
-int cmd_keygen(int argc, char **argv);
-int cmd_accredit(int argc, char **argv);
-int cmd_issue(int argc, char **argv);
-int cmd_verify(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
-int cmd_inspect(int argc, char **argv);
-int cmd_qr(int argc, char **argv);
-int cmd_scan(int argc, char **argv);
-int cmd_init(int argc, char **argv);
-int cmd_suspend(int argc, char **argv);
-int cmd_reinstate(int argc, char **argv);
-int cmd_withdraw(int argc, char **argv);
-int cmd_list(int argc, char **argv);
-int cmd_status(int argc, char **argv);
+/* The commands (main.c's table), each in its cmd_<name>.c. */
+extern const cli_command cmd_keygen_entry, cmd_accredit_entry, cmd_issue_entry, cmd_verify_entry,
+    cmd_inspect_entry, cmd_qr_entry, cmd_scan_entry, cmd_init_entry, cmd_suspend_entry,
+    cmd_reinstate_entry, cmd_withdraw_entry, cmd_list_entry, cmd_status_entry, cmd_serve_entry;
 
 #endif

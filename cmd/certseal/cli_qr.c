@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
 /* The QR options and QR file output shared by `qr` and `issue --qr`. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,30 +8,36 @@
 #include "cli.h"
 #include "cli_qr.h"
 
-int cli_qr_option(cli_qr_options *options, int opt, const char *value)
+bool cli_qr_parse_ecc(const char *option, const char *value, void *field)
+{
+    if (cs_qr_ecc_parse(value, field) == CS_OK)
+        return true;
+    cli_usage_error("%s: '%s' is not an error correction level (L, M, Q or H)", option, value);
+    return false;
+}
+
+static bool parse_bounded(const char *option, const char *value, unsigned min, unsigned max,
+                          void *field)
 {
     uint64_t n;
-
-    switch (opt) {
-    case CLI_OPT_QR_ECC:
-        if (cs_qr_ecc_parse(value, &options->ecc) != CS_OK)
-            return cli_usage_error("--ecc: '%s' is not an error correction level (L, M, Q or H)",
-                                   value);
-        return CLI_EXIT_OK;
-    case CLI_OPT_QR_SCALE:
-        if (!cli_parse_uint("--scale", value, CS_QR_SCALE_MAX, &n))
-            return CLI_EXIT_USAGE;
-        if (n == 0)
-            return cli_usage_error("--scale: give 1 to %d pixels per module", CS_QR_SCALE_MAX);
-        options->render.scale = (unsigned)n;
-        return CLI_EXIT_OK;
-    case CLI_OPT_QR_MARGIN:
-        if (!cli_parse_uint("--margin", value, CS_QR_MARGIN_MAX, &n))
-            return CLI_EXIT_USAGE;
-        options->render.margin = (unsigned)n;
-        return CLI_EXIT_OK;
+    if (!cli_parse_uint(option, value, max, &n))
+        return false;
+    if (n < min) {
+        cli_usage_error("%s: give %u to %u", option, min, max);
+        return false;
     }
-    return cli_usage_error("unknown QR option");
+    *(unsigned *)field = (unsigned)n;
+    return true;
+}
+
+bool cli_qr_parse_scale(const char *option, const char *value, void *field)
+{
+    return parse_bounded(option, value, 1, CS_QR_SCALE_MAX, field);
+}
+
+bool cli_qr_parse_margin(const char *option, const char *value, void *field)
+{
+    return parse_bounded(option, value, 0, CS_QR_MARGIN_MAX, field);
 }
 
 /* True when path ends in ext (".png"), in either case, after a name. */
@@ -43,11 +48,30 @@ static bool has_extension(const char *path, const char *ext)
            strcasecmp(path + len - ext_len, ext) == 0;
 }
 
-int cli_qr_check_output(const char *path)
+bool cli_parse_form(const char *option, const char *value, void *field)
+{
+    if (strcmp(value, "offline") == 0 || strcmp(value, "link") == 0) {
+        *(cs_form *)field = value[0] == 'o' ? CS_FORM_OFFLINE : CS_FORM_LINK;
+        return true;
+    }
+    cli_usage_error("%s: '%s' is not offline or link", option, value);
+    return false;
+}
+
+/* True when path ends in .png or .svg; else reports it. */
+static bool check_output(const char *path)
 {
     if (has_extension(path, ".png") || has_extension(path, ".svg"))
-        return CLI_EXIT_OK;
-    return cli_usage_error("%s: the QR image needs a name ending in .png or .svg", path);
+        return true;
+    cli_usage_error("%s: the QR image needs a name ending in .png or .svg", path);
+    return false;
+}
+
+bool cli_qr_parse_output(const char *option, const char *value, void *field)
+{
+    (void)option;
+    *(const char **)field = value;
+    return check_output(value);
 }
 
 void cli_qr_report_too_large(const char *path, const char *token, cs_qr_ecc ecc)
@@ -86,7 +110,7 @@ bool cli_qr_write_file(const char *path, const char *token, const cli_qr_options
     bool ok = false;
     cs_err err;
 
-    if (cli_qr_check_output(path) != CLI_EXIT_OK)
+    if (!check_output(path))
         return false;
     if ((err = cs_qr_encode(token, options->ecc, &qr)) != CS_OK) {
         if (err == CS_ERR_TOO_LARGE)

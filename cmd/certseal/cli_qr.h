@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "certseal/certseal.h"
+#include "cli_options.h"
 
 typedef struct cli_qr_options {
     cs_qr_ecc ecc;
@@ -20,18 +21,26 @@ typedef struct cli_qr_options {
         CS_QR_DEFAULT_ECC, CS_QR_RENDER_OPTIONS_INIT                                               \
     }
 
-/* The option codes and long-option entries of --ecc, --scale and --margin. */
-enum { CLI_OPT_QR_ECC = 1100, CLI_OPT_QR_SCALE, CLI_OPT_QR_MARGIN };
-#define CLI_QR_LONG_OPTIONS                                                                        \
-    {"ecc", required_argument, NULL, CLI_OPT_QR_ECC},                                              \
-        {"scale", required_argument, NULL, CLI_OPT_QR_SCALE},                                      \
-    {                                                                                              \
-        "margin", required_argument, NULL, CLI_OPT_QR_MARGIN                                       \
-    }
+/* The table entries of --ecc, --scale and --margin, for a cli_qr_options
+ * member of the options struct `type`. */
+#define CLI_QR_OPTIONS(type, member)                                                               \
+    CLI_OPTION("ecc", 0, CLI_CUSTOM, type, member.ecc, "L|M|Q|H",                                  \
+               "error correction level (default M)", .parse = cli_qr_parse_ecc),                   \
+        CLI_OPTION("scale", 0, CLI_CUSTOM, type, member.render.scale, "N",                         \
+                   "pixels per module (PNG; default 8)", .parse = cli_qr_parse_scale),             \
+        CLI_OPTION("margin", 0, CLI_CUSTOM, type, member.render.margin, "N",                       \
+                   "quiet zone in modules (default 4)", .parse = cli_qr_parse_margin)
 
-/* Records one of the options above; returns CLI_EXIT_OK, or CLI_EXIT_USAGE
- * after reporting a bad value. */
-int cli_qr_option(cli_qr_options *options, int opt, const char *value);
+/* CLI_CUSTOM readers: an error correction level into a cs_qr_ecc, a scale
+ * (1 to CS_QR_SCALE_MAX) and a margin (0 to CS_QR_MARGIN_MAX) into an
+ * unsigned, a QR image name (.png or .svg) into a const char *. */
+bool cli_qr_parse_ecc(const char *option, const char *value, void *field);
+bool cli_qr_parse_scale(const char *option, const char *value, void *field);
+bool cli_qr_parse_margin(const char *option, const char *value, void *field);
+bool cli_qr_parse_output(const char *option, const char *value, void *field);
+
+/* CLI_CUSTOM reader of --form: offline or link, into a cs_form. */
+bool cli_parse_form(const char *option, const char *value, void *field);
 
 /* CLI_EXIT_OK when path ends in .png or .svg (either case), else
  * CLI_EXIT_USAGE after reporting it. */

@@ -13,9 +13,6 @@
 #include "certseal/certseal.h"
 #include "cli.h"
 
-/* Option codes of --registry, --actor and --reason. */
-enum { CLI_OPT_REGISTRY = 1200, CLI_OPT_ACTOR, CLI_OPT_REASON };
-
 /* Reports a registry error for input (the registry path or a number) as
  * "input: problem (fix)". */
 void cli_registry_report(const char *input, cs_err err, const char *detail);

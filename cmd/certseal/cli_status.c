@@ -99,3 +99,27 @@ bool cli_load_status_lists(cs_verifier_t *verifier, const char *const *paths, si
     }
     return true;
 }
+
+int cli_verifier_options_check(const cli_verifier_options *o)
+{
+    if (o->trust.count == 0)
+        return cli_usage_error("--trust FILE|DIR is required: the accreditation body keys you "
+                               "trust");
+    if (!o->fetch && (o->cache_dir != NULL || o->no_cache || o->fetch_timeout > 0))
+        return cli_usage_error("--cache-dir, --no-cache and --fetch-timeout go with --fetch");
+    if (o->cache_dir != NULL && o->no_cache)
+        return cli_usage_error("give either --cache-dir DIR or --no-cache, not both");
+    if (o->require_status && o->status_optional)
+        return cli_usage_error("give either --require-status or --status-optional, not both");
+    return CLI_EXIT_OK;
+}
+
+bool cli_verifier_configure(cs_verifier_t *verifier, const cli_verifier_options *o)
+{
+    cs_verifier_set_time(verifier, o->at);
+    cs_verifier_set_clock_skew(verifier, (int64_t)o->skew);
+    cs_verifier_require_status(verifier, o->require_status);
+    cs_verifier_set_status_optional(verifier, o->status_optional);
+    cs_verifier_set_max_list_age(verifier, o->max_list_age);
+    return cli_load_status_lists(verifier, o->status.items, o->status.count);
+}

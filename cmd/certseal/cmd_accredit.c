@@ -3,7 +3,6 @@
  * credential for a certification body's public key. */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,71 +11,106 @@
 
 #include "cli_registry.h"
 
-static const char USAGE[] =
-    "usage: certseal accredit --key AB_KEY --subject-key CB_KEY.pub --issuer AB_ID\n"
-    "           --subject CB_ID --name NAME --number ACC_NO --country CC\n"
-    "           --standard STD [--standard STD]... [--iaf N[,N...]]\n"
-    "           [--not-before DATE] --expires DATE --out AC_FILE [--force]\n"
-    "           [--passphrase-file FILE | --passphrase-fd N]\n"
-    "       certseal accredit --registry AB_DB [--actor NAME] --subject-key CB_KEY.pub ...\n"
-    "\n"
-    "Signs an accreditation credential (COSE_Sign1, typ cs-accr) with the accreditation\n"
-    "body's key AB_KEY for the certification body's public key, and writes it to AC_FILE.\n"
-    "  --standard STD   a standard with its edition, e.g. \"ISO 9001:2015\" (repeat it)\n"
-    "  --iaf LIST       IAF sector codes 1-39, comma separated (repeatable)\n"
-    "  --not-before D   first day of the accreditation (default: today, UTC)\n"
-    "  --expires D      last day of the accreditation (a date-time is the exact end)\n"
-    "  --registry DB    sign with the key of the accreditation body's registry DB\n"
-    "                   (instead of --key) and record the credential there with a\n"
-    "                   status index, so that it can be suspended or withdrawn\n"
-    "DATE is YYYY-MM-DD (UTC) or RFC 3339.\n";
+/* --iaf: the sector codes of every list given. */
+typedef struct iaf_list {
+    uint64_t codes[CS_LIST_MAX];
+    size_t count;
+} iaf_list;
 
 typedef struct accredit_options {
     const char *key, *subject_key, *out, *registry;
+    const char *issuer, *subject, *name, *number, *country;
+    cli_list standards;
+    iaf_list iaf;
+    int64_t not_before, expires; /* NOT_GIVEN when not given */
     cs_registry_actor actor;
     bool force;
-    bool has_not_before, has_expires;
     cli_passphrase_source passphrase;
     cs_accreditation ac; /* strings borrowed from argv until signing */
-    const char *standards[CS_LIST_MAX];
-    uint64_t iaf[CS_LIST_MAX];
 } accredit_options;
 
-static int add_iaf_list(accredit_options *o, const char *list)
+#define NOT_GIVEN INT64_MIN
+
+static bool parse_iaf(const char *option, const char *list, void *field)
 {
+    iaf_list *iaf = field;
     char buf[256];
     size_t len = strlen(list);
     if (len == 0 || len >= sizeof(buf) || list[0] == ',' || list[len - 1] == ',' ||
-        strstr(list, ",,") != NULL)
-        return cli_usage_error("--iaf: '%s' is not a comma-separated list of sector numbers, "
-                               "e.g. 17,18",
-                               list);
+        strstr(list, ",,") != NULL) {
+        cli_usage_error("%s: '%s' is not a comma-separated list of sector numbers, e.g. 17,18",
+                        option, list);
+        return false;
+    }
     memcpy(buf, list, len + 1);
     for (char *save = NULL, *item = strtok_r(buf, ",", &save); item != NULL;
          item = strtok_r(NULL, ",", &save)) {
         uint64_t code;
-        if (!cli_parse_uint("--iaf", item, UINT32_MAX, &code))
-            return CLI_EXIT_USAGE;
-        if (code == 0 || code > CS_IAF_CODE_MAX)
-            return cli_usage_error("--iaf: %s is not an IAF sector; they are numbered 1 to %d",
-                                   item, CS_IAF_CODE_MAX);
-        if (o->ac.iaf_count == CS_LIST_MAX)
-            return cli_usage_error("--iaf: more than %d sectors", CS_LIST_MAX);
-        o->iaf[o->ac.iaf_count++] = code;
+        if (!cli_parse_uint(option, item, UINT32_MAX, &code))
+            return false;
+        if (code == 0 || code > CS_IAF_CODE_MAX) {
+            cli_usage_error("%s: %s is not an IAF sector; they are numbered 1 to %d", option,
+                            item, CS_IAF_CODE_MAX);
+            return false;
+        }
+        if (iaf->count == CS_LIST_MAX) {
+            cli_usage_error("%s: more than %d sectors", option, CS_LIST_MAX);
+            return false;
+        }
+        iaf->codes[iaf->count++] = code;
     }
-    return CLI_EXIT_OK;
+    return true;
 }
 
 /* A date is the last valid day (exclusive end: the next midnight); a
  * date-time is the exact end. */
-static bool parse_expiry(const char *text, int64_t *out)
+static bool parse_expiry(const char *option, const char *text, void *field)
 {
-    if (!cli_parse_date("--expires", text, out))
+    int64_t *out = field;
+    if (!cli_parse_date(option, text, out))
         return false;
     if (strlen(text) == 10)
         *out += CS_SECONDS_PER_DAY;
     return true;
 }
+
+static const cli_option OPTIONS[] = {
+    CLI_OPTION("key", 'k', CLI_KEY, accredit_options, key, "AB_KEY",
+               "the accreditation body's private key"),
+    CLI_OPTION("subject-key", 0, CLI_PATH, accredit_options, subject_key, "CB_KEY.pub",
+               "the certification body's public key"),
+    CLI_OPTION("issuer", 0, CLI_STRING, accredit_options, issuer, "AB_ID",
+               "the accreditation body's identifier"),
+    CLI_OPTION("subject", 0, CLI_STRING, accredit_options, subject, "CB_ID",
+               "the certification body's identifier"),
+    CLI_OPTION("name", 0, CLI_STRING, accredit_options, name, "NAME",
+               "the certification body's legal name"),
+    CLI_OPTION("number", 0, CLI_STRING, accredit_options, number, "ACC_NO",
+               "the accreditation number"),
+    CLI_OPTION("country", 0, CLI_STRING, accredit_options, country, "CC",
+               "the certification body's country (ISO 3166-1 alpha-2, e.g. GB)"),
+    CLI_OPTION("standard", 0, CLI_LIST, accredit_options, standards, "STD",
+               "a standard with its edition, e.g. \"ISO 9001:2015\" (repeat it)",
+               .max = CS_LIST_MAX),
+    CLI_OPTION("iaf", 0, CLI_CUSTOM, accredit_options, iaf, "LIST",
+               "IAF sector codes 1-39, comma separated (repeatable)", .parse = parse_iaf),
+    CLI_OPTION("not-before", 0, CLI_DATE, accredit_options, not_before, "D",
+               "first day of the accreditation (default: today, UTC)"),
+    CLI_OPTION("expires", 0, CLI_CUSTOM, accredit_options, expires, "D",
+               "last day of the accreditation (a date-time is the exact end)",
+               .parse = parse_expiry),
+    CLI_OPTION("out", 'o', CLI_PATH, accredit_options, out, "AC_FILE",
+               "where to write the credential (- for standard output)"),
+    CLI_OPTION("force", 'f', CLI_FLAG, accredit_options, force, NULL, "replace AC_FILE"),
+    CLI_OPTION("registry", 0, CLI_PATH, accredit_options, registry, "DB",
+               "sign with the key of the accreditation body's registry DB\n"
+               "(instead of --key) and record the credential there with a\n"
+               "status index, so that it can be suspended or withdrawn"),
+    CLI_OPTION("actor", 0, CLI_STRING, accredit_options, actor.name, "NAME",
+               "who, recorded in the registry's history (default: the login name)"),
+    CLI_PASSPHRASE_OPTIONS(accredit_options, passphrase, "the key's passphrase"),
+    {0},
+};
 
 static int check_values(accredit_options *o)
 {
@@ -110,103 +144,12 @@ static int check_values(accredit_options *o)
     return CLI_EXIT_OK;
 }
 
-static int parse(int argc, char **argv, accredit_options *o)
+static int check(void *options, int argc, char **argv)
 {
-    enum { OPT_SUBJECT_KEY = 256, OPT_NOT_BEFORE };
-    static const struct option longopts[] = {
-        {"key", required_argument, NULL, 'k'},
-        {"subject-key", required_argument, NULL, OPT_SUBJECT_KEY},
-        {"issuer", required_argument, NULL, 'i'},
-        {"subject", required_argument, NULL, 's'},
-        {"name", required_argument, NULL, 'n'},
-        {"number", required_argument, NULL, 'N'},
-        {"country", required_argument, NULL, 'c'},
-        {"standard", required_argument, NULL, 'S'},
-        {"iaf", required_argument, NULL, 'I'},
-        {"not-before", required_argument, NULL, OPT_NOT_BEFORE},
-        {"expires", required_argument, NULL, 'e'},
-        {"out", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},
-        {"registry", required_argument, NULL, CLI_OPT_REGISTRY},
-        {"actor", required_argument, NULL, CLI_OPT_ACTOR},
-        CLI_PASSPHRASE_LONG_OPTIONS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    accredit_options *o = options;
     cs_accreditation *ac = &o->ac;
-    int opt, status = CLI_EXIT_OK;
 
-    optind = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":k:o:fh", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'k':
-            o->key = optarg;
-            break;
-        case OPT_SUBJECT_KEY:
-            o->subject_key = optarg;
-            break;
-        case 'i':
-            ac->issuer = optarg;
-            break;
-        case 's':
-            ac->subject = optarg;
-            break;
-        case 'n':
-            ac->name = optarg;
-            break;
-        case 'N':
-            ac->number = optarg;
-            break;
-        case 'c':
-            ac->country = optarg;
-            break;
-        case 'o':
-            o->out = optarg;
-            break;
-        case 'f':
-            o->force = true;
-            break;
-        case CLI_OPT_REGISTRY:
-            o->registry = optarg;
-            break;
-        case CLI_OPT_ACTOR:
-            o->actor.name = optarg;
-            break;
-        case 'S':
-            if (ac->standard_count == CS_LIST_MAX)
-                return cli_usage_error("--standard: more than %d standards", CS_LIST_MAX);
-            o->standards[ac->standard_count++] = optarg;
-            break;
-        case 'I':
-            if ((status = add_iaf_list(o, optarg)) != CLI_EXIT_OK)
-                return status;
-            break;
-        case OPT_NOT_BEFORE:
-            if (!cli_parse_date("--not-before", optarg, &ac->not_before))
-                return CLI_EXIT_USAGE;
-            o->has_not_before = true;
-            break;
-        case 'e':
-            if (!parse_expiry(optarg, &ac->expires))
-                return CLI_EXIT_USAGE;
-            o->has_expires = true;
-            break;
-        case CLI_OPT_PASSPHRASE_FILE:
-        case CLI_OPT_PASSPHRASE_FD:
-            if ((status = cli_passphrase_option(&o->passphrase, opt, optarg)) != CLI_EXIT_OK)
-                return status;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            exit(CLI_EXIT_OK);
-        default:
-            return cli_bad_option(opt, argv);
-        }
-    }
-    if (optind != argc)
-        return cli_usage_error("unexpected argument '%s' (see certseal accredit --help)",
-                               argv[optind]);
+    (void)argc, (void)argv;
     if (o->registry != NULL && o->key != NULL)
         return cli_usage_error("--key: with --registry it comes from the registry's settings "
                                "(drop --key)");
@@ -220,26 +163,34 @@ static int parse(int argc, char **argv, accredit_options *o)
     } required[] = {
         {o->registry != NULL ? o->registry : o->key, "--key AB_KEY"},
         {o->subject_key, "--subject-key CB_KEY.pub"},
-        {ac->issuer, "--issuer AB_ID"},
-        {ac->subject, "--subject CB_ID"},
-        {ac->name, "--name NAME"},
-        {ac->number, "--number ACC_NO"},
-        {ac->country, "--country CC"},
+        {o->issuer, "--issuer AB_ID"},
+        {o->subject, "--subject CB_ID"},
+        {o->name, "--name NAME"},
+        {o->number, "--number ACC_NO"},
+        {o->country, "--country CC"},
         {o->out, "--out AC_FILE"},
     };
     for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
         if (required[i].value == NULL || *(const char *)required[i].value == '\0')
             return cli_usage_error("%s is required (see certseal accredit --help)",
                                    required[i].option);
-    if (ac->standard_count == 0)
+    if (o->standards.count == 0)
         return cli_usage_error("--standard STD is required at least once");
-    if (!o->has_expires)
+    if (o->expires == NOT_GIVEN)
         return cli_usage_error("--expires DATE is required");
+    ac->issuer = (char *)o->issuer;
+    ac->subject = (char *)o->subject;
+    ac->name = (char *)o->name;
+    ac->number = (char *)o->number;
+    ac->country = (char *)o->country;
+    ac->standards = (char **)o->standards.items;
+    ac->standard_count = o->standards.count;
+    ac->iaf_codes = o->iaf.codes;
+    ac->iaf_count = o->iaf.count;
+    ac->expires = o->expires;
     ac->issued_at = (int64_t)time(NULL);
-    if (!o->has_not_before)
-        ac->not_before = ac->issued_at - ac->issued_at % CS_SECONDS_PER_DAY;
-    ac->standards = (char **)o->standards;
-    ac->iaf_codes = o->iaf;
+    ac->not_before = o->not_before != NOT_GIVEN ? o->not_before
+                                                : ac->issued_at - ac->issued_at % CS_SECONDS_PER_DAY;
     return check_values(o);
 }
 
@@ -282,41 +233,40 @@ done:
     return ok;
 }
 
-int cmd_accredit(int argc, char **argv)
+static int run(void *options, int argc, char **argv)
 {
-    accredit_options o = {.passphrase = CLI_PASSPHRASE_SOURCE_INIT};
+    accredit_options *o = options;
     cs_key_t *ab_key = NULL, *cb_key = NULL;
     uint8_t *ac_bytes = NULL;
     size_t ac_len = 0;
     int status;
     cs_err err;
 
-    if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
-        return status;
+    (void)argc, (void)argv;
     status = CLI_EXIT_FAILURE;
-    if ((err = cs_key_load_public_file(o.subject_key, &cb_key)) == CS_ERR_KEY_WEAK) {
+    if ((err = cs_key_load_public_file(o->subject_key, &cb_key)) == CS_ERR_KEY_WEAK) {
         cli_error("%s: refused: the certification body's public key is of small order or not "
                   "canonically encoded, so anyone could sign with it (ask for a key made with "
                   "certseal keygen)",
-                  o.subject_key);
+                  o->subject_key);
         goto done;
     } else if (err != CS_OK) {
-        cli_error("%s: cannot load the certification body's public key: %s", o.subject_key,
+        cli_error("%s: cannot load the certification body's public key: %s", o->subject_key,
                   err == CS_ERR_IO_OPEN ? strerror(errno) : cs_strerror(err));
         goto done;
     }
     /* Before anything is recorded (the write checks again). */
-    if (!o.force && strcmp(o.out, "-") != 0 && access(o.out, F_OK) == 0) {
-        cli_error("%s: already exists; choose another name or add --force to replace it", o.out);
+    if (!o->force && strcmp(o->out, "-") != 0 && access(o->out, F_OK) == 0) {
+        cli_error("%s: already exists; choose another name or add --force to replace it", o->out);
         goto done;
     }
-    o.ac.subject_key = cb_key;
-    if (o.registry != NULL) {
-        if (!sign_in_registry(&o, &ab_key, &ac_bytes, &ac_len))
+    o->ac.subject_key = cb_key;
+    if (o->registry != NULL) {
+        if (!sign_in_registry(o, &ab_key, &ac_bytes, &ac_len))
             goto done;
-    } else if (!cli_load_private_key(o.key, &o.passphrase, &ab_key)) {
+    } else if (!cli_load_private_key(o->key, &o->passphrase, &ab_key)) {
         goto done;
-    } else if ((err = cs_accreditation_sign(ab_key, &o.ac, &ac_bytes, &ac_len)) != CS_OK) {
+    } else if ((err = cs_accreditation_sign(ab_key, &o->ac, &ac_bytes, &ac_len)) != CS_OK) {
         cli_error("cannot sign the accreditation credential: %s", cs_strerror(err));
         goto done;
     }
@@ -324,24 +274,48 @@ int cmd_accredit(int argc, char **argv)
         cli_error("cannot sign the accreditation credential: %s", cs_strerror(err));
         goto done;
     }
-    if (!cli_write_output(o.out, ac_bytes, ac_len, 0644, o.force))
+    if (!cli_write_output(o->out, ac_bytes, ac_len, 0644, o->force))
         goto done;
     char last_day[CS_DATE_TEXT_SIZE], first_day[CS_DATE_TEXT_SIZE];
-    cs_date_format(o.ac.not_before, first_day);
-    cs_date_format(o.ac.expires - 1, last_day);
+    cs_date_format(o->ac.not_before, first_day);
+    cs_date_format(o->ac.expires - 1, last_day);
     fprintf(stderr,
             "certseal: accredit: %s: accreditation %s of %s for %zu standard(s), valid "
             "%s to %s (%zu bytes)\n",
-            o.out, o.ac.number, o.ac.subject, o.ac.standard_count, first_day, last_day, ac_len);
-    if (o.registry != NULL)
+            o->out, o->ac.number, o->ac.subject, o->ac.standard_count, first_day, last_day, ac_len);
+    if (o->registry != NULL)
         fprintf(stderr, "certseal: accredit: %s: recorded in %s with status index %llu\n",
-                o.ac.number, o.registry, (unsigned long long)o.ac.status.index);
+                o->ac.number, o->registry, (unsigned long long)o->ac.status.index);
     status = CLI_EXIT_OK;
 done:
-    o.ac.subject_key = NULL; /* freed below; the rest of o.ac is borrowed but */
-    free(o.ac.status.uri);   /* the status reference the registry set */
+    o->ac.subject_key = NULL; /* freed below; the rest of o->ac is borrowed but */
+    free(o->ac.status.uri);   /* the status reference the registry set */
     free(ac_bytes);
     cs_key_free(&ab_key);
     cs_key_free(&cb_key);
     return status;
 }
+
+static const accredit_options DEFAULTS = {.not_before = NOT_GIVEN,
+                                          .expires = NOT_GIVEN,
+                                          .passphrase = CLI_PASSPHRASE_SOURCE_INIT};
+
+const cli_command cmd_accredit_entry = {
+    .name = "accredit",
+    .summary = "accreditation body: sign an accreditation credential",
+    .usage = "--key AB_KEY --subject-key CB_KEY.pub --issuer AB_ID\n"
+             "           --subject CB_ID --name NAME --number ACC_NO --country CC\n"
+             "           --standard STD [--standard STD]... [--iaf N[,N...]]\n"
+             "           [--not-before DATE] --expires DATE --out AC_FILE [--force]\n"
+             "           [--passphrase-file FILE | --passphrase-fd N]\n"
+             "--registry AB_DB [--actor NAME] --subject-key CB_KEY.pub ...",
+    .description =
+        "Signs an accreditation credential (COSE_Sign1, typ cs-accr) with the accreditation\n"
+        "body's key AB_KEY for the certification body's public key, and writes it to AC_FILE.\n"
+        "DATE is YYYY-MM-DD (UTC) or RFC 3339.\n",
+    .options = OPTIONS,
+    .options_size = sizeof(accredit_options),
+    .defaults = &DEFAULTS,
+    .check = check,
+    .run = run,
+};

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* certseal inspect: decode a token without verifying it and show all of it. */
 #include <ctype.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,18 +8,32 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "cli_qr.h"
 
-static const char USAGE[] =
-    "usage: certseal inspect [--json] [--ecc L|M|Q|H] [--cose-out FILE [--force]]\n"
-    "           [TOKEN|FILE|-]\n"
-    "\n"
-    "Decodes a token (CS1:..., a link, COSE bytes or hex; also an accreditation\n"
-    "credential file) WITHOUT verifying it, and shows every header and claim, the\n"
-    "certificate or accreditation in readable form, the token's size and the QR\n"
-    "version it needs.  Use certseal verify to trust it.\n"
-    "  --ecc L|M|Q|H     error correction level for the QR version (default M)\n"
-    "  --cose-out FILE   also write the token's COSE_Sign1 bytes to FILE\n"
-    "  --force           replace FILE if it exists\n";
+typedef struct inspect_options {
+    bool json, force;
+    const char *cose_out;
+    cs_qr_ecc ecc;
+    const char *input; /* the token argument, "-" for standard input */
+} inspect_options;
+
+static const cli_option OPTIONS[] = {
+    CLI_OPTION("json", 0, CLI_FLAG, inspect_options, json, NULL, "the report as JSON"),
+    CLI_OPTION("ecc", 0, CLI_CUSTOM, inspect_options, ecc, "L|M|Q|H",
+               "error correction level for the QR version (default M)",
+               .parse = cli_qr_parse_ecc),
+    CLI_OPTION("cose-out", 0, CLI_PATH, inspect_options, cose_out, "FILE",
+               "also write the token's COSE_Sign1 bytes to FILE"),
+    CLI_OPTION("force", 0, CLI_FLAG, inspect_options, force, NULL, "replace FILE if it exists"),
+    {0},
+};
+
+static int check(void *options, int argc, char **argv)
+{
+    inspect_options *o = options;
+    o->input = cli_token_argument(argc, argv, 0);
+    return o->input != NULL ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+}
 
 /* Writes the token's COSE_Sign1 bytes, for tools that read COSE. */
 static bool write_cose(const char *path, const uint8_t *token, size_t len, bool force)
@@ -120,67 +133,35 @@ static void print_value(const char *key, json_t *value, int depth)
     }
 }
 
-int cmd_inspect(int argc, char **argv)
+static int run(void *options, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},  {"cose-out", required_argument, NULL, 'c'},
-        {"force", no_argument, NULL, 'f'}, {"ecc", required_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},  {NULL, 0, NULL, 0},
-    };
-    bool json_output = false, force = false;
-    const char *cose_out = NULL;
+    const inspect_options *o = options;
     uint8_t *data = NULL;
     size_t len = 0;
     char *report = NULL, detail[300] = "";
     const char *label;
-    cs_qr_ecc ecc = CS_QR_DEFAULT_ECC;
     json_t *root = NULL;
-    int opt, status = CLI_EXIT_FAILURE;
+    int status = CLI_EXIT_FAILURE;
     cs_err err;
 
-    optind = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if (opt == 'j') {
-            json_output = true;
-        } else if (opt == 'c') {
-            cose_out = optarg;
-        } else if (opt == 'f') {
-            force = true;
-        } else if (opt == 'e') {
-            if (cs_qr_ecc_parse(optarg, &ecc) != CS_OK)
-                return cli_usage_error("--ecc: '%s' is not an error correction level (L, M, Q "
-                                       "or H)",
-                                       optarg);
-        } else if (opt == 'h') {
-            fputs(USAGE, stdout);
-            return CLI_EXIT_OK;
-        } else {
-            return cli_bad_option(opt, argv);
-        }
-    }
-    if (argc - optind > 1)
-        return cli_usage_error("give one token, file or -");
-    const char *input = cli_token_argument(argc, argv, optind);
-    if (input == NULL)
-        return CLI_EXIT_USAGE;
-    if (!cli_read_token_argument(input, &data, &len, &label))
+    (void)argc, (void)argv;
+    if (!cli_read_token_argument(o->input, &data, &len, &label))
         return CLI_EXIT_FAILURE;
-    err = cs_report_inspect_json(data, len, json_output ? CS_REPORT_PRETTY : 0, &report, detail,
+    err = cs_report_inspect_json(data, len, o->json ? CS_REPORT_PRETTY : 0, &report, detail,
                                  sizeof(detail));
     if (err != CS_OK) {
         cli_error("%s: does not decode: %s", label, detail[0] ? detail : cs_strerror(err));
         status = err == CS_ERR_NO_MEMORY ? CLI_EXIT_FAILURE : CLI_EXIT_MALFORMED;
         goto done;
     }
-    if (cose_out != NULL && !write_cose(cose_out, data, len, force))
+    if (o->cose_out != NULL && !write_cose(o->cose_out, data, len, o->force))
         goto done;
     if ((root = json_loads(report, 0, NULL)) == NULL) {
         cli_error("out of memory");
         goto done;
     }
-    set_qr(root, data, len, ecc);
-    if (json_output) {
+    set_qr(root, data, len, o->ecc);
+    if (o->json) {
         free(report);
         if ((report = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(2))) == NULL ||
             cs_text_escape_json(&report) != CS_OK) {
@@ -199,3 +180,23 @@ done:
     free(data);
     return status;
 }
+
+static const inspect_options DEFAULTS = {.ecc = CS_QR_DEFAULT_ECC};
+
+const cli_command cmd_inspect_entry = {
+    .name = "inspect",
+    .summary = "decode a token without verifying it",
+    .usage = "[--json] [--ecc L|M|Q|H] [--cose-out FILE [--force]]\n"
+             "           [TOKEN|FILE|-]",
+    .description = "Decodes a token (CS1:..., a link, COSE bytes or hex; also an accreditation\n"
+                   "credential file) WITHOUT verifying it, and shows every header and claim, the\n"
+                   "certificate or accreditation in readable form, the token's size and the QR\n"
+                   "version it needs.  Use certseal verify to trust it.\n",
+    .options = OPTIONS,
+    .options_size = sizeof(inspect_options),
+    .defaults = &DEFAULTS,
+    .args_max = 1,
+    .args_help = "give one token, file or -",
+    .check = check,
+    .run = run,
+};

@@ -3,7 +3,6 @@
  * JSON record, with its accreditation credential embedded: with --key and
  * --accreditation, or from its registry (--registry DB), which records it
  * with a status index; --batch issues many (cmd_issue_batch.c). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,119 +12,57 @@
 
 #define AC_FILE_MAX (64 * 1024)
 
-static const char USAGE[] =
-    "usage: certseal issue --key CB_KEY --accreditation AC_FILE [--out FILE] [--force]\n"
-    "           [--form offline|link] [--link-base URL] [--qr FILE.png|FILE.svg]\n"
-    "           [--ecc L|M|Q|H] [--scale N] [--margin N]\n"
-    "           [--passphrase-file FILE | --passphrase-fd N] RECORD.json|-\n"
-    "       certseal issue --registry DB [--supersedes CERT_NO] [--reason TEXT]\n"
-    "           [--actor NAME] [--form offline|link] [--out FILE] [--qr FILE] ...\n"
-    "           RECORD.json|-\n"
-    "       certseal issue --registry DB --batch FILE.jsonl|FILE.csv [--format jsonl|csv]\n"
-    "           [--out TOKENS.jsonl] [--qr-dir DIR] [--chunk N] [--actor NAME] [--force]\n"
-    "\n"
-    "Signs a certificate token for the record (schemas/record.schema.json) with the\n"
-    "certification body's key and prints it (CS1:...), or writes it to FILE.\n"
-    "  --form link       print the link form under --link-base (HTTPS://HOST/PATH/...)\n"
-    "  --qr FILE         also write the token's QR code (PNG or SVG, by extension)\n"
-    "  --registry DB     take the key, accreditation and link base from the registry\n"
-    "                    (certseal init) and record the certificate with a status index\n"
-    "  --supersedes NO   re-issue certificate NO: the old revision becomes superseded\n"
-    "  --batch FILE      issue every record of a JSON Lines or CSV file, all validated\n"
-    "                    first (a bad line refuses the batch); tokens go to --out as JSON\n"
-    "                    Lines {\"number\":...,\"token\":...}; --qr-dir DIR gets one PNG per\n"
-    "                    certificate.  Running an interrupted batch again completes it.\n"
-    "  --chunk N         certificates per transaction in a batch (default 500)\n";
-
-static int set_form(issue_options *o, const char *value)
+static bool parse_format(const char *option, const char *value, void *field)
 {
-    if (strcmp(value, "offline") == 0)
-        o->form = CS_FORM_OFFLINE;
-    else if (strcmp(value, "link") == 0)
-        o->form = CS_FORM_LINK;
-    else
-        return cli_usage_error("--form: '%s' is not offline or link", value);
-    return CLI_EXIT_OK;
+    if ((*(cs_batch_format *)field = cs_batch_format_from_name(value)) != CS_BATCH_AUTO)
+        return true;
+    cli_usage_error("%s: '%s' is not jsonl or csv", option, value);
+    return false;
 }
 
-static int set_format(issue_options *o, const char *value)
-{
-    if ((o->batch_format = cs_batch_format_from_name(value)) == CS_BATCH_AUTO)
-        return cli_usage_error("--format: '%s' is not jsonl or csv", value);
-    return CLI_EXIT_OK;
-}
-
-enum {
-    OPT_FORM = 256,
-    OPT_LINK_BASE,
-    OPT_SUPERSEDES,
-    OPT_QR,
-    OPT_BATCH,
-    OPT_FORMAT,
-    OPT_QR_DIR,
-    OPT_CHUNK,
+static const cli_option OPTIONS[] = {
+    CLI_OPTION("key", 'k', CLI_KEY, issue_options, key, "CB_KEY",
+               "the certification body's private key"),
+    CLI_OPTION("accreditation", 'a', CLI_PATH, issue_options, accreditation, "AC_FILE",
+               "the accreditation credential its accreditation body signed"),
+    CLI_OPTION("out", 'o', CLI_PATH, issue_options, out, "FILE",
+               "write the token (or a batch's JSON Lines) to FILE, not standard output"),
+    CLI_OPTION("force", 'f', CLI_FLAG, issue_options, force, NULL, "replace existing files"),
+    CLI_OPTION("form", 0, CLI_CUSTOM, issue_options, form, "FORM",
+               "offline (CS1:..., the default) or link: the link form under\n"
+               "--link-base (HTTPS://HOST/PATH/...)",
+               .parse = cli_parse_form),
+    CLI_OPTION("link-base", 0, CLI_STRING, issue_options, link_base, "URL",
+               "the https URL the link form starts with"),
+    CLI_OPTION("qr", 0, CLI_CUSTOM, issue_options, qr, "FILE",
+               "also write the token's QR code (PNG or SVG, by extension)",
+               .parse = cli_qr_parse_output),
+    CLI_QR_OPTIONS(issue_options, qr_options),
+    CLI_OPTION("registry", 0, CLI_PATH, issue_options, registry, "DB",
+               "take the key, accreditation and link base from the registry\n"
+               "(certseal init) and record the certificate with a status index"),
+    CLI_OPTION("supersedes", 0, CLI_STRING, issue_options, supersedes, "NO",
+               "re-issue certificate NO: the old revision becomes superseded"),
+    CLI_OPTION("reason", 0, CLI_STRING, issue_options, actor.reason, "TEXT",
+               "why, recorded in the registry's history"),
+    CLI_OPTION("actor", 0, CLI_STRING, issue_options, actor.name, "NAME",
+               "who, recorded in the registry's history (default: the login name)"),
+    CLI_OPTION("batch", 0, CLI_PATH, issue_options, batch, "FILE",
+               "issue every record of a JSON Lines or CSV file, all validated\n"
+               "first (a bad line refuses the batch); tokens go to --out as JSON\n"
+               "Lines {\"number\":...,\"token\":...}.  Running an interrupted\n"
+               "batch again completes it."),
+    CLI_OPTION("format", 0, CLI_CUSTOM, issue_options, batch_format, "jsonl|csv",
+               "the batch file's format (default: from its name, else its content)",
+               .parse = parse_format),
+    CLI_OPTION("qr-dir", 0, CLI_PATH, issue_options, qr_dir, "DIR",
+               "one PNG QR code per certificate of a batch in DIR"),
+    CLI_OPTION("chunk", 0, CLI_UNSIGNED, issue_options, chunk, "N",
+               "certificates per transaction in a batch (default 500)", .min = 1,
+               .max = 100000),
+    CLI_PASSPHRASE_OPTIONS(issue_options, passphrase, "the key's passphrase"),
+    {0},
 };
-
-static int parse_option(issue_options *o, int opt, char **argv)
-{
-    switch (opt) {
-    case 'k':
-        o->key = optarg;
-        return CLI_EXIT_OK;
-    case 'a':
-        o->accreditation = optarg;
-        return CLI_EXIT_OK;
-    case 'o':
-        o->out = optarg;
-        return CLI_EXIT_OK;
-    case 'f':
-        o->force = true;
-        return CLI_EXIT_OK;
-    case OPT_LINK_BASE:
-        o->link_base = optarg;
-        return CLI_EXIT_OK;
-    case OPT_FORM:
-        return set_form(o, optarg);
-    case CLI_OPT_REGISTRY:
-        o->registry = optarg;
-        return CLI_EXIT_OK;
-    case OPT_SUPERSEDES:
-        o->supersedes = optarg;
-        return CLI_EXIT_OK;
-    case OPT_QR:
-        o->qr = optarg;
-        return cli_qr_check_output(optarg);
-    case OPT_BATCH:
-        o->batch = optarg;
-        return CLI_EXIT_OK;
-    case OPT_FORMAT:
-        return set_format(o, optarg);
-    case OPT_QR_DIR:
-        o->qr_dir = optarg;
-        return CLI_EXIT_OK;
-    case OPT_CHUNK:
-        if (!cli_parse_uint("--chunk", optarg, 100000, &o->chunk))
-            return CLI_EXIT_USAGE;
-        return o->chunk > 0 ? CLI_EXIT_OK : cli_usage_error("--chunk: at least 1");
-    case CLI_OPT_ACTOR:
-        o->actor.name = optarg;
-        return CLI_EXIT_OK;
-    case CLI_OPT_REASON:
-        o->actor.reason = optarg;
-        return CLI_EXIT_OK;
-    case CLI_OPT_QR_ECC:
-    case CLI_OPT_QR_SCALE:
-    case CLI_OPT_QR_MARGIN:
-        return cli_qr_option(&o->qr_options, opt, optarg);
-    case CLI_OPT_PASSPHRASE_FILE:
-    case CLI_OPT_PASSPHRASE_FD:
-        return cli_passphrase_option(&o->passphrase, opt, optarg);
-    case 'h':
-        fputs(USAGE, stdout);
-        exit(CLI_EXIT_OK);
-    }
-    return cli_bad_option(opt, argv);
-}
 
 /* Options that only make sense with (or without) a registry or a batch. */
 static int check_modes(const issue_options *o, int records)
@@ -166,11 +103,15 @@ static int check_modes(const issue_options *o, int records)
     return CLI_EXIT_OK;
 }
 
-static int check_options(const issue_options *o, int records)
+static int check(void *options, int argc, char **argv)
 {
+    issue_options *o = options;
     int status;
-    if ((status = check_modes(o, records)) != CLI_EXIT_OK)
+
+    if ((status = check_modes(o, argc)) != CLI_EXIT_OK)
         return status;
+    if (argc == 1)
+        o->record = argv[0];
     if (o->registry == NULL && o->key == NULL)
         return cli_usage_error("--key CB_KEY is required: the certification body's private key "
                                "(or give --registry DB)");
@@ -187,41 +128,6 @@ static int check_options(const issue_options *o, int records)
     if (o->supersedes != NULL && o->supersedes[0] == '\0')
         return cli_usage_error("--supersedes: give the number of the certificate to re-issue");
     return cli_registry_check_actor(&o->actor) ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-}
-
-static int parse(int argc, char **argv, issue_options *o)
-{
-    static const struct option longopts[] = {
-        {"key", required_argument, NULL, 'k'},
-        {"accreditation", required_argument, NULL, 'a'},
-        {"out", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},
-        {"form", required_argument, NULL, OPT_FORM},
-        {"link-base", required_argument, NULL, OPT_LINK_BASE},
-        {"registry", required_argument, NULL, CLI_OPT_REGISTRY},
-        {"supersedes", required_argument, NULL, OPT_SUPERSEDES},
-        {"qr", required_argument, NULL, OPT_QR},
-        {"batch", required_argument, NULL, OPT_BATCH},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"qr-dir", required_argument, NULL, OPT_QR_DIR},
-        {"chunk", required_argument, NULL, OPT_CHUNK},
-        {"actor", required_argument, NULL, CLI_OPT_ACTOR},
-        {"reason", required_argument, NULL, CLI_OPT_REASON},
-        CLI_QR_LONG_OPTIONS,
-        CLI_PASSPHRASE_LONG_OPTIONS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt, status;
-
-    optind = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":k:a:o:fh", longopts, NULL)) != -1)
-        if ((status = parse_option(o, opt, argv)) != CLI_EXIT_OK)
-            return status;
-    if (argc - optind == 1)
-        o->record = argv[optind];
-    return check_options(o, argc - optind);
 }
 
 static const char *record_name(const issue_options *o)
@@ -378,24 +284,48 @@ done:
     return status;
 }
 
-int cmd_issue(int argc, char **argv)
+static int run(void *options, int argc, char **argv)
 {
-    issue_options o = {.form = CS_FORM_OFFLINE,
-                       .passphrase = CLI_PASSPHRASE_SOURCE_INIT,
-                       .qr_options = CLI_QR_OPTIONS_INIT};
+    const issue_options *o = options;
     cs_certificate cert = {0};
     int status;
 
-    if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
-        return status;
-    if (o.batch != NULL)
-        return cli_issue_batch(&o);
-    if (!outputs_free(&o))
+    (void)argc, (void)argv;
+    if (o->batch != NULL)
+        return cli_issue_batch(o);
+    if (!outputs_free(o))
         return CLI_EXIT_FAILURE;
     /* The record first: a mistake in it should not cost a passphrase prompt. */
-    if (!read_record(&o, &cert))
+    if (!read_record(o, &cert))
         return CLI_EXIT_FAILURE;
-    status = o.registry != NULL ? issue_registry(&o, &cert) : issue_plain(&o, &cert);
+    status = o->registry != NULL ? issue_registry(o, &cert) : issue_plain(o, &cert);
     cs_certificate_clear(&cert);
     return status;
 }
+
+static const issue_options DEFAULTS = {.form = CS_FORM_OFFLINE,
+                                       .passphrase = CLI_PASSPHRASE_SOURCE_INIT,
+                                       .qr_options = CLI_QR_OPTIONS_INIT};
+
+const cli_command cmd_issue_entry = {
+    .name = "issue",
+    .summary = "certification body: sign a certificate token from a JSON record",
+    .usage = "--key CB_KEY --accreditation AC_FILE [--out FILE] [--force]\n"
+             "           [--form offline|link] [--link-base URL] [--qr FILE.png|FILE.svg]\n"
+             "           [--ecc L|M|Q|H] [--scale N] [--margin N]\n"
+             "           [--passphrase-file FILE | --passphrase-fd N] RECORD.json|-\n"
+             "--registry DB [--supersedes CERT_NO] [--reason TEXT]\n"
+             "           [--actor NAME] [--form offline|link] [--out FILE] [--qr FILE] ...\n"
+             "           RECORD.json|-\n"
+             "--registry DB --batch FILE.jsonl|FILE.csv [--format jsonl|csv]\n"
+             "           [--out TOKENS.jsonl] [--qr-dir DIR] [--chunk N] [--actor NAME] [--force]",
+    .description = "Signs a certificate token for the record (schemas/record.schema.json) with the\n"
+                   "certification body's key and prints it (CS1:...), or writes it to FILE.\n",
+    .options = OPTIONS,
+    .options_size = sizeof(issue_options),
+    .defaults = &DEFAULTS,
+    .args_max = 1,
+    .args_help = "give exactly one record: RECORD.json, or - for standard input",
+    .check = check,
+    .run = run,
+};

@@ -1,25 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /* certseal keygen: a new key pair, private key 0600, public key beside it. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
-
-static const char USAGE[] =
-    "usage: certseal keygen [--alg ed25519|es256] --out KEY [--force]\n"
-    "                       [--encrypt | --passphrase-file FILE | --passphrase-fd N]\n"
-    "\n"
-    "Writes the private key KEY (PKCS#8 PEM, mode 0600) and the public key KEY.pub\n"
-    "(SubjectPublicKeyInfo PEM), and prints the key id (kid) in hex.\n"
-    "  --alg ALG             ed25519 (default) or es256 (P-256, for HSMs without Ed25519)\n"
-    "  --encrypt             ask for a passphrase on the terminal and encrypt the key\n"
-    "  --passphrase-file F   encrypt with the first line of F\n"
-    "  --passphrase-fd N     encrypt with the first line read from descriptor N\n"
-    "  --force               replace existing files\n";
 
 typedef struct keygen_options {
     cs_alg alg;
@@ -28,52 +15,33 @@ typedef struct keygen_options {
     cli_passphrase_source passphrase;
 } keygen_options;
 
-static int parse(int argc, char **argv, keygen_options *o)
+static bool parse_alg(const char *option, const char *value, void *field)
 {
-    static const struct option longopts[] = {
-        {"alg", required_argument, NULL, 'a'},
-        {"out", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},
-        {"encrypt", no_argument, NULL, 'e'},
-        CLI_PASSPHRASE_LONG_OPTIONS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt, status = CLI_EXIT_OK;
+    if ((*(cs_alg *)field = cs_alg_from_name(value)) != CS_ALG_NONE)
+        return true;
+    cli_usage_error("%s: '%s' is not ed25519 or es256", option, value);
+    return false;
+}
 
-    optind = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":o:fh", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'a':
-            if ((o->alg = cs_alg_from_name(optarg)) == CS_ALG_NONE)
-                return cli_usage_error("--alg: '%s' is not ed25519 or es256", optarg);
-            break;
-        case 'o':
-            o->out = optarg;
-            break;
-        case 'f':
-            o->force = true;
-            break;
-        case 'e':
-            o->encrypt = true;
-            break;
-        case CLI_OPT_PASSPHRASE_FILE:
-        case CLI_OPT_PASSPHRASE_FD:
-            o->encrypt = true;
-            if ((status = cli_passphrase_option(&o->passphrase, opt, optarg)) != CLI_EXIT_OK)
-                return status;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            exit(CLI_EXIT_OK);
-        default:
-            return cli_bad_option(opt, argv);
-        }
-    }
-    if (optind != argc)
-        return cli_usage_error("unexpected argument '%s' (see certseal keygen --help)",
-                               argv[optind]);
+static const cli_option OPTIONS[] = {
+    CLI_OPTION("alg", 0, CLI_CUSTOM, keygen_options, alg, "ALG",
+               "ed25519 (default) or es256 (P-256, for HSMs without Ed25519)",
+               .parse = parse_alg),
+    CLI_OPTION("out", 'o', CLI_PATH, keygen_options, out, "KEY",
+               "the private key file to write; the public key goes to KEY.pub"),
+    CLI_OPTION("encrypt", 0, CLI_FLAG, keygen_options, encrypt, NULL,
+               "ask for a passphrase on the terminal and encrypt the key"),
+    CLI_PASSPHRASE_OPTIONS(keygen_options, passphrase, "encrypt with the passphrase"),
+    CLI_OPTION("force", 'f', CLI_FLAG, keygen_options, force, NULL, "replace existing files"),
+    {0},
+};
+
+static int check(void *options, int argc, char **argv)
+{
+    keygen_options *o = options;
+    (void)argc, (void)argv;
+    if (o->passphrase.file != NULL || o->passphrase.fd >= 0)
+        o->encrypt = true;
     if (o->out == NULL)
         return cli_usage_error("--out KEY is required: where to write the private key");
     return CLI_EXIT_OK;
@@ -87,51 +55,50 @@ static void print_kid(const cs_key_t *key)
     printf("\n");
 }
 
-int cmd_keygen(int argc, char **argv)
+static int run(void *options, int argc, char **argv)
 {
-    keygen_options o = {.alg = CS_ALG_EDDSA, .passphrase = CLI_PASSPHRASE_SOURCE_INIT};
+    const keygen_options *o = options;
     cs_key_t *key = NULL;
     char *passphrase = NULL, *public_path = NULL;
     size_t passphrase_len = 0;
     int status;
     cs_err err;
 
-    if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
-        return status;
+    (void)argc, (void)argv;
     status = CLI_EXIT_FAILURE;
-    if ((public_path = malloc(strlen(o.out) + sizeof(".pub"))) == NULL) {
+    if ((public_path = malloc(strlen(o->out) + sizeof(".pub"))) == NULL) {
         cli_error("out of memory");
         goto done;
     }
-    sprintf(public_path, "%s.pub", o.out);
+    sprintf(public_path, "%s.pub", o->out);
     /* Refuse before asking for anything when either file is in the way. */
-    if (!o.force && (access(o.out, F_OK) == 0 || access(public_path, F_OK) == 0)) {
+    if (!o->force && (access(o->out, F_OK) == 0 || access(public_path, F_OK) == 0)) {
         cli_error("%s: already exists; choose another name or add --force to replace it",
-                  access(o.out, F_OK) == 0 ? o.out : public_path);
+                  access(o->out, F_OK) == 0 ? o->out : public_path);
         goto done;
     }
     cli_protect_private_key();
-    if (o.encrypt && !cli_passphrase_read(&o.passphrase, "New passphrase for the key: ", true,
+    if (o->encrypt && !cli_passphrase_read(&o->passphrase, "New passphrase for the key: ", true,
                                           &passphrase, &passphrase_len))
         goto done;
-    if ((err = cs_key_generate(o.alg, &key)) != CS_OK) {
+    if ((err = cs_key_generate(o->alg, &key)) != CS_OK) {
         cli_error("cannot generate a key: %s", cs_strerror(err));
         goto done;
     }
-    err = cs_key_write_private_file(key, o.out, passphrase, passphrase_len,
-                                    o.force ? CS_KEY_WRITE_FORCE : 0);
+    err = cs_key_write_private_file(key, o->out, passphrase, passphrase_len,
+                                    o->force ? CS_KEY_WRITE_FORCE : 0);
     if (err != CS_OK) {
-        cli_error("%s: cannot write the private key: %s", o.out,
+        cli_error("%s: cannot write the private key: %s", o->out,
                   err == CS_ERR_IO_OPEN || err == CS_ERR_IO_WRITE ? strerror(errno)
                                                                   : cs_strerror(err));
         goto done;
     }
-    if ((err = cs_key_write_public_file(key, public_path, o.force ? CS_KEY_WRITE_FORCE : 0)) !=
+    if ((err = cs_key_write_public_file(key, public_path, o->force ? CS_KEY_WRITE_FORCE : 0)) !=
         CS_OK) {
         cli_error(
             "%s: cannot write the public key: %s; the private key was removed again", public_path,
             err == CS_ERR_IO_OPEN || err == CS_ERR_IO_WRITE ? strerror(errno) : cs_strerror(err));
-        unlink(o.out);
+        unlink(o->out);
         goto done;
     }
     print_kid(key);
@@ -142,3 +109,20 @@ done:
     free(public_path);
     return status;
 }
+
+static const keygen_options DEFAULTS = {.alg = CS_ALG_EDDSA,
+                                        .passphrase = CLI_PASSPHRASE_SOURCE_INIT};
+
+const cli_command cmd_keygen_entry = {
+    .name = "keygen",
+    .summary = "make a key pair (Ed25519 or P-256)",
+    .usage = "[--alg ed25519|es256] --out KEY [--force]\n"
+             "       [--encrypt | --passphrase-file FILE | --passphrase-fd N]",
+    .description = "Writes the private key KEY (PKCS#8 PEM, mode 0600) and the public key KEY.pub\n"
+                   "(SubjectPublicKeyInfo PEM), and prints the key id (kid) in hex.\n",
+    .options = OPTIONS,
+    .options_size = sizeof(keygen_options),
+    .defaults = &DEFAULTS,
+    .check = check,
+    .run = run,
+};

@@ -2,7 +2,6 @@
 /* certseal qr: draw a token as a QR code (DESIGN §4), as a PNG or SVG file or
  * in the terminal, in its own form or re-encoded in the other one. */
 #include <ctype.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,23 +10,6 @@
 
 #include "cli.h"
 #include "cli_qr.h"
-
-static const char USAGE[] =
-    "usage: certseal qr [--form offline|link] [--link-base URL] [--ecc L|M|Q|H]\n"
-    "           [--scale N] [--margin N] [--force] --out FILE.png|FILE.svg [TOKEN|FILE|-]\n"
-    "       certseal qr --text [--invert] [--form ...] [--ecc ...] [--margin N] [TOKEN|FILE|-]\n"
-    "\n"
-    "Draws a token (CS1:..., a link, or COSE bytes) as a QR code: a 1-bit PNG or an SVG\n"
-    "file (by the name's extension), or UTF-8 half blocks on standard output.\n"
-    "  --form F        offline (CS1:...) or link (HTTPS://...); default: the token's own\n"
-    "                  form (offline for COSE bytes)\n"
-    "  --link-base URL the link form's address; default: the link the token came in\n"
-    "  --ecc L|M|Q|H   error correction level (default M)\n"
-    "  --scale N       pixels per module, 1-64 (default 8)\n"
-    "  --margin N      quiet zone in modules, 0-64 (default 4)\n"
-    "  --out FILE      write FILE.png or FILE.svg; --force replaces an existing FILE\n"
-    "  --text          draw the code on standard output instead\n"
-    "  --invert        with --text: light modules as blocks, for dark terminals\n";
 
 typedef struct qr_command {
     cli_qr_options qr;
@@ -38,20 +20,30 @@ typedef struct qr_command {
     bool text, invert, force;
 } qr_command;
 
-static int parse_form(const char *value, cs_form *form)
-{
-    if (strcmp(value, "offline") == 0)
-        *form = CS_FORM_OFFLINE;
-    else if (strcmp(value, "link") == 0)
-        *form = CS_FORM_LINK;
-    else
-        return cli_usage_error("--form: '%s' is not offline or link", value);
-    return CLI_EXIT_OK;
-}
+static const cli_option OPTIONS[] = {
+    CLI_OPTION("form", 0, CLI_CUSTOM, qr_command, form, "F",
+               "offline (CS1:...) or link (HTTPS://...); default: the token's own\n"
+               "form (offline for COSE bytes)",
+               .parse = cli_parse_form),
+    CLI_OPTION("link-base", 0, CLI_STRING, qr_command, link_base, "URL",
+               "the link form's address; default: the link the token came in"),
+    CLI_QR_OPTIONS(qr_command, qr),
+    CLI_OPTION("out", 'o', CLI_CUSTOM, qr_command, out, "FILE",
+               "write FILE.png or FILE.svg; --force replaces an existing FILE",
+               .parse = cli_qr_parse_output),
+    CLI_OPTION("force", 'f', CLI_FLAG, qr_command, force, NULL, "replace an existing FILE"),
+    CLI_OPTION("text", 0, CLI_FLAG, qr_command, text, NULL,
+               "draw the code on standard output instead"),
+    CLI_OPTION("invert", 0, CLI_FLAG, qr_command, invert, NULL,
+               "with --text: light modules as blocks, for dark terminals"),
+    {0},
+};
 
 /* Whether the options make sense together; reports when they do not. */
-static int check_options(const qr_command *c)
+static int check(void *options, int argc, char **argv)
 {
+    qr_command *c = options;
+
     if (c->text && c->out != NULL)
         return cli_usage_error("give either --out FILE or --text, not both");
     if (!c->text && c->out == NULL)
@@ -62,69 +54,7 @@ static int check_options(const qr_command *c)
         return cli_usage_error("--link-base: '%s' is not an http(s) URL without query or "
                                "fragment",
                                c->link_base);
-    if (c->out != NULL)
-        return cli_qr_check_output(c->out);
-    return CLI_EXIT_OK;
-}
-
-static int parse(int argc, char **argv, qr_command *c)
-{
-    enum { OPT_FORM = 256, OPT_LINK_BASE, OPT_TEXT, OPT_INVERT };
-    static const struct option longopts[] = {
-        {"form", required_argument, NULL, OPT_FORM},
-        {"link-base", required_argument, NULL, OPT_LINK_BASE},
-        {"out", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, 'f'},
-        {"text", no_argument, NULL, OPT_TEXT},
-        {"invert", no_argument, NULL, OPT_INVERT},
-        CLI_QR_LONG_OPTIONS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt, status = CLI_EXIT_OK;
-
-    optind = 0;
-    opterr = 0;
-    while (status == CLI_EXIT_OK &&
-           (opt = getopt_long(argc, argv, ":o:fh", longopts, NULL)) != -1) {
-        switch (opt) {
-        case OPT_FORM:
-            status = parse_form(optarg, &c->form);
-            break;
-        case OPT_LINK_BASE:
-            c->link_base = optarg;
-            break;
-        case 'o':
-            c->out = optarg;
-            break;
-        case 'f':
-            c->force = true;
-            break;
-        case OPT_TEXT:
-            c->text = true;
-            break;
-        case OPT_INVERT:
-            c->invert = true;
-            break;
-        case CLI_OPT_QR_ECC:
-        case CLI_OPT_QR_SCALE:
-        case CLI_OPT_QR_MARGIN:
-            status = cli_qr_option(&c->qr, opt, optarg);
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            exit(CLI_EXIT_OK);
-        default:
-            return cli_bad_option(opt, argv);
-        }
-    }
-    if (status != CLI_EXIT_OK)
-        return status;
-    if ((status = check_options(c)) != CLI_EXIT_OK)
-        return status;
-    if (argc - optind > 1)
-        return cli_usage_error("give one token, file or -");
-    c->input = cli_token_argument(argc, argv, optind);
+    c->input = cli_token_argument(argc, argv, 0);
     return c->input != NULL ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
@@ -301,34 +231,52 @@ done:
     return ok;
 }
 
-int cmd_qr(int argc, char **argv)
+static int run(void *options, int argc, char **argv)
 {
-    qr_command c = {.qr = CLI_QR_OPTIONS_INIT};
+    qr_command *c = options;
     qr_token token = {0};
     uint8_t *data = NULL;
     size_t len = 0;
     const char *label;
     int version = 0, status;
 
-    if ((status = parse(argc, argv, &c)) != CLI_EXIT_OK)
-        return status;
-    if (!cli_read_token_argument(c.input, &data, &len, &label))
+    (void)argc, (void)argv;
+    if (!cli_read_token_argument(c->input, &data, &len, &label))
         return CLI_EXIT_FAILURE;
-    if ((status = prepare_token(&c, data, len, label, &token)) != CLI_EXIT_OK)
+    if ((status = prepare_token(c, data, len, label, &token)) != CLI_EXIT_OK)
         goto done;
     status = CLI_EXIT_FAILURE;
-    if (c.text ? !draw_text(&c, label, token.text, &version)
-               : !cli_qr_write_file(c.out, token.text, &c.qr, c.force ? CS_FILE_REPLACE : 0,
+    if (c->text ? !draw_text(c, label, token.text, &version)
+               : !cli_qr_write_file(c->out, token.text, &c->qr, c->force ? CS_FILE_REPLACE : 0,
                                    &version))
         goto done;
     fprintf(stderr, "certseal: qr: %s%s: %s form, %zu characters, QR version %d-%c, %d modules\n",
-            c.text ? "drew " : "wrote ", c.text ? "the code" : c.out, cs_form_name(c.form),
-            strlen(token.text), version, cs_qr_ecc_letter(c.qr.ecc), 17 + 4 * version);
-    if (c.text)
-        warn_if_too_wide(&c, version);
+            c->text ? "drew " : "wrote ", c->text ? "the code" : c->out, cs_form_name(c->form),
+            strlen(token.text), version, cs_qr_ecc_letter(c->qr.ecc), 17 + 4 * version);
+    if (c->text)
+        warn_if_too_wide(c, version);
     status = CLI_EXIT_OK;
 done:
     free(token.text);
     free(data);
     return status;
 }
+
+static const qr_command DEFAULTS = {.qr = CLI_QR_OPTIONS_INIT};
+
+const cli_command cmd_qr_entry = {
+    .name = "qr",
+    .summary = "draw a token as a QR code: PNG, SVG or the terminal",
+    .usage = "[--form offline|link] [--link-base URL] [--ecc L|M|Q|H]\n"
+             "           [--scale N] [--margin N] [--force] --out FILE.png|FILE.svg [TOKEN|FILE|-]\n"
+             "--text [--invert] [--form ...] [--ecc ...] [--margin N] [TOKEN|FILE|-]",
+    .description = "Draws a token (CS1:..., a link, or COSE bytes) as a QR code: a 1-bit PNG or an SVG\n"
+                   "file (by the name's extension), or UTF-8 half blocks on standard output.\n",
+    .options = OPTIONS,
+    .options_size = sizeof(qr_command),
+    .defaults = &DEFAULTS,
+    .args_max = 1,
+    .args_help = "give one token, file or -",
+    .check = check,
+    .run = run,
+};

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* certseal scan: print the tokens of the QR codes in PNG or JPEG images
  * (a scanned or photographed paper certificate). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -9,16 +8,6 @@
 
 #include "cli.h"
 #include "cli_scan.h"
-
-static const char USAGE[] =
-    "usage: certseal scan [--json] IMAGE...\n"
-    "\n"
-    "Reads the QR codes in each PNG or JPEG image (- for standard input) and prints\n"
-    "their text, one token per line, in reading order.  Exit status 0 when every\n"
-    "image held a code; 3 when an image held none; 1 when an image could not be read\n"
-    "(the other images are still scanned; 1 outranks 3).\n"
-    "  --json   one JSON object per image: {\"image\": NAME, \"tokens\": [...]}, with\n"
-    "           \"error\" when the image held no code or could not be read\n";
 
 /* 1 (could not read) outranks 3 (no code), which outranks 0. */
 static int worse(int a, int b)
@@ -77,50 +66,31 @@ done:
     return ok;
 }
 
-static int parse(int argc, char **argv, bool *json)
-{
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt;
+typedef struct scan_options {
+    bool json;
+} scan_options;
 
-    optind = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'j':
-            *json = true;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            exit(CLI_EXIT_OK);
-        default:
-            return cli_bad_option(opt, argv);
-        }
-    }
-    if (optind == argc)
-        return cli_usage_error("give one or more PNG or JPEG images (- for standard input)");
-    return CLI_EXIT_OK;
-}
+static const cli_option OPTIONS[] = {
+    CLI_OPTION("json", 0, CLI_FLAG, scan_options, json, NULL,
+               "one JSON object per image: {\"image\": NAME, \"tokens\": [...]}, with\n"
+               "\"error\" when the image held no code or could not be read"),
+    {0},
+};
 
-int cmd_scan(int argc, char **argv)
+static int run(void *options, int argc, char **argv)
 {
+    const scan_options *o = options;
     cs_scanner_t *scanner = NULL;
     cs_scan_result result = {0};
-    bool json = false;
     int worst = CLI_EXIT_OK, status;
 
-    if ((status = parse(argc, argv, &json)) != CLI_EXIT_OK)
-        return status;
     if (cs_scanner_new(&scanner) != CS_OK) {
         cli_error("out of memory");
         return CLI_EXIT_FAILURE;
     }
-    for (int i = optind; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {
         status = cli_scan_image(scanner, argv[i], &result);
-        if (!(json ? print_json(argv[i], &result, status) : print_text(&result))) {
+        if (!(o->json ? print_json(argv[i], &result, status) : print_text(&result))) {
             /* jansson takes UTF-8 only, or failed to allocate */
             cli_error("%s: cannot write the result as JSON (is the name UTF-8?)", argv[i]);
             status = CLI_EXIT_FAILURE;
@@ -135,3 +105,19 @@ int cmd_scan(int argc, char **argv)
     cs_scanner_free(&scanner);
     return worst;
 }
+
+const cli_command cmd_scan_entry = {
+    .name = "scan",
+    .summary = "read the QR codes in PNG or JPEG images and print their tokens",
+    .usage = "[--json] IMAGE...",
+    .description = "Reads the QR codes in each PNG or JPEG image (- for standard input) and prints\n"
+                   "their text, one token per line, in reading order.  Exit status 0 when every\n"
+                   "image held a code; 3 when an image held none; 1 when an image could not be read\n"
+                   "(the other images are still scanned; 1 outranks 3).\n",
+    .options = OPTIONS,
+    .options_size = sizeof(scan_options),
+    .args_min = 1,
+    .args_max = CLI_ARGS_ANY,
+    .args_help = "give one or more PNG or JPEG images (- for standard input)",
+    .run = run,
+};

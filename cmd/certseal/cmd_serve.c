@@ -2,7 +2,6 @@
 /* certseal serve: the HTTP verification service (http.h) in the foreground
  * until SIGINT or SIGTERM; SIGHUP reads the status lists again. */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,67 +12,16 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_status.h"
 
-#define TRUST_PATHS_MAX 16
-#define STATUS_PATHS_MAX 64
 #define STOP_WATCHDOG_SECONDS 4 /* after SIGTERM, the process exits by then whatever happens */
 #define SPARE_DESCRIPTORS 64    /* beside the connections: lists, folders, the log */
 
-static const char USAGE[] =
-    "usage: certseal serve --trust FILE|DIR [--trust ...] --listen ADDR:PORT\n"
-    "           [--status FILE|DIR ...] [--require-status | --status-optional]\n"
-    "           [--max-list-age DURATION] [--publish DIR]\n"
-    "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]\n"
-    "           [--at DATE] [--skew SECONDS] [--threads N] [--max-connections N]\n"
-    "           [--timeout SECONDS] [--max-client-connections N]\n"
-    "           [--request-deadline SECONDS] [--port-file FILE]\n"
-    "\n"
-    "Serves the verification page of link-form tokens (GET /v/TOKEN), the JSON of\n"
-    "certseal verify --json (GET /api/v1/verify?token=, POST /api/v1/verify), /healthz\n"
-    "and, with --publish, the status lists of DIR under /status/.  Runs until SIGINT or\n"
-    "SIGTERM; SIGHUP reads the status lists again.  One line per request on stderr,\n"
-    "without the token.\n"
-    "  --trust PATH     a PEM public key file, or a folder of them (repeatable)\n"
-    "  --listen A:P     the address and port, e.g. 127.0.0.1:8080 or [::]:8080 (port 0:\n"
-    "                   any free port; see --port-file)\n"
-    "  --status PATH    a signed status list, or a folder of them (repeatable); watched\n"
-    "                   and read again when changed or when its ttl has passed\n"
-    "                   status is required: a token whose status list is neither given\n"
-    "                   nor fetched is STATUS_UNKNOWN\n"
-    "  --require-status also fail tokens that carry no status reference\n"
-    "  --status-optional  accept a status that cannot be checked (VALID with the\n"
-    "                   warning \"status not checked\", never the green banner)\n"
-    "  --max-list-age D refuse status lists issued longer ago than D (default 7d)\n"
-    "  --publish DIR    serve the files of DIR under /status/ (caching headers, CORS)\n"
-    "  --fetch          fetch the status lists the tokens name (--cache-dir, --no-cache,\n"
-    "                   --fetch-timeout as for certseal verify)\n"
-    "  --at DATE        verify as of DATE instead of now (for tests and demonstrations)\n"
-    "  --skew N         tolerated clock difference in seconds (default 300)\n"
-    "  --threads N      worker threads (default: one per processor)\n"
-    "  --max-connections N  open connections at most (default 512)\n"
-    "  --timeout N      close a connection idle for N seconds (default 15)\n"
-    "  --max-client-connections N  open connections from one address at most (default 64)\n"
-    "  --request-deadline N  close a connection whose request is not all received\n"
-    "                   within N seconds, however steadily it trickles in (default 20)\n"
-    "  --port-file FILE write the port to FILE once listening\n";
-
 typedef struct serve_options {
-    const char *trust[TRUST_PATHS_MAX];
-    size_t trust_count;
-    const char *status[STATUS_PATHS_MAX];
-    size_t status_count;
+    cli_verifier_options verifier;
     const char *listen;
     const char *publish;
     const char *port_file;
-    const char *cache_dir;
-    bool fetch;
-    bool no_cache;
-    bool require_status;
-    bool status_optional;
-    int64_t max_list_age;
-    int64_t at;
-    uint64_t skew;
-    uint64_t fetch_timeout;
     uint64_t threads;
     uint64_t max_connections;
     uint64_t timeout;
@@ -81,130 +29,40 @@ typedef struct serve_options {
     uint64_t request_deadline;
 } serve_options;
 
-/* A whole number from 1 to max, for option. */
-static int positive(const char *option, uint64_t max, uint64_t *out)
-{
-    if (!cli_parse_uint(option, optarg, max, out))
-        return CLI_EXIT_USAGE;
-    return *out > 0 ? CLI_EXIT_OK
-                    : cli_usage_error("%s: give 1 to %llu", option, (unsigned long long)max);
-}
+static const cli_option OPTIONS[] = {
+    CLI_OPTION("listen", 0, CLI_STRING, serve_options, listen, "A:P",
+               "the address and port, e.g. 127.0.0.1:8080 or [::]:8080 (port 0:\n"
+               "any free port; see --port-file)"),
+    CLI_VERIFIER_OPTIONS(serve_options, verifier),
+    CLI_OPTION("publish", 0, CLI_PATH, serve_options, publish, "DIR",
+               "serve the status lists of DIR under /status/ (caching headers, CORS)"),
+    CLI_OPTION("threads", 0, CLI_UNSIGNED, serve_options, threads, "N",
+               "worker threads (default: one per processor)", .min = 1, .max = 256),
+    CLI_OPTION("max-connections", 0, CLI_UNSIGNED, serve_options, max_connections, "N",
+               "open connections at most (default 512)", .min = 1, .max = 65536),
+    CLI_OPTION("timeout", 0, CLI_UNSIGNED, serve_options, timeout, "N",
+               "close a connection idle for N seconds (default 15)", .min = 1, .max = 3600),
+    CLI_OPTION("max-client-connections", 0, CLI_UNSIGNED, serve_options, max_client_connections,
+               "N", "open connections from one address at most (default 64)", .min = 1,
+               .max = 65536),
+    CLI_OPTION("request-deadline", 0, CLI_UNSIGNED, serve_options, request_deadline, "N",
+               "close a connection whose request is not all received\n"
+               "within N seconds, however steadily it trickles in (default 20)",
+               .min = 1, .max = 3600),
+    CLI_OPTION("port-file", 0, CLI_PATH, serve_options, port_file, "FILE",
+               "write the port to FILE once listening"),
+    {0},
+};
 
-static int parse_option(int opt, serve_options *o)
+static int check(void *options, int argc, char **argv)
 {
-    switch (opt) {
-    case 't':
-        if (o->trust_count == TRUST_PATHS_MAX)
-            return cli_usage_error("--trust: at most %d paths", TRUST_PATHS_MAX);
-        o->trust[o->trust_count++] = optarg;
-        return CLI_EXIT_OK;
-    case 's':
-        if (o->status_count == STATUS_PATHS_MAX)
-            return cli_usage_error("--status: at most %d paths (give a folder)", STATUS_PATHS_MAX);
-        o->status[o->status_count++] = optarg;
-        return CLI_EXIT_OK;
-    case 'l':
-        o->listen = optarg;
-        return CLI_EXIT_OK;
-    case 'p':
-        o->publish = optarg;
-        return CLI_EXIT_OK;
-    case 'P':
-        o->port_file = optarg;
-        return CLI_EXIT_OK;
-    case 'c':
-        o->cache_dir = optarg;
-        return CLI_EXIT_OK;
-    case 'f':
-        o->fetch = true;
-        return CLI_EXIT_OK;
-    case 'n':
-        o->no_cache = true;
-        return CLI_EXIT_OK;
-    case 'r':
-        o->require_status = true;
-        return CLI_EXIT_OK;
-    case 'O':
-        o->status_optional = true;
-        return CLI_EXIT_OK;
-    case 'M':
-        return cli_parse_duration("--max-list-age", optarg, 366, &o->max_list_age)
-                   ? CLI_EXIT_OK
-                   : CLI_EXIT_USAGE;
-    case 'a':
-        return cli_parse_date("--at", optarg, &o->at) ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    case 'k':
-        return cli_parse_uint("--skew", optarg, 86400, &o->skew) ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-    case 'F':
-        return positive("--fetch-timeout", 3600, &o->fetch_timeout);
-    case 'T':
-        return positive("--threads", 256, &o->threads);
-    case 'm':
-        return positive("--max-connections", 65536, &o->max_connections);
-    case 'o':
-        return positive("--timeout", 3600, &o->timeout);
-    case 'C':
-        return positive("--max-client-connections", 65536, &o->max_client_connections);
-    case 'D':
-        return positive("--request-deadline", 3600, &o->request_deadline);
-    default:
-        return CLI_EXIT_USAGE;
-    }
-}
+    const serve_options *o = options;
+    int status = cli_verifier_options_check(&o->verifier);
 
-static int parse(int argc, char **argv, serve_options *o)
-{
-    static const struct option longopts[] = {
-        {"trust", required_argument, NULL, 't'},
-        {"status", required_argument, NULL, 's'},
-        {"listen", required_argument, NULL, 'l'},
-        {"publish", required_argument, NULL, 'p'},
-        {"port-file", required_argument, NULL, 'P'},
-        {"fetch", no_argument, NULL, 'f'},
-        {"cache-dir", required_argument, NULL, 'c'},
-        {"no-cache", no_argument, NULL, 'n'},
-        {"fetch-timeout", required_argument, NULL, 'F'},
-        {"require-status", no_argument, NULL, 'r'},
-        {"status-optional", no_argument, NULL, 'O'},
-        {"max-list-age", required_argument, NULL, 'M'},
-        {"at", required_argument, NULL, 'a'},
-        {"skew", required_argument, NULL, 'k'},
-        {"threads", required_argument, NULL, 'T'},
-        {"max-connections", required_argument, NULL, 'm'},
-        {"timeout", required_argument, NULL, 'o'},
-        {"max-client-connections", required_argument, NULL, 'C'},
-        {"request-deadline", required_argument, NULL, 'D'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt, status;
-
-    optind = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(USAGE, stdout);
-            exit(CLI_EXIT_OK);
-        }
-        if (opt == '?' || opt == ':')
-            return cli_bad_option(opt, argv);
-        if ((status = parse_option(opt, o)) != CLI_EXIT_OK)
-            return status;
-    }
-    if (optind < argc)
-        return cli_usage_error("unexpected argument '%s' (serve takes options only)", argv[optind]);
-    if (o->trust_count == 0)
-        return cli_usage_error("--trust FILE|DIR is required: the accreditation body keys you "
-                               "trust");
-    if (o->listen == NULL)
+    (void)argc, (void)argv;
+    if (status == CLI_EXIT_OK && o->listen == NULL)
         return cli_usage_error("--listen ADDR:PORT is required, e.g. --listen 127.0.0.1:8080");
-    if (!o->fetch && (o->cache_dir != NULL || o->no_cache || o->fetch_timeout > 0))
-        return cli_usage_error("--cache-dir, --no-cache and --fetch-timeout go with --fetch");
-    if (o->cache_dir != NULL && o->no_cache)
-        return cli_usage_error("give either --cache-dir DIR or --no-cache, not both");
-    if (o->require_status && o->status_optional)
-        return cli_usage_error("give either --require-status or --status-optional, not both");
-    return CLI_EXIT_OK;
+    return status;
 }
 
 /* Each log line, after the UTC time, escaped (cli_escape()): what a client
@@ -299,21 +157,21 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
     char detail[600] = "", *cache_dir = NULL;
     cs_err err;
 
-    if (o->fetch &&
-        !cli_fetch_options(o->cache_dir, o->no_cache, o->fetch_timeout, &fo, &cache_dir))
+    if (o->verifier.fetch && !cli_fetch_options(o->verifier.cache_dir, o->verifier.no_cache,
+                                                o->verifier.fetch_timeout, &fo, &cache_dir))
         return CLI_EXIT_FAILURE;
     ho.listen = o->listen;
     ho.trust = trust;
-    ho.status_paths = o->status;
-    ho.status_path_count = o->status_count;
-    ho.fetch = o->fetch;
+    ho.status_paths = o->verifier.status.items;
+    ho.status_path_count = o->verifier.status.count;
+    ho.fetch = o->verifier.fetch;
     ho.fetch_options = &fo;
     ho.publish_dir = o->publish;
-    ho.require_status = o->require_status;
-    ho.status_optional = o->status_optional;
-    ho.max_list_age = o->max_list_age;
-    ho.at = o->at;
-    ho.clock_skew = (int64_t)o->skew;
+    ho.require_status = o->verifier.require_status;
+    ho.status_optional = o->verifier.status_optional;
+    ho.max_list_age = o->verifier.max_list_age;
+    ho.at = o->verifier.at;
+    ho.clock_skew = (int64_t)o->verifier.skew;
     ho.threads = (unsigned)o->threads;
     ho.max_connections = (unsigned)o->max_connections;
     ho.timeout = (unsigned)o->timeout;
@@ -321,7 +179,7 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
     ho.request_deadline = (unsigned)o->request_deadline;
     ho.log = log_line;
     err = cs_http_server_start(&ho, &server, detail, sizeof(detail));
-    if (err == CS_ERR_FETCH_CACHE || (err == CS_ERR_IO_OPEN && detail[0] == '\0' && o->fetch)) {
+    if (err == CS_ERR_FETCH_CACHE || (err == CS_ERR_IO_OPEN && detail[0] == '\0' && o->verifier.fetch)) {
         cli_fetch_cache_error(fo.cache_dir, err);
         free(cache_dir);
         return CLI_EXIT_FAILURE;
@@ -344,17 +202,15 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
     return err == CS_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 
-int cmd_serve(int argc, char **argv)
+static int run(void *options, int argc, char **argv)
 {
-    serve_options o = {.at = -1, .skew = CS_DEFAULT_CLOCK_SKEW,
-                       .max_list_age = CS_DEFAULT_MAX_LIST_AGE};
+    const serve_options *o = options;
     cs_trust_t *trust = NULL;
     sigset_t signals;
-    int status;
+    int status = CLI_EXIT_FAILURE;
 
-    if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
-        return status;
-    raise_descriptor_limit(o.max_connections ? o.max_connections : CS_HTTP_DEFAULT_CONNECTIONS);
+    (void)argc, (void)argv;
+    raise_descriptor_limit(o->max_connections ? o->max_connections : CS_HTTP_DEFAULT_CONNECTIONS);
     /* Blocked before the server's threads start, so that they inherit the
      * mask and the signals reach sigwait() only. */
     sigemptyset(&signals);
@@ -363,9 +219,34 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
-    status = CLI_EXIT_FAILURE;
-    if (cli_load_trust(o.trust, o.trust_count, &trust))
-        status = serve(&o, trust, &signals);
+    if (cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust))
+        status = serve(o, trust, &signals);
     cs_trust_free(&trust);
     return status;
 }
+
+static const serve_options DEFAULTS = {.verifier = CLI_VERIFIER_OPTIONS_INIT};
+
+const cli_command cmd_serve_entry = {
+    .name = "serve",
+    .summary = "the HTTP verification service: the link form's page, a JSON API",
+    .usage = "--trust FILE|DIR [--trust ...] --listen ADDR:PORT\n"
+             "           [--status FILE|DIR ...] [--require-status | --status-optional]\n"
+             "           [--max-list-age DURATION] [--publish DIR]\n"
+             "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]\n"
+             "           [--at DATE] [--skew SECONDS] [--threads N] [--max-connections N]\n"
+             "           [--timeout SECONDS] [--max-client-connections N]\n"
+             "           [--request-deadline SECONDS] [--port-file FILE]",
+    .description =
+        "Serves the verification page of link-form tokens (GET /v/TOKEN), the JSON of\n"
+        "certseal verify --json (GET /api/v1/verify?token=, POST /api/v1/verify), /healthz\n"
+        "and, with --publish, the status lists of DIR under /status/.  Runs until SIGINT or\n"
+        "SIGTERM; SIGHUP reads the status lists again (and each --status path is watched\n"
+        "and read again when changed or when its ttl has passed).  One line per request on\n"
+        "stderr, without the token.\n",
+    .options = OPTIONS,
+    .options_size = sizeof(serve_options),
+    .defaults = &DEFAULTS,
+    .check = check,
+    .run = run,
+};

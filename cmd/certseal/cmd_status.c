@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* certseal status publish | show: signs and writes the registry's status
  * list, or shows what a status list file holds (decoded, not verified). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,96 +13,11 @@
 #define TTL_MAX (366u * CS_SECONDS_PER_DAY)
 #define VALID_DAYS_MAX 366u
 
-static const char USAGE[] =
-    "usage: certseal status publish --registry DB --out FILE [--ttl SECONDS]\n"
-    "           [--valid-for DAYS] [--passphrase-file FILE | --passphrase-fd N]\n"
-    "       certseal status show FILE|- [INDEX]\n"
-    "\n"
-    "publish  signs the status list of everything the registry issued with the\n"
-    "         registry's key and writes it to FILE atomically (a reader sees the old\n"
-    "         list or the new one, never part of one).  Serve FILE at the registry's\n"
-    "         status URI.\n"
-    "  --ttl SECONDS     how long readers may cache it (default 43200, 12 hours)\n"
-    "  --valid-for DAYS  its expiry, counted from now (default 7); publish again\n"
-    "                    well before it passes\n"
-    "show     decodes a status list WITHOUT verifying its signature and prints its URI,\n"
-    "         dates, ttl, size and how many entries have each status; with INDEX, the\n"
-    "         status at that index.\n";
-
 typedef struct publish_options {
     const char *registry, *out;
     uint64_t ttl, valid_days;
     cli_passphrase_source passphrase;
 } publish_options;
-
-static int help_or_bad(int opt, char **argv)
-{
-    if (opt == 'h') {
-        fputs(USAGE, stdout);
-        exit(CLI_EXIT_OK);
-    }
-    return cli_bad_option(opt, argv);
-}
-
-static int parse_publish(int argc, char **argv, publish_options *o)
-{
-    enum { OPT_TTL = 256, OPT_VALID_FOR };
-    static const struct option longopts[] = {
-        {"registry", required_argument, NULL, CLI_OPT_REGISTRY},
-        {"out", required_argument, NULL, 'o'},
-        {"ttl", required_argument, NULL, OPT_TTL},
-        {"valid-for", required_argument, NULL, OPT_VALID_FOR},
-        CLI_PASSPHRASE_LONG_OPTIONS,
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt, status;
-
-    optind = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-        switch (opt) {
-        case CLI_OPT_REGISTRY:
-            o->registry = optarg;
-            break;
-        case 'o':
-            o->out = optarg;
-            break;
-        case OPT_TTL:
-            if (!cli_parse_uint("--ttl", optarg, TTL_MAX, &o->ttl))
-                return CLI_EXIT_USAGE;
-            if (o->ttl == 0)
-                return cli_usage_error("--ttl: at least 1 second");
-            break;
-        case OPT_VALID_FOR:
-            if (!cli_parse_uint("--valid-for", optarg, VALID_DAYS_MAX, &o->valid_days))
-                return CLI_EXIT_USAGE;
-            if (o->valid_days == 0)
-                return cli_usage_error("--valid-for: at least 1 day");
-            break;
-        case CLI_OPT_PASSPHRASE_FILE:
-        case CLI_OPT_PASSPHRASE_FD:
-            if ((status = cli_passphrase_option(&o->passphrase, opt, optarg)) != CLI_EXIT_OK)
-                return status;
-            break;
-        default:
-            return help_or_bad(opt, argv);
-        }
-    }
-    if (o->registry == NULL)
-        return cli_usage_error("--registry DB is required: the registry whose list to publish");
-    if (o->out == NULL || strcmp(o->out, "-") == 0)
-        return cli_usage_error("--out FILE is required: the file the web server serves at the "
-                               "status URI");
-    if (optind != argc)
-        return cli_usage_error("unexpected argument '%s' (see certseal status --help)",
-                               argv[optind]);
-    if (o->ttl > o->valid_days * CS_SECONDS_PER_DAY)
-        return cli_usage_error("--ttl %llu is longer than the list is valid (--valid-for %llu "
-                               "days); lower it",
-                               (unsigned long long)o->ttl, (unsigned long long)o->valid_days);
-    return CLI_EXIT_OK;
-}
 
 /* ---- counting -------------------------------------------------------------------- */
 
@@ -146,11 +60,9 @@ static bool decode_file(const char *path, cs_status_token *token)
 
 /* ---- publish --------------------------------------------------------------------- */
 
-static int status_publish(int argc, char **argv)
+static int run_publish(void *options, int argc, char **argv)
 {
-    publish_options o = {.ttl = DEFAULT_TTL,
-                         .valid_days = DEFAULT_VALID_DAYS,
-                         .passphrase = CLI_PASSPHRASE_SOURCE_INIT};
+    const publish_options *o = options;
     cs_registry_t *registry = NULL;
     cs_key_t *key = NULL;
     cs_status_token token = {0};
@@ -159,34 +71,33 @@ static int status_publish(int argc, char **argv)
     int status;
     cs_err err;
 
-    if ((status = parse_publish(argc, argv, &o)) != CLI_EXIT_OK)
-        return status;
+    (void)argc, (void)argv;
     status = CLI_EXIT_FAILURE;
-    if (!cli_registry_open(o.registry, 0, "publish", &registry) ||
-        !cli_registry_load_key(registry, o.registry, &o.passphrase, &key))
+    if (!cli_registry_open(o->registry, 0, "publish", &registry) ||
+        !cli_registry_load_key(registry, o->registry, &o->passphrase, &key))
         goto done;
-    err = cs_registry_publish(registry, key, o.out, (int64_t)time(NULL),
-                              (int64_t)(o.valid_days * CS_SECONDS_PER_DAY), o.ttl, detail,
+    err = cs_registry_publish(registry, key, o->out, (int64_t)time(NULL),
+                              (int64_t)(o->valid_days * CS_SECONDS_PER_DAY), o->ttl, detail,
                               sizeof(detail));
     if (err == CS_ERR_IO_WRITE || err == CS_ERR_IO_OPEN) {
         cli_error("%s: cannot write the status list: %s (check the folder exists and is "
                   "writable)",
-                  o.out, detail[0] ? detail : cs_strerror(err));
+                  o->out, detail[0] ? detail : cs_strerror(err));
         goto done;
     }
     if (err != CS_OK) {
-        cli_registry_report(o.registry, err, detail);
+        cli_registry_report(o->registry, err, detail);
         goto done;
     }
     /* Read back what was written: the counts, and a check that it decodes. */
-    if (!decode_file(o.out, &token))
+    if (!decode_file(o->out, &token))
         goto done;
     count_statuses(token.list, &counts);
     cs_date_format_datetime(token.expires, until);
     fprintf(stderr,
             "certseal: status: %s: %zu entries for %s, valid until %s: %zu suspended, %zu "
             "withdrawn, %zu superseded\n",
-            o.out, cs_status_list_entries(token.list), token.uri, until,
+            o->out, cs_status_list_entries(token.list), token.uri, until,
             counts.of[CS_STATUS_SUSPENDED], counts.of[CS_STATUS_WITHDRAWN],
             counts.of[CS_STATUS_SUPERSEDED]);
     status = CLI_EXIT_OK;
@@ -234,39 +145,28 @@ static void print_token(const cs_status_token *t, const status_counts *c)
         printf("other:      %zu\n", c->other);
 }
 
-static int status_show(int argc, char **argv)
+static int run_show(void *options, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     cs_status_token token = {0};
     status_counts counts;
     uint64_t index = 0;
     unsigned value = 0;
-    int opt, status = CLI_EXIT_FAILURE;
+    int status = CLI_EXIT_FAILURE;
 
-    optind = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
-        return help_or_bad(opt, argv);
-    if (argc - optind < 1 || argc - optind > 2)
-        return cli_usage_error("give a status list file (or - for standard input) and "
-                               "optionally an INDEX");
-    if (argc - optind == 2 &&
-        !cli_parse_uint("INDEX", argv[optind + 1], CS_STATUS_LIST_MAX, &index))
+    (void)options;
+    if (argc == 2 && !cli_parse_uint("INDEX", argv[1], CS_STATUS_LIST_MAX, &index))
         return CLI_EXIT_USAGE;
-    if (!decode_file(argv[optind], &token))
+    if (!decode_file(argv[0], &token))
         goto done;
-    if (argc - optind == 2 && cs_status_list_get(token.list, index, &value) != CS_OK) {
+    if (argc == 2 && cs_status_list_get(token.list, index, &value) != CS_OK) {
         cli_error("%s: index %llu is outside the list of %zu entries (give an index below %zu)",
-                  argv[optind], (unsigned long long)index, cs_status_list_entries(token.list),
+                  argv[0], (unsigned long long)index, cs_status_list_entries(token.list),
                   cs_status_list_entries(token.list));
         goto done;
     }
     count_statuses(token.list, &counts);
     print_token(&token, &counts);
-    if (argc - optind == 2)
+    if (argc == 2)
         printf("index %llu: %s\n", (unsigned long long)index,
                value <= 3 ? cs_status_name((cs_status)value) : "other");
     status = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
@@ -275,19 +175,80 @@ done:
     return status;
 }
 
-int cmd_status(int argc, char **argv)
+static int check_publish(void *options, int argc, char **argv)
 {
-    if (argc < 2)
-        return cli_usage_error("give publish or show (see certseal status --help)");
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(USAGE, stdout);
-        return CLI_EXIT_OK;
-    }
-    if (strcmp(argv[1], "publish") == 0)
-        return status_publish(argc - 1, argv + 1);
-    if (strcmp(argv[1], "show") == 0)
-        return status_show(argc - 1, argv + 1);
-    return cli_usage_error("unknown action '%s'; give publish or show (see certseal status "
-                           "--help)",
-                           argv[1]);
+    const publish_options *o = options;
+
+    (void)argc, (void)argv;
+    if (o->registry == NULL)
+        return cli_usage_error("--registry DB is required: the registry whose list to publish");
+    if (o->out == NULL || strcmp(o->out, "-") == 0)
+        return cli_usage_error("--out FILE is required: the file the web server serves at the "
+                               "status URI");
+    if (o->ttl > o->valid_days * CS_SECONDS_PER_DAY)
+        return cli_usage_error("--ttl %llu is longer than the list is valid (--valid-for %llu "
+                               "days); lower it",
+                               (unsigned long long)o->ttl, (unsigned long long)o->valid_days);
+    return CLI_EXIT_OK;
 }
+
+static const cli_option PUBLISH_OPTIONS[] = {
+    CLI_OPTION("registry", 0, CLI_PATH, publish_options, registry, "DB",
+               "the registry whose list to publish"),
+    CLI_OPTION("out", 'o', CLI_PATH, publish_options, out, "FILE",
+               "the file the web server serves at the status URI"),
+    CLI_OPTION("ttl", 0, CLI_UNSIGNED, publish_options, ttl, "SECONDS",
+               "how long readers may cache it (default 43200, 12 hours)", .min = 1,
+               .max = TTL_MAX),
+    CLI_OPTION("valid-for", 0, CLI_UNSIGNED, publish_options, valid_days, "DAYS",
+               "its expiry, counted from now (default 7); publish again\n"
+               "well before it passes",
+               .min = 1, .max = VALID_DAYS_MAX),
+    CLI_PASSPHRASE_OPTIONS(publish_options, passphrase, "the key's passphrase"),
+    {0},
+};
+
+static const publish_options PUBLISH_DEFAULTS = {.ttl = DEFAULT_TTL,
+                                                 .valid_days = DEFAULT_VALID_DAYS,
+                                                 .passphrase = CLI_PASSPHRASE_SOURCE_INIT};
+
+static const cli_command PUBLISH = {
+    .name = "publish",
+    .usage = "publish --registry DB --out FILE [--ttl SECONDS]\n"
+             "           [--valid-for DAYS] [--passphrase-file FILE | --passphrase-fd N]",
+    .description = "Signs the status list of everything the registry issued with the\n"
+                   "registry's key and writes it to FILE atomically (a reader sees the old\n"
+                   "list or the new one, never part of one).  Serve FILE at the registry's\n"
+                   "status URI.\n",
+    .options = PUBLISH_OPTIONS,
+    .options_size = sizeof(publish_options),
+    .defaults = &PUBLISH_DEFAULTS,
+    .check = check_publish,
+    .run = run_publish,
+};
+
+static const cli_command SHOW = {
+    .name = "show",
+    .usage = "show FILE|- [INDEX]",
+    .description = "Decodes a status list WITHOUT verifying its signature and prints its URI,\n"
+                   "dates, ttl, size and how many entries have each status; with INDEX, the\n"
+                   "status at that index.\n",
+    .args_min = 1,
+    .args_max = 2,
+    .args_help = "give a status list file (or - for standard input) and optionally an INDEX",
+    .run = run_show,
+};
+
+const cli_command cmd_status_entry = {
+    .name = "status",
+    .summary = "publish the registry's signed status list, or show one",
+    .usage = "publish --registry DB --out FILE [--ttl SECONDS]\n"
+             "           [--valid-for DAYS] [--passphrase-file FILE | --passphrase-fd N]\n"
+             "show FILE|- [INDEX]",
+    .description = "publish  signs the status list of everything the registry issued and writes\n"
+                   "         it to FILE atomically; serve FILE at the registry's status URI.\n"
+                   "show     decodes a status list WITHOUT verifying its signature and prints\n"
+                   "         its URI, dates, ttl, size and counts; with INDEX, that entry.\n",
+    .args_help = "give publish or show",
+    .subcommands = (const cli_command *const[]){&PUBLISH, &SHOW, NULL},
+};

@@ -3,126 +3,93 @@
  * registry issued (a certificate in a certification body's registry, an
  * accreditation in an accreditation body's) and records the event.  The
  * change reaches verifiers with the next `certseal status publish`. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_registry.h"
 
-static void print_usage(const char *summary_line)
-{
-    printf("usage: certseal %s --registry DB [--reason TEXT] [--actor NAME] NUMBER\n\n%s\n",
-           cli_command, summary_line);
-    fputs("NUMBER is a certificate number (certification body registry) or an\n"
-          "accreditation number (accreditation body registry).  The event is recorded with\n"
-          "--actor (default: the login name) and --reason; publish the status list\n"
-          "afterwards (certseal status publish) so that verifiers see the change.\n",
-          stdout);
-}
-
 typedef struct change_options {
-    const char *registry, *number;
+    cs_registry_action action; /* from the command's defaults */
+    const char *registry;
     cs_registry_actor actor;
 } change_options;
 
-static const char *summary(cs_registry_action action)
-{
-    switch (action) {
-    case CS_REGISTRY_SUSPEND:
-        return "Suspends a valid certificate or accreditation (reinstate undoes it).";
-    case CS_REGISTRY_REINSTATE:
-        return "Reinstates a suspended certificate or accreditation.";
-    case CS_REGISTRY_WITHDRAW:
-        return "Withdraws a valid or suspended certificate or accreditation for good.";
-    }
-    return "";
-}
+static const cli_option OPTIONS[] = {
+    CLI_OPTION("registry", 0, CLI_PATH, change_options, registry, "DB",
+               "the registry that issued it"),
+    CLI_OPTION("reason", 0, CLI_STRING, change_options, actor.reason, "TEXT",
+               "why, recorded with the event"),
+    CLI_OPTION("actor", 0, CLI_STRING, change_options, actor.name, "NAME",
+               "who, recorded with the event (default: the login name)"),
+    {0},
+};
 
-static int parse(int argc, char **argv, cs_registry_action action, change_options *o)
+static int check(void *options, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"registry", required_argument, NULL, CLI_OPT_REGISTRY},
-        {"reason", required_argument, NULL, CLI_OPT_REASON},
-        {"actor", required_argument, NULL, CLI_OPT_ACTOR},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt;
+    const change_options *o = options;
 
-    optind = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (opt) {
-        case CLI_OPT_REGISTRY:
-            o->registry = optarg;
-            break;
-        case CLI_OPT_REASON:
-            o->actor.reason = optarg;
-            break;
-        case CLI_OPT_ACTOR:
-            o->actor.name = optarg;
-            break;
-        case 'h':
-            print_usage(summary(action));
-            exit(CLI_EXIT_OK);
-        default:
-            return cli_bad_option(opt, argv);
-        }
-    }
+    (void)argc;
     if (o->registry == NULL)
         return cli_usage_error("--registry DB is required: the registry that issued it");
-    if (argc - optind != 1)
-        return cli_usage_error("give exactly one certificate or accreditation number (see "
-                               "certseal %s --help)",
-                               cli_command);
-    o->number = argv[optind];
-    if (o->number[0] == '\0')
+    if (argv[0][0] == '\0')
         return cli_usage_error("the number is empty");
     return cli_registry_check_actor(&o->actor) ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
-static int change_status(int argc, char **argv, cs_registry_action action)
+static int run(void *options, int argc, char **argv)
 {
-    change_options o = {0};
+    const change_options *o = options;
+    const char *number = argv[0];
     cs_registry_t *registry = NULL;
     cs_status now = CS_STATUS_VALID;
     char detail[400] = "";
-    int status;
     cs_err err;
 
-    if ((status = parse(argc, argv, action, &o)) != CLI_EXIT_OK)
-        return status;
-    if (!cli_registry_open(o.registry, 0, cli_command, &registry))
+    (void)argc;
+    if (!cli_registry_open(o->registry, 0, cli_command_name, &registry))
         return CLI_EXIT_FAILURE;
-    err = cs_registry_change_status(registry, o.number, action, &o.actor, &now, detail,
+    err = cs_registry_change_status(registry, number, o->action, &o->actor, &now, detail,
                                     sizeof(detail));
     if (err == CS_ERR_ARGUMENT)
-        cli_usage_error("%s: %s", o.number, detail[0] ? detail : cs_strerror(err));
+        cli_usage_error("%s: %s", number, detail[0] ? detail : cs_strerror(err));
     else if (err != CS_OK)
-        cli_registry_report(o.number, err, detail);
+        cli_registry_report(number, err, detail);
     else
         fprintf(stderr,
                 "certseal: %s: %s: now %s (run certseal status publish so that verifiers "
                 "see it)\n",
-                cli_command, o.number, cs_status_name(now));
+                cli_command_name, number, cs_status_name(now));
     cs_registry_close(&registry);
     if (err == CS_ERR_ARGUMENT)
         return CLI_EXIT_USAGE;
     return err == CS_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 
-int cmd_suspend(int argc, char **argv)
-{
-    return change_status(argc, argv, CS_REGISTRY_SUSPEND);
-}
+#define CHANGE_COMMAND(entry, command, verb, text)                                                 \
+    static const change_options entry##_defaults = {.action = (verb)};                               \
+    const cli_command entry = {                                                                    \
+        .name = (command),                                                                         \
+        .summary = "registry: " text,                                                              \
+        .usage = "--registry DB [--reason TEXT] [--actor NAME] NUMBER",                            \
+        .description = "Changes the status: " text ".  NUMBER is a certificate number\n"             \
+                       "(certification body registry) or an accreditation number (accreditation\n" \
+                       "body registry).  The event is recorded with --actor and --reason;\n"       \
+                       "publish the status list afterwards (certseal status publish) so that\n"   \
+                       "verifiers see the change.\n",                                              \
+        .options = OPTIONS,                                                                        \
+        .options_size = sizeof(change_options),                                                    \
+        .defaults = &entry##_defaults,                                                             \
+        .args_min = 1,                                                                             \
+        .args_max = 1,                                                                             \
+        .args_help = "give exactly one certificate or accreditation number",                       \
+        .check = check,                                                                            \
+        .run = run,                                                                                \
+    }
 
-int cmd_reinstate(int argc, char **argv)
-{
-    return change_status(argc, argv, CS_REGISTRY_REINSTATE);
-}
-
-int cmd_withdraw(int argc, char **argv)
-{
-    return change_status(argc, argv, CS_REGISTRY_WITHDRAW);
-}
+CHANGE_COMMAND(cmd_suspend_entry, "suspend", CS_REGISTRY_SUSPEND,
+               "suspend a certificate or accreditation (reinstate undoes it)");
+CHANGE_COMMAND(cmd_reinstate_entry, "reinstate", CS_REGISTRY_REINSTATE,
+               "reinstate a suspended certificate or accreditation");
+CHANGE_COMMAND(cmd_withdraw_entry, "withdraw", CS_REGISTRY_WITHDRAW,
+               "withdraw a certificate or accreditation for good");

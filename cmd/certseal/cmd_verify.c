@@ -2,7 +2,6 @@
 /* certseal verify: verify certificate tokens back to a trusted
  * accreditation body key (DESIGN §2). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,178 +10,37 @@
 #include "cli_scan.h"
 #include "cli_status.h"
 
-#define TRUST_PATHS_MAX 16
-#define STATUS_PATHS_MAX 64
-#define QR_PATHS_MAX 64
-
-static const char USAGE[] =
-    "usage: certseal verify --trust FILE|DIR [--trust ...] [--at DATE] [--skew SECONDS]\n"
-    "           [--status FILE|DIR ...] [--require-status | --status-optional]\n"
-    "           [--max-list-age DURATION] [--json] [TOKEN|FILE|- | --qr IMAGE ...]\n"
-    "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]\n"
-    "\n"
-    "Verifies a certificate token (CS1:..., a link, or COSE bytes; one per line for\n"
-    "several) against the accreditation body keys of the trust store.  Exit status 0\n"
-    "only when every token is VALID; otherwise the code of the worst verdict\n"
-    "(certseal(1), EXIT STATUS).\n"
-    "  --trust PATH   a PEM public key file, or a folder of them (repeatable)\n"
-    "  --at DATE      verify as of DATE (YYYY-MM-DD or RFC 3339) instead of now\n"
-    "  --skew N       tolerated clock difference in seconds (default 300)\n"
-    "  --json         one JSON object per token\n"
-    "  --qr IMAGE     verify the tokens of the QR codes in a PNG or JPEG image\n"
-    "                 (repeatable: every image, in order)\n"
-    "  --status PATH  a signed status list (raw COSE), or a folder of them (repeatable)\n"
-    "                 status is required: a token whose status list is neither given\n"
-    "                 nor fetched is STATUS_UNKNOWN\n"
-    "  --require-status  also fail (STATUS_UNKNOWN) tokens that carry no status reference\n"
-    "  --status-optional  accept a status that cannot be checked: VALID with the warning\n"
-    "                 \"status not checked\"\n"
-    "  --max-list-age D  refuse status lists issued longer ago than D (default 7d)\n"
-    "  --fetch        fetch (http, https) the status lists the tokens name and --status\n"
-    "                 does not give; without it nothing is fetched\n"
-    "  --cache-dir DIR  cache fetched lists for their ttl in DIR (default\n"
-    "                 $XDG_CACHE_HOME/certseal or ~/.cache/certseal)\n"
-    "  --no-cache     fetch every list, keep none\n"
-    "  --fetch-timeout N  give up a fetch after N seconds (default 15)\n";
-
 typedef struct verify_options {
-    const char *trust[TRUST_PATHS_MAX];
-    size_t trust_count;
-    int64_t at;
-    int64_t skew;
+    cli_verifier_options verifier;
     bool json;
-    const char *input;
-    const char *qr[QR_PATHS_MAX];         /* --qr IMAGE, in order */
-    size_t qr_count;
-    const char *status[STATUS_PATHS_MAX]; /* --status FILE|DIR */
-    size_t status_count;
-    bool require_status;
-    bool fetch;             /* --fetch */
-    bool status_optional;   /* --status-optional */
-    int64_t max_list_age;   /* --max-list-age, seconds */
-    const char *cache_dir;  /* --cache-dir DIR */
-    bool no_cache;          /* --no-cache */
-    uint64_t fetch_timeout; /* --fetch-timeout SECONDS, 0: the default */
+    const char *input; /* the token argument, "-" for standard input */
+    cli_list qr;       /* --qr IMAGE, in order */
 } verify_options;
 
-static int parse(int argc, char **argv, verify_options *o)
-{
-    enum {
-        OPT_AT = 256,
-        OPT_SKEW,
-        OPT_JSON,
-        OPT_QR,
-        OPT_STATUS,
-        OPT_REQUIRE_STATUS,
-        OPT_FETCH,
-        OPT_CACHE_DIR,
-        OPT_NO_CACHE,
-        OPT_FETCH_TIMEOUT,
-        OPT_STATUS_OPTIONAL,
-        OPT_MAX_LIST_AGE
-    };
-    static const struct option longopts[] = {
-        {"trust", required_argument, NULL, 't'},
-        {"at", required_argument, NULL, OPT_AT},
-        {"skew", required_argument, NULL, OPT_SKEW},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"qr", required_argument, NULL, OPT_QR},
-        {"status", required_argument, NULL, OPT_STATUS},
-        {"require-status", no_argument, NULL, OPT_REQUIRE_STATUS},
-        {"fetch", no_argument, NULL, OPT_FETCH},
-        {"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
-        {"no-cache", no_argument, NULL, OPT_NO_CACHE},
-        {"fetch-timeout", required_argument, NULL, OPT_FETCH_TIMEOUT},
-        {"status-optional", no_argument, NULL, OPT_STATUS_OPTIONAL},
-        {"max-list-age", required_argument, NULL, OPT_MAX_LIST_AGE},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int opt;
-    uint64_t skew;
+static const cli_option OPTIONS[] = {
+    CLI_VERIFIER_OPTIONS(verify_options, verifier),
+    CLI_OPTION("json", 0, CLI_FLAG, verify_options, json, NULL, "one JSON object per token"),
+    CLI_OPTION("qr", 0, CLI_LIST, verify_options, qr, "IMAGE",
+               "verify the tokens of the QR codes in a PNG or JPEG image\n"
+               "(repeatable: every image, in order)"),
+    {0},
+};
 
-    optind = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":t:h", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 't':
-            if (o->trust_count == TRUST_PATHS_MAX)
-                return cli_usage_error("--trust: at most %d paths", TRUST_PATHS_MAX);
-            o->trust[o->trust_count++] = optarg;
-            break;
-        case OPT_AT:
-            if (!cli_parse_date("--at", optarg, &o->at))
-                return CLI_EXIT_USAGE;
-            break;
-        case OPT_SKEW:
-            if (!cli_parse_uint("--skew", optarg, 86400, &skew))
-                return CLI_EXIT_USAGE;
-            o->skew = (int64_t)skew;
-            break;
-        case OPT_JSON:
-            o->json = true;
-            break;
-        case OPT_QR:
-            if (o->qr_count == QR_PATHS_MAX)
-                return cli_usage_error("--qr: at most %d images", QR_PATHS_MAX);
-            for (size_t i = 0; i < o->qr_count && strcmp(optarg, "-") == 0; i++)
-                if (strcmp(o->qr[i], "-") == 0)
-                    return cli_usage_error("--qr -: standard input can be read only once");
-            o->qr[o->qr_count++] = optarg;
-            break;
-        case OPT_STATUS:
-            if (o->status_count == STATUS_PATHS_MAX)
-                return cli_usage_error("--status: at most %d paths (give a folder)",
-                                       STATUS_PATHS_MAX);
-            o->status[o->status_count++] = optarg;
-            break;
-        case OPT_REQUIRE_STATUS:
-            o->require_status = true;
-            break;
-        case OPT_FETCH:
-            o->fetch = true;
-            break;
-        case OPT_CACHE_DIR:
-            o->cache_dir = optarg;
-            break;
-        case OPT_NO_CACHE:
-            o->no_cache = true;
-            break;
-        case OPT_FETCH_TIMEOUT:
-            if (!cli_parse_uint("--fetch-timeout", optarg, 3600, &o->fetch_timeout))
-                return CLI_EXIT_USAGE;
-            if (o->fetch_timeout == 0)
-                return cli_usage_error("--fetch-timeout: give at least 1 second");
-            break;
-        case OPT_STATUS_OPTIONAL:
-            o->status_optional = true;
-            break;
-        case OPT_MAX_LIST_AGE:
-            if (!cli_parse_duration("--max-list-age", optarg, 366, &o->max_list_age))
-                return CLI_EXIT_USAGE;
-            break;
-        case 'h':
-            fputs(USAGE, stdout);
-            exit(CLI_EXIT_OK);
-        default:
-            return cli_bad_option(opt, argv);
-        }
-    }
-    if (o->trust_count == 0)
-        return cli_usage_error("--trust FILE|DIR is required: the accreditation body keys you "
-                               "trust");
-    if (!o->fetch && (o->cache_dir != NULL || o->no_cache || o->fetch_timeout > 0))
-        return cli_usage_error("--cache-dir, --no-cache and --fetch-timeout go with --fetch");
-    if (o->cache_dir != NULL && o->no_cache)
-        return cli_usage_error("give either --cache-dir DIR or --no-cache, not both");
-    if (o->require_status && o->status_optional)
-        return cli_usage_error("give either --require-status or --status-optional, not both");
-    if (argc - optind > 1)
-        return cli_usage_error("give one token, file or - (one token per line for several)");
-    if (o->qr_count > 0)
-        return argc > optind ? cli_usage_error("give either --qr IMAGE or a token, not both")
-                             : CLI_EXIT_OK;
-    o->input = cli_token_argument(argc, argv, optind);
+static int check(void *options, int argc, char **argv)
+{
+    verify_options *o = options;
+    int status = cli_verifier_options_check(&o->verifier);
+
+    if (status != CLI_EXIT_OK)
+        return status;
+    for (size_t i = 0; i < o->qr.count; i++)
+        for (size_t j = i + 1; j < o->qr.count; j++)
+            if (strcmp(o->qr.items[i], "-") == 0 && strcmp(o->qr.items[j], "-") == 0)
+                return cli_usage_error("--qr -: standard input can be read only once");
+    if (o->qr.count > 0)
+        return argc > 0 ? cli_usage_error("give either --qr IMAGE or a token, not both")
+                        : CLI_EXIT_OK;
+    o->input = cli_token_argument(argc, argv, 0);
     return o->input != NULL ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
@@ -432,8 +290,8 @@ static int verify_images(cs_verifier_t *verifier, const verify_options *o)
 {
     int worst = CLI_EXIT_OK;
 
-    for (size_t i = 0; i < o->qr_count; i++)
-        worst = cli_exit_worse(worst, verify_qr(verifier, o, o->qr[i]));
+    for (size_t i = 0; i < o->qr.count; i++)
+        worst = cli_exit_worse(worst, verify_qr(verifier, o, o->qr.items[i]));
     return worst;
 }
 
@@ -446,7 +304,7 @@ static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_
     char *default_dir = NULL;
     cs_err err = CS_OK;
 
-    if (!cli_fetch_options(o->cache_dir, o->no_cache, o->fetch_timeout, &fo, &default_dir))
+    if (!cli_fetch_options(o->verifier.cache_dir, o->verifier.no_cache, o->verifier.fetch_timeout, &fo, &default_dir))
         return false;
     if ((err = cs_fetcher_new(&fo, fetcher)) != CS_OK) {
         cli_fetch_cache_error(fo.cache_dir, err);
@@ -461,10 +319,9 @@ static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_
     return err == CS_OK;
 }
 
-int cmd_verify(int argc, char **argv)
+static int run(void *options, int argc, char **argv)
 {
-    verify_options o = {.at = -1, .skew = CS_DEFAULT_CLOCK_SKEW,
-                        .max_list_age = CS_DEFAULT_MAX_LIST_AGE};
+    const verify_options *o = options;
     cs_trust_t *trust = NULL;
     cs_verifier_t *verifier = NULL;
     cs_fetcher_t *fetcher = NULL;
@@ -472,28 +329,21 @@ int cmd_verify(int argc, char **argv)
     uint8_t *data = NULL;
     size_t len = 0;
     const char *label;
-    int status;
+    int status = CLI_EXIT_FAILURE;
 
-    if ((status = parse(argc, argv, &o)) != CLI_EXIT_OK)
-        return status;
-    status = CLI_EXIT_FAILURE;
-    if (!cli_load_trust(o.trust, o.trust_count, &trust) ||
-        (o.qr_count == 0 && !cli_read_token_argument(o.input, &data, &len, &label)))
+    (void)argc, (void)argv;
+    if (!cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust) ||
+        (o->qr.count == 0 && !cli_read_token_argument(o->input, &data, &len, &label)))
         goto done;
     if (cs_verifier_new(trust, &verifier) != CS_OK) {
         cli_error("out of memory");
         goto done;
     }
-    cs_verifier_set_time(verifier, o.at);
-    cs_verifier_set_clock_skew(verifier, o.skew);
-    cs_verifier_require_status(verifier, o.require_status);
-    cs_verifier_set_status_optional(verifier, o.status_optional);
-    cs_verifier_set_max_list_age(verifier, o.max_list_age);
-    if (!cli_load_status_lists(verifier, o.status, o.status_count))
+    if (!cli_verifier_configure(verifier, &o->verifier))
         goto done;
-    if (o.fetch && !start_fetching(&o, verifier, &fetcher, &history))
+    if (o->verifier.fetch && !start_fetching(o, verifier, &fetcher, &history))
         goto done;
-    status = o.qr_count > 0 ? verify_images(verifier, &o) : verify_input(verifier, &o, data, len, label);
+    status = o->qr.count > 0 ? verify_images(verifier, o) : verify_input(verifier, o, data, len, label);
 done:
     free(data);
     cs_verifier_free(&verifier);
@@ -502,3 +352,25 @@ done:
     cs_trust_free(&trust);
     return status;
 }
+
+static const verify_options DEFAULTS = {.verifier = CLI_VERIFIER_OPTIONS_INIT};
+
+const cli_command cmd_verify_entry = {
+    .name = "verify",
+    .summary = "verify a certificate token back to a trusted accreditation body",
+    .usage = "--trust FILE|DIR [--trust ...] [--at DATE] [--skew SECONDS]\n"
+             "           [--status FILE|DIR ...] [--require-status | --status-optional]\n"
+             "           [--max-list-age DURATION] [--json] [TOKEN|FILE|- | --qr IMAGE ...]\n"
+             "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]",
+    .description = "Verifies a certificate token (CS1:..., a link, or COSE bytes; one per line for\n"
+                   "several) against the accreditation body keys of the trust store.  Exit status 0\n"
+                   "only when every token is VALID; otherwise the code of the worst verdict\n"
+                   "(certseal(1), EXIT STATUS).\n",
+    .options = OPTIONS,
+    .options_size = sizeof(verify_options),
+    .defaults = &DEFAULTS,
+    .args_max = 1,
+    .args_help = "give one token, file or - (one token per line for several)",
+    .check = check,
+    .run = run,
+};

@@ -3,6 +3,8 @@
 # Checks that the documentation says what the code does:
 #  - the man pages are clean mdoc (groff -mdoc -ww -z prints nothing);
 #  - certseal(1) names every subcommand the program has, and its EXAMPLES run;
+#  - every option of every command's table is in certseal(1)'s SYNOPSIS, and
+#    every option there is in a table (check-options.py);
 #  - the libcertseal(3) example compiles against the library and verifies;
 #  - the record JSON Schema and certseal's own record checks agree on every
 #    record in tests/fixtures/ and tests/data/records/;
@@ -29,6 +31,10 @@ for cmd in $("$CERTSEAL" --help | awk '/^commands:/ { on = 1; next } on && !NF {
     grep -q "^\.Cm $cmd\$" docs/certseal.1 || fail "certseal(1) does not describe '$cmd'"
     grep -q "^\.Ss $cmd\$" docs/certseal.1 || fail "certseal(1) has no section for '$cmd'"
 done
+
+# --- every option table agrees with the SYNOPSIS of certseal(1) ----------------
+python3 tests/docs/check-options.py "$CERTSEAL" docs/certseal.1 > "$work/options.out" ||
+    { fail "option tables and certseal(1) disagree:"; sed 's/^/    /' "$work/options.out"; }
 
 # --- the EXAMPLES of certseal(1) run, in order --------------------------------
 awk '/^\.Sh EXAMPLES/ { on = 1; next } /^\.Sh / { on = 0 }
