@@ -241,6 +241,23 @@ CS_MUST_CHECK cs_err cs_cose_sign1_sign_into(const cs_key_t *key,
                                              const uint8_t *payload, size_t payload_len,
                                              cs_cose_scratch *scratch, cs_cbor_writer *out);
 
+/* ---- status lists (pkg/status_token.c, for pkg/status_store.c) ------------- */
+
+struct cs_status_token;
+
+/*
+ * cs_status_token_verify() of the bytes data whose cs_status_token_decode()
+ * gave *decoded (pkg/status_token.c): the signature and the contents are
+ * checked as there, but the list is not inflated again; *decoded moves into
+ * *token (and is emptied) once the signature verifies.
+ */
+CS_MUST_CHECK cs_err cs_status_token_verify_decoded(const uint8_t *data, size_t len,
+                                                    const cs_key_t *key, const char *expected_uri,
+                                                    int64_t now, int64_t skew,
+                                                    struct cs_status_token *decoded,
+                                                    struct cs_status_token *token, char *detail,
+                                                    size_t detail_size);
+
 /* ---- JSON building blocks (pkg/record_json.c, pkg/report.c) ----------------------- */
 
 /* cs_certificate_encode_claims() into a caller-kept writer (reset first). */
