@@ -58,8 +58,8 @@ cs_err cs_report_status_text(const cs_status_token *t, bool index_given, uint64_
     if ((err = cs_report_text_start(&text)) != CS_OK)
         return err;
     cs_status_list_count(t->list, &c);
-    fprintf(text.f, "NOT VERIFIED: decoded only; the signature was not checked (certseal "
-                    "verify --status checks it)\n");
+    fprintf(text.f, "NOT VERIFIED: decoded only; the signature was not checked (verifying "
+                    "a token with this list checks it)\n");
     fprintf(text.f, "uri:        %s\n", cs_report_escape(t->uri, uri, sizeof(uri)));
     print_dates(text.f, t);
     fprintf(text.f, "bits:       %u\n", cs_status_list_bits(t->list));
