@@ -455,7 +455,7 @@ static cs_err read_record(const csv_header *h, const csv_row *row, cs_batch *bat
                           size_t *capacity)
 {
     cs_certificate cert = {0};
-    char detail[400] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     json_t *record = NULL;
     cs_err err;
 

@@ -65,7 +65,7 @@ static cs_err parse_jsonl_line(cs_batch *batch, size_t *capacity, const char *te
                                size_t line)
 {
     cs_certificate cert = {0};
-    char detail[400] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err;
 
     if ((err = cs_batch_count_record(batch, line)) != CS_OK)

@@ -303,7 +303,7 @@ static cs_err check_map_keys(const cs_cbor_item *map)
         if (item->type != CS_CBOR_UINT && item->type != CS_CBOR_NEGINT &&
             item->type != CS_CBOR_TEXT) {
             err = CS_ERR_CBOR_TYPE;
-            goto done;
+            goto fail;
         }
         keys[i] = item;
         item += item->span; /* the key */
@@ -320,7 +320,7 @@ static cs_err check_map_keys(const cs_cbor_item *map)
             if (key_compare(&keys[i - 1], &keys[i]) == 0)
                 err = CS_ERR_CBOR_DUPLICATE_KEY;
     }
-done:
+fail:
     if (keys != small)
         free(keys);
     return err;

@@ -6,6 +6,11 @@
 #include "certseal/error.h"
 #include "internal.h"
 
+const char *cs_err_detail(const char *detail, cs_err err)
+{
+    return detail != NULL && detail[0] != '\0' ? detail : cs_strerror(err);
+}
+
 const char *cs_strerror(cs_err err)
 {
     switch (err) {

@@ -280,7 +280,7 @@ cs_err cs_file_remove_stale(const char *path, int64_t now, int64_t min_age_secon
     if (dir_path == NULL)
         return CS_ERR_NO_MEMORY;
     if ((dir = opendir(dir_path)) == NULL)
-        goto done;
+        goto fail;
     dir_fd = dirfd(dir);
     while ((entry = readdir(dir)) != NULL) {
         struct stat st;
@@ -291,7 +291,7 @@ cs_err cs_file_remove_stale(const char *path, int64_t now, int64_t min_age_secon
         if (unlinkat(dir_fd, entry->d_name, 0) == 0)
             count++;
     }
-done:
+fail:
     if (dir != NULL)
         closedir(dir);
     free(dir_path);

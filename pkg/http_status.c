@@ -126,7 +126,7 @@ static cs_err list_files(const http_status_files *sf, file_set *set, char *detai
 static cs_err read_file(status_file *f, int64_t now, char *detail, size_t detail_size)
 {
     cs_status_token token = {0};
-    char why[CS_CHECK_DETAIL_SIZE] = "";
+    char why[CS_DETAIL_SIZE] = "";
     uint8_t *data = NULL;
     size_t len = 0;
     cs_err err = cs_file_read_all(f->path, CS_STATUS_TOKEN_MAX, &data, &len);
@@ -139,7 +139,7 @@ static cs_err read_file(status_file *f, int64_t now, char *detail, size_t detail
     }
     if ((err = cs_status_token_decode(data, len, &token, why, sizeof(why))) != CS_OK) {
         snprintf(detail, detail_size, "%s: not a status list token: %s", f->path,
-                 why[0] != '\0' ? why : cs_strerror(err));
+                 cs_err_detail(why, err));
         free(data);
         return err;
     }
@@ -201,7 +201,7 @@ static cs_err refresh(http_status_files *sf, const file_set *old, file_set *next
     for (size_t i = 0; i < next->count; i++) {
         status_file *f = &next->files[i];
         const status_file *before = find_file(old, f->path);
-        char detail[512];
+        char detail[CS_DETAIL_SIZE];
 
         if (before != NULL && same_stamp(f, before) && now < before->reread_at && !reread_all) {
             if (keep_version(f, before) != CS_OK)
@@ -229,7 +229,7 @@ static cs_err refresh(http_status_files *sf, const file_set *old, file_set *next
 static void watch_once(http_status_files *sf, bool reread_all)
 {
     file_set next = {0};
-    char detail[512] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     bool changed = false;
     cs_err err = list_files(sf, &next, detail, sizeof(detail));
 

@@ -73,7 +73,7 @@ static cs_err fetch_list(void *ctx, const char *uri, int64_t now, uint8_t **out,
     } else {
         again = wall + FETCH_RETRY_SECONDS;
         http_log(v->logger, "status: fetching %s failed: %s", uri,
-                 detail != NULL && detail[0] != '\0' ? detail : cs_strerror(err));
+                 cs_err_detail(detail, err));
     }
     if (again < slot->refresh_at)
         slot->refresh_at = again;

@@ -36,24 +36,24 @@ static cs_err decode_accreditation(cs_issuer_t *issuer, const uint8_t *data, siz
                               cs_strerror(err));
     if ((err = cs_cose_sign1_decode(cose, cose_len, &msg)) != CS_OK) {
         cs_detail_fail(detail, detail_size, err, "accreditation credential: %s", cs_strerror(err));
-        goto done;
+        goto fail;
     }
     if (!cs_cose_sign1_has_typ(&msg, CS_TYP_ACCREDITATION)) {
         err = cs_detail_fail(detail, detail_size, CS_ERR_COSE_TYPE,
                              "the file is not an accreditation credential (typ \"%s\" expected)",
                              CS_TYP_ACCREDITATION);
-        goto done;
+        goto fail;
     }
     if ((err = cs_accreditation_decode_claims(msg.payload, msg.payload_len, &issuer->accreditation,
                                               detail, detail_size)) != CS_OK)
-        goto done;
+        goto fail;
     if ((issuer->accreditation_bytes = malloc(cose_len)) == NULL) {
         err = CS_ERR_NO_MEMORY;
-        goto done;
+        goto fail;
     }
     memcpy(issuer->accreditation_bytes, cose, cose_len);
     issuer->accreditation_len = cose_len;
-done:
+fail:
     cs_cose_sign1_clear(&msg);
     return err;
 }

@@ -298,11 +298,11 @@ cs_err registry_load_settings(cs_registry_t *r, char *detail, size_t size)
         err = cs_detail_fail(detail, size, CS_ERR_REGISTRY_SCHEMA,
                              "the registry has no settings (it was never completed; "
                              "create it again with certseal init)");
-        goto done;
+        goto fail;
     }
     if (rc != SQLITE_ROW) {
         err = registry_sql_error(r, rc, "reading the settings", detail, size);
-        goto done;
+        goto fail;
     }
     const char *role = (const char *)sqlite3_column_text(stmt, 0);
     r->role = role != NULL && strcmp(role, "accreditation-body") == 0 ? CS_REGISTRY_ROLE_AB
@@ -314,18 +314,18 @@ cs_err registry_load_settings(cs_registry_t *r, char *detail, size_t size)
     if (sqlite3_column_type(stmt, 3) == SQLITE_BLOB) {
         r->accreditation_len = (size_t)sqlite3_column_bytes(stmt, 3);
         if ((r->accreditation = malloc(r->accreditation_len)) == NULL)
-            goto done;
+            goto fail;
         memcpy(r->accreditation, sqlite3_column_blob(stmt, 3), r->accreditation_len);
     }
     r->list_entries = (uint64_t)sqlite3_column_int64(stmt, 6);
     if ((r->key_path = column_strdup(stmt, 1)) == NULL ||
         (r->status_uri = column_strdup(stmt, 4)) == NULL)
-        goto done;
+        goto fail;
     if (sqlite3_column_type(stmt, 5) != SQLITE_NULL &&
         (r->link_base = column_strdup(stmt, 5)) == NULL)
-        goto done;
+        goto fail;
     err = CS_OK;
-done:
+fail:
     sqlite3_finalize(stmt);
     return err;
 }

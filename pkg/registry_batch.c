@@ -425,18 +425,18 @@ cs_err cs_registry_issue_batch(cs_registry_t *registry, cs_issuer_t *issuer, cs_
     b.verifier.slots = calloc(chunk, sizeof(cose_slot));
     if (b.kept.input == NULL || b.kept.offset == NULL || b.verifier.slots == NULL) {
         err = CS_ERR_NO_MEMORY;
-        goto done;
+        goto fail;
     }
     batch_start_verifier(&b);
     for (size_t start = 0; start < count; start += chunk) {
         size_t end = count - start > chunk ? start + chunk : count;
         if ((err = issue_chunk(&b, start, end)) != CS_OK)
-            goto done;
+            goto fail;
         report_tokens(&b.kept, certs, issued, ctx);
         if (progress != NULL)
             progress(ctx, end, count);
     }
-done:
+fail:
     batch_stop_verifier(&b, chunk);
     free(b.kept.text);
     free(b.kept.input);

@@ -40,25 +40,25 @@ static cs_err read_accreditation(new_settings *s, cs_token_codec_t *codec, char 
         (err = cs_cose_sign1_decode(s->accreditation, s->accreditation_len, &msg)) != CS_OK) {
         err = cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
                              "the accreditation credential does not decode (%s)", cs_strerror(err));
-        goto done;
+        goto fail;
     }
     if (!cs_cose_sign1_has_typ(&msg, CS_TYP_ACCREDITATION)) {
         err = cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
                              "the file is not an accreditation credential (typ \"%s\" "
                              "expected)",
                              CS_TYP_ACCREDITATION);
-        goto done;
+        goto fail;
     }
     if ((err = cs_accreditation_decode_claims(msg.payload, msg.payload_len, &ac, NULL, 0)) !=
         CS_OK) {
         err = cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
                              "the accreditation credential's claims do not decode (%s)",
                              cs_strerror(err));
-        goto done;
+        goto fail;
     }
     memcpy(s->kid, cs_key_kid(ac.subject_key), CS_KID_SIZE);
     s->has_kid = true;
-done:
+fail:
     cs_accreditation_clear(&ac);
     cs_cose_sign1_clear(&msg);
     return err;

@@ -334,7 +334,7 @@ static cs_err record_accreditation(cs_registry_t *registry, const cs_key_t *ab_k
 
     if ((err = registry_count_objects(registry, &used, detail, size)) != CS_OK ||
         (err = registry_draw_index(registry, used, &o.status_index, detail, size)) != CS_OK)
-        goto done;
+        goto fail;
     ac.status.present = true;
     ac.status.index = o.status_index;
     ac.status.uri = registry->status_uri;
@@ -342,7 +342,7 @@ static cs_err record_accreditation(cs_registry_t *registry, const cs_key_t *ab_k
         (err = cs_accreditation_encode_claims(&ac, &claims, &o.claims_len)) != CS_OK ||
         (err = join_standards(&ac, &standards)) != CS_OK ||
         (err = hex_of(*out, *out_len, &hex)) != CS_OK)
-        goto done;
+        goto fail;
     o.claims = claims;
     o.token = hex;
     o.token_len = 2 * *out_len;
@@ -351,12 +351,12 @@ static cs_err record_accreditation(cs_registry_t *registry, const cs_key_t *ab_k
     o.subject = ac.name;
     o.standard = standards;
     if ((err = insert_object(registry, &o, detail, size)) != CS_OK)
-        goto done;
+        goto fail;
     err =
         registry_insert_event(registry, ac.number, 0, o.recorded_at, "issued", actor, detail, size);
     if (err == CS_OK && status_index != NULL)
         *status_index = o.status_index;
-done:
+fail:
     free(claims);
     free(standards);
     free(hex);

@@ -275,25 +275,25 @@ cs_err cs_registry_publish(cs_registry_t *registry, const cs_key_t *key, const c
                               "the list's issue time and validity must be positive");
     if ((err = check_publish_key(registry, key, detail, detail_size)) != CS_OK ||
         (err = build_list(registry, &list, detail, detail_size)) != CS_OK)
-        goto done;
+        goto fail;
     /* A publish killed between its temporary file and the rename leaves
      * the file behind; the next one removes it, once it is old enough not
      * to be the work of a publish still running. */
     if ((err = cs_file_remove_stale(path, (int64_t)time(NULL), CS_FILE_STALE_SECONDS, NULL)) !=
         CS_OK)
-        goto done;
+        goto fail;
     params.uri = registry->status_uri;
     params.issued_at = issued_at;
     params.expires = issued_at + valid_for_seconds;
     params.ttl = ttl;
     if ((err = cs_status_token_sign(key, list, &params, &token, &token_len)) != CS_OK) {
         cs_detail_fail(detail, detail_size, err, "signing the status list: %s", cs_strerror(err));
-        goto done;
+        goto fail;
     }
     /* Readers see the old list or the new one, never a part (rename). */
     if ((err = cs_file_write_atomic(path, token, token_len, 0644, CS_FILE_REPLACE)) != CS_OK)
         cs_detail_fail(detail, detail_size, err, "writing the status list: %s", cs_strerror(err));
-done:
+fail:
     free(token);
     cs_status_list_free(&list);
     return err;

@@ -308,7 +308,7 @@ static void text_certificate(FILE *f, const cs_verify_result *r)
 
 static void text_checks(FILE *f, const cs_verify_result *r, bool colour)
 {
-    char safe[ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
+    char safe[ESCAPED_SIZE(CS_DETAIL_SIZE)];
 
     fprintf(f, "Checks\n");
     for (int id = 0; id < CS_CHECK_COUNT; id++) {
@@ -343,7 +343,7 @@ cs_err cs_report_verify_text(const cs_verify_result *r, const char *label, unsig
     bool colour = (flags & CS_REPORT_COLOUR) != 0;
     const char *on = "", *off = "";
     char name[ESCAPED_SIZE(CS_TEXT_MAX)], standard[ESCAPED_SIZE(CS_TEXT_MAX)],
-        where[ESCAPED_SIZE(512)], detail[ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
+        where[ESCAPED_SIZE(512)], detail[ESCAPED_SIZE(CS_DETAIL_SIZE)];
     cs_report_text t;
     cs_err err;
 

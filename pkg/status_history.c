@@ -182,12 +182,12 @@ cs_err cs_status_history_accept(cs_status_history_t *h, const char *uri, int64_t
         return CS_ERR_ARGUMENT;
     pthread_mutex_lock(&h->lock);
     if ((err = entry_for(h, uri, &e)) != CS_OK)
-        goto done;
+        goto fail;
     if (issued_at < e->issued_at) {
         if (seen != NULL)
             *seen = e->issued_at;
         err = CS_ERR_STATUS_ROLLBACK;
-        goto done;
+        goto fail;
     }
     if (issued_at > e->issued_at) {
         e->issued_at = issued_at;
@@ -198,7 +198,7 @@ cs_err cs_status_history_accept(cs_status_history_t *h, const char *uri, int64_t
             free(path);
         }
     }
-done:
+fail:
     pthread_mutex_unlock(&h->lock);
     return err;
 }

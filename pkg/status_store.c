@@ -26,7 +26,7 @@ typedef struct store_entry {
     store_list *lists; /* candidates: added, or the one the source supplied */
     size_t list_count;
     cs_err source_err; /* why the source supplied none */
-    char source_detail[CS_CHECK_DETAIL_SIZE];
+    char source_detail[CS_DETAIL_SIZE];
     /* The list chosen at the last successful verification, and its key. */
     bool verified;
     cs_status_token token;
@@ -191,7 +191,7 @@ static cs_err ask_source(cs_status_store *store, const char *uri, int64_t now, s
 {
     uint8_t *bytes = NULL;
     size_t len = 0;
-    char detail[CS_CHECK_DETAIL_SIZE] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     store_entry *e;
     cs_err err, got;
 
@@ -214,7 +214,7 @@ static cs_err ask_source(cs_status_store *store, const char *uri, int64_t now, s
             return got;
         e->source_err = got;
         snprintf(e->source_detail, sizeof(e->source_detail), "%s",
-                 detail[0] != '\0' ? detail : cs_strerror(got));
+                 cs_err_detail(detail, got));
     }
     *out = e;
     return CS_OK;
@@ -284,7 +284,7 @@ static cs_err verify_candidate(const store_entry *e, store_list *l, const cs_key
                                const cs_status_policy *p, cs_status_token *token, char *detail,
                                size_t detail_size)
 {
-    char why[CS_CHECK_DETAIL_SIZE] = "";
+    char why[CS_DETAIL_SIZE] = "";
     cs_err err = l->decoded.list != NULL
                      ? cs_status_token_verify_decoded(l->bytes, l->len, key, e->uri, p->now,
                                                       p->skew, &l->decoded, token, why, sizeof(why))
@@ -319,7 +319,7 @@ static cs_err choose_list(store_entry *e, const cs_key_t *key, const cs_status_p
     forget_verification(e);
     for (size_t i = 0; i < e->list_count; i++) {
         cs_status_token token;
-        char why[CS_CHECK_DETAIL_SIZE] = "";
+        char why[CS_DETAIL_SIZE] = "";
         err = verify_candidate(e, &e->lists[i], key, p, &token, why, sizeof(why));
         if (err == CS_ERR_NO_MEMORY)
             return err;
@@ -340,7 +340,7 @@ static cs_err choose_list(store_entry *e, const cs_key_t *key, const cs_status_p
     }
     if (!e->verified) {
         if (failed > 1 && detail != NULL) {
-            char first_detail[CS_CHECK_DETAIL_SIZE];
+            char first_detail[CS_DETAIL_SIZE];
             snprintf(first_detail, sizeof(first_detail), "%s", detail);
             cs_detail_set(detail, detail_size, "%s (nor do the %zu other lists given for it)",
                           first_detail, failed - 1);

@@ -85,7 +85,7 @@ static bool check_decode(cs_verification *v, const uint8_t *token, size_t len)
 {
     cs_verify_result *r = v->result;
     const uint8_t *cose;
-    char detail[CS_CHECK_DETAIL_SIZE] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err;
 
     r->token_length = len;
@@ -209,7 +209,7 @@ static bool check_accreditation(cs_verification *v)
     cs_verifier_t *verifier = v->verifier;
     const cs_key_t *ab_key = NULL;
     cs_accreditation ac = {0};
-    char detail[CS_CHECK_DETAIL_SIZE] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err;
 
     const cs_ac_cache_entry *hit =

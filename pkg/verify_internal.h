@@ -39,8 +39,8 @@ typedef struct cs_ac_cache_entry {
     const cs_key_t *ab_key; /* the trust store's key that verified it (borrowed) */
     /* The details its trust and signature checks gave, replayed on a hit so
      * that a report never depends on what the verifier saw before. */
-    char trusted_detail[CS_CHECK_DETAIL_SIZE];
-    char signature_detail[CS_CHECK_DETAIL_SIZE];
+    char trusted_detail[CS_DETAIL_SIZE];
+    char signature_detail[CS_DETAIL_SIZE];
 } cs_ac_cache_entry;
 
 /* The verified ACs a verifier remembers (DESIGN §8), replaced round robin.

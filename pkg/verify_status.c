@@ -123,7 +123,7 @@ static void check_subject(cs_verification *v, const status_subject *s)
     cs_verifier_t *verifier = v->verifier;
     cs_status_policy policy = {v->now, verifier->skew, verifier->max_list_age, verifier->history};
     cs_status_answer answer;
-    char detail[CS_CHECK_DETAIL_SIZE] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err;
 
     if (!s->ref->present) {
@@ -137,7 +137,7 @@ static void check_subject(cs_verification *v, const status_subject *s)
         return;
     }
     if (err != CS_OK) {
-        cs_verify_fail(v, s->check, err, "%s", detail[0] != '\0' ? detail : cs_strerror(err));
+        cs_verify_fail(v, s->check, err, "%s", cs_err_detail(detail, err));
         return;
     }
     note_as_of(v, &answer);

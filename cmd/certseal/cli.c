@@ -414,7 +414,7 @@ bool cli_use_colour(void)
 
 bool cli_load_trust(const char *const *paths, size_t count, cs_trust_t **trust)
 {
-    char detail[300] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err;
 
     if (cs_trust_new(trust) != CS_OK) {
@@ -483,7 +483,7 @@ bool cli_parse_duration(const char *option, const char *text, uint64_t max_days,
 
 void cli_fetch_cache_error(const char *dir, cs_err err)
 {
-    char detail[CS_CHECK_DETAIL_SIZE] = "";
+    char detail[CS_DETAIL_SIZE] = "";
 
     if (err == CS_ERR_FETCH_CACHE && cs_fetch_cache_check(dir, detail, sizeof(detail)) != CS_OK)
         cli_error("%s: the status list cache folder is not ours alone: it %s (use a folder of "

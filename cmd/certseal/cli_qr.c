@@ -117,18 +117,18 @@ bool cli_qr_write_file(const char *path, const char *token, const cli_qr_options
             cli_qr_report_too_large(path, token, options->ecc);
         else
             cli_error("%s: cannot make the QR code: %s", path, cs_strerror(err));
-        goto done;
+        goto fail;
     }
     if ((err = render(path, qr, options, &image, &image_len)) != CS_OK) {
         cli_error("%s: cannot draw the QR code: %s", path, cs_strerror(err));
-        goto done;
+        goto fail;
     }
     if (!cli_write_file(path, image, image_len, 0644, flags))
-        goto done;
+        goto fail;
     if (version_out != NULL)
         *version_out = cs_qr_symbol_version(qr);
     ok = true;
-done:
+fail:
     free(image);
     cs_qr_free(&qr);
     return ok;

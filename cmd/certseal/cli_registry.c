@@ -8,7 +8,7 @@
 
 void cli_registry_report(const char *input, cs_err err, const char *detail)
 {
-    const char *what = detail != NULL && detail[0] != '\0' ? detail : cs_strerror(err);
+    const char *what = cs_err_detail(detail, err);
 
     /* The registry's own detail often says what to do already. */
     if (what == detail && (strchr(detail, '(') != NULL || strchr(detail, ';') != NULL) &&
@@ -69,7 +69,7 @@ const char *cli_registry_role_phrase(int role)
 
 bool cli_registry_open(const char *path, int role, const char *doing, cs_registry_t **out)
 {
-    char detail[400] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err = cs_registry_open(path, out, detail, sizeof(detail));
     cs_registry_role have;
 
@@ -104,7 +104,7 @@ bool cli_registry_issuer(cs_registry_t *registry, const char *path, const cs_key
 {
     size_t ac_len = 0;
     const uint8_t *ac = cs_registry_accreditation(registry, &ac_len);
-    char detail[300] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err;
 
     if (ac == NULL) {
@@ -116,7 +116,7 @@ bool cli_registry_issuer(cs_registry_t *registry, const char *path, const cs_key
     if ((err = cs_issuer_new(key, ac, ac_len, out, detail, sizeof(detail))) != CS_OK) {
         cli_error("%s: the registry's key and accreditation do not fit: %s (check the key at "
                   "%s)",
-                  path, detail[0] ? detail : cs_strerror(err), cs_registry_key_path(registry));
+                  path, cs_err_detail(detail, err), cs_registry_key_path(registry));
         return false;
     }
     return true;

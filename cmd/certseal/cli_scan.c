@@ -41,7 +41,7 @@ int cli_scan_image(cs_scanner_t *scanner, const char *path, cs_scan_result *out)
 {
     const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
     cs_image image = {0};
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     int saved_errno;
     cs_err err;
 

@@ -13,7 +13,7 @@ static bool load_file(cs_verifier_t *verifier, const char *path)
 {
     uint8_t *data = NULL;
     size_t len = 0;
-    char detail[CS_CHECK_DETAIL_SIZE] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err = cs_file_read_all(path, CS_STATUS_TOKEN_MAX, &data, &len);
 
     if (err == CS_ERR_TOO_LARGE)
@@ -28,7 +28,7 @@ static bool load_file(cs_verifier_t *verifier, const char *path)
     else if (err != CS_OK)
         cli_error("%s: not a status list token: %s (give the signed list that `certseal status "
                   "publish` wrote, as raw bytes)",
-                  path, detail[0] != '\0' ? detail : cs_strerror(err));
+                  path, cs_err_detail(detail, err));
     free(data);
     return err == CS_OK;
 }

@@ -131,7 +131,7 @@ static int check(void *options, int argc, char **argv)
 {
     accredit_options *o = options;
     cs_accreditation_params *ac = &o->ac;
-    char detail[400] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err;
 
     (void)argc, (void)argv;
@@ -181,7 +181,7 @@ static int check(void *options, int argc, char **argv)
      * applies again; checked here only to refuse a mistake as a usage error
      * before any key is loaded. */
     if ((err = cs_accreditation_check(ac, detail, sizeof(detail))) != CS_OK)
-        return refuse_value(detail[0] ? detail : cs_strerror(err));
+        return refuse_value(cs_err_detail(detail, err));
     return CLI_EXIT_OK;
 }
 
@@ -191,14 +191,14 @@ static bool sign_in_registry(accredit_options *o, cs_key_t **ab_key, uint64_t *s
                              uint8_t **ac_bytes, size_t *ac_len)
 {
     cs_registry_t *registry = NULL;
-    char detail[400] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err = CS_OK;
     bool ok = false;
 
     if (!cli_registry_open(o->registry, CS_REGISTRY_ROLE_AB, "accredit certification bodies",
                            &registry) ||
         !cli_registry_load_key(registry, o->registry, &o->passphrase, ab_key))
-        goto done;
+        goto fail;
     err = cs_registry_issue_accreditation(registry, *ab_key, &o->ac, &o->actor, status_index,
                                           ac_bytes, ac_len, detail, sizeof(detail));
     if (err == CS_ERR_REGISTRY_DUPLICATE || err == CS_ERR_REGISTRY_FULL)
@@ -207,9 +207,9 @@ static bool sign_in_registry(accredit_options *o, cs_key_t **ab_key, uint64_t *s
         cli_registry_report(o->registry, err, detail);
     else if (err != CS_OK)
         cli_error("cannot sign the accreditation credential: %s",
-                  detail[0] ? detail : cs_strerror(err));
+                  cs_err_detail(detail, err));
     ok = err == CS_OK;
-done:
+fail:
     cs_registry_close(&registry);
     return ok;
 }
@@ -221,7 +221,7 @@ static int run(void *options, int argc, char **argv)
     uint8_t *ac_bytes = NULL;
     size_t ac_len = 0;
     uint64_t status_index = 0;
-    char detail[400] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     int status;
     cs_err err;
 
@@ -232,31 +232,31 @@ static int run(void *options, int argc, char **argv)
                   "canonically encoded, so anyone could sign with it (ask for a key made with "
                   "certseal keygen)",
                   o->subject_key);
-        goto done;
+        goto fail;
     } else if (err != CS_OK) {
         cli_error("%s: cannot load the certification body's public key: %s", o->subject_key,
                   err == CS_ERR_IO_OPEN ? strerror(errno) : cs_strerror(err));
-        goto done;
+        goto fail;
     }
     /* Before anything is recorded (the write checks again). */
     if (!o->force && strcmp(o->out, "-") != 0 && access(o->out, F_OK) == 0) {
         cli_error("%s: already exists; choose another name or add --force to replace it", o->out);
-        goto done;
+        goto fail;
     }
     o->ac.subject_key = cb_key; /* borrowed, like the rest of o->ac */
     if (o->registry != NULL) {
         if (!sign_in_registry(o, &ab_key, &status_index, &ac_bytes, &ac_len))
-            goto done;
+            goto fail;
     } else if (!cli_load_private_key(o->key, &o->passphrase, &ab_key)) {
-        goto done;
+        goto fail;
     } else if ((err = cs_accreditation_sign(ab_key, &o->ac, &ac_bytes, &ac_len, detail,
                                             sizeof(detail))) != CS_OK) {
         cli_error("cannot sign the accreditation credential: %s",
-                  detail[0] ? detail : cs_strerror(err));
-        goto done;
+                  cs_err_detail(detail, err));
+        goto fail;
     }
     if (!cli_write_output(o->out, ac_bytes, ac_len, 0644, o->force))
-        goto done;
+        goto fail;
     char last_day[CS_DATE_TEXT_SIZE], first_day[CS_DATE_TEXT_SIZE];
     cs_date_format(o->ac.not_before, first_day);
     cs_date_format(o->ac.expires - 1, last_day);
@@ -268,7 +268,7 @@ static int run(void *options, int argc, char **argv)
         fprintf(stderr, "certseal: accredit: %s: recorded in %s with status index %llu\n",
                 o->ac.number, o->registry, (unsigned long long)status_index);
     status = CLI_EXIT_OK;
-done:
+fail:
     o->ac.subject_key = NULL;
     free(ac_bytes);
     cs_key_free(&ab_key);

@@ -80,7 +80,7 @@ static int check(void *options, int argc, char **argv)
 static bool check_accreditation(const init_options *o, const cs_key_t *key, const uint8_t *ac,
                                 size_t ac_len, cs_issuer_t **issuer)
 {
-    char detail[300] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err = cs_issuer_new(key, ac, ac_len, issuer, detail, sizeof(detail));
     if (err == CS_ERR_KEY_NOT_ACCREDITED)
         cli_error("%s: the credential accredits another key, not %s (give the certification "
@@ -89,7 +89,7 @@ static bool check_accreditation(const init_options *o, const cs_key_t *key, cons
     else if (err != CS_OK)
         cli_error("%s: not a usable accreditation credential: %s (give the file certseal "
                   "accredit wrote)",
-                  o->accreditation, detail[0] ? detail : cs_strerror(err));
+                  o->accreditation, cs_err_detail(detail, err));
     return err == CS_OK;
 }
 
@@ -115,7 +115,7 @@ static int run(void *options, int argc, char **argv)
     cs_registry_t *registry = NULL;
     uint8_t *ac = NULL;
     size_t ac_len = 0;
-    char key_path[PATH_MAX], detail[400] = "";
+    char key_path[PATH_MAX], detail[CS_DETAIL_SIZE] = "";
     int status;
     cs_err err;
 
@@ -124,18 +124,18 @@ static int run(void *options, int argc, char **argv)
     /* Before any passphrase is asked for (the library checks again). */
     if (access(o->registry, F_OK) == 0) {
         cli_registry_report(o->registry, CS_ERR_REGISTRY_EXISTS, NULL);
-        goto done;
+        goto fail;
     }
     if (realpath(o->key, key_path) == NULL) {
         cli_error("%s: cannot open the key file: %s", o->key, strerror(errno));
-        goto done;
+        goto fail;
     }
     if (o->accreditation != NULL && !cli_read_input(o->accreditation, AC_FILE_MAX, &ac, &ac_len))
-        goto done;
+        goto fail;
     if (!cli_load_private_key(key_path, &o->passphrase, &key))
-        goto done;
+        goto fail;
     if (ac != NULL && !check_accreditation(o, key, ac, ac_len, &issuer))
-        goto done;
+        goto fail;
     cs_registry_settings settings = {
         .key_path = key_path,
         .accreditation = ac,
@@ -148,14 +148,14 @@ static int run(void *options, int argc, char **argv)
         CS_OK) {
         if (err == CS_ERR_ARGUMENT)
             cli_error("%s: %s (see certseal init --help)", o->registry,
-                      detail[0] ? detail : cs_strerror(err));
+                      cs_err_detail(detail, err));
         else
             cli_registry_report(o->registry, err, detail);
-        goto done;
+        goto fail;
     }
     report_created(o, issuer, key_path);
     status = CLI_EXIT_OK;
-done:
+fail:
     cs_registry_close(&registry);
     cs_issuer_free(&issuer);
     cs_key_free(&key);

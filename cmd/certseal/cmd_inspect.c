@@ -56,7 +56,7 @@ static int run(void *options, int argc, char **argv)
     const inspect_options *o = options;
     uint8_t *data = NULL;
     size_t len = 0;
-    char *report = NULL, detail[300] = "";
+    char *report = NULL, detail[CS_DETAIL_SIZE] = "";
     const char *label;
     int status = CLI_EXIT_FAILURE;
     cs_err err;
@@ -69,17 +69,17 @@ static int run(void *options, int argc, char **argv)
                   : cs_report_inspect_text(data, len, CS_REPORT_ECC(o->ecc), &report, detail,
                                            sizeof(detail));
     if (err != CS_OK) {
-        cli_error("%s: does not decode: %s", label, detail[0] ? detail : cs_strerror(err));
+        cli_error("%s: does not decode: %s", label, cs_err_detail(detail, err));
         status = err == CS_ERR_NO_MEMORY ? CLI_EXIT_FAILURE : CLI_EXIT_MALFORMED;
-        goto done;
+        goto fail;
     }
     if (o->cose_out != NULL && !write_cose(o->cose_out, data, len, o->force))
-        goto done;
+        goto fail;
     fputs(report, stdout);
     if (o->json)
         putchar('\n');
     status = CLI_EXIT_OK;
-done:
+fail:
     free(report);
     free(data);
     return status;

@@ -139,7 +139,7 @@ static bool read_record(const issue_options *o, cs_certificate *cert)
 {
     uint8_t *json = NULL;
     size_t len = 0;
-    char detail[300] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err;
 
     if (!cli_read_input(o->record, CS_RECORD_MAX, &json, &len))
@@ -149,7 +149,7 @@ static bool read_record(const issue_options *o, cs_certificate *cert)
     if (err == CS_ERR_JSON)
         cli_error("%s: not valid JSON: %s", record_name(o), detail);
     else if (err != CS_OK)
-        cli_error("%s: %s", record_name(o), detail[0] ? detail : cs_strerror(err));
+        cli_error("%s: %s", record_name(o), cs_err_detail(detail, err));
     return err == CS_OK;
 }
 
@@ -157,7 +157,7 @@ static bool make_issuer(const issue_options *o, const cs_key_t *key, cs_issuer_t
 {
     uint8_t *ac = NULL;
     size_t ac_len = 0;
-    char detail[300] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err;
 
     if (!cli_read_input(o->accreditation, AC_FILE_MAX, &ac, &ac_len))
@@ -165,7 +165,7 @@ static bool make_issuer(const issue_options *o, const cs_key_t *key, cs_issuer_t
     err = cs_issuer_new(key, ac, ac_len, issuer, detail, sizeof(detail));
     free(ac);
     if (err != CS_OK)
-        cli_error("%s: %s", o->accreditation, detail[0] ? detail : cs_strerror(err));
+        cli_error("%s: %s", o->accreditation, cs_err_detail(detail, err));
     return err == CS_OK;
 }
 
@@ -213,21 +213,21 @@ static int issue_plain(const issue_options *o, cs_certificate *cert)
     cs_issuer_t *issuer = NULL;
     const char *token;
     size_t token_len;
-    char detail[300] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     int status = CLI_EXIT_FAILURE;
     cs_err err;
 
     if (!cli_load_private_key(o->key, &o->passphrase, &key) || !make_issuer(o, key, &issuer))
-        goto done;
+        goto fail;
     err = cs_issuer_issue(issuer, cert, o->form, o->link_base, CS_ISSUE_VERIFY_SIGNATURE, &token,
                           &token_len, detail, sizeof(detail));
     if (err != CS_OK) {
-        cli_error("%s: %s", record_name(o), detail[0] ? detail : cs_strerror(err));
-        goto done;
+        cli_error("%s: %s", record_name(o), cs_err_detail(detail, err));
+        goto fail;
     }
     if (write_outputs(o, token, token_len))
         status = CLI_EXIT_OK;
-done:
+fail:
     cs_issuer_free(&issuer);
     cs_key_free(&key);
     return status;
@@ -242,7 +242,7 @@ static void report_registry_issue(const issue_options *o, const cs_certificate *
     else if (cs_err_class_of(err) == CS_ERR_CLASS_REGISTRY)
         cli_registry_report(o->registry, err, detail);
     else
-        cli_error("%s: %s", record_name(o), detail[0] ? detail : cs_strerror(err));
+        cli_error("%s: %s", record_name(o), cs_err_detail(detail, err));
 }
 
 static int issue_registry(const issue_options *o, cs_certificate *cert)
@@ -252,32 +252,32 @@ static int issue_registry(const issue_options *o, cs_certificate *cert)
     cs_issuer_t *issuer = NULL;
     const char *token;
     size_t token_len;
-    char detail[400] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     int status = CLI_EXIT_FAILURE;
     cs_err err;
 
     if (!cli_registry_open(o->registry, CS_REGISTRY_ROLE_CB, "issue certificates", &registry))
-        goto done;
+        goto fail;
     if (o->form == CS_FORM_LINK && cs_registry_link_base(registry) == NULL) {
         cli_error("%s: the registry has no link base (it was created without --link-base; "
                   "use --form offline)",
                   o->registry);
-        goto done;
+        goto fail;
     }
     if (!cli_registry_load_key(registry, o->registry, &o->passphrase, &key) ||
         !cli_registry_issuer(registry, o->registry, key, &issuer))
-        goto done;
+        goto fail;
     err = cs_registry_issue_certificate(registry, issuer, cert, o->supersedes, o->form, &o->actor,
                                         &token, &token_len, detail, sizeof(detail));
     if (err != CS_OK) {
         report_registry_issue(o, cert, err, detail);
-        goto done;
+        goto fail;
     }
     /* outputs_free() made a failure here unlikely; if it happens the
      * certificate stays recorded, and list --json holds its token. */
     if (write_outputs(o, token, token_len))
         status = CLI_EXIT_OK;
-done:
+fail:
     cs_issuer_free(&issuer);
     cs_key_free(&key);
     cs_registry_close(&registry);

@@ -257,7 +257,7 @@ static bool issue_all(const issue_options *o, cs_registry_t *registry, cs_issuer
                       cs_batch *batch, batch_run *run)
 {
     size_t failed = 0;
-    char detail[400] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err = cs_registry_issue_batch(registry, issuer, batch->certs, batch->count,
                                          (size_t)o->chunk, o->form, &o->actor, on_issued,
                                          on_progress, run, &failed, detail, sizeof(detail));
@@ -269,7 +269,7 @@ static bool issue_all(const issue_options *o, cs_registry_t *registry, cs_issuer
         cli_error("%s: line %zu (%s): %s (the certificates before it are recorded; correct it "
                   "and run the batch again to complete it)",
                   batch_name(o), batch->lines[failed], batch->certs[failed].number,
-                  detail[0] ? detail : cs_strerror(err));
+                  cs_err_detail(detail, err));
     else
         cli_registry_report(o->registry, err, detail);
     return false;
@@ -286,23 +286,23 @@ int cli_issue_batch(const issue_options *o)
 
     if (!prepare_outputs(o) ||
         !cli_registry_open(o->registry, CS_REGISTRY_ROLE_CB, "issue certificates", &registry))
-        goto done;
+        goto fail;
     if (o->form == CS_FORM_LINK && cs_registry_link_base(registry) == NULL) {
         cli_error("%s: the registry has no link base (it was created without --link-base; "
                   "use --form offline)",
                   o->registry);
-        goto done;
+        goto fail;
     }
     if (!read_batch(o, &batch) || !check_qr_targets(o, &batch) ||
         !cli_registry_load_key(registry, o->registry, &o->passphrase, &key) ||
         !cli_registry_issuer(registry, o->registry, key, &issuer) ||
         !check_against_accreditation(o, issuer, &batch) ||
         !issue_all(o, registry, issuer, &batch, &run) || !write_outputs(o, registry, &batch))
-        goto done;
+        goto fail;
     fprintf(stderr, "certseal: issue: %s: %zu certificates: %zu issued now, %zu already recorded\n",
             batch_name(o), batch.count, run.issued_now, batch.count - run.issued_now);
     status = CLI_EXIT_OK;
-done:
+fail:
     cs_batch_clear(&batch);
     cs_issuer_free(&issuer);
     cs_key_free(&key);

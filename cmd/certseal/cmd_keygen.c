@@ -68,22 +68,22 @@ static int run(void *options, int argc, char **argv)
     status = CLI_EXIT_FAILURE;
     if ((public_path = malloc(strlen(o->out) + sizeof(".pub"))) == NULL) {
         cli_error("out of memory");
-        goto done;
+        goto fail;
     }
     sprintf(public_path, "%s.pub", o->out);
     /* Refuse before asking for anything when either file is in the way. */
     if (!o->force && (access(o->out, F_OK) == 0 || access(public_path, F_OK) == 0)) {
         cli_error("%s: already exists; choose another name or add --force to replace it",
                   access(o->out, F_OK) == 0 ? o->out : public_path);
-        goto done;
+        goto fail;
     }
     cli_protect_private_key();
     if (o->encrypt && !cli_passphrase_read(&o->passphrase, "New passphrase for the key: ", true,
                                           &passphrase, &passphrase_len))
-        goto done;
+        goto fail;
     if ((err = cs_key_generate(o->alg, &key)) != CS_OK) {
         cli_error("cannot generate a key: %s", cs_strerror(err));
-        goto done;
+        goto fail;
     }
     err = cs_key_write_private_file(key, o->out, passphrase, passphrase_len,
                                     o->force ? CS_KEY_WRITE_FORCE : 0);
@@ -91,7 +91,7 @@ static int run(void *options, int argc, char **argv)
         cli_error("%s: cannot write the private key: %s", o->out,
                   err == CS_ERR_IO_OPEN || err == CS_ERR_IO_WRITE ? strerror(errno)
                                                                   : cs_strerror(err));
-        goto done;
+        goto fail;
     }
     if ((err = cs_key_write_public_file(key, public_path, o->force ? CS_KEY_WRITE_FORCE : 0)) !=
         CS_OK) {
@@ -99,11 +99,11 @@ static int run(void *options, int argc, char **argv)
             "%s: cannot write the public key: %s; the private key was removed again", public_path,
             err == CS_ERR_IO_OPEN || err == CS_ERR_IO_WRITE ? strerror(errno) : cs_strerror(err));
         unlink(o->out);
-        goto done;
+        goto fail;
     }
     print_kid(key);
     status = CLI_EXIT_OK;
-done:
+fail:
     cli_passphrase_free(&passphrase, passphrase_len);
     cs_key_free(&key);
     free(public_path);

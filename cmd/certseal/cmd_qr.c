@@ -135,11 +135,11 @@ static bool draw_text(const qr_command *c, const char *label, const char *token,
             cli_qr_report_too_large(label, token, c->qr.ecc);
         else
             cli_error("%s: cannot draw the QR code: %s", label, cs_strerror(err));
-        goto done;
+        goto fail;
     }
     ok = cli_write_output("-", text, text_len, 0, false);
     *version = cs_qr_symbol_version(qr);
-done:
+fail:
     free(text);
     cs_qr_free(&qr);
     return ok;
@@ -158,19 +158,19 @@ static int run(void *options, int argc, char **argv)
     if (!cli_read_token_argument(c->input, &data, &len, &label))
         return CLI_EXIT_FAILURE;
     if ((status = prepare_token(c, data, len, label, &token)) != CLI_EXIT_OK)
-        goto done;
+        goto fail;
     status = CLI_EXIT_FAILURE;
     if (c->text ? !draw_text(c, label, token, &version)
                : !cli_qr_write_file(c->out, token, &c->qr, c->force ? CS_FILE_REPLACE : 0,
                                    &version))
-        goto done;
+        goto fail;
     fprintf(stderr, "certseal: qr: %s%s: %s form, %zu characters, QR version %d-%c, %d modules\n",
             c->text ? "drew " : "wrote ", c->text ? "the code" : c->out, cs_form_name(c->form),
             strlen(token), version, cs_qr_ecc_letter(c->qr.ecc), 17 + 4 * version);
     if (c->text)
         warn_if_too_wide(c, version);
     status = CLI_EXIT_OK;
-done:
+fail:
     free(token);
     free(data);
     return status;

@@ -154,7 +154,7 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
     cs_http_options ho = CS_HTTP_OPTIONS_INIT;
     cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
     cs_http_server_t *server = NULL;
-    char detail[600] = "", *cache_dir = NULL;
+    char detail[CS_DETAIL_SIZE] = "", *cache_dir = NULL;
     cs_err err;
 
     if (o->verifier.fetch && !cli_fetch_options(o->verifier.cache_dir, o->verifier.no_cache,
@@ -186,7 +186,7 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
     }
     free(cache_dir);
     if (err != CS_OK) {
-        cli_error("%s (%s)", detail[0] ? detail : cs_strerror(err),
+        cli_error("%s (%s)", cs_err_detail(detail, err),
                   err == CS_ERR_LISTEN     ? "choose another port, or stop what uses it"
                   : err == CS_ERR_ARGUMENT ? "give --listen ADDR:PORT, e.g. 127.0.0.1:8080"
                                            : "check the --status and --publish paths");

@@ -23,7 +23,7 @@ static bool decode_file(const char *path, cs_status_token *token)
 {
     uint8_t *data = NULL;
     size_t len = 0;
-    char detail[300] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
     cs_err err;
 
@@ -34,7 +34,7 @@ static bool decode_file(const char *path, cs_status_token *token)
     if (err != CS_OK)
         cli_error("%s: not a status list token: %s (give the file certseal status publish "
                   "wrote)",
-                  name, detail[0] ? detail : cs_strerror(err));
+                  name, cs_err_detail(detail, err));
     return err == CS_OK;
 }
 
@@ -47,7 +47,7 @@ static int run_publish(void *options, int argc, char **argv)
     cs_key_t *key = NULL;
     cs_status_token token = {0};
     cs_status_counts counts;
-    char detail[400] = "", until[CS_DATETIME_TEXT_SIZE];
+    char detail[CS_DETAIL_SIZE] = "", until[CS_DATETIME_TEXT_SIZE];
     int status;
     cs_err err;
 
@@ -55,23 +55,23 @@ static int run_publish(void *options, int argc, char **argv)
     status = CLI_EXIT_FAILURE;
     if (!cli_registry_open(o->registry, 0, "publish", &registry) ||
         !cli_registry_load_key(registry, o->registry, &o->passphrase, &key))
-        goto done;
+        goto fail;
     err = cs_registry_publish(registry, key, o->out, (int64_t)time(NULL),
                               (int64_t)(o->valid_days * CS_SECONDS_PER_DAY), o->ttl, detail,
                               sizeof(detail));
     if (err == CS_ERR_IO_WRITE || err == CS_ERR_IO_OPEN) {
         cli_error("%s: cannot write the status list: %s (check the folder exists and is "
                   "writable)",
-                  o->out, detail[0] ? detail : cs_strerror(err));
-        goto done;
+                  o->out, cs_err_detail(detail, err));
+        goto fail;
     }
     if (err != CS_OK) {
         cli_registry_report(o->registry, err, detail);
-        goto done;
+        goto fail;
     }
     /* Read back what was written: the counts, and a check that it decodes. */
     if (!decode_file(o->out, &token))
-        goto done;
+        goto fail;
     cs_status_list_count(token.list, &counts);
     cs_date_format_datetime(token.expires, until);
     fprintf(stderr,
@@ -81,7 +81,7 @@ static int run_publish(void *options, int argc, char **argv)
             counts.of[CS_STATUS_SUSPENDED], counts.of[CS_STATUS_WITHDRAWN],
             counts.of[CS_STATUS_SUPERSEDED]);
     status = CLI_EXIT_OK;
-done:
+fail:
     cs_status_token_clear(&token);
     cs_key_free(&key);
     cs_registry_close(&registry);
@@ -101,7 +101,7 @@ static int run_show(void *options, int argc, char **argv)
     if (argc == 2 && !cli_parse_uint("INDEX", argv[1], CS_STATUS_LIST_MAX, &index))
         return CLI_EXIT_USAGE;
     if (!decode_file(argv[0], &token))
-        goto done;
+        goto fail;
     if (cs_report_status_text(&token, argc == 2, index, &text) == CS_ERR_ARGUMENT)
         cli_error("%s: index %llu is outside the list of %zu entries (give an index below %zu)",
                   argv[0], (unsigned long long)index, cs_status_list_entries(token.list),
@@ -110,7 +110,7 @@ static int run_show(void *options, int argc, char **argv)
         cli_error("out of memory");
     else if (fputs(text, stdout) >= 0 && fflush(stdout) == 0)
         status = CLI_EXIT_OK;
-done:
+fail:
     free(text);
     cs_status_token_clear(&token);
     return status;

@@ -43,7 +43,7 @@ static int run(void *options, int argc, char **argv)
     const char *number = argv[0];
     cs_registry_t *registry = NULL;
     cs_status now = CS_STATUS_VALID;
-    char detail[400] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err;
 
     (void)argc;
@@ -52,7 +52,7 @@ static int run(void *options, int argc, char **argv)
     err = cs_registry_change_status(registry, number, o->action, &o->actor, &now, detail,
                                     sizeof(detail));
     if (err == CS_ERR_ARGUMENT)
-        cli_usage_error("%s: %s", number, detail[0] ? detail : cs_strerror(err));
+        cli_usage_error("%s: %s", number, cs_err_detail(detail, err));
     else if (err != CS_OK)
         cli_registry_report(number, err, detail);
     else

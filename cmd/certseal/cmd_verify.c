@@ -235,17 +235,17 @@ static int run(void *options, int argc, char **argv)
     (void)argc, (void)argv;
     if (!cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust) ||
         (o->qr.count == 0 && !cli_read_token_argument(o->input, &data, &len, &label)))
-        goto done;
+        goto fail;
     if (cs_verifier_new(trust, &verifier) != CS_OK) {
         cli_error("out of memory");
-        goto done;
+        goto fail;
     }
     if (!cli_verifier_configure(verifier, &o->verifier))
-        goto done;
+        goto fail;
     if (o->verifier.fetch && !start_fetching(o, verifier, &fetcher, &history))
-        goto done;
+        goto fail;
     status = o->qr.count > 0 ? verify_images(verifier, o) : verify_input(verifier, o, data, len, label);
-done:
+fail:
     free(data);
     cs_verifier_free(&verifier);
     if (fetcher != NULL) /* made by the services plugin, which is loaded */

@@ -139,7 +139,7 @@ static bool lib_issue(void *ctx)
     lib_ctx *c = ctx;
     const char *token;
     size_t len;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err = cs_issuer_issue(c->chain.issuer, &c->typical->cert, CS_FORM_OFFLINE, NULL,
                                  c->issue_flags, &token, &len, detail, sizeof(detail));
     if (err != CS_OK)
@@ -166,7 +166,7 @@ static bool lib_verify(void *ctx)
 
 static void lib_init(lib_ctx *c, cs_alg alg, fixture *typical)
 {
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_key_t *trusted;
     const char *token;
     size_t len;
@@ -258,7 +258,7 @@ static void size_row(lib_ctx *c, fixture *f, cs_form form)
 {
     const char *token;
     size_t len, cose_len;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     int version = 0, modules = 0;
     cs_err err;
     bool typical_offline = form == CS_FORM_OFFLINE && f == c->typical;

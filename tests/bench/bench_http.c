@@ -448,7 +448,7 @@ void bench_http(const char *dir, fixture *fixtures, size_t count)
     bench_issuer chain;
     cs_trust_t *trust = NULL;
     cs_key_t *trusted;
-    char detail[256] = "", *token;
+    char detail[CS_DETAIL_SIZE] = "", *token;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     load_result l;
     cs_err err;

@@ -87,7 +87,7 @@ static bool reference_scan_op(void *ctx)
 static void scan_setup(scan_ctx *c, fixture *f)
 {
     cs_qr_t *qr = NULL;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
 
     bench_issuer b;
 

@@ -105,7 +105,7 @@ static uint8_t *sign_list(status_ctx *c, const cs_status_list_t *list, int64_t n
 static void decode_and_verify(status_ctx *c, const uint8_t *slt, size_t len, int64_t now)
 {
     cs_status_token token = {0};
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     double t0 = bench_now();
     cs_err err = cs_status_token_verify(slt, len, c->chain.cb, LIST_URI, now, 0, &token, detail,
                                         sizeof(detail));
@@ -125,7 +125,7 @@ static char *issue(status_ctx *c, fixture *f, bool referenced)
     cs_certificate cert = f->cert; /* borrowed: only the status differs */
     const char *token;
     size_t len;
-    char detail[256] = "", *copy;
+    char detail[CS_DETAIL_SIZE] = "", *copy;
 
     cert.status = (cs_status_ref){referenced, STATUS_INDEX, LIST_URI};
     if (cs_issuer_issue(c->chain.issuer, &cert, CS_FORM_OFFLINE, NULL, 0, &token, &len, detail,
@@ -182,7 +182,7 @@ void bench_status(const char *dir, fixture *fixtures, size_t count)
     c.token_without = issue(&c, &fixtures[0], false);
     c.with = verifier_for(trust, now);
     c.without = verifier_for(trust, now);
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     if (cs_verifier_add_status_list(c.with, slt, len, detail, sizeof(detail)) != CS_OK)
         bench_fatal("cs_verifier_add_status_list: %s", detail);
     if (!op_verify_with(&c) || !op_verify_without(&c)) { /* also warms the caches */

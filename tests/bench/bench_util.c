@@ -108,7 +108,7 @@ void bench_issuer_init(bench_issuer *b, cs_alg alg)
 {
     const char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
     uint64_t iaf[] = {17, 18, 31};
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err;
 
     memset(b, 0, sizeof(*b));
@@ -149,7 +149,7 @@ char *bench_issue_token(bench_issuer *b, fixture *f, cs_form form, const char *l
 {
     const char *token;
     size_t len;
-    char detail[256] = "", *copy;
+    char detail[CS_DETAIL_SIZE] = "", *copy;
     cs_err err = cs_issuer_issue(b->issuer, &f->cert, form, link_base, 0, &token, &len, detail,
                                  sizeof(detail));
     if (err != CS_OK)

@@ -49,7 +49,7 @@ static void scan(const cs_image *image)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     cs_image image;
-    char detail[256];
+    char detail[CS_DETAIL_SIZE];
     cs_err err = cs_image_read(data, size, &image, detail, sizeof(detail));
 
     if (err != CS_OK) {

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *json = NULL;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
 
     if (cs_report_inspect_json(data, size, size & 1 ? CS_REPORT_PRETTY : 0, &json, detail,
                                sizeof(detail)) == CS_OK) {

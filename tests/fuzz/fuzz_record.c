@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     cs_certificate cert = {0}, decoded = {0};
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     char *json = NULL, *json_pretty = NULL, *json_decoded = NULL;
     uint8_t *claims = NULL;
     size_t claims_len = 0;

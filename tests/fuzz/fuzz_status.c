@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     cs_status_token token = {0};
     cs_status_list_t *list = NULL;
-    char detail[256];
+    char detail[CS_DETAIL_SIZE];
 
     if (size >= 2 && data[0] == 0) {
         if (cs_status_list_decompress(data + 2, size - 2, data[1], &list) == CS_OK)

@@ -71,7 +71,7 @@ static void expect_sign(const fixture *f, const cs_accreditation_params *p, cs_e
 {
     uint8_t *out = (uint8_t *)"unchanged";
     size_t len = 0;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err got = cs_accreditation_sign(f->ab, p, &out, &len, detail, sizeof(detail));
 
     if (got != err)
@@ -191,7 +191,7 @@ static void test_sign_refuses_texts_and_dates(void **state)
 static void test_certificate_check(void **state)
 {
     cs_certificate cert;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
 
     (void)state;
     assert_int_equal(helper_load_record("tests/fixtures/record-typical.json", &cert), CS_OK);

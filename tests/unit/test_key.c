@@ -495,7 +495,7 @@ static void test_weak_key_files(void **state)
         char text[4096], expected[64] = "";
         cs_key_t *key = NULL;
         cs_trust_t *trust = NULL;
-        char detail[256] = "";
+        char detail[CS_DETAIL_SIZE] = "";
         size_t len = read_text(path, text, sizeof(text));
         const char *line2 = strchr(text, '\n');
         assert_non_null(line2);

@@ -30,7 +30,7 @@ static cs_registry_t *create_cb(const char *path, uint64_t entries)
 {
     cs_registry_settings s = world_cb_settings(&W, entries);
     cs_registry_t *r = NULL;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err = cs_registry_create(path, &s, &r, detail, sizeof(detail));
     if (err != CS_OK)
         print_message("create: %s: %s\n", cs_err_name(err), detail);
@@ -54,7 +54,7 @@ static uint64_t issue(cs_registry_t *r, const char *number, const cs_registry_ac
     cs_certificate cert;
     const char *token = NULL;
     size_t len = 0;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     assert_int_equal(world_cert(&cert, number), CS_OK);
     cs_err err = cs_registry_issue_certificate(r, W.issuer, &cert, NULL, CS_FORM_OFFLINE, actor,
                                                &token, &len, detail, sizeof(detail));
@@ -151,7 +151,7 @@ static void test_create_and_open(void **state)
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
 
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     assert_int_equal(cs_registry_open(path, &r, detail, sizeof(detail)), CS_OK);
     assert_string_equal(cs_registry_status_uri(r), STATUS_URI);
     assert_int_equal(cs_registry_list_entries(r), CS_REGISTRY_DEFAULT_LIST_ENTRIES);
@@ -171,7 +171,7 @@ static void test_create_and_open(void **state)
 static void test_refuses(void **state)
 {
     (void)state;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_registry_t *r = NULL;
     cs_registry_settings s = world_cb_settings(&W, 0);
     const char *path = path_in_dir("refuse.db");
@@ -241,7 +241,7 @@ static void test_migration(void **state)
     (void)state;
     const char *path = path_in_dir("migrate.db");
     cs_registry_t *r = create_cb(path, 0);
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     uint64_t index = issue(r, "MIG-1", NULL);
     cs_registry_close(&r);
 
@@ -286,7 +286,7 @@ static void test_migration(void **state)
 static void change(cs_registry_t *r, const char *number, cs_registry_action action, cs_err want,
                    cs_status after)
 {
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_status now = (cs_status)99;
     cs_registry_actor actor = {.name = "auditor", .reason = "test"};
     cs_err err = cs_registry_change_status(r, number, action, &actor, &now, detail, sizeof(detail));
@@ -302,7 +302,7 @@ static void test_lifecycle(void **state)
 {
     (void)state;
     cs_registry_t *r = create_cb(path_in_dir("life.db"), 0);
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
 
     issue(r, "L-1", NULL);
     assert_int_equal(status_of(r, "L-1"), CS_STATUS_VALID);
@@ -386,7 +386,7 @@ static void test_supersede(void **state)
 {
     (void)state;
     cs_registry_t *r = create_cb(path_in_dir("supersede.db"), 0);
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_certificate cert;
     const char *token = NULL;
     size_t len = 0;
@@ -493,7 +493,7 @@ static void test_indexes_unique_and_spread(void **state)
     cs_registry_t *r = create_cb(path_in_dir("spread.db"), CS_STATUS_LIST_MIN);
     cs_certificate *certs = calloc(N, sizeof(*certs));
     size_t failed = 0, buckets[BUCKETS] = {0};
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
 
     assert_non_null(certs);
     assert_int_equal(world_certs(certs, N, "spread"), CS_OK);
@@ -526,7 +526,7 @@ static void test_full(void **state)
     (void)state;
     const char *path = path_in_dir("full.db");
     cs_registry_t *r = create_cb(path, CS_STATUS_LIST_MIN);
-    char detail[400] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_registry_close(&r);
 
     /* Three quarters of the list, less one, taken by earlier objects. */
@@ -580,7 +580,7 @@ static void test_batch(void **state)
     enum { N = 50 };
     cs_registry_t *r = create_cb(path_in_dir("batch.db"), 0);
     cs_certificate certs[N] = {0};
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     size_t failed = 99;
     batch_seen s = {.in_order = true};
 
@@ -673,7 +673,7 @@ static void test_batch_bad_signature(void **state)
     enum { N = 12 };
     cs_registry_t *r = create_cb(path_in_dir("batch-bad.db"), 0);
     cs_certificate certs[N] = {0};
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     size_t failed = 99;
     batch_seen s = {.in_order = true};
 
@@ -719,7 +719,7 @@ static void test_ab_registry(void **state)
     (void)state;
     cs_registry_settings s = {.key_path = "ab.key", .status_uri = "https://ab.example/status"};
     cs_registry_t *r = NULL, *cb = create_cb(path_in_dir("role-cb.db"), 0);
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     uint8_t *out = NULL;
     size_t out_len = 0;
     cs_accreditation_params ac = {
@@ -796,7 +796,7 @@ static void test_publish(void **state)
     (void)state;
     cs_registry_t *r = create_cb(path_in_dir("publish.db"), CS_STATUS_LIST_MIN);
     const char *list_path = path_in_dir("status.cwt");
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     uint64_t idx[5];
     static const char *const numbers[] = {"P-valid", "P-suspended", "P-withdrawn", "P-old",
                                           "P-reinstated"};
@@ -896,7 +896,7 @@ static void test_damaged_refused(void **state)
     (void)state;
     const char *path = path_in_dir("damaged.db");
     cs_registry_t *r = create_cb(path, 0);
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     for (int i = 0; i < 10; i++) {
         char number[16];
         snprintf(number, sizeof(number), "D-%d", i);
@@ -934,7 +934,7 @@ static void test_publish_checks_event_log(void **state)
     const char *path = path_in_dir("eventlog.db");
     const char *list_path = path_in_dir("eventlog.cwt");
     cs_registry_t *r = create_cb(path, CS_STATUS_LIST_MIN);
-    char detail[512] = "";
+    char detail[CS_DETAIL_SIZE] = "";
 
     issue(r, "L-valid", NULL);
     issue(r, "L-withdrawn", NULL);

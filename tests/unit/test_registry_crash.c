@@ -30,7 +30,7 @@ static registry_world W;
 static cs_registry_t *open_registry(void)
 {
     cs_registry_t *r = NULL;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err err = cs_registry_open(W.path, &r, detail, sizeof(detail));
     if (err != CS_OK)
         print_message("open: %s: %s\n", cs_err_name(err), detail);
@@ -133,7 +133,7 @@ static int child_batch(const char *prefix, size_t count, size_t chunk)
 {
     cs_certificate *certs = calloc(count, sizeof(*certs));
     cs_registry_t *r = NULL;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     size_t failed = 0;
     int status = 1;
 
@@ -234,7 +234,7 @@ static void test_kill_during_batch(void **state)
 static int child_single(const char *own, size_t own_count)
 {
     cs_registry_t *r = NULL;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     int status = 0;
 
     if (cs_registry_open(W.path, &r, detail, sizeof(detail)) != CS_OK)

@@ -113,7 +113,7 @@ static char *issue(const uint8_t *ac, size_t ac_len, bool hostile, cs_form form)
     cs_certificate cert = {0};
     const char *token = NULL;
     size_t len = 0;
-    char detail[256] = "", *copy;
+    char detail[CS_DETAIL_SIZE] = "", *copy;
 
     assert_int_equal(cs_issuer_new(F.cb, ac, ac_len, &issuer, detail, sizeof(detail)), CS_OK);
     load_cert(&cert, hostile);
@@ -166,7 +166,7 @@ static void add_list(cs_verifier_t *v, const cs_key_t *key, const char *uri, uin
     cs_status_token_params p = {uri, F.now - 3600, F.now + 86400, 3600};
     uint8_t *slt = NULL;
     size_t len = 0;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
 
     assert_int_equal(cs_status_list_new(CS_STATUS_LIST_MIN, 2, &list), CS_OK);
     assert_int_equal(cs_status_list_set(list, index, value), CS_OK);
@@ -322,7 +322,7 @@ static void assert_checks(const char *page, const cs_verify_result *r)
 {
     static const char *const classes[] = {"notrun", "pass", "fail", "unknown"};
     const char *at = strstr(page, "<h2>Checks made</h2>");
-    char want[CS_CHECK_DETAIL_SIZE * 6 + 512], detail[CS_CHECK_DETAIL_SIZE * 6 + 1];
+    char want[CS_DETAIL_SIZE * 6 + 512], detail[CS_DETAIL_SIZE * 6 + 1];
 
     assert_non_null(at);
     for (int id = 0; id < CS_CHECK_COUNT; id++) {
@@ -361,7 +361,7 @@ static void save(const char *page, const char *name)
 static char *render(cs_verifier_t *v, const char *token, cs_verdict verdict, const char *headline)
 {
     cs_verify_result r;
-    char *page = NULL, detail[CS_CHECK_DETAIL_SIZE * 6 + 1], want[CS_CHECK_DETAIL_SIZE * 6 + 64];
+    char *page = NULL, detail[CS_DETAIL_SIZE * 6 + 1], want[CS_DETAIL_SIZE * 6 + 64];
 
     assert_int_equal(cs_verifier_verify(v, (const uint8_t *)token, strlen(token), &r), CS_OK);
     if (r.verdict != verdict)

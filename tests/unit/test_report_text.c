@@ -172,7 +172,7 @@ static void test_failure_escaped(void **state)
     r.accreditation = NULL;
     r.signatures_verified = false;
     r.checks[CS_CHECK_AC_TRUSTED].state = CS_CHECK_FAIL;
-    snprintf(r.checks[CS_CHECK_AC_TRUSTED].detail, CS_CHECK_DETAIL_SIZE,
+    snprintf(r.checks[CS_CHECK_AC_TRUSTED].detail, CS_DETAIL_SIZE,
              "key \x1b[2JVALID \xe2\x80\xae" "desrever");
     for (int id = CS_CHECK_AC_SIGNATURE; id < CS_CHECK_COUNT; id++) {
         r.checks[id].state = CS_CHECK_NOT_RUN;
@@ -336,7 +336,7 @@ static char *issue_token(void)
     uint8_t *signed_ac = NULL;
     size_t ac_len = 0, len = 0;
     const char *token = NULL;
-    char detail[256] = "", *copy;
+    char detail[CS_DETAIL_SIZE] = "", *copy;
 
     assert_int_equal(cs_key_generate(CS_ALG_EDDSA, &ab), CS_OK);
     assert_int_equal(cs_key_generate(CS_ALG_EDDSA, &cb), CS_OK);

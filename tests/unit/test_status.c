@@ -327,7 +327,7 @@ static void test_example_token(void **state)
     cs_cose_sign1 msg;
     unsigned value;
     size_t len;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     uint8_t *slt = vector_file("slt.hex", &len);
 
     assert_int_equal(cs_status_token_decode(slt, len, &token, detail, sizeof(detail)), CS_OK);
@@ -443,7 +443,7 @@ static void round_trip(cs_alg alg)
     cs_status_token token = {0};
     unsigned value;
     size_t len, len2;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
 
     assert_int_equal(cs_key_generate(alg, &key), CS_OK);
     uint8_t *slt = sign_sample(key, &len);
@@ -529,7 +529,7 @@ static void expect_verify(const uint8_t *slt, size_t len, const cs_key_t *key, c
                           int64_t now, cs_err want)
 {
     cs_status_token token = {0};
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     cs_err got =
         cs_status_token_verify(slt, len, key, uri, now, 60, &token, detail, sizeof(detail));
     if (got != want)

@@ -182,7 +182,7 @@ static char *issue(world *w, cs_form form, const char *link_base)
     cs_certificate cert;
     const char *token = NULL;
     size_t len = 0;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     assert_int_equal(helper_load_record(RECORD_PATH, &cert), CS_OK);
     assert_int_equal(cs_issuer_issue(w->issuer, &cert, form, link_base, CS_ISSUE_VERIFY_SIGNATURE,
                                      &token, &len, detail, sizeof(detail)),
@@ -271,7 +271,7 @@ static void expect_valid(const cs_verify_result *r)
 static int setup_world(world *w)
 {
     cs_accreditation_params ac;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     if (cs_key_generate(w->alg, &w->ab) != CS_OK || cs_key_generate(w->alg, &w->cb) != CS_OK ||
         cs_key_generate(w->alg, &w->attacker) != CS_OK)
         return -1;
@@ -1835,7 +1835,7 @@ static void test_token_files(void **state)
         cs_trust_t *trust = NULL;
         cs_verifier_t *verifier = NULL;
         cs_verify_result r;
-        char detail[256];
+        char detail[CS_DETAIL_SIZE];
         snprintf(path, sizeof(path), "%.*s.txt", (int)(n - 6), token_path);
         read_small_file(path, why, sizeof(why));
         const char *line2 = strchr(why, '\n');
@@ -1870,7 +1870,7 @@ static void test_cache_many_tokens(void **state)
 {
     world *w = *state;
     const cs_accreditation *cached = NULL;
-    char first_detail[CS_CHECK_DETAIL_SIZE] = "";
+    char first_detail[CS_DETAIL_SIZE] = "";
 
     for (int i = 0; i < 100; i++) {
         cs_certificate cert;
@@ -2111,7 +2111,7 @@ static void x_then_e_acute(char *out, size_t n)
 }
 
 /* A detail that quotes long non-ASCII text from the token is cut to fit
- * CS_CHECK_DETAIL_SIZE (or a shorter quote); it must stay UTF-8, so that a
+ * CS_DETAIL_SIZE (or a shorter quote); it must stay UTF-8, so that a
  * terminal shows it and the JSON report keeps it. */
 static void test_report_long_utf8_detail(void **state)
 {

@@ -74,7 +74,7 @@ static char *issue(const uint8_t *ac, size_t ac_len, bool referenced, uint64_t i
     cs_certificate cert = {0};
     const char *token;
     size_t len;
-    char detail[256] = "", *copy;
+    char detail[CS_DETAIL_SIZE] = "", *copy;
 
     assert_int_equal(cs_issuer_new(F.cb, ac, ac_len, &issuer, detail, sizeof(detail)), CS_OK);
     assert_int_equal(helper_load_record(RECORD_PATH, &cert), CS_OK);
@@ -128,7 +128,7 @@ static void add_list(cs_verifier_t *v, const cs_key_t *key, const char *uri, uin
                      unsigned value, int64_t expires)
 {
     size_t len;
-    char detail[256] = "";
+    char detail[CS_DETAIL_SIZE] = "";
     uint8_t *slt = list_token(key, uri, index, value, expires, &len);
     assert_int_equal(cs_verifier_add_status_list(v, slt, len, detail, sizeof(detail)), CS_OK);
     free(slt);

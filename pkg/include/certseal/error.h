@@ -162,6 +162,16 @@ typedef enum cs_err_class {
  * give "unknown error"). */
 const char *cs_strerror(cs_err err);
 
+/* The size of every detail buffer the library fills (a function taking
+ * `char *detail, size_t detail_size` writes at most this much that matters;
+ * a smaller buffer gets the detail cut short) and of each check's detail in
+ * a verification result. */
+#define CS_DETAIL_SIZE 512
+
+/* What to say about a failure: detail when the function that failed wrote
+ * one, else cs_strerror(err).  Never NULL. */
+const char *cs_err_detail(const char *detail, cs_err err);
+
 /* The symbolic name of err ("CS_ERR_SIGNATURE"); never NULL. */
 const char *cs_err_name(cs_err err);
 

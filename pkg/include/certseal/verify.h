@@ -135,12 +135,11 @@ typedef enum cs_check_state {
     CS_CHECK_UNKNOWN, /* could not be decided (status not available) */
 } cs_check_state;
 
-#define CS_CHECK_DETAIL_SIZE 256
 
 typedef struct cs_check {
     cs_check_state state;
     cs_err err;                        /* CS_OK unless state is FAIL/UNKNOWN */
-    char detail[CS_CHECK_DETAIL_SIZE]; /* what was checked, or why it failed */
+    char detail[CS_DETAIL_SIZE]; /* what was checked, or why it failed */
 } cs_check;
 
 /* "decode", "accreditation-trusted", ... (stable, used in JSON). */
