@@ -178,6 +178,8 @@ static banner banner_for(const cs_verify_result *r)
             return (banner){"Valid, status not checked", TONE_WARN, NULL};
         if (cs_verify_warnings(r) & CS_WARNING_STATUS_AS_OF)
             return (banner){"Valid, status not current", TONE_WARN, NULL};
+        if (cs_verify_warnings(r) & CS_WARNING_TRUST_LIST_STALE)
+            return (banner){"Valid, trust list not current", TONE_WARN, NULL};
         return (banner){"Valid certificate", TONE_OK, NULL};
     case CS_VERDICT_SUSPENDED:
         return (banner){"Suspended", TONE_BAD,
@@ -257,7 +259,7 @@ static void dated_sentence(cs_html_buffer *b, const cs_verify_result *r, const b
 static void warning_lines(cs_html_buffer *b, const cs_verify_result *r)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
-                                            CS_WARNING_STATUS_AS_OF};
+                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
     char text[CS_VERIFY_WARNING_SIZE];
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {

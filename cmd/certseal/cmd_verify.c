@@ -123,7 +123,7 @@ static void print_checks(const cs_verify_result *r, bool colour)
 static void print_warnings(const cs_verify_result *r, FILE *out, const char *label)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
-                                            CS_WARNING_STATUS_AS_OF};
+                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
     char text[CS_VERIFY_WARNING_SIZE], where[CLI_ESCAPED_SIZE(512)];
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
