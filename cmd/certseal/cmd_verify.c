@@ -326,6 +326,7 @@ static int run(void *options, int argc, char **argv)
     cs_verifier_t *verifier = NULL;
     cs_fetcher_t *fetcher = NULL;
     cs_status_history_t *history = NULL;
+    cli_trust_lists lists = {0};
     uint8_t *data = NULL;
     size_t len = 0;
     const char *label;
@@ -339,7 +340,8 @@ static int run(void *options, int argc, char **argv)
         cli_error("out of memory");
         goto done;
     }
-    if (!cli_verifier_configure(verifier, &o->verifier))
+    if (!cli_verifier_configure(verifier, &o->verifier) ||
+        !cli_load_trust_lists(verifier, &o->verifier, &lists))
         goto done;
     if (o->verifier.fetch && !start_fetching(o, verifier, &fetcher, &history))
         goto done;
@@ -347,6 +349,7 @@ static int run(void *options, int argc, char **argv)
 done:
     free(data);
     cs_verifier_free(&verifier);
+    cli_trust_lists_clear(&lists);
     cs_fetcher_free(&fetcher);
     cs_status_history_free(&history);
     cs_trust_free(&trust);
@@ -358,12 +361,15 @@ static const verify_options DEFAULTS = {.verifier = CLI_VERIFIER_OPTIONS_INIT};
 const cli_command cmd_verify_entry = {
     .name = "verify",
     .summary = "verify a certificate token back to a trusted accreditation body",
-    .usage = "--trust FILE|DIR [--trust ...] [--at DATE] [--skew SECONDS]\n"
+    .usage = "--trust-list FILE|URL --root PUB [--trust-list ... --root ...]\n"
+             "           [--trust-list-grace DURATION] | --trust FILE|DIR [--trust ...]\n"
+             "           [--at DATE] [--skew SECONDS]\n"
              "           [--status FILE|DIR ...] [--require-status | --status-optional]\n"
              "           [--max-list-age DURATION] [--json] [TOKEN|FILE|- | --qr IMAGE ...]\n"
              "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]",
     .description = "Verifies a certificate token (CS1:..., a link, or COSE bytes; one per line for\n"
-                   "several) against the accreditation body keys of the trust store.  Exit status 0\n"
+                   "several) against a scheme owner's trust list (--trust-list, --root) or the\n"
+                   "accreditation body keys pinned with --trust.  Exit status 0\n"
                    "only when every token is VALID; otherwise the code of the worst verdict\n"
                    "(certseal(1), EXIT STATUS).\n",
     .options = OPTIONS,
