@@ -209,6 +209,8 @@ static bool check_weak_subject_key(cs_verification *v)
 
     if (!check_ac_signature(v, &ab_key) || !check_ac_type(v))
         return false;
+    cs_verify_pass(v, CS_CHECK_AB_LISTED,
+                   "not checked: the credential's claims were refused (its key is weak)");
     return cs_verify_fail(v, CS_CHECK_CT_KEY, CS_ERR_KEY_WEAK,
                           "the accreditation names a certification body key of small order or "
                           "not canonically encoded, one that anyone can sign with; nothing it "
