@@ -101,7 +101,8 @@ static bool read_unsigned(const cli_option *option, const char *label, const cha
         return false;
     if (*out >= option->min)
         return true;
-    cli_usage_error("%s: give %llu to %llu", label, (unsigned long long)option->min,
+    cli_usage_error("%s: at least %llu (give %llu to %llu)", label,
+                    (unsigned long long)option->min, (unsigned long long)option->min,
                     (unsigned long long)option->max);
     return false;
 }

@@ -242,7 +242,7 @@ verdict 0 t1b.txt
 # ---- status: bad input -------------------------------------------------------------------
 
 expect_exit 2 cs status publish --registry cb.db --out x.list --ttl 0
-expect_stderr_line 'ttl: at least 1 second'
+expect_stderr_line 'ttl: at least 1 '
 expect_exit 2 cs status publish --registry cb.db --out x.list --ttl soon
 expect_stderr_line "ttl: 'soon' is not a whole number"
 expect_exit 2 cs status publish --registry cb.db --out x.list --valid-for 0
