@@ -67,6 +67,35 @@ CS_MUST_CHECK cs_err http_status_files_add_to(http_status_files *files, cs_verif
 /* Makes the thread read every file again now. */
 void http_status_files_reload(http_status_files *files);
 
+/* ---- trust lists (http_trustlists.c) ---------------------------------------------- */
+
+typedef struct http_trust_lists http_trust_lists;
+typedef struct http_trust_snapshot http_trust_snapshot;
+
+/*
+ * Reads and verifies options' trust lists (none: *out NULL, CS_OK) with
+ * its roots (borrowed), remembering what was seen in history_dir (NULL:
+ * memory only).  detail names the list that failed and why.  logger is
+ * borrowed.  Errors: a decoding or cs_trustlist_verify() error, the I/O
+ * and fetch errors, CS_ERR_ARGUMENT (no root), CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err http_trust_lists_open(const cs_http_options *options, const char *history_dir,
+                                           http_logger *logger, http_trust_lists **out,
+                                           char *detail, size_t detail_size);
+void http_trust_lists_close(http_trust_lists **lists);
+
+/* The lists in use (read again first when due), held until
+ * http_trust_snapshot_release(); NULL for NULL lists. */
+http_trust_snapshot *http_trust_lists_acquire(http_trust_lists *lists);
+void http_trust_snapshot_release(http_trust_snapshot **snapshot);
+
+/* Adds the snapshot's lists to verifier (NULL snapshot: none). */
+CS_MUST_CHECK cs_err http_trust_snapshot_add_to(const http_trust_snapshot *snapshot,
+                                                cs_verifier_t *verifier);
+
+/* Makes the next acquire read every list again. */
+void http_trust_lists_reload(http_trust_lists *lists);
+
 /* ---- one verifier per worker (http_verifiers.c) ---------------------------------- */
 
 typedef struct http_verifiers http_verifiers;
@@ -83,6 +112,9 @@ CS_MUST_CHECK cs_err http_verifiers_new(const cs_http_options *options, size_t s
                                         http_status_files *files, http_logger *logger,
                                         http_verifiers **out);
 void http_verifiers_free(http_verifiers **verifiers);
+
+/* The trust lists every verifier uses (borrowed; NULL: none). */
+void http_verifiers_set_trust_lists(http_verifiers *verifiers, http_trust_lists *lists);
 
 /* A verifier for this thread's exclusive use until http_verifier_release(),
  * up to date with the status lists; NULL when one cannot be made (out of
@@ -177,6 +209,7 @@ typedef struct http_service {
     char *publish_dir;
     http_logger logger;
     http_status_files *files;
+    http_trust_lists *trust_lists;
     http_verifiers *verifiers;
     http_connections *connections;
 } http_service;
