@@ -25,6 +25,26 @@ static cs_err bad(const source *src, cs_err err, const char *where, const char *
     return err;
 }
 
+/* A key the schema does not name is refused, so that a typo ("untill")
+ * does not silently drop a date. */
+static cs_err only_keys(const source *src, json_t *obj, const char *where,
+                        const char *const *known)
+{
+    const char *key;
+    json_t *value;
+
+    json_object_foreach(obj, key, value) {
+        bool found = false;
+        for (const char *const *k = known; *k != NULL && !found; k++)
+            found = strcmp(*k, key) == 0;
+        if (!found) {
+            cs_detail_set(src->detail, src->size, "%s: unknown key \"%.40s\"", where, key);
+            return CS_ERR_RECORD;
+        }
+    }
+    return CS_OK;
+}
+
 static cs_err text_field(const source *src, json_t *obj, const char *key, const char *where,
                          char **out)
 {
@@ -89,8 +109,11 @@ static cs_err key_field(const source *src, json_t *v, const char *where, cs_key_
         free(path);
         return err;
     }
+    static const char *const known[] = {"kid", "alg", "x", "y", NULL};
     if (!json_is_object(v))
         return bad(src, CS_ERR_RECORD, where, "expected a PEM file name or {\"alg\", \"x\", \"y\"}");
+    if ((err = only_keys(src, v, where, known)) != CS_OK)
+        return err;
     const char *alg = json_string_value(json_object_get(v, "alg"));
     if (!unhex(json_string_value(json_object_get(v, "x")), x, sizeof(x)))
         return bad(src, CS_ERR_RECORD, where, "\"x\" is not 64 hex digits");
@@ -135,9 +158,15 @@ static cs_err read_ab(const source *src, json_t *obj, cs_trustlist_ab *ab)
     json_t *recs, *keys;
     cs_err err;
 
+    static const char *const known[] = {"id",           "name", "country", "status",
+                                        "recognitions", "keys", NULL};
+    static const char *const rec_known[] = {"standard", "from", "until", NULL};
+    static const char *const key_known[] = {"key", "from", "until", "compromised", NULL};
+
     if (!json_is_object(obj))
         return bad(src, CS_ERR_RECORD, "abs", "expected objects");
-    if ((err = text_field(src, obj, "id", "id", &ab->id)) ||
+    if ((err = only_keys(src, obj, "abs", known)) ||
+        (err = text_field(src, obj, "id", "id", &ab->id)) ||
         (err = text_field(src, obj, "name", "name", &ab->name)) ||
         (err = text_field(src, obj, "country", "country", &ab->country)) ||
         (err = status_field(src, obj, &ab->status)) ||
@@ -150,7 +179,9 @@ static cs_err read_ab(const source *src, json_t *obj, cs_trustlist_ab *ab)
     for (size_t i = 0; i < json_array_size(recs); i++) {
         cs_trustlist_recognition *r = &ab->recognitions[ab->recognition_count++];
         json_t *o = json_array_get(recs, i);
-        if ((err = text_field(src, o, "standard", "recognitions standard", &r->standard)) ||
+        if (!json_is_object(o))
+            return bad(src, CS_ERR_RECORD, "recognitions", "expected objects");
+        if ((err = only_keys(src, o, "recognitions", rec_known)) ||(err = text_field(src, o, "standard", "recognitions standard", &r->standard)) ||
             (err = date_field(src, o, "from", "recognitions from", NULL, &r->not_before)) ||
             (err = date_field(src, o, "until", "recognitions until", &r->has_expires,
                               &r->expires)))
@@ -159,7 +190,9 @@ static cs_err read_ab(const source *src, json_t *obj, cs_trustlist_ab *ab)
     for (size_t i = 0; i < json_array_size(keys); i++) {
         cs_trustlist_key *k = &ab->keys[ab->key_count++];
         json_t *o = json_array_get(keys, i);
-        if ((err = key_field(src, json_object_get(o, "key"), "keys key", &k->key)) ||
+        if (!json_is_object(o))
+            return bad(src, CS_ERR_RECORD, "keys", "expected objects");
+        if ((err = only_keys(src, o, "keys", key_known)) ||(err = key_field(src, json_object_get(o, "key"), "keys key", &k->key)) ||
             (err = date_field(src, o, "from", "keys from", NULL, &k->not_before)) ||
             (err = date_field(src, o, "until", "keys until", &k->has_expires, &k->expires)) ||
             (err = date_field(src, o, "compromised", "keys compromised", &k->has_compromised,
@@ -189,7 +222,9 @@ cs_err cs_trustlist_from_json(const char *json, size_t len, const char *base_fol
         err = CS_ERR_JSON;
         goto fail;
     }
-    if ((err = text_field(&src, root, "issuer", "issuer", &out->issuer)) ||
+    static const char *const known[] = {"$schema", "issuer", "uri", "ttl", "abs", NULL};
+    if ((err = only_keys(&src, root, "source", known)) ||
+        (err = text_field(&src, root, "issuer", "issuer", &out->issuer)) ||
         (err = text_field(&src, root, "uri", "uri", &out->uri)) ||
         (err = array_field(&src, root, "abs", CS_TRUSTLIST_AB_MAX, &abs)))
         goto fail;
