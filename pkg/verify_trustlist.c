@@ -179,8 +179,9 @@ bool cs_verify_check_listed_ab(cs_verification *v)
 
     if (list == NULL)
         return cs_verify_pass(v, CS_CHECK_AB_LISTED,
-                              "not checked: the accreditation body's key is pinned (--trust), so "
-                              "its identity, key period and status were not checked");
+                              "not checked: the accreditation body's key is pinned, not taken "
+                              "from a trust list, so its identity, key period and status were "
+                              "not checked");
     if (list_expired(v, list)) {
         char due[CS_DATE_TEXT_SIZE];
         cs_date_format(list->next_update, due);
@@ -209,8 +210,8 @@ bool cs_verify_check_recognition(cs_verification *v, const cs_certificate *cert)
 
     if (ab == NULL)
         return cs_verify_pass(v, CS_CHECK_AB_RECOGNISED,
-                              "not checked: the accreditation body's key is pinned (--trust), so "
-                              "its recognition for %.64s was not checked",
+                              "not checked: the accreditation body's key is pinned, not taken "
+                              "from a trust list, so its recognition for %.64s was not checked",
                               cert->standard);
     if (!cs_trustlist_recognises(ab, cert->standard, cert->issued_at)) {
         cs_date_format(cert->issued_at, day);
