@@ -193,6 +193,10 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, const ui
             strcmp(cs_verify_status_summary(&result, result.failed), "unknown") == 0)
             hint = "pass --fetch, or --status FILE with the published list; "
                    "--status-optional accepts it unchecked";
+        /* With a trust list the reason says it all: no key to add. */
+        if (result.failed == CS_CHECK_AB_LISTED || result.failed == CS_CHECK_AB_RECOGNISED ||
+            (result.failed == CS_CHECK_AC_TRUSTED && o->verifier.trust_lists.count > 0))
+            hint = NULL;
         cli_error("%s: %s: %s%s%s%s", label, cs_verdict_name(result.verdict),
                   result.checks[result.failed].detail, hint != NULL ? " (" : "",
                   hint != NULL ? hint : "", hint != NULL ? ")" : "");
