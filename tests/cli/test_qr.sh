@@ -165,25 +165,35 @@ ok = ok and all(c in text for c in " \u2580\u2584\u2588")
 sys.exit(0 if ok else 1)
 EOF
 }
+# The token's length varies with its issue time, and so may its QR version:
+# every size below is derived from the version qr reports.
 expect_exit 0 cs qr --text $tok
-expect_stderr_line "drew the code: offline form, [0-9]+ characters, QR version 20-M, 97 modules"
-check "--text: 53 lines of 105 half blocks (97 modules + 2 * 4 quiet zone)" \
-    text_shape "$CAP/stdout" 105
+expect_stderr_line "drew the code: offline form, [0-9]+ characters, QR version [0-9]+-M, [0-9]+ modules"
+modules=$(sed -n 's/.*QR version \([0-9]*\)-M, \([0-9]*\) modules$/\2/p' "$CAP/stderr")
+version=$(sed -n 's/.*QR version \([0-9]*\)-M.*/\1/p' "$CAP/stderr")
+check "QR version $version: $modules modules = 17 + 4 * version" \
+    test "$modules" -eq $((17 + 4 * version))
+side=$((modules + 8))
+check "--text: $(((side + 1) / 2)) lines of $side half blocks ($modules modules + 2 * 4 quiet zone)" \
+    text_shape "$CAP/stdout" $side
 cp "$CAP/stdout" plain.txt
 # narrower than the code: drawn all the same, with a warning naming --out
 expect_exit 0 env COLUMNS=80 "$CERTSEAL" qr --text $tok
-check "--text on 80 columns: the code is drawn" text_shape "$CAP/stdout" 105
-expect_stdout_lines 53
-check "--text on 80 columns: warns that 105 columns do not fit and suggests --out" \
-    grep -q '^certseal: qr: the code is 105 columns wide and the terminal 80: .*--out FILE\.png' \
+check "--text on 80 columns: the code is drawn" text_shape "$CAP/stdout" $side
+expect_stdout_lines $(((side + 1) / 2))
+check "--text on 80 columns: warns that $side columns do not fit and suggests --out" \
+    grep -q "^certseal: qr: the code is $side columns wide and the terminal 80: .*--out FILE\\.png" \
     "$CAP/stderr"
-expect_exit 0 env COLUMNS=105 "$CERTSEAL" qr --text $tok
+expect_exit 0 env COLUMNS=$side "$CERTSEAL" qr --text $tok
 expect_stderr_line "drew the code: offline form"
-expect_exit 0 env COLUMNS=85 "$CERTSEAL" qr --text --margin 0 --ecc L $tok
-check "--text: 85 modules without quiet zone on 85 columns: no warning" \
+expect_exit 0 cs qr --text --margin 0 --ecc L $tok
+low=$(sed -n 's/.*, \([0-9]*\) modules$/\1/p' "$CAP/stderr")
+expect_exit 0 env COLUMNS=$low "$CERTSEAL" qr --text --margin 0 --ecc L $tok
+check "--text: $low modules without quiet zone on $low columns: no warning" \
     sh -c "! grep -q 'columns wide' '$CAP/stderr'"
 expect_exit 0 cs qr --text --invert --margin 1 - <$tok
-check "--text --invert --margin 1: 50 lines of 99" text_shape "$CAP/stdout" 99
+check "--text --invert --margin 1: $(((modules + 3) / 2)) lines of $((modules + 2))" \
+    text_shape "$CAP/stdout" $((modules + 2))
 check "--invert draws the quiet zone as blocks" \
     sh -c "head -n 1 '$CAP/stdout' | grep -q '^█'"
 check "without --invert the quiet zone is blank" \
