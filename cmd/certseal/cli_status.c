@@ -103,9 +103,9 @@ bool cli_load_status_lists(cs_verifier_t *verifier, const char *const *paths, si
 int cli_verifier_options_check(const cli_verifier_options *o)
 {
     if (o->trust.count == 0 && o->trust_lists.count == 0)
-        return cli_usage_error("--trust-list FILE|URL with --root ROOT.pub (a scheme owner's "
-                               "trust list), or --trust FILE|DIR (accreditation body keys you "
-                               "pin), is required");
+        return cli_usage_error("--trust-list FILE|URL with --root ROOT.pub, or --trust FILE|DIR "
+                               "is required: a scheme owner's trust list and its root key, or "
+                               "the accreditation body keys you pin");
     if (o->trust_lists.count > 0 && o->roots.count == 0)
         return cli_usage_error("--trust-list needs --root ROOT.pub: the scheme owner's root key "
                                "the list must verify with");

@@ -236,6 +236,6 @@ expect_stderr_line "--trust-list needs --root ROOT\\.pub"
 expect_exit 2 cs verify --root root.key.pub --trust pki/ab.key.pub typical.txt
 expect_stderr_line "--root goes with --trust-list"
 expect_exit 2 cs verify typical.txt
-expect_stderr_line "--trust-list FILE\\|URL with --root ROOT\\.pub .* is required"
+expect_stderr_line "--trust-list FILE\\|URL with --root ROOT\\.pub, or --trust FILE\\|DIR is required"
 
 finish
