@@ -98,8 +98,10 @@ static cs_err load_one(http_trust_lists *t, const char *where, int64_t now, cs_t
         if (list->ttl > 0 && (int64_t)list->ttl < *ttl)
             *ttl = (int64_t)list->ttl;
     }
-    if (err != CS_OK)
+    if (err != CS_OK) {
+        cs_trustlist_clear(list); /* decoded but refused: not counted in the snapshot */
         cs_detail_set(detail, size, "%s: %s", where, why[0] != '\0' ? why : cs_strerror(err));
+    }
     return err;
 }
 
