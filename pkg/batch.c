@@ -245,7 +245,7 @@ static cs_err check_duplicates(cs_batch *batch)
         while (first > 0 && strcmp(all[first - 1].number, all[i].number) == 0)
             first--;
         if (first != i)
-            err = cs_batch_problem_add(batch, batch->lines[all[i].index], "certificate_number",
+            err = cs_batch_problem_add(batch, batch->lines[all[i].index], CS_RECORD_KEY_NUMBER,
                                        "\"%.60s\" is already on line %zu; each certificate "
                                        "appears once in a batch",
                                        all[i].number, batch->lines[all[first].index]);
@@ -338,23 +338,23 @@ static cs_err check_one(cs_batch *batch, const cs_accreditation *ac, const cs_ce
     char day[CS_DATE_TEXT_SIZE], from[CS_DATE_TEXT_SIZE], to[CS_DATE_TEXT_SIZE];
 
     if (!has_standard(ac, c->standard))
-        return cs_batch_problem_add(batch, line, "standard",
+        return cs_batch_problem_add(batch, line, CS_RECORD_KEY_STANDARD,
                                     "%.60s is not within accreditation %.60s", c->standard,
                                     ac->number);
     for (size_t i = 0; i < c->iaf_count; i++)
         if (!has_iaf(ac, c->iaf_codes[i]))
-            return cs_batch_problem_add(batch, line, "iaf_codes",
+            return cs_batch_problem_add(batch, line, CS_RECORD_KEY_IAF_CODES,
                                         "IAF sector %llu is not within accreditation %.60s",
                                         (unsigned long long)c->iaf_codes[i], ac->number);
     if (c->accreditation_number != NULL && strcmp(c->accreditation_number, ac->number) != 0)
-        return cs_batch_problem_add(batch, line, "accreditation_number",
+        return cs_batch_problem_add(batch, line, CS_RECORD_KEY_ACCREDITATION_NUMBER,
                                     "\"%.60s\" is not the credential's \"%.60s\"",
                                     c->accreditation_number, ac->number);
     if (c->issued_at < ac->not_before || c->issued_at >= ac->expires) {
         cs_date_format(c->issued_at, day);
         cs_date_format(ac->not_before, from);
         cs_date_format(ac->expires - 1, to);
-        return cs_batch_problem_add(batch, line, "issued",
+        return cs_batch_problem_add(batch, line, CS_RECORD_KEY_ISSUED,
                                     "%s is outside the accreditation's validity %s to %s", day,
                                     from, to);
     }

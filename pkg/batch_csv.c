@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* The CSV form of a batch (RFC 4180; the columns are in certseal/batch.h).
- * Each row becomes the JSON record it stands for and is read by
- * cs_record_parse_json(), so CSV and JSON Lines accept the same records. */
+ * Each row becomes the JSON record object it stands for and is read by
+ * cs_record_parse_object(), as a JSON Lines line is, so CSV and JSON Lines
+ * accept the same records. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "batch_csv.h"
 #include "certseal/record.h"
+#include "internal.h"
 
 #define CSV_FIELDS_MAX 256
 #define CSV_BUF_SIZE (CS_BATCH_LINE_MAX + CSV_FIELDS_MAX + 2)
@@ -405,8 +407,9 @@ static cs_err add_sites(row_builder *b, size_t highest)
     return err;
 }
 
-/* The row's JSON record text in *out (NULL when the row had a problem). */
-static cs_err row_to_json(const csv_header *h, const csv_row *row, cs_batch *batch, char **out)
+/* The row's JSON record in *out (NULL when the row had a problem), held
+ * to the size a JSON Lines record may have. */
+static cs_err row_to_json(const csv_header *h, const csv_row *row, cs_batch *batch, json_t **out)
 {
     row_builder b = {.batch = batch, .line = row->line};
     cs_err err = CS_ERR_NO_MEMORY;
@@ -432,8 +435,15 @@ static cs_err row_to_json(const csv_header *h, const csv_row *row, cs_batch *bat
         err = add_field(&b, &h->columns[i], field_text(row, i), row->length[i]);
     if (err == CS_OK && !b.bad)
         err = add_sites(&b, h->sites);
-    if (err == CS_OK && !b.bad && (*out = json_dumps(b.record, JSON_COMPACT)) == NULL)
-        err = CS_ERR_NO_MEMORY;
+    if (err == CS_OK && !b.bad) {
+        if (json_dumpb(b.record, NULL, 0, JSON_COMPACT) > CS_RECORD_MAX) {
+            err = cs_batch_problem_add(batch, row->line, "record", "larger than %d bytes",
+                                       CS_RECORD_MAX);
+        } else {
+            *out = b.record;
+            b.record = NULL;
+        }
+    }
 fail:
     json_decref(b.organization);
     json_decref(b.record);
@@ -444,14 +454,15 @@ static cs_err read_record(const csv_header *h, const csv_row *row, cs_batch *bat
                           size_t *capacity)
 {
     cs_certificate cert = {0};
-    char detail[400] = "", *json = NULL;
+    char detail[400] = "";
+    json_t *record = NULL;
     cs_err err;
 
     if ((err = cs_batch_count_record(batch, row->line)) != CS_OK ||
-        (err = row_to_json(h, row, batch, &json)) != CS_OK || json == NULL)
+        (err = row_to_json(h, row, batch, &record)) != CS_OK || record == NULL)
         return err;
-    err = cs_record_parse_json(json, strlen(json), &cert, detail, sizeof(detail));
-    free(json);
+    err = cs_record_parse_object(record, &cert, detail, sizeof(detail));
+    json_decref(record);
     if (err == CS_ERR_NO_MEMORY)
         return err;
     if (err != CS_OK)

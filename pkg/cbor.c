@@ -579,12 +579,14 @@ void cs_cbor_writer_init(cs_cbor_writer *w)
     w->len = 0;
     w->cap = 0;
     w->err = CS_OK;
+    w->depth = 0;
 }
 
 void cs_cbor_writer_reset(cs_cbor_writer *w)
 {
     w->len = 0;
     w->err = CS_OK;
+    w->depth = 0;
 }
 
 void cs_cbor_writer_free(cs_cbor_writer *w)
@@ -595,7 +597,24 @@ void cs_cbor_writer_free(cs_cbor_writer *w)
 
 cs_err cs_cbor_writer_error(const cs_cbor_writer *w)
 {
-    return w == NULL ? CS_ERR_ARGUMENT : w->err;
+    if (w == NULL)
+        return CS_ERR_ARGUMENT;
+    if (w->err == CS_OK && w->depth > 0)
+        return CS_ERR_ARGUMENT; /* a container begun and never ended */
+    return w->err;
+}
+
+static void set_error(cs_cbor_writer *w, cs_err err)
+{
+    if (w->err == CS_OK)
+        w->err = err;
+}
+
+/* One more complete item (or container head) in the innermost container. */
+static void count_item(cs_cbor_writer *w)
+{
+    if (w->err == CS_OK && w->depth > 0)
+        w->open[w->depth - 1].written++;
 }
 
 /* The one place bytes enter the buffer; a failure is sticky. */
@@ -631,6 +650,7 @@ static void append(cs_cbor_writer *w, const void *data, size_t len)
 void cs_cbor_put_uint(cs_cbor_writer *w, uint64_t value)
 {
     unsigned char head[HEAD_MAX];
+    count_item(w);
     append(w, head, cbor_encode_uint(value, head, sizeof(head)));
 }
 
@@ -643,6 +663,7 @@ void cs_cbor_put_int(cs_cbor_writer *w, int64_t value)
         return;
     }
     /* -1 - value without overflow at INT64_MIN (RFC 8949 §3.1). */
+    count_item(w);
     append(w, head, cbor_encode_negint((uint64_t)(-(value + 1)), head, sizeof(head)));
 }
 
@@ -652,6 +673,7 @@ void cs_cbor_put_bytes(cs_cbor_writer *w, const uint8_t *data, size_t len)
 
     if (data == NULL && len > 0 && w->err == CS_OK)
         w->err = CS_ERR_ARGUMENT;
+    count_item(w);
     append(w, head, cbor_encode_bytestring_start(len, head, sizeof(head)));
     append(w, data, len);
 }
@@ -662,6 +684,7 @@ void cs_cbor_put_text(cs_cbor_writer *w, const char *text, size_t len)
 
     if (text == NULL && len > 0 && w->err == CS_OK)
         w->err = CS_ERR_ARGUMENT;
+    count_item(w);
     append(w, head, cbor_encode_string_start(len, head, sizeof(head)));
     append(w, text, len);
 }
@@ -677,13 +700,67 @@ void cs_cbor_put_cstring(cs_cbor_writer *w, const char *text)
 void cs_cbor_put_array(cs_cbor_writer *w, size_t count)
 {
     unsigned char head[HEAD_MAX];
+    count_item(w);
     append(w, head, cbor_encode_array_start(count, head, sizeof(head)));
 }
 
 void cs_cbor_put_map(cs_cbor_writer *w, size_t count)
 {
     unsigned char head[HEAD_MAX];
+    count_item(w);
     append(w, head, cbor_encode_map_start(count, head, sizeof(head)));
+}
+
+static void begin(cs_cbor_writer *w, bool map, size_t count)
+{
+    if (w->err != CS_OK)
+        return;
+    if (w->depth == CS_CBOR_WRITER_DEPTH || (map && count > SIZE_MAX / 2)) {
+        set_error(w, CS_ERR_ARGUMENT);
+        return;
+    }
+    if (map)
+        cs_cbor_put_map(w, count);
+    else
+        cs_cbor_put_array(w, count);
+    w->open[w->depth].expected = map ? 2 * count : count;
+    w->open[w->depth].written = 0;
+    w->open[w->depth].map = map;
+    w->depth++;
+}
+
+/* Closes the innermost container, which must be of the kind begun and hold
+ * exactly the items its head declared. */
+static void end(cs_cbor_writer *w, bool map)
+{
+    if (w->err != CS_OK)
+        return;
+    if (w->depth == 0 || w->open[w->depth - 1].map != map ||
+        w->open[w->depth - 1].written != w->open[w->depth - 1].expected) {
+        set_error(w, CS_ERR_ARGUMENT);
+        return;
+    }
+    w->depth--;
+}
+
+void cs_cbor_begin_array(cs_cbor_writer *w, size_t count)
+{
+    begin(w, false, count);
+}
+
+void cs_cbor_begin_map(cs_cbor_writer *w, size_t pairs)
+{
+    begin(w, true, pairs);
+}
+
+void cs_cbor_end_array(cs_cbor_writer *w)
+{
+    end(w, false);
+}
+
+void cs_cbor_end_map(cs_cbor_writer *w)
+{
+    end(w, true);
 }
 
 void cs_cbor_put_tag(cs_cbor_writer *w, uint64_t tag)
@@ -694,5 +771,6 @@ void cs_cbor_put_tag(cs_cbor_writer *w, uint64_t tag)
 
 void cs_cbor_put_encoded(cs_cbor_writer *w, const uint8_t *data, size_t len)
 {
+    count_item(w);
     append(w, data, len);
 }

@@ -68,11 +68,32 @@ void cs_certificate_clear(cs_certificate *cert)
 
 /* ---- encoding ------------------------------------------------------------- */
 
+void cs_accreditation_params_of(const cs_accreditation *ac, cs_accreditation_params *params)
+{
+    *params = (cs_accreditation_params){
+        .issuer = ac->issuer,
+        .subject = ac->subject,
+        .name = ac->name,
+        .number = ac->number,
+        .country = ac->country,
+        .standards = (const char *const *)ac->standards,
+        .standard_count = ac->standard_count,
+        .iaf_codes = ac->iaf_codes,
+        .iaf_count = ac->iaf_count,
+        .not_before = ac->not_before,
+        .expires = ac->expires,
+        .issued_at = ac->issued_at,
+        .subject_key = ac->subject_key,
+        .status = {ac->status.present, ac->status.index, ac->status.uri},
+    };
+}
+
 static void put_uint_list(cs_cbor_writer *w, const uint64_t *values, size_t count)
 {
-    cs_cbor_put_array(w, count);
+    cs_cbor_begin_array(w, count);
     for (size_t i = 0; i < count; i++)
         cs_cbor_put_uint(w, values[i]);
+    cs_cbor_end_array(w);
 }
 
 static void put_date(cs_cbor_writer *w, int64_t value)
@@ -84,47 +105,38 @@ static void put_date(cs_cbor_writer *w, int64_t value)
 static cs_err put_cose_key(cs_cbor_writer *w, const cs_key_t *key)
 {
     uint8_t x[CS_KEY_COORDINATE_SIZE], y[CS_KEY_COORDINATE_SIZE];
+    bool okp = cs_key_alg(key) == CS_ALG_EDDSA;
     cs_err err = cs_key_public_coordinates(key, x, y);
     if (err != CS_OK)
         return err;
-    if (cs_key_alg(key) == CS_ALG_EDDSA) {
-        cs_cbor_put_map(w, 3);
-        cs_cbor_put_int(w, COSE_KEY_KTY);
-        cs_cbor_put_int(w, COSE_KTY_OKP);
-        cs_cbor_put_int(w, COSE_KEY_CRV);
-        cs_cbor_put_int(w, COSE_CRV_ED25519);
-        cs_cbor_put_int(w, COSE_KEY_X);
-        cs_cbor_put_bytes(w, x, sizeof(x));
-    } else {
-        cs_cbor_put_map(w, 4);
-        cs_cbor_put_int(w, COSE_KEY_KTY);
-        cs_cbor_put_int(w, COSE_KTY_EC2);
-        cs_cbor_put_int(w, COSE_KEY_CRV);
-        cs_cbor_put_int(w, COSE_CRV_P256);
-        cs_cbor_put_int(w, COSE_KEY_X);
-        cs_cbor_put_bytes(w, x, sizeof(x));
+    cs_cbor_begin_map(w, okp ? 3 : 4);
+    cs_cbor_put_int(w, COSE_KEY_KTY);
+    cs_cbor_put_int(w, okp ? COSE_KTY_OKP : COSE_KTY_EC2);
+    cs_cbor_put_int(w, COSE_KEY_CRV);
+    cs_cbor_put_int(w, okp ? COSE_CRV_ED25519 : COSE_CRV_P256);
+    cs_cbor_put_int(w, COSE_KEY_X);
+    cs_cbor_put_bytes(w, x, sizeof(x));
+    if (!okp) {
         cs_cbor_put_int(w, COSE_KEY_Y);
         cs_cbor_put_bytes(w, y, sizeof(y));
     }
+    cs_cbor_end_map(w);
     return CS_OK;
 }
 
 /* {"status_list": {"idx": index, "uri": uri}} (draft-ietf-oauth-status-list-20 §5.2) */
-static void put_status(cs_cbor_writer *w, const cs_status_ref *status)
+static void put_status(cs_cbor_writer *w, uint64_t index, const char *uri)
 {
     cs_cbor_put_int(w, CS_CLAIM_STATUS);
-    cs_cbor_put_map(w, 1);
-    cs_cbor_put_cstring(w, "status_list");
-    cs_cbor_put_map(w, 2);
-    cs_cbor_put_cstring(w, "idx");
-    cs_cbor_put_uint(w, status->index);
-    cs_cbor_put_cstring(w, "uri");
-    cs_cbor_put_cstring(w, status->uri);
-}
-
-static bool status_complete(const cs_status_ref *status)
-{
-    return !status->present || status->uri != NULL;
+    cs_cbor_begin_map(w, 1);
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_STATUS_LIST);
+    cs_cbor_begin_map(w, 2);
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_STATUS_INDEX);
+    cs_cbor_put_uint(w, index);
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_STATUS_URI);
+    cs_cbor_put_cstring(w, uri);
+    cs_cbor_end_map(w);
+    cs_cbor_end_map(w);
 }
 
 static cs_err finish(cs_cbor_writer *w, cs_err err, uint8_t **out, size_t *out_len)
@@ -140,62 +152,70 @@ static cs_err finish(cs_cbor_writer *w, cs_err err, uint8_t **out, size_t *out_l
     return CS_OK;
 }
 
-cs_err cs_accreditation_encode_claims(const cs_accreditation *ac, uint8_t **out, size_t *out_len)
+cs_err cs_accreditation_encode_claims(const cs_accreditation_params *p, uint8_t **out,
+                                      size_t *out_len)
 {
     cs_cbor_writer w;
     cs_err err;
 
-    if (ac == NULL || out == NULL || out_len == NULL || ac->issuer == NULL || ac->subject == NULL ||
-        ac->name == NULL || ac->number == NULL || ac->country == NULL || ac->subject_key == NULL ||
-        ac->standard_count == 0 || !status_complete(&ac->status))
+    if (p == NULL || out == NULL || out_len == NULL || p->issuer == NULL || p->subject == NULL ||
+        p->name == NULL || p->number == NULL || p->country == NULL || p->subject_key == NULL ||
+        p->standard_count == 0 || p->standards == NULL ||
+        (p->iaf_count > 0 && p->iaf_codes == NULL) || (p->status.present && p->status.uri == NULL))
         return CS_ERR_ARGUMENT;
     cs_cbor_writer_init(&w);
-    cs_cbor_put_map(&w, ac->status.present ? 8 : 7);
+    cs_cbor_begin_map(&w, 7 + p->status.present);
     cs_cbor_put_int(&w, CS_CLAIM_ISS);
-    cs_cbor_put_cstring(&w, ac->issuer);
+    cs_cbor_put_cstring(&w, p->issuer);
     cs_cbor_put_int(&w, CS_CLAIM_SUB);
-    cs_cbor_put_cstring(&w, ac->subject);
+    cs_cbor_put_cstring(&w, p->subject);
     cs_cbor_put_int(&w, CS_CLAIM_EXP);
-    put_date(&w, ac->expires);
+    put_date(&w, p->expires);
     cs_cbor_put_int(&w, CS_CLAIM_NBF);
-    put_date(&w, ac->not_before);
+    put_date(&w, p->not_before);
     cs_cbor_put_int(&w, CS_CLAIM_IAT);
-    put_date(&w, ac->issued_at);
+    put_date(&w, p->issued_at);
     cs_cbor_put_int(&w, CS_CLAIM_CNF);
-    cs_cbor_put_map(&w, 1);
+    cs_cbor_begin_map(&w, 1);
     cs_cbor_put_int(&w, CNF_COSE_KEY);
-    err = put_cose_key(&w, ac->subject_key);
-    if (ac->status.present)
-        put_status(&w, &ac->status);
+    err = put_cose_key(&w, p->subject_key);
+    cs_cbor_end_map(&w);
+    if (p->status.present)
+        put_status(&w, p->status.index, p->status.uri);
     cs_cbor_put_int(&w, CS_CLAIM_ACCREDITATION);
-    cs_cbor_put_map(&w, ac->iaf_count > 0 ? 5 : 4);
-    cs_cbor_put_cstring(&w, "nam");
-    cs_cbor_put_cstring(&w, ac->name);
-    cs_cbor_put_cstring(&w, "no");
-    cs_cbor_put_cstring(&w, ac->number);
-    cs_cbor_put_cstring(&w, "ctr");
-    cs_cbor_put_cstring(&w, ac->country);
-    cs_cbor_put_cstring(&w, "std");
-    cs_cbor_put_array(&w, ac->standard_count);
-    for (size_t i = 0; i < ac->standard_count; i++)
-        cs_cbor_put_cstring(&w, ac->standards[i]);
-    if (ac->iaf_count > 0) {
-        cs_cbor_put_cstring(&w, "iaf");
-        put_uint_list(&w, ac->iaf_codes, ac->iaf_count);
+    cs_cbor_begin_map(&w, 4 + (p->iaf_count > 0));
+    cs_cbor_put_cstring(&w, CS_CLAIM_KEY_NAME);
+    cs_cbor_put_cstring(&w, p->name);
+    cs_cbor_put_cstring(&w, CS_CLAIM_KEY_NUMBER);
+    cs_cbor_put_cstring(&w, p->number);
+    cs_cbor_put_cstring(&w, CS_CLAIM_KEY_COUNTRY);
+    cs_cbor_put_cstring(&w, p->country);
+    cs_cbor_put_cstring(&w, CS_CLAIM_KEY_STANDARD);
+    cs_cbor_begin_array(&w, p->standard_count);
+    for (size_t i = 0; i < p->standard_count; i++)
+        cs_cbor_put_cstring(&w, p->standards[i]);
+    cs_cbor_end_array(&w);
+    if (p->iaf_count > 0) {
+        cs_cbor_put_cstring(&w, CS_CLAIM_KEY_IAF);
+        put_uint_list(&w, p->iaf_codes, p->iaf_count);
     }
+    cs_cbor_end_map(&w);
+    cs_cbor_end_map(&w);
     return finish(&w, err, out, out_len);
 }
 
 static void put_sites(cs_cbor_writer *w, const cs_site *sites, size_t count)
 {
-    cs_cbor_put_array(w, count);
+    cs_cbor_begin_array(w, count);
     for (size_t i = 0; i < count; i++) {
-        cs_cbor_put_map(w, 2);
-        cs_cbor_put_cstring(w, "adr");
+        cs_cbor_begin_map(w, 2);
+        cs_cbor_put_cstring(w, CS_CLAIM_KEY_ADDRESS);
         cs_cbor_put_cstring(w, sites[i].address);
-        cs_cbor_put_cstring(w, "scp");
+        cs_cbor_put_cstring(w, CS_CLAIM_KEY_SCOPE);
         cs_cbor_put_cstring(w, sites[i].scope);
+        cs_cbor_end_map(w);
     }
+    cs_cbor_end_array(w);
 }
 
 static bool certificate_complete(const cs_certificate *cert)
@@ -203,7 +223,7 @@ static bool certificate_complete(const cs_certificate *cert)
     if (cert->issuer == NULL || cert->number == NULL || cert->standard == NULL ||
         cert->organization_name == NULL || cert->organization_country == NULL ||
         cert->organization_address == NULL || cert->scope == NULL ||
-        cert->accreditation_number == NULL || !status_complete(&cert->status))
+        cert->accreditation_number == NULL || (cert->status.present && cert->status.uri == NULL))
         return false;
     for (size_t i = 0; i < cert->site_count; i++)
         if (cert->sites[i].address == NULL || cert->sites[i].scope == NULL)
@@ -216,7 +236,7 @@ cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert
     if (w == NULL || cert == NULL || !certificate_complete(cert))
         return CS_ERR_ARGUMENT;
     cs_cbor_writer_reset(w);
-    cs_cbor_put_map(w, 5 + cert->status.present + cert->has_not_before);
+    cs_cbor_begin_map(w, 5 + cert->status.present + cert->has_not_before);
     cs_cbor_put_int(w, CS_CLAIM_ISS);
     cs_cbor_put_cstring(w, cert->issuer);
     cs_cbor_put_int(w, CS_CLAIM_SUB);
@@ -230,35 +250,38 @@ cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert
     cs_cbor_put_int(w, CS_CLAIM_IAT);
     put_date(w, cert->issued_at);
     if (cert->status.present)
-        put_status(w, &cert->status);
+        put_status(w, cert->status.index, cert->status.uri);
     cs_cbor_put_int(w, CS_CLAIM_CERTIFICATE);
-    cs_cbor_put_map(w, 6 + (cert->site_count > 0) + (cert->iaf_count > 0));
-    cs_cbor_put_cstring(w, "std");
+    cs_cbor_begin_map(w, 6 + (cert->site_count > 0) + (cert->iaf_count > 0));
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_STANDARD);
     cs_cbor_put_cstring(w, cert->standard);
-    cs_cbor_put_cstring(w, "org");
-    cs_cbor_put_map(w, 3);
-    cs_cbor_put_cstring(w, "nam");
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_ORGANIZATION);
+    cs_cbor_begin_map(w, 3);
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_NAME);
     cs_cbor_put_cstring(w, cert->organization_name);
-    cs_cbor_put_cstring(w, "ctr");
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_COUNTRY);
     cs_cbor_put_cstring(w, cert->organization_country);
-    cs_cbor_put_cstring(w, "adr");
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_ADDRESS);
     cs_cbor_put_cstring(w, cert->organization_address);
-    cs_cbor_put_cstring(w, "scp");
+    cs_cbor_end_map(w);
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_SCOPE);
     cs_cbor_put_cstring(w, cert->scope);
     if (cert->site_count > 0) {
-        cs_cbor_put_cstring(w, "sit");
+        cs_cbor_put_cstring(w, CS_CLAIM_KEY_SITES);
         put_sites(w, cert->sites, cert->site_count);
     }
     if (cert->iaf_count > 0) {
-        cs_cbor_put_cstring(w, "iaf");
+        cs_cbor_put_cstring(w, CS_CLAIM_KEY_IAF);
         put_uint_list(w, cert->iaf_codes, cert->iaf_count);
     }
-    cs_cbor_put_cstring(w, "grt");
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_GRANT);
     put_date(w, cert->original_grant);
-    cs_cbor_put_cstring(w, "rev");
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_REVISION);
     cs_cbor_put_uint(w, cert->revision);
-    cs_cbor_put_cstring(w, "acc");
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_ACCREDITATION);
     cs_cbor_put_cstring(w, cert->accreditation_number);
+    cs_cbor_end_map(w);
+    cs_cbor_end_map(w);
     return cs_cbor_writer_error(w);
 }
 
@@ -270,21 +293,6 @@ cs_err cs_certificate_encode_claims(const cs_certificate *cert, uint8_t **out, s
         return CS_ERR_ARGUMENT;
     cs_cbor_writer_init(&w);
     return finish(&w, cs_certificate_write_claims(&w, cert), out, out_len);
-}
-
-cs_err cs_accreditation_sign(const cs_key_t *ab_key, const cs_accreditation *ac, uint8_t **out,
-                             size_t *out_len)
-{
-    uint8_t *claims = NULL;
-    size_t claims_len = 0;
-    cs_cose_sign1_headers headers = {.typ = CS_TYP_ACCREDITATION};
-    cs_err err;
-
-    if ((err = cs_accreditation_encode_claims(ac, &claims, &claims_len)) != CS_OK)
-        return err;
-    err = cs_cose_sign1_sign(ab_key, &headers, claims, claims_len, out, out_len);
-    free(claims);
-    return err;
 }
 
 /* ---- decoding ------------------------------------------------------------- */
@@ -371,7 +379,7 @@ static cs_err read_iaf_codes(const claim_reader *r, const cs_cbor_item *item, ui
 
     if (item == NULL)
         return CS_OK; /* optional */
-    if ((err = read_array(r, item, "iaf", &n)) != CS_OK)
+    if ((err = read_array(r, item, CS_CLAIM_KEY_IAF, &n)) != CS_OK)
         return err;
     if (n == 0)
         return CS_OK;
@@ -381,9 +389,9 @@ static cs_err read_iaf_codes(const claim_reader *r, const cs_cbor_item *item, ui
     for (size_t i = 0; i < n; i++) {
         uint64_t code;
         if (cs_cbor_get_uint(cs_cbor_array_at(item, i), &code) != CS_OK)
-            return reject(r, CS_ERR_CBOR_TYPE, "iaf", "expected unsigned integers");
+            return reject(r, CS_ERR_CBOR_TYPE, CS_CLAIM_KEY_IAF, "expected unsigned integers");
         if (code < 1 || code > CS_IAF_CODE_MAX)
-            return reject(r, CS_ERR_CLAIM_INVALID, "iaf", "sector %llu is not 1-%d",
+            return reject(r, CS_ERR_CLAIM_INVALID, CS_CLAIM_KEY_IAF, "sector %llu is not 1-%d",
                           (unsigned long long)code, CS_IAF_CODE_MAX);
         (*out)[i] = code;
     }
@@ -469,16 +477,17 @@ static cs_err read_standards(const claim_reader *r, const cs_cbor_item *item, cs
     size_t n;
     cs_err err;
 
-    if ((err = required(r, item, "std")) != CS_OK ||
-        (err = read_array(r, item, "std", &n)) != CS_OK)
+    if ((err = required(r, item, CS_CLAIM_KEY_STANDARD)) != CS_OK ||
+        (err = read_array(r, item, CS_CLAIM_KEY_STANDARD, &n)) != CS_OK)
         return err;
     if (n == 0)
-        return reject(r, CS_ERR_CLAIM_INVALID, "std", "no standard listed");
+        return reject(r, CS_ERR_CLAIM_INVALID, CS_CLAIM_KEY_STANDARD, "no standard listed");
     if ((ac->standards = calloc(n, sizeof(char *))) == NULL)
         return CS_ERR_NO_MEMORY;
     ac->standard_count = n;
     for (size_t i = 0; i < n; i++)
-        if ((err = read_text(r, cs_cbor_array_at(item, i), "std", &ac->standards[i])) != CS_OK)
+        if ((err = read_text(r, cs_cbor_array_at(item, i), CS_CLAIM_KEY_STANDARD,
+                             &ac->standards[i])) != CS_OK)
             return err;
     return CS_OK;
 }
@@ -487,8 +496,9 @@ static cs_err read_standards(const claim_reader *r, const cs_cbor_item *item, cs
  * status_list mechanism, and the URI is bounded like any text. */
 static cs_err read_status(const claim_reader *r, const cs_cbor_item *item, cs_status_ref *out)
 {
-    static const char *const outer_keys[] = {"status_list", NULL};
-    static const char *const inner_keys[] = {"idx", "uri", NULL};
+    static const char *const outer_keys[] = {CS_CLAIM_KEY_STATUS_LIST, NULL};
+    static const char *const inner_keys[] = {CS_CLAIM_KEY_STATUS_INDEX, CS_CLAIM_KEY_STATUS_URI,
+                                             NULL};
     const cs_cbor_item *list;
     const char *uri;
     size_t uri_len;
@@ -500,18 +510,22 @@ static cs_err read_status(const claim_reader *r, const cs_cbor_item *item, cs_st
         return reject(r, CS_ERR_CBOR_TYPE, "status", "expected a map");
     if ((err = check_known_keys(r, item, "status", outer_keys)) != CS_OK)
         return err;
-    list = cs_cbor_map_get_text(item, "status_list");
+    list = cs_cbor_map_get_text(item, CS_CLAIM_KEY_STATUS_LIST);
     if ((err = required(r, list, "status.status_list")) != CS_OK)
         return err;
     if (!cs_cbor_is_map(list))
         return reject(r, CS_ERR_CBOR_TYPE, "status.status_list", "expected a map");
     if ((err = check_known_keys(r, list, "status.status_list", inner_keys)) != CS_OK ||
-        (err = required(r, cs_cbor_map_get_text(list, "idx"), "status.idx")) != CS_OK ||
-        (err = required(r, cs_cbor_map_get_text(list, "uri"), "status.uri")) != CS_OK)
+        (err = required(r, cs_cbor_map_get_text(list, CS_CLAIM_KEY_STATUS_INDEX), "status.idx")) !=
+            CS_OK ||
+        (err = required(r, cs_cbor_map_get_text(list, CS_CLAIM_KEY_STATUS_URI), "status.uri")) !=
+            CS_OK)
         return err;
-    if (cs_cbor_get_uint(cs_cbor_map_get_text(list, "idx"), &out->index) != CS_OK)
+    if (cs_cbor_get_uint(cs_cbor_map_get_text(list, CS_CLAIM_KEY_STATUS_INDEX), &out->index) !=
+        CS_OK)
         return reject(r, CS_ERR_CBOR_TYPE, "status.idx", "expected an unsigned integer");
-    if (cs_cbor_get_text(cs_cbor_map_get_text(list, "uri"), &uri, &uri_len) != CS_OK)
+    if (cs_cbor_get_text(cs_cbor_map_get_text(list, CS_CLAIM_KEY_STATUS_URI), &uri, &uri_len) !=
+        CS_OK)
         return reject(r, CS_ERR_CBOR_TYPE, "status.uri", "expected a text string");
     if (uri_len == 0 || uri_len > CS_STATUS_URI_MAX || memchr(uri, '\0', uri_len) != NULL)
         return reject(r, CS_ERR_CLAIM_INVALID, "status.uri",
@@ -566,7 +580,9 @@ static cs_err decode_claims_map(const uint8_t *data, size_t len, const claim_rea
 static cs_err decode_accreditation(const claim_reader *r, const cs_cbor_item *claims,
                                    cs_accreditation *ac)
 {
-    static const char *const known[] = {"nam", "no", "ctr", "std", "iaf", NULL};
+    static const char *const known[] = {CS_CLAIM_KEY_NAME,    CS_CLAIM_KEY_NUMBER,
+                                        CS_CLAIM_KEY_COUNTRY, CS_CLAIM_KEY_STANDARD,
+                                        CS_CLAIM_KEY_IAF,     NULL};
     static const int64_t claim_labels[] = {CS_CLAIM_ISS,    CS_CLAIM_SUB,          CS_CLAIM_EXP,
                                            CS_CLAIM_NBF,    CS_CLAIM_IAT,          CS_CLAIM_CNF,
                                            CS_CLAIM_STATUS, CS_CLAIM_ACCREDITATION};
@@ -583,11 +599,15 @@ static cs_err decode_accreditation(const claim_reader *r, const cs_cbor_item *cl
         (err = read_cnf(r, cs_cbor_map_get_int(claims, CS_CLAIM_CNF), &ac->subject_key)) ||
         (err = read_status(r, cs_cbor_map_get_int(claims, CS_CLAIM_STATUS), &ac->status)) ||
         (err = read_private_map(r, claims, CS_CLAIM_ACCREDITATION, "-65538", known, &acc)) ||
-        (err = read_text(r, cs_cbor_map_get_text(acc, "nam"), "nam", &ac->name)) ||
-        (err = read_text(r, cs_cbor_map_get_text(acc, "no"), "no", &ac->number)) ||
-        (err = read_text(r, cs_cbor_map_get_text(acc, "ctr"), "ctr", &ac->country)) ||
-        (err = read_standards(r, cs_cbor_map_get_text(acc, "std"), ac)) ||
-        (err = read_iaf_codes(r, cs_cbor_map_get_text(acc, "iaf"), &ac->iaf_codes, &ac->iaf_count)))
+        (err = read_text(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_NAME), CS_CLAIM_KEY_NAME,
+                         &ac->name)) ||
+        (err = read_text(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_NUMBER), CS_CLAIM_KEY_NUMBER,
+                         &ac->number)) ||
+        (err = read_text(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_COUNTRY), CS_CLAIM_KEY_COUNTRY,
+                         &ac->country)) ||
+        (err = read_standards(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_STANDARD), ac)) ||
+        (err = read_iaf_codes(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_IAF), &ac->iaf_codes,
+                              &ac->iaf_count)))
         return err;
     return CS_OK;
 }
@@ -614,19 +634,20 @@ cs_err cs_accreditation_decode_claims(const uint8_t *data, size_t len, cs_accred
 static cs_err read_organization(const claim_reader *r, const cs_cbor_item *item,
                                 cs_certificate *cert)
 {
-    static const char *const known[] = {"nam", "ctr", "adr", NULL};
+    static const char *const known[] = {CS_CLAIM_KEY_NAME, CS_CLAIM_KEY_COUNTRY,
+                                        CS_CLAIM_KEY_ADDRESS, NULL};
     cs_err err;
 
-    if ((err = required(r, item, "org")) != CS_OK)
+    if ((err = required(r, item, CS_CLAIM_KEY_ORGANIZATION)) != CS_OK)
         return err;
     if (!cs_cbor_is_map(item))
-        return reject(r, CS_ERR_CBOR_TYPE, "org", "expected a map");
-    if ((err = check_known_keys(r, item, "org", known)) ||
-        (err = read_text(r, cs_cbor_map_get_text(item, "nam"), "org.nam",
+        return reject(r, CS_ERR_CBOR_TYPE, CS_CLAIM_KEY_ORGANIZATION, "expected a map");
+    if ((err = check_known_keys(r, item, CS_CLAIM_KEY_ORGANIZATION, known)) ||
+        (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_NAME), "org.nam",
                          &cert->organization_name)) ||
-        (err = read_text(r, cs_cbor_map_get_text(item, "ctr"), "org.ctr",
+        (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_COUNTRY), "org.ctr",
                          &cert->organization_country)) ||
-        (err = read_text(r, cs_cbor_map_get_text(item, "adr"), "org.adr",
+        (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_ADDRESS), "org.adr",
                          &cert->organization_address)))
         return err;
     return CS_OK;
@@ -634,13 +655,13 @@ static cs_err read_organization(const claim_reader *r, const cs_cbor_item *item,
 
 static cs_err read_sites(const claim_reader *r, const cs_cbor_item *item, cs_certificate *cert)
 {
-    static const char *const known[] = {"adr", "scp", NULL};
+    static const char *const known[] = {CS_CLAIM_KEY_ADDRESS, CS_CLAIM_KEY_SCOPE, NULL};
     size_t n;
     cs_err err;
 
     if (item == NULL)
         return CS_OK; /* optional: single-site certificates */
-    if ((err = read_array(r, item, "sit", &n)) != CS_OK || n == 0)
+    if ((err = read_array(r, item, CS_CLAIM_KEY_SITES, &n)) != CS_OK || n == 0)
         return err;
     if ((cert->sites = calloc(n, sizeof(*cert->sites))) == NULL)
         return CS_ERR_NO_MEMORY;
@@ -648,12 +669,12 @@ static cs_err read_sites(const claim_reader *r, const cs_cbor_item *item, cs_cer
     for (size_t i = 0; i < n; i++) {
         const cs_cbor_item *site = cs_cbor_array_at(item, i);
         if (!cs_cbor_is_map(site))
-            return reject(r, CS_ERR_CBOR_TYPE, "sit", "each site must be a map");
-        if ((err = check_known_keys(r, site, "sit", known)) ||
-            (err = read_text(r, cs_cbor_map_get_text(site, "adr"), "sit.adr",
+            return reject(r, CS_ERR_CBOR_TYPE, CS_CLAIM_KEY_SITES, "each site must be a map");
+        if ((err = check_known_keys(r, site, CS_CLAIM_KEY_SITES, known)) ||
+            (err = read_text(r, cs_cbor_map_get_text(site, CS_CLAIM_KEY_ADDRESS), "sit.adr",
                              &cert->sites[i].address)) ||
-            (err =
-                 read_text(r, cs_cbor_map_get_text(site, "scp"), "sit.scp", &cert->sites[i].scope)))
+            (err = read_text(r, cs_cbor_map_get_text(site, CS_CLAIM_KEY_SCOPE), "sit.scp",
+                             &cert->sites[i].scope)))
             return err;
     }
     return CS_OK;
@@ -661,17 +682,19 @@ static cs_err read_sites(const claim_reader *r, const cs_cbor_item *item, cs_cer
 
 static cs_err read_revision(const claim_reader *r, const cs_cbor_item *item, uint64_t *out)
 {
-    cs_err err = required(r, item, "rev");
+    cs_err err = required(r, item, CS_CLAIM_KEY_REVISION);
     if (err == CS_OK && cs_cbor_get_uint(item, out) != CS_OK)
-        err = reject(r, CS_ERR_CBOR_TYPE, "rev", "expected an unsigned integer");
+        err = reject(r, CS_ERR_CBOR_TYPE, CS_CLAIM_KEY_REVISION, "expected an unsigned integer");
     return err;
 }
 
 static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *claims,
                                  cs_certificate *cert)
 {
-    static const char *const known[] = {"std", "org", "scp", "sit", "iaf",
-                                        "grt", "rev", "acc", NULL};
+    static const char *const known[] = {
+        CS_CLAIM_KEY_STANDARD, CS_CLAIM_KEY_ORGANIZATION,  CS_CLAIM_KEY_SCOPE,
+        CS_CLAIM_KEY_SITES,    CS_CLAIM_KEY_IAF,           CS_CLAIM_KEY_GRANT,
+        CS_CLAIM_KEY_REVISION, CS_CLAIM_KEY_ACCREDITATION, NULL};
     static const int64_t claim_labels[] = {CS_CLAIM_ISS,        CS_CLAIM_SUB, CS_CLAIM_EXP,
                                            CS_CLAIM_NBF,        CS_CLAIM_IAT, CS_CLAIM_STATUS,
                                            CS_CLAIM_CERTIFICATE};
@@ -688,15 +711,19 @@ static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *clai
         (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_IAT), "iat", &cert->issued_at)) ||
         (err = read_status(r, cs_cbor_map_get_int(claims, CS_CLAIM_STATUS), &cert->status)) ||
         (err = read_private_map(r, claims, CS_CLAIM_CERTIFICATE, "-65537", known, &c)) ||
-        (err = read_text(r, cs_cbor_map_get_text(c, "std"), "std", &cert->standard)) ||
-        (err = read_organization(r, cs_cbor_map_get_text(c, "org"), cert)) ||
-        (err = read_text(r, cs_cbor_map_get_text(c, "scp"), "scp", &cert->scope)) ||
-        (err = read_sites(r, cs_cbor_map_get_text(c, "sit"), cert)) ||
-        (err = read_iaf_codes(r, cs_cbor_map_get_text(c, "iaf"), &cert->iaf_codes,
+        (err = read_text(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_STANDARD), CS_CLAIM_KEY_STANDARD,
+                         &cert->standard)) ||
+        (err = read_organization(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_ORGANIZATION), cert)) ||
+        (err = read_text(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_SCOPE), CS_CLAIM_KEY_SCOPE,
+                         &cert->scope)) ||
+        (err = read_sites(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_SITES), cert)) ||
+        (err = read_iaf_codes(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_IAF), &cert->iaf_codes,
                               &cert->iaf_count)) ||
-        (err = read_date(r, cs_cbor_map_get_text(c, "grt"), "grt", &cert->original_grant)) ||
-        (err = read_revision(r, cs_cbor_map_get_text(c, "rev"), &cert->revision)) ||
-        (err = read_text(r, cs_cbor_map_get_text(c, "acc"), "acc", &cert->accreditation_number)))
+        (err = read_date(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_GRANT), CS_CLAIM_KEY_GRANT,
+                         &cert->original_grant)) ||
+        (err = read_revision(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_REVISION), &cert->revision)) ||
+        (err = read_text(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_ACCREDITATION),
+                         CS_CLAIM_KEY_ACCREDITATION, &cert->accreditation_number)))
         return err;
     cert->has_not_before = nbf != NULL;
     return CS_OK;

@@ -163,11 +163,12 @@ static void write_sig_structure(cs_cbor_writer *w, const uint8_t *protected_byte
 {
     if (protected_len == 1 && protected_bytes[0] == 0xa0)
         protected_len = 0;
-    cs_cbor_put_array(w, 4);
+    cs_cbor_begin_array(w, 4);
     cs_cbor_put_text(w, SIGNATURE1_CONTEXT, sizeof(SIGNATURE1_CONTEXT) - 1);
     cs_cbor_put_bytes(w, protected_bytes, protected_len);
     cs_cbor_put_bytes(w, aad, aad_len);
     cs_cbor_put_bytes(w, payload, payload_len);
+    cs_cbor_end_array(w);
 }
 
 static cs_err alg_for_verify(const cs_cose_sign1 *msg, unsigned flags, cs_alg *alg)
@@ -225,8 +226,7 @@ cs_err cs_cose_sign1_verify_reusing(const cs_cose_sign1 *msg, const cs_key_t *ke
 static void write_protected_header(cs_cbor_writer *w, const cs_key_t *key,
                                    const cs_cose_sign1_headers *headers)
 {
-    size_t n_headers = 2 + (headers->typ != NULL) + (headers->accreditation != NULL);
-    cs_cbor_put_map(w, n_headers);
+    cs_cbor_begin_map(w, 2 + (headers->typ != NULL) + (headers->accreditation != NULL));
     cs_cbor_put_int(w, CS_COSE_HEADER_ALG);
     cs_cbor_put_int(w, cs_key_alg(key));
     cs_cbor_put_int(w, CS_COSE_HEADER_KID);
@@ -239,6 +239,7 @@ static void write_protected_header(cs_cbor_writer *w, const cs_key_t *key,
         cs_cbor_put_int(w, CS_COSE_HEADER_ACCREDITATION);
         cs_cbor_put_bytes(w, headers->accreditation, headers->accreditation_len);
     }
+    cs_cbor_end_map(w);
 }
 
 cs_err cs_cose_sign1_sign_into(const cs_key_t *key, const cs_cose_sign1_headers *headers,
@@ -265,11 +266,13 @@ cs_err cs_cose_sign1_sign_into(const cs_key_t *key, const cs_cose_sign1_headers 
 
     cs_cbor_writer_reset(out);
     cs_cbor_put_tag(out, CS_COSE_TAG_SIGN1);
-    cs_cbor_put_array(out, 4);
+    cs_cbor_begin_array(out, 4);
     cs_cbor_put_bytes(out, header->buf, header->len);
-    cs_cbor_put_map(out, 0); /* DESIGN §3: unprotected headers are emitted empty */
+    cs_cbor_begin_map(out, 0); /* DESIGN §3: unprotected headers are emitted empty */
+    cs_cbor_end_map(out);
     cs_cbor_put_bytes(out, payload, payload_len);
     cs_cbor_put_bytes(out, sig, sig_len);
+    cs_cbor_end_array(out);
     return cs_cbor_writer_error(out);
 }
 
@@ -305,5 +308,26 @@ cs_err cs_cose_sign1_sign(const cs_key_t *key, const cs_cose_sign1_headers *head
     }
     *out = message.buf; /* ownership passes to the caller */
     *out_len = message.len;
+    return CS_OK;
+}
+
+cs_err cs_cose_sign1_verify_encoded(const cs_key_t *key, const uint8_t *cose, size_t len)
+{
+    cs_cose_sign1 msg = {0};
+    cs_err err = cs_cose_sign1_decode(cose, len, &msg);
+    if (err == CS_OK)
+        err = cs_cose_sign1_verify(&msg, key, NULL, 0, 0);
+    cs_cose_sign1_clear(&msg);
+    return err;
+}
+
+cs_err cs_cose_sign1_check_own(const cs_key_t *key, const uint8_t *cose, size_t len, char *detail,
+                               size_t detail_size)
+{
+    cs_err err = cs_cose_sign1_verify_encoded(key, cose, len);
+    if (err != CS_OK)
+        return cs_detail_fail(detail, detail_size, CS_ERR_SIGNATURE,
+                              "the new signature did not verify (%s); nothing was issued",
+                              cs_strerror(err));
     return CS_OK;
 }

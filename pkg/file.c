@@ -85,9 +85,8 @@ static cs_err read_path(const char *path, size_t max, uint8_t **out, size_t *out
      * points to a moment later. */
     if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
         err = CS_ERR_IO_READ;
-    } else if (exposure != NULL &&
-               ((*exposure = cs_file_exposure_of_mode((unsigned)st.st_mode)) &
-                CS_FILE_OTHERS_WRITABLE)) {
+    } else if (exposure != NULL && ((*exposure = cs_file_exposure_of_mode((unsigned)st.st_mode)) &
+                                    CS_FILE_OTHERS_WRITABLE)) {
         err = CS_ERR_FILE_PERMISSIONS;
     } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
         err = CS_ERR_TOO_LARGE;
@@ -255,8 +254,7 @@ static bool is_temporary_of(const char *name, const char *base)
     return true;
 }
 
-cs_err cs_file_remove_stale(const char *path, int64_t now, int64_t min_age_seconds,
-                            size_t *removed)
+cs_err cs_file_remove_stale(const char *path, int64_t now, int64_t min_age_seconds, size_t *removed)
 {
     const char *slash, *base;
     char *dir_path = NULL;
@@ -287,9 +285,8 @@ cs_err cs_file_remove_stale(const char *path, int64_t now, int64_t min_age_secon
     while ((entry = readdir(dir)) != NULL) {
         struct stat st;
         if (!is_temporary_of(entry->d_name, base) ||
-            fstatat(dir_fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-            !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-            (int64_t)st.st_mtime > now - min_age_seconds)
+            fstatat(dir_fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+            st.st_uid != geteuid() || (int64_t)st.st_mtime > now - min_age_seconds)
             continue;
         if (unlinkat(dir_fd, entry->d_name, 0) == 0)
             count++;
@@ -301,6 +298,74 @@ done:
     if (removed != NULL)
         *removed = count;
     return CS_OK;
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends "folder/name" to *list, growing it by doubling. */
+static cs_err list_append(cs_file_list *list, size_t *cap, const char *folder, const char *name)
+{
+    size_t size = strlen(folder) + strlen(name) + 2;
+    if (list->count == *cap) {
+        size_t grown = *cap ? *cap * 2 : 16;
+        char **paths = realloc(list->paths, grown * sizeof(*paths));
+        if (paths == NULL)
+            return CS_ERR_NO_MEMORY;
+        list->paths = paths;
+        *cap = grown;
+    }
+    if ((list->paths[list->count] = malloc(size)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    snprintf(list->paths[list->count++], size, "%s/%s", folder, name);
+    return CS_OK;
+}
+
+cs_err cs_file_list_folder(const char *folder, size_t max, cs_file_list *out)
+{
+    DIR *dir = NULL;
+    struct dirent *entry;
+    size_t cap = 0;
+    cs_err err = CS_OK;
+
+    if (folder == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    memset(out, 0, sizeof(*out));
+    if ((dir = opendir(folder)) == NULL)
+        return CS_ERR_IO_OPEN;
+    while (err == CS_OK && (entry = readdir(dir)) != NULL) {
+        struct stat st;
+        if (entry->d_name[0] == '.')
+            continue;
+        if ((err = list_append(out, &cap, folder, entry->d_name)) != CS_OK)
+            goto fail;
+        if (stat(out->paths[out->count - 1], &st) != 0 || !S_ISREG(st.st_mode))
+            free(out->paths[--out->count]);
+        else if (max > 0 && out->count > max)
+            err = CS_ERR_TOO_LARGE;
+    }
+    if (err != CS_OK)
+        goto fail;
+    closedir(dir);
+    if (out->count > 1)
+        qsort(out->paths, out->count, sizeof(*out->paths), compare_paths);
+    return CS_OK;
+fail:
+    closedir(dir);
+    cs_file_list_clear(out);
+    return err;
+}
+
+void cs_file_list_clear(cs_file_list *list)
+{
+    if (list == NULL)
+        return;
+    for (size_t i = 0; i < list->count; i++)
+        free(list->paths[i]);
+    free(list->paths);
+    memset(list, 0, sizeof(*list));
 }
 
 void cs_wipe(void *p, size_t n)

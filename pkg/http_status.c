@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
 /* The status list files the service watches (http_internal.h). */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,39 +78,25 @@ static cs_err file_set_append(file_set *set, const char *path, const struct stat
     return CS_OK;
 }
 
-static int compare_paths(const void *a, const void *b)
-{
-    return strcmp(((const status_file *)a)->path, ((const status_file *)b)->path);
-}
-
 /* Appends the regular files of folder (dot-files skipped), in name order. */
 static cs_err list_folder(const char *folder, file_set *set, char *detail, size_t detail_size)
 {
-    DIR *dir = opendir(folder);
-    size_t first = set->count;
-    struct dirent *entry;
-    cs_err err = CS_OK;
+    cs_file_list files;
+    cs_err err = cs_file_list_folder(folder, STATUS_FILES_MAX, &files);
 
-    if (dir == NULL) {
+    if (err == CS_ERR_IO_OPEN) {
         snprintf(detail, detail_size, "%s: cannot open the folder: %s", folder, strerror(errno));
-        return CS_ERR_IO_OPEN;
+        return err;
     }
-    while (err == CS_OK && (entry = readdir(dir)) != NULL) {
-        char path[4096];
+    for (size_t i = 0; i < files.count && err == CS_OK; i++) {
         struct stat st;
-        if (entry->d_name[0] == '.')
-            continue;
-        if ((size_t)snprintf(path, sizeof(path), "%s/%s", folder, entry->d_name) >= sizeof(path))
-            continue;
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-            err = file_set_append(set, path, &st);
+        if (stat(files.paths[i], &st) == 0 && S_ISREG(st.st_mode))
+            err = file_set_append(set, files.paths[i], &st);
     }
-    closedir(dir);
+    cs_file_list_clear(&files);
     if (err == CS_ERR_TOO_LARGE)
         snprintf(detail, detail_size, "%s: more than %d status list files", folder,
                  STATUS_FILES_MAX);
-    else if (set->count - first > 1)
-        qsort(set->files + first, set->count - first, sizeof(*set->files), compare_paths);
     return err;
 }
 

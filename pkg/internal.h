@@ -181,12 +181,30 @@ bool cs_cbor_is_array(const cs_cbor_item *item);
  * a failure do nothing, and cs_cbor_writer_error() reports the first one.
  * Heads are encoded by libcbor's encoders in their shortest form, so equal
  * input gives equal bytes.
+ *
+ * Maps and arrays are written with cs_cbor_begin_map()/cs_cbor_begin_array()
+ * and closed with cs_cbor_end_map()/cs_cbor_end_array(), which check that
+ * the container holds the number of items its head declared (as tinycbor's
+ * cbor_encoder_close_container() does): a count that differs, an end of the
+ * wrong kind, nesting deeper than CS_CBOR_WRITER_DEPTH, or a container still
+ * open when cs_cbor_writer_error() is asked, is the sticky error
+ * CS_ERR_ARGUMENT.  So a writer never counts map entries by hand.
  */
+#define CS_CBOR_WRITER_DEPTH 8
+
+typedef struct cs_cbor_writer_frame {
+    size_t expected; /* items the head declared (a map: twice its pairs) */
+    size_t written;  /* items written into it so far */
+    bool map;
+} cs_cbor_writer_frame;
+
 typedef struct cs_cbor_writer {
     uint8_t *buf; /* owned; NULL until the first put */
     size_t len;
     size_t cap;
     cs_err err;
+    size_t depth; /* containers begun and not yet ended */
+    cs_cbor_writer_frame open[CS_CBOR_WRITER_DEPTH];
 } cs_cbor_writer;
 
 void cs_cbor_writer_init(cs_cbor_writer *w);
@@ -201,6 +219,13 @@ void cs_cbor_put_int(cs_cbor_writer *w, int64_t value);
 void cs_cbor_put_bytes(cs_cbor_writer *w, const uint8_t *data, size_t len);
 void cs_cbor_put_text(cs_cbor_writer *w, const char *text, size_t len);
 void cs_cbor_put_cstring(cs_cbor_writer *w, const char *text);
+/* Checked containers: begin declares the count, end checks it. */
+void cs_cbor_begin_array(cs_cbor_writer *w, size_t count);
+void cs_cbor_begin_map(cs_cbor_writer *w, size_t pairs);
+void cs_cbor_end_array(cs_cbor_writer *w);
+void cs_cbor_end_map(cs_cbor_writer *w);
+/* A bare array or map head, its items not counted: for tests that craft
+ * malformed input.  Library code uses cs_cbor_begin_*() instead. */
 void cs_cbor_put_array(cs_cbor_writer *w, size_t count);
 void cs_cbor_put_map(cs_cbor_writer *w, size_t count);
 void cs_cbor_put_tag(cs_cbor_writer *w, uint64_t tag);
@@ -229,6 +254,20 @@ CS_MUST_CHECK cs_err cs_cose_sign1_sign_into(const cs_key_t *key,
                                              const uint8_t *payload, size_t payload_len,
                                              cs_cose_scratch *scratch, cs_cbor_writer *out);
 
+/*
+ * Verifies a COSE_Sign1 just signed with key (STYLE 10: what was signed is
+ * checked before it is handed out): decodes cose and verifies it with key.
+ * The one sign-and-verify check of the library, used by every signer.
+ * Errors: CS_ERR_SIGNATURE, with detail (may be NULL) "the new signature did
+ * not verify (<why>); nothing was issued".  cs_cose_sign1_verify_encoded()
+ * is the same check returning <why> itself (the decoding or verifying
+ * error), for a batch that verifies in parallel and reports later.
+ */
+CS_MUST_CHECK cs_err cs_cose_sign1_verify_encoded(const cs_key_t *key, const uint8_t *cose,
+                                                  size_t len);
+CS_MUST_CHECK cs_err cs_cose_sign1_check_own(const cs_key_t *key, const uint8_t *cose, size_t len,
+                                             char *detail, size_t detail_size);
+
 /* ---- JSON building blocks (pkg/record.c, pkg/report.c) ----------------------- */
 
 /* cs_certificate_encode_claims() into a caller-kept writer (reset first). */
@@ -240,6 +279,12 @@ const uint8_t *cs_issuer_last_claims(const cs_issuer_t *issuer, size_t *len);
 
 /* The record shape of cert as a new jansson object (NULL when out of memory). */
 json_t *cs_record_json_object(const cs_certificate *cert);
+
+/* cs_record_parse_json() of a record already a jansson object (borrowed):
+ * the same checks and errors, but for CS_ERR_JSON; the CSV reader builds
+ * its rows so. */
+CS_MUST_CHECK cs_err cs_record_parse_object(const json_t *record, cs_certificate *cert,
+                                            char *detail, size_t detail_size);
 
 #pragma GCC visibility pop
 

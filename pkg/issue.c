@@ -187,16 +187,6 @@ static cs_err fill_from_accreditation(const cs_accreditation *ac, cs_certificate
     return CS_OK;
 }
 
-static cs_err verify_own_signature(const cs_issuer_t *issuer)
-{
-    cs_cose_sign1 msg = {0};
-    cs_err err = cs_cose_sign1_decode(issuer->message.buf, issuer->message.len, &msg);
-    if (err == CS_OK)
-        err = cs_cose_sign1_verify(&msg, issuer->key, NULL, 0, 0);
-    cs_cose_sign1_clear(&msg);
-    return err;
-}
-
 cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
                        const char *link_base, unsigned flags, const char **token, size_t *token_len,
                        char *detail, size_t detail_size)
@@ -207,6 +197,7 @@ cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
     if (issuer == NULL || cert == NULL || token == NULL || token_len == NULL)
         return CS_ERR_ARGUMENT;
     if ((err = fill_from_accreditation(&issuer->accreditation, cert)) != CS_OK ||
+        (err = cs_certificate_check(cert, detail, detail_size)) != CS_OK ||
         (err = check_against_accreditation(&issuer->accreditation, cert, detail, detail_size)) !=
             CS_OK ||
         (err = cs_certificate_write_claims(&issuer->claims, cert)) != CS_OK)
@@ -217,10 +208,10 @@ cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
                                        issuer->claims.len, &issuer->scratch, &issuer->message)) !=
         CS_OK)
         return err;
-    if ((flags & CS_ISSUE_VERIFY_SIGNATURE) && (err = verify_own_signature(issuer)) != CS_OK)
-        return cs_detail_fail(detail, detail_size, CS_ERR_SIGNATURE,
-                              "the new signature did not verify (%s); nothing was issued",
-                              cs_strerror(err));
+    if ((flags & CS_ISSUE_VERIFY_SIGNATURE) &&
+        (err = cs_cose_sign1_check_own(issuer->key, issuer->message.buf, issuer->message.len,
+                                       detail, detail_size)) != CS_OK)
+        return err;
     return cs_token_wrap(issuer->codec, form, link_base, issuer->message.buf, issuer->message.len,
                          token, token_len);
 }

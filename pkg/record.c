@@ -57,19 +57,13 @@ static const char *json_type_name(const json_t *value)
     return "null";
 }
 
-static bool is_blank(const char *s)
-{
-    for (; *s != '\0'; s++)
-        if (!isspace((unsigned char)*s))
-            return false;
-    return true;
-}
-
 /* Fields whose text may run over several lines (LF only): addresses and
  * scopes.  Everything else is one line. */
 static unsigned text_flags(const char *key)
 {
-    return strcmp(key, "address") == 0 || strcmp(key, "scope") == 0 ? CS_TEXT_MULTILINE : 0;
+    return strcmp(key, CS_RECORD_KEY_ADDRESS) == 0 || strcmp(key, CS_RECORD_KEY_SCOPE) == 0
+               ? CS_TEXT_MULTILINE
+               : 0;
 }
 
 /* A required (or, with optional, absent-is-fine) non-blank string: UTF-8
@@ -80,7 +74,7 @@ static cs_err read_string(const record_reader *r, const json_t *object, const ch
     const json_t *value = json_object_get(object, key);
     const char *text;
     size_t len;
-    char problem[160];
+    char problem[240];
 
     if (value == NULL)
         return optional ? CS_OK : invalid(r, field, "missing (it is required)");
@@ -90,11 +84,7 @@ static cs_err read_string(const record_reader *r, const json_t *object, const ch
     len = json_string_length(value);
     if (memchr(text, '\0', len) != NULL)
         return invalid(r, field, "contains a NUL character");
-    if (is_blank(text))
-        return invalid(r, field, "is empty; write the text it should hold");
-    if (len > CS_TEXT_MAX)
-        return invalid(r, field, "is %zu bytes long; at most %d fit in a token", len, CS_TEXT_MAX);
-    if (cs_text_check(text, len, text_flags(key), problem, sizeof(problem)) != CS_OK)
+    if (cs_claim_check_text(text, text_flags(key), problem, sizeof(problem)) != CS_OK)
         return invalid(r, field, "%s", problem);
     if ((*out = strdup(text)) == NULL)
         return CS_ERR_NO_MEMORY;
@@ -117,24 +107,20 @@ static cs_err read_date(const record_reader *r, const json_t *object, const char
     return CS_OK;
 }
 
+/* The rules records share with credentials (cs_claim_check_*()). */
 static cs_err check_country(const record_reader *r, const char *field, const char *country)
 {
-    if (strlen(country) != 2 || !isupper((unsigned char)country[0]) ||
-        !isupper((unsigned char)country[1]))
-        return invalid(r, field, "expected two capital letters (ISO 3166-1 alpha-2), got \"%.20s\"",
-                       country);
+    char problem[240];
+    if (cs_claim_check_country(country, problem, sizeof(problem)) != CS_OK)
+        return invalid(r, field, "%s", problem);
     return CS_OK;
 }
 
-/* "ISO 9001:2015", "ISO/IEC 27001:2022": a designation ending in ":YYYY". */
 static cs_err check_standard(const record_reader *r, const char *field, const char *standard)
 {
-    size_t len = strlen(standard);
-    if (len < 6 || standard[len - 5] != ':' || !isdigit((unsigned char)standard[len - 4]) ||
-        !isdigit((unsigned char)standard[len - 3]) || !isdigit((unsigned char)standard[len - 2]) ||
-        !isdigit((unsigned char)standard[len - 1]))
-        return invalid(r, field, "\"%.60s\" lacks its edition; write it as e.g. \"ISO 9001:2015\"",
-                       standard);
+    char problem[240];
+    if (cs_claim_check_standard(standard, problem, sizeof(problem)) != CS_OK)
+        return invalid(r, field, "%s", problem);
     return CS_OK;
 }
 
@@ -159,20 +145,23 @@ static cs_err check_known_fields(const record_reader *r, const json_t *object, c
 
 static cs_err read_organization(const record_reader *r, const json_t *record, cs_certificate *cert)
 {
-    static const char *const known[] = {"name", "country", "address", NULL};
-    const json_t *org = json_object_get(record, "organization");
+    static const char *const known[] = {CS_RECORD_KEY_NAME, CS_RECORD_KEY_COUNTRY,
+                                        CS_RECORD_KEY_ADDRESS, NULL};
+    const json_t *org = json_object_get(record, CS_RECORD_KEY_ORGANIZATION);
     cs_err err;
 
     if (org == NULL)
-        return invalid(r, "organization", "missing (it is required)");
+        return invalid(r, CS_RECORD_KEY_ORGANIZATION, "missing (it is required)");
     if (!json_is_object(org))
-        return invalid(r, "organization", "expected an object, got %s", json_type_name(org));
-    if ((err = check_known_fields(r, org, "organization", known)) ||
-        (err = read_string(r, org, "name", "organization.name", false, &cert->organization_name)) ||
-        (err = read_string(r, org, "country", "organization.country", false,
+        return invalid(r, CS_RECORD_KEY_ORGANIZATION, "expected an object, got %s",
+                       json_type_name(org));
+    if ((err = check_known_fields(r, org, CS_RECORD_KEY_ORGANIZATION, known)) ||
+        (err = read_string(r, org, CS_RECORD_KEY_NAME, "organization.name", false,
+                           &cert->organization_name)) ||
+        (err = read_string(r, org, CS_RECORD_KEY_COUNTRY, "organization.country", false,
                            &cert->organization_country)) ||
         (err = check_country(r, "organization.country", cert->organization_country)) ||
-        (err = read_string(r, org, "address", "organization.address", false,
+        (err = read_string(r, org, CS_RECORD_KEY_ADDRESS, "organization.address", false,
                            &cert->organization_address)))
         return err;
     return CS_OK;
@@ -180,17 +169,18 @@ static cs_err read_organization(const record_reader *r, const json_t *record, cs
 
 static cs_err read_sites(const record_reader *r, const json_t *record, cs_certificate *cert)
 {
-    static const char *const known[] = {"address", "scope", NULL};
-    const json_t *sites = json_object_get(record, "sites");
+    static const char *const known[] = {CS_RECORD_KEY_ADDRESS, CS_RECORD_KEY_SCOPE, NULL};
+    const json_t *sites = json_object_get(record, CS_RECORD_KEY_SITES);
     size_t n;
     cs_err err;
 
     if (sites == NULL)
         return CS_OK;
     if (!json_is_array(sites))
-        return invalid(r, "sites", "expected an array, got %s", json_type_name(sites));
+        return invalid(r, CS_RECORD_KEY_SITES, "expected an array, got %s", json_type_name(sites));
     if ((n = json_array_size(sites)) > CS_LIST_MAX)
-        return invalid(r, "sites", "%zu sites; at most %d fit in a token", n, CS_LIST_MAX);
+        return invalid(r, CS_RECORD_KEY_SITES, "%zu sites; at most %d fit in a token", n,
+                       CS_LIST_MAX);
     if (n == 0)
         return CS_OK;
     if ((cert->sites = calloc(n, sizeof(*cert->sites))) == NULL)
@@ -205,8 +195,9 @@ static cs_err read_sites(const record_reader *r, const json_t *record, cs_certif
         if (!json_is_object(site))
             return invalid(r, where, "expected an object, got %s", json_type_name(site));
         if ((err = check_known_fields(r, site, where, known)) ||
-            (err = read_string(r, site, "address", address, false, &cert->sites[i].address)) ||
-            (err = read_string(r, site, "scope", scope, false, &cert->sites[i].scope)))
+            (err = read_string(r, site, CS_RECORD_KEY_ADDRESS, address, false,
+                               &cert->sites[i].address)) ||
+            (err = read_string(r, site, CS_RECORD_KEY_SCOPE, scope, false, &cert->sites[i].scope)))
             return err;
     }
     return CS_OK;
@@ -214,16 +205,16 @@ static cs_err read_sites(const record_reader *r, const json_t *record, cs_certif
 
 static cs_err read_iaf_codes(const record_reader *r, const json_t *record, cs_certificate *cert)
 {
-    const json_t *codes = json_object_get(record, "iaf_codes");
+    const json_t *codes = json_object_get(record, CS_RECORD_KEY_IAF_CODES);
     size_t n;
 
     if (codes == NULL)
         return CS_OK;
     if (!json_is_array(codes))
-        return invalid(r, "iaf_codes", "expected an array of integers, got %s",
+        return invalid(r, CS_RECORD_KEY_IAF_CODES, "expected an array of integers, got %s",
                        json_type_name(codes));
     if ((n = json_array_size(codes)) > CS_LIST_MAX)
-        return invalid(r, "iaf_codes", "more than %d codes", CS_LIST_MAX);
+        return invalid(r, CS_RECORD_KEY_IAF_CODES, "more than %d codes", CS_LIST_MAX);
     if (n == 0)
         return CS_OK;
     if ((cert->iaf_codes = calloc(n, sizeof(*cert->iaf_codes))) == NULL)
@@ -232,16 +223,16 @@ static cs_err read_iaf_codes(const record_reader *r, const json_t *record, cs_ce
     for (size_t i = 0; i < n; i++) {
         const json_t *code = json_array_get(codes, i);
         if (!json_is_integer(code))
-            return invalid(r, "iaf_codes", "entry %zu is %s, expected an integer 1-%d", i,
-                           json_type_name(code), CS_IAF_CODE_MAX);
+            return invalid(r, CS_RECORD_KEY_IAF_CODES, "entry %zu is %s, expected an integer 1-%d",
+                           i, json_type_name(code), CS_IAF_CODE_MAX);
         json_int_t value = json_integer_value(code);
         if (value < 1 || value > CS_IAF_CODE_MAX)
-            return invalid(r, "iaf_codes", "%lld is not an IAF sector (1-%d)", (long long)value,
-                           CS_IAF_CODE_MAX);
+            return invalid(r, CS_RECORD_KEY_IAF_CODES, "%lld is not an IAF sector (1-%d)",
+                           (long long)value, CS_IAF_CODE_MAX);
         for (size_t j = 0; j < i; j++)
             if (cert->iaf_codes[j] == (uint64_t)value)
-                return invalid(r, "iaf_codes", "%lld is given twice (entries %zu and %zu)",
-                               (long long)value, j, i);
+                return invalid(r, CS_RECORD_KEY_IAF_CODES,
+                               "%lld is given twice (entries %zu and %zu)", (long long)value, j, i);
         cert->iaf_codes[i] = (uint64_t)value;
     }
     return CS_OK;
@@ -249,11 +240,11 @@ static cs_err read_iaf_codes(const record_reader *r, const json_t *record, cs_ce
 
 static cs_err read_revision(const record_reader *r, const json_t *record, uint64_t *out)
 {
-    const json_t *value = json_object_get(record, "revision");
+    const json_t *value = json_object_get(record, CS_RECORD_KEY_REVISION);
     if (value == NULL)
-        return invalid(r, "revision", "missing (it is required; 0 for a first issue)");
+        return invalid(r, CS_RECORD_KEY_REVISION, "missing (it is required; 0 for a first issue)");
     if (!json_is_integer(value) || json_integer_value(value) < 0)
-        return invalid(r, "revision", "expected a whole number 0 or more, got %s",
+        return invalid(r, CS_RECORD_KEY_REVISION, "expected a whole number 0 or more, got %s",
                        json_type_name(value));
     *out = (uint64_t)json_integer_value(value);
     return CS_OK;
@@ -263,26 +254,26 @@ static cs_err read_revision(const record_reader *r, const json_t *record, uint64
 static cs_err check_dates(const record_reader *r, const cs_certificate *cert, int64_t last_day)
 {
     if (cert->original_grant > cert->issued_at)
-        return invalid(r, "original_grant", "is after the issue date");
+        return invalid(r, CS_RECORD_KEY_ORIGINAL_GRANT, "is after the issue date");
     if (last_day < cert->issued_at)
-        return invalid(r, "expires", "is before the issue date");
+        return invalid(r, CS_RECORD_KEY_EXPIRES, "is before the issue date");
     return CS_OK;
 }
 
 static cs_err read_record(const record_reader *r, const json_t *record, cs_certificate *cert)
 {
-    static const char *const known[] = {"certificate_number",
-                                        "standard",
-                                        "organization",
-                                        "scope",
-                                        "sites",
-                                        "iaf_codes",
-                                        "original_grant",
-                                        "issued",
-                                        "expires",
-                                        "revision",
-                                        "accreditation_number",
-                                        "$schema",
+    static const char *const known[] = {CS_RECORD_KEY_NUMBER,
+                                        CS_RECORD_KEY_STANDARD,
+                                        CS_RECORD_KEY_ORGANIZATION,
+                                        CS_RECORD_KEY_SCOPE,
+                                        CS_RECORD_KEY_SITES,
+                                        CS_RECORD_KEY_IAF_CODES,
+                                        CS_RECORD_KEY_ORIGINAL_GRANT,
+                                        CS_RECORD_KEY_ISSUED,
+                                        CS_RECORD_KEY_EXPIRES,
+                                        CS_RECORD_KEY_REVISION,
+                                        CS_RECORD_KEY_ACCREDITATION_NUMBER,
+                                        CS_RECORD_KEY_SCHEMA,
                                         NULL};
     int64_t last_day = 0;
     cs_err err;
@@ -290,20 +281,22 @@ static cs_err read_record(const record_reader *r, const json_t *record, cs_certi
     if (!json_is_object(record))
         return invalid(r, "record", "expected a JSON object, got %s", json_type_name(record));
     if ((err = check_known_fields(r, record, "record", known)) ||
-        (err = read_string(r, record, "certificate_number", "certificate_number", false,
+        (err = read_string(r, record, CS_RECORD_KEY_NUMBER, CS_RECORD_KEY_NUMBER, false,
                            &cert->number)) ||
-        (err = read_string(r, record, "standard", "standard", false, &cert->standard)) ||
-        (err = check_standard(r, "standard", cert->standard)) ||
+        (err = read_string(r, record, CS_RECORD_KEY_STANDARD, CS_RECORD_KEY_STANDARD, false,
+                           &cert->standard)) ||
+        (err = check_standard(r, CS_RECORD_KEY_STANDARD, cert->standard)) ||
         (err = read_organization(r, record, cert)) ||
-        (err = read_string(r, record, "scope", "scope", false, &cert->scope)) ||
+        (err = read_string(r, record, CS_RECORD_KEY_SCOPE, CS_RECORD_KEY_SCOPE, false,
+                           &cert->scope)) ||
         (err = read_sites(r, record, cert)) || (err = read_iaf_codes(r, record, cert)) ||
-        (err = read_date(r, record, "original_grant", &cert->original_grant)) ||
-        (err = read_date(r, record, "issued", &cert->issued_at)) ||
-        (err = read_date(r, record, "expires", &last_day)) ||
+        (err = read_date(r, record, CS_RECORD_KEY_ORIGINAL_GRANT, &cert->original_grant)) ||
+        (err = read_date(r, record, CS_RECORD_KEY_ISSUED, &cert->issued_at)) ||
+        (err = read_date(r, record, CS_RECORD_KEY_EXPIRES, &last_day)) ||
         (err = check_dates(r, cert, last_day)) ||
         (err = read_revision(r, record, &cert->revision)) ||
-        (err = read_string(r, record, "accreditation_number", "accreditation_number", true,
-                           &cert->accreditation_number)))
+        (err = read_string(r, record, CS_RECORD_KEY_ACCREDITATION_NUMBER,
+                           CS_RECORD_KEY_ACCREDITATION_NUMBER, true, &cert->accreditation_number)))
         return err;
     cert->expires = last_day + CS_SECONDS_PER_DAY; /* DESIGN §3 */
     return CS_OK;
@@ -329,9 +322,21 @@ cs_err cs_record_parse_json(const char *json, size_t len, cs_certificate *cert, 
                      error.text);
         return CS_ERR_JSON;
     }
-    err = read_record(&r, root, cert);
+    err = cs_record_parse_object(root, cert, detail, detail_size);
     json_decref(root);
-    if (err != CS_OK)
+    return err;
+}
+
+cs_err cs_record_parse_object(const json_t *record, cs_certificate *cert, char *detail,
+                              size_t detail_size)
+{
+    record_reader r = {detail, detail_size};
+    cs_err err;
+
+    if (record == NULL || cert == NULL)
+        return CS_ERR_ARGUMENT;
+    memset(cert, 0, sizeof(*cert));
+    if ((err = read_record(&r, record, cert)) != CS_OK)
         cs_certificate_clear(cert);
     return err;
 }
@@ -387,23 +392,25 @@ json_t *cs_record_json_object(const cs_certificate *cert)
         json_decref(sites);
         return NULL;
     }
-    json_object_set_new(org, "name", nullable_string(cert->organization_name));
-    json_object_set_new(org, "country", nullable_string(cert->organization_country));
-    json_object_set_new(org, "address", nullable_string(cert->organization_address));
+    json_object_set_new(org, CS_RECORD_KEY_NAME, nullable_string(cert->organization_name));
+    json_object_set_new(org, CS_RECORD_KEY_COUNTRY, nullable_string(cert->organization_country));
+    json_object_set_new(org, CS_RECORD_KEY_ADDRESS, nullable_string(cert->organization_address));
     for (size_t i = 0; i < cert->site_count; i++)
-        json_array_append_new(sites, json_pack("{s:s?, s:s?}", "address", cert->sites[i].address,
-                                               "scope", cert->sites[i].scope));
-    json_object_set_new(o, "certificate_number", nullable_string(cert->number));
-    json_object_set_new(o, "standard", nullable_string(cert->standard));
-    json_object_set_new(o, "organization", org);
-    json_object_set_new(o, "scope", nullable_string(cert->scope));
-    json_object_set_new(o, "sites", sites);
-    json_object_set_new(o, "iaf_codes", uint_array(cert->iaf_codes, cert->iaf_count));
-    json_object_set_new(o, "original_grant", date_string(cert->original_grant));
-    json_object_set_new(o, "issued", date_string(cert->issued_at));
-    json_object_set_new(o, "expires", date_string(cert->expires - CS_SECONDS_PER_DAY));
-    json_object_set_new(o, "revision", json_integer((json_int_t)cert->revision));
-    json_object_set_new(o, "accreditation_number", nullable_string(cert->accreditation_number));
-    json_object_set_new(o, "issuer", nullable_string(cert->issuer));
+        json_array_append_new(sites, json_pack("{s:s?, s:s?}", CS_RECORD_KEY_ADDRESS,
+                                               cert->sites[i].address, CS_RECORD_KEY_SCOPE,
+                                               cert->sites[i].scope));
+    json_object_set_new(o, CS_RECORD_KEY_NUMBER, nullable_string(cert->number));
+    json_object_set_new(o, CS_RECORD_KEY_STANDARD, nullable_string(cert->standard));
+    json_object_set_new(o, CS_RECORD_KEY_ORGANIZATION, org);
+    json_object_set_new(o, CS_RECORD_KEY_SCOPE, nullable_string(cert->scope));
+    json_object_set_new(o, CS_RECORD_KEY_SITES, sites);
+    json_object_set_new(o, CS_RECORD_KEY_IAF_CODES, uint_array(cert->iaf_codes, cert->iaf_count));
+    json_object_set_new(o, CS_RECORD_KEY_ORIGINAL_GRANT, date_string(cert->original_grant));
+    json_object_set_new(o, CS_RECORD_KEY_ISSUED, date_string(cert->issued_at));
+    json_object_set_new(o, CS_RECORD_KEY_EXPIRES, date_string(cert->expires - CS_SECONDS_PER_DAY));
+    json_object_set_new(o, CS_RECORD_KEY_REVISION, json_integer((json_int_t)cert->revision));
+    json_object_set_new(o, CS_RECORD_KEY_ACCREDITATION_NUMBER,
+                        nullable_string(cert->accreditation_number));
+    json_object_set_new(o, CS_RECORD_KEY_ISSUER, nullable_string(cert->issuer));
     return o;
 }

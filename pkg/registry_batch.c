@@ -102,23 +102,13 @@ typedef struct verifier {
     bool running; /* false: the issuer verifies inline instead */
 } verifier;
 
-static cs_err verify_cose(const cs_key_t *key, const uint8_t *cose, size_t len)
-{
-    cs_cose_sign1 msg = {0};
-    cs_err err = cs_cose_sign1_decode(cose, len, &msg);
-    if (err == CS_OK)
-        err = cs_cose_sign1_verify(&msg, key, NULL, 0, 0);
-    cs_cose_sign1_clear(&msg);
-    return err;
-}
-
 /* Claims the next slot and verifies it, with v->lock held on entry and on
  * return (not while verifying).  Requires claimed < queued. */
 static void verify_next(verifier *v)
 {
     size_t k = v->claimed++;
     pthread_mutex_unlock(&v->lock);
-    cs_err err = verify_cose(v->key, v->slots[k].bytes, v->slots[k].len);
+    cs_err err = cs_cose_sign1_verify_encoded(v->key, v->slots[k].bytes, v->slots[k].len);
     pthread_mutex_lock(&v->lock);
     if (err != CS_OK && (!v->failed || k < v->failed_slot)) {
         v->failed = true;

@@ -290,24 +290,8 @@ fail:
 
 /* ---- accreditations ------------------------------------------------------------- */
 
-/* STYLE 10: verify what was signed before recording it. */
-static cs_err verify_signed(const cs_key_t *key, const uint8_t *cose, size_t len, char *detail,
-                            size_t size)
-{
-    cs_cose_sign1 msg = {0};
-    cs_err err = cs_cose_sign1_decode(cose, len, &msg);
-    if (err == CS_OK)
-        err = cs_cose_sign1_verify(&msg, key, NULL, 0, 0);
-    cs_cose_sign1_clear(&msg);
-    if (err != CS_OK)
-        return cs_detail_fail(detail, size, CS_ERR_SIGNATURE,
-                              "the new signature did not verify (%s); nothing was issued",
-                              cs_strerror(err));
-    return CS_OK;
-}
-
 /* The AC's standards as one comma-separated text (*out freed with free()). */
-static cs_err join_standards(const cs_accreditation *ac, char **out)
+static cs_err join_standards(const cs_accreditation_params *ac, char **out)
 {
     size_t len = 1;
     for (size_t i = 0; i < ac->standard_count; i++)
@@ -337,35 +321,41 @@ static cs_err hex_of(const uint8_t *data, size_t len, char **out)
 }
 
 static cs_err record_accreditation(cs_registry_t *registry, const cs_key_t *ab_key,
-                                   cs_accreditation *ac, const cs_registry_actor *actor,
+                                   const cs_accreditation_params *params,
+                                   const cs_registry_actor *actor, uint64_t *status_index,
                                    uint8_t **out, size_t *out_len, char *detail, size_t size)
 {
-    new_object o = {.number = ac->number, .recorded_at = (int64_t)time(NULL)};
+    cs_accreditation_params ac = *params;
+    new_object o = {.number = ac.number, .recorded_at = (int64_t)time(NULL)};
     uint8_t *claims = NULL;
     char *standards = NULL, *hex = NULL;
     uint64_t used = 0;
     cs_err err;
 
     if ((err = registry_count_objects(registry, &used, detail, size)) != CS_OK ||
-        (err = registry_draw_index(registry, used, &o.status_index, detail, size)) != CS_OK ||
-        (err = set_status_ref(registry, &ac->status, o.status_index)) != CS_OK ||
-        (err = cs_accreditation_sign(ab_key, ac, out, out_len)) != CS_OK ||
-        (err = verify_signed(ab_key, *out, *out_len, detail, size)) != CS_OK ||
-        (err = cs_accreditation_encode_claims(ac, &claims, &o.claims_len)) != CS_OK ||
-        (err = join_standards(ac, &standards)) != CS_OK ||
+        (err = registry_draw_index(registry, used, &o.status_index, detail, size)) != CS_OK)
+        goto done;
+    ac.status.present = true;
+    ac.status.index = o.status_index;
+    ac.status.uri = registry->status_uri;
+    if ((err = cs_accreditation_sign(ab_key, &ac, out, out_len, detail, size)) != CS_OK ||
+        (err = cs_accreditation_encode_claims(&ac, &claims, &o.claims_len)) != CS_OK ||
+        (err = join_standards(&ac, &standards)) != CS_OK ||
         (err = hex_of(*out, *out_len, &hex)) != CS_OK)
         goto done;
     o.claims = claims;
     o.token = hex;
     o.token_len = 2 * *out_len;
-    o.issued_at = ac->issued_at;
-    o.expires = ac->expires;
-    o.subject = ac->name;
+    o.issued_at = ac.issued_at;
+    o.expires = ac.expires;
+    o.subject = ac.name;
     o.standard = standards;
     if ((err = insert_object(registry, &o, detail, size)) != CS_OK)
         goto done;
-    err = registry_insert_event(registry, ac->number, 0, o.recorded_at, "issued", actor, detail,
-                                size);
+    err =
+        registry_insert_event(registry, ac.number, 0, o.recorded_at, "issued", actor, detail, size);
+    if (err == CS_OK && status_index != NULL)
+        *status_index = o.status_index;
 done:
     free(claims);
     free(standards);
@@ -374,7 +364,8 @@ done:
 }
 
 cs_err cs_registry_issue_accreditation(cs_registry_t *registry, const cs_key_t *ab_key,
-                                       cs_accreditation *ac, const cs_registry_actor *actor,
+                                       const cs_accreditation_params *ac,
+                                       const cs_registry_actor *actor, uint64_t *status_index,
                                        uint8_t **out, size_t *out_len, char *detail,
                                        size_t detail_size)
 {
@@ -403,7 +394,7 @@ cs_err cs_registry_issue_accreditation(cs_registry_t *registry, const cs_key_t *
                              ac->number, registry_status_word(cur.status));
         goto fail;
     }
-    if ((err = record_accreditation(registry, ab_key, ac, actor, out, out_len, detail,
+    if ((err = record_accreditation(registry, ab_key, ac, actor, status_index, out, out_len, detail,
                                     detail_size)) != CS_OK ||
         (err = registry_commit(registry, detail, detail_size)) != CS_OK)
         goto fail;

@@ -12,6 +12,7 @@
 #include "certseal/text.h"
 #include "certseal/status.h"
 #include "internal.h"
+#include "report_internal.h"
 
 static json_t *hex_string(const uint8_t *data, size_t len)
 {
@@ -44,20 +45,25 @@ static json_t *datetime_string(int64_t t)
     return json_string(text);
 }
 
-/* The JSON text, with the controls and bidirectional characters a token
- * may hold escaped (certseal/text.h), so that it is safe on a terminal. */
-static char *dump(json_t *value, unsigned flags)
+char *cs_report_json_dump(json_t *value, size_t json_flags)
 {
     char *text = NULL;
     if (value != NULL)
-        text = json_dumps(value, JSON_PRESERVE_ORDER |
-                                     ((flags & CS_REPORT_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT));
+        text = json_dumps(value, json_flags);
     json_decref(value);
     if (text != NULL && cs_text_escape_json(&text) != CS_OK) {
         free(text);
         text = NULL;
     }
     return text;
+}
+
+/* The JSON text of a report (cs_report_json_dump()). */
+static char *dump(json_t *value, unsigned flags)
+{
+    return cs_report_json_dump(value, JSON_PRESERVE_ORDER | ((flags & CS_REPORT_PRETTY)
+                                                                 ? JSON_INDENT(2)
+                                                                 : JSON_COMPACT));
 }
 
 /* {"idx", "uri"} of a status reference, or null. */
@@ -127,6 +133,16 @@ static json_t *warnings_array(const cs_verify_result *r)
     return array;
 }
 
+/* The "verdict" of the JSON report (CS_VERDICT_LIST). */
+static const char *verdict_json_name(cs_verdict verdict)
+{
+#define VERDICT_JSON(name, exit, rank, json, tone, headline, sentence, hint) \
+    [CS_VERDICT_##name] = json,
+    static const char *const names[CS_VERDICT_COUNT] = {CS_VERDICT_LIST(VERDICT_JSON)};
+#undef VERDICT_JSON
+    return verdict >= 0 && verdict < CS_VERDICT_COUNT ? names[verdict] : "UNKNOWN";
+}
+
 cs_err cs_report_verify_json(const cs_verify_result *r, unsigned flags, char **out)
 {
     json_t *o;
@@ -135,7 +151,7 @@ cs_err cs_report_verify_json(const cs_verify_result *r, unsigned flags, char **o
         return CS_ERR_ARGUMENT;
     if ((o = json_object()) == NULL)
         return CS_ERR_NO_MEMORY;
-    json_object_set_new(o, "verdict", json_string(cs_verdict_name(r->verdict)));
+    json_object_set_new(o, "verdict", json_string(verdict_json_name(r->verdict)));
     json_object_set_new(o, "valid", json_boolean(r->verdict == CS_VERDICT_VALID));
     json_object_set_new(o, "reason",
                         r->verdict == CS_VERDICT_VALID ? json_null()
@@ -356,9 +372,18 @@ static json_t *object_json(const cs_cose_sign1 *msg, const uint8_t *raw, size_t 
     return o;
 }
 
-static json_t *qr_json(const uint8_t *token, size_t len, cs_form form)
+/* The error correction flags asks for (CS_REPORT_ECC()), M when none. */
+static cs_qr_ecc report_ecc(unsigned flags)
 {
-    char *text;
+    unsigned n = (flags & CS_REPORT_ECC_MASK) >> 8;
+    return n >= 1 && n <= 4 ? (cs_qr_ecc)(n - 1) : CS_QR_DEFAULT_ECC;
+}
+
+/* The QR version and modules the token text needs at ecc (null for COSE
+ * bytes, which are not printed as they are). */
+static json_t *qr_json(const uint8_t *token, size_t len, cs_form form, cs_qr_ecc ecc)
+{
+    char letter[2] = {cs_qr_ecc_letter(ecc), '\0'}, *text;
     int version = 0, modules = 0;
     cs_err err;
 
@@ -366,16 +391,19 @@ static json_t *qr_json(const uint8_t *token, size_t len, cs_form form)
         return json_null();
     if ((text = strndup((const char *)token, len)) == NULL)
         return NULL;
-    err = cs_qr_version(text, CS_QR_ECC_M, &version, &modules);
+    err = cs_qr_version(text, ecc, &version, &modules);
     free(text);
     if (err != CS_OK)
-        return json_pack("{s:s}", "error", cs_strerror(err));
-    return json_pack("{s:s, s:i, s:i}", "error_correction", "M", "version", version, "modules",
+        return json_pack("{s:s, s:s}", "error_correction", letter, "error",
+                         err == CS_ERR_TOO_LARGE ? "too long for any QR version at this level"
+                                                 : cs_strerror(err));
+    return json_pack("{s:s, s:i, s:i}", "error_correction", letter, "version", version, "modules",
                      modules);
 }
 
-cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, char **out,
-                              char *detail, size_t detail_size)
+/* The inspection of a token as a new jansson object in *out. */
+static cs_err inspect_object(const uint8_t *token, size_t len, unsigned flags, json_t **out,
+                             char *detail, size_t detail_size)
 {
     cs_token_codec_t *codec = NULL;
     cs_cose_sign1 msg = {0}, ac = {0};
@@ -385,8 +413,7 @@ cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, 
     json_t *o = NULL;
     cs_err err;
 
-    if (token == NULL || out == NULL)
-        return CS_ERR_ARGUMENT;
+    *out = NULL;
     if ((err = cs_token_codec_new(&codec)) != CS_OK)
         return err;
     if (len > 0 && token[0] < 0x80) { /* text forms: without surrounding white space */
@@ -401,16 +428,16 @@ cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, 
         (err = cs_cose_sign1_decode(cose, cose_len, &msg)) != CS_OK) {
         if (detail != NULL && detail_size > 0)
             snprintf(detail, detail_size, "%s form: %s", cs_form_name(form), cs_strerror(err));
-        goto done;
+        goto fail;
     }
     if ((o = json_object()) == NULL) {
         err = CS_ERR_NO_MEMORY;
-        goto done;
+        goto fail;
     }
     json_object_set_new(o, "form", json_string(cs_form_name(form)));
     json_object_set_new(o, "token_characters", json_integer((json_int_t)len));
     json_object_set_new(o, "cose_bytes", json_integer((json_int_t)cose_len));
-    json_object_set_new(o, "qr", qr_json(token, len, form));
+    json_object_set_new(o, "qr", qr_json(token, len, form, report_ecc(flags)));
     json_object_set_new(o, "tagged", json_boolean(msg.tagged));
     json_object_set_new(o, "token", object_json(&msg, cose, cose_len, detail, detail_size));
     if (msg.accreditation != NULL) {
@@ -422,13 +449,245 @@ cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, 
             json_object_set_new(o, "embedded_accreditation",
                                 json_string("(does not decode as COSE_Sign1)"));
     }
-    *out = dump(o, flags);
+    *out = o;
     o = NULL;
-    err = *out != NULL ? CS_OK : CS_ERR_NO_MEMORY;
-done:
+fail:
     json_decref(o);
     cs_cose_sign1_clear(&msg);
     cs_cose_sign1_clear(&ac);
     cs_token_codec_free(&codec);
+    return err;
+}
+
+cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags, char **out,
+                              char *detail, size_t detail_size)
+{
+    json_t *o = NULL;
+    cs_err err;
+
+    if (token == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    if ((err = inspect_object(token, len, flags, &o, detail, detail_size)) != CS_OK)
+        return err;
+    *out = dump(o, flags);
+    return *out != NULL ? CS_OK : CS_ERR_NO_MEMORY;
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+/* Everything a token says goes through escape() (cs_text_escape()): a
+ * forged token's text cannot move the cursor, repaint the verdict or
+ * reverse a line.  The colours (CS_REPORT_COLOUR) are added around escaped
+ * text only.  The buffers bound each value as the command line always has
+ * (a value past them is cut at a whole escape). */
+#define ESCAPED_SIZE(n) CS_REPORT_ESCAPED_SIZE(n)
+#define escape cs_report_escape
+
+const char *cs_report_escape(const char *text, char *buf, size_t size)
+{
+    (void)cs_text_escape(text, text != NULL ? strlen(text) : 0, buf, size);
+    return buf;
+}
+
+cs_err cs_report_text_start(cs_report_text *t)
+{
+    t->buf = NULL;
+    t->len = 0;
+    t->f = open_memstream(&t->buf, &t->len);
+    return t->f != NULL ? CS_OK : CS_ERR_NO_MEMORY;
+}
+
+cs_err cs_report_text_finish(cs_report_text *t, char **out)
+{
+    bool bad = ferror(t->f) != 0;
+
+    if (fclose(t->f) != 0 || bad || t->buf == NULL) {
+        free(t->buf);
+        *out = NULL;
+        return CS_ERR_NO_MEMORY;
+    }
+    *out = t->buf;
+    return CS_OK;
+}
+
+static void text_field(FILE *f, const char *label, const char *value)
+{
+    char safe[ESCAPED_SIZE(CS_TEXT_MAX + 64)];
+    if (value != NULL)
+        fprintf(f, "  %-15s %s\n", label, escape(value, safe, sizeof(safe)));
+}
+
+static void text_certificate(FILE *f, const cs_verify_result *r)
+{
+    const cs_certificate *c = &r->certificate;
+    const cs_accreditation *ac = r->accreditation;
+    char buf[CS_TEXT_MAX + 64], day[CS_DATE_TEXT_SIZE], grant[CS_DATE_TEXT_SIZE];
+
+    if (!r->has_certificate)
+        return;
+    fprintf(f, "%s\n", r->signatures_verified ? "Certificate"
+                                              : "Certificate (NOT verified: do not rely on it)");
+    text_field(f, "Number", c->number);
+    snprintf(buf, sizeof(buf), "%s (%s)", c->organization_name, c->organization_country);
+    text_field(f, "Organisation", buf);
+    text_field(f, "Address", c->organization_address);
+    text_field(f, "Standard", c->standard);
+    text_field(f, "Scope", c->scope);
+    for (size_t i = 0; i < c->site_count; i++) {
+        snprintf(buf, sizeof(buf), "%s: %s", c->sites[i].address, c->sites[i].scope);
+        text_field(f, i == 0 ? "Sites" : "", buf);
+    }
+    if (c->iaf_count > 0) {
+        size_t n = 0;
+        for (size_t i = 0; i < c->iaf_count && n < sizeof(buf) - 8; i++)
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%llu", i ? ", " : "",
+                                  (unsigned long long)c->iaf_codes[i]);
+        text_field(f, "IAF sectors", buf);
+    }
+    cs_date_format(c->issued_at, day);
+    cs_date_format(c->original_grant, grant);
+    snprintf(buf, sizeof(buf), "%s (revision %llu; first granted %s)", day,
+             (unsigned long long)c->revision, grant);
+    text_field(f, "Issued", buf);
+    cs_date_format(c->expires - 1, day);
+    text_field(f, "Expires", day);
+    if (ac != NULL) {
+        snprintf(buf, sizeof(buf), "%s (%s, %s)", ac->name, ac->subject, ac->country);
+        text_field(f, "Certified by", buf);
+        snprintf(buf, sizeof(buf), "%s, accreditation %s", ac->issuer, ac->number);
+        text_field(f, "Accredited by", buf);
+    }
+    text_field(f, "Status", cs_verify_status_summary(r, CS_CHECK_CT_STATUS));
+    if (ac != NULL)
+        text_field(f, "Accreditation", cs_verify_status_summary(r, CS_CHECK_AC_STATUS));
+}
+
+static void text_checks(FILE *f, const cs_verify_result *r, bool colour)
+{
+    char safe[ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
+
+    fprintf(f, "Checks\n");
+    for (int id = 0; id < CS_CHECK_COUNT; id++) {
+        const cs_check *c = &r->checks[id];
+        const char *state = cs_check_state_name(c->state);
+        const char *on = "", *off = "";
+        if (colour && c->state == CS_CHECK_FAIL)
+            on = "\033[31m", off = "\033[0m";
+        else if (colour && c->state == CS_CHECK_PASS)
+            on = "\033[32m", off = "\033[0m";
+        fprintf(f, "  %s%-7s%s %-24s %s\n", on, state, off, cs_check_name((cs_check_id)id),
+                escape(c->detail, safe, sizeof(safe)));
+    }
+}
+
+static void text_warnings(FILE *f, const cs_verify_result *r)
+{
+    static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
+                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
+    char text[CS_VERIFY_WARNING_SIZE];
+
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        cs_verify_warning_text(r, all[i], text, sizeof(text));
+        if (text[0] != '\0')
+            fprintf(f, "warning: %s\n", text);
+    }
+}
+
+cs_err cs_report_verify_text(const cs_verify_result *r, const char *label, unsigned flags,
+                             char **out)
+{
+    bool colour = (flags & CS_REPORT_COLOUR) != 0;
+    const char *on = "", *off = "";
+    char name[ESCAPED_SIZE(CS_TEXT_MAX)], standard[ESCAPED_SIZE(CS_TEXT_MAX)],
+        where[ESCAPED_SIZE(512)], detail[ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
+    cs_report_text t;
+    cs_err err;
+
+    if (out != NULL)
+        *out = NULL;
+    if (r == NULL || out == NULL || (r->verdict != CS_VERDICT_VALID &&
+                                     (r->failed < 0 || r->failed >= CS_CHECK_COUNT)))
+        return CS_ERR_ARGUMENT;
+    if ((err = cs_report_text_start(&t)) != CS_OK)
+        return err;
+    if (colour)
+        on = r->verdict == CS_VERDICT_VALID ? "\033[1;32m" : "\033[1;31m", off = "\033[0m";
+    fprintf(t.f, "%s%s%s", on, cs_verdict_name(r->verdict), off);
+    if (r->verdict == CS_VERDICT_VALID)
+        fprintf(t.f, "  %s is certified to %s\n",
+                escape(r->certificate.organization_name, name, sizeof(name)),
+                escape(r->certificate.standard, standard, sizeof(standard)));
+    else
+        fprintf(t.f, "  %s: %s\n", escape(label != NULL ? label : "token", where, sizeof(where)),
+                escape(r->checks[r->failed].detail, detail, sizeof(detail)));
+    text_warnings(t.f, r);
+    text_certificate(t.f, r);
+    text_checks(t.f, r, colour);
+    return cs_report_text_finish(&t, out);
+}
+
+/* One value of the inspection as indented "key: value" lines. */
+static void text_value(FILE *f, const char *key, const json_t *value, int depth)
+{
+    const char *k;
+    json_t *v;
+    size_t i;
+    char safe[ESCAPED_SIZE(CS_TEXT_MAX)];
+
+    if (depth > 0)
+        fprintf(f, "%*s", depth * 2, "");
+    if (key != NULL)
+        fprintf(f, "%s:", escape(key, safe, sizeof(safe)));
+    switch (json_typeof(value)) {
+    case JSON_OBJECT:
+        fprintf(f, "\n");
+        json_object_foreach((json_t *)value, k, v) text_value(f, k, v, depth + 1);
+        return;
+    case JSON_ARRAY:
+        if (json_array_size(value) == 0) {
+            fprintf(f, " (none)\n");
+            return;
+        }
+        fprintf(f, "\n");
+        json_array_foreach(value, i, v) text_value(f, "-", v, depth + 1);
+        return;
+    case JSON_STRING:
+        fprintf(f, " %s\n", escape(json_string_value(value), safe, sizeof(safe)));
+        return;
+    case JSON_INTEGER:
+        fprintf(f, " %lld\n", (long long)json_integer_value(value));
+        return;
+    case JSON_REAL:
+        fprintf(f, " %.0f\n", json_real_value(value));
+        return;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        fprintf(f, " %s\n", json_is_true(value) ? "yes" : "no");
+        return;
+    case JSON_NULL:
+        fprintf(f, " -\n");
+        return;
+    }
+}
+
+cs_err cs_report_inspect_text(const uint8_t *token, size_t len, unsigned flags, char **out,
+                              char *detail, size_t detail_size)
+{
+    json_t *o = NULL;
+    cs_report_text t;
+    cs_err err;
+
+    if (token == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    if ((err = inspect_object(token, len, flags, &o, detail, detail_size)) != CS_OK)
+        return err;
+    if ((err = cs_report_text_start(&t)) == CS_OK) {
+        fprintf(t.f, "NOT VERIFIED: decoded only (certseal verify checks the signatures)\n");
+        text_value(t.f, NULL, o, -1);
+        err = cs_report_text_finish(&t, out);
+    }
+    json_decref(o);
     return err;
 }

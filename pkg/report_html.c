@@ -74,14 +74,11 @@ const char *cs_report_html_policy(void)
 
 const char *cs_report_operator_hint(cs_verdict verdict)
 {
-    switch (verdict) {
-    case CS_VERDICT_UNTRUSTED:
-        return "add the accreditation body's public key with --trust, if it is one to trust";
-    case CS_VERDICT_STATUS_UNKNOWN:
-        return "give the current status lists with --status, or --fetch them";
-    default:
-        return NULL;
-    }
+#define VERDICT_HINT(name, exit, rank, json, tone, headline, sentence, hint) \
+    [CS_VERDICT_##name] = hint,
+    static const char *const hints[CS_VERDICT_COUNT] = {CS_VERDICT_LIST(VERDICT_HINT)};
+#undef VERDICT_HINT
+    return verdict >= 0 && verdict < CS_VERDICT_COUNT ? hints[verdict] : NULL;
 }
 
 /* ---- the document shell ------------------------------------------------------- */
@@ -134,7 +131,8 @@ typedef struct banner {
     const char *sentence;
 } banner;
 
-static banner not_accredited_banner(cs_err err)
+/* NOT_ACCREDITED says why, when the error tells; else the list's banner. */
+static banner not_accredited_banner(cs_err err, const banner *general)
 {
     switch (err) {
     case CS_ERR_AC_SUSPENDED:
@@ -162,14 +160,17 @@ static banner not_accredited_banner(cs_err err)
                         "The certification body was not accredited on the day it issued this "
                         "certificate."};
     default:
-        return (banner){"Not accredited", TONE_BAD,
-                        "The certificate does not match the certification body's "
-                        "accreditation."};
+        return *general;
     }
 }
 
 static banner banner_for(const cs_verify_result *r)
 {
+#define VERDICT_BANNER(name, exit, rank, json, tone, headline, sentence, hint) \
+    [CS_VERDICT_##name] = {headline, TONE_##tone, sentence},
+    static const banner banners[CS_VERDICT_COUNT] = {CS_VERDICT_LIST(VERDICT_BANNER)};
+#undef VERDICT_BANNER
+
     switch (r->verdict) {
     case CS_VERDICT_VALID:
         /* Never the green banner for a status that was not checked, or is
@@ -180,43 +181,15 @@ static banner banner_for(const cs_verify_result *r)
             return (banner){"Valid, status not current", TONE_WARN, NULL};
         if (cs_verify_warnings(r) & CS_WARNING_TRUST_LIST_STALE)
             return (banner){"Valid, trust list not current", TONE_WARN, NULL};
-        return (banner){"Valid certificate", TONE_OK, NULL};
-    case CS_VERDICT_SUSPENDED:
-        return (banner){"Suspended", TONE_BAD,
-                        "The certification body has suspended this certificate. It is not "
-                        "valid while it is suspended."};
-    case CS_VERDICT_WITHDRAWN:
-        return (banner){"Withdrawn", TONE_BAD,
-                        "The certification body has withdrawn this certificate. It is no "
-                        "longer valid."};
-    case CS_VERDICT_SUPERSEDED:
-        return (banner){"Replaced by a newer revision", TONE_WARN,
-                        "The certification body has issued a newer revision of this "
-                        "certificate. Ask the organisation for its current certificate."};
-    case CS_VERDICT_EXPIRED:
-        return (banner){"Expired", TONE_BAD, "This certificate has expired."};
-    case CS_VERDICT_NOT_YET_VALID:
-        return (banner){"Not yet valid", TONE_WARN,
-                        "This certificate only takes effect on a later date."};
+        break;
     case CS_VERDICT_NOT_ACCREDITED:
-        return not_accredited_banner(r->err);
-    case CS_VERDICT_UNTRUSTED:
-        return (banner){"Not genuine", TONE_BAD,
-                        "This code was not issued under an accreditation body this service "
-                        "trusts. Do not rely on it."};
-    case CS_VERDICT_INVALID_SIGNATURE:
-        return (banner){"Not genuine", TONE_BAD,
-                        "This code has been altered or forged: its signature does not match. "
-                        "Do not rely on it."};
-    case CS_VERDICT_STATUS_UNKNOWN:
-        return (banner){"Status could not be checked", TONE_WARN,
-                        "Whether this certificate has been suspended or withdrawn could not be "
-                        "checked. Ask the certification body before relying on it."};
-    case CS_VERDICT_MALFORMED:
+        return not_accredited_banner(r->err, &banners[CS_VERDICT_NOT_ACCREDITED]);
     default:
-        return (banner){"Not a certificate code", TONE_BAD,
-                        "This code could not be read as a certseal certificate."};
+        break;
     }
+    if (r->verdict >= 0 && r->verdict < CS_VERDICT_COUNT)
+        return banners[r->verdict];
+    return banners[CS_VERDICT_MALFORMED];
 }
 
 /* True when the token's contents may be shown: both signatures verified. */

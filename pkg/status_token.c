@@ -38,7 +38,7 @@ static bool uri_acceptable(const char *uri)
 static void write_claims(cs_cbor_writer *w, const cs_status_token_params *params,
                          const uint8_t *lst, size_t lst_len)
 {
-    cs_cbor_put_map(w, 3 + (params->expires != 0) + (params->ttl != 0));
+    cs_cbor_begin_map(w, 3 + (params->expires != 0) + (params->ttl != 0));
     cs_cbor_put_int(w, CS_CLAIM_SUB);
     cs_cbor_put_cstring(w, params->uri);
     cs_cbor_put_int(w, CS_CLAIM_IAT);
@@ -52,11 +52,13 @@ static void write_claims(cs_cbor_writer *w, const cs_status_token_params *params
         cs_cbor_put_uint(w, params->ttl);
     }
     cs_cbor_put_int(w, CS_CLAIM_STATUS_LIST);
-    cs_cbor_put_map(w, 2);
-    cs_cbor_put_cstring(w, "bits");
+    cs_cbor_begin_map(w, 2);
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_LIST_BITS);
     cs_cbor_put_uint(w, CS_STATUS_BITS);
-    cs_cbor_put_cstring(w, "lst");
+    cs_cbor_put_cstring(w, CS_CLAIM_KEY_LIST_BYTES);
     cs_cbor_put_bytes(w, lst, lst_len);
+    cs_cbor_end_map(w);
+    cs_cbor_end_map(w);
 }
 
 cs_err cs_status_token_sign(const cs_key_t *key, const cs_status_list_t *list,
@@ -187,9 +189,9 @@ static cs_err read_list(const cs_cbor_item *map, cs_status_list_t **list, char *
     if (!cs_cbor_is_map(map))
         return claim_error(detail, detail_size, CS_ERR_STATUS_LIST, "status_list",
                            "expected a map");
-    bits_item = cs_cbor_map_get_text(map, "bits");
-    lst_item = cs_cbor_map_get_text(map, "lst");
-    aggregation = cs_cbor_map_get_text(map, "aggregation_uri");
+    bits_item = cs_cbor_map_get_text(map, CS_CLAIM_KEY_LIST_BITS);
+    lst_item = cs_cbor_map_get_text(map, CS_CLAIM_KEY_LIST_BYTES);
+    aggregation = cs_cbor_map_get_text(map, CS_CLAIM_KEY_LIST_AGGREGATION);
     if (cs_cbor_count(map) != 2u + (aggregation != NULL))
         return claim_error(detail, detail_size, CS_ERR_STATUS_LIST, "status_list",
                            "holds keys other than bits, lst and aggregation_uri");

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
 /* The trust store: accreditation body keys loaded from PEM files. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,58 +110,21 @@ static cs_err load_file(cs_trust_t *trust, const char *path, size_t *found, char
     return err;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Reads the folder's regular files in name order, so that a store loads the
  * same way on every machine. */
 static cs_err load_folder(cs_trust_t *trust, const char *path, size_t *found, char *detail,
                           size_t detail_size)
 {
-    DIR *dir = opendir(path);
-    char **names = NULL;
-    size_t count = 0, cap = 0;
-    cs_err err = CS_OK;
-    struct dirent *entry;
+    cs_file_list files;
+    cs_err err = cs_file_list_folder(path, 0, &files);
 
-    if (dir == NULL) {
-        describe(detail, detail_size, path, CS_ERR_IO_OPEN);
-        return CS_ERR_IO_OPEN;
+    if (err != CS_OK) {
+        describe(detail, detail_size, path, err);
+        return err;
     }
-    while ((entry = readdir(dir)) != NULL) {
-        if (entry->d_name[0] == '.')
-            continue;
-        if (count == cap) {
-            size_t grown = cap ? cap * 2 : 16;
-            char **p = realloc(names, grown * sizeof(*names));
-            if (p == NULL) {
-                err = CS_ERR_NO_MEMORY;
-                goto done;
-            }
-            names = p;
-            cap = grown;
-        }
-        size_t size = strlen(path) + strlen(entry->d_name) + 2;
-        if ((names[count] = malloc(size)) == NULL) {
-            err = CS_ERR_NO_MEMORY;
-            goto done;
-        }
-        snprintf(names[count++], size, "%s/%s", path, entry->d_name);
-    }
-    if (count > 1)
-        qsort(names, count, sizeof(*names), compare_names);
-    for (size_t i = 0; i < count && err == CS_OK; i++) {
-        struct stat st;
-        if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
-            err = load_file(trust, names[i], found, detail, detail_size);
-    }
-done:
-    for (size_t i = 0; i < count; i++)
-        free(names[i]);
-    free(names);
-    closedir(dir);
+    for (size_t i = 0; i < files.count && err == CS_OK; i++)
+        err = load_file(trust, files.paths[i], found, detail, detail_size);
+    cs_file_list_clear(&files);
     return err;
 }
 

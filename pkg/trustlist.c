@@ -98,7 +98,7 @@ static cs_err put_cose_key(cs_cbor_writer *w, const cs_key_t *key)
     if ((err = cs_key_public_coordinates(key, x, y)) != CS_OK)
         return err;
     bool ed = cs_key_alg(key) == CS_ALG_EDDSA;
-    cs_cbor_put_map(w, ed ? 3 : 4);
+    cs_cbor_begin_map(w, ed ? 3 : 4);
     cs_cbor_put_int(w, COSE_KEY_KTY);
     cs_cbor_put_int(w, ed ? COSE_KTY_OKP : COSE_KTY_EC2);
     cs_cbor_put_int(w, COSE_KEY_CRV);
@@ -109,6 +109,7 @@ static cs_err put_cose_key(cs_cbor_writer *w, const cs_key_t *key)
         cs_cbor_put_int(w, COSE_KEY_Y);
         cs_cbor_put_bytes(w, y, sizeof(y));
     }
+    cs_cbor_end_map(w);
     return CS_OK;
 }
 
@@ -119,7 +120,7 @@ static cs_err put_ab(cs_cbor_writer *w, const cs_trustlist_ab *ab)
     if (ab->id == NULL || ab->name == NULL || ab->country == NULL || ab->recognition_count == 0 ||
         ab->key_count == 0)
         return CS_ERR_ARGUMENT;
-    cs_cbor_put_map(w, 6);
+    cs_cbor_begin_map(w, 6);
     cs_cbor_put_cstring(w, AB_ID);
     cs_cbor_put_cstring(w, ab->id);
     cs_cbor_put_cstring(w, AB_NAM);
@@ -129,12 +130,12 @@ static cs_err put_ab(cs_cbor_writer *w, const cs_trustlist_ab *ab)
     cs_cbor_put_cstring(w, AB_STS);
     cs_cbor_put_uint(w, (uint64_t)ab->status);
     cs_cbor_put_cstring(w, AB_REC);
-    cs_cbor_put_array(w, ab->recognition_count);
+    cs_cbor_begin_array(w, ab->recognition_count);
     for (size_t i = 0; i < ab->recognition_count; i++) {
         const cs_trustlist_recognition *r = &ab->recognitions[i];
         if (r->standard == NULL)
             return CS_ERR_ARGUMENT;
-        cs_cbor_put_map(w, r->has_expires ? 3 : 2);
+        cs_cbor_begin_map(w, r->has_expires ? 3 : 2);
         cs_cbor_put_cstring(w, REC_STD);
         cs_cbor_put_cstring(w, r->standard);
         cs_cbor_put_cstring(w, P_NBF);
@@ -143,12 +144,14 @@ static cs_err put_ab(cs_cbor_writer *w, const cs_trustlist_ab *ab)
             cs_cbor_put_cstring(w, P_EXP);
             put_date(w, r->expires);
         }
+        cs_cbor_end_map(w);
     }
+    cs_cbor_end_array(w);
     cs_cbor_put_cstring(w, AB_KEY);
-    cs_cbor_put_array(w, ab->key_count);
+    cs_cbor_begin_array(w, ab->key_count);
     for (size_t i = 0; i < ab->key_count; i++) {
         const cs_trustlist_key *k = &ab->keys[i];
-        cs_cbor_put_map(w, 2 + (size_t)k->has_expires + (size_t)k->has_compromised);
+        cs_cbor_begin_map(w, 2 + (size_t)k->has_expires + (size_t)k->has_compromised);
         cs_cbor_put_cstring(w, KEY_COSE);
         if ((err = put_cose_key(w, k->key)) != CS_OK)
             return err;
@@ -162,7 +165,10 @@ static cs_err put_ab(cs_cbor_writer *w, const cs_trustlist_ab *ab)
             cs_cbor_put_cstring(w, KEY_CMP);
             put_date(w, k->compromised);
         }
+        cs_cbor_end_map(w);
     }
+    cs_cbor_end_array(w);
+    cs_cbor_end_map(w);
     return CS_OK;
 }
 
@@ -178,7 +184,7 @@ cs_err cs_trustlist_encode_claims(const cs_trustlist *list, uint8_t **out, size_
     *out_len = 0;
     cs_cbor_writer_init(&w);
     /* DESIGN §3: 1 iss, 2 sub, 6 iat, 4 exp, 65534 ttl, -65539 trust map. */
-    cs_cbor_put_map(&w, 6);
+    cs_cbor_begin_map(&w, 6);
     cs_cbor_put_int(&w, CS_CLAIM_ISS);
     cs_cbor_put_cstring(&w, list->issuer);
     cs_cbor_put_int(&w, CS_CLAIM_SUB);
@@ -191,19 +197,23 @@ cs_err cs_trustlist_encode_claims(const cs_trustlist *list, uint8_t **out, size_
     cs_cbor_put_uint(&w, list->ttl);
     cs_cbor_put_int(&w, CS_CLAIM_TRUST_LIST);
     /* "cat" is never written: the catalog's own issue defines it. */
-    cs_cbor_put_map(&w, list->next_key_count > 0 ? 3 : 2);
+    cs_cbor_begin_map(&w, list->next_key_count > 0 ? 3 : 2);
     cs_cbor_put_cstring(&w, TL_SEQ);
     cs_cbor_put_uint(&w, list->sequence);
     cs_cbor_put_cstring(&w, TL_ABS);
-    cs_cbor_put_array(&w, list->ab_count);
+    cs_cbor_begin_array(&w, list->ab_count);
     for (size_t i = 0; i < list->ab_count && err == CS_OK; i++)
         err = put_ab(&w, &list->abs[i]);
+    cs_cbor_end_array(&w);
     if (err == CS_OK && list->next_key_count > 0) {
         cs_cbor_put_cstring(&w, TL_NXT);
-        cs_cbor_put_array(&w, list->next_key_count);
+        cs_cbor_begin_array(&w, list->next_key_count);
         for (size_t i = 0; i < list->next_key_count && err == CS_OK; i++)
             err = put_cose_key(&w, list->next_keys[i]);
+        cs_cbor_end_array(&w);
     }
+    cs_cbor_end_map(&w); /* the trust map */
+    cs_cbor_end_map(&w); /* the claims */
     if (err == CS_OK)
         err = cs_cbor_writer_error(&w);
     if (err != CS_OK) {

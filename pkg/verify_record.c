@@ -52,22 +52,35 @@ const char *cs_check_state_name(cs_check_state state)
     return "not run";
 }
 
+/* The per-verdict columns of CS_VERDICT_LIST (certseal/verify.h). */
+#define VERDICT_NAME(name, exit, rank, json, tone, headline, sentence, hint) \
+    [CS_VERDICT_##name] = #name,
+#define VERDICT_EXIT(name, exit, rank, json, tone, headline, sentence, hint) \
+    [CS_VERDICT_##name] = exit,
+#define VERDICT_RANK(name, exit, rank, json, tone, headline, sentence, hint) \
+    [CS_VERDICT_##name] = rank,
+
+static bool verdict_known(cs_verdict verdict)
+{
+    return verdict >= 0 && verdict < CS_VERDICT_COUNT;
+}
+
 const char *cs_verdict_name(cs_verdict verdict)
 {
-    static const char *const names[] = {
-        [CS_VERDICT_VALID] = "VALID",
-        [CS_VERDICT_SUSPENDED] = "SUSPENDED",
-        [CS_VERDICT_WITHDRAWN] = "WITHDRAWN",
-        [CS_VERDICT_SUPERSEDED] = "SUPERSEDED",
-        [CS_VERDICT_EXPIRED] = "EXPIRED",
-        [CS_VERDICT_NOT_YET_VALID] = "NOT_YET_VALID",
-        [CS_VERDICT_NOT_ACCREDITED] = "NOT_ACCREDITED",
-        [CS_VERDICT_UNTRUSTED] = "UNTRUSTED",
-        [CS_VERDICT_INVALID_SIGNATURE] = "INVALID_SIGNATURE",
-        [CS_VERDICT_MALFORMED] = "MALFORMED",
-        [CS_VERDICT_STATUS_UNKNOWN] = "STATUS_UNKNOWN",
-    };
-    return verdict >= 0 && verdict <= CS_VERDICT_STATUS_UNKNOWN ? names[verdict] : "UNKNOWN";
+    static const char *const names[CS_VERDICT_COUNT] = {CS_VERDICT_LIST(VERDICT_NAME)};
+    return verdict_known(verdict) ? names[verdict] : "UNKNOWN";
+}
+
+int cs_verdict_exit_code(cs_verdict verdict)
+{
+    static const int codes[CS_VERDICT_COUNT] = {CS_VERDICT_LIST(VERDICT_EXIT)};
+    return verdict_known(verdict) ? codes[verdict] : 1;
+}
+
+int cs_verdict_rank(cs_verdict verdict)
+{
+    static const int ranks[CS_VERDICT_COUNT] = {CS_VERDICT_LIST(VERDICT_RANK)};
+    return verdict_known(verdict) ? ranks[verdict] : CS_VERDICT_COUNT;
 }
 
 /* Length of the well-formed UTF-8 sequence at s (lead byte and

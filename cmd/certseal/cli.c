@@ -22,47 +22,25 @@ const char *cli_command_name = "certseal";
 
 int cli_exit_for_verdict(cs_verdict verdict)
 {
-    switch (verdict) {
-    case CS_VERDICT_VALID:
-        return CLI_EXIT_OK;
-    case CS_VERDICT_MALFORMED:
-        return CLI_EXIT_MALFORMED;
-    case CS_VERDICT_UNTRUSTED:
-        return CLI_EXIT_UNTRUSTED;
-    case CS_VERDICT_INVALID_SIGNATURE:
-        return CLI_EXIT_INVALID_SIGNATURE;
-    case CS_VERDICT_NOT_ACCREDITED:
-        return CLI_EXIT_NOT_ACCREDITED;
-    case CS_VERDICT_EXPIRED:
-        return CLI_EXIT_EXPIRED;
-    case CS_VERDICT_NOT_YET_VALID:
-        return CLI_EXIT_NOT_YET_VALID;
-    case CS_VERDICT_SUSPENDED:
-        return CLI_EXIT_SUSPENDED;
-    case CS_VERDICT_WITHDRAWN:
-        return CLI_EXIT_WITHDRAWN;
-    case CS_VERDICT_SUPERSEDED:
-        return CLI_EXIT_SUPERSEDED;
-    case CS_VERDICT_STATUS_UNKNOWN:
-        return CLI_EXIT_STATUS_UNKNOWN;
-    }
-    return CLI_EXIT_FAILURE;
+    return cs_verdict_exit_code(verdict);
 }
 
-/* Rank of an exit code in cli_exit_worse()'s order, the worst highest. */
+/* Rank of an exit code in cli_exit_worse()'s order, the worst highest: a
+ * verdict's code by cs_verdict_rank(), with no QR code and could not run
+ * just above STATUS_UNKNOWN (undecided, but worse than a status not had),
+ * and below every decided failure. */
 static int exit_severity(int code)
 {
-    static const int order[] = {
-        CLI_EXIT_OK,          CLI_EXIT_STATUS_UNKNOWN, CLI_EXIT_NO_QR_CODE,
-        CLI_EXIT_FAILURE,     CLI_EXIT_NOT_YET_VALID,  CLI_EXIT_EXPIRED,
-        CLI_EXIT_SUPERSEDED,  CLI_EXIT_SUSPENDED,      CLI_EXIT_WITHDRAWN,
-        CLI_EXIT_NOT_ACCREDITED, CLI_EXIT_MALFORMED,   CLI_EXIT_UNTRUSTED,
-        CLI_EXIT_INVALID_SIGNATURE,
-    };
-    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-        if (order[i] == code)
-            return (int)i;
-    return (int)(sizeof(order) / sizeof(order[0])); /* usage errors, unknown codes */
+    const int undecided = 4 * cs_verdict_rank(CS_VERDICT_STATUS_UNKNOWN);
+
+    if (code == CLI_EXIT_NO_QR_CODE)
+        return undecided + 1;
+    if (code == CLI_EXIT_FAILURE)
+        return undecided + 2;
+    for (int v = 0; v < CS_VERDICT_COUNT; v++)
+        if (cs_verdict_exit_code((cs_verdict)v) == code)
+            return 4 * cs_verdict_rank((cs_verdict)v);
+    return 4 * CS_VERDICT_COUNT; /* usage errors, unknown codes */
 }
 
 int cli_exit_worse(int a, int b)

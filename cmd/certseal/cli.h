@@ -15,31 +15,29 @@
 #include "certseal/certseal.h"
 #include "cli_options.h"
 
-/* Exit codes (documented in certseal(1), EXIT STATUS). */
+/* Exit codes (documented in certseal(1), EXIT STATUS); those of the
+ * verdicts, CLI_EXIT_MALFORMED and the others, come from CS_VERDICT_LIST
+ * (cs_verdict_exit_code()). */
+#define CLI_EXIT_VERDICT_(name, exit, rank, json, tone, headline, sentence, hint) \
+    CLI_EXIT_##name = exit,
 enum cli_exit {
     CLI_EXIT_OK = 0,         /* success; for verify: VALID */
     CLI_EXIT_FAILURE = 1,    /* could not run: unreadable input, bad key, ... */
     CLI_EXIT_USAGE = 2,      /* unknown option, missing or invalid argument */
     CLI_EXIT_NO_QR_CODE = 3, /* scan, verify --qr: an image holds no QR code */
-    CLI_EXIT_MALFORMED = 10,
-    CLI_EXIT_UNTRUSTED = 11,
-    CLI_EXIT_INVALID_SIGNATURE = 12,
-    CLI_EXIT_NOT_ACCREDITED = 13,
-    CLI_EXIT_EXPIRED = 14,
-    CLI_EXIT_NOT_YET_VALID = 15,
-    CLI_EXIT_SUSPENDED = 16,
-    CLI_EXIT_WITHDRAWN = 17,
-    CLI_EXIT_SUPERSEDED = 18,
-    CLI_EXIT_STATUS_UNKNOWN = 19,
+    CS_VERDICT_LIST(CLI_EXIT_VERDICT_) /* CLI_EXIT_VALID (0) to CLI_EXIT_STATUS_UNKNOWN (19) */
 };
+#undef CLI_EXIT_VERDICT_
 
+/* cs_verdict_exit_code(). */
 int cli_exit_for_verdict(cs_verdict verdict);
 
-/* Of two exit codes, the worse (certseal(1), EXIT STATUS): a forgery
- * (INVALID_SIGNATURE, UNTRUSTED, MALFORMED), then NOT_ACCREDITED, WITHDRAWN,
- * SUSPENDED, SUPERSEDED, EXPIRED, NOT_YET_VALID, then what was not decided
- * (could not run, no QR code, STATUS_UNKNOWN), and VALID last.  verify
- * exits with the worst code of all its inputs. */
+/* Of two exit codes, the worse (certseal(1), EXIT STATUS): the verdicts
+ * in cs_verdict_rank() order (a forgery: INVALID_SIGNATURE, UNTRUSTED,
+ * MALFORMED; then NOT_ACCREDITED, WITHDRAWN, SUSPENDED, SUPERSEDED,
+ * EXPIRED, NOT_YET_VALID), then what was not decided (could not run, no QR
+ * code, STATUS_UNKNOWN), and VALID last; a usage error or an unknown code
+ * outranks them all.  verify exits with the worst code of all its inputs. */
 int cli_exit_worse(int a, int b);
 
 /* The running subcommand's name, for messages ("certseal: issue: ..."). */

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: ISC */
 /* Loading Status List Tokens for verify --status (cli_status.h). */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,57 +33,25 @@ static bool load_file(cs_verifier_t *verifier, const char *path)
     return err == CS_OK;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The regular files of a folder in name order; false (reported) when it
  * cannot be listed. */
 static bool load_folder(cs_verifier_t *verifier, const char *path)
 {
-    DIR *dir = opendir(path);
-    char **names = NULL;
-    size_t count = 0, cap = 0;
+    cs_file_list files;
+    cs_err err = cs_file_list_folder(path, 0, &files);
     bool ok = true;
-    struct dirent *entry;
 
-    if (dir == NULL) {
+    if (err == CS_ERR_IO_OPEN) {
         cli_error("%s: cannot open the folder: %s (check the path given to --status)", path,
                   strerror(errno));
         return false;
+    } else if (err != CS_OK) {
+        cli_error("%s: %s", path, cs_strerror(err));
+        return false;
     }
-    while ((entry = readdir(dir)) != NULL) {
-        if (entry->d_name[0] == '.')
-            continue;
-        if (count == cap) {
-            size_t grown = cap ? cap * 2 : 16;
-            char **p = realloc(names, grown * sizeof(*names));
-            if (p == NULL)
-                break;
-            names = p;
-            cap = grown;
-        }
-        size_t size = strlen(path) + strlen(entry->d_name) + 2;
-        if ((names[count] = malloc(size)) == NULL)
-            break;
-        snprintf(names[count++], size, "%s/%s", path, entry->d_name);
-    }
-    if (entry != NULL) {
-        cli_error("out of memory");
-        ok = false;
-    }
-    if (count > 1)
-        qsort(names, count, sizeof(*names), compare_names);
-    for (size_t i = 0; i < count && ok; i++) {
-        struct stat st;
-        if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
-            ok = load_file(verifier, names[i]);
-    }
-    for (size_t i = 0; i < count; i++)
-        free(names[i]);
-    free(names);
-    closedir(dir);
+    for (size_t i = 0; i < files.count && ok; i++)
+        ok = load_file(verifier, files.paths[i]);
+    cs_file_list_clear(&files);
     return ok;
 }
 

@@ -13,8 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "cli_issue.h"
 
 #define PROGRESS_WIDTH 40
@@ -122,38 +120,24 @@ static void safe_name(const char *number, char *out, size_t size)
     snprintf(out + n, size - n, ".png");
 }
 
-static bool append_line(json_t *lines, const char *number, const char *token)
+/* Appends the entry's JSON line (cs_report_issued_json()) to *text. */
+static bool append_line(char **text, size_t *len, const cs_registry_entry *entry)
 {
-    json_t *o = json_pack("{s:s, s:s}", "number", number, "token", token);
-    return o != NULL && json_array_append_new(lines, o) == 0;
-}
+    char *line = NULL, *grown;
+    size_t n;
 
-static char *lines_text(json_t *lines, size_t *len)
-{
-    size_t total = 0, n = json_array_size(lines);
-    char **parts = calloc(n + 1, sizeof(*parts)), *text = NULL;
-
-    for (size_t i = 0; parts != NULL && i < n; i++) {
-        if ((parts[i] = json_dumps(json_array_get(lines, i), JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
-            NULL)
-            goto done;
-        total += strlen(parts[i]) + 1;
+    if (cs_report_issued_json(entry, &line) != CS_OK)
+        return false;
+    n = strlen(line);
+    if ((grown = realloc(*text, *len + n + 1)) == NULL) {
+        free(line);
+        return false;
     }
-    if (parts == NULL || (text = malloc(total + 1)) == NULL)
-        goto done;
-    *len = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t m = strlen(parts[i]);
-        memcpy(text + *len, parts[i], m);
-        text[*len + m] = '\n';
-        *len += m + 1;
-    }
-    text[*len] = '\0';
-done:
-    for (size_t i = 0; parts != NULL && i < n; i++)
-        free(parts[i]);
-    free(parts);
-    return text;
+    memcpy(grown + *len, line, n + 1);
+    *text = grown;
+    *len += n;
+    free(line);
+    return true;
 }
 
 /* "<qr-dir>/<safe name>.png", freed with free(); NULL (reported) when out
@@ -211,10 +195,9 @@ static bool check_qr_targets(const issue_options *o, const cs_batch *batch)
 /* Every certificate of the batch as the registry recorded it. */
 static bool write_outputs(const issue_options *o, cs_registry_t *registry, const cs_batch *batch)
 {
-    json_t *lines = json_array();
     char *text = NULL;
     size_t len = 0;
-    bool ok = lines != NULL;
+    bool ok = true;
 
     for (size_t i = 0; ok && i < batch->count; i++) {
         cs_registry_entry entry = {0};
@@ -222,7 +205,7 @@ static bool write_outputs(const issue_options *o, cs_registry_t *registry, const
         if (err != CS_OK) {
             cli_registry_report(batch->certs[i].number, err, NULL);
             ok = false;
-        } else if (!append_line(lines, entry.number, entry.token)) {
+        } else if (!append_line(&text, &len, &entry)) {
             cli_error("out of memory");
             ok = false;
         } else if (o->qr_dir != NULL && !write_qr(o, entry.number, entry.token)) {
@@ -230,14 +213,10 @@ static bool write_outputs(const issue_options *o, cs_registry_t *registry, const
         }
         cs_registry_entry_clear(&entry);
     }
-    if (ok && (text = lines_text(lines, &len)) == NULL) {
-        cli_error("out of memory");
-        ok = false;
-    }
     if (ok)
-        ok = cli_write_output(o->out != NULL ? o->out : "-", text, len, 0644, o->force);
+        ok = cli_write_output(o->out != NULL ? o->out : "-", text != NULL ? text : "", len, 0644,
+                              o->force);
     free(text);
-    json_decref(lines);
     return ok;
 }
 

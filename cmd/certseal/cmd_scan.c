@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <jansson.h>
-
 #include "cli.h"
 #include "cli_scan.h"
 
@@ -15,55 +13,24 @@ static int worse(int a, int b)
     return cli_exit_worse(a, b);
 }
 
-/* A code's text is printed escaped (certseal/text.h): a token never holds
- * a control character, but a code on the page may. */
-static bool print_text(const cs_scan_result *result)
+/* The image's codes as text or as one JSON line (certseal/report_scan.h);
+ * false when they cannot be rendered. */
+static bool print_result(const char *image, const cs_scan_result *result, int status, bool json)
 {
-    for (size_t i = 0; i < result->count; i++) {
-        size_t need = cs_text_escape(result->symbols[i].text, result->symbols[i].len, NULL, 0);
-        char *safe = malloc(need + 1);
-        if (safe == NULL) {
-            cli_error("out of memory");
-            return false;
-        }
-        (void)cs_text_escape(result->symbols[i].text, result->symbols[i].len, safe, need + 1);
-        puts(safe);
-        free(safe);
-    }
-    return true;
-}
-
-static bool print_json(const char *image, const cs_scan_result *result, int status)
-{
-    json_t *tokens = json_array(), *object = NULL;
     char *text = NULL;
-    bool ok = false;
-
-    if (tokens == NULL)
-        goto done;
-    for (size_t i = 0; i < result->count; i++)
-        if (json_array_append_new(
-                tokens, json_stringn(result->symbols[i].text, result->symbols[i].len)) != 0)
-            goto done;
-    object = json_pack("{s:s, s:O}", "image", image, "tokens", tokens);
-    if (object == NULL)
-        goto done;
-    if (status != CLI_EXIT_OK &&
-        json_object_set_new(object, "error",
-                            json_string(status == CLI_EXIT_NO_QR_CODE
-                                            ? "no QR code found"
-                                            : "the image could not be read")) != 0)
-        goto done;
-    if ((text = json_dumps(object, JSON_COMPACT | JSON_ENSURE_ASCII)) == NULL ||
-        cs_text_escape_json(&text) != CS_OK)
-        goto done;
-    printf("%s\n", text);
-    ok = true;
-done:
+    cs_err err = json ? cs_report_scan_json(image, result,
+                                            status == CLI_EXIT_OK           ? CS_OK
+                                            : status == CLI_EXIT_NO_QR_CODE ? CS_ERR_NO_QR_CODE
+                                                                            : CS_ERR_IMAGE,
+                                            &text)
+                      : cs_report_scan_text(result, &text);
+    if (err != CS_OK)
+        return false;
+    fputs(text, stdout);
+    if (json)
+        putchar('\n');
     free(text);
-    json_decref(object);
-    json_decref(tokens);
-    return ok;
+    return true;
 }
 
 typedef struct scan_options {
@@ -90,7 +57,7 @@ static int run(void *options, int argc, char **argv)
     }
     for (int i = 0; i < argc; i++) {
         status = cli_scan_image(scanner, argv[i], &result);
-        if (!(o->json ? print_json(argv[i], &result, status) : print_text(&result))) {
+        if (!print_result(argv[i], &result, status, o->json)) {
             /* jansson takes UTF-8 only, or failed to allocate */
             cli_error("%s: cannot write the result as JSON (is the name UTF-8?)", argv[i]);
             status = CLI_EXIT_FAILURE;

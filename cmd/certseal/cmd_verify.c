@@ -44,83 +44,8 @@ static int check(void *options, int argc, char **argv)
     return o->input != NULL ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
-/* ---- text output ---------------------------------------------------------- */
-
-/* Everything a token says is printed escaped (cli_escape()): a forged
- * token's text cannot move the cursor, repaint the verdict or reverse a
- * line.  Our own colours are added around escaped text only. */
-static void field(const char *label, const char *value)
-{
-    char safe[CLI_ESCAPED_SIZE(CS_TEXT_MAX + 64)];
-    if (value != NULL)
-        printf("  %-15s %s\n", label, cli_escape(value, safe, sizeof(safe)));
-}
-
-static void print_certificate(const cs_verify_result *r)
-{
-    const cs_certificate *c = &r->certificate;
-    const cs_accreditation *ac = r->accreditation;
-    char buf[CS_TEXT_MAX + 64], day[CS_DATE_TEXT_SIZE], grant[CS_DATE_TEXT_SIZE];
-
-    if (!r->has_certificate)
-        return;
-    printf("%s\n", r->signatures_verified ? "Certificate"
-                                          : "Certificate (NOT verified: do not rely on it)");
-    field("Number", c->number);
-    snprintf(buf, sizeof(buf), "%s (%s)", c->organization_name, c->organization_country);
-    field("Organisation", buf);
-    field("Address", c->organization_address);
-    field("Standard", c->standard);
-    field("Scope", c->scope);
-    for (size_t i = 0; i < c->site_count; i++) {
-        snprintf(buf, sizeof(buf), "%s: %s", c->sites[i].address, c->sites[i].scope);
-        field(i == 0 ? "Sites" : "", buf);
-    }
-    if (c->iaf_count > 0) {
-        size_t n = 0;
-        for (size_t i = 0; i < c->iaf_count && n < sizeof(buf) - 8; i++)
-            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%llu", i ? ", " : "",
-                                  (unsigned long long)c->iaf_codes[i]);
-        field("IAF sectors", buf);
-    }
-    cs_date_format(c->issued_at, day);
-    cs_date_format(c->original_grant, grant);
-    snprintf(buf, sizeof(buf), "%s (revision %llu; first granted %s)", day,
-             (unsigned long long)c->revision, grant);
-    field("Issued", buf);
-    cs_date_format(c->expires - 1, day);
-    field("Expires", day);
-    if (ac != NULL) {
-        snprintf(buf, sizeof(buf), "%s (%s, %s)", ac->name, ac->subject, ac->country);
-        field("Certified by", buf);
-        snprintf(buf, sizeof(buf), "%s, accreditation %s", ac->issuer, ac->number);
-        field("Accredited by", buf);
-    }
-    field("Status", cs_verify_status_summary(r, CS_CHECK_CT_STATUS));
-    if (ac != NULL)
-        field("Accreditation", cs_verify_status_summary(r, CS_CHECK_AC_STATUS));
-}
-
-static void print_checks(const cs_verify_result *r, bool colour)
-{
-    char safe[CLI_ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
-
-    printf("Checks\n");
-    for (int id = 0; id < CS_CHECK_COUNT; id++) {
-        const cs_check *c = &r->checks[id];
-        const char *state = cs_check_state_name(c->state);
-        const char *on = "", *off = "";
-        if (colour && c->state == CS_CHECK_FAIL)
-            on = "\033[31m", off = "\033[0m";
-        else if (colour && c->state == CS_CHECK_PASS)
-            on = "\033[32m", off = "\033[0m";
-        printf("  %s%-7s%s %-24s %s\n", on, state, off, cs_check_name((cs_check_id)id),
-               cli_escape(c->detail, safe, sizeof(safe)));
-    }
-}
-
-/* "warning: status not checked: ..." lines (on stderr with the label). */
-static void print_warnings(const cs_verify_result *r, FILE *out, const char *label)
+/* "certseal: verify: LABEL: warning: ..." lines on stderr. */
+static void print_warnings(const cs_verify_result *r, const char *label)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
                                             CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
@@ -128,36 +53,10 @@ static void print_warnings(const cs_verify_result *r, FILE *out, const char *lab
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         cs_verify_warning_text(r, all[i], text, sizeof(text));
-        if (text[0] == '\0')
-            continue;
-        if (label != NULL)
-            fprintf(out, "certseal: verify: %s: warning: %s\n",
+        if (text[0] != '\0')
+            fprintf(stderr, "certseal: verify: %s: warning: %s\n",
                     cli_escape(label, where, sizeof(where)), text);
-        else
-            fprintf(out, "warning: %s\n", text);
     }
-}
-
-static void print_text(const cs_verify_result *r, const char *label)
-{
-    bool colour = cli_use_colour();
-    const char *on = "", *off = "";
-    char name[CLI_ESCAPED_SIZE(CS_TEXT_MAX)], standard[CLI_ESCAPED_SIZE(CS_TEXT_MAX)],
-        where[CLI_ESCAPED_SIZE(512)], detail[CLI_ESCAPED_SIZE(CS_CHECK_DETAIL_SIZE)];
-
-    if (colour)
-        on = r->verdict == CS_VERDICT_VALID ? "\033[1;32m" : "\033[1;31m", off = "\033[0m";
-    printf("%s%s%s", on, cs_verdict_name(r->verdict), off);
-    if (r->verdict == CS_VERDICT_VALID)
-        printf("  %s is certified to %s\n",
-               cli_escape(r->certificate.organization_name, name, sizeof(name)),
-               cli_escape(r->certificate.standard, standard, sizeof(standard)));
-    else
-        printf("  %s: %s\n", cli_escape(label, where, sizeof(where)),
-               cli_escape(r->checks[r->failed].detail, detail, sizeof(detail)));
-    print_warnings(r, stdout, NULL);
-    print_certificate(r);
-    print_checks(r, colour);
 }
 
 /* ---- running -------------------------------------------------------------- */
@@ -166,7 +65,7 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, const ui
                       size_t len, const char *label)
 {
     cs_verify_result result;
-    char *json = NULL;
+    char *text = NULL;
     int status;
     cs_err err = cs_verifier_verify(verifier, token, len, &result);
 
@@ -176,16 +75,17 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, const ui
         return CLI_EXIT_FAILURE;
     }
     status = cli_exit_for_verdict(result.verdict);
-    if (o->json) {
-        if (cs_report_verify_json(&result, 0, &json) != CS_OK) {
-            cli_error("out of memory");
-            status = CLI_EXIT_FAILURE;
-        } else {
-            printf("%s\n", json);
-            free(json);
-        }
+    err = o->json ? cs_report_verify_json(&result, 0, &text)
+                  : cs_report_verify_text(&result, label,
+                                          cli_use_colour() ? CS_REPORT_COLOUR : 0, &text);
+    if (err != CS_OK) {
+        cli_error("out of memory");
+        status = CLI_EXIT_FAILURE;
     } else {
-        print_text(&result, label);
+        fputs(text, stdout);
+        if (o->json)
+            putchar('\n');
+        free(text);
     }
     if (result.verdict != CS_VERDICT_VALID) {
         const char *hint = cs_report_operator_hint(result.verdict);
@@ -201,7 +101,7 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, const ui
                   result.checks[result.failed].detail, hint != NULL ? " (" : "",
                   hint != NULL ? hint : "", hint != NULL ? ")" : "");
     }
-    print_warnings(&result, stderr, label);
+    print_warnings(&result, label);
     cs_verify_result_clear(&result);
     return status;
 }

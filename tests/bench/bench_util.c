@@ -106,7 +106,7 @@ static int64_t demo_date(const char *text)
 
 void bench_issuer_init(bench_issuer *b, cs_alg alg)
 {
-    char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
+    const char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
     uint64_t iaf[] = {17, 18, 31};
     char detail[256] = "";
     cs_err err;
@@ -115,7 +115,7 @@ void bench_issuer_init(bench_issuer *b, cs_alg alg)
     b->alg = alg;
     if (cs_key_generate(alg, &b->ab) != CS_OK || cs_key_generate(alg, &b->cb) != CS_OK)
         bench_fatal("cannot generate %s keys", cs_alg_name(alg));
-    cs_accreditation ac = {
+    cs_accreditation_params ac = {
         .issuer = "UKAS-DEMO",
         .subject = "CB-DEMO-001",
         .name = "Demo Certification Ltd",
@@ -130,7 +130,7 @@ void bench_issuer_init(bench_issuer *b, cs_alg alg)
         .issued_at = demo_date("2026-01-01"),
         .subject_key = b->cb,
     };
-    if ((err = cs_accreditation_sign(b->ab, &ac, &b->ac, &b->ac_len)) != CS_OK)
+    if ((err = cs_accreditation_sign(b->ab, &ac, &b->ac, &b->ac_len, NULL, 0)) != CS_OK)
         bench_fatal("%s: cs_accreditation_sign: %s", cs_alg_name(alg), cs_strerror(err));
     if ((err = cs_issuer_new(b->cb, b->ac, b->ac_len, &b->issuer, detail, sizeof(detail))) != CS_OK)
         bench_fatal("%s: cs_issuer_new: %s (%s)", cs_alg_name(alg), cs_strerror(err), detail);

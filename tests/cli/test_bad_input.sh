@@ -158,7 +158,7 @@ refused 2 "--standard: 'ISO 9001:15' lacks its edition" $OUT ac --standard "ISO 
 refused 2 "--expires: '2030-02-30' is not a date" $OUT ac --expires 2030-02-30
 refused 2 "--expires: '31/12/2030' is not a date" $OUT ac --expires 31/12/2030
 refused 2 "--not-before: '2026-1-1' is not a date" $OUT ac --not-before 2026-1-1
-refused 2 "--expires is not after --not-before" $OUT ac --expires 2025-12-31
+refused 2 "--expires: is not after not_before" $OUT ac --expires 2025-12-31
 
 # Key files: missing, unreadable, the wrong kind, encrypted with another passphrase.
 refused 1 'no-ab\.key: .*No such file or directory' $OUT \

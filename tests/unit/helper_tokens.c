@@ -120,7 +120,7 @@ static cs_err put_cose_key(cs_cbor_writer *w, const cs_key_t *key)
     return CS_OK;
 }
 
-cs_err helper_accreditation_claims(const cs_accreditation *ac, const helper_override *ov,
+cs_err helper_accreditation_claims(const cs_accreditation_params *ac, const helper_override *ov,
                                    uint8_t **out, size_t *out_len)
 {
     cs_cbor_writer w;

@@ -33,14 +33,14 @@ typedef struct helper_header {
     helper_alg_mode alg;
     int64_t alg_value;
     const char *alg_text;
-    bool unprotected_alg;  /* also put the key's alg into the unprotected header */
-    const uint8_t *kid;    /* CS_KID_SIZE bytes; NULL: the signing key's kid */
-    size_t kid_len;        /* 0: CS_KID_SIZE */
-    bool kid_unprotected;  /* the kid goes to the unprotected header instead */
+    bool unprotected_alg;           /* also put the key's alg into the unprotected header */
+    const uint8_t *kid;             /* CS_KID_SIZE bytes; NULL: the signing key's kid */
+    size_t kid_len;                 /* 0: CS_KID_SIZE */
+    bool kid_unprotected;           /* the kid goes to the unprotected header instead */
     const uint8_t *unprotected_kid; /* also this kid (CS_KID_SIZE) unprotected */
-    const char *typ;       /* label 16; NULL: none */
-    bool duplicate_typ;    /* write label 16 twice */
-    const uint8_t *accreditation; /* label -65537; NULL: none */
+    const char *typ;                /* label 16; NULL: none */
+    bool duplicate_typ;             /* write label 16 twice */
+    const uint8_t *accreditation;   /* label -65537; NULL: none */
     size_t accreditation_len;
 } helper_header;
 
@@ -71,7 +71,7 @@ CS_MUST_CHECK cs_err helper_public_copy(const cs_key_t *key, cs_key_t **out);
 
 /* The claims map of an AC or a CT, as cs_*_encode_claims() writes it when
  * ov is NULL, with the changes of ov otherwise.  *out freed with free(). */
-CS_MUST_CHECK cs_err helper_accreditation_claims(const cs_accreditation *ac,
+CS_MUST_CHECK cs_err helper_accreditation_claims(const cs_accreditation_params *ac,
                                                  const helper_override *ov, uint8_t **out,
                                                  size_t *out_len);
 CS_MUST_CHECK cs_err helper_certificate_claims(const cs_certificate *cert,

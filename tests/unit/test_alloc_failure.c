@@ -104,9 +104,9 @@ static fixture fx;
 static int setup(void **state)
 {
     (void)state;
-    char *standards[] = {"ISO 9001:2015"};
+    const char *standards[] = {"ISO 9001:2015"};
     uint64_t iaf[] = {17, 18};
-    cs_accreditation ac = {
+    cs_accreditation_params ac = {
         .issuer = "AB",
         .subject = "CB",
         .name = "CB Ltd",
@@ -128,7 +128,7 @@ static int setup(void **state)
         cs_key_generate(CS_ALG_EDDSA, &fx.cb) != CS_OK)
         return -1;
     ac.subject_key = fx.cb;
-    if (cs_accreditation_sign(fx.ab, &ac, &fx.ac, &fx.ac_len) != CS_OK ||
+    if (cs_accreditation_sign(fx.ab, &ac, &fx.ac, &fx.ac_len, NULL, 0) != CS_OK ||
         cs_file_read_all("tests/fixtures/record-typical.json", 65536, (uint8_t **)&fx.record,
                          &fx.record_len) != CS_OK ||
         cs_record_parse_json(fx.record, fx.record_len, &cert, NULL, 0) != CS_OK ||

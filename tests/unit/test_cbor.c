@@ -8,11 +8,11 @@
 #include <cmocka.h>
 
 #include <ctype.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "helper_files.h"
 #include "internal.h"
 
 #define VECTOR_DIR "tests/data/cbor"
@@ -902,6 +902,99 @@ static void test_writer_nested(void **state)
     cs_cbor_writer_free(&w);
 }
 
+/* A map or array begun with its count is closed only when it holds that
+ * many items (tinycbor's cbor_encoder_close_container()). */
+static void test_writer_checks_counts(void **state)
+{
+    cs_cbor_writer w;
+    cs_cbor_item *item = NULL;
+
+    (void)state;
+    cs_cbor_writer_init(&w);
+    /* {1: [2, {"a": h'00'}], -1: 3} in step */
+    cs_cbor_begin_map(&w, 2);
+    cs_cbor_put_int(&w, 1);
+    cs_cbor_begin_array(&w, 2);
+    cs_cbor_put_uint(&w, 2);
+    cs_cbor_begin_map(&w, 1);
+    cs_cbor_put_cstring(&w, "a");
+    cs_cbor_put_bytes(&w, (const uint8_t *)"", 1);
+    cs_cbor_end_map(&w);
+    cs_cbor_end_array(&w);
+    cs_cbor_put_int(&w, -1);
+    cs_cbor_put_uint(&w, 3);
+    cs_cbor_end_map(&w);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_OK);
+    assert_int_equal(cs_cbor_decode(w.buf, w.len, 16, &item), CS_OK);
+    assert_int_equal(cs_cbor_count(item), 2);
+    cs_cbor_free(&item);
+    /* a tag and its item are one item */
+    cs_cbor_writer_reset(&w);
+    cs_cbor_begin_array(&w, 1);
+    cs_cbor_put_tag(&w, 24);
+    cs_cbor_put_uint(&w, 3);
+    cs_cbor_end_array(&w);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_OK);
+
+    /* one pair short: the map's close fails, and the failure sticks */
+    cs_cbor_writer_reset(&w);
+    cs_cbor_begin_map(&w, 2);
+    cs_cbor_put_int(&w, 1);
+    cs_cbor_put_uint(&w, 2);
+    cs_cbor_end_map(&w);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_ERR_ARGUMENT);
+    cs_cbor_put_uint(&w, 3);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_ERR_ARGUMENT);
+
+    /* one item too many, a key without its value */
+    cs_cbor_writer_reset(&w);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_OK);
+    cs_cbor_begin_map(&w, 1);
+    cs_cbor_put_int(&w, 1);
+    cs_cbor_put_uint(&w, 2);
+    cs_cbor_put_int(&w, 3);
+    cs_cbor_end_map(&w);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_ERR_ARGUMENT);
+    cs_cbor_writer_reset(&w);
+    cs_cbor_begin_map(&w, 1);
+    cs_cbor_put_int(&w, 1);
+    cs_cbor_end_map(&w);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_ERR_ARGUMENT);
+
+    /* a nested container counts as one item of its parent */
+    cs_cbor_writer_reset(&w);
+    cs_cbor_begin_array(&w, 1);
+    cs_cbor_begin_array(&w, 2);
+    cs_cbor_put_uint(&w, 1);
+    cs_cbor_put_uint(&w, 2);
+    cs_cbor_end_array(&w);
+    cs_cbor_put_uint(&w, 3);
+    cs_cbor_end_array(&w);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_ERR_ARGUMENT);
+
+    /* an end of the other kind, an end with nothing open, a container
+     * never closed */
+    cs_cbor_writer_reset(&w);
+    cs_cbor_begin_array(&w, 0);
+    cs_cbor_end_map(&w);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_ERR_ARGUMENT);
+    cs_cbor_writer_reset(&w);
+    cs_cbor_end_array(&w);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_ERR_ARGUMENT);
+    cs_cbor_writer_reset(&w);
+    cs_cbor_begin_map(&w, 0);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_ERR_ARGUMENT);
+    cs_cbor_end_map(&w);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_OK);
+
+    /* nesting deeper than the writer tracks */
+    cs_cbor_writer_reset(&w);
+    for (int i = 0; i <= CS_CBOR_WRITER_DEPTH; i++)
+        cs_cbor_begin_array(&w, 1);
+    assert_int_equal(cs_cbor_writer_error(&w), CS_ERR_ARGUMENT);
+    cs_cbor_writer_free(&w);
+}
+
 static void test_writer_growth_and_errors(void **state)
 {
     cs_cbor_writer w;
@@ -1033,24 +1126,24 @@ static void run_vector(const char *name)
 
 static void test_vectors(void **state)
 {
-    DIR *dir = opendir(VECTOR_DIR);
-    struct dirent *entry;
+    cs_file_list files;
     size_t count = 0;
 
     (void)state;
-    if (dir == NULL)
+    if (helper_list_suffix(VECTOR_DIR, ".hex", &files) != CS_OK)
         fail_msg("cannot open %s (run the tests from the repository root)", VECTOR_DIR);
-    while ((entry = readdir(dir)) != NULL) {
+    for (size_t i = 0; i < files.count; i++) {
         char name[256];
-        size_t n = strlen(entry->d_name);
-        if (n <= 4 || n - 4 >= sizeof(name) || strcmp(entry->d_name + n - 4, ".hex") != 0)
+        const char *base = strrchr(files.paths[i], '/') + 1;
+        size_t n = strlen(base);
+        if (n - 4 >= sizeof(name))
             continue;
-        memcpy(name, entry->d_name, n - 4);
+        memcpy(name, base, n - 4);
         name[n - 4] = '\0';
         run_vector(name);
         count++;
     }
-    closedir(dir);
+    cs_file_list_clear(&files);
     if (count == 0)
         fail_msg("%s holds no .hex vectors", VECTOR_DIR);
 }
@@ -1081,6 +1174,7 @@ int main(void)
         cmocka_unit_test(test_writer_ints),
         cmocka_unit_test(test_writer_strings),
         cmocka_unit_test(test_writer_nested),
+        cmocka_unit_test(test_writer_checks_counts),
         cmocka_unit_test(test_writer_growth_and_errors),
         cmocka_unit_test(test_vectors),
     };

@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 
 #include "certseal/key.h"
 #include "certseal/trust.h"
+#include "helper_files.h"
 #include "internal.h"
 
 #define VECTOR_KEYS "tests/vectors/roundtrip/keys/"
@@ -56,20 +56,8 @@ static int temp_dir_setup(void **state)
 static int temp_dir_teardown(void **state)
 {
     struct temp_dir *dir = *state;
-    DIR *d = opendir(dir->path);
-    struct dirent *entry;
-    char path[512];
-
     /* Flat directories only: the tests create no subfolders. */
-    while (d != NULL && (entry = readdir(d)) != NULL) {
-        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir->path, entry->d_name);
-        unlink(path);
-    }
-    if (d != NULL)
-        closedir(d);
-    int rc = rmdir(dir->path);
+    int rc = helper_remove_dir(dir->path);
     free(dir);
     return rc;
 }
@@ -214,8 +202,7 @@ static void sign_verify_round_trip(cs_alg alg)
     /* Arguments. */
     assert_int_equal(cs_crypto_sign(NULL, msg, sizeof(msg), sig, &sig_len), CS_ERR_ARGUMENT);
     assert_int_equal(cs_crypto_sign(key, NULL, 1, sig, &sig_len), CS_ERR_ARGUMENT);
-    assert_int_equal(cs_crypto_verify(NULL, alg, msg, sizeof(msg), sig, sig_len),
-                     CS_ERR_ARGUMENT);
+    assert_int_equal(cs_crypto_verify(NULL, alg, msg, sizeof(msg), sig, sig_len), CS_ERR_ARGUMENT);
 
     cs_key_free(&key);
     assert_null(key);
@@ -246,10 +233,8 @@ static void test_sign_is_fresh_es256(void **state)
     assert_int_equal(cs_crypto_sign(key, (const uint8_t *)"m", 1, a, &a_len), CS_OK);
     assert_int_equal(cs_crypto_sign(key, (const uint8_t *)"m", 1, b, &b_len), CS_OK);
     assert_memory_not_equal(a, b, CS_SIGNATURE_MAX);
-    assert_int_equal(cs_crypto_verify(key, CS_ALG_ES256, (const uint8_t *)"m", 1, a, a_len),
-                     CS_OK);
-    assert_int_equal(cs_crypto_verify(key, CS_ALG_ES256, (const uint8_t *)"m", 1, b, b_len),
-                     CS_OK);
+    assert_int_equal(cs_crypto_verify(key, CS_ALG_ES256, (const uint8_t *)"m", 1, a, a_len), CS_OK);
+    assert_int_equal(cs_crypto_verify(key, CS_ALG_ES256, (const uint8_t *)"m", 1, b, b_len), CS_OK);
     cs_key_free(&key);
 }
 
@@ -319,8 +304,7 @@ static void test_es256_out_of_range_scalars(void **state)
     memset(bad, 0, sizeof(bad));
     assert_int_equal(cs_crypto_verify(key, CS_ALG_ES256, msg, sizeof(msg), bad, 64),
                      CS_ERR_SIGNATURE);
-    assert_int_equal(cs_crypto_verify(key, CS_ALG_ES256, msg, sizeof(msg), good, sig_len),
-                     CS_OK);
+    assert_int_equal(cs_crypto_verify(key, CS_ALG_ES256, msg, sizeof(msg), good, sig_len), CS_OK);
     cs_key_free(&key);
 }
 
@@ -383,8 +367,7 @@ static void coordinates_round_trip(cs_alg alg)
     assert_int_equal(cs_key_from_public_coordinates(alg, x, 33, y, ec ? 32 : 0, &none),
                      CS_ERR_ARGUMENT);
     if (ec) {
-        assert_int_equal(cs_key_from_public_coordinates(alg, x, 32, y, 31, &none),
-                         CS_ERR_ARGUMENT);
+        assert_int_equal(cs_key_from_public_coordinates(alg, x, 32, y, 31, &none), CS_ERR_ARGUMENT);
         assert_int_equal(cs_key_from_public_coordinates(alg, x, 32, NULL, 0, &none),
                          CS_ERR_ARGUMENT);
         assert_int_equal(cs_key_public_coordinates(key, x, NULL), CS_ERR_ARGUMENT);
@@ -501,21 +484,18 @@ static int spki_ed25519_x(const char *text, uint8_t x[32])
  */
 static void test_weak_key_files(void **state)
 {
-    DIR *dir = opendir(WEAK_KEY_DIR);
-    struct dirent *entry;
+    cs_file_list files;
     size_t cases = 0;
     (void)state;
 
-    assert_non_null(dir);
-    while ((entry = readdir(dir)) != NULL) {
-        size_t n = strlen(entry->d_name);
-        char path[512], text[4096], expected[64] = "";
+    assert_int_equal(helper_list_suffix(WEAK_KEY_DIR, ".pem", &files), CS_OK);
+    for (size_t i = 0; i < files.count; i++) {
+        const char *path = files.paths[i];
+        const char *name = strrchr(path, '/') + 1;
+        char text[4096], expected[64] = "";
         cs_key_t *key = NULL;
         cs_trust_t *trust = NULL;
         char detail[256] = "";
-        if (n < 5 || strcmp(entry->d_name + n - 4, ".pem") != 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", WEAK_KEY_DIR, entry->d_name);
         size_t len = read_text(path, text, sizeof(text));
         const char *line2 = strchr(text, '\n');
         assert_non_null(line2);
@@ -530,7 +510,7 @@ static void test_weak_key_files(void **state)
         assert_int_equal(cs_trust_load(trust, path, detail, sizeof(detail)), err);
         cs_trust_free(&trust);
 
-        if (strncmp(entry->d_name, "ed25519-", 8) == 0) {
+        if (strncmp(name, "ed25519-", 8) == 0) {
             uint8_t x[32];
             assert_int_equal(spki_ed25519_x(text, x), 0);
             assert_int_equal(cs_key_from_public_coordinates(CS_ALG_EDDSA, x, 32, NULL, 0, &key),
@@ -539,7 +519,7 @@ static void test_weak_key_files(void **state)
         }
         cases++;
     }
-    closedir(dir);
+    cs_file_list_clear(&files);
     assert_true(cases >= 7);
 }
 
@@ -837,9 +817,8 @@ static void test_garbage(void **state)
     /* An encrypted header over a body that is no EncryptedPrivateKeyInfo:
      * malformed, not a wrong passphrase. */
     assert_true(cs_key_pem_is_encrypted(bad_encrypted, strlen(bad_encrypted)));
-    assert_int_equal(
-        cs_key_load_private_pem(bad_encrypted, strlen(bad_encrypted), "pw", 2, &key),
-        CS_ERR_KEY_PARSE);
+    assert_int_equal(cs_key_load_private_pem(bad_encrypted, strlen(bad_encrypted), "pw", 2, &key),
+                     CS_ERR_KEY_PARSE);
     assert_int_equal(cs_key_load_private_pem(bad_encrypted, strlen(bad_encrypted), NULL, 0, &key),
                      CS_ERR_KEY_NEEDS_PASSPHRASE);
     /* A public key is no private key, and the other way round. */
@@ -902,8 +881,8 @@ static void write_load_private(void **state, cs_alg alg)
     cs_key_free(&loaded);
 
     /* Encrypted PKCS#8. */
-    assert_int_equal(
-        cs_key_write_private_file(key, locked, passphrase, strlen(passphrase), 0), CS_OK);
+    assert_int_equal(cs_key_write_private_file(key, locked, passphrase, strlen(passphrase), 0),
+                     CS_OK);
     assert_int_equal(file_mode(locked), 0600);
     len = read_text(locked, text, sizeof(text));
     assert_non_null(strstr(text, "-----BEGIN ENCRYPTED PRIVATE KEY-----"));
@@ -911,8 +890,7 @@ static void write_load_private(void **state, cs_alg alg)
     assert_int_equal(cs_key_load_private_file(locked, NULL, 0, &loaded),
                      CS_ERR_KEY_NEEDS_PASSPHRASE);
     assert_null(loaded);
-    assert_int_equal(cs_key_load_private_file(locked, "wrong", 5, &loaded),
-                     CS_ERR_KEY_PASSPHRASE);
+    assert_int_equal(cs_key_load_private_file(locked, "wrong", 5, &loaded), CS_ERR_KEY_PASSPHRASE);
     assert_null(loaded);
     assert_int_equal(cs_key_load_private_file(locked, passphrase, strlen(passphrase) - 1, &loaded),
                      CS_ERR_KEY_PASSPHRASE);
@@ -920,8 +898,8 @@ static void write_load_private(void **state, cs_alg alg)
     assert_int_equal(cs_key_load_private_pem(text, len, "wrong", 5, &loaded),
                      CS_ERR_KEY_PASSPHRASE);
     assert_null(loaded);
-    assert_int_equal(
-        cs_key_load_private_file(locked, passphrase, strlen(passphrase), &loaded), CS_OK);
+    assert_int_equal(cs_key_load_private_file(locked, passphrase, strlen(passphrase), &loaded),
+                     CS_OK);
     assert_true(cs_key_public_equal(key, loaded));
     assert_true(cs_key_has_private(loaded));
 
@@ -954,8 +932,7 @@ static void test_empty_passphrase(void **state)
     /* A non-NULL empty passphrase still encrypts. */
     path_in(state, "empty.pem", path, sizeof(path));
     assert_int_equal(cs_key_write_private_file(key, path, "", 0, 0), CS_OK);
-    assert_int_equal(cs_key_load_private_file(path, NULL, 0, &loaded),
-                     CS_ERR_KEY_NEEDS_PASSPHRASE);
+    assert_int_equal(cs_key_load_private_file(path, NULL, 0, &loaded), CS_ERR_KEY_NEEDS_PASSPHRASE);
     assert_int_equal(cs_key_load_private_file(path, "x", 1, &loaded), CS_ERR_KEY_PASSPHRASE);
     assert_int_equal(cs_key_load_private_file(path, "", 0, &loaded), CS_OK);
     assert_true(cs_key_public_equal(key, loaded));
@@ -1043,8 +1020,7 @@ static void test_symlink_not_followed(void **state)
     assert_string_equal(text, victim_text);
 
     /* Forced, the link itself is replaced; its target is left alone. */
-    assert_int_equal(cs_key_write_private_file(key, link_path, NULL, 0, CS_KEY_WRITE_FORCE),
-                     CS_OK);
+    assert_int_equal(cs_key_write_private_file(key, link_path, NULL, 0, CS_KEY_WRITE_FORCE), CS_OK);
     assert_int_equal(file_mode(link_path), 0600);
     read_text(victim, text, sizeof(text));
     assert_string_equal(text, victim_text);

@@ -41,14 +41,14 @@ static tokens fx;
 
 static cs_err make_ac(const cs_key_t *ab, cs_key_t *cb, uint8_t **cose, size_t *len)
 {
-    char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
+    const char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
     uint64_t iaf[] = {17, 18, 31};
     int64_t from = 0, to = 0;
     cs_err err;
     if ((err = cs_date_parse("2026-01-01", &from)) != CS_OK ||
         (err = cs_date_parse("2031-01-01", &to)) != CS_OK)
         return err;
-    cs_accreditation ac = {
+    cs_accreditation_params ac = {
         .issuer = "UKAS-DEMO",
         .subject = "CB-DEMO-001",
         .name = "Demo Certification Ltd",
@@ -63,7 +63,7 @@ static cs_err make_ac(const cs_key_t *ab, cs_key_t *cb, uint8_t **cose, size_t *
         .issued_at = from,
         .subject_key = cb,
     };
-    return cs_accreditation_sign(ab, &ac, cose, len);
+    return cs_accreditation_sign(ab, &ac, cose, len, NULL, 0);
 }
 
 /* Issues the typical record with ab and cb in both forms into slot. */

@@ -9,7 +9,6 @@
 #ifndef CERTSEAL_TEST_REGISTRY_WORLD_H
 #define CERTSEAL_TEST_REGISTRY_WORLD_H
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 
 #include "certseal/certseal.h"
 #include "certseal/status.h"
+#include "helper_files.h"
 #include "helper_tokens.h"
 
 #define RECORD_PATH "tests/fixtures/record-typical.json"
@@ -36,7 +36,7 @@ typedef struct registry_world {
     char path[300]; /* dir/cb.db */
 } registry_world;
 
-static char *world_standards[] = {"ISO 9001:2015", "ISO/IEC 27001:2022"};
+static const char *world_standards[] = {"ISO 9001:2015", "ISO/IEC 27001:2022"};
 static uint64_t world_iaf[] = {17, 18, 19};
 
 static int64_t world_date(const char *text)
@@ -52,7 +52,7 @@ static int world_setup(registry_world *w)
     char detail[256] = "";
     const char *tmp = getenv("TMPDIR");
     cs_key_t *pub = NULL;
-    cs_accreditation ac = {
+    cs_accreditation_params ac = {
         .issuer = "UKAS",
         .subject = CB_ID,
         .name = "Example Certification Ltd",
@@ -78,7 +78,7 @@ static int world_setup(registry_world *w)
         cs_key_generate(CS_ALG_EDDSA, &w->other) != CS_OK)
         return -1;
     ac.subject_key = w->cb;
-    if (cs_accreditation_sign(w->ab, &ac, &w->ac, &w->ac_len) != CS_OK ||
+    if (cs_accreditation_sign(w->ab, &ac, &w->ac, &w->ac_len, NULL, 0) != CS_OK ||
         cs_issuer_new(w->cb, w->ac, w->ac_len, &w->issuer, detail, sizeof(detail)) != CS_OK ||
         helper_public_copy(w->ab, &pub) != CS_OK || cs_trust_new(&w->trust) != CS_OK ||
         cs_trust_add_key(w->trust, &pub) != CS_OK ||
@@ -93,19 +93,7 @@ static int world_setup(registry_world *w)
 /* Removes the files of the temporary folder (flat), then the folder. */
 static void world_clean_dir(const char *dir)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    if (d == NULL)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        char name[600];
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(name, sizeof(name), "%s/%s", dir, e->d_name);
-        unlink(name);
-    }
-    closedir(d);
-    rmdir(dir);
+    (void)helper_remove_dir(dir);
 }
 
 static void world_teardown(registry_world *w)

@@ -41,7 +41,7 @@
 #define HOSTILE "<script>alert(\"x\")</script> & 'quotes'"
 #define HOSTILE_ESCAPED "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;"
 
-static char *AC_STANDARDS[] = {"ISO 9001:2015"};
+static const char *AC_STANDARDS[] = {"ISO 9001:2015"};
 static uint64_t AC_IAF[] = {17, 18};
 
 static struct {
@@ -62,9 +62,9 @@ static int64_t date(const char *text)
     return t;
 }
 
-static cs_accreditation make_ac(const char *name)
+static cs_accreditation_params make_ac(const char *name)
 {
-    cs_accreditation ac = {
+    cs_accreditation_params ac = {
         .issuer = "UKAS",
         .subject = "cb.example",
         .name = (char *)name,
@@ -407,7 +407,7 @@ static char *render(cs_verifier_t *v, const char *token, cs_verdict verdict, con
 static int group_setup(void **state)
 {
     cs_key_t *pub = NULL;
-    cs_accreditation ac, hostile;
+    cs_accreditation_params ac, hostile;
 
     (void)state;
     if (cs_date_parse("2026-01-01", &F.ac_from) != CS_OK ||
@@ -422,8 +422,8 @@ static int group_setup(void **state)
         return -1;
     ac = make_ac("Example CB");
     hostile = make_ac(HOSTILE);
-    if (cs_accreditation_sign(F.ab, &ac, &F.ac, &F.ac_len) != CS_OK ||
-        cs_accreditation_sign(F.ab, &hostile, &F.ac_hostile, &F.ac_hostile_len) != CS_OK)
+    if (cs_accreditation_sign(F.ab, &ac, &F.ac, &F.ac_len, NULL, 0) != CS_OK ||
+        cs_accreditation_sign(F.ab, &hostile, &F.ac_hostile, &F.ac_hostile_len, NULL, 0) != CS_OK)
         return -1;
     F.ct = issue(F.ac, F.ac_len, false, CS_FORM_OFFLINE);
     F.ct_link = issue(F.ac, F.ac_len, false, CS_FORM_LINK);

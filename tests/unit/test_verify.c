@@ -16,7 +16,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include <jansson.h>
 
 #include "certseal/certseal.h"
+#include "helper_files.h"
 #include "helper_tokens.h"
 #include "internal.h"
 
@@ -43,7 +43,7 @@ static int64_t T_ISSUED;  /* 2026-11-21: the record's issue date */
 static int64_t T_CT_EXP;  /* 2029-11-21: the record's exp (day after 2029-11-20) */
 static int64_t T_NOW;     /* 2027-06-01: verification time */
 
-static char *AC_STANDARDS[] = {"ISO 9001:2015", "ISO/IEC 27001:2022"};
+static const char *AC_STANDARDS[] = {"ISO 9001:2015", "ISO/IEC 27001:2022"};
 static uint64_t AC_IAF[] = {17, 18, 19};
 
 /* One algorithm's keys, accreditation, issuer and verifier. */
@@ -93,9 +93,9 @@ static cs_trust_t *trust_of(const cs_key_t *const *keys, size_t n)
 }
 
 /* The accreditation the AB grants: borrowed strings, not to be cleared. */
-static cs_accreditation default_ac(const world *w)
+static cs_accreditation_params default_ac(const world *w)
 {
-    cs_accreditation ac = {
+    cs_accreditation_params ac = {
         .issuer = AB_NAME,
         .subject = CB_ID,
         .name = CB_NAME,
@@ -127,8 +127,8 @@ static helper_header ct_header(const uint8_t *ac, size_t ac_len)
 
 /* An AC signed by signer under h (NULL: the normal headers) with claims
  * changed by ov (NULL: none).  free() the result. */
-static uint8_t *sign_ac(const cs_accreditation *ac, const cs_key_t *signer, const helper_header *h,
-                        const helper_override *ov, size_t *len)
+static uint8_t *sign_ac(const cs_accreditation_params *ac, const cs_key_t *signer,
+                        const helper_header *h, const helper_override *ov, size_t *len)
 {
     helper_header normal = ac_header();
     uint8_t *claims = NULL, *out = NULL;
@@ -270,13 +270,13 @@ static void expect_valid(const cs_verify_result *r)
 
 static int setup_world(world *w)
 {
-    cs_accreditation ac;
+    cs_accreditation_params ac;
     char detail[256] = "";
     if (cs_key_generate(w->alg, &w->ab) != CS_OK || cs_key_generate(w->alg, &w->cb) != CS_OK ||
         cs_key_generate(w->alg, &w->attacker) != CS_OK)
         return -1;
     ac = default_ac(w);
-    if (cs_accreditation_sign(w->ab, &ac, &w->ac, &w->ac_len) != CS_OK)
+    if (cs_accreditation_sign(w->ab, &ac, &w->ac, &w->ac_len, NULL, 0) != CS_OK)
         return -1;
     cs_key_t *pub = NULL;
     if (helper_public_copy(w->ab, &pub) != CS_OK || cs_trust_new(&w->trust) != CS_OK ||
@@ -401,7 +401,7 @@ static void test_valid_hand_built(void **state)
     world *w = *state;
     cs_verify_result r;
     cs_certificate cert;
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     uint8_t *mine = NULL, *lib = NULL;
     size_t mine_len = 0, lib_len = 0;
 
@@ -467,7 +467,7 @@ static void test_valid_mixed_algorithms(void **state)
     const cs_key_t *keys[] = {ab};
     cs_trust_t *trust = trust_of(keys, 1);
     cs_verifier_t *verifier = NULL;
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     cs_verify_result r;
     size_t ac_len = 0, ct_len = 0;
     uint8_t *ac_bytes = sign_ac(&ac, ab, NULL, NULL, &ac_len);
@@ -537,7 +537,7 @@ static void test_untrusted_ab_key(void **state)
 static void test_ac_forged_with_trusted_kid(void **state)
 {
     world *w = *state;
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     helper_header h = ac_header();
     cs_verify_result r;
     size_t ac_len = 0, ct_len = 0;
@@ -559,7 +559,7 @@ static void test_ac_forged_with_trusted_kid(void **state)
 static void test_ac_typ_is_certificate(void **state)
 {
     world *w = *state;
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     helper_header h = ac_header();
     cs_verify_result r;
     size_t ac_len = 0, ct_len = 0;
@@ -712,7 +712,7 @@ static void test_kid_unprotected(void **state)
     free(ct);
 
     /* The AB's kid only in the AC's unprotected header is found too. */
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     helper_header hac = ac_header();
     size_t ac_len = 0;
     hac.kid_unprotected = true;
@@ -784,7 +784,7 @@ static void test_ct_alg_cases(void **state)
 static void test_ac_alg_cases(void **state)
 {
     world *w = *state;
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     for (size_t i = 0; i < sizeof(ALG_CASES) / sizeof(ALG_CASES[0]); i++) {
         const alg_case *c = &ALG_CASES[i];
         helper_header h = ac_header();
@@ -916,7 +916,7 @@ static void test_issuer_mismatch(void **state)
 /* The typical CT under an AC valid from..to, signed by the AB. */
 static void verify_with_ac_period(world *w, int64_t from, int64_t to, cs_verify_result *r)
 {
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     size_t ac_len = 0, ct_len = 0;
     ac.not_before = from;
     ac.issued_at = from;
@@ -969,7 +969,7 @@ static void test_ac_not_yet_valid_at_issue(void **state)
 static void test_ac_expired_now(void **state)
 {
     world *w = *state;
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     cs_issuer_t *issuer = NULL;
     cs_certificate cert;
     cs_verify_result r;
@@ -978,7 +978,7 @@ static void test_ac_expired_now(void **state)
 
     ac.expires = date("2027-01-01");
     uint8_t *ac_bytes = NULL;
-    assert_int_equal(cs_accreditation_sign(w->ab, &ac, &ac_bytes, &ac_len), CS_OK);
+    assert_int_equal(cs_accreditation_sign(w->ab, &ac, &ac_bytes, &ac_len, NULL, 0), CS_OK);
     assert_int_equal(cs_issuer_new(w->cb, ac_bytes, ac_len, &issuer, NULL, 0), CS_OK);
     assert_int_equal(helper_load_record(RECORD_PATH, &cert), CS_OK);
     assert_int_equal(
@@ -1346,7 +1346,7 @@ static void verify_ct_override(world *w, const helper_override *ov, cs_verify_re
 /* The typical CT carrying an AC with claims changed by ov, signed by the AB. */
 static void verify_ac_override(world *w, const helper_override *ov, cs_verify_result *r)
 {
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     size_t ac_len = 0, ct_len = 0;
     uint8_t *ac_bytes = sign_ac(&ac, w->ab, NULL, ov, &ac_len);
     uint8_t *ct = typical_ct_with_ac(w, ac_bytes, ac_len, &ct_len);
@@ -1437,7 +1437,7 @@ static void test_duplicate_keys(void **state)
     cs_verify_result_clear(&r);
     free(ct);
 
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     helper_header hac = ac_header();
     hac.duplicate_typ = true;
     uint8_t *ac_bytes = sign_ac(&ac, w->ab, &hac, NULL, &ac_len);
@@ -1776,7 +1776,7 @@ static void test_ac_names_small_order_key(void **state)
         0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
         0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0};
     world *w = *state;
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     helper_override ov = {
         .claim = "cnf.1", .encoded = identity_key, .encoded_len = sizeof(identity_key)};
     uint8_t digest[CS_SHA256_SIZE];
@@ -1823,22 +1823,20 @@ static void read_small_file(const char *path, char *buf, size_t size)
 
 static void test_token_files(void **state)
 {
-    DIR *dir = opendir(TOKEN_DIR);
-    struct dirent *entry;
+    cs_file_list files;
     size_t cases = 0;
     (void)state;
 
-    assert_non_null(dir);
-    while ((entry = readdir(dir)) != NULL) {
-        size_t n = strlen(entry->d_name);
+    assert_int_equal(helper_list_suffix(TOKEN_DIR, ".token", &files), CS_OK);
+    for (size_t i = 0; i < files.count; i++) {
+        const char *token_path = files.paths[i];
+        size_t n = strlen(token_path);
         char path[512], why[1024], token[4096], verdict[64] = "", trust_file[64] = "";
         cs_trust_t *trust = NULL;
         cs_verifier_t *verifier = NULL;
         cs_verify_result r;
         char detail[256];
-        if (n < 7 || strcmp(entry->d_name + n - 6, ".token") != 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%.*s.txt", TOKEN_DIR, (int)(n - 6), entry->d_name);
+        snprintf(path, sizeof(path), "%.*s.txt", (int)(n - 6), token_path);
         read_small_file(path, why, sizeof(why));
         const char *line2 = strchr(why, '\n');
         assert_non_null(line2);
@@ -1849,7 +1847,7 @@ static void test_token_files(void **state)
         assert_int_equal(cs_verifier_new(trust, &verifier), CS_OK);
         cs_verifier_set_time(verifier, date("2027-01-01"));
 
-        snprintf(path, sizeof(path), "%s/%s", TOKEN_DIR, entry->d_name);
+        snprintf(path, sizeof(path), "%s", token_path);
         read_small_file(path, token, sizeof(token));
         token[strcspn(token, "\n")] = '\0';
         verify_bytes_with(verifier, token, strlen(token), &r);
@@ -1862,7 +1860,7 @@ static void test_token_files(void **state)
         cs_trust_free(&trust);
         cases++;
     }
-    closedir(dir);
+    cs_file_list_clear(&files);
     assert_true(cases >= 7);
 }
 
@@ -1905,7 +1903,7 @@ static void test_cache_many_tokens(void **state)
 }
 
 /* The world's AC with its payload replaced and its signature kept. */
-static uint8_t *tampered_ac(const world *w, const cs_accreditation *ac, size_t *len)
+static uint8_t *tampered_ac(const world *w, const cs_accreditation_params *ac, size_t *len)
 {
     cs_cose_sign1 msg;
     cs_cbor_writer out;
@@ -1932,8 +1930,8 @@ static uint8_t *tampered_ac(const world *w, const cs_accreditation *ac, size_t *
 static void test_cache_tampered_accreditation(void **state)
 {
     world *w = *state;
-    static char *more_standards[] = {"ISO 9001:2015", "ISO/IEC 27001:2022", "ISO 14001:2015"};
-    cs_accreditation ac = default_ac(w);
+    static const char *more_standards[] = {"ISO 9001:2015", "ISO/IEC 27001:2022", "ISO 14001:2015"};
+    cs_accreditation_params ac = default_ac(w);
     cs_verify_result r;
     size_t bad_len = 0, good_len = 0, flipped_len = 0;
 
@@ -1965,7 +1963,7 @@ static void test_cache_tampered_accreditation(void **state)
     }
     /* Many other ACs pushing the good one out of the cache change nothing. */
     for (int i = 0; i < 20; i++) {
-        cs_accreditation other = default_ac(w);
+        cs_accreditation_params other = default_ac(w);
         char number[32];
         size_t ac_len = 0, ct_len = 0;
         snprintf(number, sizeof(number), "UKAS-%04d", i);
@@ -2140,7 +2138,7 @@ static void test_report_long_utf8_detail(void **state)
 static void test_report_utf8_ac_typ(void **state)
 {
     world *w = *state;
-    cs_accreditation ac = default_ac(w);
+    cs_accreditation_params ac = default_ac(w);
     helper_header h = ac_header();
     cs_verify_result r;
     size_t ac_len = 0, ct_len = 0;

@@ -29,7 +29,7 @@
 #define AC_INDEX 5
 #define CT_INDEX 4242
 
-static char *AC_STANDARDS[] = {"ISO 9001:2015"};
+static const char *AC_STANDARDS[] = {"ISO 9001:2015"};
 static uint64_t AC_IAF[] = {17, 18};
 
 static int64_t T_AC_FROM, T_AC_TO, T_CT_EXP, T_NOW;
@@ -46,9 +46,9 @@ static fixture F;
 
 /* ---- building ------------------------------------------------------------------ */
 
-static cs_accreditation make_ac(bool referenced)
+static cs_accreditation_params make_ac(bool referenced)
 {
-    cs_accreditation ac = {
+    cs_accreditation_params ac = {
         .issuer = "AB",
         .subject = "cb.example",
         .name = "Example CB",
@@ -64,7 +64,7 @@ static cs_accreditation make_ac(bool referenced)
         .subject_key = F.cb,
     };
     if (referenced)
-        ac.status = (cs_status_ref){true, AC_INDEX, AB_URI};
+        ac.status.present = true, ac.status.index = AC_INDEX, ac.status.uri = AB_URI;
     return ac;
 }
 
@@ -194,9 +194,9 @@ static int group_setup(void **state)
     if (helper_public_copy(F.ab, &pub) != CS_OK || cs_trust_new(&F.trust) != CS_OK ||
         cs_trust_add_key(F.trust, &pub) != CS_OK)
         return -1;
-    cs_accreditation ac = make_ac(true), plain = make_ac(false);
-    if (cs_accreditation_sign(F.ab, &ac, &F.ac, &F.ac_len) != CS_OK ||
-        cs_accreditation_sign(F.ab, &plain, &F.ac_plain, &F.ac_plain_len) != CS_OK)
+    cs_accreditation_params ac = make_ac(true), plain = make_ac(false);
+    if (cs_accreditation_sign(F.ab, &ac, &F.ac, &F.ac_len, NULL, 0) != CS_OK ||
+        cs_accreditation_sign(F.ab, &plain, &F.ac_plain, &F.ac_plain_len, NULL, 0) != CS_OK)
         return -1;
     F.ct = issue(F.ac, F.ac_len, true, CT_INDEX);
     F.ct_plain = issue(F.ac_plain, F.ac_plain_len, false, 0);
@@ -486,12 +486,12 @@ static void test_expired_beats_status(void **state)
      * certificate's time counts. */
     int64_t later = T_CT_EXP + 86400;
     size_t len;
-    uint8_t *ab = list_token_at(F.ab, AB_URI, AC_INDEX, CS_STATUS_SUSPENDED, later - 60,
-                                later + 86400, &len);
+    uint8_t *ab =
+        list_token_at(F.ab, AB_URI, AC_INDEX, CS_STATUS_SUSPENDED, later - 60, later + 86400, &len);
     assert_int_equal(cs_verifier_add_status_list(v, ab, len, NULL, 0), CS_OK);
     free(ab);
-    uint8_t *cb = list_token_at(F.cb, CB_URI, CT_INDEX, CS_STATUS_WITHDRAWN, later - 60,
-                                later + 86400, &len);
+    uint8_t *cb =
+        list_token_at(F.cb, CB_URI, CT_INDEX, CS_STATUS_WITHDRAWN, later - 60, later + 86400, &len);
     assert_int_equal(cs_verifier_add_status_list(v, cb, len, NULL, 0), CS_OK);
     free(cb);
     cs_verifier_set_time(v, later);
@@ -749,8 +749,8 @@ static void test_rollback(void **state)
     size_t new_len, old_len;
     uint8_t *newer = list_token_at(F.cb, CB_URI, CT_INDEX, CS_STATUS_WITHDRAWN, T_NOW - day,
                                    T_NOW + day, &new_len);
-    uint8_t *older = list_token_at(F.cb, CB_URI, CT_INDEX, 0, T_NOW - 2 * day, T_NOW + day,
-                                   &old_len);
+    uint8_t *older =
+        list_token_at(F.cb, CB_URI, CT_INDEX, 0, T_NOW - 2 * day, T_NOW + day, &old_len);
     cs_verify_result r;
 
     assert_non_null(mkdtemp(folder));
@@ -801,7 +801,8 @@ static void test_rollback(void **state)
 static void test_claim_round_trip(void **state)
 {
     (void)state;
-    cs_accreditation ac = make_ac(true), back = {0};
+    cs_accreditation_params ac = make_ac(true);
+    cs_accreditation back = {0};
     uint8_t *claims = NULL;
     size_t len;
 
@@ -849,7 +850,8 @@ static void test_claim_rejections(void **state)
         {"unknown inner key", "a16b7374617475735f6c697374a363696478016375726961786378657801",
          CS_ERR_CLAIM_INVALID},
     };
-    cs_accreditation ac = make_ac(false), back = {0};
+    cs_accreditation_params ac = make_ac(false);
+    cs_accreditation back = {0};
     cs_certificate cert = {0}, cert_back = {0};
     uint8_t extra[96], *claims = NULL;
     size_t len;

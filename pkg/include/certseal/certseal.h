@@ -28,6 +28,8 @@
 #include "certseal/record.h"
 #include "certseal/registry.h"
 #include "certseal/report.h"
+#include "certseal/report_registry.h"
+#include "certseal/report_scan.h"
 #include "certseal/scan.h"
 #include "certseal/status.h"
 #include "certseal/text.h"

@@ -87,6 +87,28 @@ CS_MUST_CHECK cs_err cs_file_read_private(const char *path, size_t max, uint8_t 
 CS_MUST_CHECK cs_err cs_file_remove_stale(const char *path, int64_t now, int64_t min_age_seconds,
                                           size_t *removed);
 
+/* The regular files of a folder (cs_file_list_folder()). */
+typedef struct cs_file_list {
+    char **paths; /* "folder/name", each and the array owned */
+    size_t count;
+} cs_file_list;
+
+/*
+ * Lists the regular files of folder (following symbolic links, as stat()
+ * does; names starting with '.' skipped) into *out as "folder/name" paths
+ * in byte order of name, so that a folder of keys or lists is read the
+ * same way on every machine.  More than max files (0: no limit) is
+ * CS_ERR_TOO_LARGE.  *out is zeroed first and holds nothing on failure;
+ * release it with cs_file_list_clear().  On CS_ERR_IO_OPEN, errno tells
+ * why the folder could not be opened.
+ * Errors: CS_ERR_ARGUMENT, CS_ERR_IO_OPEN, CS_ERR_TOO_LARGE,
+ * CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_file_list_folder(const char *folder, size_t max, cs_file_list *out);
+
+/* Frees the paths of *list and zeroes it (NULL is accepted). */
+void cs_file_list_clear(cs_file_list *list);
+
 /* Overwrites n bytes at p with zeros in a way the compiler keeps (for
  * buffers that held passphrases or key material). */
 void cs_wipe(void *p, size_t n);

@@ -56,7 +56,9 @@ const cs_accreditation *cs_issuer_accreditation(const cs_issuer_t *issuer);
  * the AC's.  *token is NUL-terminated and borrowed from the issuer until
  * its next call.  detail (may be NULL) says which rule the certificate
  * broke.
- * Errors: CS_ERR_ISSUER_MISMATCH, CS_ERR_STANDARD_NOT_ACCREDITED,
+ * The certificate's values are checked first (cs_certificate_check()).
+ * Errors: CS_ERR_CLAIM_INVALID (a value breaks a rule of DESIGN §3),
+ * CS_ERR_ISSUER_MISMATCH, CS_ERR_STANDARD_NOT_ACCREDITED,
  * CS_ERR_IAF_NOT_ACCREDITED, CS_ERR_ACCREDITATION_NUMBER,
  * CS_ERR_AC_NOT_VALID_AT_ISSUE, CS_ERR_ARGUMENT (form, link base, missing
  * fields), CS_ERR_SIGNATURE (self-check failed), CS_ERR_NO_MEMORY,

@@ -39,7 +39,8 @@ extern "C" {
  * on failure).  issuer is left NULL (the issuer fills it from its
  * accreditation); accreditation_number only when the record has it.
  * detail (may be NULL) receives the field and the problem, e.g.
- * "organization.country: expected two capital letters (ISO 3166-1), got \"gb\"".
+ * "organization.country: 'gb' is not two capital letters (ISO 3166-1
+ * alpha-2, e.g. GB)".  The rules are those of cs_certificate_check().
  * Errors: CS_ERR_JSON (syntax, with line and column), CS_ERR_RECORD,
  * CS_ERR_NO_MEMORY.
  */

@@ -189,22 +189,24 @@ CS_MUST_CHECK cs_err cs_registry_issue_batch(cs_registry_t *registry, cs_issuer_
                                              size_t detail_size);
 
 /*
- * AB: signs and records an accreditation credential for ac (numbered by
- * ac->number), drawing its status index and setting ac->status, in one
- * transaction; the signature is verified before it is recorded.  *out is
- * the AC's COSE_Sign1 bytes (freed with free()).  ab_key must be the
- * registry's issuer key; a registry that knows none yet records this
- * one's kid.
+ * AB: signs and records an accreditation credential for *params (numbered
+ * by params->number), drawing its status index and giving the credential
+ * the registry's status reference (params->status is not used), in one
+ * transaction; cs_accreditation_sign() checks the values and verifies the
+ * signature before it is recorded.  *params is borrowed for the call and
+ * not changed.  *out is the AC's COSE_Sign1 bytes (freed with free()), and
+ * *status_index (may be NULL) its index in the AB's status list.  ab_key
+ * must be the registry's issuer key; a registry that knows none yet
+ * records this one's kid.
  * Errors: CS_ERR_REGISTRY_ROLE, CS_ERR_REGISTRY_DUPLICATE, CS_ERR_ARGUMENT
- * (another key, a reason too long), CS_ERR_SIGNATURE (self-check),
- * CS_ERR_REGISTRY_FULL, CS_ERR_REGISTRY_BUSY, CS_ERR_REGISTRY, and
- * cs_accreditation_sign()'s errors.
+ * (another key, a reason too long), CS_ERR_REGISTRY_FULL,
+ * CS_ERR_REGISTRY_BUSY, CS_ERR_REGISTRY, and cs_accreditation_sign()'s
+ * errors (CS_ERR_CLAIM_INVALID, CS_ERR_SIGNATURE, ...).
  */
-CS_MUST_CHECK cs_err cs_registry_issue_accreditation(cs_registry_t *registry,
-                                                     const cs_key_t *ab_key, cs_accreditation *ac,
-                                                     const cs_registry_actor *actor, uint8_t **out,
-                                                     size_t *out_len, char *detail,
-                                                     size_t detail_size);
+CS_MUST_CHECK cs_err cs_registry_issue_accreditation(
+    cs_registry_t *registry, const cs_key_t *ab_key, const cs_accreditation_params *params,
+    const cs_registry_actor *actor, uint64_t *status_index, uint8_t **out, size_t *out_len,
+    char *detail, size_t detail_size);
 
 typedef enum cs_registry_action {
     CS_REGISTRY_SUSPEND = 1,

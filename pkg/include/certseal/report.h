@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * certseal/report.h - machine-readable reports: the JSON of a verification
- * (what `certseal verify --json` prints and the verification service
- * returns) and of an inspection (a token decoded without verifying).
+ * certseal/report.h - the renderers of what the library finds, each result
+ * kind's text, JSON and HTML together: a verification as the text of
+ * `certseal verify`, the JSON of `certseal verify --json` and of the
+ * verification service, and the service's page; an inspection (a token
+ * decoded without verifying) as text and JSON.  Every value a token
+ * carries is escaped for where it goes: text and JSON with
+ * cs_text_escape() (nothing a terminal acts on), HTML as HTML.
  *
- * Ownership: the JSON text is a new NUL-terminated string freed with free().
+ * Ownership: each rendering is a new NUL-terminated string freed with
+ * free(); *out is NULL on failure.
  */
 #ifndef CERTSEAL_REPORT_H
 #define CERTSEAL_REPORT_H
@@ -20,6 +25,22 @@ extern "C" {
 #endif
 
 #define CS_REPORT_PRETTY 0x1u /* indent the JSON */
+#define CS_REPORT_COLOUR 0x2u /* text: ANSI colours for a terminal */
+
+/*
+ * The text of `certseal verify` for one token: the verdict line ("VALID
+ * <organisation> is certified to <standard>", or "<VERDICT>  <label>:
+ * <reason>"), a "warning: ..." line per cs_verify_warning_text(), the
+ * certificate (marked NOT verified unless the signatures verified), and
+ * every check with its state and detail, each line ending in a newline.
+ * label (may be NULL: "token") names the token in the line of a failure.
+ * With CS_REPORT_COLOUR the verdict and check states are coloured; every
+ * value from the token or the label is escaped (cs_text_escape()).
+ * Errors: CS_ERR_ARGUMENT (also a failed check outside the list),
+ * CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_report_verify_text(const cs_verify_result *result, const char *label,
+                                           unsigned flags, char **out);
 
 /*
  * {"verdict", "valid", "reason", "error", "form", "verified_at", "checks":
@@ -38,15 +59,31 @@ extern "C" {
 CS_MUST_CHECK cs_err cs_report_verify_json(const cs_verify_result *result, unsigned flags,
                                            char **out);
 
+/* The error correction an inspection gives the QR version for: ecc a
+ * cs_qr_ecc (certseal/qr.h); without it, CS_QR_DEFAULT_ECC (M). */
+#define CS_REPORT_ECC(ecc) ((((unsigned)(ecc) + 1u) & 0xfu) << 8)
+#define CS_REPORT_ECC_MASK 0xf00u
+
 /*
  * Decodes a token in any form without verifying anything and describes
- * it: form, sizes, the QR version it needs at error correction M, every
- * header and claim of the token and of an embedded accreditation
- * credential, and the certificate or accreditation in readable form.
+ * it: form, sizes, the QR version it needs at the error correction of
+ * flags (CS_REPORT_ECC(); "qr" is {"error_correction", "version",
+ * "modules"}, or {"error_correction", "error"} when no version holds it,
+ * null for COSE bytes), every header and claim of the token and of an
+ * embedded accreditation credential, and the certificate or accreditation
+ * in readable form.
  * Errors: those of cs_token_unwrap() and cs_cose_sign1_decode(),
- * CS_ERR_NO_MEMORY.  detail (may be NULL) says what did not decode.
+ * CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY.  detail (may be NULL) says what did
+ * not decode.
  */
 CS_MUST_CHECK cs_err cs_report_inspect_json(const uint8_t *token, size_t len, unsigned flags,
+                                            char **out, char *detail, size_t detail_size);
+
+/* The same inspection as the text of `certseal inspect`: a "NOT VERIFIED"
+ * line, then every member as indented "key: value" lines (true and false
+ * as yes and no, null as -, an empty list as (none)), keys and values
+ * escaped (cs_text_escape()).  flags: CS_REPORT_ECC().  Errors as above. */
+CS_MUST_CHECK cs_err cs_report_inspect_text(const uint8_t *token, size_t len, unsigned flags,
                                             char **out, char *detail, size_t detail_size);
 
 /*

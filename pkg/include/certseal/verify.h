@@ -34,22 +34,79 @@
 extern "C" {
 #endif
 
-typedef enum cs_verdict {
-    CS_VERDICT_VALID = 0,
-    CS_VERDICT_SUSPENDED,
-    CS_VERDICT_WITHDRAWN,
-    CS_VERDICT_SUPERSEDED,
-    CS_VERDICT_EXPIRED,
-    CS_VERDICT_NOT_YET_VALID,
-    CS_VERDICT_NOT_ACCREDITED,
-    CS_VERDICT_UNTRUSTED,
-    CS_VERDICT_INVALID_SIGNATURE,
-    CS_VERDICT_MALFORMED,
-    CS_VERDICT_STATUS_UNKNOWN,
-} cs_verdict;
+/*
+ * The verdicts, one list (STYLE 21) that every per-verdict table is
+ * generated from:
+ *   X(name, exit, rank, json, tone, headline, sentence, hint)
+ * name      CS_VERDICT_<name>, and the DESIGN §2 name cs_verdict_name()
+ *           returns ("VALID", "NOT_ACCREDITED", ...)
+ * exit      the exit code of certseal(1) (EXIT STATUS), cs_verdict_exit_code()
+ * rank      how bad it is, cs_verdict_rank(): 0 for VALID, then what was not
+ *           decided, the time verdicts, the status verdicts, NOT_ACCREDITED,
+ *           and a forgery highest
+ * json      the "verdict" of cs_report_verify_json()
+ * tone      the banner colour of cs_report_verify_html(): OK (green), WARN
+ *           (amber) or BAD (red)
+ * headline  the banner's heading (the page may refine it: VALID with a
+ *           warning, the reasons of NOT_ACCREDITED)
+ * sentence  the banner's plain sentence (NULL: written from the certificate)
+ * hint      cs_report_operator_hint(), or NULL
+ * Adding a verdict: a line here, its verdict_for() case in pkg/verify.c,
+ * its code in certseal(1) EXIT STATUS and in the README's table of exit
+ * codes.
+ */
+/* clang-format off */
+#define CS_VERDICT_LIST(X)                                                                  \
+    X(VALID, 0, 0, "VALID", OK, "Valid certificate", NULL, NULL)                            \
+    X(SUSPENDED, 16, 5, "SUSPENDED", BAD, "Suspended",                                      \
+      "The certification body has suspended this certificate. It is not valid while it is " \
+      "suspended.", NULL)                                                                   \
+    X(WITHDRAWN, 17, 6, "WITHDRAWN", BAD, "Withdrawn",                                      \
+      "The certification body has withdrawn this certificate. It is no longer valid.",      \
+      NULL)                                                                                 \
+    X(SUPERSEDED, 18, 4, "SUPERSEDED", WARN, "Replaced by a newer revision",                \
+      "The certification body has issued a newer revision of this certificate. Ask the "    \
+      "organisation for its current certificate.", NULL)                                    \
+    X(EXPIRED, 14, 3, "EXPIRED", BAD, "Expired", "This certificate has expired.", NULL)     \
+    X(NOT_YET_VALID, 15, 2, "NOT_YET_VALID", WARN, "Not yet valid",                         \
+      "This certificate only takes effect on a later date.", NULL)                          \
+    X(NOT_ACCREDITED, 13, 7, "NOT_ACCREDITED", BAD, "Not accredited",                       \
+      "The certificate does not match the certification body's accreditation.", NULL)      \
+    X(UNTRUSTED, 11, 9, "UNTRUSTED", BAD, "Not genuine",                                    \
+      "This code was not issued under an accreditation body this service trusts. Do not "   \
+      "rely on it.",                                                                        \
+      "add the accreditation body's public key with --trust, if it is one to trust")        \
+    X(INVALID_SIGNATURE, 12, 10, "INVALID_SIGNATURE", BAD, "Not genuine",                   \
+      "This code has been altered or forged: its signature does not match. Do not rely on " \
+      "it.", NULL)                                                                          \
+    X(MALFORMED, 10, 8, "MALFORMED", BAD, "Not a certificate code",                         \
+      "This code could not be read as a certseal certificate.", NULL)                       \
+    X(STATUS_UNKNOWN, 19, 1, "STATUS_UNKNOWN", WARN, "Status could not be checked",         \
+      "Whether this certificate has been suspended or withdrawn could not be checked. Ask " \
+      "the certification body before relying on it.",                                       \
+      "give the current status lists with --status, or --fetch them")
+/* clang-format on */
 
-/* The DESIGN §2 name: "VALID", "NOT_ACCREDITED", ... */
+#define CS_VERDICT_ENUM_(name, exit, rank, json, tone, headline, sentence, hint) \
+    CS_VERDICT_##name,
+typedef enum cs_verdict {
+    CS_VERDICT_LIST(CS_VERDICT_ENUM_)
+    CS_VERDICT_COUNT /* not a verdict: how many there are */
+} cs_verdict;
+#undef CS_VERDICT_ENUM_
+
+/* The DESIGN §2 name: "VALID", "NOT_ACCREDITED", ...; "UNKNOWN" for a
+ * value outside the list. */
 const char *cs_verdict_name(cs_verdict verdict);
+
+/* The exit code certseal(1) documents for the verdict (0 for VALID,
+ * 10-19 for the others); 1 for a value outside the list. */
+int cs_verdict_exit_code(cs_verdict verdict);
+
+/* How bad the verdict is, for choosing the worst of several: 0 for VALID,
+ * 1 for STATUS_UNKNOWN, up to 10 for INVALID_SIGNATURE (CS_VERDICT_LIST
+ * has the order); CS_VERDICT_COUNT for a value outside the list. */
+int cs_verdict_rank(cs_verdict verdict);
 
 /* The checks, in the order they run (which is also their precedence). */
 typedef enum cs_check_id {
