@@ -1,14 +1,17 @@
 # SPDX-License-Identifier: ISC
 # certseal - build, test, install.  Plain GNU make (STYLE 15).
 #
-#   make            build the program and libcertseal (shared and static)
+#   make            build the program, its services plugin, libcertseal-core
+#                   (the verifying core) and libcertseal (everything), each
+#                   shared and static (docs/architecture.md)
 #   make demo       install missing build dependencies, build, run the demo
 #   make check      install missing dependencies, build, run every test
 #   make check SAN=1   the same under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make bench      performance benchmark
+#   make bench      performance benchmark, then start-up time against openssl
 #   make fuzz       build the libFuzzer targets (clang); make fuzz-run runs them
-#   make install    PREFIX=/usr/local DESTDIR= : program, libraries, headers,
-#                   certseal.pc, man pages; then ldconfig when the library
+#   make install    PREFIX=/usr/local DESTDIR= : program, services plugin,
+#                   libraries, headers, certseal.pc and certseal-core.pc, man
+#                   pages; then ldconfig when the library
 #                   went straight into the linker's search path
 #   make CC=clang   build with clang (the default is gcc, whatever `cc` is)
 
@@ -46,8 +49,12 @@ DEPS_TEST   := cmocka:libcmocka-dev
 # not stand in for it.
 DEPS_TOOLS  := clang:clang groff:groff-base python3:python3 zbarimg:zbar-tools \
                convert-im6.q16:imagemagick sqlite3:sqlite3 xmllint:libxml2-utils \
-               chromium:chromium curl:curl strace:strace
+               chromium:chromium curl:curl strace:strace hyperfine:hyperfine
 LIB_MODULES := $(foreach d,$(DEPS_LIB),$(firstword $(subst :, ,$(d))))
+# What the verifying core links (libcertseal-core, the program): OpenSSL's
+# libcrypto (not libssl), libcbor, jansson and zlib; the other modules serve
+# the services (docs/architecture.md).
+CORE_MODULES := libcrypto libcbor jansson zlib
 
 ifeq ($(SAN),1)
 BUILD       ?= build/san
@@ -59,6 +66,7 @@ endif
 
 PKG_CFLAGS  := $(shell $(PKG_CONFIG) --cflags $(LIB_MODULES) 2>/dev/null)
 PKG_LIBS    := $(shell $(PKG_CONFIG) --libs $(LIB_MODULES) 2>/dev/null)
+CORE_LIBS   := $(shell $(PKG_CONFIG) --libs $(CORE_MODULES) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -71,8 +79,26 @@ ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS) -pthread
 
 LIB_SRC     := $(sort $(wildcard pkg/*.c))
 LIB_OBJ     := $(LIB_SRC:pkg/%.c=$(BUILD)/pkg/%.o)
+# The verifying core: decoding, CBOR/COSE, claims, keys, tokens, the trust
+# store, chain and status verification, dates, errors, text escaping and the
+# renderers of a verification.  Every other module of pkg/ is a service
+# (QR images, scanning, fetching, the registry, the HTTP service, issuing,
+# the record reader with its ICU checks) and is only in libcertseal.
+CORE_SRC    := $(addprefix pkg/,$(addsuffix .c,base32 base45 cbor claims cose crypto date error \
+               fetch_cache file html_buffer key_file record_json report report_html report_status status \
+               status_history status_store status_token text token token_convert trust verify verify_cache \
+               verify_record verify_status trustlist trustlist_json trustlist_verify verify_trustlist))
+CORE_OBJ    := $(CORE_SRC:pkg/%.c=$(BUILD)/pkg/%.o)
 CMD_SRC     := $(sort $(wildcard cmd/certseal/*.c))
 CMD_OBJ     := $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
+# The commands, or parts of commands, that need a service: built into the
+# plugin certseal-services.so, which the program loads when one of them runs
+# (cmd/certseal/cli_service.h).  The rest is the program.
+SERVICE_CMD_SRC := $(addprefix cmd/certseal/,$(addsuffix .c,cli_qr cli_registry cli_scan \
+               services cmd_accredit cmd_init cmd_inspect cmd_issue cmd_issue_batch cmd_list \
+               cmd_qr cmd_scan cmd_serve cmd_status cmd_status_change))
+SERVICE_CMD_OBJ := $(SERVICE_CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
+PROGRAM_OBJ := $(filter-out $(SERVICE_CMD_OBJ),$(CMD_OBJ))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELPER := $(sort $(wildcard tests/unit/helper_*.c))
@@ -88,13 +114,19 @@ FUZZ_MALLOC_LIMIT_MB_fuzz_image := 256
 
 STATIC_LIB  := $(BUILD)/libcertseal.a
 SHARED_LIB  := $(BUILD)/libcertseal.so.$(SOVERSION)
+CORE_STATIC_LIB := $(BUILD)/libcertseal-core.a
+CORE_SHARED_LIB := $(BUILD)/libcertseal-core.so.$(SOVERSION)
 PROGRAM     := $(BUILD)/certseal
+# The program's services, found next to the program in the build tree and
+# under SERVICES_DIR once installed (cmd/certseal/cli_service.c).
+SERVICES    := $(BUILD)/certseal-services.so
+SERVICES_DIR ?= $(LIBDIR)/certseal
 
 .PHONY: all deps deps-test check check-run test-unit test-cli test-docs demo demo-run \
         bench bench-run fuzz fuzz-run install install-ldconfig uninstall clean
 .DEFAULT_GOAL := all
 
-all: $(PROGRAM) $(STATIC_LIB) $(SHARED_LIB)
+all: $(PROGRAM) $(SERVICES) $(STATIC_LIB) $(SHARED_LIB) $(CORE_STATIC_LIB) $(CORE_SHARED_LIB)
 
 # --- dependencies --------------------------------------------------------------
 # Installs only what is missing, in one apt-get command (Debian 12), as root
@@ -156,17 +188,46 @@ $(BUILD)/cmd/%.o: cmd/%.c $(wildcard cmd/certseal/*.h pkg/include/certseal/*.h) 
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Icmd/certseal -c -o $@ $<
 
+# Where the installed program looks for its services.
+$(BUILD)/cmd/certseal/cli_service.o: ALL_CFLAGS += -DCERTSEAL_SERVICES_DIR='"$(SERVICES_DIR)"'
+$(BUILD)/cmd/certseal/cli_service.o: $(BUILD)/.services-dir
+# Rebuilt when SERVICES_DIR (PREFIX, LIBDIR) changes.
+$(BUILD)/.services-dir: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SERVICES_DIR)' | cmp -s - $@ || echo '$(SERVICES_DIR)' > $@
+
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(SHARED_LIB): $(LIB_OBJ) pkg/libcertseal.map
-	$(CC) -shared -Wl,-soname,libcertseal.so.$(SOVERSION) \
+	$(CC) -shared -Wl,-soname,libcertseal.so.$(SOVERSION) -Wl,--no-undefined \
 	  -Wl,--version-script=pkg/libcertseal.map $(ALL_LDFLAGS) -o $@ $(LIB_OBJ) $(PKG_LIBS)
 	ln -sf libcertseal.so.$(SOVERSION) $(BUILD)/libcertseal.so
 
-$(PROGRAM): $(CMD_OBJ) $(STATIC_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(STATIC_LIB) $(PKG_LIBS)
+$(CORE_STATIC_LIB): $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# --no-undefined and only CORE_LIBS: a core module that calls a service
+# fails to link here.
+$(CORE_SHARED_LIB): $(CORE_OBJ) pkg/libcertseal-core.map
+	$(CC) -shared -Wl,-soname,libcertseal-core.so.$(SOVERSION) -Wl,--no-undefined \
+	  -Wl,--as-needed -Wl,--version-script=pkg/libcertseal-core.map $(ALL_LDFLAGS) -o $@ \
+	  $(CORE_OBJ) $(CORE_LIBS)
+	ln -sf libcertseal-core.so.$(SOVERSION) $(BUILD)/libcertseal-core.so
+
+# The program: the command layer on the core alone (STYLE 22).  It exports
+# its cli_ helpers, which the services plugin calls back.
+$(PROGRAM): $(PROGRAM_OBJ) $(CORE_STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -Wl,--export-dynamic-symbol='cli_*' -o $@ \
+	  $(PROGRAM_OBJ) $(CORE_STATIC_LIB) $(CORE_LIBS) -ldl
+
+# The plugin: the service commands on the whole library, with its own copy
+# of what it uses of the core; only its entry points are exported.
+$(SERVICES): $(SERVICE_CMD_OBJ) $(STATIC_LIB) cmd/certseal/services.map
+	$(CC) -shared -Wl,--version-script=cmd/certseal/services.map $(ALL_LDFLAGS) -o $@ \
+	  $(SERVICE_CMD_OBJ) $(STATIC_LIB) $(PKG_LIBS)
 
 # --- tests ---------------------------------------------------------------------
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_HELPER) $(wildcard tests/unit/*.h) $(STATIC_LIB)
@@ -188,20 +249,21 @@ test-unit: $(UNIT_BIN)
 	@failed=""; for t in $(UNIT_BIN); do echo "== $$t"; $$t || failed="$$failed $$t"; done; \
 	  [ -z "$$failed" ] || { echo "FAILED:$$failed"; exit 1; }
 
-test-cli: $(PROGRAM)
+test-cli: $(PROGRAM) $(SERVICES)
 	@failed=""; for t in $(sort $(wildcard tests/cli/test_*.sh)); do \
 	  echo "== $$t"; CERTSEAL=$(PROGRAM) sh $$t || failed="$$failed $$t"; done; \
 	  [ -z "$$failed" ] || { echo "FAILED:$$failed"; exit 1; }
 
-test-docs: $(PROGRAM)
+test-docs: $(PROGRAM) $(SERVICES) $(CORE_STATIC_LIB)
 	@CC="$(CC)" EXAMPLE_CFLAGS="$(SANFLAGS)" sh tests/docs/check-docs.sh $(PROGRAM)
+	@python3 tests/docs/check-layers.py $(BUILD) && echo "check-layers: the module and header graphs are acyclic, the core uses only the core"
 
 # --- demo ----------------------------------------------------------------------
 demo:
 	@$(call install_missing,$(DEPS_ALL) cmd:curl:curl)
 	@$(MAKE) --no-print-directory demo-run
 
-demo-run: $(PROGRAM)
+demo-run: $(PROGRAM) $(SERVICES)
 	@CERTSEAL=$(PROGRAM) sh docs/demo.sh
 
 # --- benchmark -----------------------------------------------------------------
@@ -215,8 +277,9 @@ $(BENCH_BIN): $(BENCH_SRC) tests/bench/bench.h $(STATIC_LIB)
 bench: deps
 	@$(MAKE) --no-print-directory bench-run
 
-bench-run: $(BENCH_BIN)
+bench-run: $(BENCH_BIN) $(PROGRAM) $(SERVICES)
 	$(BENCH_BIN) tests/fixtures
+	sh tests/bench/startup.sh $(PROGRAM)
 
 # --- fuzzing (clang libFuzzer) ---------------------------------------------------
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
@@ -241,26 +304,34 @@ fuzz-run: fuzz
 
 # --- install -------------------------------------------------------------------
 # Written on every install: PREFIX and LIBDIR may differ from the last one.
-$(BUILD)/certseal.pc: pkg/certseal.pc.in FORCE
+$(BUILD)/%.pc: pkg/%.pc.in FORCE
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(LIB_MODULES)|' $< > $@
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(LIB_MODULES)|' \
+	    -e 's|@REQUIRES_CORE@|$(CORE_MODULES)|' $< > $@
 
-install: all $(BUILD)/certseal.pc
+install: all $(BUILD)/certseal.pc $(BUILD)/certseal-core.pc
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/certseal \
-	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+	  $(DESTDIR)$(SERVICES_DIR)
 	install -m 0755 $(PROGRAM) $(DESTDIR)$(BINDIR)/certseal
+	install -m 0644 $(SERVICES) $(DESTDIR)$(SERVICES_DIR)/certseal-services.so
 	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libcertseal.a
 	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libcertseal.so.$(SOVERSION)
 	ln -sf libcertseal.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libcertseal.so
+	install -m 0644 $(CORE_STATIC_LIB) $(DESTDIR)$(LIBDIR)/libcertseal-core.a
+	install -m 0755 $(CORE_SHARED_LIB) $(DESTDIR)$(LIBDIR)/libcertseal-core.so.$(SOVERSION)
+	ln -sf libcertseal-core.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libcertseal-core.so
 	install -m 0644 pkg/include/certseal/*.h $(DESTDIR)$(INCLUDEDIR)/certseal/
 	install -m 0644 $(BUILD)/certseal.pc $(DESTDIR)$(PKGCONFIGDIR)/certseal.pc
+	install -m 0644 $(BUILD)/certseal-core.pc $(DESTDIR)$(PKGCONFIGDIR)/certseal-core.pc
 	install -m 0644 docs/certseal.1 $(DESTDIR)$(MANDIR)/man1/certseal.1
 	install -m 0644 docs/libcertseal.3 $(DESTDIR)$(MANDIR)/man3/libcertseal.3
 	@$(MAKE) --no-print-directory install-ldconfig
 
 # Installed straight into a directory the dynamic linker searches, the new
-# libcertseal.so.0 is found only once ldconfig has updated its cache.  Not for
+# libcertseal.so.0 (and libcertseal-core.so.0) is found only once ldconfig has
+# updated its cache.  Not for
 # a staged install (DESTDIR): the packaging does that on the target.
 install-ldconfig:
 	@if [ -n "$(DESTDIR)" ]; then exit 0; fi; \
@@ -276,8 +347,10 @@ FORCE:
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/certseal $(DESTDIR)$(LIBDIR)/libcertseal.* \
-	  $(DESTDIR)$(PKGCONFIGDIR)/certseal.pc $(DESTDIR)$(MANDIR)/man1/certseal.1 \
-	  $(DESTDIR)$(MANDIR)/man3/libcertseal.3
+	  $(DESTDIR)$(LIBDIR)/libcertseal-core.* $(DESTDIR)$(SERVICES_DIR)/certseal-services.so \
+	  $(DESTDIR)$(PKGCONFIGDIR)/certseal.pc $(DESTDIR)$(PKGCONFIGDIR)/certseal-core.pc \
+	  $(DESTDIR)$(MANDIR)/man1/certseal.1 $(DESTDIR)$(MANDIR)/man3/libcertseal.3
+	rmdir $(DESTDIR)$(SERVICES_DIR) 2>/dev/null || true
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/certseal
 
 clean:

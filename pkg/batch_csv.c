@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "batch_csv.h"
+#include "batch_internal.h"
 #include "certseal/record.h"
 #include "internal.h"
 

@@ -4,6 +4,7 @@
  * live in an EVP_PKEY parsed once; everything else here is keyed by COSE
  * algorithm id.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +282,37 @@ static cs_err public_key_check(EVP_PKEY *pkey, cs_alg alg)
     return err;
 }
 
+/* The DER SubjectPublicKeyInfo of the two key types, up to the key itself
+ * (RFC 8410 §4; RFC 5480 §2, the point uncompressed): what i2d_PUBKEY()
+ * writes, built here without OpenSSL's encoder, whose first use costs more
+ * than the rest of a verification. */
+static const uint8_t ED25519_SPKI_PREFIX[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
+                                              0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+static const uint8_t P256_SPKI_PREFIX[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
+                                           0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+                                           0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
+
+/* The SPKI of pkey (of alg) into spki; false when OpenSSL cannot say its
+ * public key. */
+static bool spki_of(EVP_PKEY *pkey, cs_alg alg, uint8_t spki[SPKI_MAX], size_t *spki_len)
+{
+    size_t prefix = alg == CS_ALG_EDDSA ? sizeof(ED25519_SPKI_PREFIX) : sizeof(P256_SPKI_PREFIX);
+    size_t len = 0;
+
+    memcpy(spki, alg == CS_ALG_EDDSA ? ED25519_SPKI_PREFIX : P256_SPKI_PREFIX, prefix);
+    if (alg == CS_ALG_EDDSA) {
+        len = ED25519_SIZE;
+        if (EVP_PKEY_get_raw_public_key(pkey, spki + prefix, &len) != 1 || len != ED25519_SIZE)
+            return false;
+    } else if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+                                               spki + prefix, SPKI_MAX - prefix, &len) != 1 ||
+               len != P256_POINT_SIZE || spki[prefix] != POINT_CONVERSION_UNCOMPRESSED) {
+        return false;
+    }
+    *spki_len = prefix + len;
+    return true;
+}
+
 /*
  * Wraps *pkey (ownership moves in; *pkey is NULLed on every path) in a new
  * cs_key after checking its type and its public point: every key certseal
@@ -289,46 +321,12 @@ static cs_err public_key_check(EVP_PKEY *pkey, cs_alg alg)
  * loaded from a compressed SPKI gets the same kid as the same key written
  * out by us.
  */
-/* DER SubjectPublicKeyInfo prefixes: Ed25519 (RFC 8410 §4) and P-256 with
- * an uncompressed point (RFC 5480 §2). */
-static const uint8_t SPKI_ED25519_PREFIX[] = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
-                                              0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
-static const uint8_t SPKI_P256_PREFIX[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a,
-                                           0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
-                                           0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03,
-                                           0x01, 0x07, 0x03, 0x42, 0x00};
-
-/* The SPKI of pkey into out (SPKI_MAX bytes), without the encoder; false
- * when the key's bytes cannot be had so (the caller falls back). */
-static bool spki_direct(EVP_PKEY *pkey, cs_alg alg, uint8_t *out, size_t *out_len)
-{
-    size_t len = 0;
-
-    if (alg == CS_ALG_EDDSA) {
-        len = ED25519_SIZE;
-        if (EVP_PKEY_get_raw_public_key(pkey, out + sizeof(SPKI_ED25519_PREFIX), &len) != 1 ||
-            len != ED25519_SIZE)
-            return false;
-        memcpy(out, SPKI_ED25519_PREFIX, sizeof(SPKI_ED25519_PREFIX));
-        *out_len = sizeof(SPKI_ED25519_PREFIX) + ED25519_SIZE;
-        return true;
-    }
-    if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-                                        out + sizeof(SPKI_P256_PREFIX), P256_POINT_SIZE,
-                                        &len) != 1 ||
-        len != P256_POINT_SIZE || out[sizeof(SPKI_P256_PREFIX)] != POINT_CONVERSION_UNCOMPRESSED)
-        return false;
-    memcpy(out, SPKI_P256_PREFIX, sizeof(SPKI_P256_PREFIX));
-    *out_len = sizeof(SPKI_P256_PREFIX) + P256_POINT_SIZE;
-    return true;
-}
-
 static cs_err key_adopt(EVP_PKEY **pkey, bool want_private, cs_key_t **out)
 {
     cs_key_t *key = NULL;
-    uint8_t *der = NULL;
+    uint8_t spki[SPKI_MAX];
+    size_t spki_len = 0;
     uint8_t digest[CS_SHA256_SIZE];
-    int der_len = 0;
     cs_err err = CS_OK;
     cs_alg alg = alg_of_pkey(*pkey);
 
@@ -348,25 +346,17 @@ static cs_err key_adopt(EVP_PKEY **pkey, bool want_private, cs_key_t **out)
         err = CS_ERR_CRYPTO;
         goto fail;
     }
+    if (!spki_of(*pkey, alg, spki, &spki_len)) {
+        err = CS_ERR_CRYPTO;
+        goto fail;
+    }
     key = calloc(1, sizeof(*key));
     if (key == NULL) {
         err = CS_ERR_NO_MEMORY;
         goto fail;
     }
-    /* The SPKI of both key types is a fixed prefix and the key's bytes;
-     * i2d_PUBKEY() builds the same DER through OpenSSL 3's encoder, at
-     * about 0.3 ms a key (a trust list of 1,000 ABs holds 3,000). */
-    if (!spki_direct(*pkey, alg, key->spki, &key->spki_len)) {
-        der_len = i2d_PUBKEY(*pkey, &der);
-        if (der_len <= 0 || (size_t)der_len > SPKI_MAX) {
-            free(key);
-            key = NULL;
-            err = CS_ERR_CRYPTO;
-            goto fail;
-        }
-        memcpy(key->spki, der, (size_t)der_len);
-        key->spki_len = (size_t)der_len;
-    }
+    memcpy(key->spki, spki, spki_len);
+    key->spki_len = spki_len;
     if ((err = cs_crypto_sha256(key->spki, key->spki_len, digest)) != CS_OK) {
         free(key);
         key = NULL;
@@ -385,7 +375,6 @@ fail:
         *pkey = NULL;
         ERR_clear_error();
     }
-    OPENSSL_free(der);
     return err;
 }
 
@@ -526,6 +515,65 @@ fail:
     return err;
 }
 
+static cs_err p256_from_point(const uint8_t point[P256_POINT_SIZE], EVP_PKEY **out);
+
+#define PEM_PUBLIC_BEGIN "-----BEGIN PUBLIC KEY-----\n"
+#define PEM_PUBLIC_END "-----END PUBLIC KEY-----"
+
+/* The key of a PEM file in the form certseal and OpenSSL write (one PUBLIC
+ * KEY block, nothing around it but white space, base64 in lines) holding
+ * an Ed25519 key or an uncompressed P-256 point, read without OpenSSL's
+ * decoder framework, whose set-up costs more than verifying a token.
+ * NULL for any other file, which PEM_read_bio_PUBKEY() then reads. */
+static EVP_PKEY *simple_public_pem(const char *pem, size_t pem_len)
+{
+    char text[256];
+    uint8_t der[192];
+    size_t n = 0, begin_len = strlen(PEM_PUBLIC_BEGIN), end_len = strlen(PEM_PUBLIC_END);
+    const char *p = pem, *end = pem + pem_len;
+    EVP_PKEY *pkey = NULL;
+    int len, padding = 0;
+
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    if ((size_t)(end - p) < begin_len || memcmp(p, PEM_PUBLIC_BEGIN, begin_len) != 0)
+        return NULL;
+    for (p += begin_len; p < end && *p != '-'; p++) {
+        if (*p == '\n')
+            continue;
+        if (n + 1 >= sizeof(text) ||
+            !(isalnum((unsigned char)*p) || *p == '+' || *p == '/' || *p == '='))
+            return NULL;
+        text[n++] = *p;
+    }
+    if ((size_t)(end - p) < end_len || memcmp(p, PEM_PUBLIC_END, end_len) != 0)
+        return NULL;
+    for (p += end_len; p < end; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+            return NULL;
+    if (n == 0 || n % 4 != 0 || n / 4 * 3 > sizeof(der))
+        return NULL;
+    padding = (text[n - 1] == '=') + (text[n - 2] == '=');
+    for (size_t i = 0; i + (size_t)padding < n; i++)
+        if (text[i] == '=')
+            return NULL;
+    if ((len = EVP_DecodeBlock(der, (const unsigned char *)text, (int)n)) < 0)
+        return NULL;
+    len -= padding;
+    if ((size_t)len == sizeof(ED25519_SPKI_PREFIX) + ED25519_SIZE &&
+        memcmp(der, ED25519_SPKI_PREFIX, sizeof(ED25519_SPKI_PREFIX)) == 0)
+        pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
+                                           der + sizeof(ED25519_SPKI_PREFIX), ED25519_SIZE);
+    else if ((size_t)len == sizeof(P256_SPKI_PREFIX) + P256_POINT_SIZE &&
+             memcmp(der, P256_SPKI_PREFIX, sizeof(P256_SPKI_PREFIX)) == 0 &&
+             der[sizeof(P256_SPKI_PREFIX)] == POINT_CONVERSION_UNCOMPRESSED &&
+             p256_from_point(der + sizeof(P256_SPKI_PREFIX), &pkey) != CS_OK)
+        pkey = NULL;
+    if (pkey == NULL)
+        ERR_clear_error();
+    return pkey;
+}
+
 cs_err cs_key_load_public_pem(const char *pem, size_t pem_len, cs_key_t **out)
 {
     BIO *bio = NULL;
@@ -538,17 +586,19 @@ cs_err cs_key_load_public_pem(const char *pem, size_t pem_len, cs_key_t **out)
     if (pem_len > CS_KEY_FILE_MAX)
         return CS_ERR_TOO_LARGE;
 
-    bio = BIO_new_mem_buf(pem, (int)pem_len);
-    if (bio == NULL) {
-        err = CS_ERR_NO_MEMORY;
-        goto fail;
-    }
-    /* The empty passphrase callback keeps OpenSSL from ever prompting. */
-    pkey = PEM_read_bio_PUBKEY(bio, NULL, passphrase_callback,
-                               &(struct passphrase_source){NULL, 0, false});
-    if (pkey == NULL) {
-        err = CS_ERR_KEY_PARSE;
-        goto fail;
+    if ((pkey = simple_public_pem(pem, pem_len)) == NULL) {
+        bio = BIO_new_mem_buf(pem, (int)pem_len);
+        if (bio == NULL) {
+            err = CS_ERR_NO_MEMORY;
+            goto fail;
+        }
+        /* The empty passphrase callback keeps OpenSSL from ever prompting. */
+        pkey = PEM_read_bio_PUBKEY(bio, NULL, passphrase_callback,
+                                   &(struct passphrase_source){NULL, 0, false});
+        if (pkey == NULL) {
+            err = CS_ERR_KEY_PARSE;
+            goto fail;
+        }
     }
     err = key_adopt(&pkey, false, out);
 
@@ -557,47 +607,6 @@ fail:
         ERR_clear_error();
     EVP_PKEY_free(pkey);
     BIO_free(bio);
-    return err;
-}
-
-cs_err cs_key_load_private_file(const char *path, const char *passphrase, size_t passphrase_len,
-                                cs_key_t **out)
-{
-    uint8_t *text = NULL;
-    size_t len = 0;
-    unsigned exposure = 0;
-    cs_err err = CS_OK;
-
-    if (out == NULL || path == NULL)
-        return CS_ERR_ARGUMENT;
-    *out = NULL;
-    err = cs_file_read_private(path, CS_KEY_FILE_MAX, &text, &len, &exposure);
-    if (err != CS_OK)
-        goto fail;
-    err = cs_key_load_private_pem((const char *)text, len, passphrase, passphrase_len, out);
-
-fail:
-    cs_crypto_wipe(text, len);
-    free(text);
-    return err;
-}
-
-cs_err cs_key_load_public_file(const char *path, cs_key_t **out)
-{
-    uint8_t *text = NULL;
-    size_t len = 0;
-    cs_err err = CS_OK;
-
-    if (out == NULL || path == NULL)
-        return CS_ERR_ARGUMENT;
-    *out = NULL;
-    err = cs_file_read_all(path, CS_KEY_FILE_MAX, &text, &len);
-    if (err != CS_OK)
-        goto fail;
-    err = cs_key_load_public_pem((const char *)text, len, out);
-
-fail:
-    free(text);
     return err;
 }
 
@@ -704,12 +713,11 @@ cs_err cs_key_public_coordinates(const cs_key_t *key, uint8_t x[CS_KEY_COORDINAT
     return err;
 }
 
-/* ---- writing key files -------------------------------------------------------- */
+/* ---- key files as PEM text (written by pkg/key_file.c) ------------------------ */
 
-/* Writes the contents of a memory BIO to path; wipes them first when they
- * hold a private key. */
-static cs_err write_bio_to_file(BIO *bio, const char *path, unsigned mode, unsigned flags,
-                                bool secret)
+/* A copy of the contents of a memory BIO, which are then wiped when they hold
+ * a private key. */
+static cs_err bio_copy(BIO *bio, bool secret, char **pem, size_t *pem_len)
 {
     char *data = NULL;
     long len = BIO_get_mem_data(bio, &data);
@@ -717,15 +725,21 @@ static cs_err write_bio_to_file(BIO *bio, const char *path, unsigned mode, unsig
 
     if (len <= 0 || data == NULL)
         return CS_ERR_CRYPTO;
-    err = cs_file_write_atomic(path, data, (size_t)len, mode,
-                               (flags & CS_KEY_WRITE_FORCE) ? CS_FILE_REPLACE : 0);
+    if ((*pem = malloc((size_t)len)) == NULL) {
+        err = CS_ERR_NO_MEMORY;
+        goto fail;
+    }
+    memcpy(*pem, data, (size_t)len);
+    *pem_len = (size_t)len;
+
+fail:
     if (secret)
         cs_crypto_wipe(data, (size_t)len);
     return err;
 }
 
-cs_err cs_key_write_private_file(const cs_key_t *key, const char *path, const char *passphrase,
-                                 size_t passphrase_len, unsigned flags)
+cs_err cs_key_private_pem(const cs_key_t *key, const char *passphrase, size_t passphrase_len,
+                          char **pem, size_t *pem_len)
 {
     BIO *bio = NULL;
     cs_err err = CS_OK;
@@ -733,9 +747,11 @@ cs_err cs_key_write_private_file(const cs_key_t *key, const char *path, const ch
 
     /* OpenSSL's PEM reader takes at most PEM_BUFSIZE passphrase bytes, so a
      * longer one would make a file we could never load. */
-    if (key == NULL || path == NULL || !key->has_private ||
+    if (key == NULL || pem == NULL || pem_len == NULL || !key->has_private ||
         (passphrase == NULL && passphrase_len > 0) || passphrase_len > PEM_BUFSIZE)
         return CS_ERR_ARGUMENT;
+    *pem = NULL;
+    *pem_len = 0;
 
     bio = BIO_new(BIO_s_mem());
     if (bio == NULL) {
@@ -753,7 +769,7 @@ cs_err cs_key_write_private_file(const cs_key_t *key, const char *path, const ch
         err = CS_ERR_CRYPTO;
         goto fail;
     }
-    err = write_bio_to_file(bio, path, 0600, flags, true);
+    err = bio_copy(bio, true, pem, pem_len);
 
 fail:
     if (err != CS_OK)
@@ -762,13 +778,15 @@ fail:
     return err;
 }
 
-cs_err cs_key_write_public_file(const cs_key_t *key, const char *path, unsigned flags)
+cs_err cs_key_public_pem(const cs_key_t *key, char **pem, size_t *pem_len)
 {
     BIO *bio = NULL;
     cs_err err = CS_OK;
 
-    if (key == NULL || path == NULL)
+    if (key == NULL || pem == NULL || pem_len == NULL)
         return CS_ERR_ARGUMENT;
+    *pem = NULL;
+    *pem_len = 0;
     bio = BIO_new(BIO_s_mem());
     if (bio == NULL) {
         err = CS_ERR_NO_MEMORY;
@@ -778,7 +796,7 @@ cs_err cs_key_write_public_file(const cs_key_t *key, const char *path, unsigned 
         err = CS_ERR_CRYPTO;
         goto fail;
     }
-    err = write_bio_to_file(bio, path, 0644, flags, false);
+    err = bio_copy(bio, false, pem, pem_len);
 
 fail:
     if (err != CS_OK)

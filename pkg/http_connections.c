@@ -21,6 +21,7 @@
  * looked up under the lock is still that connection's.
  */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@
 
 #include <microhttpd.h>
 
-#include "http_internal.h"
+#include "http_connections.h"
 
 /* A client address: IPv4 as IPv4-mapped IPv6. */
 typedef struct client_key {

@@ -28,7 +28,7 @@
 
 #include <microhttpd.h>
 
-#include "http_internal.h"
+#include "http_framing.h"
 
 #define FIELDS_MAX 128 /* fields looked at for line ends; more are refused */
 #define GAP_MAX 8      /* bytes between two lines' pointers that can be a line end */

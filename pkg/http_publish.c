@@ -18,7 +18,8 @@
 #include <microhttpd.h>
 
 #include "certseal/status.h"
-#include "http_internal.h"
+#include "http_publish.h"
+#include "http_send.h"
 
 #define NAME_MAX_BYTES 255
 #define DEFAULT_MAX_AGE 60 /* seconds, for a list without a ttl */
@@ -159,7 +160,7 @@ static int send_preflight(struct MHD_Connection *connection, http_request *reque
     return http_send(connection, request, MHD_HTTP_NO_CONTENT, "text/plain", "", 0, headers);
 }
 
-int http_publish_answer(http_service *service, struct MHD_Connection *connection,
+int http_publish_answer(const char *publish_dir, struct MHD_Connection *connection,
                         http_request *request, const char *name)
 {
     char path[4096];
@@ -169,7 +170,7 @@ int http_publish_answer(http_service *service, struct MHD_Connection *connection
     if (strcmp(request->method, MHD_HTTP_METHOD_OPTIONS) == 0)
         return send_preflight(connection, request);
     if (!plain_name(name) ||
-        (size_t)snprintf(path, sizeof(path), "%s/%s", service->publish_dir, name) >= sizeof(path))
+        (size_t)snprintf(path, sizeof(path), "%s/%s", publish_dir, name) >= sizeof(path))
         return http_send_error(connection, request, MHD_HTTP_NOT_FOUND,
                                "There is no such status list here.");
     fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);

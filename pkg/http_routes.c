@@ -9,7 +9,11 @@
 
 #include "certseal/report.h"
 #include "certseal/token.h"
-#include "http_internal.h"
+#include "http_log.h"
+#include "http_publish.h"
+#include "http_routes.h"
+#include "http_send.h"
+#include "http_verifiers.h"
 
 #define PAGE_PATH "/v/"
 #define API_PATH "/api/v1/verify"
@@ -17,18 +21,7 @@
 /* The verifier reads a token by its form: a page's path becomes a link. */
 #define LINK_PREFIX "https://localhost/v/"
 
-static const char *const API_HEADERS[] = {"Cache-Control", "no-store", NULL};
-
 /* ---- routes ---------------------------------------------------------------------- */
-
-void http_printable_copy(const char *text, char *out, size_t size)
-{
-    size_t n = 0;
-
-    for (; text[n] != '\0' && n + 1 < size; n++)
-        out[n] = text[n] > ' ' && text[n] < 0x7f ? text[n] : '?';
-    out[n] = '\0';
-}
 
 /* The first path segment only, for the log of an unknown path, and only
  * when it is short: a token under the wrong prefix must not reach the log. */
@@ -88,101 +81,13 @@ static bool method_allowed(http_route route, const char *method)
            (route == HTTP_ROUTE_STATUS_FILE && strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0);
 }
 
-/* ---- sending ------------------------------------------------------------------- */
-
-int http_send(struct MHD_Connection *connection, http_request *request, unsigned status,
-              const char *content_type, const char *body, size_t len, const char *const *headers)
-{
-    struct MHD_Response *response =
-        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-    enum MHD_Result queued;
-
-    if (response == NULL)
-        return MHD_NO;
-    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
-    for (size_t i = 0; headers != NULL && headers[i] != NULL; i += 2)
-        MHD_add_response_header(response, headers[i], headers[i + 1]);
-    queued = MHD_queue_response(connection, status, response);
-    MHD_destroy_response(response);
-    request->status = status;
-    request->bytes = len;
-    return queued;
-}
-
-/* An HTML page (taken: freed here) with the page headers: its own style
- * allowed by the CSP, and allow (may be NULL) as an Allow header. */
-static int send_page(struct MHD_Connection *connection, http_request *request, unsigned status,
-                     char *html, const char *allow)
-{
-    const char *headers[] = {"Content-Security-Policy",
-                             cs_report_html_policy(),
-                             "Cache-Control",
-                             "no-store",
-                             "Referrer-Policy",
-                             "no-referrer",
-                             "X-Frame-Options",
-                             "DENY",
-                             allow != NULL ? "Allow" : NULL,
-                             allow,
-                             NULL};
-    int queued;
-
-    if (html == NULL)
-        return http_send(connection, request, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                         "text/plain; charset=utf-8", "out of memory\n", 14, API_HEADERS);
-    queued = http_send(connection, request, status, "text/html; charset=utf-8", html, strlen(html),
-                       headers);
-    free(html);
-    return queued;
-}
-
-static int send_message_page(struct MHD_Connection *connection, http_request *request,
-                             unsigned status, const char *title, const char *message)
-{
-    char *html = NULL;
-
-    if (cs_report_message_html(title, message, &html) != CS_OK)
-        html = NULL;
-    return send_page(connection, request, status, html, NULL);
-}
-
-/* An error in the route's form: JSON {"error": message} for the API, a
- * page otherwise; allow (may be NULL) becomes an Allow header. */
-static int send_error(struct MHD_Connection *connection, http_request *request, unsigned status,
-                      const char *message, const char *allow)
-{
-    const char *headers[] = {"Cache-Control", "no-store", allow != NULL ? "Allow" : NULL, allow,
-                             NULL};
-    char json[512], *html = NULL;
-    int n;
-
-    if (request->route != HTTP_ROUTE_API) {
-        if (cs_report_message_html(status == MHD_HTTP_NOT_FOUND ? "Page not found"
-                                   : allow != NULL              ? "Method not allowed"
-                                                                : "Bad request",
-                                   message, &html) != CS_OK)
-            html = NULL;
-        return send_page(connection, request, status, html, allow);
-    }
-    /* The messages are constant text without quotes or backslashes. */
-    n = snprintf(json, sizeof(json), "{\"error\":\"%s\"}\n", message);
-    return http_send(connection, request, status, "application/json", json, (size_t)n, headers);
-}
-
-int http_send_error(struct MHD_Connection *connection, http_request *request, unsigned status,
-                    const char *message)
-{
-    return send_error(connection, request, status, message, NULL);
-}
-
 static int send_not_allowed(struct MHD_Connection *connection, http_request *request)
 {
     const char *allow = allowed_methods(request->route);
     char message[96];
 
     snprintf(message, sizeof(message), "This address answers %s only.", allow);
-    return send_error(connection, request, MHD_HTTP_METHOD_NOT_ALLOWED, message, allow);
+    return http_send_error_allow(connection, request, MHD_HTTP_METHOD_NOT_ALLOWED, message, allow);
 }
 
 /* ---- verifying ------------------------------------------------------------------ */
@@ -212,7 +117,7 @@ static int answer_page(http_service *service, struct MHD_Connection *connection,
     memset(&result, 0, sizeof(result));
     if (link == NULL || (slot = http_verifier_acquire(service->verifiers)) == NULL) {
         free(link);
-        return send_page(connection, request, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, NULL);
+        return http_send_page(connection, request, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, NULL);
     }
     snprintf(link, len + 1, "%s%s", LINK_PREFIX, segment);
     if (cs_verifier_verify(http_verifier_of(slot), (const uint8_t *)link, len, &result) == CS_OK &&
@@ -224,7 +129,7 @@ static int answer_page(http_service *service, struct MHD_Connection *connection,
     note_verdict(request, result.verdict, 1);
     cs_verify_result_clear(&result);
     free(link);
-    return send_page(connection, request, status, html, NULL);
+    return http_send_page(connection, request, status, html, NULL);
 }
 
 /* Appends the verify --json line of one token to *json (grown). */
@@ -295,7 +200,7 @@ static int answer_api_tokens(http_service *service, struct MHD_Connection *conne
     queued = http_send(connection, request,
                        count == 1 && verdict == CS_VERDICT_MALFORMED ? MHD_HTTP_BAD_REQUEST
                                                                      : MHD_HTTP_OK,
-                       "application/json", json, json_len, API_HEADERS);
+                       "application/json", json, json_len, HTTP_API_HEADERS);
     free(json);
     return queued;
 }
@@ -340,13 +245,14 @@ int http_answer(http_service *service, struct MHD_Connection *connection, http_r
         return send_not_allowed(connection, request);
     switch (request->route) {
     case HTTP_ROUTE_FRONT:
-        return send_message_page(connection, request, MHD_HTTP_OK, "certseal verification service",
-                                 "Scan the QR code printed on an ISO management-system "
-                                 "certificate with your phone's camera to check here whether "
-                                 "it is genuine, accredited and still valid.");
+        return http_send_message_page(connection, request, MHD_HTTP_OK,
+                                      "certseal verification service",
+                                      "Scan the QR code printed on an ISO management-system "
+                                      "certificate with your phone's camera to check here whether "
+                                      "it is genuine, accredited and still valid.");
     case HTTP_ROUTE_HEALTH:
         return http_send(connection, request, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3,
-                         API_HEADERS);
+                         HTTP_API_HEADERS);
     case HTTP_ROUTE_PAGE:
         return answer_page(service, connection, request, path + strlen(PAGE_PATH));
     case HTTP_ROUTE_API:
@@ -354,7 +260,8 @@ int http_answer(http_service *service, struct MHD_Connection *connection, http_r
     case HTTP_ROUTE_STATUS_FILE:
         if (service->publish_dir == NULL)
             break;
-        return http_publish_answer(service, connection, request, path + strlen(STATUS_PATH));
+        return http_publish_answer(service->publish_dir, connection, request,
+                                   path + strlen(STATUS_PATH));
     case HTTP_ROUTE_NONE:
         break;
     }

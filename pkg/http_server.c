@@ -26,7 +26,13 @@
 
 #include <microhttpd.h>
 
-#include "http_internal.h"
+#include "http_connections.h"
+#include "http_framing.h"
+#include "http_log.h"
+#include "http_routes.h"
+#include "http_send.h"
+#include "http_status.h"
+#include "http_verifiers.h"
 
 #define LISTEN_BACKLOG 511
 #define CONNECTION_MEMORY (64 * 1024) /* request line and headers must fit */
@@ -57,21 +63,6 @@ struct cs_http_server {
     unsigned client_limit; /* from one client address */
     unsigned deadline;     /* seconds to receive a request */
 };
-
-void http_log(http_logger *logger, const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-
-    if (logger == NULL || logger->fn == NULL)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    pthread_mutex_lock(&logger->lock);
-    logger->fn(logger->ctx, line);
-    pthread_mutex_unlock(&logger->lock);
-}
 
 static double monotonic_seconds(void)
 {
@@ -312,9 +303,8 @@ static void on_request_done(void *cls, struct MHD_Connection *connection, void *
     http_log(&service->logger, "%s \"%s %s\" %s %llu %.1fms%s%s%s%s%s%s", address,
              request->log_method[0] ? request->log_method : "-", request->log_path, status,
              (unsigned long long)request->bytes, (monotonic_seconds() - request->started) * 1000.0,
-             request->verdicts[0] ? " " : "", request->verdicts,
-             request->hint != NULL ? " (" : "", request->hint != NULL ? request->hint : "",
-             request->hint != NULL ? ")" : "",
+             request->verdicts[0] ? " " : "", request->verdicts, request->hint != NULL ? " (" : "",
+             request->hint != NULL ? request->hint : "", request->hint != NULL ? ")" : "",
              why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
              : http_connections_past_deadline(service->connections, connection)
                  ? " (past the request deadline)"

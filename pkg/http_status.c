@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* The status list files the service watches (http_internal.h). */
+/* The status list files the service watches (http_status.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,8 @@
 
 #include "certseal/file.h"
 #include "certseal/status.h"
-#include "http_internal.h"
+#include "http_log.h"
+#include "http_status.h"
 
 #define STATUS_FILES_MAX 4096
 #define WATCH_INTERVAL_SECONDS 1

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The service's trust lists (http_internal.h): read (files) or fetched
+ * The service's trust lists (http_trustlists.h): read (files) or fetched
  * (URLs, with the ttl cache), verified with the pinned roots, and kept as
  * a snapshot that every worker's verifier borrows.  They are read again
  * when the server is told to reload (SIGHUP) and when the shortest ttl
@@ -15,7 +15,7 @@
 
 #include "certseal/fetch.h"
 #include "certseal/file.h"
-#include "http_internal.h"
+#include "http_trustlists.h"
 #include "internal.h"
 
 #define RELOAD_MAX_SECONDS 300 /* files are read again at least this often */

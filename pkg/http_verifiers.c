@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * One verifier per worker thread (http_internal.h).  A verifier is used by
+ * One verifier per worker thread (http_verifiers.h).  A verifier is used by
  * one thread at a time (verify.h), keeps the accreditation credentials and
  * status lists it verified, and is rebuilt when the watched status files
  * change or a list it fetched is due again.
@@ -11,7 +11,9 @@
 #include <time.h>
 
 #include "certseal/status.h"
-#include "http_internal.h"
+#include "http_log.h"
+#include "http_status.h"
+#include "http_verifiers.h"
 
 #define FETCH_RETRY_SECONDS 30 /* a failed fetch is tried again after this */
 #define NO_TTL_SECONDS 300     /* a fetched list without a ttl is asked for again after this */
@@ -33,10 +35,10 @@ struct http_verifiers {
     bool status_optional;
     int64_t max_list_age;
     cs_status_history_t *history; /* the highest iat seen, shared by every slot */
-    http_status_files *files; /* borrowed; may be NULL */
+    http_status_files *files;      /* borrowed; may be NULL */
     http_trust_lists *trust_lists; /* borrowed; may be NULL */
-    http_logger *logger;      /* borrowed */
-    cs_fetcher_t *fetcher;    /* NULL without fetching */
+    http_logger *logger;           /* borrowed */
+    cs_fetcher_t *fetcher;         /* NULL without fetching */
     pthread_mutex_t fetch_lock;
     atomic_size_t next; /* where the next search for a free slot starts */
     size_t count;
@@ -169,8 +171,7 @@ cs_err http_verifiers_new(const cs_http_options *options, size_t slots, http_sta
     v->clock_skew = options->clock_skew >= 0 ? options->clock_skew : CS_DEFAULT_CLOCK_SKEW;
     v->require_status = options->require_status;
     v->status_optional = options->status_optional;
-    v->max_list_age =
-        options->max_list_age >= 0 ? options->max_list_age : CS_DEFAULT_MAX_LIST_AGE;
+    v->max_list_age = options->max_list_age >= 0 ? options->max_list_age : CS_DEFAULT_MAX_LIST_AGE;
     v->files = files;
     v->logger = logger;
     for (; v->count < slots; v->count++) {

@@ -56,6 +56,18 @@ bool cs_crypto_equal(const void *a, const void *b, size_t n);
 /* Overwrites n bytes at p with zeros in a way the compiler keeps. */
 void cs_crypto_wipe(void *p, size_t n);
 
+/*
+ * The key as the text of a PEM file (pkg/key_file.c writes it): the private
+ * key as PKCS#8, encrypted with AES-256-CBC under passphrase when it is not
+ * NULL; the public key as SubjectPublicKeyInfo.  *pem (not NUL-terminated,
+ * *pem_len bytes) is the caller's to free (wipe the private one first).
+ * Errors: CS_ERR_ARGUMENT (no private half, a passphrase longer than
+ * OpenSSL's PEM reader takes), CS_ERR_CRYPTO, CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_key_private_pem(const cs_key_t *key, const char *passphrase,
+                                        size_t passphrase_len, char **pem, size_t *pem_len);
+CS_MUST_CHECK cs_err cs_key_public_pem(const cs_key_t *key, char **pem, size_t *pem_len);
+
 /* Fills buf with len bytes from the CSPRNG (OpenSSL's RAND_bytes).
  * Errors: CS_ERR_CRYPTO (the generator could not be seeded). */
 CS_MUST_CHECK cs_err cs_crypto_random(void *buf, size_t len);
@@ -268,7 +280,25 @@ CS_MUST_CHECK cs_err cs_cose_sign1_verify_encoded(const cs_key_t *key, const uin
 CS_MUST_CHECK cs_err cs_cose_sign1_check_own(const cs_key_t *key, const uint8_t *cose, size_t len,
                                              char *detail, size_t detail_size);
 
-/* ---- JSON building blocks (pkg/record.c, pkg/report.c) ----------------------- */
+
+/* ---- status lists (pkg/status_token.c, for pkg/status_store.c) ------------- */
+
+struct cs_status_token;
+
+/*
+ * cs_status_token_verify() of the bytes data whose cs_status_token_decode()
+ * gave *decoded (pkg/status_token.c): the signature and the contents are
+ * checked as there, but the list is not inflated again; *decoded moves into
+ * *token (and is emptied) once the signature verifies.
+ */
+CS_MUST_CHECK cs_err cs_status_token_verify_decoded(const uint8_t *data, size_t len,
+                                                    const cs_key_t *key, const char *expected_uri,
+                                                    int64_t now, int64_t skew,
+                                                    struct cs_status_token *decoded,
+                                                    struct cs_status_token *token, char *detail,
+                                                    size_t detail_size);
+
+/* ---- JSON building blocks (pkg/record_json.c, pkg/report.c) ----------------------- */
 
 /* cs_certificate_encode_claims() into a caller-kept writer (reset first). */
 CS_MUST_CHECK cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert);
@@ -285,6 +315,18 @@ json_t *cs_record_json_object(const cs_certificate *cert);
  * its rows so. */
 CS_MUST_CHECK cs_err cs_record_parse_object(const json_t *record, cs_certificate *cert,
                                             char *detail, size_t detail_size);
+
+/* JSON values of the reports (pkg/report.c), shared with the inspection
+ * report (pkg/report_inspect.c): bytes as lower-case hex, a date, a date and
+ * time (UTC), and the text of value (taken, pretty with CS_REPORT_PRETTY)
+ * with terminal-unsafe characters escaped.  NULL when out of memory. */
+json_t *cs_report_json_hex(const uint8_t *data, size_t len);
+json_t *cs_report_json_date(int64_t t);
+json_t *cs_report_json_datetime(int64_t t);
+char *cs_report_json_render(json_t *value, unsigned flags);
+/* {"idx", "uri"} of a status reference, or null; an accreditation's fields. */
+json_t *cs_report_json_status_reference(const cs_status_ref *ref);
+json_t *cs_report_json_accreditation(const cs_accreditation *ac);
 
 #pragma GCC visibility pop
 

@@ -10,10 +10,15 @@
 #include "status_store.h"
 
 #define STORE_MAX_ENTRIES 4096 /* lists one verifier keeps (added or sourced) */
+/* Lists added to a store that keep what decoding them gave until they are
+ * verified, so that the list is inflated once: a few, as each may take
+ * megabytes. */
+#define STORE_MAX_DECODED 8
 
 typedef struct store_list {
     uint8_t *bytes;
     size_t len;
+    cs_status_token decoded; /* from cs_status_store_add(), list NULL when not kept */
 } store_list;
 
 typedef struct store_entry {
@@ -34,7 +39,8 @@ typedef struct store_entry {
 struct cs_status_store {
     store_entry *entries;
     size_t count, cap;
-    size_t list_total; /* lists kept, over every entry */
+    size_t list_total;    /* lists kept, over every entry */
+    size_t decoded_total; /* lists added with their decoding kept (STORE_MAX_DECODED) */
     cs_status_source_fn source;
     void *source_ctx;
 };
@@ -58,8 +64,10 @@ static void entry_clear(store_entry *e)
 {
     forget_verification(e);
     free(e->uri);
-    for (size_t i = 0; i < e->list_count; i++)
+    for (size_t i = 0; i < e->list_count; i++) {
         free(e->lists[i].bytes);
+        cs_status_token_clear(&e->lists[i].decoded);
+    }
     free(e->lists);
     memset(e, 0, sizeof(*e));
 }
@@ -111,8 +119,10 @@ static cs_err append(cs_status_store *store, const char *uri, store_entry **out)
     return CS_OK;
 }
 
-/* Keeps bytes (taken) as one more candidate of e. */
-static cs_err keep_list(cs_status_store *store, store_entry *e, uint8_t *bytes, size_t len)
+/* Keeps bytes (taken) as one more candidate of e, with what decoding them
+ * gave when decoded is not NULL (taken too, on success). */
+static cs_err keep_list(cs_status_store *store, store_entry *e, uint8_t *bytes, size_t len,
+                        cs_status_token *decoded)
 {
     if (store->list_total >= STORE_MAX_ENTRIES)
         return CS_ERR_TOO_LARGE;
@@ -120,7 +130,11 @@ static cs_err keep_list(cs_status_store *store, store_entry *e, uint8_t *bytes, 
     if (grown == NULL)
         return CS_ERR_NO_MEMORY;
     e->lists = grown;
-    e->lists[e->list_count++] = (store_list){bytes, len};
+    e->lists[e->list_count++] = (store_list){bytes, len, {0}};
+    if (decoded != NULL) {
+        e->lists[e->list_count - 1].decoded = *decoded;
+        memset(decoded, 0, sizeof(*decoded));
+    }
     store->list_total++;
     forget_verification(e); /* the choice is made again, among all of them */
     return CS_OK;
@@ -159,8 +173,11 @@ cs_err cs_status_store_add(cs_status_store *store, const uint8_t *data, size_t l
     }
     if (len > 0)
         memcpy(copy, data, len);
-    if ((err = keep_list(store, e, copy, len)) != CS_OK)
+    if ((err = keep_list(store, e, copy, len,
+                         store->decoded_total < STORE_MAX_DECODED ? &token : NULL)) != CS_OK)
         goto fail;
+    if (token.list == NULL) /* kept */
+        store->decoded_total++;
     copy = NULL;
     e->source_err = CS_OK;
 fail:
@@ -189,7 +206,7 @@ static cs_err ask_source(cs_status_store *store, const char *uri, int64_t now, s
     }
     if (got == CS_OK && bytes == NULL)
         got = CS_ERR_FETCH;
-    if (got == CS_OK && (got = keep_list(store, e, bytes, len)) == CS_OK)
+    if (got == CS_OK && (got = keep_list(store, e, bytes, len, NULL)) == CS_OK)
         bytes = NULL;
     if (got != CS_OK) {
         free(bytes);
@@ -263,14 +280,16 @@ static cs_err check_list_times(const cs_status_token *t, const cs_status_policy 
 }
 
 /* Verifies one candidate with key and the rules every list must meet. */
-static cs_err verify_candidate(const store_entry *e, const store_list *l, const cs_key_t *key,
+static cs_err verify_candidate(const store_entry *e, store_list *l, const cs_key_t *key,
                                const cs_status_policy *p, cs_status_token *token, char *detail,
                                size_t detail_size)
 {
     char why[CS_CHECK_DETAIL_SIZE] = "";
-    cs_err err =
-        cs_status_token_verify(l->bytes, l->len, key, e->uri, p->now, p->skew, token, why,
-                               sizeof(why));
+    cs_err err = l->decoded.list != NULL
+                     ? cs_status_token_verify_decoded(l->bytes, l->len, key, e->uri, p->now,
+                                                      p->skew, &l->decoded, token, why, sizeof(why))
+                     : cs_status_token_verify(l->bytes, l->len, key, e->uri, p->now, p->skew, token,
+                                              why, sizeof(why));
     switch (err) {
     case CS_OK:
         if ((err = check_list_times(token, p, detail, detail_size)) != CS_OK)

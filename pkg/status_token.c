@@ -349,3 +349,32 @@ fail:
     cs_status_token_clear(token);
     return err;
 }
+
+cs_err cs_status_token_verify_decoded(const uint8_t *data, size_t len, const cs_key_t *key,
+                                      const char *expected_uri, int64_t now, int64_t skew,
+                                      cs_status_token *decoded, cs_status_token *token,
+                                      char *detail, size_t detail_size)
+{
+    cs_cose_sign1 msg;
+    cs_err err;
+
+    if (token == NULL || decoded == NULL)
+        return CS_ERR_ARGUMENT;
+    memset(token, 0, sizeof(*token));
+    if (key == NULL || expected_uri == NULL || skew < 0)
+        return CS_ERR_ARGUMENT;
+    if ((err = decode_sign1(data, len, &msg, detail, detail_size)) != CS_OK)
+        return err;
+    if ((err = check_signer(&msg, key, expected_uri, detail, detail_size)) != CS_OK)
+        goto fail;
+    *token = *decoded; /* what decode_claims() would give again */
+    memset(decoded, 0, sizeof(*decoded));
+    if ((err = check_contents(token, expected_uri, now, skew, detail, detail_size)) != CS_OK)
+        goto fail;
+    cs_cose_sign1_clear(&msg);
+    return CS_OK;
+fail:
+    cs_cose_sign1_clear(&msg);
+    cs_status_token_clear(token);
+    return err;
+}

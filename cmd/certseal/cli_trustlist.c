@@ -7,7 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <errno.h>
+#include <sys/stat.h>
+
 #include "cli.h"
+#include "cli_service.h"
 #include "cli_status.h"
 
 static bool is_url(const char *text)
@@ -30,18 +34,51 @@ static bool load_roots(const cli_verifier_options *o, cli_trust_lists *out)
     return true;
 }
 
-/* The cache folder (made by the fetcher, which checks it is ours alone)
- * and the history in it; memory only with --no-cache. */
+/* The folder and its missing parents (0700); false when it cannot be made. */
+static bool make_folder(const char *path)
+{
+    char *copy = strdup(path);
+    bool ok = copy != NULL;
+
+    for (char *p = copy != NULL ? copy + 1 : NULL; ok && p != NULL && *p != '\0'; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        ok = mkdir(copy, 0700) == 0 || errno == EEXIST;
+        *p = '/';
+    }
+    ok = ok && (mkdir(path, 0700) == 0 || errno == EEXIST);
+    free(copy);
+    return ok;
+}
+
+static bool any_url(const cli_verifier_options *o)
+{
+    for (size_t i = 0; i < o->trust_lists.count; i++)
+        if (is_url(o->trust_lists.items[i]))
+            return true;
+    return false;
+}
+
+/* The cache folder and the history in it (memory only with --no-cache);
+ * for URLs, a fetcher from the services plugin (which checks the folder
+ * is ours alone). */
 static bool open_history(const cli_verifier_options *o, cli_trust_lists *out)
 {
     cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
+    const cli_services_verify *services = NULL;
     char *default_dir = NULL;
     cs_err err;
     bool ok = false;
 
     if (!cli_fetch_options(o->cache_dir, o->no_cache, o->fetch_timeout, &fo, &default_dir))
         return false;
-    if ((err = cs_fetcher_new(&fo, &out->fetcher)) != CS_OK)
+    if (fo.cache_dir != NULL && !make_folder(fo.cache_dir))
+        cli_error("%s: cannot make the cache folder: %s (give --cache-dir DIR or --no-cache)",
+                  fo.cache_dir, strerror(errno));
+    else if (any_url(o) && (services = cli_service_verify()) == NULL)
+        ; /* reported */
+    else if (any_url(o) && (err = services->fetcher_new(&fo, &out->fetcher)) != CS_OK)
         cli_fetch_cache_error(fo.cache_dir, err);
     else if (cs_trustlist_history_new(fo.cache_dir, &out->history) != CS_OK)
         cli_error("out of memory");
@@ -60,8 +97,8 @@ static bool read_list(cli_trust_lists *out, const char *where, int64_t now, uint
 
     if (!is_url(where))
         return cli_read_input(where, CS_TRUSTLIST_MAX, data, len);
-    if ((err = cs_fetcher_get(out->fetcher, where, now, data, len, NULL, detail,
-                              sizeof(detail))) != CS_OK) {
+    if ((err = cli_service_verify()->status_source(out->fetcher, where, now, data, len, detail,
+                                                   sizeof(detail))) != CS_OK) {
         cli_error("%s: cannot fetch the trust list: %s", where,
                   detail[0] ? detail : cs_strerror(err));
         return false;
@@ -141,6 +178,7 @@ void cli_trust_lists_clear(cli_trust_lists *lists)
     for (size_t i = 0; i < lists->root_count; i++)
         cs_key_free(&lists->roots[i]);
     cs_trustlist_history_free(&lists->history);
-    cs_fetcher_free(&lists->fetcher);
+    if (lists->fetcher != NULL) /* made by the services plugin, which is loaded */
+        cli_service_verify()->fetcher_free(&lists->fetcher);
     memset(lists, 0, sizeof(*lists));
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* certseal qr: draw a token as a QR code (DESIGN §4), as a PNG or SVG file or
  * in the terminal, in its own form or re-encoded in the other one. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,120 +57,35 @@ static int check(void *options, int argc, char **argv)
     return c->input != NULL ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
-/* The token text without the white space around it, as a new string. */
-static char *trimmed_text(const uint8_t *data, size_t len)
-{
-    while (len > 0 && isspace(data[len - 1]))
-        len--;
-    while (len > 0 && isspace(data[0])) {
-        data++;
-        len--;
-    }
-    return strndup((const char *)data, len);
-}
-
-static bool is_upper_case(const char *text)
-{
-    for (; *text != '\0'; text++)
-        if (islower((unsigned char)*text))
-            return false;
-    return true;
-}
-
-/* The token the code will carry, in c->form (resolved here). */
-typedef struct qr_token {
-    char *text;
-    cs_form input_form;
-} qr_token;
-
-/* The link base of a link-form token: everything before its last '/'. */
-static char *link_base_of(const char *text)
-{
-    const char *slash = strrchr(text, '/');
-    return slash != NULL ? strndup(text, (size_t)(slash - text)) : NULL;
-}
-
-/* Re-encodes cose in c->form.  Reports and returns false on failure. */
-static bool rewrap(const qr_command *c, const char *label, const char *input_text,
-                   cs_token_codec_t *codec, const uint8_t *cose, size_t cose_len, char **out)
-{
-    char *inherited = NULL;
-    const char *base = c->link_base, *text;
-    size_t text_len;
-    bool ok = false;
-
-    if (c->form == CS_FORM_LINK && base == NULL) {
-        if ((inherited = link_base_of(input_text)) == NULL ||
-            cs_token_check_link_base(inherited) != CS_OK) {
-            cli_error("%s: the token's link has no usable base; give --link-base URL", label);
-            goto done;
-        }
-        base = inherited;
-    }
-    if (cs_token_wrap(codec, c->form, base, cose, cose_len, &text, &text_len) != CS_OK) {
-        cli_error("%s: cannot re-encode the token in the %s form", label, cs_form_name(c->form));
-        goto done;
-    }
-    if ((*out = strdup(text)) == NULL) {
-        cli_error("out of memory");
-        goto done;
-    }
-    ok = true;
-done:
-    free(inherited);
-    return ok;
-}
-
-/*
- * Decodes the token read from the input (any form), checks that it is a
- * COSE_Sign1, and gives its text in the wanted form: the input text itself
- * when it is already in that form, else the COSE re-encoded.  Returns an
- * exit status after reporting.
- */
+/* The token the code will carry, in c->form (resolved here from the
+ * input's when not given); reports and returns an exit status. */
 static int prepare_token(qr_command *c, const uint8_t *data, size_t len, const char *label,
-                         qr_token *token)
+                         char **token)
 {
     cs_token_codec_t *codec = NULL;
-    cs_cose_sign1 msg = {0};
-    const uint8_t *cose;
-    size_t cose_len;
-    char *input_text = NULL;
-    int status = CLI_EXIT_FAILURE;
+    cs_form input_form = CS_FORM_UNKNOWN;
     cs_err err;
 
-    if ((err = cs_token_codec_new(&codec)) != CS_OK ||
-        (input_text = trimmed_text(data, len)) == NULL) {
+    if ((err = cs_token_codec_new(&codec)) == CS_OK)
+        err = cs_token_convert(codec, data, len, c->form, c->link_base, &input_form, token);
+    cs_token_codec_free(&codec);
+    if (c->form == CS_FORM_UNKNOWN)
+        c->form = input_form == CS_FORM_LINK ? CS_FORM_LINK : CS_FORM_OFFLINE;
+    if (err == CS_OK)
+        return CLI_EXIT_OK;
+    if (err == CS_ERR_NO_MEMORY)
         cli_error("out of memory");
-        goto done;
-    }
-    if ((err = cs_token_unwrap(codec, data, len, &token->input_form, &cose, &cose_len)) != CS_OK ||
-        (err = cs_cose_sign1_decode(cose, cose_len, &msg)) != CS_OK) {
+    else if (err == CS_ERR_ARGUMENT && input_form != CS_FORM_LINK)
+        return cli_usage_error("%s: --form link needs --link-base URL (the verification "
+                               "service's address, e.g. https://verify.example.org/v)",
+                               label);
+    else if (err == CS_ERR_ARGUMENT)
+        cli_error("%s: the token's link has no usable base; give --link-base URL", label);
+    else
         cli_error("%s: does not decode: %s (give CS1:..., a link, or a token file)", label,
                   cs_strerror(err));
-        status = err == CS_ERR_NO_MEMORY ? CLI_EXIT_FAILURE : CLI_EXIT_MALFORMED;
-        goto done;
-    }
-    if (c->form == CS_FORM_UNKNOWN)
-        c->form = token->input_form == CS_FORM_LINK ? CS_FORM_LINK : CS_FORM_OFFLINE;
-    if (c->form == CS_FORM_LINK && c->link_base == NULL && token->input_form != CS_FORM_LINK) {
-        status = cli_usage_error("%s: --form link needs --link-base URL (the verification "
-                                 "service's address, e.g. https://verify.example.org/v)",
-                                 label);
-        goto done;
-    }
-    if (c->form == token->input_form &&
-        (c->form == CS_FORM_OFFLINE || (c->link_base == NULL && is_upper_case(input_text)))) {
-        token->text = input_text;
-        input_text = NULL;
-    } else if (!rewrap(c, label, input_text, codec, cose, cose_len, &token->text)) {
-        goto done;
-    }
-    status = CLI_EXIT_OK;
-done:
-    cs_cose_sign1_clear(&msg);
-    cs_token_codec_free(&codec);
-    free(input_text);
-    return status;
+    return err == CS_ERR_NO_MEMORY || err == CS_ERR_ARGUMENT ? CLI_EXIT_FAILURE
+                                                             : CLI_EXIT_MALFORMED;
 }
 
 /* The width of the terminal the code is drawn on, in columns: COLUMNS when
@@ -234,7 +148,7 @@ done:
 static int run(void *options, int argc, char **argv)
 {
     qr_command *c = options;
-    qr_token token = {0};
+    char *token = NULL;
     uint8_t *data = NULL;
     size_t len = 0;
     const char *label;
@@ -246,18 +160,18 @@ static int run(void *options, int argc, char **argv)
     if ((status = prepare_token(c, data, len, label, &token)) != CLI_EXIT_OK)
         goto done;
     status = CLI_EXIT_FAILURE;
-    if (c->text ? !draw_text(c, label, token.text, &version)
-               : !cli_qr_write_file(c->out, token.text, &c->qr, c->force ? CS_FILE_REPLACE : 0,
+    if (c->text ? !draw_text(c, label, token, &version)
+               : !cli_qr_write_file(c->out, token, &c->qr, c->force ? CS_FILE_REPLACE : 0,
                                    &version))
         goto done;
     fprintf(stderr, "certseal: qr: %s%s: %s form, %zu characters, QR version %d-%c, %d modules\n",
             c->text ? "drew " : "wrote ", c->text ? "the code" : c->out, cs_form_name(c->form),
-            strlen(token.text), version, cs_qr_ecc_letter(c->qr.ecc), 17 + 4 * version);
+            strlen(token), version, cs_qr_ecc_letter(c->qr.ecc), 17 + 4 * version);
     if (c->text)
         warn_if_too_wide(c, version);
     status = CLI_EXIT_OK;
 done:
-    free(token.text);
+    free(token);
     free(data);
     return status;
 }

@@ -19,26 +19,6 @@ typedef struct publish_options {
     cli_passphrase_source passphrase;
 } publish_options;
 
-/* ---- counting -------------------------------------------------------------------- */
-
-typedef struct status_counts {
-    size_t of[4];
-    size_t other; /* values past 3 in lists of 4 or 8 bits */
-} status_counts;
-
-static void count_statuses(const cs_status_list_t *list, status_counts *c)
-{
-    size_t n = cs_status_list_entries(list);
-    memset(c, 0, sizeof(*c));
-    for (size_t i = 0; i < n; i++) {
-        unsigned value = 0;
-        if (cs_status_list_get(list, i, &value) != CS_OK || value > 3)
-            c->other++;
-        else
-            c->of[value]++;
-    }
-}
-
 static bool decode_file(const char *path, cs_status_token *token)
 {
     uint8_t *data = NULL;
@@ -66,7 +46,7 @@ static int run_publish(void *options, int argc, char **argv)
     cs_registry_t *registry = NULL;
     cs_key_t *key = NULL;
     cs_status_token token = {0};
-    status_counts counts;
+    cs_status_counts counts;
     char detail[400] = "", until[CS_DATETIME_TEXT_SIZE];
     int status;
     cs_err err;
@@ -92,7 +72,7 @@ static int run_publish(void *options, int argc, char **argv)
     /* Read back what was written: the counts, and a check that it decodes. */
     if (!decode_file(o->out, &token))
         goto done;
-    count_statuses(token.list, &counts);
+    cs_status_list_count(token.list, &counts);
     cs_date_format_datetime(token.expires, until);
     fprintf(stderr,
             "certseal: status: %s: %zu entries for %s, valid until %s: %zu suspended, %zu "
@@ -110,47 +90,11 @@ done:
 
 /* ---- show ------------------------------------------------------------------------ */
 
-static void print_token(const cs_status_token *t, const status_counts *c)
-{
-    char when[CS_DATETIME_TEXT_SIZE], uri[CLI_ESCAPED_SIZE(CS_TEXT_MAX)];
-
-    printf("NOT VERIFIED: decoded only; the signature was not checked (certseal verify "
-           "--status checks it)\n");
-    printf("uri:        %s\n", cli_escape(t->uri, uri, sizeof(uri)));
-    cs_date_format_datetime(t->issued_at, when);
-    printf("issued:     %s (iat %lld)\n", when, (long long)t->issued_at);
-    if (t->expires != 0) {
-        cs_date_format_datetime(t->expires, when);
-        printf("expires:    %s (exp %lld)\n", when, (long long)t->expires);
-    } else {
-        printf("expires:    never (no exp)\n");
-    }
-    if (t->ttl != 0)
-        printf("ttl:        %llu seconds\n", (unsigned long long)t->ttl);
-    else
-        printf("ttl:        none\n");
-    printf("bits:       %u\n", cs_status_list_bits(t->list));
-    printf("entries:    %zu\n", cs_status_list_entries(t->list));
-    if (t->has_kid) {
-        printf("kid:        ");
-        for (size_t i = 0; i < CS_KID_SIZE; i++)
-            printf("%02x", t->kid[i]);
-        printf("\n");
-    }
-    printf("valid:      %zu (unused entries count as valid)\n", c->of[CS_STATUS_VALID]);
-    printf("withdrawn:  %zu\n", c->of[CS_STATUS_WITHDRAWN]);
-    printf("suspended:  %zu\n", c->of[CS_STATUS_SUSPENDED]);
-    printf("superseded: %zu\n", c->of[CS_STATUS_SUPERSEDED]);
-    if (c->other != 0)
-        printf("other:      %zu\n", c->other);
-}
-
 static int run_show(void *options, int argc, char **argv)
 {
     cs_status_token token = {0};
-    status_counts counts;
     uint64_t index = 0;
-    unsigned value = 0;
+    char *text = NULL;
     int status = CLI_EXIT_FAILURE;
 
     (void)options;
@@ -158,19 +102,16 @@ static int run_show(void *options, int argc, char **argv)
         return CLI_EXIT_USAGE;
     if (!decode_file(argv[0], &token))
         goto done;
-    if (argc == 2 && cs_status_list_get(token.list, index, &value) != CS_OK) {
+    if (cs_report_status_text(&token, argc == 2, index, &text) == CS_ERR_ARGUMENT)
         cli_error("%s: index %llu is outside the list of %zu entries (give an index below %zu)",
                   argv[0], (unsigned long long)index, cs_status_list_entries(token.list),
                   cs_status_list_entries(token.list));
-        goto done;
-    }
-    count_statuses(token.list, &counts);
-    print_token(&token, &counts);
-    if (argc == 2)
-        printf("index %llu: %s\n", (unsigned long long)index,
-               value <= 3 ? cs_status_name((cs_status)value) : "other");
-    status = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+    else if (text == NULL)
+        cli_error("out of memory");
+    else if (fputs(text, stdout) >= 0 && fflush(stdout) == 0)
+        status = CLI_EXIT_OK;
 done:
+    free(text);
     cs_status_token_clear(&token);
     return status;
 }

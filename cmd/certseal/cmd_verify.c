@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cli_scan.h"
+#include "cli_service.h"
 #include "cli_status.h"
 
 typedef struct verify_options {
@@ -160,17 +160,15 @@ static int verify_input(cs_verifier_t *verifier, const verify_options *o, const 
  * other codes on the page (a web address, say) are passed over. */
 static int verify_qr(cs_verifier_t *verifier, const verify_options *o, const char *path)
 {
-    cs_scanner_t *scanner = NULL;
+    const cli_services_verify *services = cli_service_verify(); /* the scanner */
     cs_scan_result codes = {0};
     char label[512];
     size_t tokens = 0;
     int worst, status;
 
-    if (cs_scanner_new(&scanner) != CS_OK) {
-        cli_error("out of memory");
+    if (services == NULL)
         return CLI_EXIT_FAILURE;
-    }
-    worst = cli_scan_image(scanner, path, &codes);
+    worst = services->scan_image(path, &codes);
     for (size_t i = 0; i < codes.count; i++) {
         if (!looks_like_token((const uint8_t *)codes.symbols[i].text, codes.symbols[i].len))
             continue;
@@ -184,8 +182,7 @@ static int verify_qr(cs_verifier_t *verifier, const verify_options *o, const cha
         cli_error("%s: none of its %zu QR code(s) holds a certseal token", path, codes.count);
         worst = CLI_EXIT_MALFORMED;
     }
-    cs_scan_result_clear(&codes);
-    cs_scanner_free(&scanner);
+    services->scan_result_clear(&codes);
     return worst;
 }
 
@@ -199,25 +196,29 @@ static int verify_images(cs_verifier_t *verifier, const verify_options *o)
     return worst;
 }
 
-/* --fetch: a fetcher (with its cache unless --no-cache) becomes the
- * verifier's status source.  Reports and returns false on failure. */
+/* --fetch: a fetcher (with its cache unless --no-cache), from the services
+ * plugin, becomes the verifier's status source.  Reports and returns false
+ * on failure. */
 static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_fetcher_t **fetcher,
                            cs_status_history_t **history)
 {
+    const cli_services_verify *services = cli_service_verify();
     cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
     char *default_dir = NULL;
     cs_err err = CS_OK;
 
+    if (services == NULL)
+        return false;
     if (!cli_fetch_options(o->verifier.cache_dir, o->verifier.no_cache, o->verifier.fetch_timeout, &fo, &default_dir))
         return false;
-    if ((err = cs_fetcher_new(&fo, fetcher)) != CS_OK) {
+    if ((err = services->fetcher_new(&fo, fetcher)) != CS_OK) {
         cli_fetch_cache_error(fo.cache_dir, err);
     } else if (!cli_status_history(&fo, history)) {
         err = CS_ERR_NO_MEMORY;
     } else {
         /* The lists seen are remembered beside the cache: no rollback. */
         cs_verifier_set_status_history(verifier, *history);
-        cs_verifier_set_status_source(verifier, cs_fetcher_status_source, *fetcher);
+        cs_verifier_set_status_source(verifier, services->status_source, *fetcher);
     }
     free(default_dir);
     return err == CS_OK;
@@ -254,7 +255,8 @@ done:
     free(data);
     cs_verifier_free(&verifier);
     cli_trust_lists_clear(&lists);
-    cs_fetcher_free(&fetcher);
+    if (fetcher != NULL) /* made by the services plugin, which is loaded */
+        cli_service_verify()->fetcher_free(&fetcher);
     cs_status_history_free(&history);
     cs_trust_free(&trust);
     return status;

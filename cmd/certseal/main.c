@@ -4,20 +4,56 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_service.h"
 
-static const cli_command *const COMMANDS[] = {
-    &cmd_keygen_entry, &cmd_accredit_entry, &cmd_issue_entry,     &cmd_verify_entry,
-    &cmd_inspect_entry, &cmd_qr_entry,      &cmd_scan_entry,      &cmd_init_entry,
-    &cmd_suspend_entry, &cmd_reinstate_entry, &cmd_withdraw_entry, &cmd_list_entry,
-    &cmd_status_entry,  &cmd_serve_entry,   &cmd_trustlist_entry,
+/* A command of the program itself (entry), or of the services plugin
+ * (entry NULL: its "cmd_<name>_entry" is looked up there when the command
+ * runs), so that the commands that need no service load none
+ * (cli_service.h, docs/architecture.md). */
+typedef struct command {
+    const char *name;
+    const cli_command *entry;
+} command;
+
+static const command COMMANDS[] = {
+    {"keygen", &cmd_keygen_entry},
+    {"accredit", NULL},
+    {"issue", NULL},
+    {"verify", &cmd_verify_entry},
+    {"inspect", NULL},
+    {"qr", NULL},
+    {"scan", NULL},
+    {"init", NULL},
+    {"suspend", NULL},
+    {"reinstate", NULL},
+    {"withdraw", NULL},
+    {"list", NULL},
+    {"status", NULL},
+    {"serve", NULL},
+    {"trustlist", &cmd_trustlist_entry},
 };
 #define COMMAND_COUNT (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
+
+/* The command's entry, from the services plugin when it is there; NULL
+ * after one line on stderr when the plugin cannot be loaded. */
+static const cli_command *entry_of(const command *c)
+{
+    char symbol[64];
+
+    if (c->entry != NULL)
+        return c->entry;
+    snprintf(symbol, sizeof(symbol), "cmd_%s_entry", c->name);
+    return cli_service_symbol(symbol);
+}
 
 static void print_usage(FILE *out)
 {
     fprintf(out, "usage: certseal COMMAND [OPTIONS] [ARGUMENTS]\n\ncommands:\n");
-    for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(out, "  %-10s %s\n", COMMANDS[i]->name, COMMANDS[i]->summary);
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        const cli_command *entry = entry_of(&COMMANDS[i]);
+        fprintf(out, "  %-10s %s\n", COMMANDS[i].name,
+                entry != NULL ? entry->summary : "(its services cannot be loaded)");
+    }
     fprintf(out, "\n'certseal COMMAND --help' shows a command's options; certseal(1) has the "
                  "rest.\n");
 }
@@ -29,7 +65,7 @@ static int unknown_command(const char *name)
     fprintf(stderr, "certseal: unknown command '%s'; the commands are:",
             cli_escape(name, safe, sizeof(safe)));
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(stderr, " %s", COMMANDS[i]->name);
+        fprintf(stderr, " %s", COMMANDS[i].name);
     fprintf(stderr, " (see certseal --help)\n");
     return CLI_EXIT_USAGE;
 }
@@ -50,9 +86,12 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     for (size_t i = 0; i < COMMAND_COUNT; i++) {
-        if (strcmp(argv[1], COMMANDS[i]->name) == 0) {
-            cli_command_name = COMMANDS[i]->name;
-            return cli_command_run(COMMANDS[i], argc - 1, argv + 1);
+        if (strcmp(argv[1], COMMANDS[i].name) == 0) {
+            const cli_command *entry;
+            cli_command_name = COMMANDS[i].name;
+            if ((entry = entry_of(&COMMANDS[i])) == NULL)
+                return CLI_EXIT_FAILURE;
+            return cli_command_run(entry, argc - 1, argv + 1);
         }
     }
     return unknown_command(argv[1]);

@@ -4,10 +4,13 @@
  * unwraps is handed to the strict COSE_Sign1 decoder.  One codec lives
  * across inputs, as in a verifier, so stale state between calls shows.
  * The input is also walked as a list of tokens (cs_token_list_next()):
- * every token lies inside it, and the walk moves forward. */
+ * every token lies inside it, and the walk moves forward.  What unwraps
+ * is also converted to the other forms (cs_token_convert()), which must
+ * unwrap again to the same COSE_Sign1. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "certseal/cose.h"
 #include "certseal/token.h"
@@ -15,6 +18,26 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static cs_token_codec_t *codec;
+
+/* Each form the input converts to unwraps again. */
+static void convert_round_trip(const uint8_t *data, size_t size)
+{
+    static const cs_form forms[] = {CS_FORM_UNKNOWN, CS_FORM_OFFLINE, CS_FORM_LINK};
+
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        char *text = NULL;
+        const uint8_t *cose;
+        size_t cose_len;
+        cs_form form;
+        if (cs_token_convert(codec, data, size, forms[i], "https://v.example/v", NULL, &text) !=
+            CS_OK)
+            continue;
+        if (cs_token_unwrap(codec, (const uint8_t *)text, strlen(text), &form, &cose,
+                            &cose_len) != CS_OK)
+            abort();
+        free(text);
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,5 +65,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)(volatile uint8_t)msg.signature[msg.signature_len - 1];
     }
     cs_cose_sign1_clear(&msg);
+    convert_round_trip(data, size);
     return 0;
 }

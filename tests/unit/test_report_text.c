@@ -330,6 +330,7 @@ static char *issue_token(void)
 {
     cs_key_t *ab = NULL, *cb = NULL;
     cs_accreditation ac;
+    cs_accreditation_params params;
     cs_issuer_t *issuer = NULL;
     cs_certificate cert = {0};
     uint8_t *signed_ac = NULL;
@@ -352,7 +353,8 @@ static char *issue_token(void)
                             .expires = date("2031-01-01"),
                             .issued_at = date("2026-01-01"),
                             .subject_key = cb};
-    assert_int_equal(cs_accreditation_sign(ab, &ac, &signed_ac, &ac_len), CS_OK);
+    cs_accreditation_params_of(&ac, &params);
+    assert_int_equal(cs_accreditation_sign(ab, &params, &signed_ac, &ac_len, NULL, 0), CS_OK);
     assert_int_equal(cs_issuer_new(cb, signed_ac, ac_len, &issuer, detail, sizeof(detail)), CS_OK);
     assert_int_equal(helper_load_record("tests/fixtures/record-typical.json", &cert), CS_OK);
     assert_int_equal(cs_issuer_issue(issuer, &cert, CS_FORM_OFFLINE, NULL, 0, &token, &len, detail,
@@ -443,6 +445,43 @@ static void test_scan(void **state)
     assert_int_equal(cs_report_scan_text(NULL, &text), CS_ERR_ARGUMENT);
 }
 
+/* status show: the counts of each status, the kid, and the entry asked for;
+ * an index outside the list is refused, nothing rendered. */
+static void test_status_text(void **state)
+{
+    cs_status_list_t *list = NULL;
+    cs_status_token token = {.uri = "https://cb.example/status/\x1b[2J1",
+                             .issued_at = 1795000000,
+                             .ttl = 3600,
+                             .has_kid = true};
+    cs_status_counts counts;
+    char *text = NULL;
+
+    (void)state;
+    assert_int_equal(cs_status_list_new(16, 2, &list), CS_OK);
+    assert_int_equal(cs_status_list_set(list, 3, CS_STATUS_WITHDRAWN), CS_OK);
+    assert_int_equal(cs_status_list_set(list, 5, CS_STATUS_SUSPENDED), CS_OK);
+    assert_int_equal(cs_status_list_set(list, 6, CS_STATUS_SUSPENDED), CS_OK);
+    token.list = list;
+    memset(token.kid, 0xab, sizeof(token.kid));
+    cs_status_list_count(list, &counts);
+    assert_int_equal(counts.of[CS_STATUS_VALID], 13);
+    assert_int_equal(counts.of[CS_STATUS_SUSPENDED], 2);
+    assert_int_equal(counts.other, 0);
+    assert_int_equal(cs_report_status_text(&token, true, 5, &text), CS_OK);
+    assert_non_null(strstr(text, "NOT VERIFIED"));
+    assert_null(strchr(text, '\x1b'));
+    assert_non_null(strstr(text, "expires:    never (no exp)\n"));
+    assert_non_null(strstr(text, "ttl:        3600 seconds\n"));
+    assert_non_null(strstr(text, "kid:        abababab"));
+    assert_non_null(strstr(text, "withdrawn:  1\nsuspended:  2\n"));
+    assert_non_null(strstr(text, "index 5: suspended\n"));
+    free(text);
+    assert_int_equal(cs_report_status_text(&token, true, 16, &text), CS_ERR_ARGUMENT);
+    assert_null(text);
+    cs_status_list_free(&list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -454,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_verdict_list),
         cmocka_unit_test(test_inspect),
         cmocka_unit_test(test_scan),
+        cmocka_unit_test(test_status_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -270,6 +270,49 @@ static void test_token_list(void **state)
     assert_false(cs_token_list_next(cose, sizeof(cose), NULL, &token, &len));
 }
 
+/* cs_token_convert: a token in another form, or as it came when it is
+ * already in that form; a link needs a base from somewhere. */
+static void test_convert(void **state)
+{
+    char *offline = wrap(CS_FORM_OFFLINE, NULL), *link = wrap(CS_FORM_LINK, "https://v.example/v");
+    char *padded = NULL, *out = NULL;
+    cs_form input_form;
+
+    (void)state;
+    assert_non_null(padded = malloc(strlen(offline) + 4));
+    sprintf(padded, " %s\n", offline);
+    assert_int_equal(cs_token_convert(codec, (const uint8_t *)padded, strlen(padded),
+                                      CS_FORM_UNKNOWN, NULL, &input_form, &out),
+                     CS_OK);
+    assert_int_equal(input_form, CS_FORM_OFFLINE);
+    assert_string_equal(out, offline); /* as it came, trimmed */
+    free(out);
+    assert_int_equal(cs_token_convert(codec, (const uint8_t *)link, strlen(link), CS_FORM_OFFLINE,
+                                      NULL, &input_form, &out),
+                     CS_OK);
+    assert_int_equal(input_form, CS_FORM_LINK);
+    assert_string_equal(out, offline);
+    free(out);
+    /* a link under the input link's own base, or a new one */
+    assert_int_equal(cs_token_convert(codec, (const uint8_t *)offline, strlen(offline), CS_FORM_LINK,
+                                      "https://v.example/v", NULL, &out),
+                     CS_OK);
+    assert_string_equal(out, link);
+    free(out);
+    assert_int_equal(cs_token_convert(codec, (const uint8_t *)offline, strlen(offline), CS_FORM_LINK,
+                                      NULL, &input_form, &out),
+                     CS_ERR_ARGUMENT);
+    assert_int_equal(input_form, CS_FORM_OFFLINE);
+    assert_null(out);
+    assert_int_equal(cs_token_convert(codec, (const uint8_t *)"CS1:%%", 6, CS_FORM_UNKNOWN, NULL,
+                                      NULL, &out),
+                     CS_ERR_BASE45);
+    assert_null(out);
+    free(padded);
+    free(offline);
+    free(link);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_bytes_after_the_zlib_stream),
         cmocka_unit_test(test_not_zlib_and_truncated),
         cmocka_unit_test(test_token_list),
+        cmocka_unit_test(test_convert),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

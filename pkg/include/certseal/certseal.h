@@ -30,6 +30,7 @@
 #include "certseal/report.h"
 #include "certseal/report_registry.h"
 #include "certseal/report_scan.h"
+#include "certseal/report_status.h"
 #include "certseal/scan.h"
 #include "certseal/status.h"
 #include "certseal/text.h"

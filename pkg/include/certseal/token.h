@@ -86,6 +86,25 @@ bool cs_token_list_next(const uint8_t *data, size_t len, size_t *offset, const u
  * Errors: CS_ERR_ARGUMENT. */
 CS_MUST_CHECK cs_err cs_token_check_link_base(const char *link_base);
 
+/*
+ * A token in another printed form, as `certseal qr` draws it: token[0..len)
+ * in any form is decoded and checked to be a COSE_Sign1, then given as a
+ * new string (*out, freed with free()) in `form`: CS_FORM_OFFLINE,
+ * CS_FORM_LINK, or CS_FORM_UNKNOWN for the input's own form (a link stays
+ * a link, anything else becomes offline).  A link goes under link_base, or
+ * when link_base is NULL under the input link's own base.  An input
+ * already in that form (a link also upper case, with no new base) is given
+ * as it came, without the white space around it, else the COSE_Sign1 is
+ * encoded again.  *input_form (may be NULL) is the form the input came in,
+ * set whenever it could be recognised.
+ * Errors: as cs_token_unwrap() and cs_cose_sign1_decode() (the input does
+ * not decode); CS_ERR_ARGUMENT (a bad form or link_base, or a link wanted
+ * with no link_base and no base in the input); CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_token_convert(cs_token_codec_t *codec, const uint8_t *token, size_t len,
+                                      cs_form form, const char *link_base, cs_form *input_form,
+                                      char **out);
+
 #ifdef __cplusplus
 }
 #endif
