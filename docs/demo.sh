@@ -5,9 +5,11 @@
 # certificate from its registry and prints it as a QR code; a buyer scans
 # and verifies it; the certification body suspends, reinstates and
 # withdraws it through its published status list; the accreditation body
-# suspends the accreditation; forged and damaged copies fail.  Last, the
+# suspends the accreditation; forged and damaged copies fail.  Then the
 # verification service runs on 127.0.0.1: the page a phone opens when it
-# scans the link form, and the JSON API.
+# scans the link form, and the JSON API.  Last, a scheme owner signs a trust
+# list of accreditation bodies, a buyer pins only its root, and each way a
+# credential or a list fails is shown with its reason.
 set -u
 CERTSEAL=${CERTSEAL:-build/certseal}
 work=$(mktemp -d "${TMPDIR:-/tmp}/certseal-demo.XXXXXX")
@@ -186,6 +188,69 @@ show curl -s "$base/healthz"
 stop_server
 echo "(stopped; its log, one line per request and never a token:)"
 sed 's/^/  /' "$work/serve.log"
+
+step "16. A scheme owner (IAF-DEMO, DEMO ONLY) signs its trust list of accreditation bodies"
+show install -m 600 keys-example/iaf-demo-root.key "$work/" || exit 1
+show $CERTSEAL trustlist sign --key "$work/iaf-demo-root.key" --sequence 2 --valid-for 30d \
+    --out "$work/trust.cose" keys-example/iaf-demo-trustlist.json || exit 1
+show $CERTSEAL trustlist show "$work/trust.cose"
+
+step "17. A buyer pins only the root key: the AB's key, identity and recognition come from the list"
+TL="--trust-list $work/trust.cose --root keys-example/iaf-demo-root.key.pub --cache-dir $work/cache"
+command_line $CERTSEAL verify $TL $LISTS "$work/multisite.txt"
+$CERTSEAL verify $TL $LISTS "$work/multisite.txt" > "$work/out" 2>&1
+echo "exit status: $?"
+grep -E '^(VALID|[A-Z_]+ )|accreditation-(trusted|body)' "$work/out"
+echo "With the AB key pinned instead (--trust), the same checks say they were not checked:"
+$CERTSEAL verify --trust $AB_PUB $LISTS "$work/multisite.txt" 2>&1 | grep 'accreditation-body '
+
+# A list source in the work folder, made from the demo one with sed.
+source_with() {
+    cp keys-example/ab-demo.key.pub "$work/" &&
+        sed "$1" keys-example/iaf-demo-trustlist.json > "$work/$2.json" &&
+        $CERTSEAL trustlist sign --key "$work/iaf-demo-root.key" --sequence 1 --valid-for 30d \
+            --out "$work/$2.cose" "$work/$2.json" 2> /dev/null || exit 1
+}
+# why ARGS...: runs verify quietly; shows its exit status and its one line on stderr.
+why() {
+    command_line "$@"
+    "$@" > /dev/null 2> "$work/err"
+    echo "exit status: $?"
+    sed 's/^/  /' "$work/err"
+}
+ROOT="--root keys-example/iaf-demo-root.key.pub --no-cache"
+
+step "18. Failures, each with its verdict and reason: an AB key that is not in the list"
+source_with "s|ab-demo.key.pub|$work/other-ab.key.pub|" not-listed
+why $CERTSEAL verify --trust-list "$work/not-listed.cose" $ROOT $LISTS "$work/multisite.txt"
+
+step "19. A credential whose iss names another AB (signed with UKAS-DEMO's key, claiming DAKKS-DEMO)"
+show $CERTSEAL accredit --key "$work/ab-demo.key" --subject-key keys-example/cb-demo.key.pub \
+    --issuer DAKKS-DEMO --subject CB-DEMO-001 --name "Demo Certification Ltd" \
+    --number DEMO-0042 --country GB --standard "ISO 9001:2015" --iaf 17,18 \
+    --not-before 2026-01-01 \
+    --expires 2030-12-31 --out "$work/ac-impostor.cose" 2> /dev/null || exit 1
+$CERTSEAL issue --key "$work/cb-demo.key" --accreditation "$work/ac-impostor.cose" \
+    --out "$work/impostor.txt" tests/fixtures/record-typical.json 2> /dev/null || exit 1
+why $CERTSEAL verify $TL "$work/impostor.txt"
+
+step "20. A standard outside the AB's recognition, and a retired key"
+source_with 's|"ISO 14001:2015"|"ISO 14001:2004"|' other-edition
+why $CERTSEAL verify --trust-list "$work/other-edition.cose" $ROOT $LISTS "$work/multisite.txt"
+source_with 's|"from": "2020-01-01"}$|"from": "2020-01-01", "until": "2026-01-01"}|' retired
+why $CERTSEAL verify --trust-list "$work/retired.cose" $ROOT $LISTS "$work/multisite.txt"
+
+step "21. A rolled-back list: sequence 1 after sequence 2 was seen (kept in --cache-dir)"
+$CERTSEAL trustlist sign --key "$work/iaf-demo-root.key" --sequence 1 --valid-for 30d \
+    --out "$work/old-trust.cose" keys-example/iaf-demo-trustlist.json 2> /dev/null || exit 1
+why $CERTSEAL verify --trust-list "$work/old-trust.cose" \
+    --root keys-example/iaf-demo-root.key.pub --cache-dir "$work/cache" $LISTS "$work/multisite.txt"
+
+step "22. A list past its next update by more than the grace period (7 days)"
+$CERTSEAL trustlist sign --key "$work/iaf-demo-root.key" --sequence 3 --issued-at 2026-01-01 \
+    --next-update 2026-02-01 --out "$work/stale-trust.cose" keys-example/iaf-demo-trustlist.json \
+    2> /dev/null || exit 1
+why $CERTSEAL verify --trust-list "$work/stale-trust.cose" $ROOT $LISTS "$work/multisite.txt"
 
 step "Done ($today). certseal(1) and README.md tell the rest."
 exit 0

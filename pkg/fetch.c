@@ -16,6 +16,7 @@
 
 #include "certseal/certseal.h"
 #include "certseal/fetch.h"
+#include "certseal/trustlist.h"
 #include "certseal/status.h"
 #include "internal.h"
 
@@ -97,6 +98,22 @@ static char *cache_path(const cs_fetcher_t *f, const char *uri)
     return path;
 }
 
+/* The same for a trust list (trustlist.h): its sub is uri, its ttl has not
+ * run out, and it is not past its next update. */
+static bool trust_list_cache_fresh(const uint8_t *body, size_t len, const char *uri,
+                                   int64_t fetched_at, int64_t now)
+{
+    cs_trustlist list;
+    bool fresh;
+
+    if (cs_trustlist_decode(body, len, &list, NULL, 0) != CS_OK)
+        return false;
+    fresh = strcmp(list.uri, uri) == 0 && list.ttl > 0 && now >= fetched_at &&
+            (uint64_t)(now - fetched_at) < list.ttl && now < list.next_update;
+    cs_trustlist_clear(&list);
+    return fresh;
+}
+
 /*
  * True when body is a Status List Token for uri that may be served from the
  * cache at now after being fetched at fetched_at: it decodes (unverified),
@@ -110,7 +127,7 @@ static bool cache_fresh(const uint8_t *body, size_t len, const char *uri, int64_
 
     memset(&token, 0, sizeof(token));
     if (cs_status_token_decode(body, len, &token, NULL, 0) != CS_OK)
-        return false;
+        return trust_list_cache_fresh(body, len, uri, fetched_at, now);
     fresh = token.uri != NULL && strcmp(token.uri, uri) == 0 && token.ttl > 0 &&
             now >= fetched_at && (uint64_t)(now - fetched_at) < token.ttl &&
             (token.expires == 0 || now < token.expires);

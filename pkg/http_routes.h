@@ -23,6 +23,7 @@ typedef struct http_service {
     char *publish_dir;
     http_logger logger;
     http_status_files *files;
+    http_trust_lists *trust_lists;
     http_verifiers *verifiers;
     http_connections *connections;
 } http_service;

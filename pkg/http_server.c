@@ -513,11 +513,18 @@ cs_err cs_http_server_start(const cs_http_options *options, cs_http_server_t **o
         (err = http_status_files_open(options->status_paths, options->status_path_count,
                                       &s->service.logger, &s->service.files, detail,
                                       detail_size)) != CS_OK ||
+        (err = http_trust_lists_open(options,
+                                     options->fetch_options != NULL
+                                         ? options->fetch_options->cache_dir
+                                         : NULL,
+                                     &s->service.logger, &s->service.trust_lists, detail,
+                                     detail_size)) != CS_OK ||
         (err = http_verifiers_new(options, threads, s->service.files, &s->service.logger,
                                   &s->service.verifiers)) != CS_OK ||
         (err = open_listener(options->listen, &s->listen_fd, &family, detail, detail_size)) !=
             CS_OK)
         goto fail;
+    http_verifiers_set_trust_lists(s->service.verifiers, s->service.trust_lists);
     s->port = bound_port(s->listen_fd);
     if ((err = start_daemons(s, family, detail, detail_size)) != CS_OK)
         goto fail;
@@ -535,8 +542,10 @@ uint16_t cs_http_server_port(const cs_http_server_t *server)
 
 void cs_http_server_reload(cs_http_server_t *server)
 {
-    if (server != NULL)
+    if (server != NULL) {
         http_status_files_reload(server->service.files);
+        http_trust_lists_reload(server->service.trust_lists);
+    }
 }
 
 /* Gives the requests in progress a moment to finish. */
@@ -566,6 +575,7 @@ void cs_http_server_stop(cs_http_server_t **server)
         close(s->listen_fd);
     http_connections_free(&s->service.connections);
     http_verifiers_free(&s->service.verifiers);
+    http_trust_lists_close(&s->service.trust_lists);
     http_status_files_close(&s->service.files);
     pthread_mutex_destroy(&s->service.logger.lock);
     free(s->service.publish_dir);

@@ -24,6 +24,7 @@ struct http_verifier_slot {
     cs_verifier_t *verifier; /* NULL until first used */
     uint64_t generation;     /* of the status files it holds */
     int64_t refresh_at;      /* a list it fetched is due again (wall clock) */
+    http_trust_snapshot *trust; /* the trust lists its verifier borrows */
 };
 
 struct http_verifiers {
@@ -34,9 +35,10 @@ struct http_verifiers {
     bool status_optional;
     int64_t max_list_age;
     cs_status_history_t *history; /* the highest iat seen, shared by every slot */
-    http_status_files *files;     /* borrowed; may be NULL */
-    http_logger *logger;          /* borrowed */
-    cs_fetcher_t *fetcher;        /* NULL without fetching */
+    http_status_files *files;      /* borrowed; may be NULL */
+    http_trust_lists *trust_lists; /* borrowed; may be NULL */
+    http_logger *logger;           /* borrowed */
+    cs_fetcher_t *fetcher;         /* NULL without fetching */
     pthread_mutex_t fetch_lock;
     atomic_size_t next; /* where the next search for a free slot starts */
     size_t count;
@@ -80,16 +82,21 @@ static cs_err fetch_list(void *ctx, const char *uri, int64_t now, uint8_t **out,
     return err;
 }
 
-/* A new verifier for slot, with the current status files. */
-static cs_err rebuild(http_verifier_slot *slot)
+/* A new verifier for slot, with the current status files and the trust
+ * lists of snapshot (whose reference the slot takes over). */
+static cs_err rebuild(http_verifier_slot *slot, http_trust_snapshot *snapshot)
 {
     http_verifiers *v = slot->owner;
     cs_verifier_t *verifier = NULL;
     uint64_t generation = 0;
     cs_err err;
 
-    if ((err = cs_verifier_new(v->trust, &verifier)) != CS_OK)
+    if ((err = cs_verifier_new(v->trust, &verifier)) != CS_OK ||
+        (err = http_trust_snapshot_add_to(snapshot, verifier)) != CS_OK) {
+        cs_verifier_free(&verifier);
+        http_trust_snapshot_release(&snapshot);
         return err;
+    }
     cs_verifier_set_time(verifier, v->at);
     cs_verifier_set_clock_skew(verifier, v->clock_skew);
     cs_verifier_require_status(verifier, v->require_status);
@@ -98,11 +105,14 @@ static cs_err rebuild(http_verifier_slot *slot)
     cs_verifier_set_status_history(verifier, v->history);
     if ((err = http_status_files_add_to(v->files, verifier, &generation)) != CS_OK) {
         cs_verifier_free(&verifier);
+        http_trust_snapshot_release(&snapshot);
         return err;
     }
     if (v->fetcher != NULL)
         cs_verifier_set_status_source(verifier, fetch_list, slot);
     cs_verifier_free(&slot->verifier);
+    http_trust_snapshot_release(&slot->trust);
+    slot->trust = snapshot;
     slot->verifier = verifier;
     slot->generation = generation;
     slot->refresh_at = INT64_MAX;
@@ -121,11 +131,15 @@ http_verifier_slot *http_verifier_acquire(http_verifiers *v)
         slot = &v->slots[start];
         pthread_mutex_lock(&slot->lock);
     }
-    if ((slot->verifier == NULL || slot->generation != http_status_files_generation(v->files) ||
-         (int64_t)time(NULL) >= slot->refresh_at) &&
-        rebuild(slot) != CS_OK) {
-        pthread_mutex_unlock(&slot->lock);
-        return NULL;
+    http_trust_snapshot *snapshot = http_trust_lists_acquire(v->trust_lists);
+    if (slot->verifier == NULL || slot->generation != http_status_files_generation(v->files) ||
+        (int64_t)time(NULL) >= slot->refresh_at || snapshot != slot->trust) {
+        if (rebuild(slot, snapshot) != CS_OK) {
+            pthread_mutex_unlock(&slot->lock);
+            return NULL;
+        }
+    } else {
+        http_trust_snapshot_release(&snapshot);
     }
     return slot;
 }
@@ -178,6 +192,11 @@ fail:
     return err;
 }
 
+void http_verifiers_set_trust_lists(http_verifiers *verifiers, http_trust_lists *lists)
+{
+    verifiers->trust_lists = lists;
+}
+
 void http_verifiers_free(http_verifiers **verifiers)
 {
     http_verifiers *v = verifiers != NULL ? *verifiers : NULL;
@@ -186,6 +205,7 @@ void http_verifiers_free(http_verifiers **verifiers)
         return;
     for (size_t i = 0; i < v->count; i++) {
         cs_verifier_free(&v->slots[i].verifier);
+        http_trust_snapshot_release(&v->slots[i].trust);
         pthread_mutex_destroy(&v->slots[i].lock);
     }
     cs_fetcher_free(&v->fetcher);

@@ -11,6 +11,7 @@
 #include "certseal/verify.h"
 #include "http_log.h"
 #include "http_status.h"
+#include "http_trustlists.h"
 
 typedef struct http_verifiers http_verifiers;
 typedef struct http_verifier_slot http_verifier_slot;
@@ -26,6 +27,9 @@ CS_MUST_CHECK cs_err http_verifiers_new(const cs_http_options *options, size_t s
                                         http_status_files *files, http_logger *logger,
                                         http_verifiers **out);
 void http_verifiers_free(http_verifiers **verifiers);
+
+/* The trust lists every verifier uses (borrowed; NULL: none). */
+void http_verifiers_set_trust_lists(http_verifiers *verifiers, http_trust_lists *lists);
 
 /* A verifier for this thread's exclusive use until http_verifier_release(),
  * up to date with the status lists; NULL when one cannot be made (out of

@@ -179,6 +179,8 @@ static banner banner_for(const cs_verify_result *r)
             return (banner){"Valid, status not checked", TONE_WARN, NULL};
         if (cs_verify_warnings(r) & CS_WARNING_STATUS_AS_OF)
             return (banner){"Valid, status not current", TONE_WARN, NULL};
+        if (cs_verify_warnings(r) & CS_WARNING_TRUST_LIST_STALE)
+            return (banner){"Valid, trust list not current", TONE_WARN, NULL};
         break;
     case CS_VERDICT_NOT_ACCREDITED:
         return not_accredited_banner(r->err, &banners[CS_VERDICT_NOT_ACCREDITED]);
@@ -230,7 +232,7 @@ static void dated_sentence(cs_html_buffer *b, const cs_verify_result *r, const b
 static void warning_lines(cs_html_buffer *b, const cs_verify_result *r)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
-                                            CS_WARNING_STATUS_AS_OF};
+                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
     char text[CS_VERIFY_WARNING_SIZE];
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -337,6 +339,36 @@ static void certificate_section(cs_html_buffer *b, const cs_verify_result *r)
     cs_html_buffer_append(b, "</dl>\n</section>\n");
 }
 
+/* With a trust list: who recognises the AB, and for what (DESIGN §3). */
+static void recognition_fields(cs_html_buffer *b, const cs_verify_result *r)
+{
+    const cs_trustlist_ab *ab = r->ab;
+    char day[CS_DATE_TEXT_SIZE];
+
+    if (ab == NULL || r->checks[CS_CHECK_AB_LISTED].state != CS_CHECK_PASS)
+        return;
+    cs_html_buffer_append(b, "<dt>Recognised by</dt><dd>");
+    cs_html_buffer_append_text(b, r->trust_list_issuer);
+    cs_html_buffer_append(b, " (");
+    cs_html_buffer_append_text(b, ab->name);
+    cs_html_buffer_append(b, ", ");
+    cs_html_buffer_append_text(b, ab->country);
+    cs_html_buffer_append(b, ")</dd>\n<dt>Recognised for</dt><dd><ul>\n");
+    for (size_t i = 0; i < ab->recognition_count; i++) {
+        const cs_trustlist_recognition *rec = &ab->recognitions[i];
+        cs_html_buffer_append(b, "<li>");
+        cs_html_buffer_append_text(b, rec->standard);
+        cs_date_format(rec->not_before, day);
+        CS_HTML_APPEND(b, " from ", day);
+        if (rec->has_expires) {
+            cs_date_format(rec->expires, day);
+            CS_HTML_APPEND(b, " until ", day);
+        }
+        cs_html_buffer_append(b, "</li>\n");
+    }
+    cs_html_buffer_append(b, "</ul></dd>\n");
+}
+
 static void accreditation_section(cs_html_buffer *b, const cs_verify_result *r)
 {
     const cs_accreditation *ac = r->accreditation;
@@ -348,6 +380,7 @@ static void accreditation_section(cs_html_buffer *b, const cs_verify_result *r)
     field(b, "Identifier", ac->subject);
     field(b, "Country", ac->country);
     field(b, "Accreditation body", ac->issuer);
+    recognition_fields(b, r);
     field(b, "Accreditation number", ac->number);
     field(b, "Accreditation status", cs_verify_status_summary(r, CS_CHECK_AC_STATUS));
     cs_html_buffer_append(b, "</dl>\n</section>\n");

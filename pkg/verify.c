@@ -35,6 +35,8 @@ static cs_verdict verdict_for(cs_check_id id, cs_err err)
     case CS_CHECK_AC_STATUS:
     case CS_CHECK_CT_STATUS:
         return cs_verify_status_verdict(id, err);
+    case CS_CHECK_AB_LISTED:
+        return cs_verify_listed_verdict(err);
     default:
         return CS_VERDICT_NOT_ACCREDITED;
     }
@@ -147,6 +149,11 @@ static bool check_ac_signature(cs_verification *v, const cs_key_t **ab_key)
         return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
                               "the accreditation credential names no %d-byte key id", CS_KID_SIZE);
     kid_hex(v->ac.kid, v->ac.kid_len, kid);
+    if (v->verifier->trust_list_count > 0) {
+        int listed = cs_verify_listed_signature(v, kid, ab_key);
+        if (listed >= 0)
+            return listed == 1;
+    }
     for (size_t i = 0; i < cs_trust_count(trust); i++) {
         const cs_key_t *key = cs_trust_key_at(trust, i);
         if (!cs_crypto_equal(cs_key_kid(key), v->ac.kid, CS_KID_SIZE))
@@ -158,6 +165,12 @@ static bool check_ac_signature(cs_verification *v, const cs_key_t **ab_key)
             break;
         }
     }
+    if (candidates == 0 && v->verifier->trust_list_count > 0)
+        return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
+                              "accreditation body key %s is in no trust list (%zu given) and not "
+                              "among the %zu pinned key(s): no recognised accreditation body "
+                              "holds it",
+                              kid, v->verifier->trust_list_count, cs_trust_count(trust));
     if (candidates == 0)
         return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
                               "accreditation body key %s is not among the %zu key(s) of the trust "
@@ -196,6 +209,8 @@ static bool check_weak_subject_key(cs_verification *v)
 
     if (!check_ac_signature(v, &ab_key) || !check_ac_type(v))
         return false;
+    cs_verify_pass(v, CS_CHECK_AB_LISTED,
+                   "not checked: the credential's claims were refused (its key is weak)");
     return cs_verify_fail(v, CS_CHECK_CT_KEY, CS_ERR_KEY_WEAK,
                           "the accreditation names a certification body key of small order or "
                           "not canonically encoded, one that anyone can sign with; nothing it "
@@ -217,6 +232,7 @@ static bool check_accreditation(cs_verification *v)
     if (hit != NULL) {
         v->accreditation = &hit->ac;
         v->ab_key = hit->ab_key;
+        v->listing = hit->listing;
         memcpy(v->result->ab_kid, hit->ab_kid, CS_KID_SIZE);
         cs_verify_pass(v, CS_CHECK_AC_TRUSTED, "%s", hit->trusted_detail);
         cs_verify_pass(v, CS_CHECK_AC_SIGNATURE, "%s", hit->signature_detail);
@@ -243,7 +259,7 @@ static bool check_accreditation(cs_verification *v)
     v->ab_key = ab_key;
     v->accreditation =
         cs_ac_cache_insert(&verifier->cache, v->ct.accreditation, v->ct.accreditation_len, &ac,
-                           ab_key, v->result->checks[CS_CHECK_AC_TRUSTED].detail,
+                           ab_key, &v->listing, v->result->checks[CS_CHECK_AC_TRUSTED].detail,
                            v->result->checks[CS_CHECK_AC_SIGNATURE].detail);
     if (v->accreditation == NULL) {
         /* No memory to cache it: kept uncached, which is just as correct. */
@@ -415,7 +431,7 @@ static void run_checks(cs_verification *v, const uint8_t *token, size_t len)
 {
     const cs_certificate *cert = &v->result->certificate;
 
-    if (!check_decode(v, token, len) || !check_accreditation(v))
+    if (!check_decode(v, token, len) || !check_accreditation(v) || !cs_verify_check_listed_ab(v))
         return;
     v->result->accreditation = v->accreditation;
     if (!check_certificate_signature(v))
@@ -423,6 +439,7 @@ static void run_checks(cs_verification *v, const uint8_t *token, size_t len)
     /* Steps 4 and 5 all run, so the result lists every problem. */
     check_issuer(v, cert);
     check_standard(v, cert);
+    cs_verify_check_recognition(v, cert);
     check_iaf_sectors(v, cert);
     check_accreditation_number(v, cert);
     check_accredited_at_issue(v, cert);
@@ -507,6 +524,7 @@ cs_err cs_verifier_new(const cs_trust_t *trust, cs_verifier_t **out)
     verifier->fixed_time = -1;
     verifier->skew = CS_DEFAULT_CLOCK_SKEW;
     verifier->max_list_age = CS_DEFAULT_MAX_LIST_AGE;
+    verifier->trust_list_grace = CS_DEFAULT_TRUST_LIST_GRACE;
     *out = verifier;
     return CS_OK;
 }

@@ -30,6 +30,7 @@ static void entry_clear(cs_ac_cache_entry *e)
  * the cache as it was. */
 const cs_accreditation *cs_ac_cache_insert(cs_ac_cache *cache, const uint8_t *bytes, size_t len,
                                            cs_accreditation *ac, const cs_key_t *ab_key,
+                                           const cs_listing *listing,
                                            const char *trusted_detail, const char *signature_detail)
 {
     cs_ac_cache_entry *e = &cache->entries[cache->next_slot];
@@ -45,6 +46,7 @@ const cs_accreditation *cs_ac_cache_insert(cs_ac_cache *cache, const uint8_t *by
     memset(ac, 0, sizeof(*ac));
     memcpy(e->ab_kid, cs_key_kid(ab_key), CS_KID_SIZE);
     e->ab_key = ab_key;
+    e->listing = *listing;
     snprintf(e->trusted_detail, sizeof(e->trusted_detail), "%s", trusted_detail);
     snprintf(e->signature_detail, sizeof(e->signature_detail), "%s", signature_detail);
     return &e->ac;

@@ -24,6 +24,14 @@
 
 #pragma GCC visibility push(hidden)
 
+/* Where a trust list places the AB key that verified an AC (all NULL for
+ * a pinned key); borrowed from the list. */
+typedef struct cs_listing {
+    const cs_trustlist *list;
+    const cs_trustlist_ab *ab;
+    const cs_trustlist_key *key;
+} cs_listing;
+
 /* ---- the accreditation-credential cache (pkg/verify_cache.c) -------------- */
 
 #define CS_AC_CACHE_SLOTS 16
@@ -37,6 +45,7 @@ typedef struct cs_ac_cache_entry {
     cs_accreditation ac;
     uint8_t ab_kid[CS_KID_SIZE];
     const cs_key_t *ab_key; /* the trust store's key that verified it (borrowed) */
+    cs_listing listing;     /* its trust list entry, when it came from one */
     /* The details its trust and signature checks gave, replayed on a hit so
      * that a report never depends on what the verifier saw before. */
     char trusted_detail[CS_DETAIL_SIZE];
@@ -67,6 +76,7 @@ const cs_ac_cache_entry *cs_ac_cache_find(const cs_ac_cache *cache, const uint8_
 CS_MUST_CHECK const cs_accreditation *cs_ac_cache_insert(cs_ac_cache *cache, const uint8_t *bytes,
                                                          size_t len, cs_accreditation *ac,
                                                          const cs_key_t *ab_key,
+                                                         const cs_listing *listing,
                                                          const char *trusted_detail,
                                                          const char *signature_detail);
 
@@ -74,6 +84,8 @@ CS_MUST_CHECK const cs_accreditation *cs_ac_cache_insert(cs_ac_cache *cache, con
 void cs_ac_cache_clear(cs_ac_cache *cache);
 
 /* ---- the verifier and one verification (pkg/verify.c) --------------------- */
+
+#define CS_VERIFIER_TRUST_LISTS_MAX 16
 
 struct cs_verifier {
     const cs_trust_t *trust;
@@ -88,6 +100,9 @@ struct cs_verifier {
     bool status_optional;           /* a referenced status not checked passes */
     int64_t max_list_age;           /* seconds */
     cs_status_history_t *history;   /* borrowed; NULL: none */
+    const cs_trustlist *trust_lists[CS_VERIFIER_TRUST_LISTS_MAX]; /* borrowed */
+    size_t trust_list_count;
+    int64_t trust_list_grace; /* seconds */
 };
 
 /* The state of one verification in progress. */
@@ -98,6 +113,7 @@ typedef struct cs_verification {
     cs_cose_sign1 ac;
     const cs_accreditation *accreditation;
     const cs_key_t *ab_key; /* the AB key that verified the AC */
+    cs_listing listing;     /* its trust list entry, if any */
     int64_t now;
 } cs_verification;
 
@@ -132,6 +148,26 @@ cs_verdict cs_verify_status_verdict(cs_check_id id, cs_err err);
 /* True when both status checks decided: passed, or failed with a known
  * status (result->status_checked). */
 bool cs_verify_status_checked(const cs_verify_result *r);
+
+/* ---- trust lists (pkg/verify_trustlist.c) --------------------------------- */
+
+/* Step 2 with trust lists: looks the AC's kid up in the verifier's lists
+ * and verifies the AC with each key found.  Returns -1 when no list has
+ * the kid (the pinned keys are tried next), else records
+ * CS_CHECK_AC_TRUSTED and CS_CHECK_AC_SIGNATURE and returns 1 when they
+ * pass (*ab_key and v->listing set), 0 when one fails. */
+int cs_verify_listed_signature(cs_verification *v, const char *kid_hex, const cs_key_t **ab_key);
+
+/* Step 2: the AB of the list whose key verified the AC: identity, the
+ * key's period and compromise, the AB's status (CS_CHECK_AB_LISTED). */
+bool cs_verify_check_listed_ab(cs_verification *v);
+
+/* Step 2: the AB is recognised for the certificate's standard at its iat
+ * and now (CS_CHECK_AB_RECOGNISED). */
+bool cs_verify_check_recognition(cs_verification *v, const cs_certificate *cert);
+
+/* The verdict a failed CS_CHECK_AB_LISTED gives, from its error. */
+cs_verdict cs_verify_listed_verdict(cs_err err);
 
 #pragma GCC visibility pop
 

@@ -288,6 +288,8 @@ unsigned cs_verify_warnings(const cs_verify_result *r)
         mask |= CS_WARNING_STATUS_NOT_CHECKED;
     if (r->status_as_of != 0)
         mask |= CS_WARNING_STATUS_AS_OF;
+    if (r->trust_list_stale_since != 0)
+        mask |= CS_WARNING_TRUST_LIST_STALE;
     return mask;
 }
 
@@ -301,7 +303,13 @@ void cs_verify_warning_text(const cs_verify_result *r, cs_verify_warning warning
     buf[0] = '\0';
     if ((cs_verify_warnings(r) & warning) == 0)
         return;
-    if (warning == CS_WARNING_STATUS_NOT_CHECKED) {
+    if (warning == CS_WARNING_TRUST_LIST_STALE) {
+        cs_date_format_datetime(r->trust_list_stale_since, date);
+        snprintf(buf, size,
+                 "trust list past its next update (%s): used within its grace period; fetch a "
+                 "new one from its publisher",
+                 date);
+    } else if (warning == CS_WARNING_STATUS_NOT_CHECKED) {
         snprintf(buf, size, "status not checked: no status list was had and status is optional, "
                             "so a suspension or withdrawal would not show");
     } else {

@@ -69,11 +69,19 @@ bool cli_load_status_lists(cs_verifier_t *verifier, const char *const *paths, si
 
 int cli_verifier_options_check(const cli_verifier_options *o)
 {
-    if (o->trust.count == 0)
-        return cli_usage_error("--trust FILE|DIR is required: the accreditation body keys you "
-                               "trust");
-    if (!o->fetch && (o->cache_dir != NULL || o->no_cache || o->fetch_timeout > 0))
-        return cli_usage_error("--cache-dir, --no-cache and --fetch-timeout go with --fetch");
+    if (o->trust.count == 0 && o->trust_lists.count == 0)
+        return cli_usage_error("--trust-list FILE|URL with --root ROOT.pub, or --trust FILE|DIR "
+                               "is required: a scheme owner's trust list and its root key, or "
+                               "the accreditation body keys you pin");
+    if (o->trust_lists.count > 0 && o->roots.count == 0)
+        return cli_usage_error("--trust-list needs --root ROOT.pub: the scheme owner's root key "
+                               "the list must verify with");
+    if (o->roots.count > 0 && o->trust_lists.count == 0)
+        return cli_usage_error("--root goes with --trust-list FILE|URL");
+    if (!o->fetch && o->trust_lists.count == 0 &&
+        (o->cache_dir != NULL || o->no_cache || o->fetch_timeout > 0))
+        return cli_usage_error("--cache-dir, --no-cache and --fetch-timeout go with --fetch or "
+                               "--trust-list");
     if (o->cache_dir != NULL && o->no_cache)
         return cli_usage_error("give either --cache-dir DIR or --no-cache, not both");
     if (o->require_status && o->status_optional)
@@ -88,5 +96,6 @@ bool cli_verifier_configure(cs_verifier_t *verifier, const cli_verifier_options 
     cs_verifier_require_status(verifier, o->require_status);
     cs_verifier_set_status_optional(verifier, o->status_optional);
     cs_verifier_set_max_list_age(verifier, o->max_list_age);
+    cs_verifier_set_trust_list_grace(verifier, o->trust_list_grace);
     return cli_load_status_lists(verifier, o->status.items, o->status.count);
 }

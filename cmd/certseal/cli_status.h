@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "certseal/fetch.h"
+#include "certseal/trustlist.h"
 #include "certseal/verify.h"
 #include "cli_options.h"
 
@@ -24,17 +26,32 @@ typedef struct cli_verifier_options {
     const char *cache_dir;   /* --cache-dir DIR */
     bool no_cache;           /* --no-cache */
     uint64_t fetch_timeout;  /* --fetch-timeout SECONDS, 0: the default */
+    cli_list trust_lists;    /* --trust-list FILE|URL */
+    cli_list roots;          /* --root ROOT.pub */
+    int64_t trust_list_grace; /* --trust-list-grace, seconds */
 } cli_verifier_options;
 
 #define CLI_VERIFIER_OPTIONS_INIT                                                                  \
     {                                                                                              \
-        .at = -1, .skew = CS_DEFAULT_CLOCK_SKEW, .max_list_age = CS_DEFAULT_MAX_LIST_AGE           \
+        .at = -1, .skew = CS_DEFAULT_CLOCK_SKEW, .max_list_age = CS_DEFAULT_MAX_LIST_AGE,          \
+        .trust_list_grace = CS_DEFAULT_TRUST_LIST_GRACE                                            \
     }
 
 /* The table entries of the cli_verifier_options member of `type`. */
 #define CLI_VERIFIER_OPTIONS(type, member)                                                         \
     CLI_OPTION("trust", 't', CLI_LIST, type, member.trust, "PATH",                                 \
-               "a PEM public key file, or a folder of them (repeatable)", .max = 16),              \
+               "a PEM public key file, or a folder of them (repeatable); the\n"                    \
+               "accreditation body's identity and scope are then not checked",                     \
+               .max = 16),                                                                         \
+        CLI_OPTION("trust-list", 0, CLI_LIST, type, member.trust_lists, "FILE|URL",                \
+                   "a scheme owner's signed trust list of accreditation bodies\n"                   \
+                   "(repeatable; each verified with a --root)", .max = 16),                         \
+        CLI_OPTION("root", 0, CLI_LIST, type, member.roots, "PUB",                                 \
+                   "a scheme owner's root public key (PEM) the trust lists must\n"                  \
+                   "verify with (repeatable)", .max = 16),                                          \
+        CLI_OPTION("trust-list-grace", 0, CLI_DURATION, type, member.trust_list_grace, "D",        \
+                   "use a trust list up to D past its next update, with a warning\n"                \
+                   "(default 7d)", .max = 366),                                                      \
         CLI_OPTION("at", 0, CLI_DATE, type, member.at, "DATE",                                     \
                    "verify as of DATE (YYYY-MM-DD or RFC 3339) instead of now"),                   \
         CLI_OPTION("skew", 0, CLI_UNSIGNED, type, member.skew, "N",                                \
@@ -60,6 +77,30 @@ typedef struct cli_verifier_options {
                    "fetch every list, keep none"),                                                 \
         CLI_OPTION("fetch-timeout", 0, CLI_UNSIGNED, type, member.fetch_timeout, "N",              \
                    "give up a fetch after N seconds (default 15)", .min = 1, .max = 3600)
+
+/* The trust lists of --trust-list, verified with the --root keys, kept
+ * alive for the verifier that uses them (cli_trustlist.c). */
+typedef struct cli_trust_lists {
+    cs_key_t *roots[CLI_LIST_MAX];
+    size_t root_count;
+    cs_trustlist lists[CLI_LIST_MAX];
+    size_t list_count;
+    cs_trustlist_history_t *history;
+    cs_fetcher_t *fetcher; /* for URLs and the cache folder; NULL: none */
+} cli_trust_lists;
+
+/* Loads (reading files, fetching URLs with the ttl cache) and verifies
+ * every --trust-list with the --root keys at the verifier's time (--at, or
+ * now), remembering sequences and rollovers in the cache folder
+ * (--cache-dir, the default one, or memory only with --no-cache), and adds
+ * them to verifier.
+ * Reports one line (warnings for lists within their grace) and returns
+ * false when a list is refused. */
+bool cli_load_trust_lists(cs_verifier_t *verifier, const cli_verifier_options *options,
+                          cli_trust_lists *out);
+
+/* Frees what cli_load_trust_lists() kept. */
+void cli_trust_lists_clear(cli_trust_lists *lists);
 
 /* The checks across those options (--trust given, --fetch's companions,
  * --require-status against --status-optional); reports and returns

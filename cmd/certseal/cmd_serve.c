@@ -149,17 +149,24 @@ static void run_until_stopped(cs_http_server_t *server, const sigset_t *signals)
     start_stop_watchdog();
 }
 
-static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *signals)
+static int serve(const serve_options *o, cs_trust_t *trust, const cs_key_t *const *roots,
+                 const sigset_t *signals)
 {
     cs_http_options ho = CS_HTTP_OPTIONS_INIT;
     cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
     cs_http_server_t *server = NULL;
     char detail[CS_DETAIL_SIZE] = "", *cache_dir = NULL;
     cs_err err;
+    bool caching = o->verifier.fetch || o->verifier.trust_lists.count > 0;
 
-    if (o->verifier.fetch && !cli_fetch_options(o->verifier.cache_dir, o->verifier.no_cache,
-                                                o->verifier.fetch_timeout, &fo, &cache_dir))
+    if (caching && !cli_fetch_options(o->verifier.cache_dir, o->verifier.no_cache,
+                                      o->verifier.fetch_timeout, &fo, &cache_dir))
         return CLI_EXIT_FAILURE;
+    ho.trust_list_paths = o->verifier.trust_lists.items;
+    ho.trust_list_count = o->verifier.trust_lists.count;
+    ho.trust_roots = roots;
+    ho.trust_root_count = o->verifier.roots.count;
+    ho.trust_list_grace = o->verifier.trust_list_grace;
     ho.listen = o->listen;
     ho.trust = trust;
     ho.status_paths = o->verifier.status.items;
@@ -179,7 +186,7 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
     ho.request_deadline = (unsigned)o->request_deadline;
     ho.log = log_line;
     err = cs_http_server_start(&ho, &server, detail, sizeof(detail));
-    if (err == CS_ERR_FETCH_CACHE || (err == CS_ERR_IO_OPEN && detail[0] == '\0' && o->verifier.fetch)) {
+    if (err == CS_ERR_FETCH_CACHE || (err == CS_ERR_IO_OPEN && detail[0] == '\0' && caching)) {
         cli_fetch_cache_error(fo.cache_dir, err);
         free(cache_dir);
         return CLI_EXIT_FAILURE;
@@ -189,7 +196,8 @@ static int serve(const serve_options *o, cs_trust_t *trust, const sigset_t *sign
         cli_error("%s (%s)", cs_err_detail(detail, err),
                   err == CS_ERR_LISTEN     ? "choose another port, or stop what uses it"
                   : err == CS_ERR_ARGUMENT ? "give --listen ADDR:PORT, e.g. 127.0.0.1:8080"
-                                           : "check the --status and --publish paths");
+                                           : "check the --status, --trust-list and --publish "
+                                             "paths");
         return err == CS_ERR_ARGUMENT ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
     }
     fprintf(stderr, "certseal: serve: listening on %s, port %u\n", o->listen,
@@ -206,8 +214,10 @@ static int run(void *options, int argc, char **argv)
 {
     const serve_options *o = options;
     cs_trust_t *trust = NULL;
+    cs_key_t *roots[CLI_LIST_MAX] = {0};
     sigset_t signals;
     int status = CLI_EXIT_FAILURE;
+    bool ok = true;
 
     (void)argc, (void)argv;
     raise_descriptor_limit(o->max_connections ? o->max_connections : CS_HTTP_DEFAULT_CONNECTIONS);
@@ -219,9 +229,20 @@ static int run(void *options, int argc, char **argv)
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust))
-        status = serve(o, trust, &signals);
+    for (size_t i = 0; i < o->verifier.roots.count && ok; i++) {
+        cs_err err = cs_key_load_public_file(o->verifier.roots.items[i], &roots[i]);
+        if (err != CS_OK) {
+            cli_error("%s: cannot load the root key: %s (give the scheme owner's PEM public "
+                      "key)",
+                      o->verifier.roots.items[i], cs_strerror(err));
+            ok = false;
+        }
+    }
+    if (ok && cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust))
+        status = serve(o, trust, (const cs_key_t *const *)roots, &signals);
     cs_trust_free(&trust);
+    for (size_t i = 0; i < o->verifier.roots.count; i++)
+        cs_key_free(&roots[i]);
     return status;
 }
 
@@ -230,7 +251,8 @@ static const serve_options DEFAULTS = {.verifier = CLI_VERIFIER_OPTIONS_INIT};
 const cli_command cmd_serve_entry = {
     .name = "serve",
     .summary = "the HTTP verification service: the link form's page, a JSON API",
-    .usage = "--trust FILE|DIR [--trust ...] --listen ADDR:PORT\n"
+    .usage = "--trust-list FILE|URL --root PUB [...] [--trust-list-grace DURATION]\n"
+             "           | --trust FILE|DIR [--trust ...] --listen ADDR:PORT\n"
              "           [--status FILE|DIR ...] [--require-status | --status-optional]\n"
              "           [--max-list-age DURATION] [--publish DIR]\n"
              "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]\n"
@@ -241,7 +263,7 @@ const cli_command cmd_serve_entry = {
         "Serves the verification page of link-form tokens (GET /v/TOKEN), the JSON of\n"
         "certseal verify --json (GET /api/v1/verify?token=, POST /api/v1/verify), /healthz\n"
         "and, with --publish, the status lists of DIR under /status/.  Runs until SIGINT or\n"
-        "SIGTERM; SIGHUP reads the status lists again (and each --status path is watched\n"
+        "SIGTERM; SIGHUP reads the status lists and trust lists again (and each --status path is watched\n"
         "and read again when changed or when its ttl has passed).  One line per request on\n"
         "stderr, without the token.\n",
     .options = OPTIONS,

@@ -48,7 +48,7 @@ static int check(void *options, int argc, char **argv)
 static void print_warnings(const cs_verify_result *r, const char *label)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
-                                            CS_WARNING_STATUS_AS_OF};
+                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
     char text[CS_VERIFY_WARNING_SIZE], where[CLI_ESCAPED_SIZE(512)];
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -93,6 +93,10 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, const ui
             strcmp(cs_verify_status_summary(&result, result.failed), "unknown") == 0)
             hint = "pass --fetch, or --status FILE with the published list; "
                    "--status-optional accepts it unchecked";
+        /* With a trust list the reason says it all: no key to add. */
+        if (result.failed == CS_CHECK_AB_LISTED || result.failed == CS_CHECK_AB_RECOGNISED ||
+            (result.failed == CS_CHECK_AC_TRUSTED && o->verifier.trust_lists.count > 0))
+            hint = NULL;
         cli_error("%s: %s: %s%s%s%s", label, cs_verdict_name(result.verdict),
                   result.checks[result.failed].detail, hint != NULL ? " (" : "",
                   hint != NULL ? hint : "", hint != NULL ? ")" : "");
@@ -227,6 +231,7 @@ static int run(void *options, int argc, char **argv)
     cs_verifier_t *verifier = NULL;
     cs_fetcher_t *fetcher = NULL;
     cs_status_history_t *history = NULL;
+    cli_trust_lists lists = {0};
     uint8_t *data = NULL;
     size_t len = 0;
     const char *label;
@@ -240,7 +245,8 @@ static int run(void *options, int argc, char **argv)
         cli_error("out of memory");
         goto fail;
     }
-    if (!cli_verifier_configure(verifier, &o->verifier))
+    if (!cli_verifier_configure(verifier, &o->verifier) ||
+        !cli_load_trust_lists(verifier, &o->verifier, &lists))
         goto fail;
     if (o->verifier.fetch && !start_fetching(o, verifier, &fetcher, &history))
         goto fail;
@@ -248,6 +254,7 @@ static int run(void *options, int argc, char **argv)
 fail:
     free(data);
     cs_verifier_free(&verifier);
+    cli_trust_lists_clear(&lists);
     if (fetcher != NULL) /* made by the services plugin, which is loaded */
         cli_service_verify()->fetcher_free(&fetcher);
     cs_status_history_free(&history);
@@ -260,12 +267,15 @@ static const verify_options DEFAULTS = {.verifier = CLI_VERIFIER_OPTIONS_INIT};
 const cli_command cmd_verify_entry = {
     .name = "verify",
     .summary = "verify a certificate token back to a trusted accreditation body",
-    .usage = "--trust FILE|DIR [--trust ...] [--at DATE] [--skew SECONDS]\n"
+    .usage = "--trust-list FILE|URL --root PUB [--trust-list ... --root ...]\n"
+             "           [--trust-list-grace DURATION] | --trust FILE|DIR [--trust ...]\n"
+             "           [--at DATE] [--skew SECONDS]\n"
              "           [--status FILE|DIR ...] [--require-status | --status-optional]\n"
              "           [--max-list-age DURATION] [--json] [TOKEN|FILE|- | --qr IMAGE ...]\n"
              "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]",
     .description = "Verifies a certificate token (CS1:..., a link, or COSE bytes; one per line for\n"
-                   "several) against the accreditation body keys of the trust store.  Exit status 0\n"
+                   "several) against a scheme owner's trust list (--trust-list, --root) or the\n"
+                   "accreditation body keys pinned with --trust.  Exit status 0\n"
                    "only when every token is VALID; otherwise the code of the worst verdict\n"
                    "(certseal(1), EXIT STATUS).\n",
     .options = OPTIONS,

@@ -30,6 +30,7 @@ static const command COMMANDS[] = {
     {"list", NULL},
     {"status", NULL},
     {"serve", NULL},
+    {"trustlist", &cmd_trustlist_entry},
 };
 #define COMMAND_COUNT (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 

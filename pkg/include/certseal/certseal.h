@@ -36,6 +36,7 @@
 #include "certseal/text.h"
 #include "certseal/token.h"
 #include "certseal/trust.h"
+#include "certseal/trustlist.h"
 #include "certseal/verify.h"
 
 #define CERTSEAL_VERSION "0.1.0"

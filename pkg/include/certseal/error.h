@@ -99,6 +99,14 @@ extern "C" {
     X(CS_ERR_STANDARD_NOT_ACCREDITED, 504, "standard not covered by the accreditation")    \
     X(CS_ERR_IAF_NOT_ACCREDITED, 505, "IAF sector not covered by the accreditation")       \
     X(CS_ERR_ACCREDITATION_NUMBER, 506, "accreditation number does not match")             \
+    X(CS_ERR_TRUSTLIST_ROOT, 530, "trust list not signed by a pinned root or an announced key") \
+    X(CS_ERR_TRUSTLIST_ROLLBACK, 531, "trust list older than one already seen for its root") \
+    X(CS_ERR_TRUSTLIST_REPLAY, 532, "trust list reuses a sequence number with other content") \
+    X(CS_ERR_AB_IMPERSONATION, 533, "credential issuer is not the body whose key signed it") \
+    X(CS_ERR_AB_KEY_PERIOD, 534, "accreditation body key outside its signing period")    \
+    X(CS_ERR_AB_KEY_COMPROMISED, 535, "accreditation body key reported compromised")     \
+    X(CS_ERR_AB_NOT_ACTIVE, 536, "accreditation body suspended or withdrawn in the trust list") \
+    X(CS_ERR_AB_NOT_RECOGNISED, 537, "accreditation body not recognised for the standard") \
     /* time */                                                                             \
     X(CS_ERR_AC_NOT_VALID_AT_ISSUE, 600, "not accredited on the issue date")               \
     X(CS_ERR_AC_EXPIRED, 601, "accreditation expired")                                     \
@@ -125,6 +133,8 @@ extern "C" {
     X(CS_ERR_STATUS_LIST_NO_EXPIRY, 716, "status list has no expiry (exp)")                \
     X(CS_ERR_STATUS_LIST_FUTURE, 717, "status list issued in the future")                  \
     X(CS_ERR_FETCH_CACHE, 718, "fetch cache folder is not safe to use")                    \
+    X(CS_ERR_TRUSTLIST_EXPIRED, 730, "trust list past its next update and grace period") \
+    X(CS_ERR_TRUSTLIST_FUTURE, 731, "trust list issued in the future")                    \
     /* registry */                                                                         \
     X(CS_ERR_REGISTRY, 800, "registry database error")                                     \
     X(CS_ERR_REGISTRY_SCHEMA, 801, "not a certseal registry, or a newer schema")           \

@@ -115,6 +115,17 @@ typedef struct cs_http_options {
     int64_t max_list_age;                  /* seconds; negative: CS_DEFAULT_MAX_LIST_AGE */
     unsigned max_client_connections;       /* from one client address; 0: the default */
     unsigned request_deadline;             /* seconds; 0: CS_HTTP_DEFAULT_REQUEST_DEADLINE */
+    /* Trust lists (trustlist.h): files or http(s) URLs, verified with the
+     * roots (borrowed, kept alive until cs_http_server_stop()), read again
+     * on cs_http_server_reload() and when their shortest ttl has passed;
+     * a set that no longer verifies never replaces the one in use.  The
+     * sequences and rollovers seen are kept in fetch_options' cache
+     * folder, or in memory. */
+    const char *const *trust_list_paths;
+    size_t trust_list_count;
+    const cs_key_t *const *trust_roots;
+    size_t trust_root_count;
+    int64_t trust_list_grace; /* seconds; 0: CS_DEFAULT_TRUST_LIST_GRACE */
 } cs_http_options;
 
 #define CS_HTTP_OPTIONS_INIT                                                                       \

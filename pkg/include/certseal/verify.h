@@ -28,6 +28,7 @@
 #include "certseal/status.h"
 #include "certseal/token.h"
 #include "certseal/trust.h"
+#include "certseal/trustlist.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -113,11 +114,13 @@ typedef enum cs_check_id {
     CS_CHECK_AC_TRUSTED, /* step 2: AB key in the trust store */
     CS_CHECK_AC_SIGNATURE,
     CS_CHECK_AC_TYPE,
+    CS_CHECK_AB_LISTED, /* step 2: the AB of the trust list: identity, key period, status */
     CS_CHECK_CT_KEY, /* step 3: CT kid = AC cnf key */
     CS_CHECK_CT_SIGNATURE,
     CS_CHECK_CT_TYPE,
     CS_CHECK_ISSUER, /* step 4: CT iss = AC sub */
     CS_CHECK_STANDARD,
+    CS_CHECK_AB_RECOGNISED, /* step 2: the AB is recognised for the standard */
     CS_CHECK_IAF_SECTORS,
     CS_CHECK_ACCREDITATION_NUMBER,
     CS_CHECK_ACCREDITED_AT_ISSUE, /* step 5 */
@@ -174,6 +177,14 @@ typedef struct cs_verify_result {
      * oldest list used after its ttl had passed, 0 when none was. */
     bool status_checked;
     int64_t status_as_of;
+    /* With a trust list: the AB entry whose key verified the AC (borrowed
+     * from the list, valid while the verifier holds it), NULL when the key
+     * was pinned (--trust: identity and recognition not checked);
+     * trust_list_stale_since is the next update of a list used past it
+     * (within the grace period), 0 when none was. */
+    const cs_trustlist_ab *ab;
+    const char *trust_list_issuer; /* borrowed likewise */
+    int64_t trust_list_stale_since;
 } cs_verify_result;
 
 typedef struct cs_verifier cs_verifier_t;
@@ -274,6 +285,35 @@ void cs_verifier_set_max_list_age(cs_verifier_t *verifier, int64_t seconds);
 void cs_verifier_set_status_history(cs_verifier_t *verifier, cs_status_history_t *history);
 
 /*
+ * Trust lists (DESIGN §2 step 2).  The AC's kid is looked up among the
+ * keys of the lists added here first, then among the trust store's pinned
+ * keys.  A key found in a list must verify the AC, and then (check
+ * CS_CHECK_AB_LISTED) the AC's iss must be that AB's identifier
+ * (CS_ERR_AB_IMPERSONATION), the key's period must cover the AC's iat
+ * (CS_ERR_AB_KEY_PERIOD), the key must not be compromised
+ * (CS_ERR_AB_KEY_COMPROMISED): UNTRUSTED; the AB must be active
+ * (CS_ERR_AB_NOT_ACTIVE): NOT_ACCREDITED; and (CS_CHECK_AB_RECOGNISED) the
+ * AB must be recognised for the certificate's standard at its iat and now
+ * (CS_ERR_AB_NOT_RECOGNISED): NOT_ACCREDITED.  A list past its next update
+ * by more than the grace period gives no key (CS_ERR_TRUSTLIST_EXPIRED,
+ * UNTRUSTED); within it, the result carries trust_list_stale_since.  With
+ * a pinned key both checks pass saying that they were not checked.
+ */
+
+/* Adds a list the caller verified with cs_trustlist_verify(); borrowed:
+ * kept alive and unchanged while the verifier may use it.  Forgets the
+ * credentials verified so far.  Errors: CS_ERR_ARGUMENT, CS_ERR_TOO_LARGE
+ * (more than 16 lists). */
+CS_MUST_CHECK cs_err cs_verifier_add_trust_list(cs_verifier_t *verifier, const cs_trustlist *list);
+
+/* Forgets the lists added (and the credentials verified with them). */
+void cs_verifier_clear_trust_lists(cs_verifier_t *verifier);
+
+/* Seconds a list is used past its next update (default
+ * CS_DEFAULT_TRUST_LIST_GRACE); negative values are ignored. */
+void cs_verifier_set_trust_list_grace(cs_verifier_t *verifier, int64_t seconds);
+
+/*
  * Verifies one token in any form (token.h).  Returns CS_OK when the checks
  * ran, whatever the verdict; an error only when verification could not run
  * (CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY, CS_ERR_CRYPTO).  The caller clears
@@ -300,6 +340,8 @@ typedef enum cs_verify_warning {
                                             (status optional) */
     CS_WARNING_STATUS_AS_OF = 0x2,       /* a list past its ttl was used
                                             (result->status_as_of) */
+    CS_WARNING_TRUST_LIST_STALE = 0x4,   /* a trust list past its next update
+                                            was used (within its grace) */
 } cs_verify_warning;
 
 #define CS_VERIFY_WARNING_SIZE 200
