@@ -102,13 +102,17 @@ static void put_date(cs_cbor_writer *w, int64_t value)
     cs_cbor_put_uint(w, value < 0 ? 0 : (uint64_t)value);
 }
 
-static cs_err put_cose_key(cs_cbor_writer *w, const cs_key_t *key)
+cs_err cs_cose_key_write(cs_cbor_writer *w, const cs_key_t *key)
 {
     uint8_t x[CS_KEY_COORDINATE_SIZE], y[CS_KEY_COORDINATE_SIZE];
-    bool okp = cs_key_alg(key) == CS_ALG_EDDSA;
-    cs_err err = cs_key_public_coordinates(key, x, y);
-    if (err != CS_OK)
+    bool okp;
+    cs_err err;
+
+    if (key == NULL)
+        return CS_ERR_ARGUMENT;
+    if ((err = cs_key_public_coordinates(key, x, y)) != CS_OK)
         return err;
+    okp = cs_key_alg(key) == CS_ALG_EDDSA;
     cs_cbor_begin_map(w, okp ? 3 : 4);
     cs_cbor_put_int(w, COSE_KEY_KTY);
     cs_cbor_put_int(w, okp ? COSE_KTY_OKP : COSE_KTY_EC2);
@@ -178,7 +182,7 @@ cs_err cs_accreditation_encode_claims(const cs_accreditation_params *p, uint8_t 
     cs_cbor_put_int(&w, CS_CLAIM_CNF);
     cs_cbor_begin_map(&w, 1);
     cs_cbor_put_int(&w, CNF_COSE_KEY);
-    err = put_cose_key(&w, p->subject_key);
+    err = cs_cose_key_write(&w, p->subject_key);
     cs_cbor_end_map(&w);
     if (p->status.present)
         put_status(&w, p->status.index, p->status.uri);

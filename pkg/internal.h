@@ -300,6 +300,12 @@ CS_MUST_CHECK cs_err cs_status_token_verify_decoded(const uint8_t *data, size_t 
 
 /* ---- JSON building blocks (pkg/record_json.c, pkg/report.c) ----------------------- */
 
+/* Writes key's public half as a COSE_Key map (RFC 9053 §7.1, §7.2: kty,
+ * crv, x, and y for P-256) into w (pkg/claims.c): the AC's cnf and the trust
+ * list's keys.  Errors: CS_ERR_ARGUMENT (NULL key), as
+ * cs_key_public_coordinates(); w's own errors stay in w. */
+CS_MUST_CHECK cs_err cs_cose_key_write(cs_cbor_writer *w, const cs_key_t *key);
+
 /* cs_certificate_encode_claims() into a caller-kept writer (reset first). */
 CS_MUST_CHECK cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert);
 

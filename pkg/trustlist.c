@@ -88,31 +88,6 @@ static void put_date(cs_cbor_writer *w, int64_t t)
     cs_cbor_put_uint(w, t < 0 ? 0 : (uint64_t)t);
 }
 
-static cs_err put_cose_key(cs_cbor_writer *w, const cs_key_t *key)
-{
-    uint8_t x[CS_KEY_COORDINATE_SIZE], y[CS_KEY_COORDINATE_SIZE];
-    cs_err err;
-
-    if (key == NULL)
-        return CS_ERR_ARGUMENT;
-    if ((err = cs_key_public_coordinates(key, x, y)) != CS_OK)
-        return err;
-    bool ed = cs_key_alg(key) == CS_ALG_EDDSA;
-    cs_cbor_begin_map(w, ed ? 3 : 4);
-    cs_cbor_put_int(w, COSE_KEY_KTY);
-    cs_cbor_put_int(w, ed ? COSE_KTY_OKP : COSE_KTY_EC2);
-    cs_cbor_put_int(w, COSE_KEY_CRV);
-    cs_cbor_put_int(w, ed ? COSE_CRV_ED25519 : COSE_CRV_P256);
-    cs_cbor_put_int(w, COSE_KEY_X);
-    cs_cbor_put_bytes(w, x, sizeof(x));
-    if (!ed) {
-        cs_cbor_put_int(w, COSE_KEY_Y);
-        cs_cbor_put_bytes(w, y, sizeof(y));
-    }
-    cs_cbor_end_map(w);
-    return CS_OK;
-}
-
 static cs_err put_ab(cs_cbor_writer *w, const cs_trustlist_ab *ab)
 {
     cs_err err;
@@ -153,7 +128,7 @@ static cs_err put_ab(cs_cbor_writer *w, const cs_trustlist_ab *ab)
         const cs_trustlist_key *k = &ab->keys[i];
         cs_cbor_begin_map(w, 2 + (size_t)k->has_expires + (size_t)k->has_compromised);
         cs_cbor_put_cstring(w, KEY_COSE);
-        if ((err = put_cose_key(w, k->key)) != CS_OK)
+        if ((err = cs_cose_key_write(w, k->key)) != CS_OK)
             return err;
         cs_cbor_put_cstring(w, P_NBF);
         put_date(w, k->not_before);
@@ -209,7 +184,7 @@ cs_err cs_trustlist_encode_claims(const cs_trustlist *list, uint8_t **out, size_
         cs_cbor_put_cstring(&w, TL_NXT);
         cs_cbor_begin_array(&w, list->next_key_count);
         for (size_t i = 0; i < list->next_key_count && err == CS_OK; i++)
-            err = put_cose_key(&w, list->next_keys[i]);
+            err = cs_cose_key_write(&w, list->next_keys[i]);
         cs_cbor_end_array(&w);
     }
     cs_cbor_end_map(&w); /* the trust map */
