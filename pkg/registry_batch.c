@@ -367,6 +367,32 @@ fail:
     return err;
 }
 
+/* Before anything is issued: a number the registry already holds must be
+ * the same certificate (which the chunks then skip), else the batch is
+ * refused there with nothing issued, rather than half-way through. */
+static cs_err check_recorded_numbers(batch_run *b, size_t count)
+{
+    cs_err err = CS_OK;
+
+    for (size_t i = 0; i < count && err == CS_OK; i++) {
+        registry_current cur;
+        uint8_t *claims = NULL;
+        size_t claims_len = 0;
+        bool found = false;
+
+        *b->failed_index = i;
+        if (b->certs[i].number == NULL)
+            return CS_ERR_ARGUMENT;
+        err = registry_find_current(b->registry, b->certs[i].number, &found, &cur, &claims,
+                                    &claims_len, b->detail, b->detail_size);
+        if (err == CS_OK && found)
+            err = check_recorded(b->registry, b->issuer, &b->certs[i], &cur, claims, claims_len,
+                                 b->detail, b->detail_size);
+        free(claims);
+    }
+    return err;
+}
+
 /* The self-check moves to the verifier thread when the registry asks for
  * it and the thread starts; otherwise the issuer keeps doing it inline. */
 static void batch_start_verifier(batch_run *b)
@@ -427,6 +453,9 @@ cs_err cs_registry_issue_batch(cs_registry_t *registry, cs_issuer_t *issuer, cs_
         err = CS_ERR_NO_MEMORY;
         goto fail;
     }
+    if ((err = check_recorded_numbers(&b, count)) != CS_OK)
+        goto fail;
+    *b.failed_index = 0;
     batch_start_verifier(&b);
     for (size_t start = 0; start < count; start += chunk) {
         size_t end = count - start > chunk ? start + chunk : count;

@@ -15,6 +15,7 @@
 #endif
 
 #include "cli.h"
+#include "cli_progress.h"
 
 #define PASSPHRASE_MAX 1024
 
@@ -73,6 +74,7 @@ static void vreport(const char *fmt, va_list ap)
         message = line; /* cut short */
     if (n < 0)
         strcpy(line, "(the message could not be formatted)");
+    cli_progress_break_line();
     if (cs_text_escape_alloc(message, &escaped) == CS_OK)
         fprintf(stderr, "certseal: %s: %s\n", cli_command_name, escaped);
     else

@@ -55,6 +55,9 @@ static const cli_option OPTIONS[] = {
     CLI_OPTION("format", 0, CLI_CUSTOM, issue_options, batch_format, "jsonl|csv",
                "the batch file's format (default: from its name, else its content)",
                .parse = parse_format),
+    CLI_OPTION("ignore-column", 0, CLI_LIST, issue_options, ignore_columns, "NAME",
+               "skip the CSV batch's column NAME (repeatable); any other column\n"
+               "that is not one of the record's refuses the batch", .max = CLI_LIST_MAX),
     CLI_OPTION("qr-dir", 0, CLI_PATH, issue_options, qr_dir, "DIR",
                "one PNG QR code per certificate of a batch in DIR"),
     CLI_OPTION("chunk", 0, CLI_UNSIGNED, issue_options, chunk, "N",
@@ -94,10 +97,13 @@ static int check_modes(const issue_options *o, int records)
                                    o->supersedes != NULL ? "--supersedes" : "--qr");
         return CLI_EXIT_OK;
     }
-    if (o->qr_dir != NULL || o->batch_format != CS_BATCH_AUTO || o->chunk != 0)
-        return cli_usage_error("%s is for --batch", o->qr_dir != NULL ? "--qr-dir"
-                                                    : o->chunk != 0   ? "--chunk"
-                                                                      : "--format");
+    if (o->qr_dir != NULL || o->batch_format != CS_BATCH_AUTO || o->chunk != 0 ||
+        o->ignore_columns.count != 0)
+        return cli_usage_error("%s is for --batch", o->qr_dir != NULL   ? "--qr-dir"
+                                                    : o->chunk != 0     ? "--chunk"
+                                                    : o->ignore_columns.count != 0
+                                                        ? "--ignore-column"
+                                                        : "--format");
     if (records != 1)
         return cli_usage_error("give exactly one record: RECORD.json, or - for standard input");
     return CLI_EXIT_OK;

@@ -353,6 +353,51 @@ gen_batch jsonl DUP 3 >dup.jsonl
 sed -n 1p dup.jsonl >>dup.jsonl
 expect_exit 1 cs issue --registry cb.db --batch dup.jsonl
 check "duplicate named" grep -q 'line 4: certificate_number: "DUP-0001" is already on line 1' "$CAP/stderr"
+# a number the registry holds with other claims, on the last of 2000 lines: the
+# batch is refused before anything is issued
+gen_batch jsonl CLASH 2000 >clash.jsonl
+sed -i '2000s/"CLASH-2000"/"J-0001"/' clash.jsonl
+expect_exit 1 cs issue --registry cb.db --batch clash.jsonl --out clash-tokens.jsonl
+check "the clash named by its line" grep -q 'clash\.jsonl: line 2000 (J-0001): certificate "J-0001" is already recorded with other claims' "$CAP/stderr"
+check "... and nothing issued" grep -q 'the batch is refused: nothing was issued' "$CAP/stderr"
+check "nothing issued" [ "$("$CERTSEAL" list --registry cb.db | wc -l)" -eq "$before" ]
+expect_no_file clash-tokens.jsonl
+# a semicolon or tab CSV (a spreadsheet's export) reads as the comma CSV did:
+# the same 50 certificates, already recorded, and the same tokens
+for sep in semicolon tab; do
+    python3 - batch.csv "batch-$sep.csv" "$sep" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    csv.writer(f, delimiter=";" if sys.argv[3] == "semicolon" else "\t",
+               lineterminator="\r\n").writerows(rows)
+PY
+    expect_exit 0 cs issue --registry cb.db --batch "batch-$sep.csv" --out "tokens-$sep.jsonl"
+    expect_stderr_line "batch-$sep\.csv: 50 certificates: 0 issued now, 50 already recorded"
+    check "a $sep CSV gives the comma CSV's tokens" cmp -s tokens-c.jsonl "tokens-$sep.jsonl"
+done
+# a header typo names the column meant; a column of the CB's own is refused
+# unless it is named with --ignore-column
+sed '1s/organization\.name/organisation.name/' batch.csv >typo.csv
+expect_exit 1 cs issue --registry cb.db --batch typo.csv
+check "a header typo: did you mean" grep -q 'typo\.csv: line 1: csv: unknown column "organisation.name": did you mean organization.name?' "$CAP/stderr"
+python3 - batch.csv extra.csv <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows = [["internal_ref"] + rows[0]] + [["X-%d" % i] + r for i, r in enumerate(rows[1:])]
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    csv.writer(f, lineterminator="\r\n").writerows(rows)
+PY
+expect_exit 1 cs issue --registry cb.db --batch extra.csv
+check "an extra column refused, naming --ignore-column" grep -q 'unknown column "internal_ref".*--ignore-column' "$CAP/stderr"
+expect_exit 0 cs issue --registry cb.db --batch extra.csv --ignore-column internal_ref --out tokens-extra.jsonl
+check "--ignore-column: the same tokens" cmp -s tokens-c.jsonl tokens-extra.jsonl
+expect_exit 2 cs issue --key cb.key --accreditation ac.cose --ignore-column x r1.json
+# the sample batches certseal(1) names hold the same certificates
+expect_exit 0 cs issue --registry cb.db --batch "$FIXTURES/batch.csv" --out sample-c.jsonl
+expect_exit 0 cs issue --registry cb.db --batch "$FIXTURES/batch.jsonl" --out sample-j.jsonl
+expect_stderr_line 'batch\.jsonl: 3 certificates: 0 issued now, 3 already recorded'
+check "the sample CSV and JSON Lines give the same tokens" cmp -s sample-c.jsonl sample-j.jsonl
 # usage
 expect_exit 2 cs issue --registry cb.db --batch batch.jsonl r1.json
 expect_stderr_line 'batch FILE takes no RECORD argument'

@@ -168,7 +168,8 @@ typedef void (*cs_registry_progress_fn)(void *ctx, size_t done, size_t count);
  * A certificate whose number is already recorded with the same claims is
  * skipped (so that re-running an interrupted batch completes it) and is
  * not reported to `issued`; one recorded with different claims fails the
- * batch.  On error, the chunks already committed stay (and were reported
+ * batch before anything is issued (every number is looked up first).  On
+ * error, the chunks already committed stay (and were reported
  * to `issued` and `progress`); *failed_index (may be NULL) names the
  * certificate that failed, or the first of its chunk when the COMMIT
  * failed.  `issued` and `progress` run after each COMMIT, so they hear of
