@@ -279,6 +279,8 @@ static int issue_registry(const issue_options *o, cs_certificate *cert)
         report_registry_issue(o, cert, err, detail);
         goto fail;
     }
+    if (detail[0] != '\0')
+        cli_error("%s", detail); /* a repeated supersede: nothing changed */
     /* outputs_free() made a failure here unlikely; if it happens the
      * certificate stays recorded, and list --json holds its token. */
     if (write_outputs(o, token, token_len))

@@ -201,7 +201,19 @@ expect_stderr_line 'registry DB is required'
 
 # re-issue: the old revision is superseded, the new one valid
 record_edit r1.json "d['scope'] = 'Design and manufacture of precision components.'" >r1b.json
+expect_exit 1 cs issue --registry cb.db --supersedes GB-Q-1 --out t1b.txt r1b.json
+expect_stderr_line 'GB-Q-1: revision 0 of certificate "GB-Q-1" is already issued with other claims: a new revision is 1'
+expect_no_file t1b.txt
+record_edit r1.json "d['scope'] = 'Design and manufacture of precision components.'; d['revision'] = 1" >r1b.json
 expect_exit 0 cs issue --registry cb.db --supersedes GB-Q-1 --reason "scope reduced" --out t1b.txt r1b.json
+# the same supersede again (a second click, a re-run script) changes nothing
+expect_exit 0 cs issue --registry cb.db --supersedes GB-Q-1 --reason "scope reduced" --out t1c.txt r1b.json
+expect_stderr_line 'revision 1 of certificate "GB-Q-1" is already issued with these claims; nothing was changed'
+check "a repeated supersede prints the same token" cmp -s t1b.txt t1c.txt
+record_edit r1b.json "d['scope'] = 'Design only.'" >r1c.json
+expect_exit 1 cs issue --registry cb.db --supersedes GB-Q-1 --out t1d.txt r1c.json
+expect_stderr_line 'revision 1 of certificate "GB-Q-1" is already issued with other claims: a new revision is 2'
+expect_no_file t1d.txt
 publish
 verdict 18 t1.txt
 verdict 0 t1b.txt

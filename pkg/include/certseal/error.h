@@ -146,7 +146,8 @@ extern "C" {
     X(CS_ERR_REGISTRY_BUSY, 807, "registry is locked by another process")                  \
     X(CS_ERR_REGISTRY_ROLE, 808, "operation not available for this registry's role")      \
     X(CS_ERR_REGISTRY_DAMAGED, 809, "registry file is damaged")                            \
-    X(CS_ERR_REGISTRY_EVENT_LOG, 810, "registry status disagrees with its event log")
+    X(CS_ERR_REGISTRY_EVENT_LOG, 810, "registry status disagrees with its event log")      \
+    X(CS_ERR_REGISTRY_REVISION, 811, "not the next revision of the certificate")
 /* clang-format on */
 
 typedef enum cs_err {
