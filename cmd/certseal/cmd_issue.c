@@ -231,6 +231,7 @@ static int issue_plain(const issue_options *o, cs_certificate *cert)
         cli_error("%s: %s", record_name(o), cs_err_detail(detail, err));
         goto fail;
     }
+    cli_qr_warn_large(cert->number, token, o->qr_options.ecc);
     if (write_outputs(o, token, token_len))
         status = CLI_EXIT_OK;
 fail:
@@ -281,6 +282,7 @@ static int issue_registry(const issue_options *o, cs_certificate *cert)
     }
     if (detail[0] != '\0')
         cli_error("%s", detail); /* a repeated supersede: nothing changed */
+    cli_qr_warn_large(cert->number, token, o->qr_options.ecc);
     /* outputs_free() made a failure here unlikely; if it happens the
      * certificate stays recorded, and list --json holds its token. */
     if (write_outputs(o, token, token_len))

@@ -7,6 +7,7 @@
  * the batch, so that running an interrupted batch again completes both
  * the registry and the outputs. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,9 +193,11 @@ static bool write_outputs(const issue_options *o, cs_registry_t *registry, const
                           cli_progress *progress)
 {
     char *text = NULL;
-    size_t len = 0;
+    size_t len = 0, fits = 0, large = 0, longest = 0;
     bool ok = true;
 
+    if (cs_qr_capacity(CS_QR_VERSION_WARN, o->qr_options.ecc, &fits) != CS_OK)
+        fits = SIZE_MAX; /* no warning rather than a wrong one */
     cli_progress_start(progress, o->qr_dir != NULL ? "write tokens, QR" : "write tokens",
                        batch->count);
     for (size_t i = 0; ok && i < batch->count; i++) {
@@ -209,14 +212,19 @@ static bool write_outputs(const issue_options *o, cs_registry_t *registry, const
             ok = false;
         } else if (o->qr_dir != NULL && !write_qr(o, entry.number, entry.token)) {
             ok = false;
+        } else if (strlen(entry.token) > fits) {
+            large++;
+            longest = strlen(entry.token) > longest ? strlen(entry.token) : longest;
         }
         cs_registry_entry_clear(&entry);
     }
     if (ok)
         ok = cli_write_output(o->out != NULL ? o->out : "-", text != NULL ? text : "", len, 0644,
                               o->force);
-    if (ok)
+    if (ok) {
         cli_progress_end(progress);
+        cli_qr_warn_large_batch(batch_name(o), large, batch->count, longest, o->qr_options.ecc);
+    }
     free(text);
     return ok;
 }

@@ -345,6 +345,7 @@ int main(int argc, char **argv)
 
     bench_chain(dir, fixtures, count);
     bench_qr(dir, fixtures, count);
+    bench_qr_corpus(dir, fixtures, count);
     bench_scan(dir, fixtures, count);
     bench_status(dir, fixtures, count);
     bench_trustlist(dir, fixtures, count);

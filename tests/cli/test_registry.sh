@@ -410,6 +410,24 @@ expect_exit 0 cs issue --registry cb.db --batch "$FIXTURES/batch.csv" --out samp
 expect_exit 0 cs issue --registry cb.db --batch "$FIXTURES/batch.jsonl" --out sample-j.jsonl
 expect_stderr_line 'batch\.jsonl: 3 certificates: 0 issued now, 3 already recorded'
 check "the sample CSV and JSON Lines give the same tokens" cmp -s sample-c.jsonl sample-j.jsonl
+# a token too large to print comfortably: issued, with a warning saying how to shorten it
+python3 - "$MULTISITE" "$TODAY" <<'PY' >big.jsonl
+import json, random, sys
+random.seed(4)
+words = ("design manufacture supply installation servicing of and for refrigeration compressors "
+         "valves pumps food dairy brewing pharmaceutical cold storage commissioning").split()
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["issued"], d["original_grant"], d["expires"], d["revision"] = sys.argv[2], "2019-03-14", "2034-12-31", 0
+d["scope"] = " ".join(random.choice(words) + str(random.randint(1, 99)) for _ in range(90))[:590]
+for i in range(3):
+    d["certificate_number"] = "BIG-%d" % i
+    print(json.dumps(d))
+PY
+head -1 big.jsonl >big.json
+expect_exit 0 cs issue --registry cb.db --out big.txt big.json
+expect_stderr_line 'warning: BIG-0: the token needs QR version 2[6-9]-M .*shorten the scope'
+expect_exit 0 cs issue --registry cb.db --batch big.jsonl --out big-tokens.jsonl
+check "a batch warns once for its large tokens" grep -q 'warning: big\.jsonl: 3 of 3 tokens need a QR version above 25-M' "$CAP/stderr"
 # usage
 expect_exit 2 cs issue --registry cb.db --batch batch.jsonl r1.json
 expect_stderr_line 'batch FILE takes no RECORD argument'
