@@ -166,7 +166,7 @@ endef
 DEPS_FUZZ   := deb:libclang-rt-14-dev:libclang-rt-14-dev
 DEPS_ALL    := $(DEPS_BUILD) $(addprefix pc:,$(DEPS_LIB))
 DEPS_ALL_TEST := $(DEPS_ALL) $(addprefix pc:,$(DEPS_TEST)) $(addprefix cmd:,$(DEPS_TOOLS)) \
-               py:jsonschema:python3-jsonschema $(DEPS_FUZZ)
+               py:jsonschema:python3-jsonschema py:cryptography:python3-cryptography $(DEPS_FUZZ)
 
 deps:
 	@$(call install_missing,$(DEPS_ALL))
