@@ -178,7 +178,8 @@ const cli_command cmd_init_entry = {
     .summary = "create an issuer registry (accreditation or certification body)",
     .usage = "--registry DB --key KEY [--accreditation AC_FILE]\n"
              "           --status-uri URI [--link-base URL] [--list-size N]\n"
-             "           [--passphrase-file FILE | --passphrase-fd N]",
+             "           [--passphrase-file FILE | --passphrase-fd N]\n"
+             "           [--pin-file FILE | --pin-fd N]   (KEY a file or a pkcs11: URI)",
     .description =
         "Creates an issuer registry (an SQLite file) that records everything the body\n"
         "issues, its status and history.  Without --accreditation it is an accreditation\n"
