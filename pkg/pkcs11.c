@@ -275,6 +275,9 @@ static void session_close(p11_session *s)
 /* Loads the module(s) the URI names. */
 static cs_err load_modules(p11_session *s, const cs_pkcs11_uri *uri, char *detail, size_t size)
 {
+    /* p11-kit would print its own messages on stderr; the caller gets
+     * them in the detail instead (p11_kit_message()). */
+    p11_kit_be_quiet();
     if (uri->module_path != NULL) {
         const char *message;
         if ((s->loaded = p11_kit_module_load(uri->module_path, 0)) == NULL) {

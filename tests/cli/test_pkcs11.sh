@@ -190,6 +190,10 @@ expect_exit 1 cs issue --key "$TOKEN;object=cb-p256?module-path=$WORK/no-such-mo
     --pin-file pin.txt --accreditation ac-ed.cose --out wrong.txt "$TYPICAL"
 expect_stderr_line "cannot load the module .*no-such-module\\.so.*CS_ERR_PKCS11_MODULE, 422"
 expect_no_file wrong.txt
+expect_exit 1 cs issue --key "$TOKEN;object=cb-p256?module-name=no-such-module" \
+    --pin-file pin.txt --accreditation ac-ed.cose --out wrong.txt "$TYPICAL"
+expect_stderr_line "p11-kit has no module named 'no-such-module'.*CS_ERR_PKCS11_MODULE, 422"
+expect_no_file wrong.txt
 expect_exit 1 cs issue --key "pkcs11:token=ab-hsm;object=a b" --pin-file pin.txt \
     --accreditation ac-ed.cose --out wrong.txt "$TYPICAL"
 expect_stderr_line "object: ' ' must be percent-encoded \\(%20\\).*CS_ERR_PKCS11_URI, 420"
