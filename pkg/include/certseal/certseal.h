@@ -25,6 +25,7 @@
 #include "certseal/issue.h"
 #include "certseal/key.h"
 #include "certseal/qr.h"
+#include "certseal/receipt.h"
 #include "certseal/record.h"
 #include "certseal/registry.h"
 #include "certseal/report.h"
