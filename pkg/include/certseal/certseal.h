@@ -39,6 +39,7 @@
 #include "certseal/trust.h"
 #include "certseal/trustlist.h"
 #include "certseal/verify.h"
+#include "certseal/watch.h"
 
 #define CERTSEAL_VERSION "0.1.0"
 
