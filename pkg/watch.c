@@ -692,9 +692,8 @@ static cs_err expiry_change(const checker *c, const cs_watch_policy *p)
     if (tightest == 0 || (item->expiry_notice != 0 && tightest >= item->expiry_notice))
         return CS_OK;
     item->expiry_notice = tightest;
-    /* Whole days left, counting a day begun (exp is 00:00 UTC after the last day). */
-    return emit(c, CS_WATCH_EXPIRING, tightest,
-                (left + CS_SECONDS_PER_DAY - 1) / CS_SECONDS_PER_DAY, CS_VERDICT_VALID);
+    /* Whole days left until exp (00:00 UTC after the last valid day). */
+    return emit(c, CS_WATCH_EXPIRING, tightest, left / CS_SECONDS_PER_DAY, CS_VERDICT_VALID);
 }
 
 /* Verdicts the events above do not explain: a forgery, a certificate out of
