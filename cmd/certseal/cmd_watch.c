@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "certseal/watch.h"
@@ -16,6 +17,8 @@
 
 /* Exit status when changes were reported (certseal(1), EXIT STATUS). */
 #define WATCH_EXIT_CHANGES 20
+/* The largest file of tokens read as one SOURCE (a token is about 1 KB). */
+#define WATCH_SOURCE_MAX (256u * 1024 * 1024)
 
 typedef struct watch_options {
     cli_verifier_options verifier;
@@ -146,8 +149,17 @@ static bool add_source(cs_watch_t *watch, const char *source, added_count *count
     char line_label[512];
     bool ok = true;
 
-    if (!cli_read_token_argument(source, &data, &len, &label))
-        return false;
+    /* A file of a whole portfolio (thousands of tokens) is larger than
+     * one token argument may be. */
+    if (strncmp(source, CS_OFFLINE_PREFIX, strlen(CS_OFFLINE_PREFIX)) == 0 ||
+        strncasecmp(source, "https://", 8) == 0 || strncasecmp(source, "http://", 7) == 0) {
+        if (!cli_read_token_argument(source, &data, &len, &label))
+            return false;
+    } else {
+        label = strcmp(source, "-") == 0 ? "standard input" : source;
+        if (!cli_read_input(source, WATCH_SOURCE_MAX, &data, &len))
+            return false;
+    }
     while (ok && cs_token_list_next(data, len, &offset, &token, &token_len)) {
         n++;
         snprintf(line_label, sizeof(line_label), "%s, token %zu", label, n);

@@ -90,6 +90,10 @@ expect_exit 0 cs watch --state st --add two.txt
 expect_stderr_line 'added 2 certificate\(s\), 2 in the portfolio'
 expect_exit 0 cs watch --state st --add "$(cat t1.txt)" t3.txt t4.txt
 expect_stderr_line 'added 2 certificate\(s\) \(the others were watched already\), 4 in the portfolio'
+# A portfolio file larger than one token argument may be (320 tokens).
+for i in $(seq 80); do cat t1.txt t2.txt t3.txt t4.txt; done >many.txt
+expect_exit 0 cs watch --state st --add many.txt
+expect_stderr_line 'added 0 certificate\(s\) \(the others were watched already\), 4 in the portfolio'
 check "the state folder is 0700 and its file 0600" \
     test "$(stat -c %a st)" = 700 -a "$(stat -c %a st/state.json)" = 600
 expect_exit 0 cs watch --state st --list
