@@ -29,6 +29,8 @@ typedef struct store_entry {
     char source_detail[CS_DETAIL_SIZE];
     /* The list chosen at the last successful verification, and its key. */
     bool verified;
+    bool used;           /* the chosen list passed accept_list() at least once */
+    size_t chosen;       /* index in lists of the chosen one */
     cs_status_token token;
     const cs_key_t *key; /* fast path only: compared with kid and coordinates */
     cs_alg key_alg;
@@ -337,6 +339,7 @@ static cs_err choose_list(store_entry *e, const cs_key_t *key, const cs_status_p
         cs_status_token_clear(&e->token);
         e->token = token;
         e->verified = true;
+        e->chosen = i;
     }
     if (!e->verified) {
         if (failed > 1 && detail != NULL) {
@@ -414,6 +417,7 @@ cs_err cs_status_store_lookup(cs_status_store *store, const cs_status_ref *ref, 
         return err;
     if ((err = accept_list(e, policy, detail, detail_size)) != CS_OK)
         return err;
+    e->used = true;
     if (cs_status_list_get(e->token.list, ref->index, &answer->value) != CS_OK) {
         cs_detail_set(detail, detail_size, "index %llu is outside the status list %s (%zu entries)",
                       (unsigned long long)ref->index, ref->uri,
@@ -423,4 +427,22 @@ cs_err cs_status_store_lookup(cs_status_store *store, const cs_status_ref *ref, 
     answer->issued_at = e->token.issued_at;
     answer->ttl = e->token.ttl;
     return CS_OK;
+}
+
+cs_err cs_status_store_each_used(const cs_status_store *store, cs_status_used_fn fn, void *ctx)
+{
+    uint8_t digest[CS_SHA256_SIZE];
+    cs_err err = CS_OK;
+
+    if (store == NULL || fn == NULL)
+        return CS_ERR_ARGUMENT;
+    for (size_t i = 0; i < store->count && err == CS_OK; i++) {
+        const store_entry *e = &store->entries[i];
+        if (!e->verified || !e->used || e->chosen >= e->list_count)
+            continue;
+        if ((err = cs_crypto_sha256(e->lists[e->chosen].bytes, e->lists[e->chosen].len,
+                                    digest)) == CS_OK)
+            err = fn(ctx, e->uri, e->token.issued_at, digest);
+    }
+    return err;
 }

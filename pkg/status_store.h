@@ -70,6 +70,14 @@ CS_MUST_CHECK cs_err cs_status_store_lookup(cs_status_store *store, const cs_sta
                                             cs_status_answer *answer, char *detail,
                                             size_t detail_size);
 
+/* Calls fn for every URI whose chosen list answered a lookup
+ * (cs_status_store_lookup() returned with it), in the order the URIs were
+ * first seen, with the list's iat and the SHA-256 of its bytes as given;
+ * stops at the first error fn returns.  Errors: CS_ERR_ARGUMENT,
+ * CS_ERR_CRYPTO, and fn's. */
+CS_MUST_CHECK cs_err cs_status_store_each_used(const cs_status_store *store, cs_status_used_fn fn,
+                                               void *ctx);
+
 #pragma GCC visibility pop
 
 #endif

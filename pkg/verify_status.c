@@ -205,6 +205,14 @@ void cs_verifier_set_max_list_age(cs_verifier_t *verifier, int64_t seconds)
         verifier->max_list_age = seconds;
 }
 
+cs_err cs_verifier_each_status_list(const cs_verifier_t *verifier, cs_status_used_fn fn,
+                                    void *ctx)
+{
+    if (verifier == NULL)
+        return CS_ERR_ARGUMENT;
+    return cs_status_store_each_used(verifier->status, fn, ctx);
+}
+
 void cs_verifier_set_status_history(cs_verifier_t *verifier, cs_status_history_t *history)
 {
     if (verifier != NULL)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "cli_service.h"
@@ -15,6 +16,9 @@ typedef struct verify_options {
     bool json;
     const char *input; /* the token argument, "-" for standard input */
     cli_list qr;       /* --qr IMAGE, in order */
+    const char *receipt;     /* --receipt FILE */
+    const char *receipt_key; /* --receipt-key KEY */
+    cli_passphrase_source passphrase;
 } verify_options;
 
 static const cli_option OPTIONS[] = {
@@ -23,6 +27,13 @@ static const cli_option OPTIONS[] = {
     CLI_OPTION("qr", 0, CLI_LIST, verify_options, qr, "IMAGE",
                "verify the tokens of the QR codes in a PNG or JPEG image\n"
                "(repeatable: every image, in order)"),
+    CLI_OPTION("receipt", 0, CLI_PATH, verify_options, receipt, "FILE",
+               "write a verification receipt to FILE (a new file): what was\n"
+               "verified, when, against which keys and lists, with which verdicts,\n"
+               "signed with --receipt-key"),
+    CLI_OPTION("receipt-key", 0, CLI_KEY, verify_options, receipt_key, "KEY",
+               "the buyer's private key (PEM) that signs the receipt"),
+    CLI_PASSPHRASE_OPTIONS(verify_options, passphrase, "read the receipt key's passphrase"),
     {0},
 };
 
@@ -33,6 +44,13 @@ static int check(void *options, int argc, char **argv)
 
     if (status != CLI_EXIT_OK)
         return status;
+    if ((o->receipt == NULL) != (o->receipt_key == NULL))
+        return cli_usage_error("--receipt FILE and --receipt-key KEY go together: the receipt is "
+                               "signed with your own key");
+    if (o->receipt == NULL && (o->passphrase.file != NULL || o->passphrase.fd >= 0))
+        return cli_usage_error("--passphrase-file and --passphrase-fd go with --receipt-key");
+    if (o->receipt != NULL && strcmp(o->receipt, "-") == 0)
+        return cli_usage_error("--receipt: give a file name (the receipt is binary CBOR)");
     for (size_t i = 0; i < o->qr.count; i++)
         for (size_t j = i + 1; j < o->qr.count; j++)
             if (strcmp(o->qr.items[i], "-") == 0 && strcmp(o->qr.items[j], "-") == 0)
@@ -61,8 +79,8 @@ static void print_warnings(const cs_verify_result *r, const char *label)
 
 /* ---- running -------------------------------------------------------------- */
 
-static int verify_one(cs_verifier_t *verifier, const verify_options *o, const uint8_t *token,
-                      size_t len, const char *label)
+static int verify_one(cs_verifier_t *verifier, const verify_options *o, cs_receipt *receipt,
+                      const uint8_t *token, size_t len, const char *label)
 {
     cs_verify_result result;
     char *text = NULL;
@@ -75,6 +93,12 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, const ui
         return CLI_EXIT_FAILURE;
     }
     status = cli_exit_for_verdict(result.verdict);
+    if (receipt != NULL && (err = cs_receipt_add_result(receipt, label, token, len, &result)) !=
+                               CS_OK) {
+        cli_error("%s: cannot record it in the receipt: %s", label, cs_strerror(err));
+        cs_verify_result_clear(&result);
+        return CLI_EXIT_FAILURE;
+    }
     err = o->json ? cs_report_verify_json(&result, 0, &text)
                   : cs_report_verify_text(&result, label,
                                           cli_use_colour() ? CS_REPORT_COLOUR : 0, &text);
@@ -123,8 +147,8 @@ static bool looks_like_token(const uint8_t *text, size_t len)
 
 /* Every token of the input (cs_token_list_next(): one per line, or one
  * binary COSE token). */
-static int verify_input(cs_verifier_t *verifier, const verify_options *o, const uint8_t *data,
-                        size_t len, const char *label)
+static int verify_input(cs_verifier_t *verifier, const verify_options *o, cs_receipt *receipt,
+                        const uint8_t *data, size_t len, const char *label)
 {
     int worst = CLI_EXIT_OK, status;
     size_t count = 0, offset = 0, token_len, next, ignored_len;
@@ -146,7 +170,7 @@ static int verify_input(cs_verifier_t *verifier, const verify_options *o, const 
         count++;
         snprintf(line_label, sizeof(line_label), "%s, token %zu", label, count);
         status =
-            verify_one(verifier, o, token, token_len, count == 1 && !more ? label : line_label);
+            verify_one(verifier, o, receipt, token, token_len, count == 1 && !more ? label : line_label);
         worst = cli_exit_worse(worst, status);
     }
     if (count == 0) {
@@ -158,7 +182,8 @@ static int verify_input(cs_verifier_t *verifier, const verify_options *o, const 
 
 /* --qr: verifies the token of every QR code in the image that holds one;
  * other codes on the page (a web address, say) are passed over. */
-static int verify_qr(cs_verifier_t *verifier, const verify_options *o, const char *path)
+static int verify_qr(cs_verifier_t *verifier, const verify_options *o, cs_receipt *receipt,
+                     const char *path)
 {
     const cli_services_verify *services = cli_service_verify(); /* the scanner */
     cs_scan_result codes = {0};
@@ -174,7 +199,7 @@ static int verify_qr(cs_verifier_t *verifier, const verify_options *o, const cha
             continue;
         tokens++;
         snprintf(label, sizeof(label), codes.count == 1 ? "%s" : "%s, QR code %zu", path, i + 1);
-        status = verify_one(verifier, o, (const uint8_t *)codes.symbols[i].text,
+        status = verify_one(verifier, o, receipt, (const uint8_t *)codes.symbols[i].text,
                             codes.symbols[i].len, label);
         worst = cli_exit_worse(worst, status);
     }
@@ -187,12 +212,12 @@ static int verify_qr(cs_verifier_t *verifier, const verify_options *o, const cha
 }
 
 /* Every --qr image, in order; the worst exit code of them all. */
-static int verify_images(cs_verifier_t *verifier, const verify_options *o)
+static int verify_images(cs_verifier_t *verifier, const verify_options *o, cs_receipt *receipt)
 {
     int worst = CLI_EXIT_OK;
 
     for (size_t i = 0; i < o->qr.count; i++)
-        worst = cli_exit_worse(worst, verify_qr(verifier, o, o->qr.items[i]));
+        worst = cli_exit_worse(worst, verify_qr(verifier, o, receipt, o->qr.items[i]));
     return worst;
 }
 
@@ -224,6 +249,35 @@ static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_
     return err == CS_OK;
 }
 
+/* --receipt: records the trust store, the trust lists and the status
+ * lists used, signs with the buyer's key and writes a new file.  Reports
+ * and returns false on failure. */
+static bool write_receipt(const verify_options *o, cs_receipt *receipt, const cs_trust_t *trust,
+                          const cli_trust_lists *lists, const cs_verifier_t *verifier,
+                          const cs_key_t *key, int64_t started)
+{
+    uint8_t *signed_bytes = NULL;
+    size_t signed_len = 0;
+    cs_err err = cs_receipt_add_trust(receipt, trust);
+    bool ok;
+
+    for (size_t i = 0; i < lists->list_count && err == CS_OK; i++)
+        err = cs_receipt_add_trust_list(receipt, &lists->lists[i]);
+    if (err == CS_OK)
+        err = cs_receipt_add_status_lists(receipt, verifier);
+    receipt->signed_at = (int64_t)time(NULL);
+    receipt->verified_at = o->verifier.at >= 0 ? o->verifier.at : started;
+    if (err == CS_OK)
+        err = cs_receipt_sign(receipt, key, &signed_bytes, &signed_len);
+    if (err != CS_OK) {
+        cli_error("%s: cannot make the receipt: %s", o->receipt, cs_strerror(err));
+        return false;
+    }
+    ok = cli_write_output(o->receipt, signed_bytes, signed_len, 0644, false);
+    free(signed_bytes);
+    return ok;
+}
+
 static int run(void *options, int argc, char **argv)
 {
     const verify_options *o = options;
@@ -232,12 +286,18 @@ static int run(void *options, int argc, char **argv)
     cs_fetcher_t *fetcher = NULL;
     cs_status_history_t *history = NULL;
     cli_trust_lists lists = {0};
+    cs_receipt receipt = {0};
+    cs_key_t *receipt_key = NULL;
+    int64_t started = (int64_t)time(NULL);
     uint8_t *data = NULL;
     size_t len = 0;
     const char *label;
     int status = CLI_EXIT_FAILURE;
 
     (void)argc, (void)argv;
+    if (o->receipt_key != NULL &&
+        !cli_load_private_key(o->receipt_key, &o->passphrase, &receipt_key))
+        goto fail;
     if (!cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust) ||
         (o->qr.count == 0 && !cli_read_token_argument(o->input, &data, &len, &label)))
         goto fail;
@@ -250,8 +310,17 @@ static int run(void *options, int argc, char **argv)
         goto fail;
     if (o->verifier.fetch && !start_fetching(o, verifier, &fetcher, &history))
         goto fail;
-    status = o->qr.count > 0 ? verify_images(verifier, o) : verify_input(verifier, o, data, len, label);
+    {
+        cs_receipt *r = receipt_key != NULL ? &receipt : NULL;
+        status = o->qr.count > 0 ? verify_images(verifier, o, r)
+                                 : verify_input(verifier, o, r, data, len, label);
+    }
+    if (receipt_key != NULL && status != CLI_EXIT_USAGE &&
+        !write_receipt(o, &receipt, trust, &lists, verifier, receipt_key, started))
+        status = cli_exit_worse(status, CLI_EXIT_FAILURE);
 fail:
+    cs_receipt_clear(&receipt);
+    cs_key_free(&receipt_key);
     free(data);
     cs_verifier_free(&verifier);
     cli_trust_lists_clear(&lists);
@@ -262,7 +331,8 @@ fail:
     return status;
 }
 
-static const verify_options DEFAULTS = {.verifier = CLI_VERIFIER_OPTIONS_INIT};
+static const verify_options DEFAULTS = {.verifier = CLI_VERIFIER_OPTIONS_INIT,
+                                        .passphrase = CLI_PASSPHRASE_SOURCE_INIT};
 
 const cli_command cmd_verify_entry = {
     .name = "verify",
@@ -272,7 +342,9 @@ const cli_command cmd_verify_entry = {
              "           [--at DATE] [--skew SECONDS]\n"
              "           [--status FILE|DIR ...] [--require-status | --status-optional]\n"
              "           [--max-list-age DURATION] [--json] [TOKEN|FILE|- | --qr IMAGE ...]\n"
-             "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]",
+             "           [--fetch [--cache-dir DIR | --no-cache] [--fetch-timeout SECONDS]]\n"
+             "           [--receipt FILE --receipt-key KEY [--passphrase-file FILE |\n"
+             "           --passphrase-fd N]]",
     .description = "Verifies a certificate token (CS1:..., a link, or COSE bytes; one per line for\n"
                    "several) against a scheme owner's trust list (--trust-list, --root) or the\n"
                    "accreditation body keys pinned with --trust.  Exit status 0\n"

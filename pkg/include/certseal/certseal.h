@@ -26,6 +26,7 @@
 #include "certseal/key.h"
 #include "certseal/pkcs11.h"
 #include "certseal/qr.h"
+#include "certseal/receipt.h"
 #include "certseal/record.h"
 #include "certseal/registry.h"
 #include "certseal/report.h"
@@ -39,6 +40,7 @@
 #include "certseal/trust.h"
 #include "certseal/trustlist.h"
 #include "certseal/verify.h"
+#include "certseal/watch.h"
 
 #define CERTSEAL_VERSION "0.1.0"
 

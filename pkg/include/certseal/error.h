@@ -120,6 +120,9 @@ extern "C" {
     X(CS_ERR_AB_KEY_COMPROMISED, 535, "accreditation body key reported compromised")     \
     X(CS_ERR_AB_NOT_ACTIVE, 536, "accreditation body suspended or withdrawn in the trust list") \
     X(CS_ERR_AB_NOT_RECOGNISED, 537, "accreditation body not recognised for the standard") \
+    X(CS_ERR_WATCH_STATE, 560, "watch state file is damaged")                            \
+    X(CS_ERR_WATCH_BUSY, 561, "watch state is in use by another run")                    \
+    X(CS_ERR_WATCH_VERSION, 562, "watch state written by a newer certseal")               \
     /* time */                                                                             \
     X(CS_ERR_AC_NOT_VALID_AT_ISSUE, 600, "not accredited on the issue date")               \
     X(CS_ERR_AC_EXPIRED, 601, "accreditation expired")                                     \

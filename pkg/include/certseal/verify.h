@@ -280,6 +280,19 @@ void cs_verifier_set_status_optional(cs_verifier_t *verifier, bool optional);
  * CS_DEFAULT_MAX_LIST_AGE); negative values are ignored. */
 void cs_verifier_set_max_list_age(cs_verifier_t *verifier, int64_t seconds);
 
+/* One status list a verifier used (cs_verifier_each_status_list()): its
+ * URI (borrowed for the call), iat and the SHA-256 of its bytes as
+ * published.  Returns CS_OK to go on, anything else to stop with it. */
+typedef cs_err (*cs_status_used_fn)(void *ctx, const char *uri, int64_t issued_at,
+                                    const uint8_t sha256[32]);
+
+/* Calls fn for each status list the verifier has used in a verdict so far
+ * (one per URI: the list chosen for it), in the order first used: what a
+ * verification receipt records (receipt.h).
+ * Errors: CS_ERR_ARGUMENT, CS_ERR_CRYPTO, and fn's. */
+CS_MUST_CHECK cs_err cs_verifier_each_status_list(const cs_verifier_t *verifier,
+                                                  cs_status_used_fn fn, void *ctx);
+
 /* Remembers and enforces the highest iat seen per list URI (status.h);
  * borrowed, kept alive by the caller; NULL: none (the default). */
 void cs_verifier_set_status_history(cs_verifier_t *verifier, cs_status_history_t *history);
