@@ -198,6 +198,11 @@ static bool check_ac_type(cs_verification *v)
     return cs_verify_pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
 }
 
+bool cs_verify_check_ac_trusted(cs_verification *v, const cs_key_t **ab_key)
+{
+    return check_ac_signature(v, ab_key) && check_ac_type(v);
+}
+
 /* Step 2 then 3 for an AC whose cnf is a key of small order or not
  * canonical (DESIGN §2 step 2): whoever signed the AC, that key signs for
  * anyone, so the certificate's signature proves nothing.  The AC's own

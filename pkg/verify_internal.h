@@ -133,7 +133,30 @@ bool cs_verify_pass(cs_verification *v, cs_check_id id, const char *fmt, ...)
 bool cs_verify_fail(cs_verification *v, cs_check_id id, cs_err err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Step 2 for the AC decoded in v->ac: a trusted AB key (pinned or listed)
+ * verifies it (CS_CHECK_AC_TRUSTED, CS_CHECK_AC_SIGNATURE, *ab_key and
+ * v->listing set) and its typ is the AC type (CS_CHECK_AC_TYPE). */
+bool cs_verify_check_ac_trusted(cs_verification *v, const cs_key_t **ab_key);
+
 /* ---- step 6: status (pkg/verify_status.c) --------------------------------- */
+
+/* One object's status in its list, recorded as check `check` ("what" names
+ * the object): ref looked up in the verifier's lists, verified with key or
+ * a key signers (may be NULL) vouch for. */
+void cs_verify_check_status_of(cs_verification *v, cs_check_id check, const char *what,
+                               const cs_status_ref *ref, const cs_key_t *key,
+                               const cs_status_signers *signers);
+
+/* DESIGN §2 step 6, the other keys of a CB (pkg/verify_signer.c): accepts
+ * the AC a CB's status list carries when the same AB accredited its key
+ * for the certificate's CB under the same accreditation number: trusted
+ * (step 2, with the trust list's checks of the AB), typ, iss, sub and
+ * number equal to the certificate's AC, and its own status in the AB's
+ * list checked and valid.  ctx is the cs_verification (v->accreditation
+ * set).  A cs_status_signer_fn (status_store.h). */
+cs_err cs_verify_accept_list_signer(void *ctx, const char *uri, const uint8_t *ac,
+                                    size_t ac_len, cs_accreditation *out, char *detail,
+                                    size_t detail_size);
 
 /* DESIGN §2 step 6: records CS_CHECK_AC_STATUS (the AC in the AB's list,
  * signed with v->ab_key) then CS_CHECK_CT_STATUS (the CT in the CB's list,

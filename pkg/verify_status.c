@@ -17,6 +17,7 @@ typedef struct status_subject {
     const char *what; /* "accreditation" or "certificate" */
     const cs_status_ref *ref;
     const cs_key_t *key;
+    const cs_status_signers *signers; /* other keys that may sign it; NULL: none */
 } status_subject;
 
 /* An AC's entry: suspended or withdrawn means the CB is not accredited.  A
@@ -130,8 +131,8 @@ static void check_subject(cs_verification *v, const status_subject *s)
         check_unreferenced(v, s);
         return;
     }
-    err = cs_status_store_lookup(verifier->status, s->ref, s->key, &policy, &answer, detail,
-                                 sizeof(detail));
+    err = cs_status_store_lookup(verifier->status, s->ref, s->key, s->signers, &policy, &answer,
+                                 detail, sizeof(detail));
     if (err == CS_ERR_STATUS_UNKNOWN) {
         check_unavailable(v, s, detail);
         return;
@@ -141,7 +142,16 @@ static void check_subject(cs_verification *v, const status_subject *s)
         return;
     }
     note_as_of(v, &answer);
-    if (answer.value == CS_STATUS_VALID)
+    if (answer.value == CS_STATUS_VALID && answer.other_signer) {
+        char kid[2 * CS_KID_SIZE + 1];
+        for (size_t i = 0; i < CS_KID_SIZE; i++)
+            snprintf(kid + 2 * i, 3, "%02x", answer.signer_kid[i]);
+        cs_verify_pass(v, s->check,
+                       "valid in the status list %s (index %llu), signed with the certification "
+                       "body's other key %s, which the same accreditation body accredited under "
+                       "the same number",
+                       s->ref->uri, (unsigned long long)s->ref->index, kid);
+    } else if (answer.value == CS_STATUS_VALID)
         cs_verify_pass(v, s->check, "valid in the status list %s (index %llu)", s->ref->uri,
                        (unsigned long long)s->ref->index);
     else if (s->check == CS_CHECK_AC_STATUS)
@@ -150,14 +160,25 @@ static void check_subject(cs_verification *v, const status_subject *s)
         certificate_status(v, s->ref, answer.value);
 }
 
+void cs_verify_check_status_of(cs_verification *v, cs_check_id check, const char *what,
+                               const cs_status_ref *ref, const cs_key_t *key,
+                               const cs_status_signers *signers)
+{
+    status_subject s = {check, what, ref, key, signers};
+    check_subject(v, &s);
+}
+
 void cs_verify_check_status(cs_verification *v)
 {
-    status_subject ac_status = {CS_CHECK_AC_STATUS, "accreditation", &v->accreditation->status,
-                                v->ab_key};
-    status_subject ct_status = {CS_CHECK_CT_STATUS, "certificate", &v->result->certificate.status,
-                                v->accreditation->subject_key};
-    check_subject(v, &ac_status);
-    check_subject(v, &ct_status);
+    /* A CB's lists may be signed by another key of the CB that the same AB
+     * accredited under the same number (a key change); an AB's lists only
+     * by its own keys. */
+    const cs_status_signers cb_signers = {cs_verify_accept_list_signer, v};
+    cs_verify_check_status_of(v, CS_CHECK_AC_STATUS, "accreditation", &v->accreditation->status,
+                              v->ab_key, NULL);
+    cs_verify_check_status_of(v, CS_CHECK_CT_STATUS, "certificate",
+                              &v->result->certificate.status, v->accreditation->subject_key,
+                              &cb_signers);
 }
 
 cs_verdict cs_verify_status_verdict(cs_check_id id, cs_err err)

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: ISC */
+/* DESIGN §2 step 6 and §3: the other keys that may sign a CB's status
+ * lists.  A CB that changed its key signs its lists with the new one, and
+ * each list carries the new key's accreditation credential (protected
+ * header -65537); that list counts for certificates issued under the old
+ * key when the same AB accredited the new key for the same CB under the
+ * same accreditation number, the credential is trusted (as in step 2) and
+ * it is itself neither suspended nor withdrawn.  A key the AB accredited
+ * for another CB, or under another number, signs nothing of this CB's. */
+#include <stdio.h>
+#include <string.h>
+
+#include "certseal/cose.h"
+#include "verify_internal.h"
+
+/* The rules that bind the list's credential to the certificate's: the same
+ * AB (iss; with a trust list, the AB whose key verified it), the same CB
+ * (sub) and the same accreditation number. */
+static cs_err check_same_accreditation(const cs_accreditation *ours, const cs_accreditation *its,
+                                       char *detail, size_t detail_size)
+{
+    if (strcmp(ours->issuer, its->issuer) != 0)
+        return cs_detail_fail(detail, detail_size, CS_ERR_LIST_SIGNER_NOT_ACCREDITED,
+                              "its key was accredited by \"%.64s\", not by the certificate's "
+                              "accreditation body \"%.64s\"",
+                              its->issuer, ours->issuer);
+    if (strcmp(ours->subject, its->subject) != 0)
+        return cs_detail_fail(detail, detail_size, CS_ERR_LIST_SIGNER_NOT_ACCREDITED,
+                              "its key was accredited for another certification body (\"%.64s\", "
+                              "not \"%.64s\"), which cannot change this one's certificates",
+                              its->subject, ours->subject);
+    if (strcmp(ours->number, its->number) != 0)
+        return cs_detail_fail(detail, detail_size, CS_ERR_LIST_SIGNER_NOT_ACCREDITED,
+                              "its key was accredited under accreditation \"%.64s\", not the "
+                              "certificate's \"%.64s\"",
+                              its->number, ours->number);
+    return CS_OK;
+}
+
+/* The first failed check of a nested verification, as one detail. */
+static cs_err first_failure(const cs_verify_result *r, char *detail, size_t detail_size)
+{
+    for (int id = 0; id < CS_CHECK_COUNT; id++) {
+        const cs_check *c = &r->checks[id];
+        if (c->state == CS_CHECK_FAIL || c->state == CS_CHECK_UNKNOWN)
+            return cs_detail_fail(detail, detail_size, CS_ERR_LIST_SIGNER_NOT_ACCREDITED, "%s",
+                                  c->detail);
+    }
+    return CS_OK;
+}
+
+cs_err cs_verify_accept_list_signer(void *ctx, const char *uri, const uint8_t *bytes, size_t len,
+                                    cs_accreditation *out, char *detail, size_t detail_size)
+{
+    cs_verification *outer = ctx;
+    cs_verify_result scratch;
+    cs_verification v;
+    cs_accreditation ac = {0};
+    const cs_key_t *ab_key = NULL;
+    char why[CS_DETAIL_SIZE] = "";
+    cs_err err;
+
+    memset(&scratch, 0, sizeof(scratch));
+    v = (cs_verification){.verifier = outer->verifier, .result = &scratch, .now = outer->now};
+    if ((err = cs_cose_sign1_decode(bytes, len, &v.ac)) != CS_OK) {
+        cs_detail_set(detail, detail_size, "the credential does not decode: %s",
+                      cs_strerror(err));
+        return err == CS_ERR_NO_MEMORY ? err : CS_ERR_LIST_SIGNER_NOT_ACCREDITED;
+    }
+    if ((err = cs_accreditation_decode_claims(v.ac.payload, v.ac.payload_len, &ac, why,
+                                              sizeof(why))) != CS_OK) {
+        cs_detail_set(detail, detail_size, "the credential's claims are refused: %s",
+                      cs_err_detail(why, err));
+        if (err != CS_ERR_NO_MEMORY)
+            err = CS_ERR_LIST_SIGNER_NOT_ACCREDITED;
+        goto fail;
+    }
+    /* Step 2 for the list's credential, then the binding to ours. */
+    v.accreditation = &ac;
+    if (!cs_verify_check_ac_trusted(&v, &ab_key) || !cs_verify_check_listed_ab(&v)) {
+        err = first_failure(&scratch, detail, detail_size);
+        goto fail;
+    }
+    if ((err = check_same_accreditation(outer->accreditation, &ac, detail, detail_size)) != CS_OK)
+        goto fail;
+    /* Its own status, in the AB's list (never the list being chosen). */
+    if (ac.status.present && ac.status.uri != NULL && strcmp(ac.status.uri, uri) == 0) {
+        err = cs_detail_fail(detail, detail_size, CS_ERR_LIST_SIGNER_NOT_ACCREDITED,
+                             "the credential names the list itself as its status list");
+        goto fail;
+    }
+    cs_verify_check_status_of(&v, CS_CHECK_AC_STATUS, "accreditation", &ac.status, ab_key, NULL);
+    if (scratch.checks[CS_CHECK_AC_STATUS].state != CS_CHECK_PASS) {
+        const cs_check *c = &scratch.checks[CS_CHECK_AC_STATUS];
+        if (c->err == CS_ERR_NO_MEMORY) {
+            err = CS_ERR_NO_MEMORY;
+            goto fail;
+        }
+        err = cs_detail_fail(detail, detail_size, CS_ERR_LIST_SIGNER_NOT_ACCREDITED,
+                             "the status of its credential: %s", c->detail);
+        goto fail;
+    }
+    *out = ac;
+    memset(&ac, 0, sizeof(ac));
+fail:
+    cs_accreditation_clear(&ac);
+    cs_cose_sign1_clear(&v.ac);
+    return err;
+}
