@@ -96,7 +96,7 @@ CMD_OBJ     := $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 # (cmd/certseal/cli_service.h).  The rest is the program.
 SERVICE_CMD_SRC := $(addprefix cmd/certseal/,$(addsuffix .c,cli_qr cli_registry cli_scan \
                services cmd_accredit cmd_init cmd_inspect cmd_issue cmd_issue_batch cmd_list \
-               cmd_qr cmd_scan cmd_serve cmd_status cmd_status_change))
+               cmd_qr cmd_scan cmd_serve cmd_status cmd_status_change cmd_rekey))
 SERVICE_CMD_OBJ := $(SERVICE_CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 PROGRAM_OBJ := $(filter-out $(SERVICE_CMD_OBJ),$(CMD_OBJ))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))

@@ -31,6 +31,8 @@ static const command COMMANDS[] = {
     {"status", NULL},
     {"serve", NULL},
     {"trustlist", &cmd_trustlist_entry},
+    {"rekey", NULL},
+    {"reissue", NULL},
 };
 #define COMMAND_COUNT (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 
