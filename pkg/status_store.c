@@ -391,6 +391,38 @@ fail:
     return err;
 }
 
+/* An AB's list signed by another of its keys: the first that verifies it,
+ * with the list's iat in that key's period. */
+static cs_err verify_other_key(const store_entry *e, store_list *l, const cs_status_signers *signers,
+                               const cs_status_policy *p, cs_status_token *token,
+                               uint8_t signer_kid[CS_KID_SIZE], char *why, size_t why_size)
+{
+    for (size_t i = 0; i < signers->key_count; i++) {
+        const cs_status_other_key *k = &signers->keys[i];
+        char ignored[CS_DETAIL_SIZE];
+        cs_err err = verify_with(e, l, k->key, p, token, ignored, sizeof(ignored));
+        if (err == CS_ERR_STATUS_LIST_KEY)
+            continue;
+        if (err != CS_OK) {
+            cs_detail_set(why, why_size, "%s", ignored);
+            return err;
+        }
+        if (token->issued_at < k->not_before || (k->expires != 0 && token->issued_at >= k->expires)) {
+            char kid[2 * CS_KID_SIZE + 1];
+            kid_text(cs_key_kid(k->key), kid);
+            cs_detail_set(why, why_size,
+                          "the status list %s was signed by key %s outside that key's signing "
+                          "period",
+                          e->uri, kid);
+            cs_status_token_clear(token);
+            return CS_ERR_STATUS_LIST_KEY;
+        }
+        memcpy(signer_kid, cs_key_kid(k->key), CS_KID_SIZE);
+        return CS_OK;
+    }
+    return CS_ERR_STATUS_LIST_KEY; /* keep `why` */
+}
+
 /* Verifies one candidate with key (or a key signers vouch for) and the
  * rules every list must meet.  *other is set when another key signed it. */
 static cs_err verify_candidate(cs_status_store *store, size_t index, size_t candidate,
@@ -403,6 +435,11 @@ static cs_err verify_candidate(cs_status_store *store, size_t index, size_t cand
     cs_err err = verify_with(e, &e->lists[candidate], key, p, token, why, sizeof(why));
 
     *other = false;
+    if (err == CS_ERR_STATUS_LIST_KEY && signers != NULL && signers->key_count > 0) {
+        err = verify_other_key(e, &e->lists[candidate], signers, p, token, signer_kid, why,
+                               sizeof(why));
+        *other = err == CS_OK;
+    }
     if (err == CS_ERR_STATUS_LIST_KEY && signers != NULL && signers->accept != NULL) {
         err = verify_other_signer(store, index, candidate, key, signers, p, token, signer_kid,
                                   why, sizeof(why));

@@ -71,9 +71,19 @@ typedef struct cs_status_answer {
 typedef cs_err (*cs_status_signer_fn)(void *ctx, const char *uri, const uint8_t *ac,
                                       size_t ac_len, cs_accreditation *out, char *detail,
                                       size_t detail_size);
+/* Another key of the same body that may sign a list (an AB's lists: its
+ * other keys, DESIGN §2 step 6), with the period the list's iat must fall
+ * in (expires 0: open). */
+typedef struct cs_status_other_key {
+    const cs_key_t *key; /* borrowed */
+    int64_t not_before, expires;
+} cs_status_other_key;
+
 typedef struct cs_status_signers {
-    cs_status_signer_fn accept;
+    cs_status_signer_fn accept; /* may be NULL */
     void *ctx;
+    const cs_status_other_key *keys; /* tried in order when key does not verify; may be NULL */
+    size_t key_count;
 } cs_status_signers;
 
 /*

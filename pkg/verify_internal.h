@@ -147,6 +147,16 @@ void cs_verify_check_status_of(cs_verification *v, cs_check_id check, const char
                                const cs_status_ref *ref, const cs_key_t *key,
                                const cs_status_signers *signers);
 
+/* The other keys of the AB whose key ab_key verified v's credential that
+ * may sign its status lists (DESIGN §2 step 6: "a key of that AB"): with a
+ * trust list, the AB's other listed keys that are not compromised, each
+ * with its signing period; with pinned keys, every other pinned key (the
+ * trust store does not say who holds a key).  Fills keys, returns how
+ * many. */
+#define CS_VERIFY_AB_SIGNERS_MAX 16
+size_t cs_verify_ab_signers(const cs_verification *v, const cs_key_t *ab_key,
+                            cs_status_other_key keys[CS_VERIFY_AB_SIGNERS_MAX]);
+
 /* DESIGN §2 step 6, the other keys of a CB (pkg/verify_signer.c): accepts
  * the AC a CB's status list carries when the same AB accredited its key
  * for the certificate's CB under the same accreditation number: trusted

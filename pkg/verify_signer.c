@@ -89,7 +89,11 @@ cs_err cs_verify_accept_list_signer(void *ctx, const char *uri, const uint8_t *b
                              "the credential names the list itself as its status list");
         goto fail;
     }
-    cs_verify_check_status_of(&v, CS_CHECK_AC_STATUS, "accreditation", &ac.status, ab_key, NULL);
+    cs_status_other_key ab_keys[CS_VERIFY_AB_SIGNERS_MAX];
+    const cs_status_signers ab_signers = {NULL, NULL, ab_keys,
+                                          cs_verify_ab_signers(&v, ab_key, ab_keys)};
+    cs_verify_check_status_of(&v, CS_CHECK_AC_STATUS, "accreditation", &ac.status, ab_key,
+                              &ab_signers);
     if (scratch.checks[CS_CHECK_AC_STATUS].state != CS_CHECK_PASS) {
         const cs_check *c = &scratch.checks[CS_CHECK_AC_STATUS];
         if (c->err == CS_ERR_NO_MEMORY) {

@@ -279,11 +279,12 @@ static int run_reissue(void *options, int argc, char **argv)
         if (!written)
             goto fail;
     }
-    fprintf(stderr, "certseal: reissue: %s: %zu certificate(s) re-issued%s\n", o->registry,
-            reissued, reissued > 0 ? "; publish the status list again (certseal status publish)"
-                                   : "");
-    if (err == CS_OK && !out.failed)
+    if (err == CS_OK && !out.failed) {
+        fprintf(stderr, "certseal: reissue: %s: %zu certificate(s) re-issued%s\n", o->registry,
+                reissued,
+                reissued > 0 ? "; publish the status list again (certseal status publish)" : "");
         status = CLI_EXIT_OK;
+    }
 fail:
     free(out.lines);
     cs_issuer_free(&issuer);
