@@ -203,7 +203,7 @@ size_t cs_verify_ab_signers(const cs_verification *v, const cs_key_t *ab_key,
     return n;
 }
 
-void cs_verify_check_status(cs_verification *v)
+void cs_verify_check_status(cs_verification *v, const cs_status_signers *cb_signers)
 {
     cs_status_other_key ab_keys[CS_VERIFY_AB_SIGNERS_MAX];
     const cs_status_signers ab_signers = {NULL, NULL, ab_keys,
@@ -211,12 +211,11 @@ void cs_verify_check_status(cs_verification *v)
     /* A CB's lists may be signed by another key of the CB that the same AB
      * accredited under the same number (a key change); an AB's lists only
      * by its own keys. */
-    const cs_status_signers cb_signers = {cs_verify_accept_list_signer, v, NULL, 0};
     cs_verify_check_status_of(v, CS_CHECK_AC_STATUS, "accreditation", &v->accreditation->status,
                               v->ab_key, &ab_signers);
     cs_verify_check_status_of(v, CS_CHECK_CT_STATUS, "certificate",
                               &v->result->certificate.status, v->accreditation->subject_key,
-                              &cb_signers);
+                              cb_signers);
 }
 
 cs_verdict cs_verify_status_verdict(cs_check_id id, cs_err err)

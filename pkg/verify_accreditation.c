@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* DESIGN §2 step 6 and §3: the other keys that may sign a CB's status
+/* Accreditation credentials: DESIGN §2 step 2 (an AC is trusted: a pinned
+ * or listed AB key verifies it, and its typ is the AC type), for the AC a
+ * certificate embeds and for the AC a CB's status list carries.
+ *
+ * DESIGN §2 step 6 and §3: the other keys that may sign a CB's status
  * lists.  A CB that changed its key signs its lists with the new one, and
  * each list carries the new key's accreditation credential (protected
  * header -65537); that list counts for certificates issued under the old
@@ -12,6 +16,73 @@
 
 #include "certseal/cose.h"
 #include "verify_internal.h"
+
+/* Step 2: an AB key with the AC's kid is in the trust store and one such key
+ * verifies the AC's signature (several keys may share a kid: try each). */
+static bool check_ac_signature(cs_verification *v, const cs_key_t **ab_key)
+{
+    const cs_trust_t *trust = v->verifier->trust;
+    char kid[CS_VERIFY_KID_HEX_SIZE];
+    size_t candidates = 0;
+    cs_err err = CS_ERR_UNTRUSTED;
+
+    if (v->ac.kid == NULL || v->ac.kid_len != CS_KID_SIZE)
+        return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
+                              "the accreditation credential names no %d-byte key id", CS_KID_SIZE);
+    cs_verify_kid_hex(v->ac.kid, v->ac.kid_len, kid);
+    if (v->verifier->trust_list_count > 0) {
+        int listed = cs_verify_listed_signature(v, kid, ab_key);
+        if (listed >= 0)
+            return listed == 1;
+    }
+    for (size_t i = 0; i < cs_trust_count(trust); i++) {
+        const cs_key_t *key = cs_trust_key_at(trust, i);
+        if (!cs_crypto_equal(cs_key_kid(key), v->ac.kid, CS_KID_SIZE))
+            continue;
+        candidates++;
+        if ((err = cs_cose_sign1_verify_reusing(&v->ac, key, &v->verifier->to_be_signed)) ==
+            CS_OK) {
+            *ab_key = key;
+            break;
+        }
+    }
+    if (candidates == 0 && v->verifier->trust_list_count > 0)
+        return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
+                              "accreditation body key %s is in no trust list (%zu given) and not "
+                              "among the %zu pinned key(s): no recognised accreditation body "
+                              "holds it",
+                              kid, v->verifier->trust_list_count, cs_trust_count(trust));
+    if (candidates == 0)
+        return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
+                              "accreditation body key %s is not among the %zu key(s) of the trust "
+                              "store",
+                              kid, cs_trust_count(trust));
+    cs_verify_pass(v, CS_CHECK_AC_TRUSTED, "accreditation body key %s is in the trust store", kid);
+    if (err != CS_OK)
+        return cs_verify_fail(
+            v, CS_CHECK_AC_SIGNATURE, err,
+            "the accreditation credential does not verify with trusted key %s: %s", kid,
+            cs_verify_signature_reason(err));
+    return cs_verify_pass(v, CS_CHECK_AC_SIGNATURE, "signed by the accreditation body (%s, %s)",
+                          kid, cs_alg_name(cs_key_alg(*ab_key)));
+}
+
+static bool check_ac_type(cs_verification *v)
+{
+    if (!cs_cose_sign1_has_typ(&v->ac, CS_TYP_ACCREDITATION))
+        return cs_verify_fail(v, CS_CHECK_AC_TYPE, CS_ERR_COSE_TYPE,
+                              "the embedded credential is not an accreditation credential (typ "
+                              "\"%.*s\", "
+                              "expected \"%s\")",
+                              v->ac.typ ? (int)(v->ac.typ_len > 32 ? 32 : v->ac.typ_len) : 0,
+                              v->ac.typ ? v->ac.typ : "", CS_TYP_ACCREDITATION);
+    return cs_verify_pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
+}
+
+bool cs_verify_check_ac_trusted(cs_verification *v, const cs_key_t **ab_key)
+{
+    return check_ac_signature(v, ab_key) && check_ac_type(v);
+}
 
 /* The rules that bind the list's credential to the certificate's: the same
  * AB (iss; with a trust list, the AB whose key verified it), the same CB
