@@ -219,6 +219,33 @@ expect_exit 0 cs verify --trust ab.key.pub --trust ab2.key.pub --status cb.list 
     "$(python3 -c 'import json; print([json.loads(l)["token"] for l in open("r2.jsonl") if "OLD-1" in l][0])')"
 expect_stdout "signed with the accreditation body's other key $(cat ab2.kid) \(pinned in the trust store\)"
 
+# With a trust list, the scheme owner lists both AB keys, the old one
+# retired from tomorrow: the old key's credentials and the new key's list
+# are accepted; once the old key is reported compromised, nothing it signed is.
+"$CERTSEAL" keygen --out root.key >/dev/null 2>&1 || setup_failed "keygen root.key"
+TOMORROW=$(date -u -d tomorrow +%Y-%m-%d)
+TL_TODAY=$(date -u +%Y-%m-%d)
+scheme() {
+    cat >scheme.json <<EOF
+{"issuer": "SCHEME-TEST", "uri": "https://scheme.example/tl", "ttl": 3600,
+ "abs": [{"id": "AB-TEST", "name": "Test AB", "country": "GB",
+   "recognitions": [{"standard": "ISO 9001", "from": "2020-01-01"}],
+   "keys": [{"key": "ab.key.pub", "from": "2020-01-01", "until": "$TOMORROW"$1},
+            {"key": "ab2.key.pub", "from": "$TL_TODAY"}]}]}
+EOF
+}
+OLD1_R2=$(python3 -c 'import json; print([json.loads(l)["token"] for l in open("r2.jsonl") if "OLD-1" in l][0])')
+scheme ""
+expect_exit 0 cs trustlist sign --key root.key --sequence 1 --valid-for 30d --out scheme.cose scheme.json
+expect_exit 0 cs verify --trust-list scheme.cose --root root.key.pub --cache-dir tlcache \
+    --status cb.list --status ab.list "$OLD1_R2"
+expect_stdout "signed with the accreditation body's other key $(cat ab2.kid) \(listed for it in the trust list\)"
+scheme ", \"compromised\": \"$TL_TODAY\""
+expect_exit 0 cs trustlist sign --key root.key --sequence 2 --valid-for 30d --out scheme2.cose scheme.json
+expect_exit 11 cs verify --trust-list scheme2.cose --root root.key.pub --cache-dir tlcache \
+    --status cb.list --status ab.list "$OLD1_R2"
+expect_stdout 'reported compromised'
+
 # ---- a registry of schema 1 opens with this certseal --------------------------------
 
 # tests/fixtures/registry-v1: an AB and a CB registry written by certseal
