@@ -90,9 +90,9 @@ static cs_err check_new_ac(const cs_accreditation *now_ac, const cs_accreditatio
 }
 
 /* CB: reads and checks the new AC against the current one. */
-static cs_err check_cb_rekey(cs_registry_t *registry, const cs_key_t *new_key,
-                             const uint8_t *data, size_t len, uint8_t **cose, size_t *cose_len,
-                             char *detail, size_t size)
+static cs_err check_cb_rekey(cs_registry_t *registry, const cs_key_t *new_key, const uint8_t *data,
+                             size_t len, uint8_t **cose, size_t *cose_len, char *detail,
+                             size_t size)
 {
     cs_token_codec_t *codec = NULL;
     cs_accreditation now_ac = {0}, new_ac = {0};
@@ -111,9 +111,9 @@ static cs_err check_cb_rekey(cs_registry_t *registry, const cs_key_t *new_key,
     }
     if ((err = read_ac(codec, registry->accreditation, registry->accreditation_len, &old_cose,
                        &old_len, &now_ac)) != CS_OK) {
-        err = cs_detail_fail(detail, size, CS_ERR_REGISTRY,
-                             "the registry's own credential does not decode (%s)",
-                             cs_strerror(err));
+        err =
+            cs_detail_fail(detail, size, CS_ERR_REGISTRY,
+                           "the registry's own credential does not decode (%s)", cs_strerror(err));
         goto fail;
     }
     err = check_new_ac(&now_ac, &new_ac, new_key,
@@ -421,8 +421,8 @@ static cs_err reissue_one(const reissue_job *job, const char *number, size_t *re
     if ((err = registry_find_current(registry, number, &found, &cur, &claims, &claims_len, detail,
                                      size)) != CS_OK)
         goto fail;
-    if (found && (err = cs_certificate_decode_claims(claims, claims_len, &cert, detail, size)) !=
-                     CS_OK) {
+    if (found &&
+        (err = cs_certificate_decode_claims(claims, claims_len, &cert, detail, size)) != CS_OK) {
         err = cs_detail_fail(detail, size, CS_ERR_REGISTRY,
                              "the recorded claims of \"%s\" do not decode (%s)", number,
                              cs_strerror(err));
@@ -430,9 +430,8 @@ static cs_err reissue_one(const reissue_job *job, const char *number, size_t *re
     }
     if ((err = reissuable(job, number, found, &cur, cert.expires, &skip, detail, size)) != CS_OK)
         goto fail;
-    if (skip == NULL &&
-        (err = token_state(registry, job->codec, cur.id, &form, &current_ac, detail, size)) !=
-            CS_OK)
+    if (skip == NULL && (err = token_state(registry, job->codec, cur.id, &form, &current_ac, detail,
+                                           size)) != CS_OK)
         goto fail;
     if (skip == NULL && current_ac)
         skip = "already under the current key and credential";
@@ -469,10 +468,10 @@ fail:
     return err;
 }
 
-cs_err cs_registry_reissue(cs_registry_t *registry, cs_issuer_t *issuer,
-                           const char *const *numbers, size_t count, int64_t now,
-                           const cs_registry_actor *actor, cs_registry_reissued_fn fn, void *ctx,
-                           size_t *reissued, char *detail, size_t detail_size)
+cs_err cs_registry_reissue(cs_registry_t *registry, cs_issuer_t *issuer, const char *const *numbers,
+                           size_t count, int64_t now, const cs_registry_actor *actor,
+                           cs_registry_reissued_fn fn, void *ctx, size_t *reissued, char *detail,
+                           size_t detail_size)
 {
     reissue_job job = {registry, issuer, NULL, now, numbers != NULL, actor, fn, ctx};
     char **all = NULL;

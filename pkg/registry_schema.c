@@ -161,7 +161,7 @@ static cs_err registry_backfill_key_kids(sqlite3 *db, char *detail, size_t size)
 }
 
 const registry_migration registry_migrations[] = {
-    {schema_v1, NULL, NULL},                                     /* 0 -> 1 */
+    {schema_v1, NULL, NULL},                                  /* 0 -> 1 */
     {schema_v2, registry_backfill_key_kids, schema_v2_after}, /* 1 -> 2 */
 };
 const size_t registry_migration_count =

@@ -62,8 +62,7 @@ static bool text_event(void *ctx, const cs_registry_event *ev)
             ev->number != NULL && ev->number[0] == '\0'
                 ? "(registry)"
                 : cs_report_escape(ev->number, number, sizeof(number)),
-            (unsigned long long)ev->revision,
-            cs_report_escape(ev->action, action, sizeof(action)),
+            (unsigned long long)ev->revision, cs_report_escape(ev->action, action, sizeof(action)),
             ev->actor != NULL ? cs_report_escape(ev->actor, actor, sizeof(actor)) : "-",
             ev->reason != NULL ? ": " : "",
             ev->reason != NULL ? cs_report_escape(ev->reason, reason, sizeof(reason)) : "");
@@ -82,9 +81,9 @@ cs_err cs_report_registry_text(cs_registry_t *registry, unsigned flags, char **o
         return CS_ERR_ARGUMENT;
     if ((err = cs_report_text_start(&t)) != CS_OK)
         return err;
-    fprintf(t.f, "%-20s %3s %8s  %-10s %-16s %-10s %-10s  %s\n", "NUMBER", "REV", "INDEX",
-            "STATUS", cs_registry_role_of(registry) == CS_REGISTRY_ROLE_AB ? "CB KEY" : "SIGNED BY",
-            "ISSUED", "EXPIRES", "SUBJECT; STANDARD");
+    fprintf(t.f, "%-20s %3s %8s  %-10s %-16s %-10s %-10s  %s\n", "NUMBER", "REV", "INDEX", "STATUS",
+            cs_registry_role_of(registry) == CS_REGISTRY_ROLE_AB ? "CB KEY" : "SIGNED BY", "ISSUED",
+            "EXPIRES", "SUBJECT; STANDARD");
     err = cs_registry_each_entry(registry, text_entry, t.f);
     if (err == CS_OK && (flags & CS_REPORT_HISTORY)) {
         fprintf(t.f, "\nhistory:\n");
@@ -134,9 +133,8 @@ static bool json_entry(void *ctx, const cs_registry_entry *e)
     char key[2 * CS_KID_SIZE + 1];
     /* An AC's CB key, or the key that signed a certificate. */
     if (o != NULL &&
-        json_object_set_new(o, "key",
-                            strcmp(entry_key(e, key), "-") == 0 ? json_null() : json_string(key)) !=
-            0) {
+        json_object_set_new(
+            o, "key", strcmp(entry_key(e, key), "-") == 0 ? json_null() : json_string(key)) != 0) {
         json_decref(o);
         o = NULL;
     }

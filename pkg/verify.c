@@ -14,7 +14,6 @@
 #include "certseal/verify.h"
 #include "verify_internal.h"
 
-
 /* The verdict a failure of each check gives. */
 static cs_verdict verdict_for(cs_check_id id, cs_err err)
 {

@@ -134,8 +134,7 @@ cs_err cs_verify_accept_list_signer(void *ctx, const char *uri, const uint8_t *b
     memset(&scratch, 0, sizeof(scratch));
     v = (cs_verification){.verifier = outer->verifier, .result = &scratch, .now = outer->now};
     if ((err = cs_cose_sign1_decode(bytes, len, &v.ac)) != CS_OK) {
-        cs_detail_set(detail, detail_size, "the credential does not decode: %s",
-                      cs_strerror(err));
+        cs_detail_set(detail, detail_size, "the credential does not decode: %s", cs_strerror(err));
         return err == CS_ERR_NO_MEMORY ? err : CS_ERR_LIST_SIGNER_NOT_ACCREDITED;
     }
     if ((err = cs_accreditation_decode_claims(v.ac.payload, v.ac.payload_len, &ac, why,

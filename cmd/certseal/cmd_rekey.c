@@ -103,7 +103,8 @@ static int run_rekey(void *options, int argc, char **argv)
         goto fail;
     }
     if (!key_reference(o->key, key_ref, sizeof(key_ref)) ||
-        (o->accreditation != NULL && !cli_read_input(o->accreditation, AC_FILE_MAX, &ac, &ac_len)) ||
+        (o->accreditation != NULL &&
+         !cli_read_input(o->accreditation, AC_FILE_MAX, &ac, &ac_len)) ||
         !cli_load_private_key(key_ref, &o->passphrase, &key))
         goto fail;
     err = cs_registry_rekey(registry, key, key_ref, ac, ac_len, &o->actor, detail, sizeof(detail));
@@ -272,10 +273,10 @@ static int run_reissue(void *options, int argc, char **argv)
                   o->registry);
     /* What was committed is written even when a later one failed. */
     if (out.len > 0) {
-        bool written = o->out != NULL && strcmp(o->out, "-") != 0
-                           ? cli_write_output(o->out, out.lines, out.len, 0644, o->force)
-                           : fwrite(out.lines, 1, out.len, stdout) == out.len &&
-                                 fflush(stdout) == 0;
+        bool written =
+            o->out != NULL && strcmp(o->out, "-") != 0
+                ? cli_write_output(o->out, out.lines, out.len, 0644, o->force)
+                : fwrite(out.lines, 1, out.len, stdout) == out.len && fflush(stdout) == 0;
         if (!written)
             goto fail;
     }

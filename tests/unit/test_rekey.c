@@ -108,8 +108,7 @@ static cs_verdict verdict_with(const char *token, const char *const *lists, size
         assert_int_equal(cs_verifier_add_status_list(v, data, len, NULL, 0), CS_OK);
         free(data);
     }
-    assert_int_equal(cs_verifier_verify(v, (const uint8_t *)token, strlen(token), &result),
-                     CS_OK);
+    assert_int_equal(cs_verifier_verify(v, (const uint8_t *)token, strlen(token), &result), CS_OK);
     snprintf(detail, size, "%s", result.checks[CS_CHECK_CT_STATUS].detail);
     cs_verdict verdict = result.verdict;
     cs_verify_result_clear(&result);
@@ -123,8 +122,8 @@ static void rogue_list(const cs_key_t *key, const uint8_t *ac, size_t ac_len, co
     cs_status_list_t *list = NULL;
     uint8_t *out = NULL;
     size_t len = 0;
-    cs_status_token_params params = {STATUS_URI, world_date(LIST_IAT),
-                                     world_date(LIST_IAT) + 7 * 86400, 0, ac, ac_len};
+    cs_status_token_params params = {
+        STATUS_URI, world_date(LIST_IAT), world_date(LIST_IAT) + 7 * 86400, 0, ac, ac_len};
     assert_int_equal(cs_status_list_new(CS_STATUS_LIST_MIN, CS_STATUS_BITS, &list), CS_OK);
     assert_int_equal(cs_status_token_sign(key, list, &params, &out, &len), CS_OK);
     assert_int_equal(cs_file_write_atomic(path, out, len, 0644, CS_FILE_REPLACE), CS_OK);
@@ -223,8 +222,8 @@ static void test_cb_rekey(void **state)
     {
         cs_status_list_t *l = NULL;
         uint8_t *out = NULL;
-        cs_status_token_params params = {STATUS_URI, world_date("2025-12-01"),
-                                         world_date("2028-01-01"), 0, ac2, ac2_len};
+        cs_status_token_params params = {
+            STATUS_URI, world_date("2025-12-01"), world_date("2028-01-01"), 0, ac2, ac2_len};
         assert_int_equal(cs_status_list_new(CS_STATUS_LIST_MIN, CS_STATUS_BITS, &l), CS_OK);
         assert_int_equal(cs_status_token_sign(cb2, l, &params, &out, &len), CS_OK);
         assert_int_equal(cs_file_write_atomic(list, out, len, 0644, CS_FILE_REPLACE), CS_OK);
@@ -306,8 +305,8 @@ static cs_err accredit(cs_registry_t *r, const cs_key_t *cb, const char *subject
     };
     uint8_t *out = NULL;
     size_t len = 0;
-    cs_err err = cs_registry_accredit(r, W.ab, &ac, supersede, NULL, NULL, &out, &len, detail,
-                                      size);
+    cs_err err =
+        cs_registry_accredit(r, W.ab, &ac, supersede, NULL, NULL, &out, &len, detail, size);
     free(out);
     return err;
 }
@@ -322,8 +321,8 @@ static void test_reaccreditation(void **state)
 
     assert_int_equal(cs_registry_create(path_in_dir("reacc.db"), &s, &r, detail, sizeof(detail)),
                      CS_OK);
-    expect(accredit(r, W.cb, "cb2.example", "ISO 9001:2015", false, detail, sizeof(detail)),
-           CS_OK, detail, NULL);
+    expect(accredit(r, W.cb, "cb2.example", "ISO 9001:2015", false, detail, sizeof(detail)), CS_OK,
+           detail, NULL);
     expect(accredit(r, W.other, "cb2.example", "ISO 9001:2015", false, detail, sizeof(detail)),
            CS_OK, detail, NULL);
     expect(accredit(r, W.other, "cb2.example", "ISO 9001:2015", false, detail, sizeof(detail)),
@@ -333,8 +332,8 @@ static void test_reaccreditation(void **state)
     expect(cs_registry_change_status(r, "AC-7", CS_REGISTRY_SUSPEND, NULL, &now, detail,
                                      sizeof(detail)),
            CS_ERR_REGISTRY_AMBIGUOUS, detail, "2 current credentials");
-    expect(cs_registry_change_status_of(r, "AC-7", cs_key_kid(W.other), CS_REGISTRY_SUSPEND,
-                                        NULL, &now, detail, sizeof(detail)),
+    expect(cs_registry_change_status_of(r, "AC-7", cs_key_kid(W.other), CS_REGISTRY_SUSPEND, NULL,
+                                        &now, detail, sizeof(detail)),
            CS_OK, detail, NULL);
     assert_int_equal(now, CS_STATUS_SUSPENDED);
     expect(cs_registry_change_status_of(r, "AC-7", cs_key_kid(W.ab), CS_REGISTRY_SUSPEND, NULL,
@@ -342,13 +341,13 @@ static void test_reaccreditation(void **state)
            CS_ERR_REGISTRY_NOT_FOUND, detail, NULL);
 
     /* A changed scope for W.cb's credential: a new revision supersedes it. */
-    expect(accredit(r, W.cb, "cb2.example", "ISO 14001:2015", true, detail, sizeof(detail)),
-           CS_OK, detail, NULL);
+    expect(accredit(r, W.cb, "cb2.example", "ISO 14001:2015", true, detail, sizeof(detail)), CS_OK,
+           detail, NULL);
     expect(accredit(r, W.ab, "cb2.example", "ISO 14001:2015", true, detail, sizeof(detail)),
            CS_ERR_REGISTRY_NOT_FOUND, detail, NULL);
     /* A withdrawn key is not accredited again. */
-    expect(cs_registry_change_status_of(r, "AC-7", cs_key_kid(W.other), CS_REGISTRY_WITHDRAW,
-                                        NULL, &now, detail, sizeof(detail)),
+    expect(cs_registry_change_status_of(r, "AC-7", cs_key_kid(W.other), CS_REGISTRY_WITHDRAW, NULL,
+                                        &now, detail, sizeof(detail)),
            CS_OK, detail, NULL);
     expect(accredit(r, W.other, "cb2.example", "ISO 9001:2015", false, detail, sizeof(detail)),
            CS_ERR_REGISTRY_TRANSITION, detail, "withdrawn");
@@ -357,8 +356,8 @@ static void test_reaccreditation(void **state)
     struct {
         cs_status status;
         const cs_key_t *key;
-    } want[] = {{CS_STATUS_SUPERSEDED, W.cb}, {CS_STATUS_WITHDRAWN, W.other},
-                {CS_STATUS_VALID, W.cb}};
+    } want[] = {
+        {CS_STATUS_SUPERSEDED, W.cb}, {CS_STATUS_WITHDRAWN, W.other}, {CS_STATUS_VALID, W.cb}};
     for (uint64_t rev = 0; rev < 3; rev++) {
         sqlite3_stmt *stmt = NULL;
         assert_int_equal(sqlite3_prepare_v2(r->db,
@@ -386,8 +385,8 @@ static void test_ab_rekey(void **state)
 
     assert_int_equal(cs_registry_create(path_in_dir("abrekey.db"), &s, &r, detail, sizeof(detail)),
                      CS_OK);
-    expect(accredit(r, W.cb, "cb2.example", "ISO 9001:2015", false, detail, sizeof(detail)),
-           CS_OK, detail, NULL);
+    expect(accredit(r, W.cb, "cb2.example", "ISO 9001:2015", false, detail, sizeof(detail)), CS_OK,
+           detail, NULL);
     assert_int_equal(cs_key_generate(CS_ALG_EDDSA, &ab2), CS_OK);
     expect(cs_registry_rekey(r, W.ab, "ab.key", NULL, 0, NULL, detail, sizeof(detail)),
            CS_ERR_REKEY_MISMATCH, detail, NULL);
@@ -458,8 +457,9 @@ static void test_schema_1(void **state)
     assert_int_not_equal(
         sqlite3_exec(cb->db, "UPDATE objects SET signer_kid = NULL", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(cb->db, "SELECT count(*), max(action = 'suspended') FROM "
-                                                "events",
+    assert_int_equal(sqlite3_prepare_v2(cb->db,
+                                        "SELECT count(*), max(action = 'suspended') FROM "
+                                        "events",
                                         -1, &stmt, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
