@@ -88,7 +88,7 @@ LIB_OBJ     := $(LIB_SRC:pkg/%.c=$(BUILD)/pkg/%.o)
 CORE_SRC    := $(addprefix pkg/,$(addsuffix .c,base32 base45 cbor claims cose crypto date error \
                fetch_cache file html_buffer key_file record_json report report_html report_status status \
                status_history status_store status_token text token token_convert trust verify verify_cache \
-               verify_record verify_status trustlist trustlist_json trustlist_verify verify_trustlist \
+               verify_record verify_accreditation verify_status trustlist trustlist_json trustlist_verify verify_trustlist \
                receipt))
 CORE_OBJ    := $(CORE_SRC:pkg/%.c=$(BUILD)/pkg/%.o)
 CMD_SRC     := $(sort $(wildcard cmd/certseal/*.c))
@@ -99,7 +99,7 @@ CMD_OBJ     := $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 SERVICE_CMD_SRC := $(addprefix cmd/certseal/,$(addsuffix .c,cli_pkcs11 cli_qr cli_registry cli_scan \
                services cmd_accredit cmd_init cmd_inspect cmd_issue cmd_issue_batch cmd_list \
                cmd_qr cmd_scan cmd_serve cmd_status cmd_status_change \
-               cmd_watch))
+               cmd_watch cmd_rekey))
 SERVICE_CMD_OBJ := $(SERVICE_CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 PROGRAM_OBJ := $(filter-out $(SERVICE_CMD_OBJ),$(CMD_OBJ))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))

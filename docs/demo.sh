@@ -9,7 +9,9 @@
 # verification service runs on 127.0.0.1: the page a phone opens when it
 # scans the link form, and the JSON API.  Last, a scheme owner signs a trust
 # list of accreditation bodies, a buyer pins only its root, and each way a
-# credential or a list fails is shown with its reason.
+# credential or a list fails is shown with its reason.  And a certification
+# body rotates its key: an old certificate stays VALID, then is WITHDRAWN
+# through a list signed by the new key.
 set -u
 CERTSEAL=${CERTSEAL:-build/certseal}
 work=$(mktemp -d "${TMPDIR:-/tmp}/certseal-demo.XXXXXX")
@@ -251,6 +253,42 @@ $CERTSEAL trustlist sign --key "$work/iaf-demo-root.key" --sequence 3 --issued-a
     --next-update 2026-02-01 --out "$work/stale-trust.cose" keys-example/iaf-demo-trustlist.json \
     2> /dev/null || exit 1
 why $CERTSEAL verify --trust-list "$work/stale-trust.cose" $ROOT $LISTS "$work/multisite.txt"
+
+step "23. Key rotation: a certification body replaces its key; what the old key issued stays valid"
+ROT_LISTS="--status $work/ab-status.cwt --status $work/cb2-status.cwt"
+show $CERTSEAL keygen --out "$work/cb-2026.key" || exit 1
+show $CERTSEAL accredit --registry "$work/ab.db" --subject-key "$work/cb-2026.key.pub" \
+    --issuer UKAS-DEMO --subject CB-DEMO-077 --name "Demo Rotating Certification Ltd" \
+    --number DEMO-0077 --country GB --standard "ISO 9001:2015" --iaf 17,18 \
+    --not-before 2026-01-01 --expires 2030-12-31 --out "$work/ac-2026.cose" || exit 1
+show $CERTSEAL init --registry "$work/cb2.db" --key "$work/cb-2026.key" \
+    --accreditation "$work/ac-2026.cose" --status-uri https://cb2.example/s || exit 1
+show $CERTSEAL issue --registry "$work/cb2.db" --out "$work/old-key.txt" \
+    tests/fixtures/record-typical.json || exit 1
+publish ab
+publish cb2
+verdict $CERTSEAL verify --trust $AB_PUB $ROT_LISTS "$work/old-key.txt"
+echo "A year later: a new key, accredited under the same number beside the old one"
+show $CERTSEAL keygen --out "$work/cb-2027.key" || exit 1
+show $CERTSEAL accredit --registry "$work/ab.db" --subject-key "$work/cb-2027.key.pub" \
+    --issuer UKAS-DEMO --subject CB-DEMO-077 --name "Demo Rotating Certification Ltd" \
+    --number DEMO-0077 --country GB --standard "ISO 9001:2015" --iaf 17,18 \
+    --not-before 2026-01-01 --expires 2030-12-31 --out "$work/ac-2027.cose" || exit 1
+command_line $CERTSEAL list --registry "$work/ab.db"
+$CERTSEAL list --registry "$work/ab.db" | grep -e '^NUMBER' -e '^DEMO-0077'
+show $CERTSEAL rekey --registry "$work/cb2.db" --key "$work/cb-2027.key" \
+    --accreditation "$work/ac-2027.cose" --reason "annual key rotation" || exit 1
+publish ab
+publish cb2
+echo "The list is now signed by the new key and carries its credential; the old certificate is still VALID:"
+command_line $CERTSEAL verify --trust $AB_PUB $ROT_LISTS "$work/old-key.txt"
+$CERTSEAL verify --trust $AB_PUB $ROT_LISTS "$work/old-key.txt" 2> /dev/null |
+    grep -e '^VALID' -e 'certificate-status'
+echo "The old certificate is withdrawn through a list signed by the new key:"
+show $CERTSEAL withdraw --registry "$work/cb2.db" --reason "client left" GB-Q-2026-004217
+publish cb2
+verdict $CERTSEAL verify --trust $AB_PUB $ROT_LISTS "$work/old-key.txt"
+echo "(docs/key-lifecycle.md: reissue, compromise runbooks, accreditation body rotation)"
 
 step "Done ($today). certseal(1) and README.md tell the rest."
 exit 0

@@ -24,13 +24,15 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_BEGIN_READ] = "BEGIN",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
-    [STMT_FIND_CURRENT] = "SELECT id, revision, status_index, status, claims FROM objects "
-                          "WHERE number = ?1 AND current = 1",
+    [STMT_FIND_CURRENT] = "SELECT id, revision, status_index, status, claims, key_kid "
+                          "FROM objects WHERE number = ?1 AND current = 1 AND "
+                          "(?2 IS NULL OR key_kid = ?2) ORDER BY id",
     [STMT_INDEX_USED] = "SELECT 1 FROM objects WHERE status_index = ?1",
     [STMT_COUNT_OBJECTS] = "SELECT count(*) FROM objects",
     [STMT_INSERT_OBJECT] = "INSERT INTO objects (number, revision, status_index, status, current, "
-                           "claims, token, issued_at, expires, recorded_at, subject, standard) "
-                           "VALUES (?1, ?2, ?3, 0, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                           "claims, token, issued_at, expires, recorded_at, subject, standard, "
+                           "key_kid, signer_kid) "
+                           "VALUES (?1, ?2, ?3, 0, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [STMT_SET_STATUS] = "UPDATE objects SET status = ?2, current = ?3 WHERE id = ?1",
     [STMT_INSERT_EVENT] = "INSERT INTO events (number, revision, at, action, actor, reason) "
                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -118,26 +120,34 @@ const char *registry_noun(const cs_registry_t *registry)
     return registry->role == CS_REGISTRY_ROLE_AB ? "accreditation" : "certificate";
 }
 
-cs_err registry_find_current(cs_registry_t *registry, const char *number, bool *found,
-                             registry_current *current, uint8_t **claims, size_t *claims_len,
-                             char *detail, size_t size)
+cs_err registry_find_current_key(cs_registry_t *registry, const char *number,
+                                 const uint8_t *key_kid, bool *found, registry_current *current,
+                                 uint8_t **claims, size_t *claims_len, char *detail, size_t size)
 {
     sqlite3_stmt *stmt = registry_stmt_get(registry, STMT_FIND_CURRENT);
     cs_err err = CS_OK;
     int rc;
 
     *found = false;
+    memset(current, 0, sizeof(*current));
     if (stmt == NULL)
         return registry_sql_error(registry, sqlite3_errcode(registry->db), "looking up", detail,
                                   size);
     sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
+    if (key_kid != NULL)
+        sqlite3_bind_blob(stmt, 2, key_kid, CS_KID_SIZE, SQLITE_STATIC);
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
         *found = true;
+        current->matches = 1;
         current->id = sqlite3_column_int64(stmt, 0);
         current->revision = (uint64_t)sqlite3_column_int64(stmt, 1);
         current->status_index = (uint64_t)sqlite3_column_int64(stmt, 2);
         current->status = (cs_status)sqlite3_column_int(stmt, 3);
+        if (sqlite3_column_bytes(stmt, 5) == CS_KID_SIZE) {
+            memcpy(current->key_kid, sqlite3_column_blob(stmt, 5), CS_KID_SIZE);
+            current->has_key_kid = true;
+        }
         if (claims != NULL) {
             const void *blob = sqlite3_column_blob(stmt, 4);
             size_t len = (size_t)sqlite3_column_bytes(stmt, 4);
@@ -147,11 +157,22 @@ cs_err registry_find_current(cs_registry_t *registry, const char *number, bool *
                 memcpy(*claims, blob, len);
             *claims_len = len;
         }
-    } else if (rc != SQLITE_DONE) {
-        err = registry_sql_error(registry, rc, "looking up a number", detail, size);
+        /* An AB may hold one current credential per CB key under a number. */
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+            current->matches++;
     }
+    if (rc != SQLITE_DONE)
+        err = registry_sql_error(registry, rc, "looking up a number", detail, size);
     sqlite3_reset(stmt);
     return err;
+}
+
+cs_err registry_find_current(cs_registry_t *registry, const char *number, bool *found,
+                             registry_current *current, uint8_t **claims, size_t *claims_len,
+                             char *detail, size_t size)
+{
+    return registry_find_current_key(registry, number, NULL, found, current, claims, claims_len,
+                                     detail, size);
 }
 
 cs_err registry_check_actor(const cs_registry_actor *actor, char *detail, size_t size)

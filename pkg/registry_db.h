@@ -73,6 +73,9 @@ typedef struct registry_current {
     uint64_t revision;
     uint64_t status_index;
     cs_status status;
+    uint8_t key_kid[CS_KID_SIZE]; /* an AC: the CB key it accredits */
+    bool has_key_kid;
+    unsigned matches; /* how many current rows matched (the first is this one) */
 } registry_current;
 
 /* ---- registry.c: plumbing shared by the modules ---------------------------- */
@@ -98,6 +101,12 @@ void registry_rollback(cs_registry_t *registry);
 CS_MUST_CHECK cs_err registry_find_current(cs_registry_t *registry, const char *number, bool *found,
                                            registry_current *current, uint8_t **claims,
                                            size_t *claims_len, char *detail, size_t size);
+/* registry_find_current() among the rows of one CB key (key_kid; NULL:
+ * any), for an AB's credentials. */
+CS_MUST_CHECK cs_err registry_find_current_key(cs_registry_t *registry, const char *number,
+                                               const uint8_t *key_kid, bool *found,
+                                               registry_current *current, uint8_t **claims,
+                                               size_t *claims_len, char *detail, size_t size);
 /* "certificate" or "accreditation", for messages. */
 const char *registry_noun(const cs_registry_t *registry);
 CS_MUST_CHECK cs_err registry_insert_event(cs_registry_t *registry, const char *number,
@@ -161,6 +170,10 @@ CS_MUST_CHECK cs_err registry_count_objects(cs_registry_t *registry, uint64_t *c
  * version `index + 1` (the first step creates the schema). */
 typedef struct registry_migration {
     const char *sql;
+    /* May be NULL: what SQL alone cannot do (reading claims), run after
+     * sql in the same transaction, then sql_after (may be NULL). */
+    cs_err (*fill)(sqlite3 *db, char *detail, size_t size);
+    const char *sql_after;
 } registry_migration;
 
 extern const registry_migration registry_migrations[];

@@ -131,6 +131,8 @@ typedef struct new_object {
     size_t token_len;
     int64_t issued_at, expires, recorded_at;
     const char *subject, *standard;
+    const uint8_t *key_kid;    /* an AC: the CB key it accredits; NULL for a CT */
+    const uint8_t *signer_kid; /* the key that signed it */
 } new_object;
 
 static cs_err insert_object(cs_registry_t *registry, const new_object *o, char *detail, size_t size)
@@ -149,6 +151,10 @@ static cs_err insert_object(cs_registry_t *registry, const new_object *o, char *
     sqlite3_bind_int64(stmt, 8, o->recorded_at);
     sqlite3_bind_text(stmt, 9, o->subject, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 10, o->standard, -1, SQLITE_STATIC);
+    if (o->key_kid != NULL)
+        sqlite3_bind_blob(stmt, 11, o->key_kid, CS_KID_SIZE, SQLITE_STATIC);
+    if (o->signer_kid != NULL)
+        sqlite3_bind_blob(stmt, 12, o->signer_kid, CS_KID_SIZE, SQLITE_STATIC);
     return registry_run_bound(registry, stmt, "recording the issued object", detail, size);
 }
 
@@ -222,6 +228,7 @@ cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer, cs_certi
     o.expires = cert->expires;
     o.subject = cert->organization_name;
     o.standard = cert->standard;
+    o.signer_kid = registry->kid; /* registry_check_issuer(): the issuer's key */
     if ((err = insert_object(registry, &o, detail, size)) != CS_OK ||
         (err = registry_insert_event(registry, cert->number, cert->revision, o.recorded_at,
                                      "issued", actor, detail, size)) != CS_OK)
@@ -413,12 +420,16 @@ static cs_err hex_of(const uint8_t *data, size_t len, char **out)
 }
 
 static cs_err record_accreditation(cs_registry_t *registry, const cs_key_t *ab_key,
-                                   const cs_accreditation_params *params,
+                                   const cs_accreditation_params *params, uint64_t revision,
                                    const cs_registry_actor *actor, uint64_t *status_index,
                                    uint8_t **out, size_t *out_len, char *detail, size_t size)
 {
     cs_accreditation_params ac = *params;
-    new_object o = {.number = ac.number, .recorded_at = (int64_t)time(NULL)};
+    new_object o = {.number = ac.number,
+                    .revision = revision,
+                    .recorded_at = (int64_t)time(NULL),
+                    .key_kid = cs_key_kid(params->subject_key),
+                    .signer_kid = cs_key_kid(ab_key)};
     uint8_t *claims = NULL;
     char *standards = NULL, *hex = NULL;
     uint64_t used = 0;
@@ -444,8 +455,8 @@ static cs_err record_accreditation(cs_registry_t *registry, const cs_key_t *ab_k
     o.standard = standards;
     if ((err = insert_object(registry, &o, detail, size)) != CS_OK)
         goto fail;
-    err =
-        registry_insert_event(registry, ac.number, 0, o.recorded_at, "issued", actor, detail, size);
+    err = registry_insert_event(registry, ac.number, revision, o.recorded_at, "issued", actor,
+                                detail, size);
     if (err == CS_OK && status_index != NULL)
         *status_index = o.status_index;
 fail:
@@ -455,18 +466,138 @@ fail:
     return err;
 }
 
+static void kid_hex(const uint8_t *kid, char out[2 * CS_KID_SIZE + 1])
+{
+    for (size_t i = 0; i < CS_KID_SIZE; i++)
+        snprintf(out + 2 * i, 3, "%02x", kid[i]);
+}
+
+/* An accreditation number belongs to one CB for ever: the credentials
+ * already recorded under it (any revision) name params->subject. */
+static cs_err check_same_body(cs_registry_t *registry, const cs_accreditation_params *params,
+                              char *detail, size_t size)
+{
+    sqlite3_stmt *stmt = NULL;
+    cs_accreditation ac = {0};
+    cs_err err = CS_OK;
+    int rc = sqlite3_prepare_v2(registry->db,
+                                "SELECT claims FROM objects WHERE number = ?1 ORDER BY id LIMIT 1",
+                                -1, &stmt, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(stmt, 1, params->number, -1, SQLITE_STATIC);
+        rc = sqlite3_step(stmt);
+    }
+    if (rc == SQLITE_ROW) {
+        const void *blob = sqlite3_column_blob(stmt, 0);
+        err = cs_accreditation_decode_claims(blob != NULL ? blob : "",
+                                             (size_t)sqlite3_column_bytes(stmt, 0), &ac, NULL, 0);
+        if (err == CS_OK && strcmp(ac.subject, params->subject) != 0)
+            err = cs_detail_fail(detail, size, CS_ERR_REGISTRY_DUPLICATE,
+                                 "accreditation \"%s\" belongs to %s, not %s (an accreditation "
+                                 "number stays with one certification body; use another number)",
+                                 params->number, ac.subject, params->subject);
+        else if (err != CS_OK)
+            err = cs_detail_fail(detail, size, CS_ERR_REGISTRY,
+                                 "a recorded credential of \"%s\" does not decode (%s)",
+                                 params->number, cs_strerror(err));
+    } else if (rc != SQLITE_DONE) {
+        err = registry_sql_error(registry, rc, "looking up the number", detail, size);
+    }
+    cs_accreditation_clear(&ac);
+    sqlite3_finalize(stmt);
+    return err;
+}
+
+/* The revision a new credential under number gets: one past the last. */
+static cs_err next_revision(cs_registry_t *registry, const char *number, uint64_t *revision,
+                            char *detail, size_t size)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(registry->db,
+                                "SELECT max(revision) FROM objects WHERE number = ?1", -1, &stmt,
+                                NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
+        if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+            *revision = sqlite3_column_type(stmt, 0) == SQLITE_NULL
+                            ? 0
+                            : (uint64_t)sqlite3_column_int64(stmt, 0) + 1;
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_OK ? CS_OK
+                           : registry_sql_error(registry, rc, "numbering the revision", detail,
+                                                size);
+}
+
+/* Whether a credential for params->subject_key may be issued under its
+ * number: a new one needs no current credential of that key, a
+ * superseding one a valid or suspended one (*old). */
+static cs_err check_accreditation_slot(cs_registry_t *registry,
+                                       const cs_accreditation_params *params, bool supersede,
+                                       registry_current *old, char *detail, size_t size)
+{
+    const uint8_t *kid = cs_key_kid(params->subject_key);
+    char hex[2 * CS_KID_SIZE + 1];
+    bool found = false;
+    cs_err err;
+
+    kid_hex(kid, hex);
+    if ((err = check_same_body(registry, params, detail, size)) != CS_OK ||
+        (err = registry_find_current_key(registry, params->number, kid, &found, old, NULL, NULL,
+                                         detail, size)) != CS_OK)
+        return err;
+    if (!supersede && found && old->status == CS_STATUS_WITHDRAWN)
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_TRANSITION,
+                              "the credential of key %s under accreditation \"%s\" was withdrawn; "
+                              "a withdrawn key is not accredited again (accredit the "
+                              "certification body's new key)",
+                              hex, params->number);
+    if (!supersede && found)
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_DUPLICATE,
+                              "accreditation \"%s\" is already issued for key %s (revision %llu, "
+                              "%s); use --supersedes %s to change its scope, or accredit the "
+                              "certification body's new key",
+                              params->number, hex, (unsigned long long)old->revision,
+                              registry_status_word(old->status), params->number);
+    if (supersede && !found)
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_NOT_FOUND,
+                              "accreditation \"%s\" has no current credential for key %s to "
+                              "supersede (check with certseal list; a new key is accredited "
+                              "without --supersedes)",
+                              params->number, hex);
+    if (supersede && old->status != CS_STATUS_VALID && old->status != CS_STATUS_SUSPENDED)
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_TRANSITION,
+                              "the credential of key %s under accreditation \"%s\" is %s; only a "
+                              "valid or suspended one can be superseded",
+                              hex, params->number, registry_status_word(old->status));
+    return CS_OK;
+}
+
 cs_err cs_registry_issue_accreditation(cs_registry_t *registry, const cs_key_t *ab_key,
                                        const cs_accreditation_params *ac,
                                        const cs_registry_actor *actor, uint64_t *status_index,
                                        uint8_t **out, size_t *out_len, char *detail,
                                        size_t detail_size)
 {
-    registry_current cur;
-    bool found = false, recorded_kid = false;
+    return cs_registry_accredit(registry, ab_key, ac, false, actor, status_index, out, out_len,
+                                detail, detail_size);
+}
+
+cs_err cs_registry_accredit(cs_registry_t *registry, const cs_key_t *ab_key,
+                            const cs_accreditation_params *ac, bool supersede,
+                            const cs_registry_actor *actor, uint64_t *status_index, uint8_t **out,
+                            size_t *out_len, char *detail, size_t detail_size)
+{
+    registry_current old;
+    uint64_t revision = 0;
+    bool recorded_kid = false;
     cs_err err;
 
     if (registry == NULL || ab_key == NULL || ac == NULL || ac->number == NULL || out == NULL ||
-        out_len == NULL || ac->name == NULL || ac->standard_count == 0)
+        out_len == NULL || ac->name == NULL || ac->subject == NULL || ac->subject_key == NULL ||
+        ac->standard_count == 0)
         return CS_ERR_ARGUMENT;
     *out = NULL;
     if (registry->role != CS_REGISTRY_ROLE_AB)
@@ -477,17 +608,15 @@ cs_err cs_registry_issue_accreditation(cs_registry_t *registry, const cs_key_t *
         (err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
         return err;
     if ((err = registry_check_key(registry, ab_key, &recorded_kid, detail, detail_size)) != CS_OK ||
-        (err = registry_find_current(registry, ac->number, &found, &cur, NULL, NULL, detail,
-                                     detail_size)) != CS_OK)
+        (err = check_accreditation_slot(registry, ac, supersede, &old, detail, detail_size)) !=
+            CS_OK ||
+        (err = next_revision(registry, ac->number, &revision, detail, detail_size)) != CS_OK)
         goto fail;
-    if (found) {
-        err = cs_detail_fail(detail, detail_size, CS_ERR_REGISTRY_DUPLICATE,
-                             "accreditation \"%s\" is already issued (%s); use another number",
-                             ac->number, registry_status_word(cur.status));
+    if (supersede && (err = mark_superseded(registry, ac->number, &old, actor, (int64_t)time(NULL),
+                                            detail, detail_size)) != CS_OK)
         goto fail;
-    }
-    if ((err = record_accreditation(registry, ab_key, ac, actor, status_index, out, out_len, detail,
-                                    detail_size)) != CS_OK ||
+    if ((err = record_accreditation(registry, ab_key, ac, revision, actor, status_index, out,
+                                    out_len, detail, detail_size)) != CS_OK ||
         (err = registry_commit(registry, detail, detail_size)) != CS_OK)
         goto fail;
     return CS_OK;

@@ -9,7 +9,7 @@
 
 #define ENTRY_COLUMNS                                                                              \
     "number, revision, status_index, status, subject, standard, issued_at, expires, "              \
-    "recorded_at, token"
+    "recorded_at, token, key_kid, signer_kid, current"
 
 void cs_registry_entry_clear(cs_registry_entry *entry)
 {
@@ -52,6 +52,15 @@ static cs_err read_entry(sqlite3_stmt *stmt, cs_registry_entry *e)
     e->issued_at = sqlite3_column_int64(stmt, 6);
     e->expires = sqlite3_column_int64(stmt, 7);
     e->recorded_at = sqlite3_column_int64(stmt, 8);
+    if (sqlite3_column_bytes(stmt, 10) == CS_KID_SIZE) {
+        memcpy(e->key_kid, sqlite3_column_blob(stmt, 10), CS_KID_SIZE);
+        e->has_key_kid = true;
+    }
+    if (sqlite3_column_bytes(stmt, 11) == CS_KID_SIZE) {
+        memcpy(e->signer_kid, sqlite3_column_blob(stmt, 11), CS_KID_SIZE);
+        e->has_signer_kid = true;
+    }
+    e->current = sqlite3_column_int(stmt, 12) == 1;
     if (!copy_text(stmt, 0, &e->number) || !copy_text(stmt, 4, &e->subject) ||
         !copy_text(stmt, 5, &e->standard) || !copy_text(stmt, 9, &e->token)) {
         cs_registry_entry_clear(e);
@@ -84,7 +93,7 @@ static cs_err prepare(cs_registry_t *registry, const char *sql, sqlite3_stmt **s
 cs_err cs_registry_get(cs_registry_t *registry, const char *number, cs_registry_entry *entry)
 {
     static const char sql[] = "SELECT " ENTRY_COLUMNS " FROM objects "
-                              "WHERE number = ?1 AND current = 1";
+                              "WHERE number = ?1 AND current = 1 ORDER BY id DESC LIMIT 1";
     sqlite3_stmt *stmt = NULL;
     cs_err err;
     int rc;

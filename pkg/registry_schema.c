@@ -11,6 +11,8 @@
 
 #include "registry_db.h"
 
+static cs_err sql_failure(sqlite3 *db, int rc, const char *doing, char *detail, size_t size);
+
 /* Version 1.  Rows of objects and events are never deleted (triggers), so
  * a status index, once drawn, stays taken for ever; the events log is
  * append-only.  "current" marks the latest revision of a number: a partial
@@ -62,8 +64,105 @@ static const char schema_v1[] =
     "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN"
     "  SELECT RAISE(ABORT, 'the event log is append-only'); END;";
 
+/* Version 2 (key changes, DESIGN §5).  objects gains key_kid (an AC: the
+ * kid of the CB key it accredits, so that one accreditation number may
+ * hold one current credential per CB key) and signer_kid (the kid of the
+ * key that signed the object); "current" becomes one per number and key.
+ * events may record "rekeyed" (number "" for the whole registry), and
+ * retired_keys keeps every key the registry signed with before its
+ * current one (with its AC, for a CB), and when it stopped.
+ * The old rows are signed by the registry's one key; the ACs' key_kid is
+ * read from their claims (registry_backfill_key_kids), and only then are
+ * the new columns fixed like the others. */
+static const char schema_v2[] =
+    "ALTER TABLE objects ADD COLUMN key_kid BLOB"
+    "  CHECK (key_kid IS NULL OR length(key_kid) = 8);"
+    "ALTER TABLE objects ADD COLUMN signer_kid BLOB"
+    "  CHECK (signer_kid IS NULL OR length(signer_kid) = 8);"
+    "UPDATE objects SET signer_kid = (SELECT issuer_kid FROM settings WHERE id = 1);"
+    "DROP INDEX objects_current;"
+    "CREATE UNIQUE INDEX objects_current ON objects (number, ifnull(key_kid, x''))"
+    "  WHERE current = 1;"
+    "DROP TRIGGER events_no_update;"
+    "DROP TRIGGER events_no_delete;"
+    "ALTER TABLE events RENAME TO events_v1;"
+    "CREATE TABLE events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  number TEXT NOT NULL,"
+    "  revision INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  action TEXT NOT NULL CHECK (action IN"
+    "    ('issued', 'suspended', 'reinstated', 'withdrawn', 'superseded', 'rekeyed')),"
+    "  actor TEXT NOT NULL,"
+    "  reason TEXT);"
+    "INSERT INTO events (id, number, revision, at, action, actor, reason)"
+    "  SELECT id, number, revision, at, action, actor, reason FROM events_v1 ORDER BY id;"
+    "DROP TABLE events_v1;"
+    "CREATE INDEX events_number ON events (number, id);"
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN"
+    "  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN"
+    "  SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+    "CREATE TABLE retired_keys ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kid BLOB NOT NULL CHECK (length(kid) = 8),"
+    "  key_path TEXT NOT NULL,"
+    "  accreditation BLOB,"
+    "  retired_at INTEGER NOT NULL);"
+    "CREATE TRIGGER retired_keys_keep BEFORE DELETE ON retired_keys BEGIN"
+    "  SELECT RAISE(ABORT, 'the key history is append-only'); END;"
+    "CREATE TRIGGER retired_keys_fixed BEFORE UPDATE ON retired_keys BEGIN"
+    "  SELECT RAISE(ABORT, 'the key history is append-only'); END;";
+
+static const char schema_v2_after[] =
+    "DROP TRIGGER objects_fixed;"
+    "CREATE TRIGGER objects_fixed BEFORE UPDATE OF id, number, revision, status_index, claims,"
+    "  token, issued_at, expires, recorded_at, subject, standard, key_kid, signer_kid ON objects"
+    "  BEGIN SELECT RAISE(ABORT, 'only the status of a registry object changes'); END;";
+
+/* The kid of the CB key each recorded AC accredits, from its claims. */
+static cs_err registry_backfill_key_kids(sqlite3 *db, char *detail, size_t size)
+{
+    sqlite3_stmt *read = NULL, *write = NULL;
+    cs_err err = CS_OK;
+    int rc;
+
+    rc = sqlite3_prepare_v2(db,
+                            "SELECT o.id, o.claims FROM objects o, settings s WHERE s.id = 1 AND "
+                            "s.role = 'accreditation-body'",
+                            -1, &read, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "UPDATE objects SET key_kid = ?2 WHERE id = ?1", -1, &write,
+                                NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(read)) == SQLITE_ROW) {
+        cs_accreditation ac = {0};
+        const void *blob = sqlite3_column_blob(read, 1);
+        size_t len = (size_t)sqlite3_column_bytes(read, 1);
+        err = cs_accreditation_decode_claims(blob != NULL ? blob : "", len, &ac, NULL, 0);
+        if (err != CS_OK) {
+            err = cs_detail_fail(detail, size, CS_ERR_REGISTRY,
+                                 "upgrading the schema: a recorded credential does not decode "
+                                 "(%s); nothing was changed",
+                                 cs_strerror(err));
+            break;
+        }
+        sqlite3_bind_int64(write, 1, sqlite3_column_int64(read, 0));
+        sqlite3_bind_blob(write, 2, cs_key_kid(ac.subject_key), CS_KID_SIZE, SQLITE_TRANSIENT);
+        cs_accreditation_clear(&ac);
+        rc = sqlite3_step(write);
+        sqlite3_reset(write);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    if (err == CS_OK && rc != SQLITE_DONE)
+        err = sql_failure(db, rc, "upgrading the schema: the credentials' keys", detail, size);
+    sqlite3_finalize(read);
+    sqlite3_finalize(write);
+    return err;
+}
+
 const registry_migration registry_migrations[] = {
-    {schema_v1}, /* 0 -> 1 */
+    {schema_v1, NULL, NULL},                                  /* 0 -> 1 */
+    {schema_v2, registry_backfill_key_kids, schema_v2_after}, /* 1 -> 2 */
 };
 const size_t registry_migration_count =
     sizeof(registry_migrations) / sizeof(registry_migrations[0]);
@@ -208,7 +307,10 @@ cs_err registry_schema_upgrade(sqlite3 *db, const registry_migration *steps, siz
     for (size_t i = (size_t)version; i < count; i++) {
         char doing[96];
         snprintf(doing, sizeof(doing), "upgrading the schema from version %zu to %zu", i, i + 1);
-        if ((err = exec(db, steps[i].sql, doing, detail, size)) != CS_OK)
+        if ((err = exec(db, steps[i].sql, doing, detail, size)) != CS_OK ||
+            (steps[i].fill != NULL && (err = steps[i].fill(db, detail, size)) != CS_OK) ||
+            (steps[i].sql_after != NULL &&
+             (err = exec(db, steps[i].sql_after, doing, detail, size)) != CS_OK))
             goto fail;
     }
     if (version == 0 && populate != NULL && (err = populate(ctx, db, detail, size)) != CS_OK)

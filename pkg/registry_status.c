@@ -67,6 +67,45 @@ cs_err cs_registry_change_status(cs_registry_t *registry, const char *number,
                                  cs_registry_action action, const cs_registry_actor *actor,
                                  cs_status *new_status, char *detail, size_t detail_size)
 {
+    return cs_registry_change_status_of(registry, number, NULL, action, actor, new_status, detail,
+                                        detail_size);
+}
+
+/* Several current credentials under one number: which, by kid. */
+static cs_err ambiguous(cs_registry_t *registry, const char *number, unsigned matches,
+                        char *detail, size_t size)
+{
+    char kids[CS_DETAIL_SIZE / 2] = "";
+    size_t used = 0;
+    sqlite3_stmt *stmt = NULL;
+
+    if (sqlite3_prepare_v2(registry->db,
+                           "SELECT key_kid FROM objects WHERE number = ?1 AND current = 1 "
+                           "ORDER BY id",
+                           -1, &stmt, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
+        while (sqlite3_step(stmt) == SQLITE_ROW && used + 20 < sizeof(kids)) {
+            const uint8_t *kid = sqlite3_column_blob(stmt, 0);
+            if (sqlite3_column_bytes(stmt, 0) != CS_KID_SIZE)
+                continue;
+            if (used > 0)
+                used += (size_t)snprintf(kids + used, sizeof(kids) - used, ", ");
+            for (size_t i = 0; i < CS_KID_SIZE; i++)
+                used += (size_t)snprintf(kids + used, sizeof(kids) - used, "%02x", kid[i]);
+        }
+    }
+    sqlite3_finalize(stmt);
+    return cs_detail_fail(detail, size, CS_ERR_REGISTRY_AMBIGUOUS,
+                          "accreditation \"%s\" has %u current credentials, one per key (%s); "
+                          "name the key's credential with --kid KID",
+                          number, matches, kids);
+}
+
+cs_err cs_registry_change_status_of(cs_registry_t *registry, const char *number,
+                                    const uint8_t *key_kid, cs_registry_action action,
+                                    const cs_registry_actor *actor, cs_status *new_status,
+                                    char *detail, size_t detail_size)
+{
     registry_current cur;
     sqlite3_stmt *stmt;
     const char *event = NULL;
@@ -81,9 +120,20 @@ cs_err cs_registry_change_status(cs_registry_t *registry, const char *number,
     if ((err = registry_check_actor(actor, detail, detail_size)) != CS_OK ||
         (err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
         return err;
-    if ((err = registry_find_current(registry, number, &found, &cur, NULL, NULL, detail,
-                                     detail_size)) != CS_OK)
+    if ((err = registry_find_current_key(registry, number, key_kid, &found, &cur, NULL, NULL,
+                                         detail, detail_size)) != CS_OK)
         goto fail;
+    if (found && cur.matches > 1) {
+        err = ambiguous(registry, number, cur.matches, detail, detail_size);
+        goto fail;
+    }
+    if (!found && key_kid != NULL) {
+        err = cs_detail_fail(detail, detail_size, CS_ERR_REGISTRY_NOT_FOUND,
+                             "no current %s \"%s\" for that key in this registry (check the "
+                             "number and kid with certseal list)",
+                             registry_noun(registry), number);
+        goto fail;
+    }
     if (!found) {
         err = cs_detail_fail(detail, detail_size, CS_ERR_REGISTRY_NOT_FOUND,
                              "no %s \"%s\" in this registry (check the number with certseal "
@@ -286,6 +336,12 @@ cs_err cs_registry_publish(cs_registry_t *registry, const cs_key_t *key, const c
     params.issued_at = issued_at;
     params.expires = issued_at + valid_for_seconds;
     params.ttl = ttl;
+    /* A CB's list carries the AC of its signing key (DESIGN §3), so that a
+     * list signed after a key change counts for what the old key issued. */
+    if (registry->role == CS_REGISTRY_ROLE_CB) {
+        params.accreditation = registry->accreditation;
+        params.accreditation_len = registry->accreditation_len;
+    }
     if ((err = cs_status_token_sign(key, list, &params, &token, &token_len)) != CS_OK) {
         cs_detail_fail(detail, detail_size, err, "signing the status list: %s", cs_strerror(err));
         goto fail;

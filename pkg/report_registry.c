@@ -18,6 +18,18 @@ static void last_day(int64_t expires, char out[CS_DATE_TEXT_SIZE])
     cs_date_format(expires - 1, out);
 }
 
+/* The key an entry belongs to: an AC's accredited CB key, else the key
+ * that signed it; "-" when the registry does not know it. */
+static const char *entry_key(const cs_registry_entry *e, char out[2 * CS_KID_SIZE + 1])
+{
+    const uint8_t *kid = e->has_key_kid ? e->key_kid : e->has_signer_kid ? e->signer_kid : NULL;
+    if (kid == NULL)
+        return "-";
+    for (size_t i = 0; i < CS_KID_SIZE; i++)
+        snprintf(out + 2 * i, 3, "%02x", kid[i]);
+    return out;
+}
+
 /* ---- text ---------------------------------------------------------------------- */
 
 static bool text_entry(void *ctx, const cs_registry_entry *e)
@@ -25,13 +37,14 @@ static bool text_entry(void *ctx, const cs_registry_entry *e)
     FILE *f = ctx;
     char issued[CS_DATE_TEXT_SIZE], expires[CS_DATE_TEXT_SIZE];
     char number[ESCAPED_SIZE(CS_TEXT_MAX)], subject[ESCAPED_SIZE(CS_TEXT_MAX)],
-        standard[ESCAPED_SIZE(CS_TEXT_MAX)];
+        standard[ESCAPED_SIZE(CS_TEXT_MAX)], key[2 * CS_KID_SIZE + 1];
 
     cs_date_format(e->issued_at, issued);
     last_day(e->expires, expires);
-    fprintf(f, "%-20s %3llu %8llu  %-10s %s %s  %s; %s\n",
+    fprintf(f, "%-20s %3llu %8llu  %-10s %-16s %s %s  %s; %s\n",
             cs_report_escape(e->number, number, sizeof(number)), (unsigned long long)e->revision,
-            (unsigned long long)e->status_index, cs_status_name(e->status), issued, expires,
+            (unsigned long long)e->status_index, cs_status_name(e->status), entry_key(e, key),
+            issued, expires,
             e->subject != NULL ? cs_report_escape(e->subject, subject, sizeof(subject)) : "-",
             e->standard != NULL ? cs_report_escape(e->standard, standard, sizeof(standard)) : "-");
     return true;
@@ -46,8 +59,10 @@ static bool text_event(void *ctx, const cs_registry_event *ev)
 
     cs_date_format_datetime(ev->at, at);
     fprintf(f, "%s  %-20s rev %llu  %-10s by %s%s%s\n", at,
-            cs_report_escape(ev->number, number, sizeof(number)), (unsigned long long)ev->revision,
-            cs_report_escape(ev->action, action, sizeof(action)),
+            ev->number != NULL && ev->number[0] == '\0'
+                ? "(registry)"
+                : cs_report_escape(ev->number, number, sizeof(number)),
+            (unsigned long long)ev->revision, cs_report_escape(ev->action, action, sizeof(action)),
             ev->actor != NULL ? cs_report_escape(ev->actor, actor, sizeof(actor)) : "-",
             ev->reason != NULL ? ": " : "",
             ev->reason != NULL ? cs_report_escape(ev->reason, reason, sizeof(reason)) : "");
@@ -66,8 +81,9 @@ cs_err cs_report_registry_text(cs_registry_t *registry, unsigned flags, char **o
         return CS_ERR_ARGUMENT;
     if ((err = cs_report_text_start(&t)) != CS_OK)
         return err;
-    fprintf(t.f, "%-20s %3s %8s  %-10s %-10s %-10s  %s\n", "NUMBER", "REV", "INDEX", "STATUS",
-            "ISSUED", "EXPIRES", "SUBJECT; STANDARD");
+    fprintf(t.f, "%-20s %3s %8s  %-10s %-16s %-10s %-10s  %s\n", "NUMBER", "REV", "INDEX", "STATUS",
+            cs_registry_role_of(registry) == CS_REGISTRY_ROLE_AB ? "CB KEY" : "SIGNED BY", "ISSUED",
+            "EXPIRES", "SUBJECT; STANDARD");
     err = cs_registry_each_entry(registry, text_entry, t.f);
     if (err == CS_OK && (flags & CS_REPORT_HISTORY)) {
         fprintf(t.f, "\nhistory:\n");
@@ -114,6 +130,14 @@ static bool json_entry(void *ctx, const cs_registry_entry *e)
                   json_text_or_null(e->subject), "standard", json_text_or_null(e->standard),
                   "issued", issued, "expires", expires, "recorded", json_datetime(e->recorded_at),
                   "token", json_text_or_null(e->token));
+    char key[2 * CS_KID_SIZE + 1];
+    /* An AC's CB key, or the key that signed a certificate. */
+    if (o != NULL &&
+        json_object_set_new(
+            o, "key", strcmp(entry_key(e, key), "-") == 0 ? json_null() : json_string(key)) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
     if (o == NULL || json_array_append_new(list->array, o) != 0)
         list->failed = true;
     return !list->failed;

@@ -32,6 +32,11 @@ typedef struct store_entry {
     bool used;           /* the chosen list passed accept_list() at least once */
     size_t chosen;       /* index in lists of the chosen one */
     cs_status_token token;
+    /* It verified with a key the signers vouched for, not with `key`: that
+     * depends on more than the key (the credential's own status), so it is
+     * chosen again at every lookup. */
+    bool other_signer;
+    uint8_t signer_kid[CS_KID_SIZE];
     const cs_key_t *key; /* fast path only: compared with kid and coordinates */
     cs_alg key_alg;
     uint8_t key_kid[CS_KID_SIZE];
@@ -59,6 +64,7 @@ static void forget_verification(store_entry *e)
 {
     cs_status_token_clear(&e->token);
     e->verified = false;
+    e->other_signer = false;
     e->key = NULL;
 }
 
@@ -228,7 +234,7 @@ static bool same_key(const store_entry *e, const cs_key_t *key)
 {
     uint8_t x[CS_KEY_COORDINATE_SIZE] = {0}, y[CS_KEY_COORDINATE_SIZE] = {0};
 
-    if (!e->verified || memcmp(e->key_kid, cs_key_kid(key), CS_KID_SIZE) != 0 ||
+    if (!e->verified || e->other_signer || memcmp(e->key_kid, cs_key_kid(key), CS_KID_SIZE) != 0 ||
         e->key_alg != cs_key_alg(key))
         return false;
     if (e->key == key)
@@ -281,26 +287,18 @@ static cs_err check_list_times(const cs_status_token *t, const cs_status_policy 
     return CS_OK;
 }
 
-/* Verifies one candidate with key and the rules every list must meet. */
-static cs_err verify_candidate(const store_entry *e, store_list *l, const cs_key_t *key,
-                               const cs_status_policy *p, cs_status_token *token, char *detail,
-                               size_t detail_size)
+/* What verifying one candidate gave: the error's detail is in `why`. */
+static cs_err explain(const store_entry *e, cs_err err, const char *why, char *detail,
+                      size_t detail_size)
 {
-    char why[CS_DETAIL_SIZE] = "";
-    cs_err err = l->decoded.list != NULL
-                     ? cs_status_token_verify_decoded(l->bytes, l->len, key, e->uri, p->now,
-                                                      p->skew, &l->decoded, token, why, sizeof(why))
-                     : cs_status_token_verify(l->bytes, l->len, key, e->uri, p->now, p->skew, token,
-                                              why, sizeof(why));
     switch (err) {
     case CS_OK:
-        if ((err = check_list_times(token, p, detail, detail_size)) != CS_OK)
-            cs_status_token_clear(token);
         return err;
     case CS_ERR_STATUS_LIST_KEY:
     case CS_ERR_STATUS_LIST_URI:
     case CS_ERR_STATUS_LIST_EXPIRED:
     case CS_ERR_STATUS_BITS:
+    case CS_ERR_LIST_SIGNER_NOT_ACCREDITED:
         cs_detail_set(detail, detail_size, "%s", why); /* these name the list already */
         return err;
     default:
@@ -309,20 +307,175 @@ static cs_err verify_candidate(const store_entry *e, store_list *l, const cs_key
     }
 }
 
-/* Verifies every candidate of e with key and keeps the one with the
- * highest iat (of equal ones, the last given); when none verifies, the
- * first one's error. */
-static cs_err choose_list(store_entry *e, const cs_key_t *key, const cs_status_policy *p,
+static cs_err verify_with(const store_entry *e, store_list *l, const cs_key_t *key,
+                          const cs_status_policy *p, cs_status_token *token, char *why,
+                          size_t why_size)
+{
+    return l->decoded.list != NULL
+               ? cs_status_token_verify_decoded(l->bytes, l->len, key, e->uri, p->now, p->skew,
+                                                &l->decoded, token, why, why_size)
+               : cs_status_token_verify(l->bytes, l->len, key, e->uri, p->now, p->skew, token,
+                                        why, why_size);
+}
+
+static void kid_text(const uint8_t *kid, char out[2 * CS_KID_SIZE + 1])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < CS_KID_SIZE; i++) {
+        out[2 * i] = digits[kid[i] >> 4];
+        out[2 * i + 1] = digits[kid[i] & 15];
+    }
+    out[2 * CS_KID_SIZE] = '\0';
+}
+
+/* DESIGN §2 step 6: a list that key did not sign may still be the CB's,
+ * signed with another key of the CB that the same AB accredited under the
+ * same number: the list carries that key's credential, which the signers
+ * must accept, and the list's iat must fall within it.  Takes the store's
+ * entry index, as accept may add entries (moving them). */
+static cs_err verify_other_signer(cs_status_store *store, size_t index, size_t candidate,
+                                  const cs_key_t *key, const cs_status_signers *signers,
+                                  const cs_status_policy *p, cs_status_token *token,
+                                  uint8_t signer_kid[CS_KID_SIZE], char *why, size_t why_size)
+{
+    cs_accreditation ac = {0};
+    uint8_t *ac_bytes = NULL;
+    size_t ac_len = 0;
+    char kid[2 * CS_KID_SIZE + 1], reason[CS_DETAIL_SIZE] = "", *uri = NULL;
+    store_entry *e = &store->entries[index];
+    cs_err err;
+
+    if ((err = cs_status_token_signer_accreditation(e->lists[candidate].bytes,
+                                                    e->lists[candidate].len, &ac_bytes,
+                                                    &ac_len)) != CS_OK ||
+        ac_bytes == NULL)
+        return err == CS_ERR_NO_MEMORY ? err : CS_ERR_STATUS_LIST_KEY; /* keep `why` */
+    if ((uri = strdup(e->uri)) == NULL) {
+        err = CS_ERR_NO_MEMORY;
+        goto fail;
+    }
+    err = signers->accept(signers->ctx, uri, ac_bytes, ac_len, &ac, reason, sizeof(reason));
+    e = &store->entries[index]; /* accept may have added entries */
+    if (err == CS_ERR_NO_MEMORY)
+        goto fail;
+    if (err != CS_OK) {
+        cs_detail_set(why, why_size,
+                      "the status list %s is not signed by the certification body's key, and "
+                      "the credential it carries does not vouch for its signer: %s",
+                      uri, cs_err_detail(reason, err));
+        err = CS_ERR_LIST_SIGNER_NOT_ACCREDITED;
+        goto fail;
+    }
+    kid_text(cs_key_kid(ac.subject_key), kid);
+    if (cs_crypto_equal(cs_key_kid(ac.subject_key), cs_key_kid(key), CS_KID_SIZE)) {
+        err = CS_ERR_STATUS_LIST_KEY; /* the same key, which did not verify it */
+        goto fail;
+    }
+    if ((err = verify_with(e, &e->lists[candidate], ac.subject_key, p, token, why, why_size)) !=
+        CS_OK)
+        goto fail;
+    if (token->issued_at < ac.not_before || token->issued_at >= ac.expires) {
+        char at[CS_DATETIME_TEXT_SIZE];
+        cs_date_format_datetime(token->issued_at, at);
+        cs_detail_set(why, why_size,
+                      "the status list %s was signed on %s by key %s, outside the validity of "
+                      "that key's accreditation credential",
+                      uri, at, kid);
+        cs_status_token_clear(token);
+        err = CS_ERR_LIST_SIGNER_NOT_ACCREDITED;
+        goto fail;
+    }
+    memcpy(signer_kid, cs_key_kid(ac.subject_key), CS_KID_SIZE);
+fail:
+    free(uri);
+    free(ac_bytes);
+    cs_accreditation_clear(&ac);
+    return err;
+}
+
+/* An AB's list signed by another of its keys: the first that verifies it,
+ * with the list's iat in that key's period. */
+static cs_err verify_other_key(const store_entry *e, store_list *l, const cs_status_signers *signers,
+                               const cs_status_policy *p, cs_status_token *token,
+                               uint8_t signer_kid[CS_KID_SIZE], char *why, size_t why_size)
+{
+    for (size_t i = 0; i < signers->key_count; i++) {
+        const cs_status_other_key *k = &signers->keys[i];
+        char ignored[CS_DETAIL_SIZE];
+        cs_err err = verify_with(e, l, k->key, p, token, ignored, sizeof(ignored));
+        if (err == CS_ERR_STATUS_LIST_KEY)
+            continue;
+        if (err != CS_OK) {
+            cs_detail_set(why, why_size, "%s", ignored);
+            return err;
+        }
+        if (token->issued_at < k->not_before || (k->expires != 0 && token->issued_at >= k->expires)) {
+            char kid[2 * CS_KID_SIZE + 1];
+            kid_text(cs_key_kid(k->key), kid);
+            cs_detail_set(why, why_size,
+                          "the status list %s was signed by key %s outside that key's signing "
+                          "period",
+                          e->uri, kid);
+            cs_status_token_clear(token);
+            return CS_ERR_STATUS_LIST_KEY;
+        }
+        memcpy(signer_kid, cs_key_kid(k->key), CS_KID_SIZE);
+        return CS_OK;
+    }
+    return CS_ERR_STATUS_LIST_KEY; /* keep `why` */
+}
+
+/* Verifies one candidate with key (or a key signers vouch for) and the
+ * rules every list must meet.  *other is set when another key signed it. */
+static cs_err verify_candidate(cs_status_store *store, size_t index, size_t candidate,
+                               const cs_key_t *key, const cs_status_signers *signers,
+                               const cs_status_policy *p, cs_status_token *token, bool *other,
+                               uint8_t signer_kid[CS_KID_SIZE], char *detail, size_t detail_size)
+{
+    char why[CS_DETAIL_SIZE] = "";
+    store_entry *e = &store->entries[index];
+    cs_err err = verify_with(e, &e->lists[candidate], key, p, token, why, sizeof(why));
+
+    *other = false;
+    if (err == CS_ERR_STATUS_LIST_KEY && signers != NULL && signers->key_count > 0) {
+        err = verify_other_key(e, &e->lists[candidate], signers, p, token, signer_kid, why,
+                               sizeof(why));
+        *other = err == CS_OK;
+    }
+    if (err == CS_ERR_STATUS_LIST_KEY && signers != NULL && signers->accept != NULL) {
+        err = verify_other_signer(store, index, candidate, key, signers, p, token, signer_kid,
+                                  why, sizeof(why));
+        e = &store->entries[index];
+        *other = err == CS_OK;
+    }
+    if (err == CS_OK) {
+        if ((err = check_list_times(token, p, detail, detail_size)) != CS_OK)
+            cs_status_token_clear(token);
+        return err;
+    }
+    return explain(e, err, why, detail, detail_size);
+}
+
+/* Verifies every candidate of entry `index` with key (or a key signers
+ * vouch for) and keeps the one with the highest iat (of equal ones, the
+ * last given); when none verifies, the first one's error. */
+static cs_err choose_list(cs_status_store *store, size_t index, const cs_key_t *key,
+                          const cs_status_signers *signers, const cs_status_policy *p,
                           char *detail, size_t detail_size)
 {
     cs_err first = CS_OK, err;
     size_t failed = 0;
+    store_entry *e = &store->entries[index];
 
     forget_verification(e);
-    for (size_t i = 0; i < e->list_count; i++) {
+    for (size_t i = 0; i < store->entries[index].list_count; i++) {
         cs_status_token token;
+        uint8_t signer_kid[CS_KID_SIZE] = {0};
+        bool other = false;
         char why[CS_DETAIL_SIZE] = "";
-        err = verify_candidate(e, &e->lists[i], key, p, &token, why, sizeof(why));
+        err = verify_candidate(store, index, i, key, signers, p, &token, &other, signer_kid, why,
+                               sizeof(why));
+        e = &store->entries[index];
         if (err == CS_ERR_NO_MEMORY)
             return err;
         if (err != CS_OK) {
@@ -340,6 +493,8 @@ static cs_err choose_list(store_entry *e, const cs_key_t *key, const cs_status_p
         e->token = token;
         e->verified = true;
         e->chosen = i;
+        e->other_signer = other;
+        memcpy(e->signer_kid, signer_kid, CS_KID_SIZE);
     }
     if (!e->verified) {
         if (failed > 1 && detail != NULL) {
@@ -350,8 +505,11 @@ static cs_err choose_list(store_entry *e, const cs_key_t *key, const cs_status_p
         }
         return first;
     }
+    bool other_signer = e->other_signer;
     if ((err = remember_key(e, key)) != CS_OK)
         forget_verification(e);
+    else
+        e->other_signer = other_signer;
     return err;
 }
 
@@ -390,8 +548,8 @@ static cs_err accept_list(const store_entry *e, const cs_status_policy *p, char 
 }
 
 cs_err cs_status_store_lookup(cs_status_store *store, const cs_status_ref *ref, const cs_key_t *key,
-                              const cs_status_policy *policy, cs_status_answer *answer,
-                              char *detail, size_t detail_size)
+                              const cs_status_signers *signers, const cs_status_policy *policy,
+                              cs_status_answer *answer, char *detail, size_t detail_size)
 {
     store_entry *e;
     cs_err err;
@@ -413,8 +571,11 @@ cs_err cs_status_store_lookup(cs_status_store *store, const cs_status_ref *ref, 
                       e->source_detail);
         return CS_ERR_STATUS_UNKNOWN;
     }
-    if (!same_key(e, key) && (err = choose_list(e, key, policy, detail, detail_size)) != CS_OK)
+    size_t index = (size_t)(e - store->entries);
+    if (!same_key(e, key) &&
+        (err = choose_list(store, index, key, signers, policy, detail, detail_size)) != CS_OK)
         return err;
+    e = &store->entries[index];
     if ((err = accept_list(e, policy, detail, detail_size)) != CS_OK)
         return err;
     e->used = true;
@@ -426,6 +587,9 @@ cs_err cs_status_store_lookup(cs_status_store *store, const cs_status_ref *ref, 
     }
     answer->issued_at = e->token.issued_at;
     answer->ttl = e->token.ttl;
+    answer->other_signer = e->other_signer;
+    if (e->other_signer)
+        memcpy(answer->signer_kid, e->signer_kid, CS_KID_SIZE);
     return CS_OK;
 }
 

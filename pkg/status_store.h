@@ -50,11 +50,45 @@ typedef struct cs_status_answer {
     unsigned value;
     int64_t issued_at; /* the list's iat */
     uint64_t ttl;      /* the list's ttl, 0 when absent */
+    /* The list was signed by another key than the one asked for, one the
+     * signers' accept function vouched for (its kid). */
+    bool other_signer;
+    uint8_t signer_kid[CS_KID_SIZE];
 } cs_status_answer;
 
 /*
+ * Other keys that may sign a list (DESIGN §2 step 6: a CB's lists may be
+ * signed by any key the same AB accredited for the same CB and
+ * accreditation number).  When a candidate list does not verify with the
+ * key asked for and carries an accreditation credential in its protected
+ * header (-65537), accept(ctx, uri, ac, ac_len, out, ...) decides whether
+ * that credential vouches for its key: CS_OK with *out holding its claims
+ * (the caller of accept then owns them), or an error with detail.  The
+ * store then verifies the list with out->subject_key and requires its iat
+ * within [out->not_before, out->expires).  accept may look up other lists
+ * of the same store (an AB's), never uri's.
+ */
+typedef cs_err (*cs_status_signer_fn)(void *ctx, const char *uri, const uint8_t *ac,
+                                      size_t ac_len, cs_accreditation *out, char *detail,
+                                      size_t detail_size);
+/* Another key of the same body that may sign a list (an AB's lists: its
+ * other keys, DESIGN §2 step 6), with the period the list's iat must fall
+ * in (expires 0: open). */
+typedef struct cs_status_other_key {
+    const cs_key_t *key; /* borrowed */
+    int64_t not_before, expires;
+} cs_status_other_key;
+
+typedef struct cs_status_signers {
+    cs_status_signer_fn accept; /* may be NULL */
+    void *ctx;
+    const cs_status_other_key *keys; /* tried in order when key does not verify; may be NULL */
+    size_t key_count;
+} cs_status_signers;
+
+/*
  * The status of ref in its list.  Every list kept for ref->uri is verified
- * with key (signature, sub == ref->uri, not expired, 2 bits, an exp, an
+ * with key, or with a key signers (may be NULL) accepts (signature, sub == ref->uri, not expired, 2 bits, an exp, an
  * iat not in the future beyond the skew); of those that verify the one
  * with the highest iat is used, and it must not be older than one the
  * history saw (which then records it) nor than policy->max_age.
@@ -66,7 +100,8 @@ typedef struct cs_status_answer {
  * CS_ERR_STATUS_ROLLBACK, CS_ERR_STATUS_LIST_STALE; CS_ERR_NO_MEMORY.
  */
 CS_MUST_CHECK cs_err cs_status_store_lookup(cs_status_store *store, const cs_status_ref *ref,
-                                            const cs_key_t *key, const cs_status_policy *policy,
+                                            const cs_key_t *key, const cs_status_signers *signers,
+                                            const cs_status_policy *policy,
                                             cs_status_answer *answer, char *detail,
                                             size_t detail_size);
 

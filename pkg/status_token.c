@@ -64,7 +64,11 @@ static void write_claims(cs_cbor_writer *w, const cs_status_token_params *params
 cs_err cs_status_token_sign(const cs_key_t *key, const cs_status_list_t *list,
                             const cs_status_token_params *params, uint8_t **out, size_t *out_len)
 {
-    const cs_cose_sign1_headers headers = {.typ = CS_STATUS_LIST_TYP};
+    const cs_cose_sign1_headers headers = {.typ = CS_STATUS_LIST_TYP,
+                                           .accreditation = params != NULL ? params->accreditation
+                                                                           : NULL,
+                                           .accreditation_len =
+                                               params != NULL ? params->accreditation_len : 0};
     cs_cbor_writer w;
     uint8_t *lst = NULL;
     size_t lst_len = 0;
@@ -77,7 +81,8 @@ cs_err cs_status_token_sign(const cs_key_t *key, const cs_status_list_t *list,
     if (key == NULL || !cs_key_has_private(key) || list == NULL || params == NULL ||
         !uri_acceptable(params->uri) || params->issued_at <= 0 ||
         (params->expires != 0 && params->expires <= params->issued_at) ||
-        cs_status_list_bits(list) != CS_STATUS_BITS)
+        cs_status_list_bits(list) != CS_STATUS_BITS ||
+        (params->accreditation == NULL) != (params->accreditation_len == 0))
         return CS_ERR_ARGUMENT;
     cs_cbor_writer_init(&w);
     if ((err = cs_status_list_compress(list, 9, &lst, &lst_len)) != CS_OK)
@@ -268,6 +273,30 @@ cs_err cs_status_token_decode(const uint8_t *data, size_t len, cs_status_token *
         return err;
     copy_header(&msg, token);
     err = decode_claims(msg.payload, msg.payload_len, token, detail, detail_size);
+    cs_cose_sign1_clear(&msg);
+    return err;
+}
+
+cs_err cs_status_token_signer_accreditation(const uint8_t *data, size_t len, uint8_t **out,
+                                            size_t *out_len)
+{
+    cs_cose_sign1 msg;
+    cs_err err;
+
+    if (out == NULL || out_len == NULL)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    *out_len = 0;
+    if ((err = decode_sign1(data, len, &msg, NULL, 0)) != CS_OK)
+        return err;
+    if (msg.accreditation != NULL && msg.accreditation_len > 0) {
+        if ((*out = malloc(msg.accreditation_len)) == NULL)
+            err = CS_ERR_NO_MEMORY;
+        else {
+            memcpy(*out, msg.accreditation, msg.accreditation_len);
+            *out_len = msg.accreditation_len;
+        }
+    }
     cs_cose_sign1_clear(&msg);
     return err;
 }

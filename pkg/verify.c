@@ -14,8 +14,6 @@
 #include "certseal/verify.h"
 #include "verify_internal.h"
 
-#define KID_HEX_SIZE (2 * CS_KID_SIZE + 1)
-
 /* The verdict a failure of each check gives. */
 static cs_verdict verdict_for(cs_check_id id, cs_err err)
 {
@@ -40,17 +38,6 @@ static cs_verdict verdict_for(cs_check_id id, cs_err err)
     default:
         return CS_VERDICT_NOT_ACCREDITED;
     }
-}
-
-static void kid_hex(const uint8_t *kid, size_t len, char out[KID_HEX_SIZE])
-{
-    static const char digits[] = "0123456789abcdef";
-    size_t n = len < CS_KID_SIZE ? len : CS_KID_SIZE;
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[kid[i] >> 4];
-        out[2 * i + 1] = digits[kid[i] & 15];
-    }
-    out[2 * n] = '\0';
 }
 
 /* Last valid day of an exclusive end instant (DESIGN §3: exp is 00:00 of
@@ -117,86 +104,7 @@ static bool check_decode(cs_verification *v, const uint8_t *token, size_t len)
                           cs_form_name(r->form), r->token_length, r->cose_length);
 }
 
-/* Why a signature check failed, in a buyer's words. */
-static const char *signature_reason(cs_err err)
-{
-    switch (err) {
-    case CS_ERR_SIGNATURE:
-        return "the signed content was altered, or another key signed it";
-    case CS_ERR_ALG_MISSING:
-        return "the protected header names no algorithm";
-    case CS_ERR_ALG_UNKNOWN:
-        return "the algorithm is unknown (EdDSA or ES256 expected)";
-    case CS_ERR_ALG_KEY_MISMATCH:
-        return "the algorithm in the header does not fit the key type";
-    default:
-        return cs_strerror(err);
-    }
-}
-
 /* ---- step 2: the accreditation credential --------------------------------- */
-
-/* Step 2: an AB key with the AC's kid is in the trust store and one such key
- * verifies the AC's signature (several keys may share a kid: try each). */
-static bool check_ac_signature(cs_verification *v, const cs_key_t **ab_key)
-{
-    const cs_trust_t *trust = v->verifier->trust;
-    char kid[KID_HEX_SIZE];
-    size_t candidates = 0;
-    cs_err err = CS_ERR_UNTRUSTED;
-
-    if (v->ac.kid == NULL || v->ac.kid_len != CS_KID_SIZE)
-        return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
-                              "the accreditation credential names no %d-byte key id", CS_KID_SIZE);
-    kid_hex(v->ac.kid, v->ac.kid_len, kid);
-    if (v->verifier->trust_list_count > 0) {
-        int listed = cs_verify_listed_signature(v, kid, ab_key);
-        if (listed >= 0)
-            return listed == 1;
-    }
-    for (size_t i = 0; i < cs_trust_count(trust); i++) {
-        const cs_key_t *key = cs_trust_key_at(trust, i);
-        if (!cs_crypto_equal(cs_key_kid(key), v->ac.kid, CS_KID_SIZE))
-            continue;
-        candidates++;
-        if ((err = cs_cose_sign1_verify_reusing(&v->ac, key, &v->verifier->to_be_signed)) ==
-            CS_OK) {
-            *ab_key = key;
-            break;
-        }
-    }
-    if (candidates == 0 && v->verifier->trust_list_count > 0)
-        return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
-                              "accreditation body key %s is in no trust list (%zu given) and not "
-                              "among the %zu pinned key(s): no recognised accreditation body "
-                              "holds it",
-                              kid, v->verifier->trust_list_count, cs_trust_count(trust));
-    if (candidates == 0)
-        return cs_verify_fail(v, CS_CHECK_AC_TRUSTED, CS_ERR_UNTRUSTED,
-                              "accreditation body key %s is not among the %zu key(s) of the trust "
-                              "store",
-                              kid, cs_trust_count(trust));
-    cs_verify_pass(v, CS_CHECK_AC_TRUSTED, "accreditation body key %s is in the trust store", kid);
-    if (err != CS_OK)
-        return cs_verify_fail(
-            v, CS_CHECK_AC_SIGNATURE, err,
-            "the accreditation credential does not verify with trusted key %s: %s", kid,
-            signature_reason(err));
-    return cs_verify_pass(v, CS_CHECK_AC_SIGNATURE, "signed by the accreditation body (%s, %s)",
-                          kid, cs_alg_name(cs_key_alg(*ab_key)));
-}
-
-static bool check_ac_type(cs_verification *v)
-{
-    if (!cs_cose_sign1_has_typ(&v->ac, CS_TYP_ACCREDITATION))
-        return cs_verify_fail(v, CS_CHECK_AC_TYPE, CS_ERR_COSE_TYPE,
-                              "the embedded credential is not an accreditation credential (typ "
-                              "\"%.*s\", "
-                              "expected \"%s\")",
-                              v->ac.typ ? (int)(v->ac.typ_len > 32 ? 32 : v->ac.typ_len) : 0,
-                              v->ac.typ ? v->ac.typ : "", CS_TYP_ACCREDITATION);
-    return cs_verify_pass(v, CS_CHECK_AC_TYPE, "typ \"%s\"", CS_TYP_ACCREDITATION);
-}
 
 /* Step 2 then 3 for an AC whose cnf is a key of small order or not
  * canonical (DESIGN §2 step 2): whoever signed the AC, that key signs for
@@ -207,7 +115,7 @@ static bool check_weak_subject_key(cs_verification *v)
 {
     const cs_key_t *ab_key = NULL;
 
-    if (!check_ac_signature(v, &ab_key) || !check_ac_type(v))
+    if (!cs_verify_check_ac_trusted(v, &ab_key))
         return false;
     cs_verify_pass(v, CS_CHECK_AB_LISTED,
                    "not checked: the credential's claims were refused (its key is weak)");
@@ -250,7 +158,7 @@ static bool check_accreditation(cs_verification *v)
         return check_weak_subject_key(v);
     if (err != CS_OK)
         return cs_verify_fail(v, CS_CHECK_DECODE, err, "%s", detail);
-    if (!check_ac_signature(v, &ab_key) || !check_ac_type(v)) {
+    if (!cs_verify_check_ac_trusted(v, &ab_key)) {
         /* Shown as "not verified"; never cached. */
         verifier->unverified_ac = ac;
         v->accreditation = &verifier->unverified_ac;
@@ -276,12 +184,12 @@ static bool check_accreditation(cs_verification *v)
 static bool check_certificate_signature(cs_verification *v)
 {
     const cs_key_t *cb_key = v->accreditation->subject_key;
-    char want[KID_HEX_SIZE], got[KID_HEX_SIZE] = "none";
+    char want[CS_VERIFY_KID_HEX_SIZE], got[CS_VERIFY_KID_HEX_SIZE] = "none";
     cs_err err;
 
-    kid_hex(cs_key_kid(cb_key), CS_KID_SIZE, want);
+    cs_verify_kid_hex(cs_key_kid(cb_key), CS_KID_SIZE, want);
     if (v->ct.kid != NULL)
-        kid_hex(v->ct.kid, v->ct.kid_len, got);
+        cs_verify_kid_hex(v->ct.kid, v->ct.kid_len, got);
     if (v->ct.kid == NULL || v->ct.kid_len != CS_KID_SIZE ||
         !cs_crypto_equal(v->ct.kid, cs_key_kid(cb_key), CS_KID_SIZE))
         return cs_verify_fail(v, CS_CHECK_CT_KEY, CS_ERR_KEY_NOT_ACCREDITED,
@@ -295,7 +203,7 @@ static bool check_certificate_signature(cs_verification *v)
     if ((err = cs_cose_sign1_verify_reusing(&v->ct, cb_key, &v->verifier->to_be_signed)) != CS_OK)
         return cs_verify_fail(v, CS_CHECK_CT_SIGNATURE, err,
                               "the certificate does not verify with the accredited key %s: %s",
-                              want, signature_reason(err));
+                              want, cs_verify_signature_reason(err));
     cs_verify_pass(v, CS_CHECK_CT_SIGNATURE, "signed by %s (%s)", v->accreditation->name,
                    cs_alg_name(cs_key_alg(cb_key)));
     if (!cs_cose_sign1_has_typ(&v->ct, CS_TYP_CERTIFICATE))
@@ -445,8 +353,10 @@ static void run_checks(cs_verification *v, const uint8_t *token, size_t len)
     check_accredited_at_issue(v, cert);
     check_certificate_validity(v, cert);
     check_accreditation_validity(v);
-    /* Step 6, the AC in the AB's list, then the CT in the CB's. */
-    cs_verify_check_status(v);
+    /* Step 6, the AC in the AB's list, then the CT in the CB's (which the
+     * CB's other accredited keys may sign). */
+    const cs_status_signers cb_signers = {cs_verify_accept_list_signer, v, NULL, 0};
+    cs_verify_check_status(v, &cb_signers);
 }
 
 /* The verdict of the first failing check, except that a status that

@@ -129,17 +129,60 @@ void cs_verify_record(cs_verification *v, cs_check_id id, cs_check_state state, 
 bool cs_verify_pass(cs_verification *v, cs_check_id id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The first 8 bytes of kid (len may be shorter) in lower-case hex. */
+#define CS_VERIFY_KID_HEX_SIZE (2 * CS_KID_SIZE + 1)
+void cs_verify_kid_hex(const uint8_t *kid, size_t len, char out[CS_VERIFY_KID_HEX_SIZE]);
+
+/* Why a signature check failed, in a buyer's words. */
+const char *cs_verify_signature_reason(cs_err err);
+
 /* Records a failed check with its reason; returns false. */
 bool cs_verify_fail(cs_verification *v, cs_check_id id, cs_err err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+
 /* ---- step 6: status (pkg/verify_status.c) --------------------------------- */
+
+/* One object's status in its list, recorded as check `check` ("what" names
+ * the object): ref looked up in the verifier's lists, verified with key or
+ * a key signers (may be NULL) vouch for. */
+void cs_verify_check_status_of(cs_verification *v, cs_check_id check, const char *what,
+                               const cs_status_ref *ref, const cs_key_t *key,
+                               const cs_status_signers *signers);
+
+/* The other keys of the AB whose key ab_key verified v's credential that
+ * may sign its status lists (DESIGN §2 step 6: "a key of that AB"): with a
+ * trust list, the AB's other listed keys that are not compromised, each
+ * with its signing period; with pinned keys, every other pinned key (the
+ * trust store does not say who holds a key).  Fills keys, returns how
+ * many. */
+#define CS_VERIFY_AB_SIGNERS_MAX 16
+size_t cs_verify_ab_signers(const cs_verification *v, const cs_key_t *ab_key,
+                            cs_status_other_key keys[CS_VERIFY_AB_SIGNERS_MAX]);
+
+/* ---- accreditation credentials (pkg/verify_accreditation.c) --------------- */
+
+/* Step 2 for the AC decoded in v->ac: a trusted AB key (pinned or listed)
+ * verifies it (CS_CHECK_AC_TRUSTED, CS_CHECK_AC_SIGNATURE, *ab_key and
+ * v->listing set) and its typ is the AC type (CS_CHECK_AC_TYPE). */
+bool cs_verify_check_ac_trusted(cs_verification *v, const cs_key_t **ab_key);
+
+/* DESIGN §2 step 6, the other keys of a CB: accepts
+ * the AC a CB's status list carries when the same AB accredited its key
+ * for the certificate's CB under the same accreditation number: trusted
+ * (step 2, with the trust list's checks of the AB), typ, iss, sub and
+ * number equal to the certificate's AC, and its own status in the AB's
+ * list checked and valid.  ctx is the cs_verification (v->accreditation
+ * set).  A cs_status_signer_fn (status_store.h). */
+cs_err cs_verify_accept_list_signer(void *ctx, const char *uri, const uint8_t *ac,
+                                    size_t ac_len, cs_accreditation *out, char *detail,
+                                    size_t detail_size);
 
 /* DESIGN §2 step 6: records CS_CHECK_AC_STATUS (the AC in the AB's list,
  * signed with v->ab_key) then CS_CHECK_CT_STATUS (the CT in the CB's list,
  * signed with the key the AC accredits).  Needs v->accreditation and the
  * decoded certificate in v->result. */
-void cs_verify_check_status(cs_verification *v);
+void cs_verify_check_status(cs_verification *v, const cs_status_signers *cb_signers);
 
 /* The verdict a failed CS_CHECK_AC_STATUS or CS_CHECK_CT_STATUS gives,
  * from the check's error. */

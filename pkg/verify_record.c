@@ -168,3 +168,31 @@ bool cs_verify_fail(cs_verification *v, cs_check_id id, cs_err err, const char *
     va_end(ap);
     return false;
 }
+
+void cs_verify_kid_hex(const uint8_t *kid, size_t len, char out[CS_VERIFY_KID_HEX_SIZE])
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t n = len < CS_KID_SIZE ? len : CS_KID_SIZE;
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[kid[i] >> 4];
+        out[2 * i + 1] = digits[kid[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* Why a signature check failed, in a buyer's words. */
+const char *cs_verify_signature_reason(cs_err err)
+{
+    switch (err) {
+    case CS_ERR_SIGNATURE:
+        return "the signed content was altered, or another key signed it";
+    case CS_ERR_ALG_MISSING:
+        return "the protected header names no algorithm";
+    case CS_ERR_ALG_UNKNOWN:
+        return "the algorithm is unknown (EdDSA or ES256 expected)";
+    case CS_ERR_ALG_KEY_MISMATCH:
+        return "the algorithm in the header does not fit the key type";
+    default:
+        return cs_strerror(err);
+    }
+}

@@ -17,6 +17,7 @@ typedef struct status_subject {
     const char *what; /* "accreditation" or "certificate" */
     const cs_status_ref *ref;
     const cs_key_t *key;
+    const cs_status_signers *signers; /* other keys that may sign it; NULL: none */
 } status_subject;
 
 /* An AC's entry: suspended or withdrawn means the CB is not accredited.  A
@@ -130,8 +131,8 @@ static void check_subject(cs_verification *v, const status_subject *s)
         check_unreferenced(v, s);
         return;
     }
-    err = cs_status_store_lookup(verifier->status, s->ref, s->key, &policy, &answer, detail,
-                                 sizeof(detail));
+    err = cs_status_store_lookup(verifier->status, s->ref, s->key, s->signers, &policy, &answer,
+                                 detail, sizeof(detail));
     if (err == CS_ERR_STATUS_UNKNOWN) {
         check_unavailable(v, s, detail);
         return;
@@ -141,7 +142,24 @@ static void check_subject(cs_verification *v, const status_subject *s)
         return;
     }
     note_as_of(v, &answer);
-    if (answer.value == CS_STATUS_VALID)
+    if (answer.value == CS_STATUS_VALID && answer.other_signer) {
+        char kid[2 * CS_KID_SIZE + 1];
+        for (size_t i = 0; i < CS_KID_SIZE; i++)
+            snprintf(kid + 2 * i, 3, "%02x", answer.signer_kid[i]);
+        if (s->check == CS_CHECK_AC_STATUS)
+            cs_verify_pass(v, s->check,
+                           "valid in the status list %s (index %llu), signed with the "
+                           "accreditation body's other key %s (%s)",
+                           s->ref->uri, (unsigned long long)s->ref->index, kid,
+                           v->listing.list != NULL ? "listed for it in the trust list"
+                                                   : "pinned in the trust store");
+        else
+            cs_verify_pass(v, s->check,
+                           "valid in the status list %s (index %llu), signed with the "
+                           "certification body's other key %s, which the same accreditation "
+                           "body accredited under the same number",
+                           s->ref->uri, (unsigned long long)s->ref->index, kid);
+    } else if (answer.value == CS_STATUS_VALID)
         cs_verify_pass(v, s->check, "valid in the status list %s (index %llu)", s->ref->uri,
                        (unsigned long long)s->ref->index);
     else if (s->check == CS_CHECK_AC_STATUS)
@@ -150,14 +168,54 @@ static void check_subject(cs_verification *v, const status_subject *s)
         certificate_status(v, s->ref, answer.value);
 }
 
-void cs_verify_check_status(cs_verification *v)
+void cs_verify_check_status_of(cs_verification *v, cs_check_id check, const char *what,
+                               const cs_status_ref *ref, const cs_key_t *key,
+                               const cs_status_signers *signers)
 {
-    status_subject ac_status = {CS_CHECK_AC_STATUS, "accreditation", &v->accreditation->status,
-                                v->ab_key};
-    status_subject ct_status = {CS_CHECK_CT_STATUS, "certificate", &v->result->certificate.status,
-                                v->accreditation->subject_key};
-    check_subject(v, &ac_status);
-    check_subject(v, &ct_status);
+    status_subject s = {check, what, ref, key, signers};
+    check_subject(v, &s);
+}
+
+size_t cs_verify_ab_signers(const cs_verification *v, const cs_key_t *ab_key,
+                            cs_status_other_key keys[CS_VERIFY_AB_SIGNERS_MAX])
+{
+    size_t n = 0;
+
+    if (v->listing.ab != NULL) {
+        /* The AB's other keys in the trust list, never a compromised one. */
+        const cs_trustlist_ab *ab = v->listing.ab;
+        for (size_t i = 0; i < ab->key_count && n < CS_VERIFY_AB_SIGNERS_MAX; i++) {
+            const cs_trustlist_key *k = &ab->keys[i];
+            if (k->key == ab_key || k->has_compromised)
+                continue;
+            keys[n++] = (cs_status_other_key){k->key, k->not_before,
+                                              k->has_expires ? k->expires : 0};
+        }
+        return n;
+    }
+    /* Pinned keys say nothing of who holds them: any other pinned key. */
+    for (size_t i = 0; i < cs_trust_count(v->verifier->trust) && n < CS_VERIFY_AB_SIGNERS_MAX;
+         i++) {
+        const cs_key_t *k = cs_trust_key_at(v->verifier->trust, i);
+        if (k != ab_key)
+            keys[n++] = (cs_status_other_key){k, 0, 0};
+    }
+    return n;
+}
+
+void cs_verify_check_status(cs_verification *v, const cs_status_signers *cb_signers)
+{
+    cs_status_other_key ab_keys[CS_VERIFY_AB_SIGNERS_MAX];
+    const cs_status_signers ab_signers = {NULL, NULL, ab_keys,
+                                          cs_verify_ab_signers(v, v->ab_key, ab_keys)};
+    /* A CB's lists may be signed by another key of the CB that the same AB
+     * accredited under the same number (a key change); an AB's lists only
+     * by its own keys. */
+    cs_verify_check_status_of(v, CS_CHECK_AC_STATUS, "accreditation", &v->accreditation->status,
+                              v->ab_key, &ab_signers);
+    cs_verify_check_status_of(v, CS_CHECK_CT_STATUS, "certificate",
+                              &v->result->certificate.status, v->accreditation->subject_key,
+                              cb_signers);
 }
 
 cs_verdict cs_verify_status_verdict(cs_check_id id, cs_err err)

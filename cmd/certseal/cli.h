@@ -178,5 +178,6 @@ extern const cli_command cmd_keygen_entry, cmd_accredit_entry, cmd_issue_entry, 
     cmd_reinstate_entry, cmd_withdraw_entry, cmd_list_entry, cmd_status_entry, cmd_serve_entry;
 extern const cli_command cmd_trustlist_entry;
 extern const cli_command cmd_receipt_entry;
+extern const cli_command cmd_rekey_entry, cmd_reissue_entry;
 
 #endif

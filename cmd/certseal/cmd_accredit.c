@@ -18,7 +18,7 @@ typedef struct iaf_list {
 
 typedef struct accredit_options {
     const char *key, *subject_key, *out, *registry;
-    const char *issuer, *subject, *name, *number, *country;
+    const char *issuer, *subject, *name, *number, *country, *supersedes;
     cli_list standards;
     iaf_list iaf;
     int64_t not_before, expires; /* NOT_GIVEN when not given */
@@ -107,6 +107,10 @@ static const cli_option OPTIONS[] = {
                "status index, so that it can be suspended or withdrawn"),
     CLI_OPTION("actor", 0, CLI_STRING, accredit_options, actor.name, "NAME",
                "who, recorded in the registry's history (default: the login name)"),
+    CLI_OPTION("supersedes", 0, CLI_STRING, accredit_options, supersedes, "ACC_NO",
+               "with --registry: re-issue the current credential of the same\n"
+               "certification body key under ACC_NO with the scope given here\n"
+               "(a new revision; the old one becomes superseded)"),
     CLI_PASSPHRASE_OPTIONS(accredit_options, passphrase, "the key's passphrase"),
     {0},
 };
@@ -140,6 +144,14 @@ static int check(void *options, int argc, char **argv)
                                "(drop --key)");
     if (o->registry == NULL && o->actor.name != NULL)
         return cli_usage_error("--actor needs --registry DB");
+    if (o->supersedes != NULL && o->registry == NULL)
+        return cli_usage_error("--supersedes needs --registry DB: the registry that issued it");
+    if (o->supersedes != NULL && o->number == NULL)
+        o->number = o->supersedes;
+    if (o->supersedes != NULL && strcmp(o->supersedes, o->number) != 0)
+        return cli_usage_error("--supersedes %s: a new revision keeps its accreditation number, "
+                               "not %s (drop --number or give the same)",
+                               o->supersedes, o->number);
     if (!cli_registry_check_actor(&o->actor))
         return CLI_EXIT_USAGE;
     const struct {
@@ -199,9 +211,10 @@ static bool sign_in_registry(accredit_options *o, cs_key_t **ab_key, uint64_t *s
                            &registry) ||
         !cli_registry_load_key(registry, o->registry, &o->passphrase, ab_key))
         goto fail;
-    err = cs_registry_issue_accreditation(registry, *ab_key, &o->ac, &o->actor, status_index,
-                                          ac_bytes, ac_len, detail, sizeof(detail));
-    if (err == CS_ERR_REGISTRY_DUPLICATE || err == CS_ERR_REGISTRY_FULL)
+    err = cs_registry_accredit(registry, *ab_key, &o->ac, o->supersedes != NULL, &o->actor,
+                               status_index, ac_bytes, ac_len, detail, sizeof(detail));
+    if (err == CS_ERR_REGISTRY_DUPLICATE || err == CS_ERR_REGISTRY_FULL ||
+        err == CS_ERR_REGISTRY_NOT_FOUND || err == CS_ERR_REGISTRY_TRANSITION)
         cli_registry_report(o->ac.number, err, detail);
     else if (cs_err_class_of(err) == CS_ERR_CLASS_REGISTRY)
         cli_registry_report(o->registry, err, detail);
@@ -288,11 +301,14 @@ const cli_command cmd_accredit_entry = {
              "           [--not-before DATE] --expires DATE --out AC_FILE [--force]\n"
              "           [--passphrase-file FILE | --passphrase-fd N]\n"
              "           [--pin-file FILE | --pin-fd N]   (AB_KEY a file or a pkcs11: URI)\n"
-             "--registry AB_DB [--actor NAME] --subject-key CB_KEY.pub ...",
+             "--registry AB_DB [--actor NAME] [--supersedes ACC_NO] --subject-key CB_KEY.pub ...",
     .description =
         "Signs an accreditation credential (COSE_Sign1, typ cs-accr) with the accreditation\n"
         "body's key AB_KEY for the certification body's public key, and writes it to AC_FILE.\n"
-        "DATE is YYYY-MM-DD (UTC) or RFC 3339.\n",
+        "DATE is YYYY-MM-DD (UTC) or RFC 3339.  With --registry, an accreditation number\n"
+        "holds one current credential per certification body key: accrediting the body's\n"
+        "new key under its number adds one (each has its own status index), and\n"
+        "--supersedes replaces the credential of the same key with a changed scope.\n",
     .options = OPTIONS,
     .options_size = sizeof(accredit_options),
     .defaults = &DEFAULTS,

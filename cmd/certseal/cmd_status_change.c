@@ -9,11 +9,37 @@
 
 #include "cli_registry.h"
 
+/* --kid: which key's credential, under an accreditation number. */
+typedef struct kid_option {
+    uint8_t kid[CS_KID_SIZE];
+    bool given;
+} kid_option;
+
 typedef struct change_options {
     cs_registry_action action; /* from the command's defaults */
     const char *registry;
     cs_registry_actor actor;
+    kid_option kid;
 } change_options;
+
+static bool parse_kid(const char *option, const char *value, void *field)
+{
+    kid_option *k = field;
+    if (strlen(value) != 2 * CS_KID_SIZE ||
+        strspn(value, "0123456789abcdefABCDEF") != 2 * CS_KID_SIZE) {
+        cli_usage_error("%s: '%.40s' is not a key id (16 hexadecimal digits, as certseal list "
+                        "shows)",
+                        option, value);
+        return false;
+    }
+    for (size_t i = 0; i < CS_KID_SIZE; i++) {
+        unsigned byte = 0;
+        sscanf(value + 2 * i, "%2x", &byte);
+        k->kid[i] = (uint8_t)byte;
+    }
+    k->given = true;
+    return true;
+}
 
 static const cli_option OPTIONS[] = {
     CLI_OPTION("registry", 0, CLI_PATH, change_options, registry, "DB",
@@ -22,6 +48,10 @@ static const cli_option OPTIONS[] = {
                "why, recorded with the event"),
     CLI_OPTION("actor", 0, CLI_STRING, change_options, actor.name, "NAME",
                "who, recorded with the event (default: the login name)"),
+    CLI_OPTION("kid", 0, CLI_CUSTOM, change_options, kid, "KID",
+               "accreditation body: the credential of the certification body key\n"
+               "KID, when the number holds several (certseal list shows them)",
+               .parse = parse_kid),
     {0},
 };
 
@@ -49,8 +79,8 @@ static int run(void *options, int argc, char **argv)
     (void)argc;
     if (!cli_registry_open(o->registry, 0, cli_command_name, &registry))
         return CLI_EXIT_FAILURE;
-    err = cs_registry_change_status(registry, number, o->action, &o->actor, &now, detail,
-                                    sizeof(detail));
+    err = cs_registry_change_status_of(registry, number, o->kid.given ? o->kid.kid : NULL,
+                                       o->action, &o->actor, &now, detail, sizeof(detail));
     if (err == CS_ERR_ARGUMENT)
         cli_usage_error("%s: %s", number, cs_err_detail(detail, err));
     else if (err != CS_OK)
@@ -71,7 +101,7 @@ static int run(void *options, int argc, char **argv)
     const cli_command entry = {                                                                    \
         .name = (command),                                                                         \
         .summary = "registry: " text,                                                              \
-        .usage = "--registry DB [--reason TEXT] [--actor NAME] NUMBER",                            \
+        .usage = "--registry DB [--reason TEXT] [--actor NAME] [--kid KID] NUMBER",                            \
         .description = "Changes the status: " text ".  NUMBER is a certificate number\n"             \
                        "(certification body registry) or an accreditation number (accreditation\n" \
                        "body registry).  The event is recorded with --actor and --reason;\n"       \

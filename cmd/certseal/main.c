@@ -33,6 +33,8 @@ static const command COMMANDS[] = {
     {"trustlist", &cmd_trustlist_entry},
     {"receipt", &cmd_receipt_entry},
     {"watch", NULL},
+    {"rekey", NULL},
+    {"reissue", NULL},
 };
 #define COMMAND_COUNT (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 

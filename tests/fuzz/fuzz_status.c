@@ -4,13 +4,18 @@
  * cs_status_list_decompress(); any other input is a Status List Token for
  * cs_status_token_decode() and cs_status_token_verify() with the draft's
  * example P-256 key, so that the seed from tests/vectors/status-list
- * reaches the claims behind a real signature.  Nothing but a clean error
+ * reaches the claims behind a real signature.  A CB's list may carry its
+ * signer's accreditation credential in its protected header (-65537):
+ * cs_status_token_signer_accreditation() copies it out, and it is decoded
+ * as the verifier decodes it before trusting it.  Nothing but a clean error
  * may come of any input, and a decoded list answers every index it has. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "certseal/claims.h"
+#include "certseal/cose.h"
 #include "certseal/status.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -70,6 +75,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* cleared on failure */
     }
     cs_status_token_clear(&token);
+    /* The signer's credential, as the verifier reads it. */
+    uint8_t *ac = NULL;
+    size_t ac_len = 0;
+    cs_err err = cs_status_token_signer_accreditation(data, size, &ac, &ac_len);
+    if ((err != CS_OK && ac != NULL) || (ac == NULL) != (ac_len == 0))
+        abort();
+    if (ac != NULL) {
+        cs_cose_sign1 msg;
+        cs_accreditation claims = {0};
+        if (cs_cose_sign1_decode(ac, ac_len, &msg) == CS_OK) {
+            if (cs_accreditation_decode_claims(msg.payload, msg.payload_len, &claims, detail,
+                                               sizeof(detail)) == CS_OK &&
+                claims.subject_key == NULL)
+                abort();
+            cs_accreditation_clear(&claims);
+            cs_cose_sign1_clear(&msg);
+        }
+        free(ac);
+    }
     if (cs_status_token_verify(data, size, key, EXAMPLE_URI, EXAMPLE_TIME, 0, &token, detail,
                                sizeof(detail)) == CS_OK &&
         (token.list == NULL || cs_status_list_bits(token.list) != CS_STATUS_BITS))

@@ -265,34 +265,37 @@ static void test_migration(void **state)
     /* A step that fails leaves the file as it was. */
     const registry_migration broken[] = {
         registry_migrations[0],
-        {"CREATE TABLE notes (n TEXT); INSERT INTO no_such_table VALUES (1);"},
+        registry_migrations[1],
+        {"CREATE TABLE notes (n TEXT); INSERT INTO no_such_table VALUES (1);", NULL, NULL},
     };
-    expect(registry_open_with(path, broken, 2, &r, detail, sizeof(detail)), CS_ERR_REGISTRY, detail,
-           "version 1 to 2");
+    expect(registry_open_with(path, broken, 3, &r, detail, sizeof(detail)), CS_ERR_REGISTRY, detail,
+           "version 2 to 3");
     assert_null(r);
     sqlite3 *db = raw_open(path);
-    assert_int_equal(raw_int(db, "PRAGMA user_version"), 1);
+    assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'notes'"), 0);
     sqlite3_close(db);
 
     /* A later version's step is applied on open, and the data survives. */
     const registry_migration later[] = {
         registry_migrations[0],
-        {"ALTER TABLE objects ADD COLUMN note TEXT; UPDATE objects SET note = 'kept';"},
+        registry_migrations[1],
+        {"ALTER TABLE objects ADD COLUMN note TEXT; UPDATE objects SET note = 'kept';", NULL,
+         NULL},
     };
-    assert_int_equal(registry_open_with(path, later, 2, &r, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(registry_open_with(path, later, 3, &r, detail, sizeof(detail)), CS_OK);
     cs_registry_entry e;
     assert_int_equal(cs_registry_get(r, "MIG-1", &e), CS_OK);
     assert_int_equal(e.status_index, index);
     cs_registry_entry_clear(&e);
     cs_registry_close(&r);
     db = raw_open(path);
-    assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+    assert_int_equal(raw_int(db, "PRAGMA user_version"), 3);
     assert_int_equal(raw_int(db, "SELECT count(*) FROM objects WHERE note = 'kept'"), 1);
     sqlite3_close(db);
 
-    /* Opening it again is a no-op; this certseal (version 1) refuses it. */
-    assert_int_equal(registry_open_with(path, later, 2, &r, detail, sizeof(detail)), CS_OK);
+    /* Opening it again is a no-op; this certseal (version 2) refuses it. */
+    assert_int_equal(registry_open_with(path, later, 3, &r, detail, sizeof(detail)), CS_OK);
     cs_registry_close(&r);
     expect(cs_registry_open(path, &r, detail, sizeof(detail)), CS_ERR_REGISTRY_SCHEMA, detail,
            "newer");

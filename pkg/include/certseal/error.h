@@ -120,6 +120,8 @@ extern "C" {
     X(CS_ERR_AB_KEY_COMPROMISED, 535, "accreditation body key reported compromised")     \
     X(CS_ERR_AB_NOT_ACTIVE, 536, "accreditation body suspended or withdrawn in the trust list") \
     X(CS_ERR_AB_NOT_RECOGNISED, 537, "accreditation body not recognised for the standard") \
+    X(CS_ERR_LIST_SIGNER_NOT_ACCREDITED, 550, "status list signer not accredited for that certification body") \
+    X(CS_ERR_REKEY_MISMATCH, 551, "new credential does not fit the registry's key, body or number") \
     X(CS_ERR_WATCH_STATE, 560, "watch state file is damaged")                            \
     X(CS_ERR_WATCH_BUSY, 561, "watch state is in use by another run")                    \
     X(CS_ERR_WATCH_VERSION, 562, "watch state written by a newer certseal")               \
@@ -163,7 +165,8 @@ extern "C" {
     X(CS_ERR_REGISTRY_ROLE, 808, "operation not available for this registry's role")      \
     X(CS_ERR_REGISTRY_DAMAGED, 809, "registry file is damaged")                            \
     X(CS_ERR_REGISTRY_EVENT_LOG, 810, "registry status disagrees with its event log")      \
-    X(CS_ERR_REGISTRY_REVISION, 811, "not the next revision of the certificate")
+    X(CS_ERR_REGISTRY_REVISION, 811, "not the next revision of the certificate")           \
+    X(CS_ERR_REGISTRY_AMBIGUOUS, 820, "several current credentials under that number")
 /* clang-format on */
 
 typedef enum cs_err {

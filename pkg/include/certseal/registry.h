@@ -49,7 +49,7 @@
 extern "C" {
 #endif
 
-#define CS_REGISTRY_SCHEMA_VERSION 1
+#define CS_REGISTRY_SCHEMA_VERSION 2
 /* PRAGMA application_id of every registry file ("CSRG"): any other SQLite
  * file is refused. */
 #define CS_REGISTRY_APPLICATION_ID 0x43535247
@@ -214,6 +214,29 @@ CS_MUST_CHECK cs_err cs_registry_issue_accreditation(
     const cs_registry_actor *actor, uint64_t *status_index, uint8_t **out, size_t *out_len,
     char *detail, size_t detail_size);
 
+/*
+ * AB: cs_registry_issue_accreditation(), and re-accreditation (DESIGN §5:
+ * one accreditation number may hold one current credential per CB key).
+ * Each credential under a number gets the next revision (0 first) and its
+ * own status index, so that one key's credential can be suspended or
+ * withdrawn without touching another's.  Without supersede the number
+ * must be new, or already belong to params->subject with no current
+ * credential for params->subject_key (a CB's new key); with supersede the
+ * current credential of params->subject_key under the number (valid or
+ * suspended) is marked superseded and replaced by this one (a changed
+ * scope), in the same transaction.
+ * Errors: as cs_registry_issue_accreditation(); CS_ERR_REGISTRY_DUPLICATE
+ * (that key already holds a current credential under the number, or the
+ * number belongs to another CB), CS_ERR_REGISTRY_NOT_FOUND (supersede:
+ * none for that key), CS_ERR_REGISTRY_TRANSITION (a withdrawn key, or
+ * superseding a withdrawn credential).
+ */
+CS_MUST_CHECK cs_err cs_registry_accredit(cs_registry_t *registry, const cs_key_t *ab_key,
+                                          const cs_accreditation_params *params, bool supersede,
+                                          const cs_registry_actor *actor, uint64_t *status_index,
+                                          uint8_t **out, size_t *out_len, char *detail,
+                                          size_t detail_size);
+
 typedef enum cs_registry_action {
     CS_REGISTRY_SUSPEND = 1,
     CS_REGISTRY_REINSTATE,
@@ -238,6 +261,75 @@ CS_MUST_CHECK cs_err cs_registry_change_status(cs_registry_t *registry, const ch
                                                cs_status *new_status, char *detail,
                                                size_t detail_size);
 
+/*
+ * cs_registry_change_status() for the current credential of one CB key
+ * (key_kid, CS_KID_SIZE bytes) under an accreditation number; key_kid NULL
+ * means the only current one, and a number with several current
+ * credentials then fails with CS_ERR_REGISTRY_AMBIGUOUS (detail names
+ * their kids).
+ */
+CS_MUST_CHECK cs_err cs_registry_change_status_of(cs_registry_t *registry, const char *number,
+                                                  const uint8_t *key_kid,
+                                                  cs_registry_action action,
+                                                  const cs_registry_actor *actor,
+                                                  cs_status *new_status, char *detail,
+                                                  size_t detail_size);
+
+/* ---- key changes (DESIGN §5: rekey, reissue) ------------------------------------ */
+
+/*
+ * Changes the registry's signing key, in one transaction: the old key (and
+ * a CB's old AC) go to the key history, the settings name the new key
+ * (key_ref, stored as given: a file path, or any reference the key loader
+ * takes) and, for a CB, its new AC, and a "rekeyed" event (number "") is
+ * recorded.  From then on issuing and publishing need the new key.
+ * new_key is the new private key (loaded by the caller).
+ * CB: accreditation (COSE bytes, or a token form of them) must be an AC
+ * for new_key (its cnf), from the same AB (iss) for the same CB (sub)
+ * under the same accreditation number as the current AC, not expired now;
+ * what the old key issued stays as it is (VALID until it expires, and it
+ * can still be suspended or withdrawn: the lists are signed with the new
+ * key and carry its AC).  The same key with a new AC (a credential
+ * re-issued with a changed scope) is allowed.
+ * AB: accreditation must be NULL; new_key must differ from the current key.
+ * Credentials already issued stay signed by the old key (the trust list
+ * must list both keys, each with its signing period).
+ * Errors: CS_ERR_REKEY_MISMATCH (detail says which rule), CS_ERR_ARGUMENT
+ * (no private key, the AC does not decode, key_ref empty or too long),
+ * CS_ERR_REGISTRY_BUSY, CS_ERR_REGISTRY, CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_registry_rekey(cs_registry_t *registry, const cs_key_t *new_key,
+                                       const char *key_ref, const uint8_t *accreditation,
+                                       size_t accreditation_len, const cs_registry_actor *actor,
+                                       char *detail, size_t detail_size);
+
+/* Called for each certificate cs_registry_reissue() re-issued (token
+ * borrowed for the call), or skipped (token NULL, why says why). */
+typedef void (*cs_registry_reissued_fn)(void *ctx, const char *number, uint64_t revision,
+                                        const char *token, size_t token_len, const char *why);
+
+/*
+ * CB: re-issues current certificates under the registry's current key and
+ * AC (DESIGN §5 reissue): each in its own transaction, as a new revision
+ * (iat today, a new status index, the same form as before) that
+ * supersedes the old one; a suspended one stays suspended (its new
+ * revision is suspended too, with an event saying so).  numbers[0..count)
+ * names them, or every current certificate when numbers is NULL.  A
+ * certificate already under the current AC is skipped (so a re-run does
+ * nothing new), and so, with numbers NULL, are withdrawn, superseded and
+ * expired ones; a named one that is withdrawn or expired fails.
+ * *reissued (may be NULL) counts the new revisions.  issuer is the
+ * registry's issuer (its current key and AC).
+ * Errors: as cs_registry_issue_certificate(); CS_ERR_REGISTRY_NOT_FOUND,
+ * CS_ERR_REGISTRY_TRANSITION (a named one that cannot be re-issued);
+ * revisions already committed stay.
+ */
+CS_MUST_CHECK cs_err cs_registry_reissue(cs_registry_t *registry, cs_issuer_t *issuer,
+                                         const char *const *numbers, size_t count, int64_t now,
+                                         const cs_registry_actor *actor,
+                                         cs_registry_reissued_fn fn, void *ctx, size_t *reissued,
+                                         char *detail, size_t detail_size);
+
 /* One issued object (one revision). */
 typedef struct cs_registry_entry {
     char *number;          /* certificate or accreditation number */
@@ -250,6 +342,11 @@ typedef struct cs_registry_entry {
     int64_t expires;     /* exp */
     int64_t recorded_at; /* when the registry recorded it */
     char *token;         /* CT: the token as issued; AC: hex of its COSE bytes */
+    uint8_t key_kid[CS_KID_SIZE]; /* AC: the kid of the CB key it accredits */
+    bool has_key_kid;
+    uint8_t signer_kid[CS_KID_SIZE]; /* the kid of the key that signed it */
+    bool has_signer_kid;                /* false for objects of schema 1 without a known kid */
+    bool current;                       /* the number's current revision (per key, for ACs) */
 } cs_registry_entry;
 
 void cs_registry_entry_clear(cs_registry_entry *entry);
@@ -259,7 +356,8 @@ typedef struct cs_registry_event {
     int64_t at;
     char *number;
     uint64_t revision;
-    char *action; /* "issued", "suspended", "reinstated", "withdrawn", "superseded" */
+    char *action; /* "issued", "suspended", "reinstated", "withdrawn", "superseded",
+                     "rekeyed" (number "": the registry changed its signing key) */
     char *actor;
     char *reason; /* NULL when none was given */
 } cs_registry_event;

@@ -110,12 +110,19 @@ typedef struct cs_status_token_params {
     int64_t issued_at; /* iat */
     int64_t expires;   /* exp */
     uint64_t ttl;      /* seconds a reader may cache it; 0 to leave out */
+    /* A CB's list: the AC of the signing key, carried in the protected
+     * header at -65537 (DESIGN §3), so that a list signed after a key
+     * change is accepted for what the old key issued.  NULL for an AB's
+     * list.  Borrowed. */
+    const uint8_t *accreditation;
+    size_t accreditation_len;
 } cs_status_token_params;
 
 /*
  * Signs a Status List Token for list (2 bits per entry) with key: the
  * tagged COSE_Sign1 bytes in a new buffer (*out, freed with free()).  The
  * list is compressed at level 9; protected {1: alg, 4: kid, 16: typ},
+ * plus -65537 the signer's AC when params->accreditation is set,
  * unprotected empty, claims in the order 2 sub, 6 iat, 4 exp, 65534 ttl,
  * 65533 status_list (the draft's example order), exp and ttl left out when
  * 0, so that equal input gives equal bytes (Ed25519).
@@ -163,6 +170,18 @@ CS_MUST_CHECK cs_err cs_status_token_verify(const uint8_t *data, size_t len, con
                                             const char *expected_uri, int64_t now, int64_t skew,
                                             cs_status_token *token, char *detail,
                                             size_t detail_size);
+
+/*
+ * The accreditation credential a Status List Token carries in its
+ * protected header at -65537 (a CB's list, DESIGN §3): a copy in *out
+ * (freed with free()), or *out NULL and *out_len 0 when it carries none.
+ * Nothing is verified: the caller verifies the credential, then the list
+ * with the key the credential names.
+ * Errors: the CBOR/COSE decoding errors, CS_ERR_TOO_LARGE,
+ * CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_status_token_signer_accreditation(const uint8_t *data, size_t len,
+                                                          uint8_t **out, size_t *out_len);
 
 /* ---- the lists already seen (no rollback, DESIGN §2 step 6) ------------------------ */
 
