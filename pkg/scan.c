@@ -110,6 +110,8 @@ static cs_err add_symbol(cs_scan_result *out, symbol_box *boxes, const zbar_symb
     }
     out->symbols[i].text = text;
     out->symbols[i].len = len;
+    out->symbols[i].page = 0;
+    out->symbols[i].origin = CS_SCAN_ORIGIN_IMAGE;
     boxes[i] = box;
     out->count++;
     return CS_OK;
@@ -192,4 +194,19 @@ fail:
     cs_scanner_free(&scanner);
     cs_image_clear(&image);
     return err;
+}
+
+const char *cs_scan_origin_name(cs_scan_origin origin)
+{
+    switch (origin) {
+    case CS_SCAN_ORIGIN_IMAGE:
+        return "image";
+    case CS_SCAN_ORIGIN_PDF_ATTACHMENT:
+        return "attachment";
+    case CS_SCAN_ORIGIN_PDF_IMAGE:
+        return "embedded image";
+    case CS_SCAN_ORIGIN_PDF_RENDER:
+        return "rendered page";
+    }
+    return "image";
 }
