@@ -411,14 +411,15 @@ static cs_err walk_pages(pdf_walk *w, qpdf_oh node, qpdf_oh resources, double wi
     int n;
     cs_err err;
 
-    if (!qpdf_oh_is_dictionary(w->q, node) || !first_sight(w, qpdf_oh_get_object_id(w->q, node)))
-        return CS_OK; /* a loop or a broken node: passed over */
-    if (depth > TREE_DEPTH_MAX)
-        return cs_detail_fail(w->limit, sizeof(w->limit), CS_ERR_PDF_LIMIT,
-                              "its page tree is deeper than %d levels", TREE_DEPTH_MAX);
+    /* Every reference counts, also one to a node already seen. */
     if (++w->nodes > CS_PDF_MAX_NODES)
         return cs_detail_fail(w->limit, sizeof(w->limit), CS_ERR_PDF_LIMIT,
                               "its page tree has more than %u nodes", CS_PDF_MAX_NODES);
+    if (depth > TREE_DEPTH_MAX)
+        return cs_detail_fail(w->limit, sizeof(w->limit), CS_ERR_PDF_LIMIT,
+                              "its page tree is deeper than %d levels", TREE_DEPTH_MAX);
+    if (!qpdf_oh_is_dictionary(w->q, node) || !first_sight(w, qpdf_oh_get_object_id(w->q, node)))
+        return CS_OK; /* a loop or a broken node: passed over */
     own = qpdf_oh_get_key(w->q, node, "/Resources");
     if (qpdf_oh_is_dictionary(w->q, own))
         resources = own;
@@ -745,7 +746,7 @@ static cs_err render_pages(pdf_walk *w, const uint8_t *data, size_t len,
 
     if ((err = cs_pdf_render_file(data, len, &dir, &path)) != CS_OK)
         return cs_detail_fail(detail, detail_size, CS_ERR_PDF_RENDER,
-                              "cannot write a temporary copy for pdftoppm");
+                              "cannot write a temporary copy for pdftoppm (is TMPDIR writable?)");
     for (size_t p = 0; p < w->page_count && err == CS_OK; p++) {
         unsigned last = 0;
         if (p >= RENDER_PAGES_MAX || clock_ms() > deadline) {
@@ -895,7 +896,9 @@ cs_err cs_pdf_scan(const uint8_t *data, size_t len, const cs_pdf_options *option
         goto fail;
     if (out->count == 0 && (err = read_images(&w)) != CS_OK)
         goto fail;
-    if (out->count == 0 && options->render &&
+    /* A document that passed a limit is not handed to pdftoppm: a bomb
+     * image would cost it the whole timeout. */
+    if (out->count == 0 && options->render && !w.limited &&
         (err = render_pages(&w, data, len, options, detail, detail_size)) != CS_OK)
         goto fail;
     if (qpdf_has_error(w.q)) {

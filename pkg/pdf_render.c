@@ -254,7 +254,8 @@ cs_err cs_pdf_render_page(const char *program, const char *path, unsigned page, 
         ;
     if (err == CS_OK && timed_out)
         err = cs_detail_fail(detail, detail_size, CS_ERR_PDF_RENDER,
-                             "pdftoppm took longer than %u ms to draw page %u", timeout_ms, page);
+                             "pdftoppm took longer than %u ms to draw page %u (it was stopped)",
+                             timeout_ms, page);
     else if (err == CS_OK && too_much)
         err = cs_detail_fail(detail, detail_size, CS_ERR_IMAGE_DIMENSIONS,
                              "page %u drawn at %u dpi is larger than %zu pixels", page, dpi,

@@ -66,7 +66,7 @@ static int report_pdf_error(const char *name, cs_err err, const char *detail)
         break;
     case CS_ERR_PDF_RENDER:
         cli_error("%s: no code in the PDF's attachments or images, and its pages could not be "
-                  "drawn: %s (install poppler-utils for pdftoppm)",
+                  "drawn: %s",
                   name, detail);
         break;
     case CS_ERR_TOO_LARGE:

@@ -59,6 +59,11 @@ CS_MUST_CHECK cs_err cs_scanner_new(cs_scanner_t **out);
 /* Frees *scanner and sets it to NULL; NULL or *NULL is fine. */
 void cs_scanner_free(cs_scanner_t **scanner);
 
+/* Images of at most this many pixels in which zbar finds no code are
+ * scanned a second time, enlarged twice and binarised (a photograph at
+ * about 2 pixels a module); larger ones are scanned once. */
+#define CS_SCAN_RETRY_MAX_PIXELS (4u * 1024u * 1024u)
+
 /*
  * Finds and decodes every QR code in image (borrowed for the call only)
  * into *out (overwritten without being cleared first; the caller clears
