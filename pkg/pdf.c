@@ -213,7 +213,9 @@ static void raw_stream(pdf_walk *w, qpdf_oh stream, size_t max, unsigned char **
         over_limit(w, "it has more than %u bytes of streams to read", CS_PDF_STREAM_BUDGET);
         return;
     }
-    if (qpdf_oh_get_stream_data(w->q, stream, qpdf_dl_none, &filtered, data, len) != QPDF_SUCCESS ||
+    /* QPDF_WARNINGS (a repaired file) still gives the data. */
+    if ((qpdf_oh_get_stream_data(w->q, stream, qpdf_dl_none, &filtered, data, len) &
+         QPDF_ERRORS) != 0 ||
         *data == NULL) {
         free(*data);
         *data = NULL;
@@ -623,6 +625,13 @@ static cs_err read_image(pdf_walk *w, qpdf_oh image, qpdf_oh resources, uint32_t
     }
     if (!image_info(w, image, resources, &info, &palette))
         goto done; /* not read here: the rendered page may still show it */
+    if (info.width > CS_IMAGE_MAX_SIDE || info.height > CS_IMAGE_MAX_SIDE ||
+        (uint64_t)info.width * info.height > CS_PDF_IMAGE_MAX_PIXELS) {
+        over_limit(w, "an image is larger than %u pixels a side or %u pixels (it claims %" PRIu32
+                      " x %" PRIu32 ")",
+                   CS_IMAGE_MAX_SIDE, CS_PDF_IMAGE_MAX_PIXELS, info.width, info.height);
+        goto done;
+    }
     if (w->pixels + (uint64_t)info.width * info.height > PIXEL_BUDGET) {
         over_limit(w, "its images hold more than %llu pixels in all", PIXEL_BUDGET);
         goto done;
