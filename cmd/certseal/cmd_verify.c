@@ -22,8 +22,8 @@ static const cli_option OPTIONS[] = {
     CLI_VERIFIER_OPTIONS(verify_options, verifier),
     CLI_OPTION("json", 0, CLI_FLAG, verify_options, json, NULL, "one JSON object per token"),
     CLI_OPTION("qr", 0, CLI_LIST, verify_options, qr, "IMAGE",
-               "verify the tokens of the QR codes in a PNG or JPEG image\n"
-               "(repeatable: every image, in order)"),
+               "verify the tokens of the QR codes in a PNG or JPEG image,\n"
+               "or of a PDF certificate (repeatable: every file, in order)"),
     {0},
 };
 
