@@ -26,12 +26,12 @@
 #define RENDER_PAGES_MAX 100u /* pages drawn */
 #define RENDER_TOTAL_MS 120000LL
 #define PIXEL_BUDGET (256ull * 1024 * 1024) /* image pixels decoded in all */
-#define SCAN_RETRY_SIDE 480u /* small images are scanned again, enlarged */
+#define SCAN_RETRY_SIDE 480u                /* small images are scanned again, enlarged */
 #define DEFAULT_PAGE_POINTS 612.0
 
 typedef struct pdf_page {
     qpdf_oh page;
-    qpdf_oh resources; /* own or inherited; 0 when none */
+    qpdf_oh resources;    /* own or inherited; 0 when none */
     double width, height; /* MediaBox, in points */
 } pdf_page;
 
@@ -72,11 +72,11 @@ bool cs_pdf_detect(const uint8_t *data, size_t len)
 }
 
 /* Notes the first limit passed; the walk goes on with what is left. */
-#define over_limit(w, ...)                                                 \
-    do {                                                                   \
-        if (!(w)->limited)                                                 \
-            cs_detail_set((w)->limit, sizeof((w)->limit), __VA_ARGS__);    \
-        (w)->limited = true;                                               \
+#define over_limit(w, ...)                                                                         \
+    do {                                                                                           \
+        if (!(w)->limited)                                                                         \
+            cs_detail_set((w)->limit, sizeof((w)->limit), __VA_ARGS__);                            \
+        (w)->limited = true;                                                                       \
     } while (0)
 
 /* True the first time id (an indirect object) is seen; direct objects
@@ -177,8 +177,8 @@ static cs_pdf_filter filter_of(pdf_walk *w, qpdf_oh stream, unsigned *predictor)
         n = qpdf_oh_get_array_n_items(w->q, f);
         if (n == 0)
             return CS_PDF_FILTER_NONE;
-        if (n == 2 && qpdf_oh_is_name_and_equals(w->q, qpdf_oh_get_array_item(w->q, f, 0),
-                                                 "/FlateDecode") &&
+        if (n == 2 &&
+            qpdf_oh_is_name_and_equals(w->q, qpdf_oh_get_array_item(w->q, f, 0), "/FlateDecode") &&
             qpdf_oh_is_name_and_equals(w->q, qpdf_oh_get_array_item(w->q, f, 1), "/DCTDecode"))
             return CS_PDF_FILTER_FLATE_DCT;
         if (n != 1)
@@ -214,8 +214,8 @@ static void raw_stream(pdf_walk *w, qpdf_oh stream, size_t max, unsigned char **
         return;
     }
     /* QPDF_WARNINGS (a repaired file) still gives the data. */
-    if ((qpdf_oh_get_stream_data(w->q, stream, qpdf_dl_none, &filtered, data, len) &
-         QPDF_ERRORS) != 0 ||
+    if ((qpdf_oh_get_stream_data(w->q, stream, qpdf_dl_none, &filtered, data, len) & QPDF_ERRORS) !=
+            0 ||
         *data == NULL) {
         free(*data);
         *data = NULL;
@@ -273,8 +273,7 @@ static cs_err read_filespec(pdf_walk *w, qpdf_oh spec, uint32_t page)
     stream = qpdf_oh_get_key(w->q, ef, "/UF");
     if (!qpdf_oh_is_stream(w->q, stream))
         stream = qpdf_oh_get_key(w->q, ef, "/F");
-    if (!qpdf_oh_is_stream(w->q, stream) ||
-        !first_sight(w, qpdf_oh_get_object_id(w->q, stream)))
+    if (!qpdf_oh_is_stream(w->q, stream) || !first_sight(w, qpdf_oh_get_object_id(w->q, stream)))
         return CS_OK;
     if (++w->attachments > CS_PDF_MAX_ATTACHMENTS) {
         over_limit(w, "it has more than %u embedded files", CS_PDF_MAX_ATTACHMENTS);
@@ -455,8 +454,7 @@ static cs_err read_pages(pdf_walk *w)
     /* The declared count is refused before the tree is walked. */
     if (count > (long long)CS_PDF_MAX_PAGES)
         return cs_detail_fail(w->limit, sizeof(w->limit), CS_ERR_PDF_LIMIT,
-                              "it declares %lld pages (the limit is %u)", count,
-                              CS_PDF_MAX_PAGES);
+                              "it declares %lld pages (the limit is %u)", count, CS_PDF_MAX_PAGES);
     if ((w->pages = calloc(CS_PDF_MAX_PAGES, sizeof(*w->pages))) == NULL)
         return CS_ERR_NO_MEMORY;
     return walk_pages(w, pages, 0, DEFAULT_PAGE_POINTS, DEFAULT_PAGE_POINTS * 11 / 8.5, 0);
@@ -627,8 +625,9 @@ static cs_err read_image(pdf_walk *w, qpdf_oh image, qpdf_oh resources, uint32_t
         goto done; /* not read here: the rendered page may still show it */
     if (info.width > CS_IMAGE_MAX_SIDE || info.height > CS_IMAGE_MAX_SIDE ||
         (uint64_t)info.width * info.height > CS_PDF_IMAGE_MAX_PIXELS) {
-        over_limit(w, "an image is larger than %u pixels a side or %u pixels (it claims %" PRIu32
-                      " x %" PRIu32 ")",
+        over_limit(w,
+                   "an image is larger than %u pixels a side or %u pixels (it claims %" PRIu32
+                   " x %" PRIu32 ")",
                    CS_IMAGE_MAX_SIDE, CS_PDF_IMAGE_MAX_PIXELS, info.width, info.height);
         goto done;
     }
@@ -875,8 +874,8 @@ cs_err cs_pdf_scan(const uint8_t *data, size_t len, const cs_pdf_options *option
     if (options == NULL)
         options = &defaults;
     if (len > CS_PDF_FILE_MAX)
-        return cs_detail_fail(detail, detail_size, CS_ERR_TOO_LARGE,
-                              "%zu bytes (the limit is %u)", len, CS_PDF_FILE_MAX);
+        return cs_detail_fail(detail, detail_size, CS_ERR_TOO_LARGE, "%zu bytes (the limit is %u)",
+                              len, CS_PDF_FILE_MAX);
     if (!cs_pdf_detect(data, len))
         return cs_detail_fail(detail, detail_size, CS_ERR_PDF, "no %%PDF- header");
     w.scanner = scanner;

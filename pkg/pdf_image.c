@@ -167,8 +167,8 @@ static void to_grey(const cs_pdf_image_info *info, const uint8_t *samples, size_
         for (uint32_t x = 0; x < info->width; x++) {
             uint8_t g;
             if (info->palette_components > 0) {
-                size_t index = sample(r, x, info->bits, true), at =
-                                                                   index * info->palette_components;
+                size_t index = sample(r, x, info->bits, true),
+                       at = index * info->palette_components;
                 for (unsigned k = 0; k < info->palette_components; k++)
                     c[k] = at + k < info->palette_len ? info->palette[at + k] : 255;
                 g = grey_of(c, info->palette_components);
@@ -205,11 +205,10 @@ static cs_err check_info(const cs_pdf_image_info *info, size_t *row, char *detai
     if (info->width == 0 || info->height == 0 || info->width > CS_IMAGE_MAX_SIDE ||
         info->height > CS_IMAGE_MAX_SIDE ||
         (uint64_t)info->width * info->height > CS_PDF_IMAGE_MAX_PIXELS)
-        return cs_detail_fail(detail, detail_size, CS_ERR_IMAGE_DIMENSIONS,
-                              "an image of %" PRIu32 " x %" PRIu32
-                              " pixels (the limit is %u a side and %u pixels)",
-                              info->width, info->height, CS_IMAGE_MAX_SIDE,
-                              CS_PDF_IMAGE_MAX_PIXELS);
+        return cs_detail_fail(
+            detail, detail_size, CS_ERR_IMAGE_DIMENSIONS,
+            "an image of %" PRIu32 " x %" PRIu32 " pixels (the limit is %u a side and %u pixels)",
+            info->width, info->height, CS_IMAGE_MAX_SIDE, CS_PDF_IMAGE_MAX_PIXELS);
     bits_per_row = (uint64_t)info->width * info->components * info->bits;
     *row = (size_t)((bits_per_row + 7) / 8);
     if ((uint64_t)(*row + 1) * info->height > CS_PDF_IMAGE_MAX_BYTES)

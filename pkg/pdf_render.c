@@ -103,8 +103,8 @@ static bool pgm_number(const uint8_t *data, size_t len, size_t *at, unsigned lon
     size_t start;
 
     for (;;) {
-        while (*at < len && (data[*at] == ' ' || data[*at] == '\n' || data[*at] == '\r' ||
-                             data[*at] == '\t'))
+        while (*at < len &&
+               (data[*at] == ' ' || data[*at] == '\n' || data[*at] == '\r' || data[*at] == '\t'))
             (*at)++;
         if (*at < len && data[*at] == '#') {
             while (*at < len && data[*at] != '\n')
@@ -206,8 +206,8 @@ cs_err cs_pdf_render_page(const char *program, const char *path, unsigned page, 
                           size_t detail_size)
 {
     char page_arg[16], dpi_arg[16];
-    char *argv[] = {(char *)program, "-q", "-gray", "-r", dpi_arg, "-f", page_arg, "-l",
-                    page_arg, (char *)path, NULL};
+    char *argv[] = {(char *)program, "-q", "-gray",  "-r",         dpi_arg, "-f",
+                    page_arg,        "-l", page_arg, (char *)path, NULL};
     posix_spawn_file_actions_t actions;
     int pipe_fd[2] = {-1, -1}, status = 0, spawn_err;
     pid_t pid = -1;
@@ -245,8 +245,8 @@ cs_err cs_pdf_render_page(const char *program, const char *path, unsigned page, 
                               "cannot run %s: %s (install poppler-utils)", program,
                               strerror(spawn_err));
     }
-    err = read_output(pipe_fd[0], max_pixels + PGM_HEADER_MAX,
-                      now_ms() + (long long)timeout_ms, &buf, &len, &timed_out, &too_much);
+    err = read_output(pipe_fd[0], max_pixels + PGM_HEADER_MAX, now_ms() + (long long)timeout_ms,
+                      &buf, &len, &timed_out, &too_much);
     close(pipe_fd[0]);
     if (err != CS_OK || timed_out || too_much)
         (void)kill(pid, SIGKILL);

@@ -110,8 +110,7 @@ static void finish(pdf_buffer *b)
     putf(b, "xref\n0 %d\n0000000000 65535 f \n", b->objects + 1);
     for (int i = 0; i < b->objects; i++)
         putf(b, "%010zu 00000 n \n", b->offsets[i]);
-    putf(b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", b->objects + 1,
-         xref);
+    putf(b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", b->objects + 1, xref);
 }
 
 /* Objects 1 catalog, 2 pages, 3 the page (its resources and contents
@@ -139,9 +138,9 @@ static void make_attachment(pdf_ctx *c)
 
     head(b, "/Names << /EmbeddedFiles << /Names [(certseal-token.txt) 6 0 R] >> >> /AF [6 0 R]",
          "<< >>", 4);
-    stream(b, "", (const uint8_t *)text, sizeof(text) - 1);                        /* 4 */
+    stream(b, "", (const uint8_t *)text, sizeof(text) - 1);                               /* 4 */
     stream(b, "/Type /EmbeddedFile /Subtype /text#2Fplain /Filter /FlateDecode", z, len); /* 5 */
-    object(b);                                                                     /* 6 */
+    object(b);                                                                            /* 6 */
     putf(b, "<< /Type /Filespec /F (certseal-token.txt) /UF (certseal-token.txt) "
             "/AFRelationship /Data /EF << /F 5 0 R /UF 5 0 R >> >>\nendobj\n");
     finish(b);

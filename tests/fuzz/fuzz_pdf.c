@@ -32,8 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cs_scan_result result;
     char detail[CS_DETAIL_SIZE];
     bool damaged;
-    cs_err err = cs_pdf_scan(data, size, &options, scanner, &result, &damaged, detail,
-                             sizeof(detail));
+    cs_err err =
+        cs_pdf_scan(data, size, &options, scanner, &result, &damaged, detail, sizeof(detail));
 
     if (err == CS_OK) {
         if (result.count == 0 || result.symbols == NULL)

@@ -122,8 +122,8 @@ static void test_grey_and_bits(void **state)
     const uint8_t bits[] = {0xA0, 0x40, 0xFF, 0xC0};
     const uint8_t two[] = {0x1B}; /* 2 bits: 0, 1, 2, 3 */
     const uint8_t sixteen[] = {0x12, 0x34, 0xAB, 0xCD};
-    cs_pdf_image_info info = {.width = 3, .height = 2, .bits = 8, .components = 1,
-                              .filter = CS_PDF_FILTER_NONE};
+    cs_pdf_image_info info = {
+        .width = 3, .height = 2, .bits = 8, .components = 1, .filter = CS_PDF_FILTER_NONE};
     (void)state;
 
     assert_int_equal(decode(&info, grey, sizeof(grey), &img), CS_OK);
@@ -137,8 +137,12 @@ static void test_grey_and_bits(void **state)
     assert_int_equal(img.pixels[5], 0);
     cs_image_clear(&img);
 
-    info = (cs_pdf_image_info){.width = 10, .height = 2, .bits = 1, .components = 1,
-                               .filter = CS_PDF_FILTER_FLATE, .predictor = 1};
+    info = (cs_pdf_image_info){.width = 10,
+                               .height = 2,
+                               .bits = 1,
+                               .components = 1,
+                               .filter = CS_PDF_FILTER_FLATE,
+                               .predictor = 1};
     assert_int_equal(decode(&info, bits, sizeof(bits), &img), CS_OK);
     assert_int_equal(img.pixels[0], 255);
     assert_int_equal(img.pixels[1], 0);
@@ -186,8 +190,12 @@ static void test_colour(void **state)
     assert_int_equal(img.pixels[1], 0);   /* full black */
     cs_image_clear(&img);
 
-    info = (cs_pdf_image_info){.width = 5, .height = 1, .bits = 8, .components = 1,
-                               .palette = palette, .palette_len = sizeof(palette),
+    info = (cs_pdf_image_info){.width = 5,
+                               .height = 1,
+                               .bits = 8,
+                               .components = 1,
+                               .palette = palette,
+                               .palette_len = sizeof(palette),
                                .palette_components = 3};
     assert_int_equal(decode(&info, index, sizeof(index), &img), CS_OK);
     assert_true(img.pixels[0] < 32 && img.pixels[1] > 200 && img.pixels[3] < 32);
@@ -204,8 +212,12 @@ static void test_predictors(void **state)
     const uint8_t png2[] = {3, 10, 15, 20, 4, 30, 10, 10, 0, 70, 80, 90};
     const uint8_t tiff[] = {10, 10, 10, 40, 10, 10, 70, 10, 10};
     const uint8_t bad[] = {9, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3};
-    cs_pdf_image_info info = {.width = 3, .height = 3, .bits = 8, .components = 1,
-                              .filter = CS_PDF_FILTER_FLATE, .predictor = 15};
+    cs_pdf_image_info info = {.width = 3,
+                              .height = 3,
+                              .bits = 8,
+                              .components = 1,
+                              .filter = CS_PDF_FILTER_FLATE,
+                              .predictor = 15};
     (void)state;
 
     assert_int_equal(decode(&info, png, sizeof(png), &img), CS_OK);
@@ -243,16 +255,16 @@ static void test_refusals(void **state)
     info.width = 16384;
     info.height = 16384; /* 256 Mi pixels: a side that passes, an area that does not */
     assert_int_equal(decode(&info, few, sizeof(few), &img), CS_ERR_IMAGE_DIMENSIONS);
-    info = (cs_pdf_image_info){.width = 3, .height = 2, .bits = 8, .components = 1,
-                               .filter = CS_PDF_FILTER_DCT};
+    info = (cs_pdf_image_info){
+        .width = 3, .height = 2, .bits = 8, .components = 1, .filter = CS_PDF_FILTER_DCT};
     info.width = 20000;
     assert_int_equal(decode(&info, few, sizeof(few), &img), CS_ERR_IMAGE_DIMENSIONS);
     info = (cs_pdf_image_info){.width = 3, .height = 2, .bits = 3, .components = 1};
     assert_int_equal(decode(&info, few, sizeof(few), &img), CS_ERR_UNSUPPORTED);
     info = (cs_pdf_image_info){.width = 3, .height = 2, .bits = 8, .components = 2};
     assert_int_equal(decode(&info, few, sizeof(few), &img), CS_ERR_UNSUPPORTED);
-    info = (cs_pdf_image_info){.width = 3, .height = 2, .bits = 8, .components = 1,
-                               .filter = CS_PDF_FILTER_OTHER};
+    info = (cs_pdf_image_info){
+        .width = 3, .height = 2, .bits = 8, .components = 1, .filter = CS_PDF_FILTER_OTHER};
     assert_int_equal(decode(&info, few, sizeof(few), &img), CS_ERR_UNSUPPORTED);
     info.filter = CS_PDF_FILTER_DCT; /* not a JPEG */
     assert_int_equal(decode(&info, few, sizeof(few), &img), CS_ERR_IMAGE_FORMAT);
@@ -294,8 +306,7 @@ static void trailer(doc *d)
     add(d, "xref\n0 %d\n0000000000 65535 f \n", d->objects + 1);
     for (int i = 0; i < d->objects; i++)
         add(d, "%010zu 00000 n \n", d->offsets[i]);
-    add(d, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", d->objects + 1,
-        xref);
+    add(d, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", d->objects + 1, xref);
 }
 
 /* A one-page PDF whose catalog carries `extra` and whose object 4 is
@@ -331,17 +342,16 @@ static void test_attachment(void **state)
 
     assert_int_equal(cs_token_codec_new(&codec), CS_OK);
     assert_int_equal(
-        cs_token_wrap(codec, CS_FORM_OFFLINE, NULL, cose, sizeof(cose), &token, &token_len),
-        CS_OK);
+        cs_token_wrap(codec, CS_FORM_OFFLINE, NULL, cose, sizeof(cose), &token, &token_len), CS_OK);
     /* Two lines around the token, spaces after it: the token alone is read. */
     snprintf(stream, sizeof(stream),
              "<< /Type /EmbeddedFile /Length %zu >>\nstream\nnotes\n%s  \nmore\nendstream",
              token_len + 14, token);
-    make(&d, "/Names << /EmbeddedFiles << /Names [(certseal-token.txt) 5 0 R] >> >>", "1",
-         stream, "<< /Type /Filespec /F (certseal-token.txt) /EF << /F 4 0 R >> >>");
-    assert_int_equal(cs_pdf_scan((const uint8_t *)d.text, d.len, NULL, scanner, &result,
-                                 &damaged, NULL, 0),
-                     CS_OK);
+    make(&d, "/Names << /EmbeddedFiles << /Names [(certseal-token.txt) 5 0 R] >> >>", "1", stream,
+         "<< /Type /Filespec /F (certseal-token.txt) /EF << /F 4 0 R >> >>");
+    assert_int_equal(
+        cs_pdf_scan((const uint8_t *)d.text, d.len, NULL, scanner, &result, &damaged, NULL, 0),
+        CS_OK);
     assert_false(damaged);
     assert_int_equal(result.count, 1);
     assert_int_equal(result.symbols[0].page, 1);
@@ -351,12 +361,10 @@ static void test_attachment(void **state)
     cs_scan_result_clear(&result);
 
     /* The same file under /AF and in the name tree: given once. */
-    make(&d,
-         "/AF [5 0 R] /Names << /EmbeddedFiles << /Names [(certseal-token.txt) 5 0 R] >> >>",
+    make(&d, "/AF [5 0 R] /Names << /EmbeddedFiles << /Names [(certseal-token.txt) 5 0 R] >> >>",
          "1", stream, "<< /Type /Filespec /F (x.txt) /EF << /F 4 0 R >> >>");
-    assert_int_equal(cs_pdf_scan((const uint8_t *)d.text, d.len, NULL, scanner, &result, NULL,
-                                 NULL, 0),
-                     CS_OK);
+    assert_int_equal(
+        cs_pdf_scan((const uint8_t *)d.text, d.len, NULL, scanner, &result, NULL, NULL, 0), CS_OK);
     assert_int_equal(result.count, 1);
     cs_scan_result_clear(&result);
     cs_token_codec_free(&codec);
@@ -383,18 +391,17 @@ static void test_documents(void **state)
                      CS_ERR_PDF_LIMIT);
     assert_non_null(strstr(detail, "1000000 pages"));
     /* Not a PDF; a PDF header over nothing. */
-    assert_int_equal(cs_pdf_scan((const uint8_t *)"GIF89a", 6, NULL, scanner, &result, NULL,
+    assert_int_equal(cs_pdf_scan((const uint8_t *)"GIF89a", 6, NULL, scanner, &result, NULL, detail,
+                                 sizeof(detail)),
+                     CS_ERR_PDF);
+    assert_int_equal(cs_pdf_scan((const uint8_t *)"%PDF-1.7\nxx", 11, NULL, scanner, &result, NULL,
                                  detail, sizeof(detail)),
                      CS_ERR_PDF);
-    assert_int_equal(cs_pdf_scan((const uint8_t *)"%PDF-1.7\nxx", 11, NULL, scanner, &result,
-                                 NULL, detail, sizeof(detail)),
-                     CS_ERR_PDF);
     /* Arguments; a length past the limit is refused before it is read. */
-    assert_int_equal(cs_pdf_scan(NULL, 0, NULL, scanner, &result, NULL, NULL, 0),
-                     CS_ERR_ARGUMENT);
-    assert_int_equal(cs_pdf_scan((const uint8_t *)d.text, d.len, NULL, NULL, &result, NULL, NULL,
-                                 0),
-                     CS_ERR_ARGUMENT);
+    assert_int_equal(cs_pdf_scan(NULL, 0, NULL, scanner, &result, NULL, NULL, 0), CS_ERR_ARGUMENT);
+    assert_int_equal(
+        cs_pdf_scan((const uint8_t *)d.text, d.len, NULL, NULL, &result, NULL, NULL, 0),
+        CS_ERR_ARGUMENT);
     assert_int_equal(cs_pdf_scan((const uint8_t *)d.text, (size_t)CS_PDF_FILE_MAX + 1, NULL,
                                  scanner, &result, NULL, NULL, 0),
                      CS_ERR_TOO_LARGE);
@@ -403,10 +410,10 @@ static void test_documents(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_detect),          cmocka_unit_test(test_inflate),
-        cmocka_unit_test(test_grey_and_bits),   cmocka_unit_test(test_colour),
-        cmocka_unit_test(test_predictors),      cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_attachment),      cmocka_unit_test(test_documents),
+        cmocka_unit_test(test_detect),        cmocka_unit_test(test_inflate),
+        cmocka_unit_test(test_grey_and_bits), cmocka_unit_test(test_colour),
+        cmocka_unit_test(test_predictors),    cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_attachment),    cmocka_unit_test(test_documents),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

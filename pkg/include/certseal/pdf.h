@@ -43,19 +43,19 @@
 extern "C" {
 #endif
 
-#define CS_PDF_FILE_MAX (64u * 1024u * 1024u)       /* bytes of a PDF file */
-#define CS_PDF_MAX_PAGES 1000u                      /* pages of a document */
-#define CS_PDF_MAX_NODES 20000u                     /* page tree, name tree and form nodes */
-#define CS_PDF_MAX_IMAGES 2000u                     /* images decoded in one document */
-#define CS_PDF_MAX_ATTACHMENTS 100u                 /* embedded files read */
-#define CS_PDF_ATTACHMENT_MAX (64u * 1024u)         /* bytes of an embedded token file */
-#define CS_PDF_IMAGE_MAX_PIXELS (32u * 1024u * 1024u) /* width * height of an image */
-#define CS_PDF_IMAGE_MAX_BYTES (128u * 1024u * 1024u) /* decoded samples of an image */
-#define CS_PDF_STREAM_BUDGET (512u * 1024u * 1024u)   /* raw stream bytes read in all */
-#define CS_PDF_RENDER_DPI 200u                      /* first render: 0.5 mm modules */
-#define CS_PDF_RENDER_DPI_FINE 400u                 /* second: 0.25 mm modules */
+#define CS_PDF_FILE_MAX (64u * 1024u * 1024u)          /* bytes of a PDF file */
+#define CS_PDF_MAX_PAGES 1000u                         /* pages of a document */
+#define CS_PDF_MAX_NODES 20000u                        /* page tree, name tree and form nodes */
+#define CS_PDF_MAX_IMAGES 2000u                        /* images decoded in one document */
+#define CS_PDF_MAX_ATTACHMENTS 100u                    /* embedded files read */
+#define CS_PDF_ATTACHMENT_MAX (64u * 1024u)            /* bytes of an embedded token file */
+#define CS_PDF_IMAGE_MAX_PIXELS (32u * 1024u * 1024u)  /* width * height of an image */
+#define CS_PDF_IMAGE_MAX_BYTES (128u * 1024u * 1024u)  /* decoded samples of an image */
+#define CS_PDF_STREAM_BUDGET (512u * 1024u * 1024u)    /* raw stream bytes read in all */
+#define CS_PDF_RENDER_DPI 200u                         /* first render: 0.5 mm modules */
+#define CS_PDF_RENDER_DPI_FINE 400u                    /* second: 0.25 mm modules */
 #define CS_PDF_RENDER_MAX_PIXELS (40u * 1024u * 1024u) /* pixels of a rendered page */
-#define CS_PDF_RENDER_TIMEOUT_MS 20000u              /* one pdftoppm run */
+#define CS_PDF_RENDER_TIMEOUT_MS 20000u                /* one pdftoppm run */
 #define CS_PDF_RENDER_PROGRAM "pdftoppm"
 
 /* How cs_pdf_scan() looks.  Zero-initialised: no rendering. */
