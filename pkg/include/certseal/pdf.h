@@ -73,8 +73,9 @@ bool cs_pdf_detect(const uint8_t *data, size_t len);
  * Finds the certseal codes in the PDF data[0..len) (borrowed) and appends
  * them to *out (emptied first; the caller clears it with
  * cs_scan_result_clear() whatever the result): each symbol's page is the
- * 1-based page it was found on (0: an attachment of the whole document)
- * and its origin says how.  Codes found twice on one page are given once.
+ * 1-based page it was found on (a file attached to the whole document
+ * belongs to page 1 of a one-page document, else to page 0) and its
+ * origin says how.  Codes found twice on one page are given once.
  * Attachments give only certseal tokens; images and pages give every QR
  * code (the caller picks the tokens).  scanner is used for the images
  * (borrowed; see certseal/scan.h for threads).  detail (may be NULL) says

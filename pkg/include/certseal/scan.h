@@ -36,7 +36,7 @@ const char *cs_scan_origin_name(cs_scan_origin origin);
 /* One decoded QR symbol: its text, NUL-terminated (len excludes the NUL;
  * a symbol holding a NUL byte has len > strlen(text)); for a PDF, the
  * 1-based page it was found on (0 for an image, and for a file attached
- * to the whole document) and how. */
+ * to a whole document of several pages) and how. */
 typedef struct cs_scan_symbol {
     char *text;
     size_t len;
