@@ -25,6 +25,7 @@
 #include "certseal/issue.h"
 #include "certseal/key.h"
 #include "certseal/pdf.h"
+#include "certseal/pkcs11.h"
 #include "certseal/qr.h"
 #include "certseal/record.h"
 #include "certseal/registry.h"
