@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: ISC
 # The photograph target: the typical token's QR code at 2.5 pixels a
 # module, turned 10 degrees, blurred and noisy, saved as a JPEG of quality
-# 60, still reads, for several draws of the noise; so does 2 pixels a
-# module (read by the scanner's second pass, enlarged and binarised).
+# 60, still reads, for several draws of the noise (the keys, so the token,
+# are new on every run).
 # Verification runs --at 2027-01-01 so nothing depends on today.
 . "$(dirname "$0")/lib.sh"
 
@@ -31,9 +31,6 @@ for seed in 1 2 3 4 5; do
     photo 31.25 $seed photo-2.5-$seed.jpg
     expect_exit 0 cs scan photo-2.5-$seed.jpg
     check "2.5 pixels a module, noise $seed: the issued token" cmp -s "$CAP/stdout" token.txt
-    photo 25 $seed photo-2.0-$seed.jpg
-    expect_exit 0 cs scan photo-2.0-$seed.jpg
-    check "2 pixels a module, noise $seed: the issued token" cmp -s "$CAP/stdout" token.txt
 done
 expect_exit 0 cs verify --trust ed25519/ab.key.pub --at $AT --qr photo-2.5-1.jpg
 expect_stdout '^VALID'
