@@ -42,7 +42,7 @@ DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
                zlib:zlib1g-dev libqrencode:libqrencode-dev libpng:libpng-dev \
                libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev \
                libcurl:libcurl4-openssl-dev libmicrohttpd:libmicrohttpd-dev \
-               icu-uc:libicu-dev p11-kit-1:libp11-kit-dev
+               icu-uc:libicu-dev p11-kit-1:libp11-kit-dev libqpdf:libqpdf-dev
 DEPS_TEST   := cmocka:libcmocka-dev
 # command : Debian package (tools the tests and docs need).  ImageMagick is
 # looked for under its Debian name, so that another `convert` on PATH does
@@ -50,7 +50,8 @@ DEPS_TEST   := cmocka:libcmocka-dev
 DEPS_TOOLS  := clang:clang groff:groff-base python3:python3 zbarimg:zbar-tools \
                convert-im6.q16:imagemagick sqlite3:sqlite3 xmllint:libxml2-utils \
                chromium:chromium curl:curl strace:strace hyperfine:hyperfine \
-               softhsm2-util:softhsm2
+               softhsm2-util:softhsm2 pdftoppm:poppler-utils qpdf:qpdf \
+               rsvg-convert:librsvg2-bin
 LIB_MODULES := $(foreach d,$(DEPS_LIB),$(firstword $(subst :, ,$(d))))
 # What the verifying core links (libcertseal-core, the program): OpenSSL's
 # libcrypto (not libssl), libcbor, jansson and zlib; the other modules serve

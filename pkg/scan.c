@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* QR codes in greyscale images, through libzbar (certseal/scan.h). */
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,8 @@ static cs_err add_symbol(cs_scan_result *out, symbol_box *boxes, const zbar_symb
     }
     out->symbols[i].text = text;
     out->symbols[i].len = len;
+    out->symbols[i].page = 0;
+    out->symbols[i].origin = CS_SCAN_ORIGIN_IMAGE;
     boxes[i] = box;
     out->count++;
     return CS_OK;
@@ -147,16 +150,12 @@ fail:
     return err;
 }
 
-cs_err cs_scanner_scan(cs_scanner_t *scanner, const cs_image *image, cs_scan_result *out)
+/* One zbar pass over image. */
+static cs_err scan_once(cs_scanner_t *scanner, const cs_image *image, cs_scan_result *out)
 {
     cs_err err;
     int found;
 
-    if (out != NULL)
-        memset(out, 0, sizeof(*out));
-    if (scanner == NULL || image == NULL || out == NULL || image->pixels == NULL ||
-        image->width == 0 || image->height == 0)
-        return CS_ERR_ARGUMENT;
     zbar_image_set_size(scanner->image, image->width, image->height);
     zbar_image_set_data(scanner->image, image->pixels, (unsigned long)image->width * image->height,
                         NULL);
@@ -170,6 +169,95 @@ cs_err cs_scanner_scan(cs_scanner_t *scanner, const cs_image *image, cs_scan_res
     /* Hand the symbols back to zbar and forget the caller's pixels. */
     zbar_image_scanner_recycle_image(scanner->scanner, scanner->image);
     zbar_image_set_data(scanner->image, NULL, 0, NULL);
+    return err;
+}
+
+/* One axis of a 2x bilinear enlargement: sample i of the output from the
+ * input's n samples at in[0], in[step], ... (pixel centres kept). */
+static uint8_t half_step(const uint8_t *in, size_t n, size_t step, size_t i)
+{
+    size_t k = i / 2, other = i % 2 == 0 ? (k > 0 ? k - 1 : 0) : (k + 1 < n ? k + 1 : k);
+
+    return (uint8_t)((3u * in[k * step] + in[other * step] + 2u) / 4u);
+}
+
+/* The grey level halfway between the darkest and the lightest pixels,
+ * leaving out the extreme 1% at each end (specks of noise).  Class means
+ * (Otsu, Ridler-Calvard) land too light on a blurred code, whose dark
+ * modules are mostly grey: halfway keeps the modules' widths. */
+static unsigned midpoint_threshold(const size_t histogram[256], size_t n)
+{
+    size_t seen = 0, tail = n / 100;
+    unsigned low = 0, high = 255;
+
+    for (unsigned g = 0; g < 256; g++) {
+        seen += histogram[g];
+        if (seen > tail) {
+            low = g;
+            break;
+        }
+    }
+    seen = 0;
+    for (unsigned g = 256; g-- > 0;) {
+        seen += histogram[g];
+        if (seen > tail) {
+            high = g;
+            break;
+        }
+    }
+    return (low + high) / 2;
+}
+
+/* The image enlarged twice (bilinear) and made black and white halfway between
+ * ink and paper: modules of about 2 pixels, blurred and noisy, become 4-pixel
+ * modules with sharp edges that zbar's finder locks on to. */
+static cs_err enlarge_binarise(const cs_image *image, cs_image *out)
+{
+    size_t w = image->width, h = image->height, W = 2 * w, H = 2 * h;
+    size_t histogram[256] = {0};
+    uint8_t *rows = NULL;
+    unsigned threshold;
+
+    if ((rows = malloc(W * h)) == NULL || (out->pixels = malloc(W * H)) == NULL) {
+        free(rows);
+        return CS_ERR_NO_MEMORY;
+    }
+    for (size_t y = 0; y < h; y++)
+        for (size_t x = 0; x < W; x++)
+            rows[y * W + x] = half_step(image->pixels + y * w, w, 1, x);
+    for (size_t y = 0; y < H; y++)
+        for (size_t x = 0; x < W; x++) {
+            uint8_t v = half_step(rows + x, h, W, y);
+            out->pixels[y * W + x] = v;
+            histogram[v]++;
+        }
+    free(rows);
+    threshold = midpoint_threshold(histogram, W * H);
+    for (size_t i = 0; i < W * H; i++)
+        out->pixels[i] = out->pixels[i] <= threshold ? 0 : 255;
+    out->width = (uint32_t)W;
+    out->height = (uint32_t)H;
+    return CS_OK;
+}
+
+cs_err cs_scanner_scan(cs_scanner_t *scanner, const cs_image *image, cs_scan_result *out)
+{
+    cs_image retry = {0};
+    cs_err err;
+
+    if (out != NULL)
+        memset(out, 0, sizeof(*out));
+    if (scanner == NULL || image == NULL || out == NULL || image->pixels == NULL ||
+        image->width == 0 || image->height == 0)
+        return CS_ERR_ARGUMENT;
+    err = scan_once(scanner, image, out);
+    if (err != CS_ERR_NO_QR_CODE ||
+        (uint64_t)image->width * image->height > CS_SCAN_RETRY_MAX_PIXELS)
+        return err;
+    if ((err = enlarge_binarise(image, &retry)) != CS_OK)
+        return err;
+    err = scan_once(scanner, &retry, out);
+    cs_image_clear(&retry);
     return err;
 }
 
@@ -192,4 +280,19 @@ fail:
     cs_scanner_free(&scanner);
     cs_image_clear(&image);
     return err;
+}
+
+const char *cs_scan_origin_name(cs_scan_origin origin)
+{
+    switch (origin) {
+    case CS_SCAN_ORIGIN_IMAGE:
+        return "image";
+    case CS_SCAN_ORIGIN_PDF_ATTACHMENT:
+        return "attachment";
+    case CS_SCAN_ORIGIN_PDF_IMAGE:
+        return "embedded image";
+    case CS_SCAN_ORIGIN_PDF_RENDER:
+        return "rendered page";
+    }
+    return "image";
 }

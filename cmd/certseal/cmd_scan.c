@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* certseal scan: print the tokens of the QR codes in PNG or JPEG images
- * (a scanned or photographed paper certificate). */
+ * (a scanned or photographed paper certificate) and of PDF certificates. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -75,16 +75,18 @@ static int run(void *options, int argc, char **argv)
 
 const cli_command cmd_scan_entry = {
     .name = "scan",
-    .summary = "read the QR codes in PNG or JPEG images and print their tokens",
+    .summary = "read the QR codes in PNG or JPEG images, or the codes of PDF certificates",
     .usage = "[--json] IMAGE...",
     .description = "Reads the QR codes in each PNG or JPEG image (- for standard input) and prints\n"
-                   "their text, one token per line, in reading order.  Exit status 0 when every\n"
-                   "image held a code; 3 when an image held none; 1 when an image could not be read\n"
-                   "(the other images are still scanned; 1 outranks 3).\n",
+                   "their text, one token per line, in reading order.  A PDF certificate gives\n"
+                   "its attached token, else the codes of its images, else of its pages drawn\n"
+                   "by pdftoppm, each line starting with its page: \"page 1 (attachment): \".\n"
+                   "Exit status 0 when every file held a code; 3 when one held none; 1 when one\n"
+                   "could not be read (the other files are still scanned; 1 outranks 3).\n",
     .options = OPTIONS,
     .options_size = sizeof(scan_options),
     .args_min = 1,
     .args_max = CLI_ARGS_ANY,
-    .args_help = "give one or more PNG or JPEG images (- for standard input)",
+    .args_help = "give one or more PNG or JPEG images or PDF files (- for standard input)",
     .run = run,
 };

@@ -2,6 +2,7 @@
 /* certseal verify: verify certificate tokens back to a trusted
  * accreditation body key (DESIGN §2). */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,8 @@ static const cli_option OPTIONS[] = {
     CLI_VERIFIER_OPTIONS(verify_options, verifier),
     CLI_OPTION("json", 0, CLI_FLAG, verify_options, json, NULL, "one JSON object per token"),
     CLI_OPTION("qr", 0, CLI_LIST, verify_options, qr, "IMAGE",
-               "verify the tokens of the QR codes in a PNG or JPEG image\n"
-               "(repeatable: every image, in order)"),
+               "verify the tokens of the QR codes in a PNG or JPEG image,\n"
+               "or of a PDF certificate (repeatable: every file, in order)"),
     CLI_OPTION("receipt", 0, CLI_PATH, verify_options, receipt, "FILE",
                "write a verification receipt to FILE (a new file): what was\n"
                "verified, when, against which keys and lists, with which verdicts,\n"
@@ -79,6 +80,31 @@ static void print_warnings(const cs_verify_result *r, const char *label)
 
 /* ---- running -------------------------------------------------------------- */
 
+/* Where in a PDF a --qr code was found, or NULL: the text names it on a
+ * line of its own before the result, the JSON in "page" and "found_in"
+ * (cs_scan_origin_name(), which lives in the services). */
+static const cs_scan_symbol *found_in_pdf;
+
+static void print_result(const char *label, bool json, const char *text)
+{
+    const cs_scan_symbol *s = found_in_pdf;
+    const char *how;
+    char where[1024];
+
+    if (s == NULL || s->origin == CS_SCAN_ORIGIN_IMAGE) {
+        fputs(text, stdout);
+        return;
+    }
+    how = s->origin == CS_SCAN_ORIGIN_PDF_ATTACHMENT ? "attachment"
+          : s->origin == CS_SCAN_ORIGIN_PDF_IMAGE    ? "embedded image"
+                                                     : "rendered page";
+    if (!json)
+        printf("%s (%s):\n%s", cli_escape(label, where, sizeof(where)), how, text);
+    else /* the object's own members follow its '{' */
+        printf("{\"page\":%" PRIu32 ",\"found_in\":\"%s\",%s", s->page, how,
+               text[0] == '{' ? text + 1 : text);
+}
+
 static int verify_one(cs_verifier_t *verifier, const verify_options *o, cs_receipt *receipt,
                       const uint8_t *token, size_t len, const char *label)
 {
@@ -106,7 +132,7 @@ static int verify_one(cs_verifier_t *verifier, const verify_options *o, cs_recei
         cli_error("out of memory");
         status = CLI_EXIT_FAILURE;
     } else {
-        fputs(text, stdout);
+        print_result(label, o->json, text);
         if (o->json)
             putchar('\n');
         free(text);
@@ -180,6 +206,30 @@ static int verify_input(cs_verifier_t *verifier, const verify_options *o, cs_rec
     return worst;
 }
 
+/* The name of code i of a --qr file: the file, and for a PDF the page
+ * ("cert.pdf, page 2"); a number when the image or page holds several. */
+static void code_label(char *label, size_t size, const char *path, const cs_scan_result *codes,
+                       size_t i)
+{
+    const cs_scan_symbol *s = &codes->symbols[i];
+    size_t same = 0, nth = 0;
+    int n;
+
+    for (size_t k = 0; k < codes->count; k++)
+        if (codes->symbols[k].page == s->page) {
+            same++;
+            nth += k <= i;
+        }
+    if (s->origin == CS_SCAN_ORIGIN_IMAGE)
+        n = snprintf(label, size, "%s", path);
+    else if (s->page > 0)
+        n = snprintf(label, size, "%s, page %" PRIu32, path, s->page);
+    else
+        n = snprintf(label, size, "%s, attachment", path);
+    if (same > 1 && n >= 0 && (size_t)n < size)
+        snprintf(label + n, size - (size_t)n, ", QR code %zu", nth);
+}
+
 /* --qr: verifies the token of every QR code in the image that holds one;
  * other codes on the page (a web address, say) are passed over. */
 static int verify_qr(cs_verifier_t *verifier, const verify_options *o, cs_receipt *receipt,
@@ -198,9 +248,11 @@ static int verify_qr(cs_verifier_t *verifier, const verify_options *o, cs_receip
         if (!looks_like_token((const uint8_t *)codes.symbols[i].text, codes.symbols[i].len))
             continue;
         tokens++;
-        snprintf(label, sizeof(label), codes.count == 1 ? "%s" : "%s, QR code %zu", path, i + 1);
+        code_label(label, sizeof(label), path, &codes, i);
+        found_in_pdf = &codes.symbols[i];
         status = verify_one(verifier, o, receipt, (const uint8_t *)codes.symbols[i].text,
                             codes.symbols[i].len, label);
+        found_in_pdf = NULL;
         worst = cli_exit_worse(worst, status);
     }
     if (worst == CLI_EXIT_OK && tokens == 0) {

@@ -30,6 +30,9 @@
  *             the QR versions of both fixtures in both forms
  *   scan      QR decoding by libcertseal against a direct libzbar loop on
  *             the same pixels (target 0.9)
+ *   pdf       certificate PDFs scanned, pages per second: the token
+ *             attached, the code as an image, the code as vector paths
+ *             (drawn by pdftoppm)
  *   status    a 1,048,576-entry status list: build, compress and sign,
  *             decode and verify, look-ups per second
  *   trustlist verify with a trust list of 100 ABs x 3 keys against the AB
@@ -350,6 +353,7 @@ int main(int argc, char **argv)
     bench_qr(dir, fixtures, count);
     bench_qr_corpus(dir, fixtures, count);
     bench_scan(dir, fixtures, count);
+    bench_pdf(dir, fixtures, count);
     bench_status(dir, fixtures, count);
     bench_trustlist(dir, fixtures, count);
     bench_pkcs11(dir, fixtures, count);

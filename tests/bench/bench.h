@@ -86,6 +86,7 @@ void bench_load_fixture(const char *dir, fixture *f);
 void bench_chain(const char *dir, fixture *fixtures, size_t count);
 void bench_status(const char *dir, fixture *fixtures, size_t count);
 void bench_scan(const char *dir, fixture *fixtures, size_t count);
+void bench_pdf(const char *dir, fixture *fixtures, size_t count);
 void bench_qr(const char *dir, fixture *fixtures, size_t count);
 void bench_qr_corpus(const char *dir, fixture *fixtures, size_t count);
 void bench_registry(const char *dir, fixture *fixtures, size_t count);

@@ -80,6 +80,10 @@ extern "C" {
     X(CS_ERR_NO_QR_CODE, 324, "no QR code found in the image")                             \
     X(CS_ERR_CSV, 325, "CSV text does not parse")                                          \
     X(CS_ERR_TEXT, 326, "text holds a control or bidirectional character, or is not NFC")  \
+    X(CS_ERR_PDF, 330, "PDF file is damaged or not a PDF")                                 \
+    X(CS_ERR_PDF_ENCRYPTED, 331, "PDF file is encrypted and needs a password")             \
+    X(CS_ERR_PDF_LIMIT, 332, "PDF file passes a reading limit")                            \
+    X(CS_ERR_PDF_RENDER, 333, "PDF page could not be rendered")                            \
     /* crypto */                                                                           \
     X(CS_ERR_KEY_PARSE, 400, "key does not parse")                                         \
     X(CS_ERR_KEY_PASSPHRASE, 401, "wrong passphrase for the private key")                  \

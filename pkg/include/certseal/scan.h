@@ -11,6 +11,7 @@
 #define CERTSEAL_SCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "certseal/error.h"
 #include "certseal/image.h"
@@ -21,11 +22,26 @@ extern "C" {
 
 typedef struct cs_scanner cs_scanner_t;
 
+/* Where a code was found: in an image, or in a PDF (certseal/pdf.h). */
+typedef enum cs_scan_origin {
+    CS_SCAN_ORIGIN_IMAGE = 0,      /* a PNG or JPEG image */
+    CS_SCAN_ORIGIN_PDF_ATTACHMENT, /* a file embedded in a PDF */
+    CS_SCAN_ORIGIN_PDF_IMAGE,      /* an image on a PDF page */
+    CS_SCAN_ORIGIN_PDF_RENDER,     /* a PDF page drawn (vector paths) */
+} cs_scan_origin;
+
+/* "image", "attachment", "embedded image" or "rendered page". */
+const char *cs_scan_origin_name(cs_scan_origin origin);
+
 /* One decoded QR symbol: its text, NUL-terminated (len excludes the NUL;
- * a symbol holding a NUL byte has len > strlen(text)). */
+ * a symbol holding a NUL byte has len > strlen(text)); for a PDF, the
+ * 1-based page it was found on (0 for an image, and for a file attached
+ * to a whole document of several pages) and how. */
 typedef struct cs_scan_symbol {
     char *text;
     size_t len;
+    uint32_t page;
+    cs_scan_origin origin;
 } cs_scan_symbol;
 
 /* Every QR symbol found in one image, in reading order (top to bottom,
@@ -42,6 +58,11 @@ CS_MUST_CHECK cs_err cs_scanner_new(cs_scanner_t **out);
 
 /* Frees *scanner and sets it to NULL; NULL or *NULL is fine. */
 void cs_scanner_free(cs_scanner_t **scanner);
+
+/* Images of at most this many pixels in which zbar finds no code are
+ * scanned a second time, enlarged twice and binarised (a photograph at
+ * about 2 pixels a module); larger ones are scanned once. */
+#define CS_SCAN_RETRY_MAX_PIXELS (4u * 1024u * 1024u)
 
 /*
  * Finds and decodes every QR code in image (borrowed for the call only)
