@@ -42,14 +42,21 @@ DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
                zlib:zlib1g-dev libqrencode:libqrencode-dev libpng:libpng-dev \
                libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev \
                libcurl:libcurl4-openssl-dev libmicrohttpd:libmicrohttpd-dev \
-               icu-uc:libicu-dev
+               icu-uc:libicu-dev pangocairo:libpango1.0-dev libqpdf:libqpdf-dev
+# Fonts the certificate documents are set in (pkg/document_render.c): Noto
+# for Latin, Greek, Cyrillic, Arabic, Hebrew, Devanagari and Thai (core), and
+# for Chinese and Japanese (cjk).  path:FILE:package, checked like the rest.
+DEPS_FONTS  := path:/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf:fonts-noto-core \
+               path:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk \
+               path:/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf:fonts-noto-mono
 DEPS_TEST   := cmocka:libcmocka-dev
 # command : Debian package (tools the tests and docs need).  ImageMagick is
 # looked for under its Debian name, so that another `convert` on PATH does
 # not stand in for it.
 DEPS_TOOLS  := clang:clang groff:groff-base python3:python3 zbarimg:zbar-tools \
                convert-im6.q16:imagemagick sqlite3:sqlite3 xmllint:libxml2-utils \
-               chromium:chromium curl:curl strace:strace hyperfine:hyperfine
+               chromium:chromium curl:curl strace:strace hyperfine:hyperfine \
+               qpdf:qpdf pdftoppm:poppler-utils
 LIB_MODULES := $(foreach d,$(DEPS_LIB),$(firstword $(subst :, ,$(d))))
 # What the verifying core links (libcertseal-core, the program): OpenSSL's
 # libcrypto (not libssl), libcbor, jansson and zlib; the other modules serve
@@ -96,7 +103,7 @@ CMD_OBJ     := $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 # (cmd/certseal/cli_service.h).  The rest is the program.
 SERVICE_CMD_SRC := $(addprefix cmd/certseal/,$(addsuffix .c,cli_qr cli_registry cli_scan \
                services cmd_accredit cmd_init cmd_inspect cmd_issue cmd_issue_batch cmd_list \
-               cmd_qr cmd_scan cmd_serve cmd_status cmd_status_change))
+               cmd_qr cmd_scan cmd_serve cmd_status cmd_status_change cmd_document))
 SERVICE_CMD_OBJ := $(SERVICE_CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 PROGRAM_OBJ := $(filter-out $(SERVICE_CMD_OBJ),$(CMD_OBJ))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
@@ -163,7 +170,7 @@ endef
 # clang's fuzzer and sanitizer runtimes, which apt-get does not install
 # with clang when recommended packages are left out.
 DEPS_FUZZ   := deb:libclang-rt-14-dev:libclang-rt-14-dev
-DEPS_ALL    := $(DEPS_BUILD) $(addprefix pc:,$(DEPS_LIB))
+DEPS_ALL    := $(DEPS_BUILD) $(addprefix pc:,$(DEPS_LIB)) $(DEPS_FONTS)
 DEPS_ALL_TEST := $(DEPS_ALL) $(addprefix pc:,$(DEPS_TEST)) $(addprefix cmd:,$(DEPS_TOOLS)) \
                py:jsonschema:python3-jsonschema $(DEPS_FUZZ)
 

@@ -80,6 +80,7 @@ extern "C" {
     X(CS_ERR_NO_QR_CODE, 324, "no QR code found in the image")                             \
     X(CS_ERR_CSV, 325, "CSV text does not parse")                                          \
     X(CS_ERR_TEXT, 326, "text holds a control or bidirectional character, or is not NFC")  \
+    X(CS_ERR_DOCUMENT_TEMPLATE, 370, "certificate document template is invalid")           \
     /* crypto */                                                                           \
     X(CS_ERR_KEY_PARSE, 400, "key does not parse")                                         \
     X(CS_ERR_KEY_PASSPHRASE, 401, "wrong passphrase for the private key")                  \
@@ -146,7 +147,10 @@ extern "C" {
     X(CS_ERR_REGISTRY_BUSY, 807, "registry is locked by another process")                  \
     X(CS_ERR_REGISTRY_ROLE, 808, "operation not available for this registry's role")      \
     X(CS_ERR_REGISTRY_DAMAGED, 809, "registry file is damaged")                            \
-    X(CS_ERR_REGISTRY_EVENT_LOG, 810, "registry status disagrees with its event log")
+    X(CS_ERR_REGISTRY_EVENT_LOG, 810, "registry status disagrees with its event log")      \
+    X(CS_ERR_DOCUMENT_RENDER, 840, "certificate document could not be drawn")              \
+    X(CS_ERR_DOCUMENT_FONT, 841, "no installed font has a character of the document")      \
+    X(CS_ERR_DOCUMENT_ATTACH, 842, "the token could not be attached to the document")
 /* clang-format on */
 
 typedef enum cs_err {
