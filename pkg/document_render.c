@@ -35,6 +35,7 @@ typedef struct page {
     const cs_document_template_t *t;
     const char *families;
     double width, height, y, bottom;
+    bool fixed; /* drawing outside the flow (the footer): no page break */
     cs_err err;
     char *detail;
     size_t detail_size;
@@ -83,7 +84,7 @@ static PangoLayout *make_layout(page *p, const char *text, const text_style *s, 
 /* Starts a new page when height points no longer fit on this one. */
 static void need(page *p, double height)
 {
-    if (p->y + height <= p->bottom || p->y <= MARGIN + 1)
+    if (p->fixed || p->y + height <= p->bottom || p->y <= MARGIN + 1)
         return;
     cairo_show_page(p->cr);
     p->y = MARGIN;
@@ -163,7 +164,7 @@ static void draw_header(page *p, const cs_document_source *src)
              "the certification body's identifier");
     if (p->y < MARGIN * 0.8 + logo_h)
         p->y = MARGIN * 0.8 + logo_h;
-    p->y += 22;
+    p->y += 16;
 }
 
 /* "address (CC)" into a new string. */
@@ -183,7 +184,7 @@ static void draw_statement(page *p, const cs_document_source *src)
     const cs_document_template_t *t = p->t;
     const cs_certificate *cert = &src->certificate;
     double content = p->width - 2 * MARGIN;
-    text_style title = {30, true, false, PANGO_ALIGN_CENTER, &t->accent};
+    text_style title = {28, true, false, PANGO_ALIGN_CENTER, &t->accent};
     text_style body = {11, false, false, PANGO_ALIGN_CENTER, &t->text};
     text_style org = {20, true, false, PANGO_ALIGN_CENTER, &t->text};
     text_style muted = {10, false, false, PANGO_ALIGN_CENTER, &t->muted};
@@ -229,11 +230,17 @@ static void draw_scope(page *p, const cs_document_source *src)
     p->y += 6;
 }
 
+/* The signature's box beside the details, 0 without one. */
+static double signature_width(const cs_document_template_t *t)
+{
+    return t->signature != NULL || t->wording.signatory[0] != '\0' ? 150 : 0;
+}
+
 /* One "label  value" row of the details. */
 static void detail_row(page *p, const char *label, const char *value, const char *what)
 {
     const cs_document_template_t *t = p->t;
-    double content = p->width - 2 * MARGIN, label_w = content * 0.3;
+    double content = p->width - 2 * MARGIN - signature_width(t), label_w = content * 0.36;
     text_style l = {9, false, false, PANGO_ALIGN_LEFT, &t->muted};
     text_style v = {10, false, false, PANGO_ALIGN_LEFT, &t->text};
     double h1 = text_height(p, label, &l, label_w - 6, "a label of the template");
@@ -250,6 +257,34 @@ static void detail_row(page *p, const char *label, const char *value, const char
     p->y = y + (h1 > h2 ? h1 : h2) + 4;
 }
 
+/* The signature image and the signatory's name, at the right of the
+ * details, which started at top; their foot is at the details' foot, or
+ * below when the details are shorter. */
+static void draw_signature(page *p, double top)
+{
+    const cs_document_template_t *t = p->t;
+    double box = signature_width(t) - 10, x = p->width - MARGIN - box, image_h = 0, name_h = 0;
+    text_style name = {8.5, false, false, PANGO_ALIGN_RIGHT, &t->text};
+
+    if (box <= 0 || p->err != CS_OK)
+        return;
+    if (t->signature != NULL) {
+        double w = cairo_image_surface_get_width(t->signature);
+        double h = cairo_image_surface_get_height(t->signature);
+        image_h = w / h > box / 45 ? h * box / w : 45;
+    }
+    if (t->wording.signatory[0] != '\0')
+        name_h = text_height(p, t->wording.signatory, &name, box, "the template's signatory");
+    double foot = p->y > top + image_h + name_h + 4 ? p->y : top + image_h + name_h + 4;
+    double y = foot - image_h - name_h - 4;
+    if (t->signature != NULL)
+        put_image(p->cr, t->signature, x, y, box, image_h, true);
+    p->y = y + image_h + 4;
+    if (name_h > 0)
+        put_text(p, t->wording.signatory, &name, x, box, 0, "the template's signatory");
+    p->y = foot + 8;
+}
+
 static void draw_details(page *p, const cs_document_source *src)
 {
     const cs_document_template_t *t = p->t;
@@ -261,6 +296,7 @@ static void draw_details(page *p, const cs_document_source *src)
     cairo_rectangle(p->cr, MARGIN, p->y, p->width - 2 * MARGIN, 0.8);
     cairo_fill(p->cr);
     p->y += 8;
+    double top = p->y;
     detail_row(p, t->wording.number, cert->number, "the certificate number");
     snprintf(text, sizeof(text), "%llu", (unsigned long long)cert->revision);
     detail_row(p, t->wording.revision, text, "the revision");
@@ -283,7 +319,8 @@ static void draw_details(page *p, const cs_document_source *src)
                                   (unsigned long long)cert->iaf_codes[i]);
         detail_row(p, t->wording.iaf_codes, text, "the IAF sectors");
     }
-    p->y += 8;
+    draw_signature(p, top);
+    p->y += 2;
 }
 
 static void draw_status(page *p, const cs_document_source *src)
@@ -302,23 +339,6 @@ static void draw_status(page *p, const cs_document_source *src)
         put_text(p, line, &mono, MARGIN, content, 0, "the status list address");
     }
     p->y += 10;
-}
-
-/* The signature image and the signatory's name, at the right. */
-static void draw_signature(page *p)
-{
-    const cs_document_template_t *t = p->t;
-    double box = (p->width - 2 * MARGIN) * 0.35, x = p->width - MARGIN - box;
-    text_style name = {9, false, false, PANGO_ALIGN_RIGHT, &t->text};
-
-    if (t->signature == NULL && t->wording.signatory[0] == '\0')
-        return;
-    need(p, 60);
-    if (t->signature != NULL)
-        p->y += put_image(p->cr, t->signature, x, p->y, box, 40, true) + 2;
-    if (t->wording.signatory[0] != '\0')
-        put_text(p, t->wording.signatory, &name, x, box, 0, "the template's signatory");
-    p->y += 8;
 }
 
 /* The token in lines of `columns` characters (the token has no line
@@ -421,7 +441,8 @@ static void draw_footer(page *p)
 
     if (t->wording.footer[0] == '\0')
         return;
-    p->y = p->height - MARGIN * 0.7;
+    p->y = p->height - MARGIN - 4;
+    p->fixed = true;
     put_text(p, t->wording.footer, &small, MARGIN, p->width - 2 * MARGIN, 0,
              "the template's footer");
 }
@@ -495,7 +516,7 @@ static cs_err draw_pdf(const cs_document_source *src, const cs_document_template
 
     p.width = paper == CS_DOCUMENT_PAPER_LETTER ? 612 : 210 * POINTS_PER_MM;
     p.height = paper == CS_DOCUMENT_PAPER_LETTER ? 792 : 297 * POINTS_PER_MM;
-    p.bottom = p.height - MARGIN;
+    p.bottom = p.height - MARGIN - (t->wording.footer[0] != '\0' ? 14 : 0);
     p.families = families_for(&src->certificate);
     surface = cairo_pdf_surface_create_for_stream(write_pdf_bytes, pdf, p.width, p.height);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
@@ -510,7 +531,6 @@ static cs_err draw_pdf(const cs_document_source *src, const cs_document_template
     draw_scope(&p, src);
     draw_details(&p, src);
     draw_status(&p, src);
-    draw_signature(&p);
     draw_token(&p, src, qr);
     draw_footer(&p);
     cairo_show_page(p.cr);
