@@ -60,4 +60,14 @@ struct cs_document_template {
     cs_document_wording wording;  /* every field set (owned) */
 };
 
+/*
+ * The document of cs_document_pdf() as cairo writes it, before the token
+ * is attached (*out freed with free()), for measuring the two steps apart.
+ * Errors: as cs_document_pdf(), less CS_ERR_DOCUMENT_ATTACH.
+ */
+CS_MUST_CHECK cs_err cs_document_draw(const cs_document_source *source,
+                                      const cs_document_template_t *tmpl, cs_document_paper paper,
+                                      uint8_t **out, size_t *out_len, char *detail,
+                                      size_t detail_size);
+
 #endif

@@ -32,6 +32,7 @@
 
 typedef struct page {
     cairo_t *cr;
+    PangoContext *context; /* one for every layout of the document */
     const cs_document_template_t *t;
     const char *families;
     double width, height, y, bottom;
@@ -58,7 +59,7 @@ static void set_colour(cairo_t *cr, const cs_document_colour *c)
 static PangoLayout *make_layout(page *p, const char *text, const text_style *s, double width,
                                 const char *what)
 {
-    PangoLayout *layout = pango_cairo_create_layout(p->cr);
+    PangoLayout *layout = pango_layout_new(p->context);
     PangoFontDescription *font = pango_font_description_new();
 
     pango_font_description_set_family(font, s->mono ? FAMILY_MONO : p->families);
@@ -526,6 +527,7 @@ static cs_err draw_pdf(const cs_document_source *src, const cs_document_template
     }
     set_metadata(surface, src);
     p.cr = cairo_create(surface);
+    p.context = pango_cairo_create_context(p.cr);
     draw_header(&p, src);
     draw_statement(&p, src);
     draw_scope(&p, src);
@@ -535,6 +537,7 @@ static cs_err draw_pdf(const cs_document_source *src, const cs_document_template
     draw_footer(&p);
     cairo_show_page(p.cr);
     cairo_status_t status = cairo_status(p.cr);
+    g_object_unref(p.context);
     cairo_destroy(p.cr);
     cairo_surface_finish(surface);
     if (status == CAIRO_STATUS_SUCCESS)
@@ -550,14 +553,13 @@ static cs_err draw_pdf(const cs_document_source *src, const cs_document_template
     return CS_OK;
 }
 
-cs_err cs_document_pdf(const cs_document_source *source, const cs_document_template_t *tmpl,
-                       cs_document_paper paper, uint8_t **out, size_t *out_len, char *detail,
-                       size_t detail_size)
+cs_err cs_document_draw(const cs_document_source *source, const cs_document_template_t *tmpl,
+                        cs_document_paper paper, uint8_t **out, size_t *out_len, char *detail,
+                        size_t detail_size)
 {
     cs_document_template_t *fallback = NULL;
     cs_qr_t *qr = NULL;
     pdf_buffer pdf = {0};
-    char *attachment = NULL;
     cs_err err;
 
     cs_detail_set(detail, detail_size, "%s", "");
@@ -580,6 +582,32 @@ cs_err cs_document_pdf(const cs_document_source *source, const cs_document_templ
     }
     if ((err = draw_pdf(source, tmpl, paper, qr, &pdf, detail, detail_size)) != CS_OK)
         goto fail;
+    *out = pdf.data;
+    *out_len = pdf.len;
+    pdf.data = NULL;
+fail:
+    free(pdf.data);
+    cs_qr_free(&qr);
+    cs_document_template_free(&fallback);
+    return err;
+}
+
+cs_err cs_document_pdf(const cs_document_source *source, const cs_document_template_t *tmpl,
+                       cs_document_paper paper, uint8_t **out, size_t *out_len, char *detail,
+                       size_t detail_size)
+{
+    uint8_t *pdf = NULL;
+    size_t pdf_len = 0;
+    char *attachment = NULL;
+    cs_err err;
+
+    if (out == NULL || out_len == NULL)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    *out_len = 0;
+    if ((err = cs_document_draw(source, tmpl, paper, &pdf, &pdf_len, detail, detail_size)) !=
+        CS_OK)
+        return err;
     /* The attachment is a text file: the token and a line feed, as
      * `certseal issue --out` writes it. */
     size_t token_len = strlen(source->token);
@@ -589,13 +617,11 @@ cs_err cs_document_pdf(const cs_document_source *source, const cs_document_templ
     }
     memcpy(attachment, source->token, token_len);
     attachment[token_len] = '\n';
-    err = cs_document_attach(pdf.data, pdf.len, CS_DOCUMENT_ATTACHMENT_NAME,
+    err = cs_document_attach(pdf, pdf_len, CS_DOCUMENT_ATTACHMENT_NAME,
                              (const uint8_t *)attachment, token_len + 1,
                              "certseal certificate token", out, out_len, detail, detail_size);
 fail:
     free(attachment);
-    free(pdf.data);
-    cs_qr_free(&qr);
-    cs_document_template_free(&fallback);
+    free(pdf);
     return err;
 }

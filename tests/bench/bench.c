@@ -37,6 +37,8 @@
  *             (target under 100 ms)
  *   registry  batch issue of 100,000 records into an SQLite registry,
  *             durable, against the raw sign rate (target 0.5)
+ *   document  certificate PDFs per second, the typical record and a batch
+ *             of 1,000 written to files
  *
  * Rates are fair on a small, noisy machine: each rate is the best of
  * ROUNDS rounds of ROUND_SECONDS each (so every rate is measured over more
@@ -350,6 +352,7 @@ int main(int argc, char **argv)
     bench_trustlist(dir, fixtures, count);
     bench_registry(dir, fixtures, count);
     bench_http(dir, fixtures, count);
+    bench_document(dir, fixtures, count);
 
     for (size_t i = 0; i < count; i++)
         cs_certificate_clear(&fixtures[i].cert);
