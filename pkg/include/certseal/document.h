@@ -64,13 +64,13 @@ typedef struct cs_document_source {
 } cs_document_source;
 
 /*
- * Reads a certificate token in its offline or link form (raw COSE bytes are
- * refused: a document prints the text), decodes the certificate token and
+ * Reads a certificate token in any form (a token given as COSE bytes or
+ * hexadecimal is printed in the offline form), decodes the certificate token and
  * the accreditation credential in its header, and checks the token's
  * signature with the key the credential names (the credential's own
  * signature is not checked here: see above).  Fills a zeroed *out; on
  * failure *out is left cleared and detail says what is wrong.
- * Errors: CS_ERR_ARGUMENT, CS_ERR_FORM (not offline or link text), the
+ * Errors: CS_ERR_ARGUMENT, CS_ERR_FORM (no known form), the
  * decoding errors of cs_token_unwrap() and cs_cose_sign1_decode(),
  * CS_ERR_COSE_TYPE, CS_ERR_CLAIM_MISSING, CS_ERR_CLAIM_INVALID,
  * CS_ERR_SIGNATURE (damaged or altered bytes), CS_ERR_KEY_PARSE,
