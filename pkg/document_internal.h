@@ -34,6 +34,9 @@
       "withdrawn or replaced by a newer revision. Before relying on it, scan the QR code with "  \
       "a certseal verifier, or verify the token printed below (certseal verify). The "           \
       "certification body publishes the status in a signed status list:")                      \
+    X(no_status, "no_status",                                                                    \
+      "This certificate names no status list: ask the certification body whether it is still "  \
+      "valid.")                                                                                  \
     X(token, "token",                                                                            \
       "Certificate token (also attached to this document as " CS_DOCUMENT_ATTACHMENT_NAME ")")   \
     X(signatory, "signatory", "")                                                                \

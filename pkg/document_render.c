@@ -338,6 +338,9 @@ static void draw_status(page *p, const cs_document_source *src)
         snprintf(line, sizeof(line), "%s  (index %llu)", cert->status.uri,
                  (unsigned long long)cert->status.index);
         put_text(p, line, &mono, MARGIN, content, 0, "the status list address");
+    } else {
+        put_text(p, t->wording.no_status, &body, MARGIN, content, 0,
+                 "the template's no_status wording");
     }
     p->y += 10;
 }
