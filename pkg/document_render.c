@@ -196,12 +196,12 @@ static void draw_statement(page *p, const cs_document_source *src)
         p->err = CS_ERR_NO_MEMORY;
         return;
     }
-    put_text(p, t->wording.title, &title, MARGIN, content, 14, "the template's title");
-    put_text(p, t->wording.intro, &body, MARGIN, content, 8, "the template's intro");
+    put_text(p, t->wording.title, &title, MARGIN, content, 10, "the template's title");
+    put_text(p, t->wording.intro, &body, MARGIN, content, 6, "the template's intro");
     put_text(p, cert->organization_name, &org, MARGIN, content, 4, "the organisation's name");
-    put_text(p, address, &muted, MARGIN, content, 12, "the organisation's address");
-    put_text(p, t->wording.conformity, &body, MARGIN, content, 8, "the template's conformity");
-    put_text(p, cert->standard, &standard, MARGIN, content, 18, "the standard");
+    put_text(p, address, &muted, MARGIN, content, 8, "the organisation's address");
+    put_text(p, t->wording.conformity, &body, MARGIN, content, 6, "the template's conformity");
+    put_text(p, cert->standard, &standard, MARGIN, content, 12, "the standard");
     free(address);
 }
 
@@ -216,7 +216,7 @@ static void draw_scope(page *p, const cs_document_source *src)
     text_style site_scope = {9.5, false, false, PANGO_ALIGN_LEFT, &t->text};
 
     put_text(p, t->wording.scope, &heading, MARGIN, content, 3, "the template's scope heading");
-    put_text(p, cert->scope, &body, MARGIN, content, 12, "the scope");
+    put_text(p, cert->scope, &body, MARGIN, content, 8, "the scope");
     if (cert->site_count == 0)
         return;
     put_text(p, t->wording.sites, &heading, MARGIN, content, 3, "the template's sites heading");
