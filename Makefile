@@ -42,7 +42,7 @@ DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
                zlib:zlib1g-dev libqrencode:libqrencode-dev libpng:libpng-dev \
                libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev \
                libcurl:libcurl4-openssl-dev libmicrohttpd:libmicrohttpd-dev \
-               icu-uc:libicu-dev pangocairo:libpango1.0-dev libqpdf:libqpdf-dev
+               icu-uc:libicu-dev p11-kit-1:libp11-kit-dev pangocairo:libpango1.0-dev libqpdf:libqpdf-dev
 # Fonts the certificate documents are set in (pkg/document_render.c): Noto
 # for Latin, Greek, Cyrillic, Arabic, Hebrew, Devanagari and Thai (core), and
 # for Chinese and Japanese (cjk).  path:FILE:package, checked like the rest.
@@ -56,7 +56,7 @@ DEPS_TEST   := cmocka:libcmocka-dev
 DEPS_TOOLS  := clang:clang groff:groff-base python3:python3 zbarimg:zbar-tools \
                convert-im6.q16:imagemagick sqlite3:sqlite3 xmllint:libxml2-utils \
                chromium:chromium curl:curl strace:strace hyperfine:hyperfine \
-               qpdf:qpdf pdftoppm:poppler-utils
+               softhsm2-util:softhsm2 qpdf:qpdf pdftoppm:poppler-utils
 LIB_MODULES := $(foreach d,$(DEPS_LIB),$(firstword $(subst :, ,$(d))))
 # What the verifying core links (libcertseal-core, the program): OpenSSL's
 # libcrypto (not libssl), libcbor, jansson and zlib; the other modules serve
@@ -101,7 +101,7 @@ CMD_OBJ     := $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 # The commands, or parts of commands, that need a service: built into the
 # plugin certseal-services.so, which the program loads when one of them runs
 # (cmd/certseal/cli_service.h).  The rest is the program.
-SERVICE_CMD_SRC := $(addprefix cmd/certseal/,$(addsuffix .c,cli_qr cli_registry cli_scan \
+SERVICE_CMD_SRC := $(addprefix cmd/certseal/,$(addsuffix .c,cli_pkcs11 cli_qr cli_registry cli_scan \
                services cmd_accredit cmd_init cmd_inspect cmd_issue cmd_issue_batch cmd_list \
                cmd_qr cmd_scan cmd_serve cmd_status cmd_status_change cmd_document))
 SERVICE_CMD_OBJ := $(SERVICE_CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
@@ -172,7 +172,7 @@ endef
 DEPS_FUZZ   := deb:libclang-rt-14-dev:libclang-rt-14-dev
 DEPS_ALL    := $(DEPS_BUILD) $(addprefix pc:,$(DEPS_LIB)) $(DEPS_FONTS)
 DEPS_ALL_TEST := $(DEPS_ALL) $(addprefix pc:,$(DEPS_TEST)) $(addprefix cmd:,$(DEPS_TOOLS)) \
-               py:jsonschema:python3-jsonschema $(DEPS_FUZZ)
+               py:jsonschema:python3-jsonschema py:cryptography:python3-cryptography $(DEPS_FUZZ)
 
 deps:
 	@$(call install_missing,$(DEPS_ALL))

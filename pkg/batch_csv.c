@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* The CSV form of a batch (RFC 4180; the columns are in certseal/batch.h).
+/* The CSV form of a batch (RFC 4180, with the separator its header row
+ * uses: comma, semicolon or tab; the columns are in certseal/batch.h).
  * Each row becomes the JSON record object it stands for and is read by
  * cs_record_parse_object(), as a JSON Lines line is, so CSV and JSON Lines
  * accept the same records. */
@@ -14,6 +15,7 @@
 #include "batch_csv.h"
 #include "batch_internal.h"
 #include "certseal/record.h"
+#include "certseal/text.h"
 #include "internal.h"
 
 #define CSV_FIELDS_MAX 256
@@ -35,6 +37,7 @@ typedef struct csv_row {
 typedef struct csv_reader {
     const char *data;
     size_t len, pos, line;
+    char separator;
 } csv_reader;
 
 enum { CSV_ROW, CSV_END, CSV_UNTERMINATED };
@@ -57,7 +60,7 @@ static bool at_row_end(const csv_reader *r)
 
 static void read_unquoted(csv_reader *r, csv_row *row)
 {
-    while (!at_row_end(r) && r->data[r->pos] != ',') {
+    while (!at_row_end(r) && r->data[r->pos] != r->separator) {
         if (r->data[r->pos] == '"' && row->problem == NULL)
             row->problem = "a quote inside an unquoted field (quote the whole field and "
                            "double the quote: \"say \"\"hi\"\"\")";
@@ -84,7 +87,7 @@ static bool read_field(csv_reader *r, csv_row *row)
                 r->line++;
             put(row, c);
         }
-        if (!at_row_end(r) && r->data[r->pos] != ',' && row->problem == NULL)
+        if (!at_row_end(r) && r->data[r->pos] != r->separator && row->problem == NULL)
             row->problem = "text after a closing quote (a quote inside a quoted field is "
                            "written \"\")";
     }
@@ -114,7 +117,7 @@ static int read_row(csv_reader *r, csv_row *row)
             return CSV_UNTERMINATED;
         if (r->pos - start > CS_BATCH_LINE_MAX)
             row->too_long = true;
-        if (r->pos < r->len && r->data[r->pos] == ',') {
+        if (r->pos < r->len && r->data[r->pos] == r->separator) {
             r->pos++;
             continue;
         }
@@ -126,6 +129,30 @@ static int read_row(csv_reader *r, csv_row *row)
         }
         return CSV_ROW;
     }
+}
+
+/* The separator of the header row (the first line that is not blank):
+ * whichever of comma, semicolon and tab it holds most of outside quotes,
+ * the comma when it holds none.  A header names at least ten columns, so
+ * its separator outnumbers any other character of the three. */
+static char header_separator(const char *data, size_t len)
+{
+    static const char candidates[] = {',', ';', '\t'};
+    size_t counts[sizeof(candidates)] = {0}, pos = 0, best = 0;
+    bool quoted = false;
+
+    while (pos < len && (data[pos] == '\n' || data[pos] == '\r'))
+        pos++;
+    for (; pos < len && (quoted || (data[pos] != '\n' && data[pos] != '\r')); pos++) {
+        if (data[pos] == '"')
+            quoted = !quoted;
+        for (size_t k = 0; k < sizeof(candidates) && !quoted; k++)
+            counts[k] += data[pos] == candidates[k];
+    }
+    for (size_t k = 1; k < sizeof(candidates); k++)
+        if (counts[k] > counts[best])
+            best = k;
+    return candidates[best];
 }
 
 static bool row_is_blank(const csv_row *row)
@@ -147,6 +174,7 @@ typedef enum column_kind {
     COL_IAF,
     COL_SITE_ADDRESS,
     COL_SITE_SCOPE,
+    COL_IGNORED, /* named by cs_batch_options.ignore_columns */
 } column_kind;
 
 typedef struct column_def {
@@ -225,7 +253,52 @@ static cs_err header_problem(cs_batch *batch, size_t line, const char *fmt, ...)
     return err != CS_OK ? err : CS_ERR_CSV;
 }
 
-static cs_err read_header(const csv_row *row, csv_header *h, cs_batch *batch)
+static bool is_ignored(const char *name, const cs_batch_options *options)
+{
+    for (size_t i = 0; i < options->ignore_count; i++)
+        if (options->ignore_columns[i] != NULL && strcmp(name, options->ignore_columns[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The column name nearest to an unknown one ("organisation.name" ->
+ * "organization.name", "site2.adress" -> "site2.address"), or NULL. */
+static const char *nearest_column(const char *name, char site_names[2][32])
+{
+    const char *candidates[COLUMN_COUNT + 2];
+    unsigned long site = strncmp(name, "site", 4) == 0 ? strtoul(name + 4, NULL, 10) : 0;
+
+    for (size_t k = 0; k < COLUMN_COUNT; k++)
+        candidates[k] = COLUMNS[k].name;
+    if (site < 1 || site > CS_BATCH_CSV_SITES_MAX)
+        site = 1;
+    snprintf(site_names[0], 32, "site%lu.address", site);
+    snprintf(site_names[1], 32, "site%lu.scope", site);
+    candidates[COLUMN_COUNT] = site_names[0];
+    candidates[COLUMN_COUNT + 1] = site_names[1];
+    return cs_text_nearest(name, candidates, COLUMN_COUNT + 2);
+}
+
+static cs_err unknown_column(cs_batch *batch, size_t line, const char *name)
+{
+    char site_names[2][32];
+    const char *nearest = nearest_column(name, site_names);
+
+    if (nearest != NULL)
+        return header_problem(batch, line,
+                              "unknown column \"%.60s\": did you mean %s? (a column that is "
+                              "not the record's is skipped only when named with "
+                              "--ignore-column)",
+                              name, nearest);
+    return header_problem(batch, line,
+                          "unknown column \"%.60s\" (the columns are the record's fields, e.g. "
+                          "organization.name, iaf_codes, site1.address; a column of your own "
+                          "is skipped only when named with --ignore-column)",
+                          name);
+}
+
+static cs_err read_header(const csv_row *row, const cs_batch_options *options, csv_header *h,
+                          cs_batch *batch)
 {
     if (row->problem != NULL || row->too_long || row->count > CSV_FIELDS_MAX)
         return header_problem(batch, row->line, "the header row does not parse: %s",
@@ -240,11 +313,12 @@ static cs_err read_header(const csv_row *row, csv_header *h, cs_batch *batch)
         for (size_t k = 0; k < COLUMN_COUNT && col->def == NULL; k++)
             if (strcmp(name, COLUMNS[k].name) == 0)
                 *col = (column){&COLUMNS[k], COLUMNS[k].kind, 0};
+        if (col->def == NULL && is_ignored(name, options)) {
+            *col = (column){NULL, COL_IGNORED, 0};
+            continue;
+        }
         if (col->def == NULL && !parse_site_column(name, col))
-            return header_problem(batch, row->line,
-                                  "unknown column \"%.60s\" (the columns are the record's "
-                                  "fields, e.g. organization.name, iaf_codes, site1.address)",
-                                  name);
+            return unknown_column(batch, row->line, name);
         for (size_t j = 0; j < i; j++)
             if (same_column(&h->columns[j], col))
                 return header_problem(batch, row->line, "column \"%.60s\" appears twice", name);
@@ -309,7 +383,7 @@ static cs_err add_iaf(row_builder *b, const char *text)
     if (codes == NULL || json_object_set_new(b->record, "iaf_codes", codes) != 0)
         return CS_ERR_NO_MEMORY;
     for (;;) {
-        const char *end = strchr(p, ';');
+        const char *end = strpbrk(p, ";,");
         size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
         json_int_t code;
         while (len > 0 && *p == ' ')
@@ -319,7 +393,7 @@ static cs_err add_iaf(row_builder *b, const char *text)
         if (!parse_whole(p, len, &code))
             return row_problem(b, "iaf_codes",
                                "\"%.60s\" is not a list of sector numbers separated by ';' "
-                               "(e.g. 17;18)",
+                               "or ',' (e.g. 17;18)",
                                text);
         if (json_array_append_new(codes, json_integer(code)) != 0)
             return CS_ERR_NO_MEMORY;
@@ -366,6 +440,8 @@ static cs_err add_field(row_builder *b, const column *col, const char *text, siz
         return CS_OK;
     case COL_SITE_SCOPE:
         b->site_scope[col->site] = text;
+        return CS_OK;
+    case COL_IGNORED:
         return CS_OK;
     }
     return CS_ERR_ARGUMENT;
@@ -473,9 +549,10 @@ static cs_err read_record(const csv_header *h, const csv_row *row, cs_batch *bat
     return err;
 }
 
-cs_err cs_batch_parse_csv(const char *data, size_t len, cs_batch *batch)
+cs_err cs_batch_parse_csv(const char *data, size_t len, const cs_batch_options *options,
+                          cs_batch *batch)
 {
-    csv_reader r = {data, len, 0, 1};
+    csv_reader r = {data, len, 0, 1, header_separator(data, len)};
     csv_row row = {0};
     csv_header *header = NULL;
     size_t capacity = 0;
@@ -490,7 +567,7 @@ cs_err cs_batch_parse_csv(const char *data, size_t len, cs_batch *batch)
         if (row_is_blank(&row))
             continue;
         if (!have_header) {
-            err = read_header(&row, header, batch);
+            err = read_header(&row, options, header, batch);
             have_header = true;
         } else {
             err = read_record(header, &row, batch, &capacity);

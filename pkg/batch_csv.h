@@ -12,10 +12,12 @@
 
 #pragma GCC visibility push(hidden)
 
-/* Reads a CSV batch (certseal/batch.h has the columns).
+/* Reads a CSV batch (certseal/batch.h has the columns), skipping the
+ * columns options names (not NULL).
  * Errors: CS_ERR_CSV (header, unterminated quote), CS_ERR_TOO_LARGE,
  * CS_ERR_NO_MEMORY; bad rows become problems. */
-CS_MUST_CHECK cs_err cs_batch_parse_csv(const char *data, size_t len, cs_batch *batch);
+CS_MUST_CHECK cs_err cs_batch_parse_csv(const char *data, size_t len,
+                                        const cs_batch_options *options, cs_batch *batch);
 
 #pragma GCC visibility pop
 

@@ -158,8 +158,11 @@ static void drop_records(cs_batch *batch)
     batch->count = 0;
 }
 
-cs_err cs_batch_parse(const char *data, size_t len, cs_batch_format format, cs_batch *batch)
+cs_err cs_batch_parse(const char *data, size_t len, const cs_batch_options *options,
+                      cs_batch *batch)
 {
+    static const cs_batch_options defaults = {0};
+    cs_batch_format format;
     cs_err err;
 
     if (batch == NULL || (data == NULL && len > 0))
@@ -170,12 +173,13 @@ cs_err cs_batch_parse(const char *data, size_t len, cs_batch_format format, cs_b
                                    CS_BATCH_SIZE_MAX);
         return err != CS_OK ? err : CS_ERR_TOO_LARGE;
     }
-    if (format == CS_BATCH_AUTO)
-        format = sniff(data, len);
+    if (options == NULL)
+        options = &defaults;
+    format = options->format != CS_BATCH_AUTO ? options->format : sniff(data, len);
     if (format == CS_BATCH_JSONL)
         err = parse_jsonl(data, len, batch);
     else if (format == CS_BATCH_CSV)
-        err = cs_batch_parse_csv(data, len, batch);
+        err = cs_batch_parse_csv(data, len, options, batch);
     else
         err = CS_ERR_ARGUMENT;
     if (err == CS_OK)

@@ -42,6 +42,7 @@ struct cs_key {
     uint8_t kid[CS_KID_SIZE];
     uint8_t spki[SPKI_MAX]; /* DER, point uncompressed: the kid's input */
     size_t spki_len;
+    cs_key_signer signer; /* signer.sign != NULL: the private half is elsewhere */
 };
 
 /* ---- small primitives --------------------------------------------------------- */
@@ -382,9 +383,25 @@ void cs_key_free(cs_key_t **key)
 {
     if (key == NULL || *key == NULL)
         return;
+    if ((*key)->signer.release != NULL)
+        (*key)->signer.release((*key)->signer.ctx);
     EVP_PKEY_free((*key)->pkey);
     free(*key);
     *key = NULL;
+}
+
+cs_err cs_key_set_signer(cs_key_t *key, const cs_key_signer *signer)
+{
+    if (key == NULL || signer == NULL || signer->sign == NULL || key->has_private)
+        return CS_ERR_ARGUMENT;
+    key->signer = *signer;
+    key->has_private = true;
+    return CS_OK;
+}
+
+bool cs_key_has_signer(const cs_key_t *key)
+{
+    return key != NULL && key->signer.sign != NULL;
 }
 
 cs_alg cs_key_alg(const cs_key_t *key)
@@ -748,7 +765,7 @@ cs_err cs_key_private_pem(const cs_key_t *key, const char *passphrase, size_t pa
     /* OpenSSL's PEM reader takes at most PEM_BUFSIZE passphrase bytes, so a
      * longer one would make a file we could never load. */
     if (key == NULL || pem == NULL || pem_len == NULL || !key->has_private ||
-        (passphrase == NULL && passphrase_len > 0) || passphrase_len > PEM_BUFSIZE)
+        key->signer.sign != NULL || (passphrase == NULL && passphrase_len > 0) || passphrase_len > PEM_BUFSIZE)
         return CS_ERR_ARGUMENT;
     *pem = NULL;
     *pem_len = 0;
@@ -897,6 +914,44 @@ static void p256_raw_to_der(const uint8_t raw[2 * CS_KEY_COORDINATE_SIZE],
     *der_len = n;
 }
 
+/* The s of a raw r||s made elsewhere, brought to s <= n / 2 like ours. */
+static cs_err p256_raw_low_s(uint8_t raw[2 * CS_KEY_COORDINATE_SIZE])
+{
+    BIGNUM *s = BN_bin2bn(raw + CS_KEY_COORDINATE_SIZE, CS_KEY_COORDINATE_SIZE, NULL);
+    cs_err err = s == NULL ? CS_ERR_NO_MEMORY : p256_low_s(s);
+
+    if (err == CS_OK &&
+        BN_bn2binpad(s, raw + CS_KEY_COORDINATE_SIZE, CS_KEY_COORDINATE_SIZE) !=
+            CS_KEY_COORDINATE_SIZE)
+        err = CS_ERR_CRYPTO;
+    BN_free(s);
+    return err;
+}
+
+/* A signature from an external signer (a hardware token): 64 bytes, a low
+ * s for ES256, and checked against the public half before it is used, so
+ * that a faulty device or the wrong object never yields a bad token. */
+static cs_err sign_external(const cs_key_t *key, const uint8_t *msg, size_t msg_len,
+                            uint8_t sig[CS_SIGNATURE_MAX], size_t *sig_len)
+{
+    size_t len = 0;
+    cs_err err = key->signer.sign(key->signer.ctx, key->alg, msg, msg_len, sig, &len);
+
+    if (err == CS_OK && len != CS_SIGNATURE_MAX)
+        err = CS_ERR_CRYPTO;
+    if (err == CS_OK && key->alg == CS_ALG_ES256)
+        err = p256_raw_low_s(sig);
+    if (err == CS_OK && cs_crypto_verify(key, key->alg, msg, msg_len, sig, len) != CS_OK)
+        err = CS_ERR_CRYPTO;
+    if (err != CS_OK) {
+        cs_crypto_wipe(sig, CS_SIGNATURE_MAX);
+        ERR_clear_error();
+        return err;
+    }
+    *sig_len = len;
+    return CS_OK;
+}
+
 cs_err cs_crypto_sign(const cs_key_t *key, const uint8_t *msg, size_t msg_len,
                       uint8_t sig[CS_SIGNATURE_MAX], size_t *sig_len)
 {
@@ -910,6 +965,8 @@ cs_err cs_crypto_sign(const cs_key_t *key, const uint8_t *msg, size_t msg_len,
         return CS_ERR_ARGUMENT;
     if (msg == NULL)
         msg = no_bytes;
+    if (key->signer.sign != NULL)
+        return sign_external(key, msg, msg_len, sig, sig_len);
 
     ctx = EVP_MD_CTX_new();
     if (ctx == NULL) {

@@ -92,6 +92,57 @@ cs_err cs_qr_version(const char *text, cs_qr_ecc ecc, int *version, int *modules
     return CS_OK;
 }
 
+/* The version text of len 'A's needs, or 41 when none holds it. */
+static cs_err version_of_length(char *text, size_t len, cs_qr_ecc ecc, int *version)
+{
+    QRcode *code = NULL;
+    cs_err err;
+
+    text[len] = '\0';
+    err = encode_symbol(text, ecc, &code);
+    text[len] = 'A';
+    if (err == CS_ERR_TOO_LARGE) {
+        *version = 41;
+        return CS_OK;
+    }
+    if (err != CS_OK)
+        return err;
+    *version = code->version;
+    QRcode_free(code);
+    return CS_OK;
+}
+
+cs_err cs_qr_capacity(int version, cs_qr_ecc ecc, size_t *chars)
+{
+    enum { MOST = 4296 }; /* version 40-L holds 4296 alphanumeric characters */
+    size_t low = 1, high = MOST + 1;
+    char *text;
+    cs_err err = CS_OK;
+
+    if (chars == NULL || version < 1 || version > 40 || ecc < CS_QR_ECC_L || ecc > CS_QR_ECC_H)
+        return CS_ERR_ARGUMENT;
+    if ((text = malloc(MOST + 2)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    memset(text, 'A', MOST + 1);
+    /* The longest length that fits: low fits (or is 1), high does not. */
+    *chars = 0;
+    while (low + 1 < high && err == CS_OK) {
+        size_t mid = low + (high - low) / 2;
+        int v = 0;
+        if ((err = version_of_length(text, mid, ecc, &v)) == CS_OK && v <= version)
+            low = mid;
+        else if (err == CS_OK)
+            high = mid;
+    }
+    if (err == CS_OK) {
+        int v = 0;
+        if ((err = version_of_length(text, low, ecc, &v)) == CS_OK && v <= version)
+            *chars = low;
+    }
+    free(text);
+    return err;
+}
+
 cs_err cs_qr_encode(const char *text, cs_qr_ecc ecc, cs_qr_t **out)
 {
     cs_qr_t *qr = NULL;

@@ -355,6 +355,7 @@ void cs_registry_close(cs_registry_t **registry)
     free(r->link_base);
     free(r->accreditation);
     free(r->user);
+    free(r->replayed_token);
     cs_cbor_writer_free(&r->claims);
     cs_crypto_wipe(r->random_pool, sizeof(r->random_pool));
     free(r);

@@ -243,36 +243,6 @@ static void verifier_reset(verifier *v)
 
 /* ---- chunks ------------------------------------------------------------------ */
 
-/* A number already recorded: the same certificate (same claims, with the
- * recorded status reference) is skipped; anything else is a duplicate. */
-static cs_err check_recorded(cs_registry_t *registry, cs_issuer_t *issuer, cs_certificate *cert,
-                             const registry_current *cur, const uint8_t *claims, size_t claims_len,
-                             char *detail, size_t size)
-{
-    const cs_accreditation *ac = cs_issuer_accreditation(issuer);
-    char *uri = strdup(registry->status_uri);
-    cs_err err;
-
-    if (uri == NULL)
-        return CS_ERR_NO_MEMORY;
-    free(cert->status.uri);
-    cert->status = (cs_status_ref){.present = true, .index = cur->status_index, .uri = uri};
-    if ((cert->issuer == NULL && (cert->issuer = strdup(ac->subject)) == NULL) ||
-        (cert->accreditation_number == NULL &&
-         (cert->accreditation_number = strdup(ac->number)) == NULL))
-        return CS_ERR_NO_MEMORY;
-    err = cs_certificate_write_claims(&registry->claims, cert);
-    if (err == CS_ERR_ARGUMENT ||
-        (err == CS_OK && (registry->claims.len != claims_len ||
-                          memcmp(registry->claims.buf, claims, claims_len) != 0)))
-        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_DUPLICATE,
-                              "certificate \"%s\" is already recorded with other claims "
-                              "(revision %llu, %s); supersede it instead",
-                              cert->number, (unsigned long long)cur->revision,
-                              registry_status_word(cur->status));
-    return err;
-}
-
 typedef struct batch_run {
     cs_registry_t *registry;
     cs_issuer_t *issuer;
@@ -339,8 +309,8 @@ static cs_err issue_chunk(batch_run *b, size_t start, size_t end)
         err = registry_find_current(registry, cert->number, &found, &cur, &claims, &claims_len,
                                     b->detail, b->detail_size);
         if (err == CS_OK && found)
-            err = check_recorded(registry, b->issuer, cert, &cur, claims, claims_len, b->detail,
-                                 b->detail_size);
+            err = registry_check_recorded(registry, b->issuer, cert, &cur, claims, claims_len,
+                                          b->detail, b->detail_size);
         else if (err == CS_OK)
             err = registry_issue_one(registry, b->issuer, cert, NULL, b->form, b->flags, b->actor,
                                      &used, &token, &token_len, b->detail, b->detail_size);
@@ -364,6 +334,32 @@ fail:
     if (chunk_verified(b) != CS_OK)
         err = CS_ERR_SIGNATURE;
     registry_rollback(registry);
+    return err;
+}
+
+/* Before anything is issued: a number the registry already holds must be
+ * the same certificate (which the chunks then skip), else the batch is
+ * refused there with nothing issued, rather than half-way through. */
+static cs_err check_recorded_numbers(batch_run *b, size_t count)
+{
+    cs_err err = CS_OK;
+
+    for (size_t i = 0; i < count && err == CS_OK; i++) {
+        registry_current cur;
+        uint8_t *claims = NULL;
+        size_t claims_len = 0;
+        bool found = false;
+
+        *b->failed_index = i;
+        if (b->certs[i].number == NULL)
+            return CS_ERR_ARGUMENT;
+        err = registry_find_current(b->registry, b->certs[i].number, &found, &cur, &claims,
+                                    &claims_len, b->detail, b->detail_size);
+        if (err == CS_OK && found)
+            err = registry_check_recorded(b->registry, b->issuer, &b->certs[i], &cur, claims,
+                                          claims_len, b->detail, b->detail_size);
+        free(claims);
+    }
     return err;
 }
 
@@ -427,6 +423,9 @@ cs_err cs_registry_issue_batch(cs_registry_t *registry, cs_issuer_t *issuer, cs_
         err = CS_ERR_NO_MEMORY;
         goto fail;
     }
+    if ((err = check_recorded_numbers(&b, count)) != CS_OK)
+        goto fail;
+    *b.failed_index = 0;
     batch_start_verifier(&b);
     for (size_t start = 0; start < count; start += chunk) {
         size_t end = count - start > chunk ? start + chunk : count;

@@ -64,6 +64,7 @@ struct cs_registry {
     cs_cbor_writer claims;
     uint64_t random_pool[REGISTRY_RANDOM_POOL];
     size_t random_left;
+    char *replayed_token; /* the recorded token a repeated supersede gives back */
 };
 
 /* The current revision of a number, as STMT_FIND_CURRENT reads it. */
@@ -144,6 +145,13 @@ CS_MUST_CHECK cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *is
                                         const cs_registry_actor *actor, uint64_t *used,
                                         const char **token, size_t *token_len, char *detail,
                                         size_t size);
+/* cert, whose number is recorded as *cur with claims[0..claims_len), is
+ * that same certificate: CS_OK (cert gets the recorded status reference,
+ * issuer and accreditation number); else CS_ERR_REGISTRY_DUPLICATE. */
+CS_MUST_CHECK cs_err registry_check_recorded(cs_registry_t *registry, cs_issuer_t *issuer,
+                                             cs_certificate *cert, const registry_current *cur,
+                                             const uint8_t *claims, size_t claims_len,
+                                             char *detail, size_t size);
 CS_MUST_CHECK cs_err registry_count_objects(cs_registry_t *registry, uint64_t *count, char *detail,
                                             size_t size);
 

@@ -230,6 +230,86 @@ cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer, cs_certi
     return CS_OK;
 }
 
+/* A number already recorded: the same certificate (same claims, with the
+ * recorded status reference) is skipped; anything else is a duplicate. */
+cs_err registry_check_recorded(cs_registry_t *registry, cs_issuer_t *issuer, cs_certificate *cert,
+                               const registry_current *cur, const uint8_t *claims,
+                               size_t claims_len, char *detail, size_t size)
+{
+    const cs_accreditation *ac = cs_issuer_accreditation(issuer);
+    char *uri = strdup(registry->status_uri);
+    cs_err err;
+
+    if (uri == NULL)
+        return CS_ERR_NO_MEMORY;
+    free(cert->status.uri);
+    cert->status = (cs_status_ref){.present = true, .index = cur->status_index, .uri = uri};
+    if ((cert->issuer == NULL && (cert->issuer = strdup(ac->subject)) == NULL) ||
+        (cert->accreditation_number == NULL &&
+         (cert->accreditation_number = strdup(ac->number)) == NULL))
+        return CS_ERR_NO_MEMORY;
+    err = cs_certificate_write_claims(&registry->claims, cert);
+    if (err == CS_ERR_ARGUMENT ||
+        (err == CS_OK && (registry->claims.len != claims_len ||
+                          memcmp(registry->claims.buf, claims, claims_len) != 0)))
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_DUPLICATE,
+                              "certificate \"%s\" is already recorded with other claims "
+                              "(revision %llu, %s); supersede it instead",
+                              cert->number, (unsigned long long)cur->revision,
+                              registry_status_word(cur->status));
+    return err;
+}
+
+/*
+ * Superseding with a record of revision cert->revision, the current being
+ * *cur: the next revision (cur + 1) goes on (CS_OK, *replayed false).  The
+ * current revision again with the claims it was issued with changes
+ * nothing: *replayed is true and *token the recorded token (kept in the
+ * registry until the next call).  Anything else is CS_ERR_REGISTRY_REVISION.
+ */
+static cs_err check_next_revision(cs_registry_t *registry, cs_issuer_t *issuer,
+                                  cs_certificate *cert, const registry_current *cur,
+                                  const uint8_t *claims, size_t claims_len, bool *replayed,
+                                  const char **token, size_t *token_len, char *detail,
+                                  size_t size)
+{
+    unsigned long long revision = cert->revision, current = cur->revision;
+    cs_registry_entry entry = {0};
+    cs_err err;
+
+    *replayed = false;
+    if (cert->revision == cur->revision + 1)
+        return CS_OK;
+    if (cert->revision != cur->revision)
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_REVISION,
+                              "the record is revision %llu, but certificate \"%s\" is at "
+                              "revision %llu: its next revision is %llu (set \"revision\": "
+                              "%llu in the record)",
+                              revision, cert->number, current, current + 1, current + 1);
+    err = registry_check_recorded(registry, issuer, cert, cur, claims, claims_len, detail, size);
+    if (err == CS_ERR_REGISTRY_DUPLICATE)
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_REVISION,
+                              "revision %llu of certificate \"%s\" is already issued with other "
+                              "claims: a new revision is %llu (set \"revision\": %llu in the "
+                              "record)",
+                              revision, cert->number, current + 1, current + 1);
+    if (err != CS_OK || (err = cs_registry_get(registry, cert->number, &entry)) != CS_OK)
+        return err;
+    free(registry->replayed_token);
+    registry->replayed_token = entry.token;
+    entry.token = NULL;
+    cs_registry_entry_clear(&entry);
+    *token = registry->replayed_token;
+    *token_len = strlen(registry->replayed_token);
+    *replayed = true;
+    if (detail != NULL)
+        snprintf(detail, size,
+                 "revision %llu of certificate \"%s\" is already issued with these claims; "
+                 "nothing was changed",
+                 revision, cert->number);
+    return CS_OK;
+}
+
 static cs_err not_issuable(const char *number, const char *supersedes, bool found,
                            const registry_current *cur, char *detail, size_t size)
 {
@@ -259,12 +339,16 @@ cs_err cs_registry_issue_certificate(cs_registry_t *registry, cs_issuer_t *issue
 {
     registry_current cur;
     uint64_t used = 0;
-    bool found = false;
+    uint8_t *claims = NULL;
+    size_t claims_len = 0;
+    bool found = false, replayed = false;
     cs_err err;
 
     if (registry == NULL || issuer == NULL || cert == NULL || cert->number == NULL ||
         token == NULL || token_len == NULL)
         return CS_ERR_ARGUMENT;
+    if (detail != NULL && detail_size > 0)
+        detail[0] = '\0';
     if (supersedes != NULL && strcmp(supersedes, cert->number) != 0)
         return cs_detail_fail(detail, detail_size, CS_ERR_ARGUMENT,
                               "a new revision keeps its number: \"%s\" cannot supersede \"%s\"",
@@ -273,18 +357,26 @@ cs_err cs_registry_issue_certificate(cs_registry_t *registry, cs_issuer_t *issue
         (err = registry_check_actor(actor, detail, detail_size)) != CS_OK ||
         (err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
         return err;
-    if ((err = registry_find_current(registry, cert->number, &found, &cur, NULL, NULL, detail,
-                                     detail_size)) != CS_OK ||
-        (err = not_issuable(cert->number, supersedes, found, &cur, detail, detail_size)) != CS_OK ||
-        (err = registry_count_objects(registry, &used, detail, detail_size)) != CS_OK ||
+    if ((err = registry_find_current(registry, cert->number, &found, &cur, &claims, &claims_len,
+                                     detail, detail_size)) != CS_OK ||
+        (err = not_issuable(cert->number, supersedes, found, &cur, detail, detail_size)) != CS_OK)
+        goto fail;
+    if (supersedes != NULL &&
+        ((err = check_next_revision(registry, issuer, cert, &cur, claims, claims_len, &replayed,
+                                    token, token_len, detail, detail_size)) != CS_OK ||
+         replayed))
+        goto fail; /* nothing to write */
+    if ((err = registry_count_objects(registry, &used, detail, detail_size)) != CS_OK ||
         (err = registry_issue_one(registry, issuer, cert, supersedes != NULL ? &cur : NULL, form,
                                   registry->issue_flags, actor, &used, token, token_len, detail,
                                   detail_size)) != CS_OK ||
         (err = registry_commit(registry, detail, detail_size)) != CS_OK)
         goto fail;
+    free(claims);
     return CS_OK;
 fail:
     registry_rollback(registry);
+    free(claims);
     return err;
 }
 

@@ -322,9 +322,13 @@ static cs_err check_contents(const cs_status_token *token, const char *expected_
     return CS_OK;
 }
 
-cs_err cs_status_token_verify(const uint8_t *data, size_t len, const cs_key_t *key,
-                              const char *expected_uri, int64_t now, int64_t skew,
-                              cs_status_token *token, char *detail, size_t detail_size)
+/* cs_status_token_verify(), taking the claims from *decoded (moved into
+ * *token, which empties it) when that is not NULL, else decoding them from
+ * the signed payload. */
+static cs_err verify_token(const uint8_t *data, size_t len, const cs_key_t *key,
+                           const char *expected_uri, int64_t now, int64_t skew,
+                           cs_status_token *decoded, cs_status_token *token, char *detail,
+                           size_t detail_size)
 {
     cs_cose_sign1 msg;
     cs_err err;
@@ -338,9 +342,16 @@ cs_err cs_status_token_verify(const uint8_t *data, size_t len, const cs_key_t *k
         return err;
     if ((err = check_signer(&msg, key, expected_uri, detail, detail_size)) != CS_OK)
         goto fail;
-    copy_header(&msg, token);
-    if ((err = decode_claims(msg.payload, msg.payload_len, token, detail, detail_size)) != CS_OK ||
-        (err = check_contents(token, expected_uri, now, skew, detail, detail_size)) != CS_OK)
+    if (decoded != NULL) {
+        *token = *decoded; /* what decode_claims() would give again */
+        memset(decoded, 0, sizeof(*decoded));
+    } else {
+        copy_header(&msg, token);
+        if ((err = decode_claims(msg.payload, msg.payload_len, token, detail, detail_size)) !=
+            CS_OK)
+            goto fail;
+    }
+    if ((err = check_contents(token, expected_uri, now, skew, detail, detail_size)) != CS_OK)
         goto fail;
     cs_cose_sign1_clear(&msg);
     return CS_OK;
@@ -350,31 +361,21 @@ fail:
     return err;
 }
 
+cs_err cs_status_token_verify(const uint8_t *data, size_t len, const cs_key_t *key,
+                              const char *expected_uri, int64_t now, int64_t skew,
+                              cs_status_token *token, char *detail, size_t detail_size)
+{
+    return verify_token(data, len, key, expected_uri, now, skew, NULL, token, detail,
+                        detail_size);
+}
+
 cs_err cs_status_token_verify_decoded(const uint8_t *data, size_t len, const cs_key_t *key,
                                       const char *expected_uri, int64_t now, int64_t skew,
                                       cs_status_token *decoded, cs_status_token *token,
                                       char *detail, size_t detail_size)
 {
-    cs_cose_sign1 msg;
-    cs_err err;
-
-    if (token == NULL || decoded == NULL)
+    if (decoded == NULL)
         return CS_ERR_ARGUMENT;
-    memset(token, 0, sizeof(*token));
-    if (key == NULL || expected_uri == NULL || skew < 0)
-        return CS_ERR_ARGUMENT;
-    if ((err = decode_sign1(data, len, &msg, detail, detail_size)) != CS_OK)
-        return err;
-    if ((err = check_signer(&msg, key, expected_uri, detail, detail_size)) != CS_OK)
-        goto fail;
-    *token = *decoded; /* what decode_claims() would give again */
-    memset(decoded, 0, sizeof(*decoded));
-    if ((err = check_contents(token, expected_uri, now, skew, detail, detail_size)) != CS_OK)
-        goto fail;
-    cs_cose_sign1_clear(&msg);
-    return CS_OK;
-fail:
-    cs_cose_sign1_clear(&msg);
-    cs_status_token_clear(token);
-    return err;
+    return verify_token(data, len, key, expected_uri, now, skew, decoded, token, detail,
+                        detail_size);
 }

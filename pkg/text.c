@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Text shown to people (certseal/text.h): escaping for terminals, logs and
- * JSON.  The checks a record's text passes before it is signed are in
+ * JSON, and the nearest word for a "did you mean".  The checks a record's text passes before it is signed are in
  * text_check.c, so that a program that only verifies does not link ICU.
  */
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,4 +156,55 @@ cs_err cs_text_escape_json(char **json)
     free(*json);
     *json = out;
     return CS_OK;
+}
+
+/* ---- the nearest word ------------------------------------------------------------ */
+
+static size_t edit_distance(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    size_t row[CS_TEXT_NEAREST_MAX + 1];
+
+    for (size_t j = 0; j <= b_len; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= a_len; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b_len; j++) {
+            size_t above = row[j];
+            size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+            size_t best = diagonal + cost;
+            if (above + 1 < best)
+                best = above + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = above;
+        }
+    }
+    return row[b_len];
+}
+
+const char *cs_text_nearest(const char *word, const char *const *candidates, size_t count)
+{
+    size_t len = word != NULL ? strlen(word) : CS_TEXT_NEAREST_MAX + 1;
+    size_t limit = len / 4 > 2 ? len / 4 : 2, best = limit + 1;
+    const char *nearest = NULL;
+    bool tie = false;
+
+    if (len > CS_TEXT_NEAREST_MAX || candidates == NULL)
+        return NULL;
+    for (size_t i = 0; i < count; i++) {
+        size_t c_len = candidates[i] != NULL ? strlen(candidates[i]) : CS_TEXT_NEAREST_MAX + 1;
+        if (c_len > CS_TEXT_NEAREST_MAX)
+            continue;
+        size_t d = edit_distance(word, len, candidates[i], c_len);
+        if (d < best) {
+            best = d;
+            nearest = candidates[i];
+            tie = false;
+        } else if (d == best && nearest != NULL && strcmp(nearest, candidates[i]) != 0) {
+            tie = true;
+        }
+    }
+    return tie ? NULL : nearest;
 }

@@ -15,6 +15,8 @@
 #endif
 
 #include "cli.h"
+#include "cli_progress.h"
+#include "cli_service.h"
 
 #define PASSPHRASE_MAX 1024
 
@@ -73,6 +75,7 @@ static void vreport(const char *fmt, va_list ap)
         message = line; /* cut short */
     if (n < 0)
         strcpy(line, "(the message could not be formatted)");
+    cli_progress_break_line();
     if (cs_text_escape_alloc(message, &escaped) == CS_OK)
         fprintf(stderr, "certseal: %s: %s\n", cli_command_name, escaped);
     else
@@ -123,10 +126,10 @@ bool cli_parse_uint(const char *option, const char *text, uint64_t max, uint64_t
     return true;
 }
 
-/* Reads one line (without its newline) from fd into a PASSPHRASE_MAX buffer.
+/* Reads one line (without its newline) from fd into a buffer of max bytes.
  * False with errno set when read fails, or with errno EMSGSIZE when the line
  * does not fit. */
-static bool read_line_fd(int fd, char *buf, size_t *len)
+static bool read_line_fd(int fd, char *buf, size_t max, size_t *len)
 {
     size_t n = 0;
     for (;;) {
@@ -138,7 +141,7 @@ static bool read_line_fd(int fd, char *buf, size_t *len)
             return false;
         if (got == 0 || ch == '\n')
             break;
-        if (n + 1 >= PASSPHRASE_MAX) {
+        if (n + 1 >= max) {
             errno = EMSGSIZE;
             return false;
         }
@@ -151,7 +154,7 @@ static bool read_line_fd(int fd, char *buf, size_t *len)
     return true;
 }
 
-static bool prompt_tty(const char *prompt, char *buf, size_t *len)
+static bool prompt_tty(const char *prompt, char *buf, size_t max, size_t *len)
 {
     struct termios saved, quiet;
     int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
@@ -166,7 +169,7 @@ static bool prompt_tty(const char *prompt, char *buf, size_t *len)
     quiet = saved;
     quiet.c_lflag &= ~(tcflag_t)ECHO;
     tcsetattr(tty, TCSAFLUSH, &quiet);
-    ok = read_line_fd(tty, buf, len);
+    ok = read_line_fd(tty, buf, max, len);
     tcsetattr(tty, TCSAFLUSH, &saved);
     if (write(tty, "\n", 1) < 0)
         ok = false;
@@ -182,7 +185,7 @@ static bool read_passphrase_file(const char *path, char *buf, size_t *len)
         cli_error("%s: cannot open the passphrase file: %s", path, strerror(errno));
         return false;
     }
-    ok = read_line_fd(fd, buf, len);
+    ok = read_line_fd(fd, buf, PASSPHRASE_MAX, len);
     close(fd);
     if (!ok && errno == EMSGSIZE)
         cli_error("%s: the passphrase is longer than %d bytes", path, PASSPHRASE_MAX - 1);
@@ -205,15 +208,15 @@ bool cli_passphrase_read(const cli_passphrase_source *source, const char *prompt
     if (source->file != NULL) {
         ok = read_passphrase_file(source->file, buf, &len);
     } else if (source->fd >= 0) {
-        if (!(ok = read_line_fd(source->fd, buf, &len)))
+        if (!(ok = read_line_fd(source->fd, buf, PASSPHRASE_MAX, &len)))
             cli_error("cannot read a passphrase from descriptor %d: %s", source->fd,
                       errno == EMSGSIZE ? "the line is too long" : strerror(errno));
-    } else if (!(ok = prompt_tty(prompt, buf, &len))) {
+    } else if (!(ok = prompt_tty(prompt, buf, PASSPHRASE_MAX, &len))) {
         cli_error("a passphrase is needed but there is no terminal to ask on; give "
                   "--passphrase-file FILE or --passphrase-fd N");
     } else if (confirm) {
         if ((again = calloc(1, PASSPHRASE_MAX)) == NULL ||
-            !prompt_tty("Repeat the passphrase: ", again, &again_len) || again_len != len ||
+            !prompt_tty("Repeat the passphrase: ", again, PASSPHRASE_MAX, &again_len) || again_len != len ||
             memcmp(again, buf, len) != 0) {
             cli_error("the two passphrases differ; nothing was written");
             ok = false;
@@ -240,6 +243,40 @@ void cli_passphrase_free(char **passphrase, size_t len)
     cs_wipe(*passphrase, len > PASSPHRASE_MAX ? len : PASSPHRASE_MAX);
     free(*passphrase);
     *passphrase = NULL;
+}
+
+bool cli_pin_read(const cli_passphrase_source *source, const char *uri_file, const char *prompt,
+                  char *buf, size_t size, size_t *len)
+{
+    const char *file = source->pin_file != NULL ? source->pin_file : uri_file;
+    bool ok;
+    int fd;
+
+    if (source->pin_file == NULL && source->pin_fd >= 0) {
+        if (!(ok = read_line_fd(source->pin_fd, buf, size, len)))
+            cli_error("cannot read a PIN from descriptor %d: %s", source->pin_fd,
+                      errno == EMSGSIZE ? "the line is too long" : strerror(errno));
+    } else if (file != NULL) {
+        if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+            cli_error("%s: cannot open the PIN file: %s", file, strerror(errno));
+            return false;
+        }
+        ok = read_line_fd(fd, buf, size, len);
+        close(fd);
+        if (!ok)
+            cli_error("%s: cannot read the PIN file: %s", file,
+                      errno == EMSGSIZE ? "the PIN is too long" : strerror(errno));
+    } else if (!(ok = prompt_tty(prompt, buf, size, len))) {
+        cli_error("the token needs a PIN but there is no terminal to ask on; give --pin-file "
+                  "FILE or --pin-fd N");
+    }
+    if (ok && *len == 0) {
+        cli_error("the PIN is empty");
+        ok = false;
+    }
+    if (!ok)
+        cs_wipe(buf, size);
+    return ok;
 }
 
 void cli_protect_private_key(void)
@@ -296,6 +333,11 @@ static void report_key_error(const char *path, cs_err err)
     }
 }
 
+bool cli_is_pkcs11_uri(const char *key)
+{
+    return key != NULL && strncasecmp(key, "pkcs11:", 7) == 0;
+}
+
 bool cli_load_private_key(const char *path, const cli_passphrase_source *source, cs_key_t **out)
 {
     uint8_t *pem = NULL;
@@ -306,6 +348,11 @@ bool cli_load_private_key(const char *path, const cli_passphrase_source *source,
     cs_err err;
 
     cli_protect_private_key();
+    if (cli_is_pkcs11_uri(path)) {
+        /* p11-kit is a service: the plugin opens the token. */
+        const cli_services_pkcs11 *pkcs11 = cli_service_pkcs11();
+        return pkcs11 != NULL && pkcs11->load_key(path, source, out);
+    }
     if ((err = cs_file_read_private(path, CS_KEY_FILE_MAX, &pem, &len, &exposure)) != CS_OK) {
         report_key_error(path, err);
         return false;

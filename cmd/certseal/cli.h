@@ -88,15 +88,17 @@ void cli_fetch_cache_error(const char *dir, cs_err err);
  * out of memory. */
 bool cli_status_history(const cs_fetch_options *options, cs_status_history_t **out);
 
-/* Where a passphrase comes from (never argv, STYLE 9). */
+/* Where a passphrase, or a token's PIN, comes from (never argv, STYLE 9). */
 typedef struct cli_passphrase_source {
-    const char *file; /* --passphrase-file */
-    int fd;           /* --passphrase-fd, -1 when not given */
+    const char *file;     /* --passphrase-file */
+    int fd;               /* --passphrase-fd, -1 when not given */
+    const char *pin_file; /* --pin-file */
+    int pin_fd;           /* --pin-fd, -1 when not given */
 } cli_passphrase_source;
 
 #define CLI_PASSPHRASE_SOURCE_INIT                                                                 \
     {                                                                                              \
-        NULL, -1                                                                                   \
+        NULL, -1, NULL, -1                                                                         \
     }
 
 /*
@@ -119,9 +121,25 @@ void cli_protect_private_key(void);
  * ("private key", "registry"). */
 void cli_warn_exposure(const char *path, const char *what, unsigned exposure);
 
+/*
+ * Reads a PKCS#11 token's PIN into buf (size bytes, NUL-terminated, *len
+ * without the NUL): from --pin-fd or --pin-file, else from uri_file (a
+ * URI's pin-source file, may be NULL), else a prompt on the terminal
+ * without echo.  buf is wiped on failure; the caller wipes it after use.
+ * Reports and returns false on failure (and for an empty PIN).
+ */
+bool cli_pin_read(const cli_passphrase_source *source, const char *uri_file, const char *prompt,
+                  char *buf, size_t size, size_t *len);
+
+/* True when key names a key in a PKCS#11 token ("pkcs11:" URI, RFC 7512)
+ * rather than a file. */
+bool cli_is_pkcs11_uri(const char *key);
+
 /* Loads a private key file, asking for its passphrase when it is encrypted:
  * first cli_protect_private_key(); warns when the file is readable by
- * others, refuses it when they can write it.
+ * others, refuses it when they can write it.  A "pkcs11:" URI opens the
+ * key in its token instead (the services plugin's cli_services_pkcs11),
+ * asking for the token's PIN as cli_pin_read() does.
  * Reports and returns false on failure. */
 bool cli_load_private_key(const char *path, const cli_passphrase_source *source, cs_key_t **out);
 

@@ -18,6 +18,7 @@ typedef struct issue_options {
     const char *registry, *supersedes, *qr, *batch, *qr_dir;
     cs_batch_format batch_format; /* CS_BATCH_AUTO: from the file name, else sniffed */
     uint64_t chunk;               /* certificates per transaction; 0: the library's default */
+    cli_list ignore_columns;      /* CSV columns to skip */
     cs_form form;
     bool force;
     cs_registry_actor actor;

@@ -97,12 +97,18 @@ int cli_command_run(const cli_command *cmd, int argc, char **argv);
 void cli_command_help(const cli_command *cmd, FILE *out);
 
 /* The options shared by the commands that read an encrypted private key,
- * for a cli_passphrase_source member of the options struct `type`. */
+ * for a cli_passphrase_source member of the options struct `type`; with
+ * the PIN of a key in a PKCS#11 token. */
 #define CLI_PASSPHRASE_OPTIONS(type, member, what)                                                 \
     CLI_OPTION("passphrase-file", 0, CLI_PATH, type, member.file, "FILE",                          \
                what " from the first line of FILE"),                                               \
         CLI_OPTION("passphrase-fd", 0, CLI_CUSTOM, type, member.fd, "N",                           \
                    what " from the first line read from descriptor N",                             \
+                   .parse = cli_parse_descriptor),                                                 \
+        CLI_OPTION("pin-file", 0, CLI_PATH, type, member.pin_file, "FILE",                         \
+                   "a pkcs11: key's token PIN from the first line of FILE"),                       \
+        CLI_OPTION("pin-fd", 0, CLI_CUSTOM, type, member.pin_fd, "N",                              \
+                   "a pkcs11: key's token PIN from the first line read from descriptor N",         \
                    .parse = cli_parse_descriptor)
 
 /* CLI_CUSTOM reader of a descriptor number into an int. */

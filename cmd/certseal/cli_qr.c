@@ -87,6 +87,32 @@ void cli_qr_report_too_large(const char *path, const char *token, cs_qr_ecc ecc)
                   path, strlen(token));
 }
 
+#define SHORTEN_HINT                                                                               \
+    "phones read such codes less reliably; shorten the scope and the sites' scopes (most of a "    \
+    "token), put fewer sites on one certificate, or lower the error correction (--ecc L)"
+
+void cli_qr_warn_large(const char *label, const char *token, cs_qr_ecc ecc)
+{
+    int version = 0, modules = 0;
+
+    if (cs_qr_version(token, ecc, &version, &modules) != CS_OK || version <= CS_QR_VERSION_WARN)
+        return;
+    cli_error("warning: %s: the token needs QR version %d-%c (%d modules, %d mm wide at 0.4 mm a "
+              "module), above %d: " SHORTEN_HINT,
+              label, version, cs_qr_ecc_letter(ecc), modules,
+              (modules + 2 * CS_QR_DEFAULT_MARGIN) * 2 / 5, CS_QR_VERSION_WARN);
+}
+
+void cli_qr_warn_large_batch(const char *label, size_t count, size_t total, size_t longest,
+                             cs_qr_ecc ecc)
+{
+    if (count == 0)
+        return;
+    cli_error("warning: %s: %zu of %zu tokens need a QR version above %d-%c (the longest has %zu "
+              "characters): " SHORTEN_HINT,
+              label, count, total, CS_QR_VERSION_WARN, cs_qr_ecc_letter(ecc), longest);
+}
+
 /* The image of qr in the format path's extension names, in a new buffer. */
 static cs_err render(const char *path, const cs_qr_t *qr, const cli_qr_options *options,
                      uint8_t **out, size_t *out_len)

@@ -42,9 +42,14 @@ bool cli_qr_parse_output(const char *option, const char *value, void *field);
 /* CLI_CUSTOM reader of --form: offline or link, into a cs_form. */
 bool cli_parse_form(const char *option, const char *value, void *field);
 
-/* CLI_EXIT_OK when path ends in .png or .svg (either case), else
- * CLI_EXIT_USAGE after reporting it. */
-int cli_qr_check_output(const char *path);
+/* Warns (one line, naming label) when token needs a QR version above
+ * CS_QR_VERSION_WARN at ecc, saying how to make it smaller. */
+void cli_qr_warn_large(const char *label, const char *token, cs_qr_ecc ecc);
+
+/* The same for a batch: count of total tokens need more than that version,
+ * the longest of them `longest` characters. */
+void cli_qr_warn_large_batch(const char *label, size_t count, size_t total, size_t longest,
+                             cs_qr_ecc ecc);
 
 /* Reports that token does not fit in any QR code at error correction ecc,
  * suggesting a lower level or a shorter record; label names the output. */

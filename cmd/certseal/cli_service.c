@@ -77,3 +77,8 @@ const cli_services_verify *cli_service_verify(void)
 {
     return cli_service_symbol(CLI_SERVICES_VERIFY_SYMBOL);
 }
+
+const cli_services_pkcs11 *cli_service_pkcs11(void)
+{
+    return cli_service_symbol(CLI_SERVICES_PKCS11_SYMBOL);
+}

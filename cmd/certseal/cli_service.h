@@ -19,7 +19,7 @@
 
 /* Bumped whenever what the program and the plugin share changes shape
  * (cli_services_verify, a command's entry, cli.h). */
-#define CLI_SERVICES_ABI 1
+#define CLI_SERVICES_ABI 2
 
 /* The plugin's file name, and the names of its identity symbols. */
 #define CLI_SERVICES_FILE "certseal-services.so"
@@ -42,6 +42,23 @@ typedef struct cli_services_verify {
 
 #define CLI_SERVICES_VERIFY_SYMBOL "cli_services_verify_entry"
 
+struct cli_passphrase_source;
+
+/* Keys in PKCS#11 tokens (p11-kit is a service): what cli_load_private_key()
+ * and `keygen --pkcs11` borrow from the plugin (cmd/certseal/cli_pkcs11.c). */
+typedef struct cli_services_pkcs11 {
+    /* Opens the key the "pkcs11:" URI names, asking for the PIN from
+     * source; reports one line and returns false on failure. */
+    bool (*load_key)(const char *uri, const struct cli_passphrase_source *source,
+                     cs_key_t **out);
+    /* keygen --pkcs11: makes a key pair of alg in the token, writes its
+     * public key to public_path and prints its kid; returns the exit status. */
+    int (*keygen)(cs_alg alg, const char *uri, const char *public_path, bool force,
+                  const struct cli_passphrase_source *source);
+} cli_services_pkcs11;
+
+#define CLI_SERVICES_PKCS11_SYMBOL "cli_services_pkcs11_entry"
+
 /*
  * The address of the plugin's data symbol name, the plugin loaded on the
  * first call (and kept for the life of the process).  NULL after one line
@@ -52,5 +69,8 @@ const void *cli_service_symbol(const char *name);
 
 /* cli_service_symbol(CLI_SERVICES_VERIFY_SYMBOL). */
 const cli_services_verify *cli_service_verify(void);
+
+/* cli_service_symbol(CLI_SERVICES_PKCS11_SYMBOL). */
+const cli_services_pkcs11 *cli_service_pkcs11(void);
 
 #endif

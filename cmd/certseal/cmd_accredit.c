@@ -287,6 +287,7 @@ const cli_command cmd_accredit_entry = {
              "           --standard STD [--standard STD]... [--iaf N[,N...]]\n"
              "           [--not-before DATE] --expires DATE --out AC_FILE [--force]\n"
              "           [--passphrase-file FILE | --passphrase-fd N]\n"
+             "           [--pin-file FILE | --pin-fd N]   (AB_KEY a file or a pkcs11: URI)\n"
              "--registry AB_DB [--actor NAME] --subject-key CB_KEY.pub ...",
     .description =
         "Signs an accreditation credential (COSE_Sign1, typ cs-accr) with the accreditation\n"

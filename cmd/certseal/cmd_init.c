@@ -126,7 +126,15 @@ static int run(void *options, int argc, char **argv)
         cli_registry_report(o->registry, CS_ERR_REGISTRY_EXISTS, NULL);
         goto fail;
     }
-    if (realpath(o->key, key_path) == NULL) {
+    if (cli_is_pkcs11_uri(o->key)) {
+        /* The registry keeps the URI (a PIN is never part of it: one with
+         * pin-value does not load). */
+        if (strlen(o->key) >= sizeof(key_path)) {
+            cli_error("the pkcs11: URI is longer than %zu bytes", sizeof(key_path) - 1);
+            goto fail;
+        }
+        strcpy(key_path, o->key);
+    } else if (realpath(o->key, key_path) == NULL) {
         cli_error("%s: cannot open the key file: %s", o->key, strerror(errno));
         goto fail;
     }
@@ -170,7 +178,8 @@ const cli_command cmd_init_entry = {
     .summary = "create an issuer registry (accreditation or certification body)",
     .usage = "--registry DB --key KEY [--accreditation AC_FILE]\n"
              "           --status-uri URI [--link-base URL] [--list-size N]\n"
-             "           [--passphrase-file FILE | --passphrase-fd N]",
+             "           [--passphrase-file FILE | --passphrase-fd N]\n"
+             "           [--pin-file FILE | --pin-fd N]   (KEY a file or a pkcs11: URI)",
     .description =
         "Creates an issuer registry (an SQLite file) that records everything the body\n"
         "issues, its status and history.  Without --accreditation it is an accreditation\n"

@@ -55,6 +55,9 @@ static const cli_option OPTIONS[] = {
     CLI_OPTION("format", 0, CLI_CUSTOM, issue_options, batch_format, "jsonl|csv",
                "the batch file's format (default: from its name, else its content)",
                .parse = parse_format),
+    CLI_OPTION("ignore-column", 0, CLI_LIST, issue_options, ignore_columns, "NAME",
+               "skip the CSV batch's column NAME (repeatable); any other column\n"
+               "that is not one of the record's refuses the batch", .max = CLI_LIST_MAX),
     CLI_OPTION("qr-dir", 0, CLI_PATH, issue_options, qr_dir, "DIR",
                "one PNG QR code per certificate of a batch in DIR"),
     CLI_OPTION("chunk", 0, CLI_UNSIGNED, issue_options, chunk, "N",
@@ -94,10 +97,13 @@ static int check_modes(const issue_options *o, int records)
                                    o->supersedes != NULL ? "--supersedes" : "--qr");
         return CLI_EXIT_OK;
     }
-    if (o->qr_dir != NULL || o->batch_format != CS_BATCH_AUTO || o->chunk != 0)
-        return cli_usage_error("%s is for --batch", o->qr_dir != NULL ? "--qr-dir"
-                                                    : o->chunk != 0   ? "--chunk"
-                                                                      : "--format");
+    if (o->qr_dir != NULL || o->batch_format != CS_BATCH_AUTO || o->chunk != 0 ||
+        o->ignore_columns.count != 0)
+        return cli_usage_error("%s is for --batch", o->qr_dir != NULL   ? "--qr-dir"
+                                                    : o->chunk != 0     ? "--chunk"
+                                                    : o->ignore_columns.count != 0
+                                                        ? "--ignore-column"
+                                                        : "--format");
     if (records != 1)
         return cli_usage_error("give exactly one record: RECORD.json, or - for standard input");
     return CLI_EXIT_OK;
@@ -225,6 +231,7 @@ static int issue_plain(const issue_options *o, cs_certificate *cert)
         cli_error("%s: %s", record_name(o), cs_err_detail(detail, err));
         goto fail;
     }
+    cli_qr_warn_large(cert->number, token, o->qr_options.ecc);
     if (write_outputs(o, token, token_len))
         status = CLI_EXIT_OK;
 fail:
@@ -273,6 +280,9 @@ static int issue_registry(const issue_options *o, cs_certificate *cert)
         report_registry_issue(o, cert, err, detail);
         goto fail;
     }
+    if (detail[0] != '\0')
+        cli_error("%s", detail); /* a repeated supersede: nothing changed */
+    cli_qr_warn_large(cert->number, token, o->qr_options.ecc);
     /* outputs_free() made a failure here unlikely; if it happens the
      * certificate stays recorded, and list --json holds its token. */
     if (write_outputs(o, token, token_len))
@@ -313,7 +323,8 @@ const cli_command cmd_issue_entry = {
     .usage = "--key CB_KEY --accreditation AC_FILE [--out FILE] [--force]\n"
              "           [--form offline|link] [--link-base URL] [--qr FILE.png|FILE.svg]\n"
              "           [--ecc L|M|Q|H] [--scale N] [--margin N]\n"
-             "           [--passphrase-file FILE | --passphrase-fd N] RECORD.json|-\n"
+             "           [--passphrase-file FILE | --passphrase-fd N]\n"
+             "           [--pin-file FILE | --pin-fd N] RECORD.json|-\n"
              "--registry DB [--supersedes CERT_NO] [--reason TEXT]\n"
              "           [--actor NAME] [--form offline|link] [--out FILE] [--qr FILE] ...\n"
              "           RECORD.json|-\n"

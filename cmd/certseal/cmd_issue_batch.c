@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /* certseal issue --registry DB --batch FILE: every record validated (and
- * checked against the accreditation) before the first is issued; then
- * issued in chunks, each one transaction, with a progress bar on a
- * terminal.  The tokens (--out, JSON Lines) and QR codes (--qr-dir) are
- * written at the end from what the registry recorded for every number of
+ * checked against the accreditation and the numbers the registry holds)
+ * before the first is issued; then issued in chunks, each one
+ * transaction, with a progress bar over every phase on a terminal.  The
+ * tokens (--out, JSON Lines) and QR codes (--qr-dir) are written at the end from what the registry recorded for every number of
  * the batch, so that running an interrupted batch again completes both
  * the registry and the outputs. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +15,13 @@
 #include <unistd.h>
 
 #include "cli_issue.h"
-
-#define PROGRESS_WIDTH 40
+#include "cli_progress.h"
 
 typedef struct batch_run {
     const issue_options *o;
     size_t issued_now; /* not counting numbers already recorded */
-    bool progress;     /* draw a progress bar on stderr */
+    size_t committed;  /* certificates of the batch recorded by now, this run or before */
+    cli_progress progress;
 } batch_run;
 
 static const char *batch_name(const issue_options *o)
@@ -39,16 +40,9 @@ static void on_issued(void *ctx, size_t input_index, const char *number, const c
 static void on_progress(void *ctx, size_t done, size_t count)
 {
     batch_run *run = ctx;
-    char bar[PROGRESS_WIDTH + 1];
-    size_t filled = count == 0 ? PROGRESS_WIDTH : done * PROGRESS_WIDTH / count;
-
-    if (!run->progress)
-        return;
-    memset(bar, '#', filled);
-    memset(bar + filled, '.', PROGRESS_WIDTH - filled);
-    bar[PROGRESS_WIDTH] = '\0';
-    fprintf(stderr, "\rcertseal: issue: [%s] %zu/%zu", bar, done, count);
-    fflush(stderr);
+    (void)count;
+    run->committed = done;
+    cli_progress_update(&run->progress, done);
 }
 
 /* One line per bad record, then the verdict. */
@@ -76,14 +70,16 @@ static bool read_batch(const issue_options *o, cs_batch *batch)
 {
     uint8_t *data = NULL;
     size_t len = 0;
-    cs_batch_format format = o->batch_format;
+    cs_batch_options options = {.format = o->batch_format,
+                                .ignore_columns = o->ignore_columns.items,
+                                .ignore_count = o->ignore_columns.count};
     cs_err err;
 
     if (!cli_read_input(o->batch, CS_BATCH_SIZE_MAX, &data, &len))
         return false;
-    if (format == CS_BATCH_AUTO)
-        format = cs_batch_format_for_path(o->batch);
-    err = cs_batch_parse((const char *)data, len, format, batch);
+    if (options.format == CS_BATCH_AUTO)
+        options.format = cs_batch_format_for_path(o->batch);
+    err = cs_batch_parse((const char *)data, len, &options, batch);
     free(data);
     if (err == CS_ERR_NO_MEMORY) {
         cli_error("%s: out of memory reading the batch (split it)", batch_name(o));
@@ -193,13 +189,19 @@ static bool check_qr_targets(const issue_options *o, const cs_batch *batch)
 }
 
 /* Every certificate of the batch as the registry recorded it. */
-static bool write_outputs(const issue_options *o, cs_registry_t *registry, const cs_batch *batch)
+static bool write_outputs(const issue_options *o, cs_registry_t *registry, const cs_batch *batch,
+                          cli_progress *progress)
 {
     char *text = NULL;
-    size_t len = 0;
+    size_t len = 0, fits = 0, large = 0, longest = 0;
     bool ok = true;
 
+    if (cs_qr_capacity(CS_QR_VERSION_WARN, o->qr_options.ecc, &fits) != CS_OK)
+        fits = SIZE_MAX; /* no warning rather than a wrong one */
+    cli_progress_start(progress, o->qr_dir != NULL ? "write tokens, QR" : "write tokens",
+                       batch->count);
     for (size_t i = 0; ok && i < batch->count; i++) {
+        cli_progress_update(progress, i);
         cs_registry_entry entry = {0};
         cs_err err = cs_registry_get(registry, batch->certs[i].number, &entry);
         if (err != CS_OK) {
@@ -210,12 +212,19 @@ static bool write_outputs(const issue_options *o, cs_registry_t *registry, const
             ok = false;
         } else if (o->qr_dir != NULL && !write_qr(o, entry.number, entry.token)) {
             ok = false;
+        } else if (strlen(entry.token) > fits) {
+            large++;
+            longest = strlen(entry.token) > longest ? strlen(entry.token) : longest;
         }
         cs_registry_entry_clear(&entry);
     }
     if (ok)
         ok = cli_write_output(o->out != NULL ? o->out : "-", text != NULL ? text : "", len, 0644,
                               o->force);
+    if (ok) {
+        cli_progress_end(progress);
+        cli_qr_warn_large_batch(batch_name(o), large, batch->count, longest, o->qr_options.ecc);
+    }
     free(text);
     return ok;
 }
@@ -258,18 +267,27 @@ static bool issue_all(const issue_options *o, cs_registry_t *registry, cs_issuer
 {
     size_t failed = 0;
     char detail[CS_DETAIL_SIZE] = "";
-    cs_err err = cs_registry_issue_batch(registry, issuer, batch->certs, batch->count,
-                                         (size_t)o->chunk, o->form, &o->actor, on_issued,
-                                         on_progress, run, &failed, detail, sizeof(detail));
-    if (run->progress)
-        fputc('\n', stderr);
-    if (err == CS_OK)
+    cs_err err;
+
+    cli_progress_start(&run->progress, "sign and record", batch->count);
+    err = cs_registry_issue_batch(registry, issuer, batch->certs, batch->count, (size_t)o->chunk,
+                                  o->form, &o->actor, on_issued, on_progress, run, &failed,
+                                  detail, sizeof(detail));
+    if (err == CS_OK) {
+        cli_progress_end(&run->progress);
         return true;
-    if (failed < batch->count)
-        cli_error("%s: line %zu (%s): %s (the certificates before it are recorded; correct it "
-                  "and run the batch again to complete it)",
+    }
+    run->progress.phase = NULL; /* the bar stops where it was; cli_error() ends its line */
+    if (failed < batch->count && run->committed == 0)
+        cli_error("%s: line %zu (%s): %s; the batch is refused: nothing was issued (correct the "
+                  "line and run it again)",
                   batch_name(o), batch->lines[failed], batch->certs[failed].number,
                   cs_err_detail(detail, err));
+    else if (failed < batch->count)
+        cli_error("%s: line %zu (%s): %s (the %zu certificates before its chunk are recorded; "
+                  "correct it and run the batch again to complete it)",
+                  batch_name(o), batch->lines[failed], batch->certs[failed].number,
+                  cs_err_detail(detail, err), run->committed);
     else
         cli_registry_report(o->registry, err, detail);
     return false;
@@ -281,7 +299,7 @@ int cli_issue_batch(const issue_options *o)
     cs_key_t *key = NULL;
     cs_issuer_t *issuer = NULL;
     cs_batch batch = {0};
-    batch_run run = {.o = o, .progress = isatty(STDERR_FILENO) != 0};
+    batch_run run = {.o = o};
     int status = CLI_EXIT_FAILURE;
 
     if (!prepare_outputs(o) ||
@@ -293,11 +311,15 @@ int cli_issue_batch(const issue_options *o)
                   o->registry);
         goto fail;
     }
-    if (!read_batch(o, &batch) || !check_qr_targets(o, &batch) ||
-        !cli_registry_load_key(registry, o->registry, &o->passphrase, &key) ||
+    cli_progress_start(&run.progress, "validate", 0);
+    if (!read_batch(o, &batch) || !check_qr_targets(o, &batch))
+        goto fail;
+    cli_progress_end(&run.progress); /* before a passphrase prompt */
+    if (!cli_registry_load_key(registry, o->registry, &o->passphrase, &key) ||
         !cli_registry_issuer(registry, o->registry, key, &issuer) ||
         !check_against_accreditation(o, issuer, &batch) ||
-        !issue_all(o, registry, issuer, &batch, &run) || !write_outputs(o, registry, &batch))
+        !issue_all(o, registry, issuer, &batch, &run) ||
+        !write_outputs(o, registry, &batch, &run.progress))
         goto fail;
     fprintf(stderr, "certseal: issue: %s: %zu certificates: %zu issued now, %zu already recorded\n",
             batch_name(o), batch.count, run.issued_now, batch.count - run.issued_now);

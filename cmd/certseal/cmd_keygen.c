@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_service.h"
 
 typedef struct keygen_options {
     cs_alg alg;
     const char *out;
+    const char *pkcs11; /* --pkcs11 URI: make the pair in a token */
     bool force, encrypt;
     cli_passphrase_source passphrase;
 } keygen_options;
@@ -32,6 +34,9 @@ static const cli_option OPTIONS[] = {
     CLI_OPTION("encrypt", 0, CLI_FLAG, keygen_options, encrypt, NULL,
                "ask for a passphrase on the terminal and encrypt the key"),
     CLI_PASSPHRASE_OPTIONS(keygen_options, passphrase, "encrypt with the passphrase"),
+    CLI_OPTION("pkcs11", 0, CLI_STRING, keygen_options, pkcs11, "URI",
+               "make the pair inside the PKCS#11 token the pkcs11: URI names (object= its "
+               "label); --out is then the public key file"),
     CLI_OPTION("force", 'f', CLI_FLAG, keygen_options, force, NULL, "replace existing files"),
     {0},
 };
@@ -40,6 +45,17 @@ static int check(void *options, int argc, char **argv)
 {
     keygen_options *o = options;
     (void)argc, (void)argv;
+    if (o->pkcs11 != NULL && (o->encrypt || o->passphrase.file != NULL || o->passphrase.fd >= 0))
+        return cli_usage_error("--pkcs11: the private key stays in the token, so there is "
+                               "nothing to encrypt; leave out --encrypt and --passphrase-*");
+    if (o->pkcs11 != NULL && o->out == NULL)
+        return cli_usage_error("--out KEY.pub is required: where to write the public key");
+    if (o->pkcs11 != NULL && !cli_is_pkcs11_uri(o->pkcs11))
+        return cli_usage_error("--pkcs11: '%s' is not a pkcs11: URI (RFC 7512), such as "
+                               "'pkcs11:token=ab-hsm;object=signing-2027'",
+                               o->pkcs11);
+    if (o->pkcs11 == NULL && (o->passphrase.pin_file != NULL || o->passphrase.pin_fd >= 0))
+        return cli_usage_error("--pin-file and --pin-fd go with --pkcs11 URI");
     if (o->passphrase.file != NULL || o->passphrase.fd >= 0)
         o->encrypt = true;
     if (o->out == NULL)
@@ -65,6 +81,11 @@ static int run(void *options, int argc, char **argv)
     cs_err err;
 
     (void)argc, (void)argv;
+    if (o->pkcs11 != NULL) {
+        const cli_services_pkcs11 *pkcs11 = cli_service_pkcs11();
+        return pkcs11 != NULL ? pkcs11->keygen(o->alg, o->pkcs11, o->out, o->force, &o->passphrase)
+                              : CLI_EXIT_FAILURE;
+    }
     status = CLI_EXIT_FAILURE;
     if ((public_path = malloc(strlen(o->out) + sizeof(".pub"))) == NULL) {
         cli_error("out of memory");
@@ -117,9 +138,13 @@ const cli_command cmd_keygen_entry = {
     .name = "keygen",
     .summary = "make a key pair (Ed25519 or P-256)",
     .usage = "[--alg ed25519|es256] --out KEY [--force]\n"
-             "       [--encrypt | --passphrase-file FILE | --passphrase-fd N]",
+             "       [--encrypt | --passphrase-file FILE | --passphrase-fd N]\n"
+             "       [--alg ed25519|es256] --pkcs11 URI --out KEY.pub [--force]\n"
+             "       [--pin-file FILE | --pin-fd N]",
     .description = "Writes the private key KEY (PKCS#8 PEM, mode 0600) and the public key KEY.pub\n"
-                   "(SubjectPublicKeyInfo PEM), and prints the key id (kid) in hex.\n",
+                   "(SubjectPublicKeyInfo PEM), and prints the key id (kid) in hex.  With\n"
+                   "--pkcs11 URI the pair is made inside the token (sensitive, not\n"
+                   "extractable) and only the public key is written, to KEY.pub.\n",
     .options = OPTIONS,
     .options_size = sizeof(keygen_options),
     .defaults = &DEFAULTS,

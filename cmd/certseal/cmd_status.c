@@ -156,7 +156,8 @@ static const publish_options PUBLISH_DEFAULTS = {.ttl = DEFAULT_TTL,
 static const cli_command PUBLISH = {
     .name = "publish",
     .usage = "publish --registry DB --out FILE [--ttl SECONDS]\n"
-             "           [--valid-for DAYS] [--passphrase-file FILE | --passphrase-fd N]",
+             "           [--valid-for DAYS] [--passphrase-file FILE | --passphrase-fd N]\n"
+             "           [--pin-file FILE | --pin-fd N]",
     .description = "Signs the status list of everything the registry issued with the\n"
                    "registry's key and writes it to FILE atomically (a reader sees the old\n"
                    "list or the new one, never part of one).  Serve FILE at the registry's\n"
@@ -185,6 +186,7 @@ const cli_command cmd_status_entry = {
     .summary = "publish the registry's signed status list, or show one",
     .usage = "publish --registry DB --out FILE [--ttl SECONDS]\n"
              "           [--valid-for DAYS] [--passphrase-file FILE | --passphrase-fd N]\n"
+             "           [--pin-file FILE | --pin-fd N]\n"
              "show FILE|- [INDEX]",
     .description = "publish  signs the status list of everything the registry issued and writes\n"
                    "         it to FILE atomically; serve FILE at the registry's status URI.\n"

@@ -211,7 +211,8 @@ static const sign_options SIGN_DEFAULTS = {.issued_at = -1,
 #define SIGN_USAGE                                                                                 \
     "sign --key FILE --sequence N --out FILE [--next-update DATE | --valid-for D]\n"               \
     "           [--issued-at DATE] [--next-root PUB ...]\n"                                        \
-    "           [--passphrase-file FILE | --passphrase-fd N] SOURCE.json"
+    "           [--passphrase-file FILE | --passphrase-fd N]\n"                                     \
+    "           [--pin-file FILE | --pin-fd N] SOURCE.json"
 
 static const cli_command SIGN = {
     .name = "sign",

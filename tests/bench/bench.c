@@ -37,6 +37,9 @@
  *             (target under 100 ms)
  *   registry  batch issue of 100,000 records into an SQLite registry,
  *             durable, against the raw sign rate (target 0.5)
+ *   pkcs11    issue with a key in a SoftHSM2 token (one session, one
+ *             login) against the same key type as a file, and with a
+ *             login per certificate (for information)
  *   document  certificate PDFs per second, the typical record and a batch
  *             of 1,000 written to files
  *
@@ -347,9 +350,11 @@ int main(int argc, char **argv)
 
     bench_chain(dir, fixtures, count);
     bench_qr(dir, fixtures, count);
+    bench_qr_corpus(dir, fixtures, count);
     bench_scan(dir, fixtures, count);
     bench_status(dir, fixtures, count);
     bench_trustlist(dir, fixtures, count);
+    bench_pkcs11(dir, fixtures, count);
     bench_registry(dir, fixtures, count);
     bench_http(dir, fixtures, count);
     bench_document(dir, fixtures, count);

@@ -87,9 +87,11 @@ void bench_chain(const char *dir, fixture *fixtures, size_t count);
 void bench_status(const char *dir, fixture *fixtures, size_t count);
 void bench_scan(const char *dir, fixture *fixtures, size_t count);
 void bench_qr(const char *dir, fixture *fixtures, size_t count);
+void bench_qr_corpus(const char *dir, fixture *fixtures, size_t count);
 void bench_registry(const char *dir, fixture *fixtures, size_t count);
 void bench_http(const char *dir, fixture *fixtures, size_t count);
 void bench_trustlist(const char *dir, fixture *fixtures, size_t count);
+void bench_pkcs11(const char *dir, fixture *fixtures, size_t count);
 void bench_document(const char *dir, fixture *fixtures, size_t count);
 
 #endif

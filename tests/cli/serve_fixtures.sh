@@ -86,7 +86,8 @@ serve_make_pki() {
         dated_record "GB-$name" >"$name.json"
         quiet issue --registry cb.db --out "$name.txt" "$name.json"
     done
-    quiet issue --registry cb.db --supersedes GB-superseded --out new.txt superseded.json
+    dated_record GB-superseded "d['revision'] = 1" >superseded-1.json
+    quiet issue --registry cb.db --supersedes GB-superseded --out new.txt superseded-1.json
     dated_record GB-notacc >notacc.json
     quiet issue --registry cb2.db --out notacc.txt notacc.json
     # the texts a page must escape: markup, both quotes and ampersands

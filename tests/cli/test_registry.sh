@@ -201,7 +201,19 @@ expect_stderr_line 'registry DB is required'
 
 # re-issue: the old revision is superseded, the new one valid
 record_edit r1.json "d['scope'] = 'Design and manufacture of precision components.'" >r1b.json
+expect_exit 1 cs issue --registry cb.db --supersedes GB-Q-1 --out t1b.txt r1b.json
+expect_stderr_line 'GB-Q-1: revision 0 of certificate "GB-Q-1" is already issued with other claims: a new revision is 1'
+expect_no_file t1b.txt
+record_edit r1.json "d['scope'] = 'Design and manufacture of precision components.'; d['revision'] = 1" >r1b.json
 expect_exit 0 cs issue --registry cb.db --supersedes GB-Q-1 --reason "scope reduced" --out t1b.txt r1b.json
+# the same supersede again (a second click, a re-run script) changes nothing
+expect_exit 0 cs issue --registry cb.db --supersedes GB-Q-1 --reason "scope reduced" --out t1c.txt r1b.json
+expect_stderr_line 'revision 1 of certificate "GB-Q-1" is already issued with these claims; nothing was changed'
+check "a repeated supersede prints the same token" cmp -s t1b.txt t1c.txt
+record_edit r1b.json "d['scope'] = 'Design only.'" >r1c.json
+expect_exit 1 cs issue --registry cb.db --supersedes GB-Q-1 --out t1d.txt r1c.json
+expect_stderr_line 'revision 1 of certificate "GB-Q-1" is already issued with other claims: a new revision is 2'
+expect_no_file t1d.txt
 publish
 verdict 18 t1.txt
 verdict 0 t1b.txt
@@ -353,6 +365,69 @@ gen_batch jsonl DUP 3 >dup.jsonl
 sed -n 1p dup.jsonl >>dup.jsonl
 expect_exit 1 cs issue --registry cb.db --batch dup.jsonl
 check "duplicate named" grep -q 'line 4: certificate_number: "DUP-0001" is already on line 1' "$CAP/stderr"
+# a number the registry holds with other claims, on the last of 2000 lines: the
+# batch is refused before anything is issued
+gen_batch jsonl CLASH 2000 >clash.jsonl
+sed -i '2000s/"CLASH-2000"/"J-0001"/' clash.jsonl
+expect_exit 1 cs issue --registry cb.db --batch clash.jsonl --out clash-tokens.jsonl
+check "the clash named by its line" grep -q 'clash\.jsonl: line 2000 (J-0001): certificate "J-0001" is already recorded with other claims' "$CAP/stderr"
+check "... and nothing issued" grep -q 'the batch is refused: nothing was issued' "$CAP/stderr"
+check "nothing issued" [ "$("$CERTSEAL" list --registry cb.db | wc -l)" -eq "$before" ]
+expect_no_file clash-tokens.jsonl
+# a semicolon or tab CSV (a spreadsheet's export) reads as the comma CSV did:
+# the same 50 certificates, already recorded, and the same tokens
+for sep in semicolon tab; do
+    python3 - batch.csv "batch-$sep.csv" "$sep" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    csv.writer(f, delimiter=";" if sys.argv[3] == "semicolon" else "\t",
+               lineterminator="\r\n").writerows(rows)
+PY
+    expect_exit 0 cs issue --registry cb.db --batch "batch-$sep.csv" --out "tokens-$sep.jsonl"
+    expect_stderr_line "batch-$sep\.csv: 50 certificates: 0 issued now, 50 already recorded"
+    check "a $sep CSV gives the comma CSV's tokens" cmp -s tokens-c.jsonl "tokens-$sep.jsonl"
+done
+# a header typo names the column meant; a column of the CB's own is refused
+# unless it is named with --ignore-column
+sed '1s/organization\.name/organisation.name/' batch.csv >typo.csv
+expect_exit 1 cs issue --registry cb.db --batch typo.csv
+check "a header typo: did you mean" grep -q 'typo\.csv: line 1: csv: unknown column "organisation.name": did you mean organization.name?' "$CAP/stderr"
+python3 - batch.csv extra.csv <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows = [["internal_ref"] + rows[0]] + [["X-%d" % i] + r for i, r in enumerate(rows[1:])]
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    csv.writer(f, lineterminator="\r\n").writerows(rows)
+PY
+expect_exit 1 cs issue --registry cb.db --batch extra.csv
+check "an extra column refused, naming --ignore-column" grep -q 'unknown column "internal_ref".*--ignore-column' "$CAP/stderr"
+expect_exit 0 cs issue --registry cb.db --batch extra.csv --ignore-column internal_ref --out tokens-extra.jsonl
+check "--ignore-column: the same tokens" cmp -s tokens-c.jsonl tokens-extra.jsonl
+expect_exit 2 cs issue --key cb.key --accreditation ac.cose --ignore-column x r1.json
+# the sample batches certseal(1) names hold the same certificates
+expect_exit 0 cs issue --registry cb.db --batch "$FIXTURES/batch.csv" --out sample-c.jsonl
+expect_exit 0 cs issue --registry cb.db --batch "$FIXTURES/batch.jsonl" --out sample-j.jsonl
+expect_stderr_line 'batch\.jsonl: 3 certificates: 0 issued now, 3 already recorded'
+check "the sample CSV and JSON Lines give the same tokens" cmp -s sample-c.jsonl sample-j.jsonl
+# a token too large to print comfortably: issued, with a warning saying how to shorten it
+python3 - "$MULTISITE" "$TODAY" <<'PY' >big.jsonl
+import json, random, sys
+random.seed(4)
+words = ("design manufacture supply installation servicing of and for refrigeration compressors "
+         "valves pumps food dairy brewing pharmaceutical cold storage commissioning").split()
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["issued"], d["original_grant"], d["expires"], d["revision"] = sys.argv[2], "2019-03-14", "2034-12-31", 0
+d["scope"] = " ".join(random.choice(words) + str(random.randint(1, 99)) for _ in range(90))[:590]
+for i in range(3):
+    d["certificate_number"] = "BIG-%d" % i
+    print(json.dumps(d))
+PY
+head -1 big.jsonl >big.json
+expect_exit 0 cs issue --registry cb.db --out big.txt big.json
+expect_stderr_line 'warning: BIG-0: the token needs QR version 2[6-9]-M .*shorten the scope'
+expect_exit 0 cs issue --registry cb.db --batch big.jsonl --out big-tokens.jsonl
+check "a batch warns once for its large tokens" grep -q 'warning: big\.jsonl: 3 of 3 tokens need a QR version above 25-M' "$CAP/stderr"
 # usage
 expect_exit 2 cs issue --registry cb.db --batch batch.jsonl r1.json
 expect_stderr_line 'batch FILE takes no RECORD argument'

@@ -618,6 +618,35 @@ static void test_text_half_blocks(void **state)
     cs_qr_free(&qr);
 }
 
+/* The capacity is the longest alphanumeric text that fits: one character
+ * more needs the next version, at every level; version 40-L holds the
+ * 4,296 characters of ISO/IEC 18004's capacity table. */
+static void test_capacity(void **state)
+{
+    static const cs_qr_ecc levels[] = {CS_QR_ECC_L, CS_QR_ECC_M, CS_QR_ECC_H};
+    char text[4400];
+    size_t chars = 0;
+    int version = 0, modules = 0;
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+        assert_int_equal(cs_qr_capacity(CS_QR_VERSION_WARN, levels[i], &chars), CS_OK);
+        assert_true(chars > 500 && chars + 1 < sizeof(text));
+        memset(text, 'Q', chars);
+        text[chars] = '\0';
+        assert_int_equal(cs_qr_version(text, levels[i], &version, &modules), CS_OK);
+        assert_int_equal(version, CS_QR_VERSION_WARN);
+        text[chars] = 'Q';
+        text[chars + 1] = '\0';
+        assert_int_equal(cs_qr_version(text, levels[i], &version, &modules), CS_OK);
+        assert_int_equal(version, CS_QR_VERSION_WARN + 1);
+    }
+    assert_int_equal(cs_qr_capacity(40, CS_QR_ECC_L, &chars), CS_OK);
+    assert_int_equal(chars, 4296); /* ISO/IEC 18004 Table 7: 40-L alphanumeric */
+    assert_int_equal(cs_qr_capacity(0, CS_QR_ECC_M, &chars), CS_ERR_ARGUMENT);
+    assert_int_equal(cs_qr_capacity(41, CS_QR_ECC_M, &chars), CS_ERR_ARGUMENT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -631,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_png_pixels),
         cmocka_unit_test(test_svg_modules),
         cmocka_unit_test(test_text_half_blocks),
+        cmocka_unit_test(test_capacity),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

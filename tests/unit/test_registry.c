@@ -82,6 +82,23 @@ static cs_err issue_err(cs_registry_t *r, const char *number, const char *supers
     return err;
 }
 
+/* Supersedes number with the fixture at the given revision; *token (may be
+ * NULL) is borrowed as cs_registry_issue_certificate() says. */
+static cs_err supersede(cs_registry_t *r, const char *number, uint64_t revision,
+                        const char **token, char *detail, size_t size)
+{
+    cs_certificate cert;
+    const char *ignored = NULL;
+    size_t len = 0;
+    assert_int_equal(world_cert(&cert, number), CS_OK);
+    cert.revision = revision;
+    cs_err err = cs_registry_issue_certificate(r, W.issuer, &cert, number, CS_FORM_OFFLINE, NULL,
+                                               token != NULL ? token : &ignored, &len, detail,
+                                               size);
+    cs_certificate_clear(&cert);
+    return err;
+}
+
 static cs_status status_of(cs_registry_t *r, const char *number)
 {
     cs_registry_entry e;
@@ -399,17 +416,39 @@ static void test_supersede(void **state)
            "S-2");
     expect(issue_err(r, "S-1", "S-9", detail, sizeof(detail)), CS_ERR_ARGUMENT, detail, NULL);
 
-    /* The fixture is revision 2: the new revision is 3, the old superseded. */
+    /* The fixture is revision 2, as recorded: superseding with it again
+     * changes nothing and gives the recorded token; a revision that is
+     * not the next one is refused. */
+    cs_registry_entry e;
+    const char *again = NULL;
+    assert_int_equal(cs_registry_get(r, "S-1", &e), CS_OK);
+    assert_int_equal(supersede(r, "S-1", 2, &again, detail, sizeof(detail)), CS_OK);
+    assert_non_null(strstr(detail, "nothing was changed"));
+    assert_string_equal(again, e.token);
+    cs_registry_entry_clear(&e);
+    expect(supersede(r, "S-1", 5, NULL, detail, sizeof(detail)), CS_ERR_REGISTRY_REVISION, detail,
+           "its next revision is 3");
+
+    /* Revision 3: the new revision, the old one superseded. */
     assert_int_equal(world_cert(&cert, "S-1"), CS_OK);
+    cert.revision = 3;
     assert_int_equal(cs_registry_issue_certificate(r, W.issuer, &cert, "S-1", CS_FORM_LINK, &actor,
                                                    &token, &len, detail, sizeof(detail)),
                      CS_OK);
+    assert_string_equal(detail, "");
     assert_int_equal(cert.revision, 3);
     assert_int_not_equal(cert.status.index, first);
     assert_true(strncmp(token, "HTTPS://VERIFY.EXAMPLE.ORG/V/", 29) == 0);
     cs_certificate_clear(&cert);
+    /* Revision 3 again, with other claims: refused. */
+    assert_int_equal(world_cert(&cert, "S-1"), CS_OK);
+    cert.revision = 3;
+    cert.expires += 86400;
+    expect(cs_registry_issue_certificate(r, W.issuer, &cert, "S-1", CS_FORM_LINK, &actor, &token,
+                                         &len, detail, sizeof(detail)),
+           CS_ERR_REGISTRY_REVISION, detail, "already issued with other claims");
+    cs_certificate_clear(&cert);
 
-    cs_registry_entry e;
     assert_int_equal(cs_registry_get(r, "S-1", &e), CS_OK);
     assert_int_equal(e.revision, 3);
     assert_int_equal(e.status, CS_STATUS_VALID);
@@ -442,7 +481,7 @@ static void test_supersede(void **state)
 
     /* The superseded revision cannot change; the current one can. */
     change(r, "S-1", CS_REGISTRY_SUSPEND, CS_OK, CS_STATUS_SUSPENDED);
-    assert_int_equal(issue_err(r, "S-1", "S-1", detail, sizeof(detail)), CS_OK);
+    assert_int_equal(supersede(r, "S-1", 4, NULL, detail, sizeof(detail)), CS_OK);
     assert_int_equal(cs_registry_get(r, "S-1", &e), CS_OK);
     assert_int_equal(e.revision, 4);
     cs_registry_entry_clear(&e);
@@ -807,7 +846,7 @@ static void test_publish(void **state)
     change(r, "P-withdrawn", CS_REGISTRY_WITHDRAW, CS_OK, CS_STATUS_WITHDRAWN);
     change(r, "P-reinstated", CS_REGISTRY_SUSPEND, CS_OK, CS_STATUS_SUSPENDED);
     change(r, "P-reinstated", CS_REGISTRY_REINSTATE, CS_OK, CS_STATUS_VALID);
-    assert_int_equal(issue_err(r, "P-old", "P-old", detail, sizeof(detail)), CS_OK);
+    assert_int_equal(supersede(r, "P-old", 3, NULL, detail, sizeof(detail)), CS_OK);
     cs_registry_entry cur;
     assert_int_equal(cs_registry_get(r, "P-old", &cur), CS_OK);
 
@@ -940,7 +979,7 @@ static void test_publish_checks_event_log(void **state)
     issue(r, "L-withdrawn", NULL);
     issue(r, "L-old", NULL);
     change(r, "L-withdrawn", CS_REGISTRY_WITHDRAW, CS_OK, CS_STATUS_WITHDRAWN);
-    assert_int_equal(issue_err(r, "L-old", "L-old", detail, sizeof(detail)), CS_OK);
+    assert_int_equal(supersede(r, "L-old", 3, NULL, detail, sizeof(detail)), CS_OK);
     assert_int_equal(
         cs_registry_publish(r, W.cb, list_path, 1800000000, 86400, 3600, detail, sizeof(detail)),
         CS_OK);

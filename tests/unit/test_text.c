@@ -164,13 +164,36 @@ static void test_escape_json(void **state)
     free(plain);
 }
 
+/* "Did you mean": the nearest candidate within a quarter of the word's
+ * length, none when two are as near or all are far. */
+static void test_nearest(void **state)
+{
+    static const char *const standards[] = {"ISO 9001:2015", "ISO 14001:2015", "ISO 45001:2018"};
+    static const char *const columns[] = {"scope", "issued", "expires", "organization.name"};
+    static const char *const twins[] = {"cat", "car"};
+    char long_word[CS_TEXT_NEAREST_MAX + 2];
+    (void)state;
+
+    assert_string_equal(cs_text_nearest("ISO9001:2015", standards, 3), "ISO 9001:2015");
+    assert_string_equal(cs_text_nearest("iso 9001-2015", standards, 3), "ISO 9001:2015");
+    assert_string_equal(cs_text_nearest("ISO 45001:2018", standards, 3), "ISO 45001:2018");
+    assert_string_equal(cs_text_nearest("organisation.name", columns, 4), "organization.name");
+    assert_string_equal(cs_text_nearest("expiry", columns, 4), "expires");
+    assert_null(cs_text_nearest("colour", columns, 4));
+    assert_null(cs_text_nearest("cab", twins, 2));
+    assert_null(cs_text_nearest(NULL, columns, 4));
+    memset(long_word, 'a', sizeof(long_word) - 1);
+    long_word[sizeof(long_word) - 1] = '\0';
+    assert_null(cs_text_nearest(long_word, columns, 4));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escape_controls),    cmocka_unit_test(test_escape_bidi),
         cmocka_unit_test(test_escape_malformed_utf8), cmocka_unit_test(test_escape_truncation),
         cmocka_unit_test(test_escape_alloc),       cmocka_unit_test(test_check),
-        cmocka_unit_test(test_escape_json),
+        cmocka_unit_test(test_escape_json),        cmocka_unit_test(test_nearest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,20 +93,31 @@ typedef struct cs_batch {
 
 void cs_batch_clear(cs_batch *batch);
 
+/* How a batch is read; all zero reads any batch the default way. */
+typedef struct cs_batch_options {
+    cs_batch_format format; /* CS_BATCH_AUTO: sniffed from the data */
+    /* CSV columns that are skipped (borrowed); any other column that is not
+     * one of the record's is refused, naming the nearest column name. */
+    const char *const *ignore_columns;
+    size_t ignore_count;
+} cs_batch_options;
+
 /*
- * Reads every record of data[0..len) into *batch (zeroed first).  Each
- * record is validated as cs_record_parse_json() does, and two records
- * with the same certificate number are refused (the later one named).  On
- * CS_OK the batch holds count >= 1 valid records and no problem.
- * Otherwise batch->problems lists every bad record (line, field, problem;
- * at most CS_BATCH_PROBLEMS_MAX, the rest counted) and batch->certs is
- * empty, so that a caller can refuse the whole batch.
+ * Reads every record of data[0..len) into *batch (zeroed first), as
+ * *options says (NULL: the defaults).  Each record is validated as
+ * cs_record_parse_json() does, and two records with the same certificate
+ * number are refused (the later one named).  A CSV batch's separator is
+ * the comma, semicolon or tab, whichever its header row uses.  On CS_OK
+ * the batch holds count >= 1 valid records and no problem.  Otherwise
+ * batch->problems lists every bad record (line, field, problem; at most
+ * CS_BATCH_PROBLEMS_MAX, the rest counted) and batch->certs is empty, so
+ * that a caller can refuse the whole batch.
  * Errors: CS_ERR_RECORD (one or more records are bad, or there is none),
  * CS_ERR_CSV (the CSV header or quoting is broken; listed as a problem
  * too), CS_ERR_TOO_LARGE (more than CS_BATCH_SIZE_MAX bytes or
  * CS_BATCH_RECORDS_MAX records), CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY.
  */
-CS_MUST_CHECK cs_err cs_batch_parse(const char *data, size_t len, cs_batch_format format,
+CS_MUST_CHECK cs_err cs_batch_parse(const char *data, size_t len, const cs_batch_options *options,
                                     cs_batch *batch);
 
 /*

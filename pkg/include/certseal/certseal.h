@@ -25,6 +25,7 @@
 #include "certseal/image.h"
 #include "certseal/issue.h"
 #include "certseal/key.h"
+#include "certseal/pkcs11.h"
 #include "certseal/qr.h"
 #include "certseal/record.h"
 #include "certseal/registry.h"

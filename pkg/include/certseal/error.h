@@ -92,6 +92,19 @@ extern "C" {
     X(CS_ERR_SIGNATURE, 407, "signature does not verify")                                  \
     X(CS_ERR_CRYPTO, 408, "cryptographic library failure")                                 \
     X(CS_ERR_KEY_WEAK, 409, "public key is weak (small order or not canonical)")           \
+    X(CS_ERR_PKCS11_URI, 420, "PKCS#11 URI does not parse (RFC 7512)")                     \
+    X(CS_ERR_PKCS11_PIN_IN_URI, 421, "PKCS#11 URI carries a PIN (pin-value or pin-source)")  \
+    X(CS_ERR_PKCS11_MODULE, 422, "PKCS#11 module cannot be loaded or initialized")         \
+    X(CS_ERR_PKCS11_NO_TOKEN, 423, "no PKCS#11 token matches the URI")                      \
+    X(CS_ERR_PKCS11_TOKENS, 424, "more than one PKCS#11 token matches the URI")             \
+    X(CS_ERR_PKCS11_PIN_INCORRECT, 425, "wrong PIN for the PKCS#11 token")                  \
+    X(CS_ERR_PKCS11_PIN_LOCKED, 426, "the PKCS#11 token's user PIN is locked")              \
+    X(CS_ERR_PKCS11_NO_OBJECT, 427, "no key in the PKCS#11 token matches the URI")          \
+    X(CS_ERR_PKCS11_OBJECTS, 428, "more than one key in the PKCS#11 token matches the URI") \
+    X(CS_ERR_PKCS11_OBJECT_EXISTS, 429, "the PKCS#11 token already holds a key of that name") \
+    X(CS_ERR_PKCS11_MECHANISM, 430, "the PKCS#11 token does not offer the mechanism")       \
+    X(CS_ERR_PKCS11_DEVICE, 431, "the PKCS#11 token or module failed")                     \
+    X(CS_ERR_PKCS11_PIN, 432, "no usable PIN for the PKCS#11 token")                        \
     /* chain and scope */                                                                  \
     X(CS_ERR_TRUST_EMPTY, 500, "trust store holds no public key")                          \
     X(CS_ERR_UNTRUSTED, 501, "accreditation body key not in the trust store")              \
@@ -148,6 +161,7 @@ extern "C" {
     X(CS_ERR_REGISTRY_ROLE, 808, "operation not available for this registry's role")      \
     X(CS_ERR_REGISTRY_DAMAGED, 809, "registry file is damaged")                            \
     X(CS_ERR_REGISTRY_EVENT_LOG, 810, "registry status disagrees with its event log")      \
+    X(CS_ERR_REGISTRY_REVISION, 811, "not the next revision of the certificate")          \
     X(CS_ERR_DOCUMENT_RENDER, 840, "certificate document could not be drawn")              \
     X(CS_ERR_DOCUMENT_FONT, 841, "no installed font has a character of the document")      \
     X(CS_ERR_DOCUMENT_ATTACH, 842, "the token could not be attached to the document")

@@ -134,6 +134,38 @@ const uint8_t *cs_key_kid(const cs_key_t *key);
 /* True when both keys have the same public half. */
 bool cs_key_public_equal(const cs_key_t *a, const cs_key_t *b);
 
+/*
+ * An external signer: the private half of a key kept elsewhere (a PKCS#11
+ * token, pkcs11.h), behind the same cs_key_t as a key file.  sign() writes
+ * the signature of msg for alg (the key's own): EdDSA the 64-byte Ed25519
+ * signature, ES256 the raw 64-byte r||s; it returns a cs_err.  release(),
+ * when not NULL, is called with ctx once, by cs_key_free().  The core never
+ * calls a signer concurrently with itself through one key; a signer that
+ * may be shared between threads locks for itself.
+ */
+typedef struct cs_key_signer {
+    cs_err (*sign)(void *ctx, cs_alg alg, const uint8_t *msg, size_t msg_len,
+                   uint8_t sig[CS_SIGNATURE_MAX], size_t *sig_len);
+    void (*release)(void *ctx);
+    void *ctx;
+} cs_key_signer;
+
+/*
+ * Gives a public-only key its private half as an external signer: from
+ * then on cs_key_has_private() is true and everything that signs with the
+ * key calls signer->sign.  Every signature it makes is checked against the
+ * public key before use (CS_ERR_CRYPTO when it does not verify), and an
+ * ES256 one is brought to a low s.  Such a key is never written as PEM.
+ * The key takes over signer->ctx (released by cs_key_free(), also when the
+ * key is freed without ever signing).
+ * Errors: CS_ERR_ARGUMENT (NULL, no sign function, a key that already has
+ * a private half; signer->ctx is then not taken over).
+ */
+CS_MUST_CHECK cs_err cs_key_set_signer(cs_key_t *key, const cs_key_signer *signer);
+
+/* True when the key's private half is an external signer. */
+bool cs_key_has_signer(const cs_key_t *key);
+
 /* Releases *key and sets it to NULL; NULL and *key == NULL are fine. */
 void cs_key_free(cs_key_t **key);
 

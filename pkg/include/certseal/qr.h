@@ -50,6 +50,22 @@ CS_MUST_CHECK cs_err cs_qr_ecc_parse(const char *text, cs_qr_ecc *out);
  */
 CS_MUST_CHECK cs_err cs_qr_version(const char *text, cs_qr_ecc ecc, int *version, int *modules);
 
+/*
+ * The QR version above which certseal warns when it issues a token: 117
+ * modules, 50 mm with its quiet zone at 0.4 mm a module, the most a
+ * certificate page comfortably gives a code that phones read at arm's
+ * length.
+ */
+#define CS_QR_VERSION_WARN 25
+
+/*
+ * The most characters of upper-case alphanumeric text (the QR alphanumeric
+ * set, as both token forms are) that a QR code of at most `version` holds
+ * at ecc, found by encoding (libqrencode's own rules, not a copied table).
+ * Errors: CS_ERR_ARGUMENT (version outside 1-40), CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_qr_capacity(int version, cs_qr_ecc ecc, size_t *chars);
+
 /* An encoded QR symbol: a square of dark and light modules. */
 typedef struct cs_qr cs_qr_t;
 

@@ -133,18 +133,23 @@ typedef struct cs_registry_actor {
 /*
  * CB: issues one certificate.  In one transaction: checks that
  * cert->number is new (or, with supersedes set to it, that its current
- * revision is valid or suspended), draws a status index uniformly at
- * random among the unused ones (refusing when three quarters of the list
- * are taken), sets cert->status to {index, status URI} and, when
- * superseding, cert->revision to the previous revision + 1 (a new number
- * keeps the revision it comes with), signs with the issuer
+ * revision is valid or suspended and cert->revision is the next one),
+ * draws a status index uniformly at random among the unused ones
+ * (refusing when three quarters of the list are taken), sets cert->status
+ * to {index, status URI}, signs with the issuer
  * (CS_ISSUE_VERIFY_SIGNATURE), records the token and the "issued" event,
- * and marks the superseded revision with its event.  *token is borrowed
- * from the issuer until its next call.  form is the token's form
- * (CS_FORM_LINK uses the registry's link base).
+ * and marks the superseded revision with its event.  Superseding is
+ * idempotent: a record of the current revision with the claims it was
+ * issued with changes nothing, and gives CS_OK with the recorded token
+ * and detail (when not NULL) saying so; detail is "" after any other
+ * success.  *token is borrowed from the issuer (or the registry) until
+ * the next call.  form is the token's form (CS_FORM_LINK uses the
+ * registry's link base).
  * Errors: CS_ERR_REGISTRY_ROLE, CS_ERR_REGISTRY_DUPLICATE,
  * CS_ERR_REGISTRY_NOT_FOUND (supersedes), CS_ERR_REGISTRY_TRANSITION,
- * CS_ERR_REGISTRY_FULL, CS_ERR_REGISTRY_BUSY, CS_ERR_REGISTRY,
+ * CS_ERR_REGISTRY_REVISION (superseding with a record that is neither the
+ * next revision nor the current one unchanged), CS_ERR_REGISTRY_FULL,
+ * CS_ERR_REGISTRY_BUSY, CS_ERR_REGISTRY,
  * CS_ERR_KEY_NOT_ACCREDITED (the issuer's key is not the registry's),
  * CS_ERR_ARGUMENT (supersedes names another number, the link form without
  * a link base, a reason past CS_REGISTRY_REASON_MAX), and
@@ -168,7 +173,8 @@ typedef void (*cs_registry_progress_fn)(void *ctx, size_t done, size_t count);
  * A certificate whose number is already recorded with the same claims is
  * skipped (so that re-running an interrupted batch completes it) and is
  * not reported to `issued`; one recorded with different claims fails the
- * batch.  On error, the chunks already committed stay (and were reported
+ * batch before anything is issued (every number is looked up first).  On
+ * error, the chunks already committed stay (and were reported
  * to `issued` and `progress`); *failed_index (may be NULL) names the
  * certificate that failed, or the first of its chunk when the COMMIT
  * failed.  `issued` and `progress` run after each COMMIT, so they hear of

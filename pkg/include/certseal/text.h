@@ -72,6 +72,18 @@ cs_err cs_text_escape_json(char **json) __attribute__((warn_unused_result));
 cs_err cs_text_check(const char *text, size_t len, unsigned flags, char *detail,
                      size_t detail_size) __attribute__((warn_unused_result));
 
+/*
+ * The candidate nearest to word, for a "did you mean ...?": the one needing
+ * the fewest single-character edits (insert, delete, replace; ASCII letters
+ * compared without case, so "ISO9001:2015" is one edit from
+ * "ISO 9001:2015"), when that is at most max(2, strlen(word) / 4) edits
+ * and fewer than any other candidate's.  NULL when none is near enough,
+ * or word or a candidate is longer than CS_TEXT_NEAREST_MAX bytes.  The
+ * result points into candidates.
+ */
+#define CS_TEXT_NEAREST_MAX 128
+const char *cs_text_nearest(const char *word, const char *const *candidates, size_t count);
+
 #ifdef __cplusplus
 }
 #endif
