@@ -42,7 +42,13 @@ DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
                zlib:zlib1g-dev libqrencode:libqrencode-dev libpng:libpng-dev \
                libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev \
                libcurl:libcurl4-openssl-dev libmicrohttpd:libmicrohttpd-dev \
-               icu-uc:libicu-dev p11-kit-1:libp11-kit-dev libqpdf:libqpdf-dev
+               icu-uc:libicu-dev p11-kit-1:libp11-kit-dev pangocairo:libpango1.0-dev libqpdf:libqpdf-dev
+# Fonts the certificate documents are set in (pkg/document_render.c): Noto
+# for Latin, Greek, Cyrillic, Arabic, Hebrew, Devanagari and Thai (core), and
+# for Chinese and Japanese (cjk).  path:FILE:package, checked like the rest.
+DEPS_FONTS  := path:/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf:fonts-noto-core \
+               path:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:fonts-noto-cjk \
+               path:/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf:fonts-noto-mono
 DEPS_TEST   := cmocka:libcmocka-dev
 # command : Debian package (tools the tests and docs need).  ImageMagick is
 # looked for under its Debian name, so that another `convert` on PATH does
@@ -100,7 +106,7 @@ CMD_OBJ     := $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 SERVICE_CMD_SRC := $(addprefix cmd/certseal/,$(addsuffix .c,cli_pkcs11 cli_qr cli_registry cli_scan \
                services cmd_accredit cmd_init cmd_inspect cmd_issue cmd_issue_batch cmd_list \
                cmd_qr cmd_scan cmd_serve cmd_status cmd_status_change \
-               cmd_watch cmd_rekey))
+               cmd_watch cmd_rekey cmd_document))
 SERVICE_CMD_OBJ := $(SERVICE_CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 PROGRAM_OBJ := $(filter-out $(SERVICE_CMD_OBJ),$(CMD_OBJ))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
@@ -167,7 +173,7 @@ endef
 # clang's fuzzer and sanitizer runtimes, which apt-get does not install
 # with clang when recommended packages are left out.
 DEPS_FUZZ   := deb:libclang-rt-14-dev:libclang-rt-14-dev
-DEPS_ALL    := $(DEPS_BUILD) $(addprefix pc:,$(DEPS_LIB))
+DEPS_ALL    := $(DEPS_BUILD) $(addprefix pc:,$(DEPS_LIB)) $(DEPS_FONTS)
 DEPS_ALL_TEST := $(DEPS_ALL) $(addprefix pc:,$(DEPS_TEST)) $(addprefix cmd:,$(DEPS_TOOLS)) \
                py:jsonschema:python3-jsonschema py:cryptography:python3-cryptography $(DEPS_FUZZ)
 

@@ -179,5 +179,6 @@ extern const cli_command cmd_keygen_entry, cmd_accredit_entry, cmd_issue_entry, 
 extern const cli_command cmd_trustlist_entry;
 extern const cli_command cmd_receipt_entry;
 extern const cli_command cmd_rekey_entry, cmd_reissue_entry;
+extern const cli_command cmd_document_entry;
 
 #endif

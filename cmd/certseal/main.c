@@ -22,6 +22,7 @@ static const command COMMANDS[] = {
     {"verify", &cmd_verify_entry},
     {"inspect", NULL},
     {"qr", NULL},
+    {"document", NULL},
     {"scan", NULL},
     {"init", NULL},
     {"suspend", NULL},

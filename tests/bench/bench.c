@@ -43,6 +43,8 @@
  *   pkcs11    issue with a key in a SoftHSM2 token (one session, one
  *             login) against the same key type as a file, and with a
  *             login per certificate (for information)
+ *   document  certificate PDFs per second, the typical record and a batch
+ *             of 1,000 written to files
  *
  * Rates are fair on a small, noisy machine: each rate is the best of
  * ROUNDS rounds of ROUND_SECONDS each (so every rate is measured over more
@@ -359,6 +361,7 @@ int main(int argc, char **argv)
     bench_pkcs11(dir, fixtures, count);
     bench_registry(dir, fixtures, count);
     bench_http(dir, fixtures, count);
+    bench_document(dir, fixtures, count);
 
     for (size_t i = 0; i < count; i++)
         cs_certificate_clear(&fixtures[i].cert);

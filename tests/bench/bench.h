@@ -93,5 +93,6 @@ void bench_registry(const char *dir, fixture *fixtures, size_t count);
 void bench_http(const char *dir, fixture *fixtures, size_t count);
 void bench_trustlist(const char *dir, fixture *fixtures, size_t count);
 void bench_pkcs11(const char *dir, fixture *fixtures, size_t count);
+void bench_document(const char *dir, fixture *fixtures, size_t count);
 
 #endif

@@ -17,6 +17,7 @@
 #include "certseal/claims.h"
 #include "certseal/cose.h"
 #include "certseal/date.h"
+#include "certseal/document.h"
 #include "certseal/error.h"
 #include "certseal/fetch.h"
 #include "certseal/file.h"

@@ -84,6 +84,7 @@ extern "C" {
     X(CS_ERR_PDF_ENCRYPTED, 331, "PDF file is encrypted and needs a password")             \
     X(CS_ERR_PDF_LIMIT, 332, "PDF file passes a reading limit")                            \
     X(CS_ERR_PDF_RENDER, 333, "PDF page could not be rendered")                            \
+    X(CS_ERR_DOCUMENT_TEMPLATE, 370, "certificate document template is invalid")           \
     /* crypto */                                                                           \
     X(CS_ERR_KEY_PARSE, 400, "key does not parse")                                         \
     X(CS_ERR_KEY_PASSPHRASE, 401, "wrong passphrase for the private key")                  \
@@ -170,7 +171,10 @@ extern "C" {
     X(CS_ERR_REGISTRY_DAMAGED, 809, "registry file is damaged")                            \
     X(CS_ERR_REGISTRY_EVENT_LOG, 810, "registry status disagrees with its event log")      \
     X(CS_ERR_REGISTRY_REVISION, 811, "not the next revision of the certificate")           \
-    X(CS_ERR_REGISTRY_AMBIGUOUS, 820, "several current credentials under that number")
+    X(CS_ERR_REGISTRY_AMBIGUOUS, 820, "several current credentials under that number")     \
+    X(CS_ERR_DOCUMENT_RENDER, 840, "certificate document could not be drawn")              \
+    X(CS_ERR_DOCUMENT_FONT, 841, "no installed font has a character of the document")      \
+    X(CS_ERR_DOCUMENT_ATTACH, 842, "the token could not be attached to the document")
 /* clang-format on */
 
 typedef enum cs_err {
