@@ -5,24 +5,55 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_service.h"
 #include "cli_status.h"
+#include "certseal/report_batch.h"
+#include "certseal/token_reader.h"
+#include "certseal/verify_batch.h"
 
 typedef struct verify_options {
     cli_verifier_options verifier;
     bool json;
-    const char *input; /* the token argument, "-" for standard input */
-    cli_list qr;       /* --qr IMAGE, in order */
+    bool force;
+    const char *format;      /* --format: auto, lines, jsonl, csv, cose */
+    const char *report;      /* --report FILE.csv|FILE.html */
+    const char *qr_list;     /* --qr-list FILE: one image path per line */
+    uint64_t jobs;           /* --jobs N; 0: one per processor */
+    cli_list qr;             /* --qr IMAGE, in order */
+    int token_format;        /* --format, parsed */
+    const char *const *inputs; /* the arguments: tokens, files or - */
+    size_t input_count;
 } verify_options;
 
 static const cli_option OPTIONS[] = {
     CLI_VERIFIER_OPTIONS(verify_options, verifier),
-    CLI_OPTION("json", 0, CLI_FLAG, verify_options, json, NULL, "one JSON object per token"),
+    CLI_OPTION("json", 0, CLI_FLAG, verify_options, json, NULL,
+               "one JSON object per token, one per line (JSON Lines)"),
     CLI_OPTION("qr", 0, CLI_LIST, verify_options, qr, "IMAGE",
                "verify the tokens of the QR codes in a PNG or JPEG image\n"
                "(repeatable: every image, in order)"),
+    CLI_OPTION("qr-list", 0, CLI_PATH, verify_options, qr_list, "FILE",
+               "verify the QR codes of the images named in FILE, one path per line\n"
+               "(- for standard input), after those of --qr"),
+    CLI_OPTION("format", 0, CLI_STRING, verify_options, format, "FORMAT",
+               "how the token files are written: auto (default: told by the name,\n"
+               "then the first line), lines, jsonl, csv (a header row naming a\n"
+               "token column) or cose (one binary token)"),
+    CLI_OPTION("jobs", 0, CLI_UNSIGNED, verify_options, jobs, "N",
+               "verify with N threads (default: one per processor); the output\n"
+               "keeps the order of the input",
+               .min = 1, .max = CS_VERIFY_BATCH_JOBS_MAX),
+    CLI_OPTION("report", 0, CLI_PATH, verify_options, report, "FILE",
+               "also write a report of every certificate: FILE.csv or FILE.html\n"
+               "(the count of each verdict, then one row per certificate)"),
+    CLI_OPTION("force", 0, CLI_FLAG, verify_options, force, NULL,
+               "replace an existing --report file"),
     {0},
 };
 
@@ -30,18 +61,35 @@ static int check(void *options, int argc, char **argv)
 {
     verify_options *o = options;
     int status = cli_verifier_options_check(&o->verifier);
+    size_t stdin_users = 0;
 
     if (status != CLI_EXIT_OK)
         return status;
+    if (o->format != NULL && (o->token_format = cs_token_format_parse(o->format)) < 0)
+        return cli_usage_error("--format %s: expected auto, lines, jsonl, csv or cose", o->format);
+    if (o->report != NULL && cs_report_batch_kind_for(o->report) < 0)
+        return cli_usage_error("--report %s: the name must end in .csv or .html", o->report);
     for (size_t i = 0; i < o->qr.count; i++)
-        for (size_t j = i + 1; j < o->qr.count; j++)
-            if (strcmp(o->qr.items[i], "-") == 0 && strcmp(o->qr.items[j], "-") == 0)
-                return cli_usage_error("--qr -: standard input can be read only once");
-    if (o->qr.count > 0)
-        return argc > 0 ? cli_usage_error("give either --qr IMAGE or a token, not both")
+        stdin_users += strcmp(o->qr.items[i], "-") == 0;
+    stdin_users += o->qr_list != NULL && strcmp(o->qr_list, "-") == 0;
+    for (int i = 0; i < argc; i++)
+        stdin_users += strcmp(argv[i], "-") == 0;
+    if (stdin_users > 1)
+        return cli_usage_error("standard input (-) can be read only once");
+    if (o->qr.count > 0 || o->qr_list != NULL)
+        return argc > 0 ? cli_usage_error("give either --qr IMAGE (or --qr-list) or tokens, not both")
                         : CLI_EXIT_OK;
-    o->input = cli_token_argument(argc, argv, 0);
-    return o->input != NULL ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if (argc == 0) {
+        static const char *const standard_input[] = {"-"};
+        if (cli_token_argument(argc, argv, 0) == NULL)
+            return CLI_EXIT_USAGE;
+        o->inputs = standard_input;
+        o->input_count = 1;
+    } else {
+        o->inputs = (const char *const *)argv;
+        o->input_count = (size_t)argc;
+    }
+    return CLI_EXIT_OK;
 }
 
 /* "certseal: verify: LABEL: warning: ..." lines on stderr. */
@@ -59,52 +107,118 @@ static void print_warnings(const cs_verify_result *r, const char *label)
     }
 }
 
-/* ---- running -------------------------------------------------------------- */
+/* ---- one result ----------------------------------------------------------- */
 
-static int verify_one(cs_verifier_t *verifier, const verify_options *o, const uint8_t *token,
-                      size_t len, const char *label)
+/* What the results of a run add up to (the batch's ctx). */
+typedef struct verify_run {
+    const verify_options *o;
+    int worst;
+    uint64_t counts[CS_VERDICT_COUNT];
+    uint64_t total, errors;
+    cs_report_batch_t *report;
+    bool report_failed;
+    bool output_failed;
+} verify_run;
+
+/* The name of an entry in messages: the file alone for a file of one
+ * token, else "FILE, line N" (or "IMAGE, QR code N"). */
+static void entry_label(const cs_report_position *pos, char *buf, size_t size)
 {
-    cs_verify_result result;
-    char *text = NULL;
-    int status;
-    cs_err err = cs_verifier_verify(verifier, token, len, &result);
-
-    if (err != CS_OK) {
-        cli_error("%s: cannot verify: %s", label, cs_strerror(err));
-        cs_verify_result_clear(&result);
-        return CLI_EXIT_FAILURE;
-    }
-    status = cli_exit_for_verdict(result.verdict);
-    err = o->json ? cs_report_verify_json(&result, 0, &text)
-                  : cs_report_verify_text(&result, label,
-                                          cli_use_colour() ? CS_REPORT_COLOUR : 0, &text);
-    if (err != CS_OK) {
-        cli_error("out of memory");
-        status = CLI_EXIT_FAILURE;
-    } else {
-        fputs(text, stdout);
-        if (o->json)
-            putchar('\n');
-        free(text);
-    }
-    if (result.verdict != CS_VERDICT_VALID) {
-        const char *hint = cs_report_operator_hint(result.verdict);
-        if (result.verdict == CS_VERDICT_STATUS_UNKNOWN && result.err == CS_ERR_STATUS_UNKNOWN &&
-            strcmp(cs_verify_status_summary(&result, result.failed), "unknown") == 0)
-            hint = "pass --fetch, or --status FILE with the published list; "
-                   "--status-optional accepts it unchecked";
-        /* With a trust list the reason says it all: no key to add. */
-        if (result.failed == CS_CHECK_AB_LISTED || result.failed == CS_CHECK_AB_RECOGNISED ||
-            (result.failed == CS_CHECK_AC_TRUSTED && o->verifier.trust_lists.count > 0))
-            hint = NULL;
-        cli_error("%s: %s: %s%s%s%s", label, cs_verdict_name(result.verdict),
-                  result.checks[result.failed].detail, hint != NULL ? " (" : "",
-                  hint != NULL ? hint : "", hint != NULL ? ")" : "");
-    }
-    print_warnings(&result, label);
-    cs_verify_result_clear(&result);
-    return status;
+    if (pos->code > 0)
+        snprintf(buf, size, "%s, QR code %u", pos->file, pos->code);
+    else if (pos->line > 0)
+        snprintf(buf, size, "%s, line %llu", pos->file, (unsigned long long)pos->line);
+    else
+        snprintf(buf, size, "%s", pos->file);
 }
+
+/* The line on stderr for a verdict other than VALID. */
+static void print_failure(const verify_options *o, const cs_verify_result *result,
+                          const char *label)
+{
+    const char *hint = cs_report_operator_hint(result->verdict);
+
+    if (result->verdict == CS_VERDICT_STATUS_UNKNOWN && result->err == CS_ERR_STATUS_UNKNOWN &&
+        strcmp(cs_verify_status_summary(result, result->failed), "unknown") == 0)
+        hint = "pass --fetch, or --status FILE with the published list; "
+               "--status-optional accepts it unchecked";
+    /* With a trust list the reason says it all: no key to add. */
+    if (result->failed == CS_CHECK_AB_LISTED || result->failed == CS_CHECK_AB_RECOGNISED ||
+        (result->failed == CS_CHECK_AC_TRUSTED && o->verifier.trust_lists.count > 0))
+        hint = NULL;
+    cli_error("%s: %s: %s%s%s%s", label, cs_verdict_name(result->verdict),
+              result->checks[result->failed].detail, hint != NULL ? " (" : "",
+              hint != NULL ? hint : "", hint != NULL ? ")" : "");
+}
+
+/* An entry that held no token, as a MALFORMED result of its own (the
+ * decode check failing with the reader's words). */
+static void input_error_result(const cs_verify_batch_item *item, cs_verify_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->verdict = CS_VERDICT_MALFORMED;
+    r->err = item->input_err;
+    r->failed = CS_CHECK_DECODE;
+    for (int id = 0; id < CS_CHECK_COUNT; id++)
+        r->checks[id].state = CS_CHECK_NOT_RUN;
+    r->checks[CS_CHECK_DECODE].state = CS_CHECK_FAIL;
+    r->checks[CS_CHECK_DECODE].err = item->input_err;
+    snprintf(r->checks[CS_CHECK_DECODE].detail, sizeof(r->checks[CS_CHECK_DECODE].detail), "%s",
+             item->input_detail);
+}
+
+static void print_result(verify_run *run, const cs_verify_result *result, const char *label,
+                         const cs_report_position *pos)
+{
+    char *text = NULL;
+
+    if (run->o->json) {
+        if (cs_report_verify_json_write(result, pos, stdout) != CS_OK)
+            run->output_failed = true;
+        putchar('\n');
+    } else if (cs_report_verify_text(result, label, cli_use_colour() ? CS_REPORT_COLOUR : 0,
+                                     &text) == CS_OK) {
+        fputs(text, stdout);
+        free(text);
+    } else {
+        run->output_failed = true;
+    }
+}
+
+/* Each result, in input order (cs_verify_batch_fn). */
+static void on_result(void *ctx, const cs_verify_batch_item *item)
+{
+    verify_run *run = ctx;
+    cs_verify_result own;
+    const cs_verify_result *result = item->result;
+    char label[700];
+
+    entry_label(&item->position, label, sizeof(label));
+    if (item->verify_err != CS_OK) {
+        cli_error("%s: cannot verify: %s", label, cs_strerror(item->verify_err));
+        run->worst = cli_exit_worse(run->worst, CLI_EXIT_FAILURE);
+        run->errors++;
+        run->total++;
+        return;
+    }
+    if (item->input_err != CS_OK) {
+        input_error_result(item, &own);
+        result = &own;
+    }
+    run->worst = cli_exit_worse(run->worst, cli_exit_for_verdict(result->verdict));
+    run->counts[result->verdict]++;
+    run->total++;
+    print_result(run, result, label, &item->position);
+    if (result->verdict != CS_VERDICT_VALID)
+        print_failure(run->o, result, label);
+    print_warnings(result, label);
+    if (run->report != NULL && !run->report_failed &&
+        cs_report_batch_add(run->report, &item->position, item->input_err != CS_OK ? NULL : result,
+                            item->input_detail) != CS_OK)
+        run->report_failed = true;
+}
+
+/* ---- the inputs --------------------------------------------------------------- */
 
 /* True when text is a token in some known form (it may still be broken). */
 static bool looks_like_token(const uint8_t *text, size_t len)
@@ -121,62 +235,201 @@ static bool looks_like_token(const uint8_t *text, size_t len)
     return err != CS_ERR_FORM;
 }
 
-/* Every token of the input (cs_token_list_next(): one per line, or one
- * binary COSE token). */
-static int verify_input(cs_verifier_t *verifier, const verify_options *o, const uint8_t *data,
-                        size_t len, const char *label)
+static bool is_token_argument(const char *argument)
 {
-    int worst = CLI_EXIT_OK, status;
-    size_t count = 0, offset = 0, token_len, next, ignored_len;
-    const uint8_t *token, *ignored;
-    char line_label[512];
-
-    while (cs_token_list_next(data, len, &offset, &token, &token_len)) {
-        bool more;
-        next = offset; /* is there a token after this one? */
-        more = cs_token_list_next(data, len, &next, &ignored, &ignored_len);
-        /* A file that does not start with a token is the wrong file: say so
-         * once, not once per line. */
-        if (count == 0 && more && !looks_like_token(token, token_len)) {
-            cli_error("%s: not a certseal token (expected CS1:..., an https:// link or COSE "
-                      "bytes, one per line); is it the right file?",
-                      label);
-            return CLI_EXIT_MALFORMED;
-        }
-        count++;
-        snprintf(line_label, sizeof(line_label), "%s, token %zu", label, count);
-        status =
-            verify_one(verifier, o, token, token_len, count == 1 && !more ? label : line_label);
-        worst = cli_exit_worse(worst, status);
-    }
-    if (count == 0) {
-        cli_error("%s: holds no token", label);
-        return CLI_EXIT_MALFORMED;
-    }
-    return worst;
+    return strncmp(argument, CS_OFFLINE_PREFIX, strlen(CS_OFFLINE_PREFIX)) == 0 ||
+           strncasecmp(argument, "https://", 8) == 0 || strncasecmp(argument, "http://", 7) == 0;
 }
 
-/* --qr: verifies the token of every QR code in the image that holds one;
+/* One entry read ahead: an entry's position says "line N" only when its
+ * file holds more than one. */
+typedef struct entry {
+    uint8_t *token;
+    size_t len, cap;
+    uint64_t line;
+    cs_err err;
+    char detail[CS_DETAIL_SIZE];
+} entry;
+
+static bool entry_keep(entry *e, const uint8_t *token, size_t len, uint64_t line, cs_err err,
+                       const char *detail)
+{
+    if (len > e->cap) {
+        uint8_t *p = realloc(e->token, len);
+        if (p == NULL)
+            return false;
+        e->token = p;
+        e->cap = len;
+    }
+    if (len > 0)
+        memcpy(e->token, token, len);
+    e->len = len;
+    e->line = line;
+    e->err = err;
+    snprintf(e->detail, sizeof(e->detail), "%s", detail);
+    return true;
+}
+
+static cs_err submit_entry(cs_verify_batch_t *batch, const entry *e, const cs_report_position *pos)
+{
+    return e->err != CS_OK ? cs_verify_batch_submit_error(batch, e->err, e->detail, pos)
+                           : cs_verify_batch_submit(batch, e->token, e->len, pos);
+}
+
+/* Every token of one file or stream (cs_token_reader_next()), submitted in
+ * order; returns the exit status of what went wrong reading it. */
+static int verify_stream(cs_verify_batch_t *batch, const verify_options *o, FILE *in,
+                         const char *name, const char *label)
+{
+    cs_token_reader_t *reader = NULL;
+    entry held = {0};
+    bool holding = false, more = false;
+    size_t count = 0;
+    char detail[CS_DETAIL_SIZE], where[CLI_ESCAPED_SIZE(512)];
+    int status = CLI_EXIT_OK;
+    cs_err err;
+
+    cli_escape(label, where, sizeof(where));
+    if (cs_token_reader_new(in, name, (cs_token_format)o->token_format, &reader) != CS_OK) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAILURE;
+    }
+    for (;;) {
+        const uint8_t *token;
+        size_t len;
+        uint64_t line;
+        err = cs_token_reader_next(reader, &token, &len, &line, detail, sizeof(detail));
+        if (cs_token_reader_fatal(err) || (err == CS_OK && token == NULL))
+            break;
+        /* A file that does not start with a token is the wrong file: say so
+         * once, not once per line. */
+        if (count == 0 && err == CS_OK && cs_token_reader_format(reader) == CS_TOKEN_FORMAT_LINES &&
+            !looks_like_token(token, len)) {
+            const uint8_t *next;
+            size_t next_len;
+            uint64_t next_line;
+            cs_err next_err;
+            if (!entry_keep(&held, token, len, line, CS_OK, "")) { /* token is borrowed */
+                cli_error("out of memory");
+                status = CLI_EXIT_FAILURE;
+                goto done;
+            }
+            next_err = cs_token_reader_next(reader, &next, &next_len, &next_line, detail,
+                                            sizeof(detail));
+            if (next_err != CS_OK || next != NULL) {
+                cli_error("%s: not a certseal token (expected CS1:..., an https:// link or COSE "
+                          "bytes, one per line; or JSON Lines or CSV with a token column); is it "
+                          "the right file?",
+                          where);
+                status = CLI_EXIT_MALFORMED;
+                goto done;
+            }
+            /* one line: verified, and its verdict says what is wrong */
+            err = CS_OK;
+            holding = true;
+            count++;
+            break;
+        }
+        if (holding) {
+            cs_report_position pos = {.file = label, .line = held.line};
+            more = true;
+            if (submit_entry(batch, &held, &pos) != CS_OK) {
+                cli_error("out of memory");
+                status = CLI_EXIT_FAILURE;
+                goto done;
+            }
+        }
+        if (!entry_keep(&held, token, len, line, err, detail)) {
+            cli_error("out of memory");
+            status = CLI_EXIT_FAILURE;
+            goto done;
+        }
+        holding = true;
+        count++;
+    }
+    if (holding) {
+        cs_report_position pos = {.file = label, .line = more ? held.line : 0};
+        if (submit_entry(batch, &held, &pos) != CS_OK) {
+            cli_error("out of memory");
+            status = CLI_EXIT_FAILURE;
+            goto done;
+        }
+    }
+    if (cs_token_reader_fatal(err)) {
+        if (err == CS_ERR_IO_READ)
+            cli_error("%s: cannot read: %s", where, strerror(errno));
+        else if (err == CS_ERR_TOO_LARGE)
+            cli_error("%s: larger than %d bytes; is it the right file?", where, CS_TOKEN_TEXT_MAX);
+        else
+            cli_error("%s: %s (give a CSV file whose header row names a token column, or "
+                      "--format)",
+                      where, detail[0] != '\0' ? detail : cs_strerror(err));
+        status = err == CS_ERR_IO_READ || err == CS_ERR_NO_MEMORY ? CLI_EXIT_FAILURE
+                                                                   : CLI_EXIT_MALFORMED;
+    } else if (count == 0) {
+        cli_error("%s: holds no token", where);
+        status = CLI_EXIT_MALFORMED;
+    }
+done:
+    free(held.token);
+    cs_token_reader_free(&reader);
+    return status;
+}
+
+/* One argument: a token itself, a file, or - for standard input. */
+static int verify_argument(cs_verify_batch_t *batch, const verify_options *o,
+                           const char *argument)
+{
+    FILE *in;
+    int status;
+
+    if (is_token_argument(argument)) {
+        cs_report_position pos = {.file = "token"};
+        if (cs_verify_batch_submit(batch, (const uint8_t *)argument, strlen(argument), &pos) !=
+            CS_OK) {
+            cli_error("out of memory");
+            return CLI_EXIT_FAILURE;
+        }
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argument, "-") == 0)
+        return verify_stream(batch, o, stdin, NULL, "standard input");
+    if ((in = fopen(argument, "rb")) == NULL) {
+        char where[CLI_ESCAPED_SIZE(512)];
+        cli_error("%s: cannot open: %s", cli_escape(argument, where, sizeof(where)),
+                  strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    status = verify_stream(batch, o, in, argument, argument);
+    fclose(in);
+    return status;
+}
+
+/* --qr: submits the token of every QR code in the image that holds one;
  * other codes on the page (a web address, say) are passed over. */
-static int verify_qr(cs_verifier_t *verifier, const verify_options *o, const char *path)
+static int verify_qr(cs_verify_batch_t *batch, const char *path)
 {
     const cli_services_verify *services = cli_service_verify(); /* the scanner */
     cs_scan_result codes = {0};
-    char label[512];
-    size_t tokens = 0;
-    int worst, status;
+    size_t tokens = 0, found = 0;
+    int worst;
 
     if (services == NULL)
         return CLI_EXIT_FAILURE;
     worst = services->scan_image(path, &codes);
+    for (size_t i = 0; i < codes.count; i++)
+        found += looks_like_token((const uint8_t *)codes.symbols[i].text, codes.symbols[i].len);
     for (size_t i = 0; i < codes.count; i++) {
+        cs_report_position pos = {.file = path, .code = found > 1 ? (unsigned)(i + 1) : 0};
         if (!looks_like_token((const uint8_t *)codes.symbols[i].text, codes.symbols[i].len))
             continue;
         tokens++;
-        snprintf(label, sizeof(label), codes.count == 1 ? "%s" : "%s, QR code %zu", path, i + 1);
-        status = verify_one(verifier, o, (const uint8_t *)codes.symbols[i].text,
-                            codes.symbols[i].len, label);
-        worst = cli_exit_worse(worst, status);
+        if (cs_verify_batch_submit(batch, (const uint8_t *)codes.symbols[i].text,
+                                   codes.symbols[i].len, &pos) != CS_OK) {
+            cli_error("out of memory");
+            worst = CLI_EXIT_FAILURE;
+            break;
+        }
     }
     if (worst == CLI_EXIT_OK && tokens == 0) {
         cli_error("%s: none of its %zu QR code(s) holds a certseal token", path, codes.count);
@@ -186,14 +439,108 @@ static int verify_qr(cs_verifier_t *verifier, const verify_options *o, const cha
     return worst;
 }
 
-/* Every --qr image, in order; the worst exit code of them all. */
-static int verify_images(cs_verifier_t *verifier, const verify_options *o)
+/* --qr-list FILE: one image path per line (blank lines skipped).  The
+ * paths are kept until the end: results name them after the line is gone. */
+static int verify_qr_list(cs_verify_batch_t *batch, const char *list, char ***paths,
+                          size_t *count)
 {
+    FILE *in = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+    char *line = NULL, where[CLI_ESCAPED_SIZE(512)];
+    size_t cap = 0, allocated = 0;
+    ssize_t n;
     int worst = CLI_EXIT_OK;
 
-    for (size_t i = 0; i < o->qr.count; i++)
-        worst = cli_exit_worse(worst, verify_qr(verifier, o, o->qr.items[i]));
+    cli_escape(list, where, sizeof(where));
+    if (in == NULL) {
+        cli_error("%s: cannot open: %s", where, strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    while ((n = getline(&line, &cap, in)) >= 0) {
+        char *p = line, *copy;
+        while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' '))
+            p[--n] = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            continue;
+        if (*count == allocated) {
+            size_t more = allocated > 0 ? 2 * allocated : 64;
+            char **grown = realloc(*paths, more * sizeof(**paths));
+            if (grown == NULL)
+                break;
+            *paths = grown;
+            allocated = more;
+        }
+        if ((copy = strdup(p)) == NULL)
+            break;
+        (*paths)[(*count)++] = copy;
+        worst = cli_exit_worse(worst, verify_qr(batch, copy));
+    }
+    if (ferror(in) || !feof(in)) {
+        cli_error("%s: cannot read: %s", where, errno != 0 ? strerror(errno) : "out of memory");
+        worst = cli_exit_worse(worst, CLI_EXIT_FAILURE);
+    }
+    free(line);
+    if (in != stdin)
+        fclose(in);
     return worst;
+}
+
+/* ---- the report and the summary ------------------------------------------------- */
+
+/* "2000 verified: 1990 VALID, 7 SUSPENDED, ..." on stderr. */
+static void print_summary(const verify_run *run)
+{
+    bool first = true;
+
+    fprintf(stderr, "certseal: verify: %llu verified:", (unsigned long long)run->total);
+    for (int v = 0; v < CS_VERDICT_COUNT; v++)
+        if (run->counts[v] > 0) {
+            fprintf(stderr, "%s %llu %s", first ? "" : ",", (unsigned long long)run->counts[v],
+                    cs_verdict_name((cs_verdict)v));
+            first = false;
+        }
+    if (run->errors > 0)
+        fprintf(stderr, "%s %llu could not be verified", first ? "" : ",",
+                (unsigned long long)run->errors);
+    fputc('\n', stderr);
+}
+
+/* The report written through a temporary file beside it, synced, then
+ * linked into place (renamed over an existing one with --force). */
+static bool write_report(const verify_run *run, const char *path, bool force)
+{
+    char tmp[4096], where[CLI_ESCAPED_SIZE(512)];
+    int fd;
+    FILE *f;
+    bool ok;
+
+    cli_escape(path, where, sizeof(where));
+    if (!force && access(path, F_OK) == 0) {
+        cli_error("%s: already exists; choose another name or add --force to replace it", where);
+        return false;
+    }
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp) ||
+        (fd = mkstemp(tmp)) < 0) {
+        cli_error("%s: cannot write: %s", where, strerror(errno));
+        return false;
+    }
+    (void)fchmod(fd, 0644);
+    if ((f = fdopen(fd, "w")) == NULL) {
+        close(fd);
+        unlink(tmp);
+        cli_error("%s: cannot write: %s", where, strerror(errno));
+        return false;
+    }
+    ok = cs_report_batch_write(run->report, time(NULL), f) == CS_OK && fflush(f) == 0 &&
+         fsync(fileno(f)) == 0;
+    ok = fclose(f) == 0 && ok;
+    if (ok)
+        ok = force ? rename(tmp, path) == 0 : link(tmp, path) == 0;
+    if (!ok)
+        cli_error("%s: cannot write: %s", where, strerror(errno));
+    unlink(tmp);
+    return ok;
 }
 
 /* --fetch: a fetcher (with its cache unless --no-cache), from the services
@@ -224,40 +571,110 @@ static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_
     return err == CS_OK;
 }
 
+/* One verifier, configured from the options, with what it borrows. */
+typedef struct job {
+    cs_verifier_t *verifier;
+    cs_fetcher_t *fetcher;
+    cs_status_history_t *history;
+    cli_trust_lists lists;
+} job;
+
+static bool job_start(job *j, const verify_options *o, const cs_trust_t *trust)
+{
+    if (cs_verifier_new(trust, &j->verifier) != CS_OK) {
+        cli_error("out of memory");
+        return false;
+    }
+    return cli_verifier_configure(j->verifier, &o->verifier) &&
+           cli_load_trust_lists(j->verifier, &o->verifier, &j->lists) &&
+           (!o->verifier.fetch || start_fetching(o, j->verifier, &j->fetcher, &j->history));
+}
+
+static void job_stop(job *j)
+{
+    cs_verifier_free(&j->verifier);
+    cli_trust_lists_clear(&j->lists);
+    if (j->fetcher != NULL) /* made by the services plugin, which is loaded */
+        cli_service_verify()->fetcher_free(&j->fetcher);
+    cs_status_history_free(&j->history);
+}
+
+static size_t job_count(const verify_options *o)
+{
+    long n;
+    if (o->jobs > 0)
+        return (size_t)o->jobs;
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > CS_VERIFY_BATCH_JOBS_MAX ? CS_VERIFY_BATCH_JOBS_MAX : (size_t)n;
+}
+
 static int run(void *options, int argc, char **argv)
 {
     const verify_options *o = options;
     cs_trust_t *trust = NULL;
-    cs_verifier_t *verifier = NULL;
-    cs_fetcher_t *fetcher = NULL;
-    cs_status_history_t *history = NULL;
-    cli_trust_lists lists = {0};
-    uint8_t *data = NULL;
-    size_t len = 0;
-    const char *label;
-    int status = CLI_EXIT_FAILURE;
+    job *jobs = NULL;
+    cs_verifier_t **verifiers = NULL;
+    cs_verify_batch_t *batch = NULL;
+    verify_run state = {.o = o};
+    char **qr_paths = NULL;
+    size_t qr_count = 0, count = job_count(o), started = 0;
+    int status = CLI_EXIT_FAILURE, reading = CLI_EXIT_OK;
 
     (void)argc, (void)argv;
-    if (!cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust) ||
-        (o->qr.count == 0 && !cli_read_token_argument(o->input, &data, &len, &label)))
+    if (!cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust))
         goto fail;
-    if (cs_verifier_new(trust, &verifier) != CS_OK) {
+    jobs = calloc(count, sizeof(*jobs));
+    verifiers = calloc(count, sizeof(*verifiers));
+    if (jobs == NULL || verifiers == NULL) {
         cli_error("out of memory");
         goto fail;
     }
-    if (!cli_verifier_configure(verifier, &o->verifier) ||
-        !cli_load_trust_lists(verifier, &o->verifier, &lists))
+    for (; started < count; started++) {
+        if (!job_start(&jobs[started], o, trust)) {
+            started++;
+            goto fail;
+        }
+        verifiers[started] = jobs[started].verifier;
+    }
+    if (o->report != NULL &&
+        cs_report_batch_new((cs_report_batch_kind)cs_report_batch_kind_for(o->report),
+                            &state.report) != CS_OK) {
+        cli_error("%s: cannot make a temporary file for the report", o->report);
         goto fail;
-    if (o->verifier.fetch && !start_fetching(o, verifier, &fetcher, &history))
+    }
+    if (cs_verify_batch_new(verifiers, count, on_result, &state, &batch) != CS_OK) {
+        cli_error("cannot start %zu verifying threads (try a smaller --jobs)", count);
         goto fail;
-    status = o->qr.count > 0 ? verify_images(verifier, o) : verify_input(verifier, o, data, len, label);
+    }
+    for (size_t i = 0; i < o->qr.count; i++)
+        reading = cli_exit_worse(reading, verify_qr(batch, o->qr.items[i]));
+    if (o->qr_list != NULL)
+        reading = cli_exit_worse(reading, verify_qr_list(batch, o->qr_list, &qr_paths, &qr_count));
+    for (size_t i = 0; i < o->input_count; i++)
+        reading = cli_exit_worse(reading, verify_argument(batch, o, o->inputs[i]));
+    cs_verify_batch_finish(batch);
+    status = cli_exit_worse(state.worst, reading);
+    if (fflush(stdout) != 0 || ferror(stdout) || state.output_failed) {
+        cli_error("standard output: cannot write: %s", strerror(errno));
+        status = cli_exit_worse(status, CLI_EXIT_FAILURE);
+    }
+    if (state.total > 1)
+        print_summary(&state);
+    if (state.report != NULL && (state.report_failed || !write_report(&state, o->report, o->force))) {
+        if (state.report_failed)
+            cli_error("%s: cannot write the report's rows", o->report);
+        status = cli_exit_worse(status, CLI_EXIT_FAILURE);
+    }
 fail:
-    free(data);
-    cs_verifier_free(&verifier);
-    cli_trust_lists_clear(&lists);
-    if (fetcher != NULL) /* made by the services plugin, which is loaded */
-        cli_service_verify()->fetcher_free(&fetcher);
-    cs_status_history_free(&history);
+    cs_verify_batch_free(&batch);
+    for (size_t i = 0; i < started; i++)
+        job_stop(&jobs[i]);
+    for (size_t i = 0; i < qr_count; i++)
+        free(qr_paths[i]);
+    free(qr_paths);
+    free(jobs);
+    free(verifiers);
+    cs_report_batch_free(&state.report);
     cs_trust_free(&trust);
     return status;
 }
@@ -281,8 +698,8 @@ const cli_command cmd_verify_entry = {
     .options = OPTIONS,
     .options_size = sizeof(verify_options),
     .defaults = &DEFAULTS,
-    .args_max = 1,
-    .args_help = "give one token, file or - (one token per line for several)",
+    .args_max = CLI_ARGS_ANY,
+    .args_help = "give tokens, files (lines of tokens, JSON Lines or CSV) or - ",
     .check = check,
     .run = run,
 };

@@ -80,6 +80,9 @@ extern "C" {
     X(CS_ERR_NO_QR_CODE, 324, "no QR code found in the image")                             \
     X(CS_ERR_CSV, 325, "CSV text does not parse")                                          \
     X(CS_ERR_TEXT, 326, "text holds a control or bidirectional character, or is not NFC")  \
+    X(CS_ERR_BATCH_ENTRY, 360, "input entry holds no token")                               \
+    X(CS_ERR_BATCH_TOKEN_COLUMN, 361, "CSV header has no token column")                    \
+    X(CS_ERR_BATCH_LINE_TOO_LONG, 362, "input line is longer than a token can be")         \
     /* crypto */                                                                           \
     X(CS_ERR_KEY_PARSE, 400, "key does not parse")                                         \
     X(CS_ERR_KEY_PASSPHRASE, 401, "wrong passphrase for the private key")                  \
