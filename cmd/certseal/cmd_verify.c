@@ -348,7 +348,11 @@ static int verify_stream(cs_verify_batch_t *batch, const verify_options *o, FILE
         count++;
     }
     if (holding) {
-        cs_report_position pos = {.file = label, .line = more ? held.line : 0};
+        /* A file of one token is named alone, as it always was; an entry of
+         * JSON Lines or CSV always has its line. */
+        bool structured = cs_token_reader_format(reader) == CS_TOKEN_FORMAT_JSONL ||
+                          cs_token_reader_format(reader) == CS_TOKEN_FORMAT_CSV;
+        cs_report_position pos = {.file = label, .line = more || structured ? held.line : 0};
         if (submit_entry(batch, &held, &pos) != CS_OK) {
             cli_error("out of memory");
             status = CLI_EXIT_FAILURE;
@@ -511,6 +515,7 @@ static void print_summary(const verify_run *run)
 static bool write_report(const verify_run *run, const char *path, bool force)
 {
     char tmp[4096], where[CLI_ESCAPED_SIZE(512)];
+    const char *slash;
     int fd;
     FILE *f;
     bool ok;
@@ -520,7 +525,11 @@ static bool write_report(const verify_run *run, const char *path, bool force)
         cli_error("%s: already exists; choose another name or add --force to replace it", where);
         return false;
     }
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp) ||
+    /* ".NAME.XXXXXX" beside it, as cs_file_write_atomic() names its own */
+    slash = strrchr(path, '/');
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX",
+                         slash != NULL ? (int)(slash - path + 1) : 0, path,
+                         slash != NULL ? slash + 1 : path) >= sizeof(tmp) ||
         (fd = mkstemp(tmp)) < 0) {
         cli_error("%s: cannot write: %s", where, strerror(errno));
         return false;
@@ -621,6 +630,12 @@ static int run(void *options, int argc, char **argv)
     int status = CLI_EXIT_FAILURE, reading = CLI_EXIT_OK;
 
     (void)argc, (void)argv;
+    if (o->report != NULL && !o->force && access(o->report, F_OK) == 0) {
+        char where[CLI_ESCAPED_SIZE(512)];
+        cli_error("%s: already exists; choose another name or add --force to replace it",
+                  cli_escape(o->report, where, sizeof(where)));
+        goto fail;
+    }
     if (!cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust))
         goto fail;
     jobs = calloc(count, sizeof(*jobs));
