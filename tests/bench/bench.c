@@ -37,6 +37,12 @@
  *             (target under 100 ms)
  *   registry  batch issue of 100,000 records into an SQLite registry,
  *             durable, against the raw sign rate (target 0.5)
+ *   batch     `certseal verify` of many tokens: --json against plain,
+ *             --jobs 2 against --jobs 1, 100,000 tokens streamed (rate and
+ *             peak RSS) (bench_batch.c)
+ *
+ * BENCH_ONLY="chain batch" runs only the sections named (chain, batch, qr,
+ * scan, status, trustlist, registry, http).
  *
  * Rates are fair on a small, noisy machine: each rate is the best of
  * ROUNDS rounds of ROUND_SECONDS each (so every rate is measured over more
@@ -324,6 +330,45 @@ void bench_chain(const char *dir, fixture *fixtures, size_t count)
         lib_free(&libs[i]);
 }
 
+/* The sections, in the order they run. */
+static const struct {
+    const char *name;
+    void (*run)(const char *dir, fixture *fixtures, size_t count);
+} SECTIONS[] = {
+    {"chain", bench_chain},   {"batch", bench_batch},         {"qr", bench_qr},
+    {"scan", bench_scan},     {"status", bench_status},       {"trustlist", bench_trustlist},
+    {"registry", bench_registry}, {"http", bench_http},
+};
+
+/* BENCH_ONLY="chain batch" runs only those sections (all when unset). */
+static bool section_wanted(const char *name)
+{
+    const char *only = getenv("BENCH_ONLY");
+    size_t len = strlen(name);
+
+    if (only == NULL || *only == '\0')
+        return true;
+    for (const char *p = only; (p = strstr(p, name)) != NULL; p += len)
+        if ((p == only || p[-1] == ' ' || p[-1] == ',') &&
+            (p[len] == '\0' || p[len] == ' ' || p[len] == ','))
+            return true;
+    return false;
+}
+
+/* CERTSEAL, else certseal in the build folder the bench is in. */
+static void bench_batch_program(const char *self)
+{
+    static char path[4096];
+    const char *env = getenv("CERTSEAL");
+    const char *slash = strrchr(self, '/');
+
+    if (env != NULL && *env != '\0')
+        bench_program_path = env;
+    else if (slash != NULL && (size_t)snprintf(path, sizeof(path), "%.*s/../certseal",
+                                               (int)(slash - self), self) < sizeof(path))
+        bench_program_path = path;
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "tests/fixtures";
@@ -343,13 +388,10 @@ int main(int argc, char **argv)
            "interleaved\n",
            dir, at, ROUNDS, ROUND_SECONDS);
 
-    bench_chain(dir, fixtures, count);
-    bench_qr(dir, fixtures, count);
-    bench_scan(dir, fixtures, count);
-    bench_status(dir, fixtures, count);
-    bench_trustlist(dir, fixtures, count);
-    bench_registry(dir, fixtures, count);
-    bench_http(dir, fixtures, count);
+    bench_batch_program(argv[0]);
+    for (size_t i = 0; i < sizeof(SECTIONS) / sizeof(SECTIONS[0]); i++)
+        if (section_wanted(SECTIONS[i].name))
+            SECTIONS[i].run(dir, fixtures, count);
 
     for (size_t i = 0; i < count; i++)
         cs_certificate_clear(&fixtures[i].cert);

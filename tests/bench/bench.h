@@ -90,5 +90,8 @@ void bench_qr(const char *dir, fixture *fixtures, size_t count);
 void bench_registry(const char *dir, fixture *fixtures, size_t count);
 void bench_http(const char *dir, fixture *fixtures, size_t count);
 void bench_trustlist(const char *dir, fixture *fixtures, size_t count);
+void bench_batch(const char *dir, fixture *fixtures, size_t count);
+/* The certseal program the batch section runs (NULL: not measured). */
+extern const char *bench_program_path;
 
 #endif
