@@ -158,6 +158,8 @@ static void input_error_result(const cs_verify_batch_item *item, cs_verify_resul
     memset(r, 0, sizeof(*r));
     r->verdict = CS_VERDICT_MALFORMED;
     r->err = item->input_err;
+    r->form = CS_FORM_UNKNOWN;
+    r->verified_at = time(NULL);
     r->failed = CS_CHECK_DECODE;
     for (int id = 0; id < CS_CHECK_COUNT; id++)
         r->checks[id].state = CS_CHECK_NOT_RUN;
@@ -270,15 +272,161 @@ static bool entry_keep(entry *e, const uint8_t *token, size_t len, uint64_t line
     return true;
 }
 
-static cs_err submit_entry(cs_verify_batch_t *batch, const entry *e, const cs_report_position *pos)
+
+/* --fetch: a fetcher (with its cache unless --no-cache), from the services
+ * plugin, becomes the verifier's status source.  Reports and returns false
+ * on failure. */
+static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_fetcher_t **fetcher,
+                           cs_status_history_t **history)
 {
-    return e->err != CS_OK ? cs_verify_batch_submit_error(batch, e->err, e->detail, pos)
-                           : cs_verify_batch_submit(batch, e->token, e->len, pos);
+    const cli_services_verify *services = cli_service_verify();
+    cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
+    char *default_dir = NULL;
+    cs_err err = CS_OK;
+
+    if (services == NULL)
+        return false;
+    if (!cli_fetch_options(o->verifier.cache_dir, o->verifier.no_cache, o->verifier.fetch_timeout, &fo, &default_dir))
+        return false;
+    if ((err = services->fetcher_new(&fo, fetcher)) != CS_OK) {
+        cli_fetch_cache_error(fo.cache_dir, err);
+    } else if (!cli_status_history(&fo, history)) {
+        err = CS_ERR_NO_MEMORY;
+    } else {
+        /* The lists seen are remembered beside the cache: no rollback. */
+        cs_verifier_set_status_history(verifier, *history);
+        cs_verifier_set_status_source(verifier, services->status_source, *fetcher);
+    }
+    free(default_dir);
+    return err == CS_OK;
+}
+
+/* One verifier, configured from the options, with what it borrows. */
+typedef struct job {
+    cs_verifier_t *verifier;
+    cs_fetcher_t *fetcher;
+    cs_status_history_t *history;
+    cli_trust_lists lists;
+} job;
+
+static bool job_start(job *j, const verify_options *o, const cs_trust_t *trust)
+{
+    if (cs_verifier_new(trust, &j->verifier) != CS_OK) {
+        cli_error("out of memory");
+        return false;
+    }
+    return cli_verifier_configure(j->verifier, &o->verifier) &&
+           cli_load_trust_lists(j->verifier, &o->verifier, &j->lists) &&
+           (!o->verifier.fetch || start_fetching(o, j->verifier, &j->fetcher, &j->history));
+}
+
+static void job_stop(job *j)
+{
+    cs_verifier_free(&j->verifier);
+    cli_trust_lists_clear(&j->lists);
+    if (j->fetcher != NULL) /* made by the services plugin, which is loaded */
+        cli_service_verify()->fetcher_free(&j->fetcher);
+    cs_status_history_free(&j->history);
+}
+
+static size_t job_count(const verify_options *o)
+{
+    long n;
+    if (o->jobs > 0)
+        return (size_t)o->jobs;
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > CS_VERIFY_BATCH_JOBS_MAX ? CS_VERIFY_BATCH_JOBS_MAX : (size_t)n;
+}
+
+/* Where entries go: the batch, started at the second entry, so that one
+ * token costs one verifier (a verifier loads the status lists and trust
+ * lists given: each job has its own). */
+typedef struct sink {
+    const verify_options *o;
+    const cs_trust_t *trust;
+    verify_run *state;
+    job *jobs;
+    cs_verifier_t **verifiers;
+    size_t count, started;
+    cs_verify_batch_t *batch;
+    bool holding; /* the first entry, not yet submitted */
+    entry first;
+    cs_report_position first_pos;
+} sink;
+
+static cs_err sink_start(sink *s, size_t jobs)
+{
+    for (; s->started < jobs; s->started++) {
+        if (!job_start(&s->jobs[s->started], s->o, s->trust)) {
+            s->started++;
+            return CS_ERR_ARGUMENT; /* reported */
+        }
+        s->verifiers[s->started] = s->jobs[s->started].verifier;
+    }
+    if (cs_verify_batch_new(s->verifiers, jobs, on_result, s->state, &s->batch) != CS_OK) {
+        cli_error("cannot start %zu verifying threads (try a smaller --jobs)", jobs);
+        return CS_ERR_NO_MEMORY;
+    }
+    if (s->holding) {
+        s->holding = false;
+        return s->first.err != CS_OK
+                   ? cs_verify_batch_submit_error(s->batch, s->first.err, s->first.detail,
+                                                  &s->first_pos)
+                   : cs_verify_batch_submit(s->batch, s->first.token, s->first.len,
+                                            &s->first_pos);
+    }
+    return CS_OK;
+}
+
+/* Submits an entry: a token, or input_err with detail for one that held
+ * none.  Errors: those of the batch; CS_ERR_ARGUMENT when a job could not
+ * start (reported). */
+static cs_err sink_submit(sink *s, const uint8_t *token, size_t len, cs_err input_err,
+                          const char *detail, const cs_report_position *pos)
+{
+    cs_err err;
+
+    if (s->batch == NULL && !s->holding) {
+        if (!entry_keep(&s->first, token, len, pos->line, input_err, detail != NULL ? detail : ""))
+            return CS_ERR_NO_MEMORY;
+        s->first_pos = *pos;
+        s->holding = true;
+        return CS_OK;
+    }
+    if (s->batch == NULL && (err = sink_start(s, s->count)) != CS_OK)
+        return err;
+    return input_err != CS_OK ? cs_verify_batch_submit_error(s->batch, input_err, detail, pos)
+                              : cs_verify_batch_submit(s->batch, token, len, pos);
+}
+
+/* Delivers everything submitted; false when a job could not start. */
+static bool sink_finish(sink *s)
+{
+    if (s->batch == NULL && s->holding && sink_start(s, 1) != CS_OK)
+        return false;
+    if (s->batch != NULL)
+        cs_verify_batch_finish(s->batch);
+    return true;
+}
+
+static void sink_free(sink *s)
+{
+    cs_verify_batch_free(&s->batch);
+    for (size_t i = 0; i < s->started; i++)
+        job_stop(&s->jobs[i]);
+    free(s->jobs);
+    free(s->verifiers);
+    free(s->first.token);
+}
+
+static cs_err submit_entry(sink *batch, const entry *e, const cs_report_position *pos)
+{
+    return sink_submit(batch, e->token, e->len, e->err, e->detail, pos);
 }
 
 /* Every token of one file or stream (cs_token_reader_next()), submitted in
  * order; returns the exit status of what went wrong reading it. */
-static int verify_stream(cs_verify_batch_t *batch, const verify_options *o, FILE *in,
+static int verify_stream(sink *batch, const verify_options *o, FILE *in,
                          const char *name, const char *label)
 {
     cs_token_reader_t *reader = NULL;
@@ -381,7 +529,7 @@ done:
 }
 
 /* One argument: a token itself, a file, or - for standard input. */
-static int verify_argument(cs_verify_batch_t *batch, const verify_options *o,
+static int verify_argument(sink *batch, const verify_options *o,
                            const char *argument)
 {
     FILE *in;
@@ -389,7 +537,7 @@ static int verify_argument(cs_verify_batch_t *batch, const verify_options *o,
 
     if (is_token_argument(argument)) {
         cs_report_position pos = {.file = "token"};
-        if (cs_verify_batch_submit(batch, (const uint8_t *)argument, strlen(argument), &pos) !=
+        if (sink_submit(batch, (const uint8_t *)argument, strlen(argument), CS_OK, NULL, &pos) !=
             CS_OK) {
             cli_error("out of memory");
             return CLI_EXIT_FAILURE;
@@ -411,7 +559,7 @@ static int verify_argument(cs_verify_batch_t *batch, const verify_options *o,
 
 /* --qr: submits the token of every QR code in the image that holds one;
  * other codes on the page (a web address, say) are passed over. */
-static int verify_qr(cs_verify_batch_t *batch, const char *path)
+static int verify_qr(sink *batch, const char *path)
 {
     const cli_services_verify *services = cli_service_verify(); /* the scanner */
     cs_scan_result codes = {0};
@@ -428,8 +576,8 @@ static int verify_qr(cs_verify_batch_t *batch, const char *path)
         if (!looks_like_token((const uint8_t *)codes.symbols[i].text, codes.symbols[i].len))
             continue;
         tokens++;
-        if (cs_verify_batch_submit(batch, (const uint8_t *)codes.symbols[i].text,
-                                   codes.symbols[i].len, &pos) != CS_OK) {
+        if (sink_submit(batch, (const uint8_t *)codes.symbols[i].text, codes.symbols[i].len,
+                        CS_OK, NULL, &pos) != CS_OK) {
             cli_error("out of memory");
             worst = CLI_EXIT_FAILURE;
             break;
@@ -445,7 +593,7 @@ static int verify_qr(cs_verify_batch_t *batch, const char *path)
 
 /* --qr-list FILE: one image path per line (blank lines skipped).  The
  * paths are kept until the end: results name them after the line is gone. */
-static int verify_qr_list(cs_verify_batch_t *batch, const char *list, char ***paths,
+static int verify_qr_list(sink *batch, const char *list, char ***paths,
                           size_t *count)
 {
     FILE *in = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
@@ -552,81 +700,14 @@ static bool write_report(const verify_run *run, const char *path, bool force)
     return ok;
 }
 
-/* --fetch: a fetcher (with its cache unless --no-cache), from the services
- * plugin, becomes the verifier's status source.  Reports and returns false
- * on failure. */
-static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_fetcher_t **fetcher,
-                           cs_status_history_t **history)
-{
-    const cli_services_verify *services = cli_service_verify();
-    cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
-    char *default_dir = NULL;
-    cs_err err = CS_OK;
-
-    if (services == NULL)
-        return false;
-    if (!cli_fetch_options(o->verifier.cache_dir, o->verifier.no_cache, o->verifier.fetch_timeout, &fo, &default_dir))
-        return false;
-    if ((err = services->fetcher_new(&fo, fetcher)) != CS_OK) {
-        cli_fetch_cache_error(fo.cache_dir, err);
-    } else if (!cli_status_history(&fo, history)) {
-        err = CS_ERR_NO_MEMORY;
-    } else {
-        /* The lists seen are remembered beside the cache: no rollback. */
-        cs_verifier_set_status_history(verifier, *history);
-        cs_verifier_set_status_source(verifier, services->status_source, *fetcher);
-    }
-    free(default_dir);
-    return err == CS_OK;
-}
-
-/* One verifier, configured from the options, with what it borrows. */
-typedef struct job {
-    cs_verifier_t *verifier;
-    cs_fetcher_t *fetcher;
-    cs_status_history_t *history;
-    cli_trust_lists lists;
-} job;
-
-static bool job_start(job *j, const verify_options *o, const cs_trust_t *trust)
-{
-    if (cs_verifier_new(trust, &j->verifier) != CS_OK) {
-        cli_error("out of memory");
-        return false;
-    }
-    return cli_verifier_configure(j->verifier, &o->verifier) &&
-           cli_load_trust_lists(j->verifier, &o->verifier, &j->lists) &&
-           (!o->verifier.fetch || start_fetching(o, j->verifier, &j->fetcher, &j->history));
-}
-
-static void job_stop(job *j)
-{
-    cs_verifier_free(&j->verifier);
-    cli_trust_lists_clear(&j->lists);
-    if (j->fetcher != NULL) /* made by the services plugin, which is loaded */
-        cli_service_verify()->fetcher_free(&j->fetcher);
-    cs_status_history_free(&j->history);
-}
-
-static size_t job_count(const verify_options *o)
-{
-    long n;
-    if (o->jobs > 0)
-        return (size_t)o->jobs;
-    n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > CS_VERIFY_BATCH_JOBS_MAX ? CS_VERIFY_BATCH_JOBS_MAX : (size_t)n;
-}
-
 static int run(void *options, int argc, char **argv)
 {
     const verify_options *o = options;
     cs_trust_t *trust = NULL;
-    job *jobs = NULL;
-    cs_verifier_t **verifiers = NULL;
-    cs_verify_batch_t *batch = NULL;
     verify_run state = {.o = o};
+    sink out = {.o = o, .state = &state, .count = job_count(o)};
     char **qr_paths = NULL;
-    size_t qr_count = 0, count = job_count(o), started = 0;
+    size_t qr_count = 0;
     int status = CLI_EXIT_FAILURE, reading = CLI_EXIT_OK;
 
     (void)argc, (void)argv;
@@ -638,36 +719,33 @@ static int run(void *options, int argc, char **argv)
     }
     if (!cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust))
         goto fail;
-    jobs = calloc(count, sizeof(*jobs));
-    verifiers = calloc(count, sizeof(*verifiers));
-    if (jobs == NULL || verifiers == NULL) {
+    out.trust = trust;
+    out.jobs = calloc(out.count, sizeof(*out.jobs));
+    out.verifiers = calloc(out.count, sizeof(*out.verifiers));
+    if (out.jobs == NULL || out.verifiers == NULL) {
         cli_error("out of memory");
         goto fail;
     }
-    for (; started < count; started++) {
-        if (!job_start(&jobs[started], o, trust)) {
-            started++;
-            goto fail;
-        }
-        verifiers[started] = jobs[started].verifier;
-    }
+    /* The first verifier now, so that a bad option is reported before
+     * anything is read; the others once a second token comes. */
+    out.started = 1;
+    if (!job_start(&out.jobs[0], o, trust))
+        goto fail;
+    out.verifiers[0] = out.jobs[0].verifier;
     if (o->report != NULL &&
         cs_report_batch_new((cs_report_batch_kind)cs_report_batch_kind_for(o->report),
                             &state.report) != CS_OK) {
         cli_error("%s: cannot make a temporary file for the report", o->report);
         goto fail;
     }
-    if (cs_verify_batch_new(verifiers, count, on_result, &state, &batch) != CS_OK) {
-        cli_error("cannot start %zu verifying threads (try a smaller --jobs)", count);
-        goto fail;
-    }
     for (size_t i = 0; i < o->qr.count; i++)
-        reading = cli_exit_worse(reading, verify_qr(batch, o->qr.items[i]));
+        reading = cli_exit_worse(reading, verify_qr(&out, o->qr.items[i]));
     if (o->qr_list != NULL)
-        reading = cli_exit_worse(reading, verify_qr_list(batch, o->qr_list, &qr_paths, &qr_count));
+        reading = cli_exit_worse(reading, verify_qr_list(&out, o->qr_list, &qr_paths, &qr_count));
     for (size_t i = 0; i < o->input_count; i++)
-        reading = cli_exit_worse(reading, verify_argument(batch, o, o->inputs[i]));
-    cs_verify_batch_finish(batch);
+        reading = cli_exit_worse(reading, verify_argument(&out, o, o->inputs[i]));
+    if (!sink_finish(&out))
+        reading = cli_exit_worse(reading, CLI_EXIT_FAILURE);
     status = cli_exit_worse(state.worst, reading);
     if (fflush(stdout) != 0 || ferror(stdout) || state.output_failed) {
         cli_error("standard output: cannot write: %s", strerror(errno));
@@ -681,14 +759,10 @@ static int run(void *options, int argc, char **argv)
         status = cli_exit_worse(status, CLI_EXIT_FAILURE);
     }
 fail:
-    cs_verify_batch_free(&batch);
-    for (size_t i = 0; i < started; i++)
-        job_stop(&jobs[i]);
+    sink_free(&out);
     for (size_t i = 0; i < qr_count; i++)
         free(qr_paths[i]);
     free(qr_paths);
-    free(jobs);
-    free(verifiers);
     cs_report_batch_free(&state.report);
     cs_trust_free(&trust);
     return status;
