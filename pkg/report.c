@@ -132,16 +132,6 @@ static json_t *warnings_array(const cs_verify_result *r)
     return array;
 }
 
-/* The "verdict" of the JSON report (CS_VERDICT_LIST). */
-const char *cs_verdict_json_name(cs_verdict verdict)
-{
-#define VERDICT_JSON(name, exit, rank, json, tone, headline, sentence, hint) \
-    [CS_VERDICT_##name] = json,
-    static const char *const names[CS_VERDICT_COUNT] = {CS_VERDICT_LIST(VERDICT_JSON)};
-#undef VERDICT_JSON
-    return verdict >= 0 && verdict < CS_VERDICT_COUNT ? names[verdict] : "UNKNOWN";
-}
-
 cs_err cs_report_verify_json(const cs_verify_result *r, unsigned flags, char **out)
 {
     json_t *o;

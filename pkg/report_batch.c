@@ -165,7 +165,7 @@ cs_err cs_report_batch_add(cs_report_batch_t *report, const cs_report_position *
         put_html(f, w.organisation), fputs("</td><td>", f);
         put_html(f, w.standard), fputs("</td><td>", f);
         put_html(f, w.number), fputs("</td><td class=\"v\">", f);
-        put_html(f, w.verdict), fputs("</td><td>", f);
+        put_html(f, w.verdict), fputs("</td><td class=\"d\">", f);
         put_html(f, w.expires), fputs("</td><td>", f);
         put_html(f, w.reason), fputs("</td></tr>\n", f);
     }
@@ -182,7 +182,7 @@ static const char HTML_HEAD[] =
     "h1{font-size:1.4em}table{border-collapse:collapse;margin:1em 0}\n"
     "th,td{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top}\n"
     "th{background:#eee}td.n{text-align:right}tr.bad td.v{color:#a00;font-weight:bold}\n"
-    "tr.ok td.v{color:#070}\n"
+    "tr.ok td.v{color:#070}td.d,td.v{white-space:nowrap}th.n{text-align:right}\n"
     "@media print{body{margin:0}thead{display:table-header-group}tr{break-inside:avoid}}\n"
     "</style></head><body>\n";
 

@@ -22,6 +22,16 @@
 #include "internal.h"
 #include "report_internal.h"
 
+/* The "verdict" of the JSON report (CS_VERDICT_LIST). */
+const char *cs_verdict_json_name(cs_verdict verdict)
+{
+#define VERDICT_JSON(name, exit, rank, json, tone, headline, sentence, hint) \
+    [CS_VERDICT_##name] = json,
+    static const char *const names[CS_VERDICT_COUNT] = {CS_VERDICT_LIST(VERDICT_JSON)};
+#undef VERDICT_JSON
+    return verdict >= 0 && verdict < CS_VERDICT_COUNT ? names[verdict] : "UNKNOWN";
+}
+
 /* A JSON string: '"' and '\\' escaped, C0 controls as jansson writes them,
  * code points cs_text_is_unsafe() as \uXXXX (as cs_text_escape_json()),
  * bytes that are not UTF-8 as \uFFFD. */
