@@ -262,6 +262,20 @@ expect_exit 10 cs verify $TRUST --json long.txt
 check "an over-long line is MALFORMED at line 1, line 2 VALID" json_true "$CAP/stdout" \
     '[(x["verdict"], x["input"]["line"]) for x in js] == [("MALFORMED", 1), ("VALID", 2)]'
 
+# ---- images: --qr and --qr-list ------------------------------------------------------------
+
+{
+    "$CERTSEAL" qr --out valid1.png tokens/valid1.txt &&
+        "$CERTSEAL" qr --out suspended1.png tokens/suspended1.txt
+} >"$CAP/setup.out" 2>"$CAP/setup.err" || setup_failed "qr"
+printf 'valid1.png\n\nsuspended1.png\n' >images.txt
+expect_exit 16 cs verify $TRUST --json --jobs 2 --qr valid1.png --qr-list images.txt
+check "--qr then --qr-list: each image in order, named" json_true "$CAP/stdout" \
+    '[(x["verdict"], x["input"]) for x in js] == [("VALID", {"file": "valid1.png"}),
+     ("VALID", {"file": "valid1.png"}), ("SUSPENDED", {"file": "suspended1.png"})]'
+stderr_has '^certseal: verify: 3 verified: 2 VALID, 1 SUSPENDED$'
+expect_exit 2 cs verify $TRUST --qr-list images.txt tokens/valid1.txt
+
 # ---- --report --------------------------------------------------------------------------------
 
 run cs verify $TRUST --jobs 2 --report report.csv mix.csv
