@@ -27,6 +27,8 @@ typedef struct slot {
     char detail[CS_DETAIL_SIZE];
     cs_verify_result result;
     bool has_result;
+    char *out, *err; /* what render() wrote */
+    size_t out_len, err_len;
 } slot;
 
 typedef struct worker {
@@ -47,16 +49,50 @@ struct cs_verify_batch {
     size_t threads;
     cs_verifier_t *own; /* the submitter's verifier */
     cs_verify_batch_fn fn;
+    cs_verify_batch_render_fn render;
     void *ctx;
 };
 
-/* Verifies slot s (its token copied in, owned by the caller while RUNNING). */
-static void run_slot(cs_verifier_t *verifier, slot *s)
+static cs_verify_batch_item item_of(const slot *s)
 {
-    if (s->input_err != CS_OK)
-        return;
-    s->verify_err = cs_verifier_verify(verifier, s->token, s->len, &s->result);
-    s->has_result = true;
+    return (cs_verify_batch_item){
+        .seq = s->seq,
+        .position = s->pos,
+        .token = s->input_err == CS_OK ? s->token : NULL,
+        .token_len = s->input_err == CS_OK ? s->len : 0,
+        .input_err = s->input_err,
+        .input_detail = s->detail,
+        .verify_err = s->verify_err,
+        .result = s->has_result && s->verify_err == CS_OK ? &s->result : NULL,
+        .out = s->out,
+        .err = s->err,
+        .out_len = s->out_len,
+        .err_len = s->err_len,
+    };
+}
+
+/* Verifies slot s (its token copied in, owned by the caller while RUNNING)
+ * and renders it while what the result borrows from the verifier holds;
+ * after that the borrowed accreditation is let go. */
+static void run_slot(cs_verify_batch_t *b, cs_verifier_t *verifier, slot *s)
+{
+    if (s->input_err == CS_OK) {
+        s->verify_err = cs_verifier_verify(verifier, s->token, s->len, &s->result);
+        s->has_result = true;
+    }
+    if (b->render != NULL) {
+        cs_verify_batch_item item = item_of(s);
+        FILE *out = open_memstream(&s->out, &s->out_len);
+        FILE *err = open_memstream(&s->err, &s->err_len);
+        if (out != NULL && err != NULL)
+            b->render(b->ctx, &item, out, err);
+        if (out != NULL)
+            fclose(out);
+        if (err != NULL)
+            fclose(err);
+    }
+    if (s->has_result)
+        s->result.accreditation = NULL;
 }
 
 static void *work(void *arg)
@@ -74,7 +110,7 @@ static void *work(void *arg)
         s = &b->slots[b->taken++ % b->window];
         s->state = SLOT_RUNNING;
         pthread_mutex_unlock(&b->lock);
-        run_slot(w->verifier, s);
+        run_slot(b, w->verifier, s);
         pthread_mutex_lock(&b->lock);
         s->state = SLOT_DONE;
         pthread_cond_signal(&b->done);
@@ -83,8 +119,9 @@ static void *work(void *arg)
     return NULL;
 }
 
-cs_err cs_verify_batch_new(cs_verifier_t *const *verifiers, size_t jobs, cs_verify_batch_fn fn,
-                           void *ctx, cs_verify_batch_t **out)
+cs_err cs_verify_batch_new(cs_verifier_t *const *verifiers, size_t jobs,
+                           cs_verify_batch_render_fn render, cs_verify_batch_fn fn, void *ctx,
+                           cs_verify_batch_t **out)
 {
     cs_verify_batch_t *b;
 
@@ -100,6 +137,7 @@ cs_err cs_verify_batch_new(cs_verifier_t *const *verifiers, size_t jobs, cs_veri
         return CS_ERR_NO_MEMORY;
     b->window = jobs * CS_VERIFY_BATCH_WINDOW_PER_JOB;
     b->fn = fn;
+    b->render = render;
     b->ctx = ctx;
     b->own = verifiers[0];
     pthread_mutex_init(&b->lock, NULL);
@@ -129,22 +167,17 @@ fail:
  * is released during the call. */
 static void deliver(cs_verify_batch_t *b, slot *s)
 {
-    cs_verify_batch_item item = {
-        .seq = s->seq,
-        .position = s->pos,
-        .token = s->input_err == CS_OK ? s->token : NULL,
-        .token_len = s->input_err == CS_OK ? s->len : 0,
-        .input_err = s->input_err,
-        .input_detail = s->detail,
-        .verify_err = s->verify_err,
-        .result = s->has_result && s->verify_err == CS_OK ? &s->result : NULL,
-    };
+    cs_verify_batch_item item = item_of(s);
 
     pthread_mutex_unlock(&b->lock);
     b->fn(b->ctx, &item);
     if (s->has_result)
         cs_verify_result_clear(&s->result);
+    free(s->out);
+    free(s->err);
     pthread_mutex_lock(&b->lock);
+    s->out = s->err = NULL;
+    s->out_len = s->err_len = 0;
     s->has_result = false;
     s->state = SLOT_FREE;
     b->delivered++;
@@ -163,7 +196,7 @@ static void step(cs_verify_batch_t *b)
         slot *s = &b->slots[b->taken++ % b->window];
         s->state = SLOT_RUNNING;
         pthread_mutex_unlock(&b->lock);
-        run_slot(b->own, s);
+        run_slot(b, b->own, s);
         pthread_mutex_lock(&b->lock);
         s->state = SLOT_DONE;
     } else {

@@ -2,6 +2,7 @@
 /* certseal verify: verify certificate tokens back to a trusted
  * accreditation body key (DESIGN §2). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,7 @@ static int check(void *options, int argc, char **argv)
 }
 
 /* "certseal: verify: LABEL: warning: ..." lines on stderr. */
-static void print_warnings(const cs_verify_result *r, const char *label)
+static void print_warnings(FILE *f, const cs_verify_result *r, const char *label)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
                                             CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
@@ -102,7 +103,7 @@ static void print_warnings(const cs_verify_result *r, const char *label)
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         cs_verify_warning_text(r, all[i], text, sizeof(text));
         if (text[0] != '\0')
-            fprintf(stderr, "certseal: verify: %s: warning: %s\n",
+            fprintf(f, "certseal: verify: %s: warning: %s\n",
                     cli_escape(label, where, sizeof(where)), text);
     }
 }
@@ -132,8 +133,27 @@ static void entry_label(const cs_report_position *pos, char *buf, size_t size)
         snprintf(buf, size, "%s", pos->file);
 }
 
+/* "certseal: verify: MESSAGE" on f, the message escaped as cli_error()
+ * escapes it. */
+static void render_error(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void render_error(FILE *f, const char *fmt, ...)
+{
+    char line[2048], *escaped = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (cs_text_escape_alloc(line, &escaped) == CS_OK)
+        fprintf(f, "certseal: verify: %s\n", escaped);
+    else
+        fputs("certseal: verify: out of memory\n", f);
+    free(escaped);
+}
+
 /* The line on stderr for a verdict other than VALID. */
-static void print_failure(const verify_options *o, const cs_verify_result *result,
+static void print_failure(FILE *f, const verify_options *o, const cs_verify_result *result,
                           const char *label)
 {
     const char *hint = cs_report_operator_hint(result->verdict);
@@ -146,9 +166,9 @@ static void print_failure(const verify_options *o, const cs_verify_result *resul
     if (result->failed == CS_CHECK_AB_LISTED || result->failed == CS_CHECK_AB_RECOGNISED ||
         (result->failed == CS_CHECK_AC_TRUSTED && o->verifier.trust_lists.count > 0))
         hint = NULL;
-    cli_error("%s: %s: %s%s%s%s", label, cs_verdict_name(result->verdict),
-              result->checks[result->failed].detail, hint != NULL ? " (" : "",
-              hint != NULL ? hint : "", hint != NULL ? ")" : "");
+    render_error(f, "%s: %s: %s%s%s%s", label, cs_verdict_name(result->verdict),
+                 result->checks[result->failed].detail, hint != NULL ? " (" : "",
+                 hint != NULL ? hint : "", hint != NULL ? ")" : "");
 }
 
 /* An entry that held no token, as a MALFORMED result of its own (the
@@ -169,53 +189,66 @@ static void input_error_result(const cs_verify_batch_item *item, cs_verify_resul
              item->input_detail);
 }
 
-static void print_result(verify_run *run, const cs_verify_result *result, const char *label,
-                         const cs_report_position *pos)
+/* What an entry shows, made on the thread that verified it
+ * (cs_verify_batch_render_fn): the text or JSON line on out, the failure
+ * and warning lines on err.  Reads only the options. */
+static void render_result(void *ctx, const cs_verify_batch_item *item, FILE *out, FILE *err)
 {
-    char *text = NULL;
-
-    if (run->o->json) {
-        if (cs_report_verify_json_write(result, pos, stdout) != CS_OK)
-            run->output_failed = true;
-        putchar('\n');
-    } else if (cs_report_verify_text(result, label, cli_use_colour() ? CS_REPORT_COLOUR : 0,
-                                     &text) == CS_OK) {
-        fputs(text, stdout);
-        free(text);
-    } else {
-        run->output_failed = true;
-    }
-}
-
-/* Each result, in input order (cs_verify_batch_fn). */
-static void on_result(void *ctx, const cs_verify_batch_item *item)
-{
-    verify_run *run = ctx;
+    const verify_run *run = ctx;
+    const verify_options *o = run->o;
     cs_verify_result own;
     const cs_verify_result *result = item->result;
-    char label[700];
+    char label[700], *text = NULL;
 
     entry_label(&item->position, label, sizeof(label));
     if (item->verify_err != CS_OK) {
-        cli_error("%s: cannot verify: %s", label, cs_strerror(item->verify_err));
-        run->worst = cli_exit_worse(run->worst, CLI_EXIT_FAILURE);
-        run->errors++;
-        run->total++;
+        render_error(err, "%s: cannot verify: %s", label, cs_strerror(item->verify_err));
         return;
     }
     if (item->input_err != CS_OK) {
         input_error_result(item, &own);
         result = &own;
     }
-    run->worst = cli_exit_worse(run->worst, cli_exit_for_verdict(result->verdict));
-    run->counts[result->verdict]++;
-    run->total++;
-    print_result(run, result, label, &item->position);
+    if (o->json) {
+        if (cs_report_verify_json_write(result, &item->position, out) == CS_OK)
+            putc('\n', out);
+    } else if (cs_report_verify_text(result, label, cli_use_colour() ? CS_REPORT_COLOUR : 0,
+                                     &text) == CS_OK) {
+        fputs(text, out);
+        free(text);
+    }
     if (result->verdict != CS_VERDICT_VALID)
-        print_failure(run->o, result, label);
-    print_warnings(result, label);
+        print_failure(err, o, result, label);
+    print_warnings(err, result, label);
+}
+
+/* Each entry, in input order (cs_verify_batch_fn): what render_result()
+ * made goes out, the counts and the report take it in. */
+static void on_result(void *ctx, const cs_verify_batch_item *item)
+{
+    verify_run *run = ctx;
+    cs_verdict verdict;
+
+    if (item->out_len == 0 && item->verify_err == CS_OK)
+        run->output_failed = true; /* nothing rendered: out of memory */
+    if (item->out_len > 0 && fwrite(item->out, 1, item->out_len, stdout) != item->out_len)
+        run->output_failed = true;
+    if (item->err_len > 0) {
+        fflush(stdout); /* the lines of one entry together on a terminal */
+        fwrite(item->err, 1, item->err_len, stderr);
+    }
+    run->total++;
+    if (item->verify_err != CS_OK) {
+        run->worst = cli_exit_worse(run->worst, CLI_EXIT_FAILURE);
+        run->errors++;
+        return;
+    }
+    verdict = item->input_err != CS_OK ? CS_VERDICT_MALFORMED : item->result->verdict;
+    run->worst = cli_exit_worse(run->worst, cli_exit_for_verdict(verdict));
+    run->counts[verdict]++;
     if (run->report != NULL && !run->report_failed &&
-        cs_report_batch_add(run->report, &item->position, item->input_err != CS_OK ? NULL : result,
+        cs_report_batch_add(run->report, &item->position,
+                            item->input_err != CS_OK ? NULL : item->result,
                             item->input_detail) != CS_OK)
         run->report_failed = true;
 }
@@ -363,7 +396,7 @@ static cs_err sink_start(sink *s, size_t jobs)
         }
         s->verifiers[s->started] = s->jobs[s->started].verifier;
     }
-    if (cs_verify_batch_new(s->verifiers, jobs, on_result, s->state, &s->batch) != CS_OK) {
+    if (cs_verify_batch_new(s->verifiers, jobs, render_result, on_result, s->state, &s->batch) != CS_OK) {
         cli_error("cannot start %zu verifying threads (try a smaller --jobs)", jobs);
         return CS_ERR_NO_MEMORY;
     }

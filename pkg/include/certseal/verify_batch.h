@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "certseal/error.h"
 #include "certseal/report.h"
@@ -39,9 +40,23 @@ typedef struct cs_verify_batch_item {
     const char *input_detail;        /* what was wrong with the entry ("" when none) */
     cs_err verify_err;               /* cs_verifier_verify()'s error (result unusable) */
     const cs_verify_result *result;  /* NULL when input_err or verify_err is set */
+    /* In done() only: what render() wrote (NULL and 0 when nothing). */
+    const char *out, *err;
+    size_t out_len, err_len;
 } cs_verify_batch_item;
 
+/* done(): each entry, in submission order, on the submitting thread.  The
+ * result's accreditation is NULL there: what is borrowed from the verifier
+ * is valid only until that verifier's next verification, which may already
+ * have run (render() sees it). */
 typedef void (*cs_verify_batch_fn)(void *ctx, const cs_verify_batch_item *item);
+
+/* render(): each entry right after it was verified, on the thread that
+ * verified it (so, in parallel, out of order: it must only read ctx),
+ * with the whole result; what it writes to out and err (memory streams)
+ * is handed to done() in item->out and item->err. */
+typedef void (*cs_verify_batch_render_fn)(void *ctx, const cs_verify_batch_item *item, FILE *out,
+                                          FILE *err);
 
 typedef struct cs_verify_batch cs_verify_batch_t;
 
@@ -52,11 +67,12 @@ typedef struct cs_verify_batch cs_verify_batch_t;
 /*
  * A batch over verifiers[0..jobs-1] (1..CS_VERIFY_BATCH_JOBS_MAX; jobs - 1
  * threads are started), with jobs * CS_VERIFY_BATCH_WINDOW_PER_JOB entries
- * in flight at most; done(ctx, item) receives every result.
+ * in flight at most; render (may be NULL) and done receive every entry.
  * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY (also a thread that could not
  * start).
  */
 CS_MUST_CHECK cs_err cs_verify_batch_new(cs_verifier_t *const *verifiers, size_t jobs,
+                                         cs_verify_batch_render_fn render,
                                          cs_verify_batch_fn done, void *ctx,
                                          cs_verify_batch_t **out);
 
