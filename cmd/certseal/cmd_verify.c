@@ -484,13 +484,13 @@ static int verify_stream(sink *batch, const verify_options *o, FILE *in,
             break;
         /* A file that does not start with a token is the wrong file: say so
          * once, not once per line. */
-        if (count == 0 && err == CS_OK && cs_token_reader_format(reader) == CS_TOKEN_FORMAT_LINES &&
-            !looks_like_token(token, len)) {
+        if (count == 0 && cs_token_reader_format(reader) != CS_TOKEN_FORMAT_COSE &&
+            (err == CS_ERR_BATCH_ENTRY || (err == CS_OK && !looks_like_token(token, len)))) {
             const uint8_t *next;
             size_t next_len;
             uint64_t next_line;
             cs_err next_err;
-            if (!entry_keep(&held, token, len, line, CS_OK, "")) { /* token is borrowed */
+            if (!entry_keep(&held, token, len, line, err, detail)) { /* token is borrowed */
                 cli_error("out of memory");
                 status = CLI_EXIT_FAILURE;
                 goto done;
