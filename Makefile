@@ -97,6 +97,8 @@ CORE_SRC    := $(addprefix pkg/,$(addsuffix .c,base32 base45 cbor claims cose cr
                status_history status_store status_token text token token_convert trust verify verify_cache \
                verify_record verify_accreditation verify_status trustlist trustlist_json trustlist_verify verify_trustlist \
                receipt))
+# Verifying many tokens at once (streamed inputs, workers, JSON lines).
+CORE_SRC    += $(addprefix pkg/,$(addsuffix .c,report_json_line report_batch token_reader verify_batch))
 CORE_OBJ    := $(CORE_SRC:pkg/%.c=$(BUILD)/pkg/%.o)
 CMD_SRC     := $(sort $(wildcard cmd/certseal/*.c))
 CMD_OBJ     := $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)

@@ -5,6 +5,7 @@
  * algorithm id.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -899,6 +900,25 @@ static size_t der_put_unsigned(uint8_t *out, const uint8_t value[CS_KEY_COORDINA
     return n + CS_KEY_COORDINATE_SIZE - skip;
 }
 
+/* SHA-256 fetched from the default provider once (OpenSSL 3: a digest
+ * named by EVP_sha256() is looked up again at every EVP_DigestVerifyInit(),
+ * a cost on the path of every ES256 verification); EVP_sha256() when the
+ * fetch fails.  Kept for the life of the process. */
+static EVP_MD *fetched_sha256;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+    fetched_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    ERR_clear_error();
+}
+
+static const EVP_MD *sha256_md(void)
+{
+    pthread_once(&sha256_once, fetch_sha256);
+    return fetched_sha256 != NULL ? fetched_sha256 : EVP_sha256();
+}
+
 /* ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } (RFC 5480 §2.2.3)
  * from the raw r || s of RFC 9053 §2.1.  Written directly: the whole value
  * is at most 72 bytes, so every length is a single short-form byte, and no
@@ -982,7 +1002,7 @@ cs_err cs_crypto_sign(const cs_key_t *key, const uint8_t *msg, size_t msg_len,
         }
     } else {
         len = sizeof(der);
-        if (EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) != 1 ||
+        if (EVP_DigestSignInit(ctx, NULL, sha256_md(), NULL, key->pkey) != 1 ||
             EVP_DigestSign(ctx, der, &len, msg, msg_len) != 1) {
             err = CS_ERR_CRYPTO;
             goto fail;
@@ -1036,7 +1056,7 @@ cs_err cs_crypto_verify(const cs_key_t *key, cs_alg alg, const uint8_t *msg, siz
         err = CS_ERR_NO_MEMORY;
         goto fail;
     }
-    if (EVP_DigestVerifyInit(ctx, NULL, alg == CS_ALG_ES256 ? EVP_sha256() : NULL, NULL,
+    if (EVP_DigestVerifyInit(ctx, NULL, alg == CS_ALG_ES256 ? sha256_md() : NULL, NULL,
                              key->pkey) != 1) {
         err = CS_ERR_CRYPTO;
         goto fail;

@@ -13,6 +13,8 @@
 #include <jansson.h>
 
 #include "certseal/error.h"
+#include "certseal/report.h"
+#include "certseal/verify.h"
 
 #pragma GCC visibility push(hidden)
 
@@ -41,6 +43,15 @@ CS_MUST_CHECK cs_err cs_report_text_finish(cs_report_text *t, char **out);
  * (cs_text_escape_json()); takes the reference to value (NULL allowed);
  * NULL when out of memory. */
 char *cs_report_json_dump(json_t *value, size_t json_flags);
+
+/* The "verdict" of the JSON report (CS_VERDICT_LIST). */
+const char *cs_verdict_json_name(cs_verdict verdict);
+
+/* cs_report_verify_json_write() into a new string (freed with free());
+ * pos may be NULL (no "input").  Errors: CS_ERR_ARGUMENT,
+ * CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_report_verify_json_compact(const cs_verify_result *r,
+                                                   const cs_report_position *pos, char **out);
 
 #pragma GCC visibility pop
 

@@ -2,21 +2,36 @@
 /* certseal verify: verify certificate tokens back to a trusted
  * accreditation body key (DESIGN §2). */
 #include <errno.h>
-#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_service.h"
 #include "cli_status.h"
+#include "certseal/receipt.h"
+#include "certseal/report_batch.h"
+#include "certseal/token_reader.h"
+#include "certseal/verify_batch.h"
 
 typedef struct verify_options {
     cli_verifier_options verifier;
     bool json;
-    const char *input; /* the token argument, "-" for standard input */
-    cli_list qr;       /* --qr IMAGE, in order */
+    bool force;
+    const char *format;      /* --format: auto, lines, jsonl, csv, cose */
+    const char *report;      /* --report FILE.csv|FILE.html */
+    const char *qr_list;     /* --qr-list FILE: one image path per line */
+    uint64_t jobs;           /* --jobs N; 0: one per processor */
+    cli_list qr;             /* --qr IMAGE, in order */
+    int token_format;        /* --format, parsed */
+    const char *const *inputs; /* the arguments: tokens, files or - */
+    size_t input_count;
     const char *receipt;     /* --receipt FILE */
     const char *receipt_key; /* --receipt-key KEY */
     cli_passphrase_source passphrase;
@@ -24,10 +39,27 @@ typedef struct verify_options {
 
 static const cli_option OPTIONS[] = {
     CLI_VERIFIER_OPTIONS(verify_options, verifier),
-    CLI_OPTION("json", 0, CLI_FLAG, verify_options, json, NULL, "one JSON object per token"),
+    CLI_OPTION("json", 0, CLI_FLAG, verify_options, json, NULL,
+               "one JSON object per token, one per line (JSON Lines)"),
     CLI_OPTION("qr", 0, CLI_LIST, verify_options, qr, "IMAGE",
                "verify the tokens of the QR codes in a PNG or JPEG image,\n"
                "or of a PDF certificate (repeatable: every file, in order)"),
+    CLI_OPTION("qr-list", 0, CLI_PATH, verify_options, qr_list, "FILE",
+               "verify the QR codes of the images named in FILE, one path per line\n"
+               "(- for standard input), after those of --qr"),
+    CLI_OPTION("format", 0, CLI_STRING, verify_options, format, "FORMAT",
+               "how the token files are written: auto (default: told by the name,\n"
+               "then the first line), lines, jsonl, csv (a header row naming a\n"
+               "token column) or cose (one binary token)"),
+    CLI_OPTION("jobs", 0, CLI_UNSIGNED, verify_options, jobs, "N",
+               "verify with N threads (default: one per processor); the output\n"
+               "keeps the order of the input",
+               .min = 1, .max = CS_VERIFY_BATCH_JOBS_MAX),
+    CLI_OPTION("report", 0, CLI_PATH, verify_options, report, "FILE",
+               "also write a report of every certificate: FILE.csv or FILE.html\n"
+               "(the count of each verdict, then one row per certificate)"),
+    CLI_OPTION("force", 0, CLI_FLAG, verify_options, force, NULL,
+               "replace an existing --report file"),
     CLI_OPTION("receipt", 0, CLI_PATH, verify_options, receipt, "FILE",
                "write a verification receipt to FILE (a new file): what was\n"
                "verified, when, against which keys and lists, with which verdicts,\n"
@@ -42,9 +74,14 @@ static int check(void *options, int argc, char **argv)
 {
     verify_options *o = options;
     int status = cli_verifier_options_check(&o->verifier);
+    size_t stdin_users = 0;
 
     if (status != CLI_EXIT_OK)
         return status;
+    if (o->format != NULL && (o->token_format = cs_token_format_parse(o->format)) < 0)
+        return cli_usage_error("--format %s: expected auto, lines, jsonl, csv or cose", o->format);
+    if (o->report != NULL && cs_report_batch_kind_for(o->report) < 0)
+        return cli_usage_error("--report %s: the name must end in .csv or .html", o->report);
     if ((o->receipt == NULL) != (o->receipt_key == NULL))
         return cli_usage_error("--receipt FILE and --receipt-key KEY go together: the receipt is "
                                "signed with your own key");
@@ -53,18 +90,30 @@ static int check(void *options, int argc, char **argv)
     if (o->receipt != NULL && strcmp(o->receipt, "-") == 0)
         return cli_usage_error("--receipt: give a file name (the receipt is binary CBOR)");
     for (size_t i = 0; i < o->qr.count; i++)
-        for (size_t j = i + 1; j < o->qr.count; j++)
-            if (strcmp(o->qr.items[i], "-") == 0 && strcmp(o->qr.items[j], "-") == 0)
-                return cli_usage_error("--qr -: standard input can be read only once");
-    if (o->qr.count > 0)
-        return argc > 0 ? cli_usage_error("give either --qr IMAGE or a token, not both")
+        stdin_users += strcmp(o->qr.items[i], "-") == 0;
+    stdin_users += o->qr_list != NULL && strcmp(o->qr_list, "-") == 0;
+    for (int i = 0; i < argc; i++)
+        stdin_users += strcmp(argv[i], "-") == 0;
+    if (stdin_users > 1)
+        return cli_usage_error("standard input (-) can be read only once");
+    if (o->qr.count > 0 || o->qr_list != NULL)
+        return argc > 0 ? cli_usage_error("give either --qr IMAGE (or --qr-list) or tokens, not both")
                         : CLI_EXIT_OK;
-    o->input = cli_token_argument(argc, argv, 0);
-    return o->input != NULL ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+    if (argc == 0) {
+        static const char *const standard_input[] = {"-"};
+        if (cli_token_argument(argc, argv, 0) == NULL)
+            return CLI_EXIT_USAGE;
+        o->inputs = standard_input;
+        o->input_count = 1;
+    } else {
+        o->inputs = (const char *const *)argv;
+        o->input_count = (size_t)argc;
+    }
+    return CLI_EXIT_OK;
 }
 
 /* "certseal: verify: LABEL: warning: ..." lines on stderr. */
-static void print_warnings(const cs_verify_result *r, const char *label)
+static void print_warnings(FILE *f, const cs_verify_result *r, const char *label)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
                                             CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
@@ -73,88 +122,176 @@ static void print_warnings(const cs_verify_result *r, const char *label)
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         cs_verify_warning_text(r, all[i], text, sizeof(text));
         if (text[0] != '\0')
-            fprintf(stderr, "certseal: verify: %s: warning: %s\n",
+            fprintf(f, "certseal: verify: %s: warning: %s\n",
                     cli_escape(label, where, sizeof(where)), text);
     }
 }
 
-/* ---- running -------------------------------------------------------------- */
+/* ---- one result ----------------------------------------------------------- */
 
-/* Where in a PDF a --qr code was found, or NULL: the text names it on a
- * line of its own before the result, the JSON in "page" and "found_in"
- * (cs_scan_origin_name(), which lives in the services). */
-static const cs_scan_symbol *found_in_pdf;
+/* What the results of a run add up to (the batch's ctx). */
+typedef struct verify_run {
+    const verify_options *o;
+    int worst;
+    uint64_t counts[CS_VERDICT_COUNT];
+    uint64_t total, errors;
+    cs_report_batch_t *report;
+    bool report_failed;
+    bool output_failed;
+    /* --receipt: each result recorded where it is rendered (with the
+     * whole result), under the lock; one job, so in input order. */
+    cs_receipt *receipt;
+    pthread_mutex_t *receipt_lock;
+    bool *receipt_failed;
+} verify_run;
 
-static void print_result(const char *label, bool json, const char *text)
+/* The name of an entry in messages: the file alone for a file of one
+ * token, else "FILE, line N" (or "IMAGE, QR code N"). */
+static void entry_label(const cs_report_position *pos, char *buf, size_t size)
 {
-    const cs_scan_symbol *s = found_in_pdf;
-    const char *how;
-    char where[1024];
+    if (pos->found_in != NULL && pos->page > 0)
+        snprintf(buf, size, "%s, page %u (%s)", pos->file, pos->page, pos->found_in);
+    else if (pos->found_in != NULL)
+        snprintf(buf, size, "%s (%s)", pos->file, pos->found_in);
+    else if (pos->code > 0)
+        snprintf(buf, size, "%s, QR code %u", pos->file, pos->code);
+    else if (pos->line > 0)
+        snprintf(buf, size, "%s, line %llu", pos->file, (unsigned long long)pos->line);
+    else
+        snprintf(buf, size, "%s", pos->file);
+}
 
-    if (s == NULL || s->origin == CS_SCAN_ORIGIN_IMAGE) {
-        fputs(text, stdout);
+/* "certseal: verify: MESSAGE" on f, the message escaped as cli_error()
+ * escapes it. */
+static void render_error(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void render_error(FILE *f, const char *fmt, ...)
+{
+    char line[2048], *escaped = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (cs_text_escape_alloc(line, &escaped) == CS_OK)
+        fprintf(f, "certseal: verify: %s\n", escaped);
+    else
+        fputs("certseal: verify: out of memory\n", f);
+    free(escaped);
+}
+
+/* The line on stderr for a verdict other than VALID. */
+static void print_failure(FILE *f, const verify_options *o, const cs_verify_result *result,
+                          const char *label)
+{
+    const char *hint = cs_report_operator_hint(result->verdict);
+
+    if (result->verdict == CS_VERDICT_STATUS_UNKNOWN && result->err == CS_ERR_STATUS_UNKNOWN &&
+        strcmp(cs_verify_status_summary(result, result->failed), "unknown") == 0)
+        hint = "pass --fetch, or --status FILE with the published list; "
+               "--status-optional accepts it unchecked";
+    /* With a trust list the reason says it all: no key to add. */
+    if (result->failed == CS_CHECK_AB_LISTED || result->failed == CS_CHECK_AB_RECOGNISED ||
+        (result->failed == CS_CHECK_AC_TRUSTED && o->verifier.trust_lists.count > 0))
+        hint = NULL;
+    render_error(f, "%s: %s: %s%s%s%s", label, cs_verdict_name(result->verdict),
+                 result->checks[result->failed].detail, hint != NULL ? " (" : "",
+                 hint != NULL ? hint : "", hint != NULL ? ")" : "");
+}
+
+/* An entry that held no token, as a MALFORMED result of its own (the
+ * decode check failing with the reader's words). */
+static void input_error_result(const cs_verify_batch_item *item, cs_verify_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->verdict = CS_VERDICT_MALFORMED;
+    r->err = item->input_err;
+    r->form = CS_FORM_UNKNOWN;
+    r->verified_at = time(NULL);
+    r->failed = CS_CHECK_DECODE;
+    for (int id = 0; id < CS_CHECK_COUNT; id++)
+        r->checks[id].state = CS_CHECK_NOT_RUN;
+    r->checks[CS_CHECK_DECODE].state = CS_CHECK_FAIL;
+    r->checks[CS_CHECK_DECODE].err = item->input_err;
+    snprintf(r->checks[CS_CHECK_DECODE].detail, sizeof(r->checks[CS_CHECK_DECODE].detail), "%s",
+             item->input_detail);
+}
+
+/* What an entry shows, made on the thread that verified it
+ * (cs_verify_batch_render_fn): the text or JSON line on out, the failure
+ * and warning lines on err.  Reads only the options. */
+static void render_result(void *ctx, const cs_verify_batch_item *item, FILE *out, FILE *err)
+{
+    const verify_run *run = ctx;
+    const verify_options *o = run->o;
+    cs_verify_result own;
+    const cs_verify_result *result = item->result;
+    char label[700], *text = NULL;
+
+    entry_label(&item->position, label, sizeof(label));
+    if (item->verify_err != CS_OK) {
+        render_error(err, "%s: cannot verify: %s", label, cs_strerror(item->verify_err));
         return;
     }
-    how = s->origin == CS_SCAN_ORIGIN_PDF_ATTACHMENT ? "attachment"
-          : s->origin == CS_SCAN_ORIGIN_PDF_IMAGE    ? "embedded image"
-                                                     : "rendered page";
-    if (!json)
-        printf("%s (%s):\n%s", cli_escape(label, where, sizeof(where)), how, text);
-    else /* the object's own members follow its '{' */
-        printf("{\"page\":%" PRIu32 ",\"found_in\":\"%s\",%s", s->page, how,
-               text[0] == '{' ? text + 1 : text);
-}
-
-static int verify_one(cs_verifier_t *verifier, const verify_options *o, cs_receipt *receipt,
-                      const uint8_t *token, size_t len, const char *label)
-{
-    cs_verify_result result;
-    char *text = NULL;
-    int status;
-    cs_err err = cs_verifier_verify(verifier, token, len, &result);
-
-    if (err != CS_OK) {
-        cli_error("%s: cannot verify: %s", label, cs_strerror(err));
-        cs_verify_result_clear(&result);
-        return CLI_EXIT_FAILURE;
+    if (item->input_err != CS_OK) {
+        input_error_result(item, &own);
+        result = &own;
+    } else if (run->receipt != NULL) {
+        pthread_mutex_lock(run->receipt_lock);
+        if (cs_receipt_add_result(run->receipt, label, item->token, item->token_len, result) !=
+            CS_OK)
+            *run->receipt_failed = true;
+        pthread_mutex_unlock(run->receipt_lock);
     }
-    status = cli_exit_for_verdict(result.verdict);
-    if (receipt != NULL && (err = cs_receipt_add_result(receipt, label, token, len, &result)) !=
-                               CS_OK) {
-        cli_error("%s: cannot record it in the receipt: %s", label, cs_strerror(err));
-        cs_verify_result_clear(&result);
-        return CLI_EXIT_FAILURE;
-    }
-    err = o->json ? cs_report_verify_json(&result, 0, &text)
-                  : cs_report_verify_text(&result, label,
-                                          cli_use_colour() ? CS_REPORT_COLOUR : 0, &text);
-    if (err != CS_OK) {
-        cli_error("out of memory");
-        status = CLI_EXIT_FAILURE;
-    } else {
-        print_result(label, o->json, text);
-        if (o->json)
-            putchar('\n');
+    if (o->json) {
+        if (cs_report_verify_json_write(result, &item->position, out) == CS_OK)
+            putc('\n', out);
+    } else if (cs_report_verify_text(result, label, cli_use_colour() ? CS_REPORT_COLOUR : 0,
+                                     &text) == CS_OK) {
+        if (item->position.found_in != NULL) { /* where in the PDF, on a line of its own */
+            char where[CLI_ESCAPED_SIZE(700)];
+            fprintf(out, "%s:\n", cli_escape(label, where, sizeof(where)));
+        }
+        fputs(text, out);
         free(text);
     }
-    if (result.verdict != CS_VERDICT_VALID) {
-        const char *hint = cs_report_operator_hint(result.verdict);
-        if (result.verdict == CS_VERDICT_STATUS_UNKNOWN && result.err == CS_ERR_STATUS_UNKNOWN &&
-            strcmp(cs_verify_status_summary(&result, result.failed), "unknown") == 0)
-            hint = "pass --fetch, or --status FILE with the published list; "
-                   "--status-optional accepts it unchecked";
-        /* With a trust list the reason says it all: no key to add. */
-        if (result.failed == CS_CHECK_AB_LISTED || result.failed == CS_CHECK_AB_RECOGNISED ||
-            (result.failed == CS_CHECK_AC_TRUSTED && o->verifier.trust_lists.count > 0))
-            hint = NULL;
-        cli_error("%s: %s: %s%s%s%s", label, cs_verdict_name(result.verdict),
-                  result.checks[result.failed].detail, hint != NULL ? " (" : "",
-                  hint != NULL ? hint : "", hint != NULL ? ")" : "");
-    }
-    print_warnings(&result, label);
-    cs_verify_result_clear(&result);
-    return status;
+    if (result->verdict != CS_VERDICT_VALID)
+        print_failure(err, o, result, label);
+    print_warnings(err, result, label);
 }
+
+/* Each entry, in input order (cs_verify_batch_fn): what render_result()
+ * made goes out, the counts and the report take it in. */
+static void on_result(void *ctx, const cs_verify_batch_item *item)
+{
+    verify_run *run = ctx;
+    cs_verdict verdict;
+
+    if (item->out_len == 0 && item->verify_err == CS_OK)
+        run->output_failed = true; /* nothing rendered: out of memory */
+    if (item->out_len > 0 && fwrite(item->out, 1, item->out_len, stdout) != item->out_len)
+        run->output_failed = true;
+    if (item->err_len > 0) {
+        fflush(stdout); /* the lines of one entry together on a terminal */
+        fwrite(item->err, 1, item->err_len, stderr);
+    }
+    run->total++;
+    if (item->verify_err != CS_OK) {
+        run->worst = cli_exit_worse(run->worst, CLI_EXIT_FAILURE);
+        run->errors++;
+        return;
+    }
+    verdict = item->input_err != CS_OK ? CS_VERDICT_MALFORMED : item->result->verdict;
+    run->worst = cli_exit_worse(run->worst, cli_exit_for_verdict(verdict));
+    run->counts[verdict]++;
+    if (run->report != NULL && !run->report_failed &&
+        cs_report_batch_add(run->report, &item->position,
+                            item->input_err != CS_OK ? NULL : item->result,
+                            item->input_detail) != CS_OK)
+        run->report_failed = true;
+}
+
+/* ---- the inputs --------------------------------------------------------------- */
 
 /* True when text is a token in some known form (it may still be broken). */
 static bool looks_like_token(const uint8_t *text, size_t len)
@@ -171,107 +308,41 @@ static bool looks_like_token(const uint8_t *text, size_t len)
     return err != CS_ERR_FORM;
 }
 
-/* Every token of the input (cs_token_list_next(): one per line, or one
- * binary COSE token). */
-static int verify_input(cs_verifier_t *verifier, const verify_options *o, cs_receipt *receipt,
-                        const uint8_t *data, size_t len, const char *label)
+static bool is_token_argument(const char *argument)
 {
-    int worst = CLI_EXIT_OK, status;
-    size_t count = 0, offset = 0, token_len, next, ignored_len;
-    const uint8_t *token, *ignored;
-    char line_label[512];
-
-    while (cs_token_list_next(data, len, &offset, &token, &token_len)) {
-        bool more;
-        next = offset; /* is there a token after this one? */
-        more = cs_token_list_next(data, len, &next, &ignored, &ignored_len);
-        /* A file that does not start with a token is the wrong file: say so
-         * once, not once per line. */
-        if (count == 0 && more && !looks_like_token(token, token_len)) {
-            cli_error("%s: not a certseal token (expected CS1:..., an https:// link or COSE "
-                      "bytes, one per line); is it the right file?",
-                      label);
-            return CLI_EXIT_MALFORMED;
-        }
-        count++;
-        snprintf(line_label, sizeof(line_label), "%s, token %zu", label, count);
-        status =
-            verify_one(verifier, o, receipt, token, token_len, count == 1 && !more ? label : line_label);
-        worst = cli_exit_worse(worst, status);
-    }
-    if (count == 0) {
-        cli_error("%s: holds no token", label);
-        return CLI_EXIT_MALFORMED;
-    }
-    return worst;
+    return strncmp(argument, CS_OFFLINE_PREFIX, strlen(CS_OFFLINE_PREFIX)) == 0 ||
+           strncasecmp(argument, "https://", 8) == 0 || strncasecmp(argument, "http://", 7) == 0;
 }
 
-/* The name of code i of a --qr file: the file, and for a PDF the page
- * ("cert.pdf, page 2"); a number when the image or page holds several. */
-static void code_label(char *label, size_t size, const char *path, const cs_scan_result *codes,
-                       size_t i)
+/* One entry read ahead: an entry's position says "line N" only when its
+ * file holds more than one. */
+typedef struct entry {
+    uint8_t *token;
+    size_t len, cap;
+    uint64_t line;
+    cs_err err;
+    char detail[CS_DETAIL_SIZE];
+} entry;
+
+static bool entry_keep(entry *e, const uint8_t *token, size_t len, uint64_t line, cs_err err,
+                       const char *detail)
 {
-    const cs_scan_symbol *s = &codes->symbols[i];
-    size_t same = 0, nth = 0;
-    int n;
-
-    for (size_t k = 0; k < codes->count; k++)
-        if (codes->symbols[k].page == s->page) {
-            same++;
-            nth += k <= i;
-        }
-    if (s->origin == CS_SCAN_ORIGIN_IMAGE)
-        n = snprintf(label, size, "%s", path);
-    else if (s->page > 0)
-        n = snprintf(label, size, "%s, page %" PRIu32, path, s->page);
-    else
-        n = snprintf(label, size, "%s, attachment", path);
-    if (same > 1 && n >= 0 && (size_t)n < size)
-        snprintf(label + n, size - (size_t)n, ", QR code %zu", nth);
-}
-
-/* --qr: verifies the token of every QR code in the image that holds one;
- * other codes on the page (a web address, say) are passed over. */
-static int verify_qr(cs_verifier_t *verifier, const verify_options *o, cs_receipt *receipt,
-                     const char *path)
-{
-    const cli_services_verify *services = cli_service_verify(); /* the scanner */
-    cs_scan_result codes = {0};
-    char label[512];
-    size_t tokens = 0;
-    int worst, status;
-
-    if (services == NULL)
-        return CLI_EXIT_FAILURE;
-    worst = services->scan_image(path, &codes);
-    for (size_t i = 0; i < codes.count; i++) {
-        if (!looks_like_token((const uint8_t *)codes.symbols[i].text, codes.symbols[i].len))
-            continue;
-        tokens++;
-        code_label(label, sizeof(label), path, &codes, i);
-        found_in_pdf = &codes.symbols[i];
-        status = verify_one(verifier, o, receipt, (const uint8_t *)codes.symbols[i].text,
-                            codes.symbols[i].len, label);
-        found_in_pdf = NULL;
-        worst = cli_exit_worse(worst, status);
+    if (len > e->cap) {
+        uint8_t *p = realloc(e->token, len);
+        if (p == NULL)
+            return false;
+        e->token = p;
+        e->cap = len;
     }
-    if (worst == CLI_EXIT_OK && tokens == 0) {
-        cli_error("%s: none of its %zu QR code(s) holds a certseal token", path, codes.count);
-        worst = CLI_EXIT_MALFORMED;
-    }
-    services->scan_result_clear(&codes);
-    return worst;
+    if (len > 0)
+        memcpy(e->token, token, len);
+    e->len = len;
+    e->line = line;
+    e->err = err;
+    snprintf(e->detail, sizeof(e->detail), "%s", detail);
+    return true;
 }
 
-/* Every --qr image, in order; the worst exit code of them all. */
-static int verify_images(cs_verifier_t *verifier, const verify_options *o, cs_receipt *receipt)
-{
-    int worst = CLI_EXIT_OK;
-
-    for (size_t i = 0; i < o->qr.count; i++)
-        worst = cli_exit_worse(worst, verify_qr(verifier, o, receipt, o->qr.items[i]));
-    return worst;
-}
 
 /* --fetch: a fetcher (with its cache unless --no-cache), from the services
  * plugin, becomes the verifier's status source.  Reports and returns false
@@ -300,6 +371,355 @@ static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_
     free(default_dir);
     return err == CS_OK;
 }
+
+/* One verifier, configured from the options, with what it borrows. */
+typedef struct job {
+    cs_verifier_t *verifier;
+    cs_fetcher_t *fetcher;
+    cs_status_history_t *history;
+    cli_trust_lists lists;
+} job;
+
+static bool job_start(job *j, const verify_options *o, const cs_trust_t *trust)
+{
+    if (cs_verifier_new(trust, &j->verifier) != CS_OK) {
+        cli_error("out of memory");
+        return false;
+    }
+    return cli_verifier_configure(j->verifier, &o->verifier) &&
+           cli_load_trust_lists(j->verifier, &o->verifier, &j->lists) &&
+           (!o->verifier.fetch || start_fetching(o, j->verifier, &j->fetcher, &j->history));
+}
+
+static void job_stop(job *j)
+{
+    cs_verifier_free(&j->verifier);
+    cli_trust_lists_clear(&j->lists);
+    if (j->fetcher != NULL) /* made by the services plugin, which is loaded */
+        cli_service_verify()->fetcher_free(&j->fetcher);
+    cs_status_history_free(&j->history);
+}
+
+static size_t job_count(const verify_options *o)
+{
+    long n;
+    if (o->receipt != NULL)
+        return 1; /* the receipt lists the results in input order */
+    if (o->jobs > 0)
+        return (size_t)o->jobs;
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > CS_VERIFY_BATCH_JOBS_MAX ? CS_VERIFY_BATCH_JOBS_MAX : (size_t)n;
+}
+
+/* Where entries go: the batch, started at the second entry, so that one
+ * token costs one verifier (a verifier loads the status lists and trust
+ * lists given: each job has its own). */
+typedef struct sink {
+    const verify_options *o;
+    const cs_trust_t *trust;
+    verify_run *state;
+    job *jobs;
+    cs_verifier_t **verifiers;
+    size_t count, started;
+    cs_verify_batch_t *batch;
+    bool holding; /* the first entry, not yet submitted */
+    entry first;
+    cs_report_position first_pos;
+} sink;
+
+static cs_err sink_start(sink *s, size_t jobs)
+{
+    for (; s->started < jobs; s->started++) {
+        if (!job_start(&s->jobs[s->started], s->o, s->trust)) {
+            s->started++;
+            return CS_ERR_ARGUMENT; /* reported */
+        }
+        s->verifiers[s->started] = s->jobs[s->started].verifier;
+    }
+    if (cs_verify_batch_new(s->verifiers, jobs, render_result, on_result, s->state, &s->batch) != CS_OK) {
+        cli_error("cannot start %zu verifying threads (try a smaller --jobs)", jobs);
+        return CS_ERR_NO_MEMORY;
+    }
+    if (s->holding) {
+        s->holding = false;
+        return s->first.err != CS_OK
+                   ? cs_verify_batch_submit_error(s->batch, s->first.err, s->first.detail,
+                                                  &s->first_pos)
+                   : cs_verify_batch_submit(s->batch, s->first.token, s->first.len,
+                                            &s->first_pos);
+    }
+    return CS_OK;
+}
+
+/* Submits an entry: a token, or input_err with detail for one that held
+ * none.  Errors: those of the batch; CS_ERR_ARGUMENT when a job could not
+ * start (reported). */
+static cs_err sink_submit(sink *s, const uint8_t *token, size_t len, cs_err input_err,
+                          const char *detail, const cs_report_position *pos)
+{
+    cs_err err;
+
+    if (s->batch == NULL && !s->holding) {
+        if (!entry_keep(&s->first, token, len, pos->line, input_err, detail != NULL ? detail : ""))
+            return CS_ERR_NO_MEMORY;
+        s->first_pos = *pos;
+        s->holding = true;
+        return CS_OK;
+    }
+    if (s->batch == NULL && (err = sink_start(s, s->count)) != CS_OK)
+        return err;
+    return input_err != CS_OK ? cs_verify_batch_submit_error(s->batch, input_err, detail, pos)
+                              : cs_verify_batch_submit(s->batch, token, len, pos);
+}
+
+/* Delivers everything submitted; false when a job could not start. */
+static bool sink_finish(sink *s)
+{
+    if (s->batch == NULL && s->holding && sink_start(s, 1) != CS_OK)
+        return false;
+    if (s->batch != NULL)
+        cs_verify_batch_finish(s->batch);
+    return true;
+}
+
+static void sink_free(sink *s)
+{
+    cs_verify_batch_free(&s->batch);
+    for (size_t i = 0; i < s->started; i++)
+        job_stop(&s->jobs[i]);
+    free(s->jobs);
+    free(s->verifiers);
+    free(s->first.token);
+}
+
+static cs_err submit_entry(sink *batch, const entry *e, const cs_report_position *pos)
+{
+    return sink_submit(batch, e->token, e->len, e->err, e->detail, pos);
+}
+
+/* Every token of one file or stream (cs_token_reader_next()), submitted in
+ * order; returns the exit status of what went wrong reading it. */
+static int verify_stream(sink *batch, const verify_options *o, FILE *in,
+                         const char *name, const char *label)
+{
+    cs_token_reader_t *reader = NULL;
+    entry held = {0};
+    bool holding = false, more = false;
+    size_t count = 0;
+    char detail[CS_DETAIL_SIZE], where[CLI_ESCAPED_SIZE(512)];
+    int status = CLI_EXIT_OK;
+    cs_err err;
+
+    cli_escape(label, where, sizeof(where));
+    if (cs_token_reader_new(in, name, (cs_token_format)o->token_format, &reader) != CS_OK) {
+        cli_error("out of memory");
+        return CLI_EXIT_FAILURE;
+    }
+    for (;;) {
+        const uint8_t *token;
+        size_t len;
+        uint64_t line;
+        err = cs_token_reader_next(reader, &token, &len, &line, detail, sizeof(detail));
+        if (cs_token_reader_fatal(err) || (err == CS_OK && token == NULL))
+            break;
+        /* A file that does not start with a token is the wrong file: say so
+         * once, not once per line. */
+        if (count == 0 && cs_token_reader_format(reader) != CS_TOKEN_FORMAT_COSE &&
+            (err == CS_ERR_BATCH_ENTRY || (err == CS_OK && !looks_like_token(token, len)))) {
+            const uint8_t *next;
+            size_t next_len;
+            uint64_t next_line;
+            cs_err next_err;
+            if (!entry_keep(&held, token, len, line, err, detail)) { /* token is borrowed */
+                cli_error("out of memory");
+                status = CLI_EXIT_FAILURE;
+                goto done;
+            }
+            next_err = cs_token_reader_next(reader, &next, &next_len, &next_line, detail,
+                                            sizeof(detail));
+            if (next_err != CS_OK || next != NULL) {
+                cli_error("%s: not a certseal token (expected CS1:..., an https:// link or COSE "
+                          "bytes, one per line; or JSON Lines or CSV with a token column); is it "
+                          "the right file?",
+                          where);
+                status = CLI_EXIT_MALFORMED;
+                goto done;
+            }
+            /* one line: verified, and its verdict says what is wrong */
+            err = CS_OK;
+            holding = true;
+            count++;
+            break;
+        }
+        if (holding) {
+            cs_report_position pos = {.file = label, .line = held.line};
+            more = true;
+            if (submit_entry(batch, &held, &pos) != CS_OK) {
+                cli_error("out of memory");
+                status = CLI_EXIT_FAILURE;
+                goto done;
+            }
+        }
+        if (!entry_keep(&held, token, len, line, err, detail)) {
+            cli_error("out of memory");
+            status = CLI_EXIT_FAILURE;
+            goto done;
+        }
+        holding = true;
+        count++;
+    }
+    if (holding) {
+        /* A file of one token is named alone, as it always was; an entry of
+         * JSON Lines or CSV always has its line. */
+        bool structured = cs_token_reader_format(reader) == CS_TOKEN_FORMAT_JSONL ||
+                          cs_token_reader_format(reader) == CS_TOKEN_FORMAT_CSV;
+        cs_report_position pos = {.file = label, .line = more || structured ? held.line : 0};
+        if (submit_entry(batch, &held, &pos) != CS_OK) {
+            cli_error("out of memory");
+            status = CLI_EXIT_FAILURE;
+            goto done;
+        }
+    }
+    if (cs_token_reader_fatal(err)) {
+        if (err == CS_ERR_IO_READ)
+            cli_error("%s: cannot read: %s", where, strerror(errno));
+        else if (err == CS_ERR_TOO_LARGE)
+            cli_error("%s: larger than %d bytes; is it the right file?", where, CS_TOKEN_TEXT_MAX);
+        else
+            cli_error("%s: %s (give a CSV file whose header row names a token column, or "
+                      "--format)",
+                      where, detail[0] != '\0' ? detail : cs_strerror(err));
+        status = err == CS_ERR_IO_READ || err == CS_ERR_NO_MEMORY ? CLI_EXIT_FAILURE
+                                                                   : CLI_EXIT_MALFORMED;
+    } else if (count == 0) {
+        cli_error("%s: holds no token", where);
+        status = CLI_EXIT_MALFORMED;
+    }
+done:
+    free(held.token);
+    cs_token_reader_free(&reader);
+    return status;
+}
+
+/* One argument: a token itself, a file, or - for standard input. */
+static int verify_argument(sink *batch, const verify_options *o,
+                           const char *argument)
+{
+    FILE *in;
+    int status;
+
+    if (is_token_argument(argument)) {
+        cs_report_position pos = {.file = "token"};
+        if (sink_submit(batch, (const uint8_t *)argument, strlen(argument), CS_OK, NULL, &pos) !=
+            CS_OK) {
+            cli_error("out of memory");
+            return CLI_EXIT_FAILURE;
+        }
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argument, "-") == 0)
+        return verify_stream(batch, o, stdin, NULL, "standard input");
+    if ((in = fopen(argument, "rb")) == NULL) {
+        char where[CLI_ESCAPED_SIZE(512)];
+        cli_error("%s: cannot open: %s", cli_escape(argument, where, sizeof(where)),
+                  strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    status = verify_stream(batch, o, in, argument, argument);
+    fclose(in);
+    return status;
+}
+
+/* --qr: submits the token of every QR code in the image that holds one;
+ * other codes on the page (a web address, say) are passed over. */
+static int verify_qr(sink *batch, const char *path)
+{
+    const cli_services_verify *services = cli_service_verify(); /* the scanner */
+    cs_scan_result codes = {0};
+    size_t tokens = 0, found = 0;
+    int worst;
+
+    if (services == NULL)
+        return CLI_EXIT_FAILURE;
+    worst = services->scan_image(path, &codes);
+    for (size_t i = 0; i < codes.count; i++)
+        found += looks_like_token((const uint8_t *)codes.symbols[i].text, codes.symbols[i].len);
+    for (size_t i = 0; i < codes.count; i++) {
+        const cs_scan_symbol *s = &codes.symbols[i];
+        cs_report_position pos = {.file = path, .code = found > 1 ? (unsigned)(i + 1) : 0};
+        if (s->origin != CS_SCAN_ORIGIN_IMAGE) { /* a PDF: its page says where */
+            pos.code = 0;
+            pos.page = s->page;
+            pos.found_in = s->origin == CS_SCAN_ORIGIN_PDF_ATTACHMENT ? "attachment"
+                           : s->origin == CS_SCAN_ORIGIN_PDF_IMAGE    ? "embedded image"
+                                                                      : "rendered page";
+        }
+        if (!looks_like_token((const uint8_t *)codes.symbols[i].text, codes.symbols[i].len))
+            continue;
+        tokens++;
+        if (sink_submit(batch, (const uint8_t *)codes.symbols[i].text, codes.symbols[i].len,
+                        CS_OK, NULL, &pos) != CS_OK) {
+            cli_error("out of memory");
+            worst = CLI_EXIT_FAILURE;
+            break;
+        }
+    }
+    if (worst == CLI_EXIT_OK && tokens == 0) {
+        cli_error("%s: none of its %zu QR code(s) holds a certseal token", path, codes.count);
+        worst = CLI_EXIT_MALFORMED;
+    }
+    services->scan_result_clear(&codes);
+    return worst;
+}
+
+/* --qr-list FILE: one image path per line (blank lines skipped).  The
+ * paths are kept until the end: results name them after the line is gone. */
+static int verify_qr_list(sink *batch, const char *list, char ***paths,
+                          size_t *count)
+{
+    FILE *in = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+    char *line = NULL, where[CLI_ESCAPED_SIZE(512)];
+    size_t cap = 0, allocated = 0;
+    ssize_t n;
+    int worst = CLI_EXIT_OK;
+
+    cli_escape(list, where, sizeof(where));
+    if (in == NULL) {
+        cli_error("%s: cannot open: %s", where, strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    while ((n = getline(&line, &cap, in)) >= 0) {
+        char *p = line, *copy;
+        while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' '))
+            p[--n] = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            continue;
+        if (*count == allocated) {
+            size_t more = allocated > 0 ? 2 * allocated : 64;
+            char **grown = realloc(*paths, more * sizeof(**paths));
+            if (grown == NULL)
+                break;
+            *paths = grown;
+            allocated = more;
+        }
+        if ((copy = strdup(p)) == NULL)
+            break;
+        (*paths)[(*count)++] = copy;
+        worst = cli_exit_worse(worst, verify_qr(batch, copy));
+    }
+    if (ferror(in) || !feof(in)) {
+        cli_error("%s: cannot read: %s", where, errno != 0 ? strerror(errno) : "out of memory");
+        worst = cli_exit_worse(worst, CLI_EXIT_FAILURE);
+    }
+    free(line);
+    if (in != stdin)
+        fclose(in);
+    return worst;
+}
+
+/* ---- the receipt, the report and the summary ------------------------------------------ */
 
 /* --receipt: records the trust store, the trust lists and the status
  * lists used, signs with the buyer's key and writes a new file.  Reports
@@ -330,55 +750,152 @@ static bool write_receipt(const verify_options *o, cs_receipt *receipt, const cs
     return ok;
 }
 
+/* "2000 verified: 1990 VALID, 7 SUSPENDED, ..." on stderr. */
+static void print_summary(const verify_run *run)
+{
+    bool first = true;
+
+    fprintf(stderr, "certseal: verify: %llu verified:", (unsigned long long)run->total);
+    for (int v = 0; v < CS_VERDICT_COUNT; v++)
+        if (run->counts[v] > 0) {
+            fprintf(stderr, "%s %llu %s", first ? "" : ",", (unsigned long long)run->counts[v],
+                    cs_verdict_name((cs_verdict)v));
+            first = false;
+        }
+    if (run->errors > 0)
+        fprintf(stderr, "%s %llu could not be verified", first ? "" : ",",
+                (unsigned long long)run->errors);
+    fputc('\n', stderr);
+}
+
+/* The report written through a temporary file beside it, synced, then
+ * linked into place (renamed over an existing one with --force). */
+static bool write_report(const verify_run *run, const char *path, bool force)
+{
+    char tmp[4096], where[CLI_ESCAPED_SIZE(512)];
+    const char *slash;
+    int fd;
+    FILE *f;
+    bool ok;
+
+    cli_escape(path, where, sizeof(where));
+    if (!force && access(path, F_OK) == 0) {
+        cli_error("%s: already exists; choose another name or add --force to replace it", where);
+        return false;
+    }
+    /* ".NAME.XXXXXX" beside it, as cs_file_write_atomic() names its own */
+    slash = strrchr(path, '/');
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX",
+                         slash != NULL ? (int)(slash - path + 1) : 0, path,
+                         slash != NULL ? slash + 1 : path) >= sizeof(tmp) ||
+        (fd = mkstemp(tmp)) < 0) {
+        cli_error("%s: cannot write: %s", where, strerror(errno));
+        return false;
+    }
+    (void)fchmod(fd, 0644);
+    if ((f = fdopen(fd, "w")) == NULL) {
+        close(fd);
+        unlink(tmp);
+        cli_error("%s: cannot write: %s", where, strerror(errno));
+        return false;
+    }
+    ok = cs_report_batch_write(run->report, time(NULL), f) == CS_OK && fflush(f) == 0 &&
+         fsync(fileno(f)) == 0;
+    ok = fclose(f) == 0 && ok;
+    if (ok)
+        ok = force ? rename(tmp, path) == 0 : link(tmp, path) == 0;
+    if (!ok)
+        cli_error("%s: cannot write: %s", where, strerror(errno));
+    unlink(tmp);
+    return ok;
+}
+
 static int run(void *options, int argc, char **argv)
 {
     const verify_options *o = options;
     cs_trust_t *trust = NULL;
-    cs_verifier_t *verifier = NULL;
-    cs_fetcher_t *fetcher = NULL;
-    cs_status_history_t *history = NULL;
-    cli_trust_lists lists = {0};
+    verify_run state = {.o = o};
+    sink out = {.o = o, .state = &state, .count = job_count(o)};
+    char **qr_paths = NULL;
+    size_t qr_count = 0;
+    int status = CLI_EXIT_FAILURE, reading = CLI_EXIT_OK;
     cs_receipt receipt = {0};
     cs_key_t *receipt_key = NULL;
+    pthread_mutex_t receipt_lock = PTHREAD_MUTEX_INITIALIZER;
+    bool receipt_failed = false;
     int64_t started = (int64_t)time(NULL);
-    uint8_t *data = NULL;
-    size_t len = 0;
-    const char *label;
-    int status = CLI_EXIT_FAILURE;
 
     (void)argc, (void)argv;
-    if (o->receipt_key != NULL &&
-        !cli_load_private_key(o->receipt_key, &o->passphrase, &receipt_key))
+    if (o->receipt_key != NULL) {
+        if (!cli_load_private_key(o->receipt_key, &o->passphrase, &receipt_key))
+            goto fail;
+        state.receipt = &receipt;
+        state.receipt_lock = &receipt_lock;
+        state.receipt_failed = &receipt_failed;
+    }
+    if (o->report != NULL && !o->force && access(o->report, F_OK) == 0) {
+        char where[CLI_ESCAPED_SIZE(512)];
+        cli_error("%s: already exists; choose another name or add --force to replace it",
+                  cli_escape(o->report, where, sizeof(where)));
         goto fail;
-    if (!cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust) ||
-        (o->qr.count == 0 && !cli_read_token_argument(o->input, &data, &len, &label)))
+    }
+    if (!cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust))
         goto fail;
-    if (cs_verifier_new(trust, &verifier) != CS_OK) {
+    out.trust = trust;
+    out.jobs = calloc(out.count, sizeof(*out.jobs));
+    out.verifiers = calloc(out.count, sizeof(*out.verifiers));
+    if (out.jobs == NULL || out.verifiers == NULL) {
         cli_error("out of memory");
         goto fail;
     }
-    if (!cli_verifier_configure(verifier, &o->verifier) ||
-        !cli_load_trust_lists(verifier, &o->verifier, &lists))
+    /* The first verifier now, so that a bad option is reported before
+     * anything is read; the others once a second token comes. */
+    out.started = 1;
+    if (!job_start(&out.jobs[0], o, trust))
         goto fail;
-    if (o->verifier.fetch && !start_fetching(o, verifier, &fetcher, &history))
+    out.verifiers[0] = out.jobs[0].verifier;
+    if (o->report != NULL &&
+        cs_report_batch_new((cs_report_batch_kind)cs_report_batch_kind_for(o->report),
+                            &state.report) != CS_OK) {
+        cli_error("%s: cannot make a temporary file for the report", o->report);
         goto fail;
-    {
-        cs_receipt *r = receipt_key != NULL ? &receipt : NULL;
-        status = o->qr.count > 0 ? verify_images(verifier, o, r)
-                                 : verify_input(verifier, o, r, data, len, label);
     }
-    if (receipt_key != NULL && status != CLI_EXIT_USAGE &&
-        !write_receipt(o, &receipt, trust, &lists, verifier, receipt_key, started))
+    for (size_t i = 0; i < o->qr.count; i++)
+        reading = cli_exit_worse(reading, verify_qr(&out, o->qr.items[i]));
+    if (o->qr_list != NULL)
+        reading = cli_exit_worse(reading, verify_qr_list(&out, o->qr_list, &qr_paths, &qr_count));
+    for (size_t i = 0; i < o->input_count; i++)
+        reading = cli_exit_worse(reading, verify_argument(&out, o, o->inputs[i]));
+    if (!sink_finish(&out))
+        reading = cli_exit_worse(reading, CLI_EXIT_FAILURE);
+    status = cli_exit_worse(state.worst, reading);
+    if (fflush(stdout) != 0 || ferror(stdout) || state.output_failed) {
+        cli_error("standard output: cannot write: %s", strerror(errno));
         status = cli_exit_worse(status, CLI_EXIT_FAILURE);
+    }
+    if (state.total > 1)
+        print_summary(&state);
+    if (receipt_key != NULL && status != CLI_EXIT_USAGE &&
+        (receipt_failed ||
+         !write_receipt(o, &receipt, trust, &out.jobs[0].lists, out.verifiers[0], receipt_key,
+                        started))) {
+        if (receipt_failed)
+            cli_error("%s: cannot record the results in the receipt", o->receipt);
+        status = cli_exit_worse(status, CLI_EXIT_FAILURE);
+    }
+    if (state.report != NULL && (state.report_failed || !write_report(&state, o->report, o->force))) {
+        if (state.report_failed)
+            cli_error("%s: cannot write the report's rows", o->report);
+        status = cli_exit_worse(status, CLI_EXIT_FAILURE);
+    }
 fail:
+    sink_free(&out);
+    for (size_t i = 0; i < qr_count; i++)
+        free(qr_paths[i]);
+    free(qr_paths);
+    cs_report_batch_free(&state.report);
     cs_receipt_clear(&receipt);
     cs_key_free(&receipt_key);
-    free(data);
-    cs_verifier_free(&verifier);
-    cli_trust_lists_clear(&lists);
-    if (fetcher != NULL) /* made by the services plugin, which is loaded */
-        cli_service_verify()->fetcher_free(&fetcher);
-    cs_status_history_free(&history);
     cs_trust_free(&trust);
     return status;
 }
@@ -405,8 +922,8 @@ const cli_command cmd_verify_entry = {
     .options = OPTIONS,
     .options_size = sizeof(verify_options),
     .defaults = &DEFAULTS,
-    .args_max = 1,
-    .args_help = "give one token, file or - (one token per line for several)",
+    .args_max = CLI_ARGS_ANY,
+    .args_help = "give tokens, files (lines of tokens, JSON Lines or CSV) or - ",
     .check = check,
     .run = run,
 };

@@ -45,6 +45,13 @@
  *             login per certificate (for information)
  *   document  certificate PDFs per second, the typical record and a batch
  *             of 1,000 written to files
+ *   batch     `certseal verify` of many tokens: --json against plain,
+ *             --jobs 2 against --jobs 1, 100,000 tokens streamed (rate and
+ *             peak RSS) (bench_batch.c)
+ *
+ * BENCH_ONLY="chain batch" runs only the sections named (chain, batch, qr,
+ * qr_corpus, scan, pdf, status, trustlist, pkcs11, registry, http,
+ * document).
  *
  * Rates are fair on a small, noisy machine: each rate is the best of
  * ROUNDS rounds of ROUND_SECONDS each (so every rate is measured over more
@@ -332,6 +339,46 @@ void bench_chain(const char *dir, fixture *fixtures, size_t count)
         lib_free(&libs[i]);
 }
 
+/* The sections, in the order they run. */
+static const struct {
+    const char *name;
+    void (*run)(const char *dir, fixture *fixtures, size_t count);
+} SECTIONS[] = {
+    {"chain", bench_chain},       {"batch", bench_batch},   {"qr", bench_qr},
+    {"qr_corpus", bench_qr_corpus}, {"scan", bench_scan},   {"pdf", bench_pdf},
+    {"status", bench_status},     {"trustlist", bench_trustlist}, {"pkcs11", bench_pkcs11},
+    {"registry", bench_registry}, {"http", bench_http},     {"document", bench_document},
+};
+
+/* BENCH_ONLY="chain batch" runs only those sections (all when unset). */
+static bool section_wanted(const char *name)
+{
+    const char *only = getenv("BENCH_ONLY");
+    size_t len = strlen(name);
+
+    if (only == NULL || *only == '\0')
+        return true;
+    for (const char *p = only; (p = strstr(p, name)) != NULL; p += len)
+        if ((p == only || p[-1] == ' ' || p[-1] == ',') &&
+            (p[len] == '\0' || p[len] == ' ' || p[len] == ','))
+            return true;
+    return false;
+}
+
+/* CERTSEAL, else certseal in the build folder the bench is in. */
+static void bench_batch_program(const char *self)
+{
+    static char path[4096];
+    const char *env = getenv("CERTSEAL");
+    const char *slash = strrchr(self, '/');
+
+    if (env != NULL && *env != '\0')
+        bench_program_path = env;
+    else if (slash != NULL && (size_t)snprintf(path, sizeof(path), "%.*s/../certseal",
+                                               (int)(slash - self), self) < sizeof(path))
+        bench_program_path = path;
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = argc > 1 ? argv[1] : "tests/fixtures";
@@ -351,17 +398,10 @@ int main(int argc, char **argv)
            "interleaved\n",
            dir, at, ROUNDS, ROUND_SECONDS);
 
-    bench_chain(dir, fixtures, count);
-    bench_qr(dir, fixtures, count);
-    bench_qr_corpus(dir, fixtures, count);
-    bench_scan(dir, fixtures, count);
-    bench_pdf(dir, fixtures, count);
-    bench_status(dir, fixtures, count);
-    bench_trustlist(dir, fixtures, count);
-    bench_pkcs11(dir, fixtures, count);
-    bench_registry(dir, fixtures, count);
-    bench_http(dir, fixtures, count);
-    bench_document(dir, fixtures, count);
+    bench_batch_program(argv[0]);
+    for (size_t i = 0; i < sizeof(SECTIONS) / sizeof(SECTIONS[0]); i++)
+        if (section_wanted(SECTIONS[i].name))
+            SECTIONS[i].run(dir, fixtures, count);
 
     for (size_t i = 0; i < count; i++)
         cs_certificate_clear(&fixtures[i].cert);

@@ -94,5 +94,8 @@ void bench_http(const char *dir, fixture *fixtures, size_t count);
 void bench_trustlist(const char *dir, fixture *fixtures, size_t count);
 void bench_pkcs11(const char *dir, fixture *fixtures, size_t count);
 void bench_document(const char *dir, fixture *fixtures, size_t count);
+void bench_batch(const char *dir, fixture *fixtures, size_t count);
+/* The certseal program the batch section runs (NULL: not measured). */
+extern const char *bench_program_path;
 
 #endif

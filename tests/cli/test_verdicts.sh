@@ -195,13 +195,17 @@ expect_exit 10-19 cs verify --trust pki/ab.key.pub --at $AT --json mixed.txt
 expect_stdout_lines 3
 check "verify --json of three tokens: VALID, not VALID, VALID" \
     json_true "$CAP/stdout" 'len(js) == 3 and [x["valid"] for x in js] == [True, False, True]'
-expect_stderr_line 'mixed\.txt, token 2: (MALFORMED|INVALID_SIGNATURE): '
+check "the second token's line names it, and a summary line follows" \
+    grep -Eq 'mixed\.txt, line 2: (MALFORMED|INVALID_SIGNATURE): ' "$CAP/stderr"
+check "a summary line counts the three" grep -Eq '^certseal: verify: 3 verified: 2 VALID, 1 ' \
+    "$CAP/stderr"
 cat typical.txt truncated-3.txt >two.txt
 # On 2031-01-01 the first is EXPIRED (14), the second MALFORMED (10): the
 # exit status is the worse, MALFORMED, in either order (certseal(1), EXIT
 # STATUS).
 expect_exit 10 cs verify --trust pki/ab.key.pub --at 2031-01-01 two.txt
-check "two failing tokens give two messages" [ "$(wc -l <"$CAP/stderr")" -eq 2 ]
+check "two failing tokens give two messages (and the summary line)" \
+    [ "$(grep -vc ' verified: ' "$CAP/stderr")" -eq 2 ]
 cat truncated-3.txt typical.txt >two-reversed.txt
 expect_exit 10 cs verify --trust pki/ab.key.pub --at 2031-01-01 two-reversed.txt
 

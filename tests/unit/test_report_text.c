@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "certseal/certseal.h"
 #include "helper_tokens.h"
 
@@ -191,6 +193,87 @@ static void test_failure_escaped(void **state)
     assert_int_equal(cs_report_verify_text(&r, NULL, 0, &text), CS_OK);
     assert_true(strncmp(text, "UNTRUSTED  token: ", 18) == 0);
     free(text);
+}
+
+/* The JSON written directly (cs_report_verify_json() compact and
+ * cs_report_verify_json_write(), pkg/report_json_line.c) is, byte for
+ * byte, what the jansson tree of the pretty form gives once compacted: the
+ * same keys in the same order, the same escapes (quotes, backslashes,
+ * controls, code points a terminal acts on), for a VALID result, a failed
+ * one, one without a certificate, and hostile text. */
+static char *compact_reference(const cs_verify_result *r)
+{
+    char *pretty = NULL, *text;
+    json_error_t error;
+    json_t *tree;
+
+    assert_int_equal(cs_report_verify_json(r, CS_REPORT_PRETTY, &pretty), CS_OK);
+    tree = json_loads(pretty, 0, &error);
+    assert_non_null(tree);
+    text = json_dumps(tree, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    assert_non_null(text);
+    assert_int_equal(cs_text_escape_json(&text), CS_OK);
+    json_decref(tree);
+    free(pretty);
+    return text;
+}
+
+static void assert_json_direct(const cs_verify_result *r)
+{
+    char *reference = compact_reference(r), *direct = NULL, *line = NULL, *with = NULL;
+    size_t len = 0;
+    FILE *f;
+    cs_report_position pos = {.file = "in \"x\".csv", .line = 7};
+
+    assert_int_equal(cs_report_verify_json(r, 0, &direct), CS_OK);
+    assert_string_equal(direct, reference);
+    /* With a position: the same object, "input" added last. */
+    f = open_memstream(&line, &len);
+    assert_non_null(f);
+    assert_int_equal(cs_report_verify_json_write(r, &pos, f), CS_OK);
+    assert_int_equal(fclose(f), 0);
+    with = malloc(strlen(reference) + 64);
+    assert_non_null(with);
+    snprintf(with, strlen(reference) + 64,
+             "%.*s,\"input\":{\"file\":\"in \\\"x\\\".csv\",\"line\":7}}",
+             (int)strlen(reference) - 1, reference);
+    assert_string_equal(line, with);
+    free(with);
+    free(line);
+    free(direct);
+    free(reference);
+}
+
+static void test_json_direct(void **state)
+{
+    cs_verify_result r;
+    cs_accreditation ac;
+    cs_site sites[2];
+    char hostile[] = "\xe2\x81\xa6" "Evil \"q\" \\ \x01\x1b]0;t\x07 Ltd\xc2\x9b\t\xe2\x80\xae" "2J \xf0\x9f\x98\x80 caf\xc3\xa9";
+    (void)state;
+
+    valid_result(&r, sites, &ac);
+    assert_json_direct(&r);
+    r.has_kids = true;
+    memset(r.ct_kid, 0xab, sizeof(r.ct_kid));
+    r.certificate.status = (cs_status_ref){.present = true, .index = 42, .uri = "https://cb.example/s"};
+    ac.status = (cs_status_ref){.present = true, .index = 7, .uri = "https://ab.example/s"};
+    r.status_as_of = date("2026-11-30");
+    r.certificate.organization_name = hostile;
+    r.certificate.scope = hostile;
+    sites[1].address = NULL;
+    ac.name = hostile;
+    r.verdict = CS_VERDICT_SUSPENDED;
+    r.err = CS_ERR_STATUS_SUSPENDED;
+    r.failed = CS_CHECK_CT_STATUS;
+    r.checks[CS_CHECK_CT_STATUS].state = CS_CHECK_FAIL;
+    snprintf(r.checks[CS_CHECK_CT_STATUS].detail, sizeof(r.checks[0].detail), "%s", hostile);
+    assert_json_direct(&r);
+    r.has_certificate = false;
+    r.accreditation = NULL;
+    r.verdict = CS_VERDICT_MALFORMED;
+    r.failed = CS_CHECK_DECODE;
+    assert_json_direct(&r);
 }
 
 static void test_hostile_certificate(void **state)
@@ -488,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_valid),
         cmocka_unit_test(test_failure_escaped),
         cmocka_unit_test(test_hostile_certificate),
+        cmocka_unit_test(test_json_direct),
         cmocka_unit_test(test_colour_and_warning),
         cmocka_unit_test(test_arguments),
         cmocka_unit_test(test_verdict_list),

@@ -84,6 +84,9 @@ extern "C" {
     X(CS_ERR_PDF_ENCRYPTED, 331, "PDF file is encrypted and needs a password")             \
     X(CS_ERR_PDF_LIMIT, 332, "PDF file passes a reading limit")                            \
     X(CS_ERR_PDF_RENDER, 333, "PDF page could not be rendered")                            \
+    X(CS_ERR_BATCH_ENTRY, 360, "input entry holds no token")                               \
+    X(CS_ERR_BATCH_TOKEN_COLUMN, 361, "CSV header has no token column")                    \
+    X(CS_ERR_BATCH_LINE_TOO_LONG, 362, "input line is longer than a token can be")         \
     X(CS_ERR_DOCUMENT_TEMPLATE, 370, "certificate document template is invalid")           \
     /* crypto */                                                                           \
     X(CS_ERR_KEY_PARSE, 400, "key does not parse")                                         \

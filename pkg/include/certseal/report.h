@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "certseal/error.h"
 #include "certseal/verify.h"
@@ -58,6 +59,32 @@ CS_MUST_CHECK cs_err cs_report_verify_text(const cs_verify_result *result, const
  */
 CS_MUST_CHECK cs_err cs_report_verify_json(const cs_verify_result *result, unsigned flags,
                                            char **out);
+
+/* Where a token of a batch came from, for its report: the input file
+ * ("-" for standard input), the line of a text, CSV or JSON Lines file
+ * (1-based; 0 when none), and for an image the QR code's number in it and
+ * the page of a document (1-based; 0 when none), with how a PDF held it
+ * ("attachment", "embedded image", "rendered page"; NULL otherwise).
+ * Borrowed. */
+typedef struct cs_report_position {
+    const char *file;
+    uint64_t line;
+    unsigned code;
+    unsigned page;
+    const char *found_in;
+} cs_report_position;
+
+/*
+ * cs_report_verify_json()'s compact object written to out without a
+ * newline, with "input": {"file", "line", "code", "page", "found_in"}
+ * (those not 0 or NULL)
+ * added last when pos is not NULL: one line of `certseal verify --json`.
+ * Costs a fraction of building the object (no tree is made).  Locks out
+ * for the whole object.  Errors: CS_ERR_ARGUMENT, CS_ERR_IO_WRITE (out's
+ * error flag is set).
+ */
+CS_MUST_CHECK cs_err cs_report_verify_json_write(const cs_verify_result *result,
+                                                 const cs_report_position *pos, FILE *out);
 
 /* The error correction an inspection gives the QR version for: ecc a
  * cs_qr_ecc (certseal/qr.h); without it, CS_QR_DEFAULT_ECC (M). */
