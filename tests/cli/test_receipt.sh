@@ -46,8 +46,8 @@ expect_exit 0 cs receipt verify --trust buyer.key.pub r.cose
 expect_stdout "^VALID receipt, signed by key $(cat buyer.kid)$"
 expect_stdout '^  https://cb\.example/s/1 iat .* sha256 '"$(sha lists/cb.list)"'$'
 expect_stdout '^  https://ab\.example/s/1 iat .* sha256 '"$(sha lists/ab.list)"'$'
-expect_stdout '^  VALID +both\.txt, token 1$'
-expect_stdout '^  SUSPENDED +both\.txt, token 2$'
+expect_stdout '^  VALID +both\.txt, line 1$'
+expect_stdout '^  SUSPENDED +both\.txt, line 2$'
 expect_stdout '^    token sha256  '"$TOKEN1_SHA"'$'
 expect_stdout '^    organisation  Acme Precision Engineering Ltd$'
 expect_exit 0 cs receipt verify --trust buyer.key.pub --json r.cose
