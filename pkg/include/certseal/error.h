@@ -80,6 +80,7 @@ extern "C" {
     X(CS_ERR_NO_QR_CODE, 324, "no QR code found in the image")                             \
     X(CS_ERR_CSV, 325, "CSV text does not parse")                                          \
     X(CS_ERR_TEXT, 326, "text holds a control or bidirectional character, or is not NFC")  \
+    X(CS_ERR_CATALOG, 340, "standards catalog does not parse or breaks its rules")         \
     /* crypto */                                                                           \
     X(CS_ERR_KEY_PARSE, 400, "key does not parse")                                         \
     X(CS_ERR_KEY_PASSPHRASE, 401, "wrong passphrase for the private key")                  \
@@ -107,6 +108,13 @@ extern "C" {
     X(CS_ERR_AB_KEY_COMPROMISED, 535, "accreditation body key reported compromised")     \
     X(CS_ERR_AB_NOT_ACTIVE, 536, "accreditation body suspended or withdrawn in the trust list") \
     X(CS_ERR_AB_NOT_RECOGNISED, 537, "accreditation body not recognised for the standard") \
+    X(CS_ERR_STANDARD_UNLISTED, 540, "standard not in the standards catalog")               \
+    X(CS_ERR_EDITION_ENDED, 541, "the standard's edition has ended (its transition is over)") \
+    X(CS_ERR_EDITION_NOT_ISSUABLE, 542, "certificates to this edition may no longer be issued") \
+    X(CS_ERR_EXPIRY_AFTER_TRANSITION, 543, "expiry after the end of the edition's transition") \
+    X(CS_ERR_SCOPE_CODES, 544, "scope codes do not fit the standard's scope code system") \
+    X(CS_ERR_CATALOG_ROOT, 545, "standards catalog not signed by a pinned root")          \
+    X(CS_ERR_CATALOG_ROLLBACK, 546, "standards catalog older than the one in use")        \
     /* time */                                                                             \
     X(CS_ERR_AC_NOT_VALID_AT_ISSUE, 600, "not accredited on the issue date")               \
     X(CS_ERR_AC_EXPIRED, 601, "accreditation expired")                                     \
