@@ -120,7 +120,8 @@ static json_t *checks_array(const cs_verify_result *r)
 static json_t *warnings_array(const cs_verify_result *r)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
-                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
+                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE,
+                                            CS_WARNING_EDITION_TRANSITION};
     char text[CS_VERIFY_WARNING_SIZE];
     json_t *array = json_array();
 
@@ -327,7 +328,8 @@ static void text_checks(FILE *f, const cs_verify_result *r, bool colour)
 static void text_warnings(FILE *f, const cs_verify_result *r)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
-                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
+                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE,
+                                            CS_WARNING_EDITION_TRANSITION};
     char text[CS_VERIFY_WARNING_SIZE];
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {

@@ -217,7 +217,12 @@ static void dated_sentence(cs_html_buffer *b, const cs_verify_result *r, const b
 {
     char day[CS_DATE_TEXT_SIZE];
 
-    if (!contents_verified(r) || r->failed != CS_CHECK_CT_VALIDITY) {
+    if (contents_verified(r) && r->failed == CS_CHECK_EDITION_CURRENT) {
+        /* DESIGN §2 step 7: the edition's transition is over. */
+        cs_html_buffer_append(b, "This certificate is no longer valid: ");
+        cs_html_buffer_append_text(b, r->checks[CS_CHECK_EDITION_CURRENT].detail);
+        cs_html_buffer_append(b, ".");
+    } else if (!contents_verified(r) || r->failed != CS_CHECK_CT_VALIDITY) {
         cs_html_buffer_append(b, v->sentence);
     } else if (r->verdict == CS_VERDICT_EXPIRED) {
         cs_date_format(r->certificate.expires - 1, day);
@@ -232,7 +237,8 @@ static void dated_sentence(cs_html_buffer *b, const cs_verify_result *r, const b
 static void warning_lines(cs_html_buffer *b, const cs_verify_result *r)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
-                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
+                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE,
+                                            CS_WARNING_EDITION_TRANSITION};
     char text[CS_VERIFY_WARNING_SIZE];
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {

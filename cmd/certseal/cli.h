@@ -159,5 +159,6 @@ extern const cli_command cmd_keygen_entry, cmd_accredit_entry, cmd_issue_entry, 
     cmd_inspect_entry, cmd_qr_entry, cmd_scan_entry, cmd_init_entry, cmd_suspend_entry,
     cmd_reinstate_entry, cmd_withdraw_entry, cmd_list_entry, cmd_status_entry, cmd_serve_entry;
 extern const cli_command cmd_trustlist_entry;
+extern const cli_command cmd_catalog_entry;
 
 #endif

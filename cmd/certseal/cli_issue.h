@@ -20,6 +20,7 @@ typedef struct issue_options {
     uint64_t chunk;               /* certificates per transaction; 0: the library's default */
     cs_form form;
     bool force;
+    bool allow_unlisted_standard; /* issue a standard the catalog does not list */
     cs_registry_actor actor;
     cli_passphrase_source passphrase;
     cli_qr_options qr_options;

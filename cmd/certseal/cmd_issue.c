@@ -28,6 +28,10 @@ static const cli_option OPTIONS[] = {
     CLI_OPTION("out", 'o', CLI_PATH, issue_options, out, "FILE",
                "write the token (or a batch's JSON Lines) to FILE, not standard output"),
     CLI_OPTION("force", 'f', CLI_FLAG, issue_options, force, NULL, "replace existing files"),
+    CLI_OPTION("allow-unlisted-standard", 0, CLI_FLAG, issue_options, allow_unlisted_standard,
+               NULL,
+               "issue a standard the standards catalog does not list (by default\n"
+               "refused, with the nearest listed edition suggested)"),
     CLI_OPTION("form", 0, CLI_CUSTOM, issue_options, form, "FORM",
                "offline (CS1:..., the default) or link: the link form under\n"
                "--link-base (HTTPS://HOST/PATH/...)",
@@ -164,6 +168,9 @@ static bool make_issuer(const issue_options *o, const cs_key_t *key, cs_issuer_t
         return false;
     err = cs_issuer_new(key, ac, ac_len, issuer, detail, sizeof(detail));
     free(ac);
+    if (err == CS_OK)
+        cs_issuer_set_catalog(*issuer, NULL,
+                              o->allow_unlisted_standard ? CS_CATALOG_ALLOW_UNLISTED : 0);
     if (err != CS_OK)
         cli_error("%s: %s", o->accreditation, cs_err_detail(detail, err));
     return err == CS_OK;
@@ -267,6 +274,7 @@ static int issue_registry(const issue_options *o, cs_certificate *cert)
     if (!cli_registry_load_key(registry, o->registry, &o->passphrase, &key) ||
         !cli_registry_issuer(registry, o->registry, key, &issuer))
         goto fail;
+    cs_issuer_set_catalog(issuer, NULL, o->allow_unlisted_standard ? CS_CATALOG_ALLOW_UNLISTED : 0);
     err = cs_registry_issue_certificate(registry, issuer, cert, o->supersedes, o->form, &o->actor,
                                         &token, &token_len, detail, sizeof(detail));
     if (err != CS_OK) {

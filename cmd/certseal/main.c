@@ -31,6 +31,7 @@ static const command COMMANDS[] = {
     {"status", NULL},
     {"serve", NULL},
     {"trustlist", &cmd_trustlist_entry},
+    {"catalog", &cmd_catalog_entry},
 };
 #define COMMAND_COUNT (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 
