@@ -133,7 +133,8 @@ static int refuse_value(const char *detail)
 }
 
 /* DESIGN §2 step 7: each standard is in the built-in catalog (or allowed
- * unlisted) and its edition has not ended on the credential's issue day. */
+ * unlisted) and its edition has not ended when the credential's validity
+ * starts (--not-before, by default its issue day). */
 static int check_catalog(const accredit_options *o)
 {
     cs_catalog *catalog = NULL;
@@ -146,7 +147,7 @@ static int check_catalog(const accredit_options *o)
     }
     for (size_t i = 0; i < o->ac.standard_count && err == CS_OK; i++)
         err = cs_catalog_check_accreditation(
-            catalog, o->ac.standards[i], o->ac.issued_at,
+            catalog, o->ac.standards[i], o->ac.not_before,
             o->allow_unlisted_standard ? CS_CATALOG_ALLOW_UNLISTED : 0, detail, sizeof(detail));
     cs_catalog_free(&catalog);
     if (err != CS_OK)
