@@ -590,8 +590,11 @@ static void fold_designation(const char *in, char *out, size_t size)
         (in[n - 5] == '-' || in[n - 5] == ' ' || in[n - 5] == '/' || in[n - 5] == '_'))
         raw[n - 5] = ':';
     fold(raw, out, size);
-    /* Drop the dashes inside the name too: "ISO/IEC 20000-1" matches
-     * "ISO/IEC 200001" only as a near miss, which is what is wanted. */
+    /* "ISO 27001:2022" for "ISO/IEC 27001:2022": the joint body's "/IEC"
+     * is the part most often left out. */
+    char *iec = strstr(out, "/IEC");
+    if (iec != NULL)
+        memmove(iec, iec + 4, strlen(iec + 4) + 1);
 }
 
 bool cs_catalog_suggest(const cs_catalog *catalog, const char *designation, char *buf,
@@ -605,7 +608,9 @@ bool cs_catalog_suggest(const cs_catalog *catalog, const char *designation, char
     if (catalog == NULL || designation == NULL || buf == NULL || size == 0 ||
         strlen(designation) > CS_CATALOG_NAME_MAX * 2)
         return false;
+    char plain[CS_CATALOG_NAME_MAX * 2 + 8];
     fold_designation(designation, want, sizeof(want));
+    fold(designation, plain, sizeof(plain)); /* "ISO 9001": no year to find */
     for (size_t i = 0; i < catalog->family_count; i++) {
         const cs_catalog_family *f = &catalog->families[i];
         for (size_t e = 0; e < f->edition_count; e++) {
@@ -618,7 +623,7 @@ bool cs_catalog_suggest(const cs_catalog *catalog, const char *designation, char
         fold(f->name, have, sizeof(have));
         /* "ISO 9001" (or "iso9001"): the family's newest edition, the last
          * listed. */
-        if (strcmp(want, have) == 0 && f->edition_count > 0)
+        if ((strcmp(want, have) == 0 || strcmp(plain, have) == 0) && f->edition_count > 0)
             newest_of_family = f->editions[f->edition_count - 1].designation;
     }
     if (newest_of_family != NULL) {

@@ -242,13 +242,6 @@ static bool prepare_outputs(const issue_options *o)
 
 /* ---- the batch ------------------------------------------------------------------------ */
 
-/* --allow-unlisted-standard for the catalog's rules; always true. */
-static bool allow_unlisted(const issue_options *o, cs_issuer_t *issuer)
-{
-    cs_issuer_set_catalog(issuer, NULL, o->allow_unlisted_standard ? CS_CATALOG_ALLOW_UNLISTED : 0);
-    return true;
-}
-
 static bool check_against_accreditation(const issue_options *o, cs_issuer_t *issuer,
                                         cs_batch *batch)
 {
@@ -303,7 +296,7 @@ int cli_issue_batch(const issue_options *o)
     if (!read_batch(o, &batch) || !check_qr_targets(o, &batch) ||
         !cli_registry_load_key(registry, o->registry, &o->passphrase, &key) ||
         !cli_registry_issuer(registry, o->registry, key, &issuer) ||
-        !allow_unlisted(o, issuer) || !check_against_accreditation(o, issuer, &batch) ||
+        !cli_issue_apply_catalog(o, issuer) || !check_against_accreditation(o, issuer, &batch) ||
         !issue_all(o, registry, issuer, &batch, &run) || !write_outputs(o, registry, &batch))
         goto fail;
     fprintf(stderr, "certseal: issue: %s: %zu certificates: %zu issued now, %zu already recorded\n",

@@ -116,8 +116,7 @@ while IFS='|' read -r edition codes; do
     expect_stdout "edition-current"
 done <current.txt
 
-# ISO/IEC 27001:2013 issued during its transition and verified after its end:
-# the message of the issue.
+# ISO/IEC 27001:2013 issued during its transition and verified after its end.
 record "ISO/IEC 27001:2013" 2024-04-01 2025-10-31 none >isms.json
 expect_exit 0 issue --out isms.txt isms.json
 expect_exit 14 cs verify --trust ab.key.pub --at 2026-11-15 isms.txt
@@ -176,12 +175,39 @@ PY
 expect_exit 0 cs catalog sign --key "$DEMO_ROOT" --issuer IAF-DEMO --out newer.cose newer.json
 expect_exit 0 cs catalog show --catalog newer.cose --root "$DEMO_ROOT_PUB"
 expect_stdout "transition ISO 37001:2016 -> ISO 37001:2025"
-record "ISO 37001:2016" 2025-01-10 2026-06-30 iaf >abms.json
+record "ISO 37001:2016" 2025-01-10 2027-12-31 iaf >abms.json
 expect_exit 0 issue --out abms.txt abms.json
 expect_exit 0 cs verify --trust ab.key.pub --at 2026-12-01 abms.txt
 expect_exit 14 cs verify --trust ab.key.pub --root "$DEMO_ROOT_PUB" --catalog newer.cose \
     --at 2026-12-01 abms.txt
 expect_stderr_line "ISO 37001:2016 certificates ended on 2026-06-30 \\(transition to ISO 37001:2025\\)"
+# The example of DESIGN §2 step 7: an ISO/IEC 27001:2013 certificate
+# dated 2026-11-15, issued under a catalog that lacks its transition (as
+# by a program that knows no catalog), is EXPIRED, the reason naming the
+# transition.
+python3 - "$CATALOG" >no27001.json <<'PY' || setup_failed "no27001.json"
+import json, sys
+c = json.load(open(sys.argv[1]))
+for f in c["families"]:
+    if f["family"] == "ISO/IEC 27001":
+        f["transitions"] = []
+json.dump(c, sys.stdout)
+PY
+expect_exit 0 cs catalog sign --key "$DEMO_ROOT" --issuer IAF-DEMO --out no27001.cose no27001.json
+record "ISO/IEC 27001:2013" 2026-11-15 2029-11-14 none >isms-late.json
+expect_exit 1-2 issue --out isms-late.txt isms-late.json
+expect_stderr_line "ISO/IEC 27001:2013 certificates may not be issued after 2024-04-30 \\(transition to ISO/IEC 27001:2022"
+expect_exit 0 issue --catalog no27001.cose --root "$DEMO_ROOT_PUB" --out isms-late.txt isms-late.json
+expect_exit 14 cs verify --trust ab.key.pub --at 2026-11-20 isms-late.txt
+expect_stdout '^EXPIRED'
+expect_stderr_line "EXPIRED: ISO/IEC 27001:2013 certificates ended on 2025-10-31 \\(transition to ISO/IEC 27001:2022\\)"
+expect_exit 14 cs verify --trust ab.key.pub --at 2026-11-20 --json isms-late.txt
+check "the JSON reason names the transition" json_true "$CAP/stdout" \
+    'j["verdict"] == "EXPIRED" and j["reason"] == "ISO/IEC 27001:2013 certificates ended on 2025-10-31 (transition to ISO/IEC 27001:2022)"'
+# --at before the end: VALID with the note.
+expect_exit 0 cs verify --trust ab.key.pub --at 2025-10-31 isms-late.txt
+expect_stdout "transition ends on 2025-10-31"
+
 # Another key: refused, and nothing verified.
 expect_exit 0 cs catalog sign --key ab.key --issuer NOT-THE-ROOT --out other.cose newer.json
 expect_exit 1 cs verify --trust ab.key.pub --root "$DEMO_ROOT_PUB" --catalog other.cose \
