@@ -204,7 +204,8 @@ cs_err cs_issuer_check_catalog(cs_issuer_t *issuer, const cs_certificate *cert, 
     if (issuer->catalog == NULL && (err = cs_catalog_load_builtin(&issuer->catalog)) != CS_OK)
         return err;
     return cs_catalog_check_certificate(issuer->catalog, cert->standard, cert->issued_at,
-                                        cert->expires, cert->iaf_count, 0, issuer->catalog_flags,
+                                        cert->expires, cert->iaf_count, cert->food_chain_count,
+                                        issuer->catalog_flags,
                                         detail, size);
 }
 

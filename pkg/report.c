@@ -289,6 +289,14 @@ static void text_certificate(FILE *f, const cs_verify_result *r)
                                   (unsigned long long)c->iaf_codes[i]);
         text_field(f, "IAF sectors", buf);
     }
+    if (c->food_chain_count > 0) {
+        size_t n = 0;
+        /* Categories were checked to be "A" to "KIV" when decoded. */
+        for (size_t i = 0; i < c->food_chain_count && n < sizeof(buf) - 8; i++)
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? ", " : "",
+                                  c->food_chain_categories[i]);
+        text_field(f, "Food chain", buf);
+    }
     cs_date_format(c->issued_at, day);
     cs_date_format(c->original_grant, grant);
     snprintf(buf, sizeof(buf), "%s (revision %llu; first granted %s)", day,

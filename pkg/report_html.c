@@ -322,6 +322,20 @@ static void iaf_field(cs_html_buffer *b, const cs_certificate *c)
     cs_html_buffer_append(b, "</dd>\n");
 }
 
+/* ISO 22003-1 food chain categories (DESIGN §3 "fcc"). */
+static void food_chain_field(cs_html_buffer *b, const cs_certificate *c)
+{
+    if (c->food_chain_count == 0)
+        return;
+    cs_html_buffer_append(b, "<dt>Food chain categories</dt><dd>");
+    for (size_t i = 0; i < c->food_chain_count; i++) {
+        if (i > 0)
+            cs_html_buffer_append(b, ", ");
+        cs_html_buffer_append_text(b, c->food_chain_categories[i]);
+    }
+    cs_html_buffer_append(b, "</dd>\n");
+}
+
 static void certificate_section(cs_html_buffer *b, const cs_verify_result *r)
 {
     const cs_certificate *c = &r->certificate;
@@ -334,6 +348,7 @@ static void certificate_section(cs_html_buffer *b, const cs_verify_result *r)
     field(b, "Scope", c->scope);
     sites_field(b, c);
     iaf_field(b, c);
+    food_chain_field(b, c);
     field(b, "Certificate number", c->number);
     cs_html_buffer_append(b, "<dt>Revision</dt><dd>");
     cs_html_buffer_append_uint(b, c->revision);

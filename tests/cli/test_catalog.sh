@@ -149,6 +149,20 @@ expect_exit 1-2 issue --out food-iaf.txt food-iaf.json
 expect_stderr_line "ISO 22000 certificates carry no IAF sector codes .*ISO 22003-1"
 record "ISO 22000:2018" 2026-11-21 2029-11-20 none >food.json
 expect_exit 0 issue --out food.txt food.json
+# ISO 22003-1 categories travel in the CT's "fcc" claim (DESIGN §3).
+record_edit food.json "d['food_chain_categories'] = ['CI', 'CII', 'K']" >food-fcc.json
+expect_exit 0 issue --out food-fcc.txt food-fcc.json
+expect_exit 0 cs verify --trust ab.key.pub --at 2026-12-01 food-fcc.txt
+expect_stdout 'Food chain +CI, CII, K'
+expect_exit 0 cs verify --trust ab.key.pub --at 2026-12-01 --json food-fcc.txt
+check "the JSON certificate carries the categories" json_true "$CAP/stdout" \
+    'j["certificate"]["food_chain_categories"] == ["CI", "CII", "K"]'
+record_edit food.json "d['food_chain_categories'] = ['Z']" >food-bad.json
+expect_exit 1-2 issue --out food-bad.txt food-bad.json
+expect_stderr_line "food_chain_categories.*'Z' is not an ISO 22003-1 food chain category"
+record_edit "$TYPICAL" "d['food_chain_categories'] = ['CI']" >qms-fcc.json
+expect_exit 1-2 issue --out qms-fcc.txt qms-fcc.json
+expect_stderr_line "ISO 9001 certificates carry no ISO 22003-1 food chain categories"
 
 # ---- the signed catalog -------------------------------------------------------------
 
