@@ -184,6 +184,15 @@ static void put(text_out *o, const char *fmt, ...)
 
     if (o->failed)
         return;
+    if (o->buf == NULL) {
+        /* Never format into a NULL buffer (vsnprintf's offset on NULL is
+         * undefined). */
+        if ((o->buf = malloc(1024)) == NULL) {
+            o->failed = true;
+            return;
+        }
+        o->cap = 1024;
+    }
     for (;;) {
         va_start(ap, fmt);
         n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
