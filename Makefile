@@ -82,7 +82,7 @@ WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prot
 OPT         ?= -O2 -g
 CFLAGS      ?= $(OPT)
 ALL_CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
-               $(SANFLAGS) -fPIC -Ipkg/include -Ipkg $(PKG_CFLAGS)
+               $(SANFLAGS) -fPIC -Ipkg/include -Ipkg -I$(BUILD)/gen $(PKG_CFLAGS)
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS) -pthread
 
 LIB_SRC     := $(sort $(wildcard pkg/*.c))
@@ -96,7 +96,7 @@ CORE_SRC    := $(addprefix pkg/,$(addsuffix .c,base32 base45 cbor claims cose cr
                fetch_cache file html_buffer key_file record_json report report_html report_status status \
                status_history status_store status_token text token token_convert trust verify verify_cache \
                verify_record verify_accreditation verify_status trustlist trustlist_json trustlist_verify verify_trustlist \
-               receipt))
+               receipt verify_catalog catalog catalog_check catalog_sign))
 # Verifying many tokens at once (streamed inputs, workers, JSON lines).
 CORE_SRC    += $(addprefix pkg/,$(addsuffix .c,report_json_line report_batch token_reader verify_batch))
 CORE_OBJ    := $(CORE_SRC:pkg/%.c=$(BUILD)/pkg/%.o)
@@ -208,6 +208,14 @@ $(BUILD)/.services-dir: FORCE
 	@mkdir -p $(@D)
 	@echo '$(SERVICES_DIR)' | cmp -s - $@ || echo '$(SERVICES_DIR)' > $@
 
+# The built-in standards catalog: schemas/catalog.json as a C string
+# literal, so that the catalog has one source of truth (pkg/catalog_check.c).
+CATALOG_INC := $(BUILD)/gen/catalog_builtin.inc
+$(CATALOG_INC): schemas/catalog.json
+	@mkdir -p $(@D)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/pkg/catalog_check.o: $(CATALOG_INC)
+
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -295,9 +303,10 @@ bench-run: $(BENCH_BIN) $(PROGRAM) $(SERVICES)
 
 # --- fuzzing (clang libFuzzer) ---------------------------------------------------
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
-               -fsanitize=fuzzer,address,undefined -Ipkg/include -Ipkg $(PKG_CFLAGS)
+               -fsanitize=fuzzer,address,undefined -Ipkg/include -Ipkg -Ibuild/gen $(PKG_CFLAGS)
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard pkg/*.h pkg/include/certseal/*.h)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard pkg/*.h pkg/include/certseal/*.h) \
+              build/gen/catalog_builtin.inc
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
 

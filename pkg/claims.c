@@ -61,6 +61,9 @@ void cs_certificate_clear(cs_certificate *cert)
     }
     free(cert->sites);
     free(cert->iaf_codes);
+    for (size_t i = 0; i < cert->food_chain_count; i++)
+        free(cert->food_chain_categories[i]);
+    free(cert->food_chain_categories);
     free(cert->accreditation_number);
     free(cert->status.uri);
     memset(cert, 0, sizeof(*cert));
@@ -256,7 +259,8 @@ cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert
     if (cert->status.present)
         put_status(w, cert->status.index, cert->status.uri);
     cs_cbor_put_int(w, CS_CLAIM_CERTIFICATE);
-    cs_cbor_begin_map(w, 6 + (cert->site_count > 0) + (cert->iaf_count > 0));
+    cs_cbor_begin_map(w, 6 + (cert->site_count > 0) + (cert->iaf_count > 0) +
+                             (cert->food_chain_count > 0));
     cs_cbor_put_cstring(w, CS_CLAIM_KEY_STANDARD);
     cs_cbor_put_cstring(w, cert->standard);
     cs_cbor_put_cstring(w, CS_CLAIM_KEY_ORGANIZATION);
@@ -277,6 +281,13 @@ cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert
     if (cert->iaf_count > 0) {
         cs_cbor_put_cstring(w, CS_CLAIM_KEY_IAF);
         put_uint_list(w, cert->iaf_codes, cert->iaf_count);
+    }
+    if (cert->food_chain_count > 0) {
+        cs_cbor_put_cstring(w, CS_CLAIM_KEY_FOOD_CHAIN);
+        cs_cbor_begin_array(w, cert->food_chain_count);
+        for (size_t i = 0; i < cert->food_chain_count; i++)
+            cs_cbor_put_cstring(w, cert->food_chain_categories[i]);
+        cs_cbor_end_array(w);
     }
     cs_cbor_put_cstring(w, CS_CLAIM_KEY_GRANT);
     put_date(w, cert->original_grant);
@@ -692,13 +703,58 @@ static cs_err read_revision(const claim_reader *r, const cs_cbor_item *item, uin
     return err;
 }
 
+cs_err cs_claim_check_food_chain(const char *category, char *problem, size_t problem_size)
+{
+    static const char *const numerals[] = {"", "I", "II", "III", "IV"};
+
+    if (category != NULL && category[0] >= 'A' && category[0] <= 'K')
+        for (size_t i = 0; i < sizeof(numerals) / sizeof(numerals[0]); i++)
+            if (strcmp(category + 1, numerals[i]) == 0)
+                return CS_OK;
+    return cs_detail_fail(problem, problem_size, CS_ERR_CLAIM_INVALID,
+                          "'%.20s' is not an ISO 22003-1 food chain category (A to K, optionally "
+                          "with a subcategory I to IV, e.g. CI)",
+                          category != NULL ? category : "");
+}
+
+/* The optional "fcc": texts that are ISO 22003-1 categories, no repeats. */
+static cs_err read_food_chain(const claim_reader *r, const cs_cbor_item *item,
+                              cs_certificate *cert)
+{
+    size_t n;
+    cs_err err;
+
+    if (item == NULL)
+        return CS_OK;
+    if ((err = read_array(r, item, CS_CLAIM_KEY_FOOD_CHAIN, &n)) != CS_OK)
+        return err;
+    if (n == 0)
+        return reject(r, CS_ERR_CLAIM_INVALID, CS_CLAIM_KEY_FOOD_CHAIN, "empty (omit it)");
+    if ((cert->food_chain_categories = calloc(n, sizeof(char *))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    cert->food_chain_count = n;
+    for (size_t i = 0; i < n; i++) {
+        if ((err = read_text(r, cs_cbor_array_at(item, i), CS_CLAIM_KEY_FOOD_CHAIN,
+                             &cert->food_chain_categories[i])) != CS_OK)
+            return err;
+        if (cs_claim_check_food_chain(cert->food_chain_categories[i], NULL, 0) != CS_OK)
+            return reject(r, CS_ERR_CLAIM_INVALID, CS_CLAIM_KEY_FOOD_CHAIN,
+                          "entry %zu is not an ISO 22003-1 category", i);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cert->food_chain_categories[j], cert->food_chain_categories[i]) == 0)
+                return reject(r, CS_ERR_CLAIM_INVALID, CS_CLAIM_KEY_FOOD_CHAIN,
+                              "entry %zu repeats entry %zu", i, j);
+    }
+    return CS_OK;
+}
+
 static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *claims,
                                  cs_certificate *cert)
 {
     static const char *const known[] = {
         CS_CLAIM_KEY_STANDARD, CS_CLAIM_KEY_ORGANIZATION,  CS_CLAIM_KEY_SCOPE,
         CS_CLAIM_KEY_SITES,    CS_CLAIM_KEY_IAF,           CS_CLAIM_KEY_GRANT,
-        CS_CLAIM_KEY_REVISION, CS_CLAIM_KEY_ACCREDITATION, NULL};
+        CS_CLAIM_KEY_REVISION, CS_CLAIM_KEY_ACCREDITATION, CS_CLAIM_KEY_FOOD_CHAIN, NULL};
     static const int64_t claim_labels[] = {CS_CLAIM_ISS,        CS_CLAIM_SUB, CS_CLAIM_EXP,
                                            CS_CLAIM_NBF,        CS_CLAIM_IAT, CS_CLAIM_STATUS,
                                            CS_CLAIM_CERTIFICATE};
@@ -723,6 +779,7 @@ static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *clai
         (err = read_sites(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_SITES), cert)) ||
         (err = read_iaf_codes(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_IAF), &cert->iaf_codes,
                               &cert->iaf_count)) ||
+        (err = read_food_chain(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_FOOD_CHAIN), cert)) ||
         (err = read_date(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_GRANT), CS_CLAIM_KEY_GRANT,
                          &cert->original_grant)) ||
         (err = read_revision(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_REVISION), &cert->revision)) ||

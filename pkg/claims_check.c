@@ -225,6 +225,21 @@ cs_err cs_certificate_check(const cs_certificate *cert, char *detail, size_t det
                                     detail_size)) != CS_OK)
             return err;
     }
+    if (cert->food_chain_count > CS_LIST_MAX ||
+        (cert->food_chain_count > 0 && cert->food_chain_categories == NULL))
+        return CS_ERR_ARGUMENT;
+    for (size_t i = 0; i < cert->food_chain_count; i++) {
+        char problem[PROBLEM_SIZE];
+        if (cs_claim_check_food_chain(cert->food_chain_categories[i], problem, sizeof(problem)) !=
+            CS_OK)
+            return cs_detail_fail(detail, detail_size, CS_ERR_CLAIM_INVALID, "%s: %s",
+                                  CS_RECORD_KEY_FOOD_CHAIN, problem);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cert->food_chain_categories[j], cert->food_chain_categories[i]) == 0)
+                return cs_detail_fail(detail, detail_size, CS_ERR_CLAIM_INVALID,
+                                      "%s: '%s' is given twice", CS_RECORD_KEY_FOOD_CHAIN,
+                                      cert->food_chain_categories[i]);
+    }
     if ((err = check_iaf_codes(cert->iaf_codes, cert->iaf_count, detail, detail_size)) != CS_OK ||
         (err = check_status_ref(cert->status.present, cert->status.uri, detail, detail_size)) !=
             CS_OK)

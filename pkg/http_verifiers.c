@@ -34,6 +34,7 @@ struct http_verifiers {
     bool require_status;
     bool status_optional;
     int64_t max_list_age;
+    const cs_catalog *catalog;    /* borrowed; NULL: the built-in one */
     cs_status_history_t *history; /* the highest iat seen, shared by every slot */
     http_status_files *files;      /* borrowed; may be NULL */
     http_trust_lists *trust_lists; /* borrowed; may be NULL */
@@ -103,6 +104,17 @@ static cs_err rebuild(http_verifier_slot *slot, http_trust_snapshot *snapshot)
     cs_verifier_set_status_optional(verifier, v->status_optional);
     cs_verifier_set_max_list_age(verifier, v->max_list_age);
     cs_verifier_set_status_history(verifier, v->history);
+    if (v->catalog != NULL) {
+        /* Each verifier owns its copy (cs_verifier_set_catalog()). */
+        cs_catalog *copy = NULL;
+        if ((err = cs_catalog_parse(v->catalog->json, v->catalog->json_len, &copy, NULL, 0)) !=
+            CS_OK) {
+            cs_verifier_free(&verifier);
+            http_trust_snapshot_release(&snapshot);
+            return err;
+        }
+        cs_verifier_set_catalog(verifier, &copy);
+    }
     if ((err = http_status_files_add_to(v->files, verifier, &generation)) != CS_OK) {
         cs_verifier_free(&verifier);
         http_trust_snapshot_release(&snapshot);
@@ -172,6 +184,7 @@ cs_err http_verifiers_new(const cs_http_options *options, size_t slots, http_sta
     v->require_status = options->require_status;
     v->status_optional = options->status_optional;
     v->max_list_age = options->max_list_age >= 0 ? options->max_list_age : CS_DEFAULT_MAX_LIST_AGE;
+    v->catalog = options->catalog;
     v->files = files;
     v->logger = logger;
     for (; v->count < slots; v->count++) {

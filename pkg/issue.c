@@ -19,6 +19,8 @@ struct cs_issuer {
     cs_cbor_writer claims;
     cs_cbor_writer message;
     cs_cose_scratch scratch;
+    cs_catalog *catalog;    /* DESIGN §2 step 7; NULL until set or first needed */
+    unsigned catalog_flags; /* CS_CATALOG_ALLOW_UNLISTED */
 };
 
 /* Accepts the AC as COSE bytes or in any token form. */
@@ -100,6 +102,7 @@ void cs_issuer_free(cs_issuer_t **issuer)
     cs_cbor_writer_free(&i->claims);
     cs_cbor_writer_free(&i->message);
     cs_cose_scratch_free(&i->scratch);
+    cs_catalog_free(&i->catalog);
     free(i);
     *issuer = NULL;
 }
@@ -177,6 +180,35 @@ static cs_err check_against_accreditation(const cs_accreditation *ac, const cs_c
     return CS_OK;
 }
 
+void cs_issuer_set_catalog(cs_issuer_t *issuer, cs_catalog **catalog, unsigned flags)
+{
+    if (issuer == NULL)
+        return;
+    issuer->catalog_flags = flags;
+    if (catalog == NULL)
+        return;
+    cs_catalog_free(&issuer->catalog);
+    issuer->catalog = *catalog;
+    *catalog = NULL;
+}
+
+/* DESIGN §2 step 7 at issue: the catalog's rules for the certificate's
+ * standard (a certificate with several standards would check each). */
+cs_err cs_issuer_check_catalog(cs_issuer_t *issuer, const cs_certificate *cert, char *detail,
+                               size_t size)
+{
+    cs_err err;
+
+    if (issuer == NULL || cert == NULL || cert->standard == NULL)
+        return CS_ERR_ARGUMENT;
+    if (issuer->catalog == NULL && (err = cs_catalog_load_builtin(&issuer->catalog)) != CS_OK)
+        return err;
+    return cs_catalog_check_certificate(issuer->catalog, cert->standard, cert->issued_at,
+                                        cert->expires, cert->iaf_count, cert->food_chain_count,
+                                        issuer->catalog_flags,
+                                        detail, size);
+}
+
 static cs_err fill_from_accreditation(const cs_accreditation *ac, cs_certificate *cert)
 {
     if (cert->issuer == NULL && (cert->issuer = strdup(ac->subject)) == NULL)
@@ -198,6 +230,7 @@ cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
         return CS_ERR_ARGUMENT;
     if ((err = fill_from_accreditation(&issuer->accreditation, cert)) != CS_OK ||
         (err = cs_certificate_check(cert, detail, detail_size)) != CS_OK ||
+        (err = cs_issuer_check_catalog(issuer, cert, detail, detail_size)) != CS_OK ||
         (err = check_against_accreditation(&issuer->accreditation, cert, detail, detail_size)) !=
             CS_OK ||
         (err = cs_certificate_write_claims(&issuer->claims, cert)) != CS_OK)

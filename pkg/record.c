@@ -238,6 +238,42 @@ static cs_err read_iaf_codes(const record_reader *r, const json_t *record, cs_ce
     return CS_OK;
 }
 
+/* "food_chain_categories": ISO 22003-1 categories as text (DESIGN §3 "fcc"). */
+static cs_err read_food_chain(const record_reader *r, const json_t *record, cs_certificate *cert)
+{
+    const json_t *list = json_object_get(record, CS_RECORD_KEY_FOOD_CHAIN);
+    char problem[160];
+    size_t n;
+
+    if (list == NULL)
+        return CS_OK;
+    if (!json_is_array(list))
+        return invalid(r, CS_RECORD_KEY_FOOD_CHAIN, "expected an array of texts, got %s",
+                       json_type_name(list));
+    if ((n = json_array_size(list)) > CS_LIST_MAX)
+        return invalid(r, CS_RECORD_KEY_FOOD_CHAIN, "more than %d categories", CS_LIST_MAX);
+    if (n == 0)
+        return CS_OK;
+    if ((cert->food_chain_categories = calloc(n, sizeof(char *))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    cert->food_chain_count = n;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *item = json_array_get(list, i);
+        if (!json_is_string(item))
+            return invalid(r, CS_RECORD_KEY_FOOD_CHAIN, "entry %zu is %s, expected text like \"CI\"",
+                           i, json_type_name(item));
+        if (cs_claim_check_food_chain(json_string_value(item), problem, sizeof(problem)) != CS_OK)
+            return invalid(r, CS_RECORD_KEY_FOOD_CHAIN, "%s", problem);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cert->food_chain_categories[j], json_string_value(item)) == 0)
+                return invalid(r, CS_RECORD_KEY_FOOD_CHAIN, "'%s' is given twice",
+                               json_string_value(item));
+        if ((cert->food_chain_categories[i] = strdup(json_string_value(item))) == NULL)
+            return CS_ERR_NO_MEMORY;
+    }
+    return CS_OK;
+}
+
 static cs_err read_revision(const record_reader *r, const json_t *record, uint64_t *out)
 {
     const json_t *value = json_object_get(record, CS_RECORD_KEY_REVISION);
@@ -268,6 +304,7 @@ static cs_err read_record(const record_reader *r, const json_t *record, cs_certi
                                         CS_RECORD_KEY_SCOPE,
                                         CS_RECORD_KEY_SITES,
                                         CS_RECORD_KEY_IAF_CODES,
+                                        CS_RECORD_KEY_FOOD_CHAIN,
                                         CS_RECORD_KEY_ORIGINAL_GRANT,
                                         CS_RECORD_KEY_ISSUED,
                                         CS_RECORD_KEY_EXPIRES,
@@ -290,6 +327,7 @@ static cs_err read_record(const record_reader *r, const json_t *record, cs_certi
         (err = read_string(r, record, CS_RECORD_KEY_SCOPE, CS_RECORD_KEY_SCOPE, false,
                            &cert->scope)) ||
         (err = read_sites(r, record, cert)) || (err = read_iaf_codes(r, record, cert)) ||
+        (err = read_food_chain(r, record, cert)) ||
         (err = read_date(r, record, CS_RECORD_KEY_ORIGINAL_GRANT, &cert->original_grant)) ||
         (err = read_date(r, record, CS_RECORD_KEY_ISSUED, &cert->issued_at)) ||
         (err = read_date(r, record, CS_RECORD_KEY_EXPIRES, &last_day)) ||

@@ -75,6 +75,12 @@ json_t *cs_record_json_object(const cs_certificate *cert)
     json_object_set_new(o, CS_RECORD_KEY_SCOPE, nullable_string(cert->scope));
     json_object_set_new(o, CS_RECORD_KEY_SITES, sites);
     json_object_set_new(o, CS_RECORD_KEY_IAF_CODES, uint_array(cert->iaf_codes, cert->iaf_count));
+    if (cert->food_chain_count > 0) {
+        json_t *fcc = json_array();
+        for (size_t i = 0; fcc != NULL && i < cert->food_chain_count; i++)
+            json_array_append_new(fcc, json_string(cert->food_chain_categories[i]));
+        json_object_set_new(o, CS_RECORD_KEY_FOOD_CHAIN, fcc != NULL ? fcc : json_null());
+    }
     json_object_set_new(o, CS_RECORD_KEY_ORIGINAL_GRANT, date_string(cert->original_grant));
     json_object_set_new(o, CS_RECORD_KEY_ISSUED, date_string(cert->issued_at));
     json_object_set_new(o, CS_RECORD_KEY_EXPIRES, date_string(cert->expires - CS_SECONDS_PER_DAY));

@@ -412,6 +412,13 @@ cs_err cs_registry_issue_batch(cs_registry_t *registry, cs_issuer_t *issuer, cs_
     if ((err = registry_check_issuer(registry, issuer, form, detail, detail_size)) != CS_OK ||
         (err = registry_check_actor(actor, detail, detail_size)) != CS_OK)
         return err;
+    /* The standards catalog's rules for every record before any is issued
+     * (DESIGN §2 step 7): a batch is refused whole. */
+    for (size_t i = 0; i < count; i++)
+        if ((err = cs_issuer_check_catalog(issuer, &certs[i], detail, detail_size)) != CS_OK) {
+            *b.failed_index = i;
+            return err;
+        }
     if (chunk == 0)
         chunk = DEFAULT_CHUNK;
     if (chunk > count)

@@ -120,7 +120,8 @@ static json_t *checks_array(const cs_verify_result *r)
 static json_t *warnings_array(const cs_verify_result *r)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
-                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
+                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE,
+                                            CS_WARNING_EDITION_TRANSITION};
     char text[CS_VERIFY_WARNING_SIZE];
     json_t *array = json_array();
 
@@ -282,6 +283,14 @@ static void text_certificate(FILE *f, const cs_verify_result *r)
                                   (unsigned long long)c->iaf_codes[i]);
         text_field(f, "IAF sectors", buf);
     }
+    if (c->food_chain_count > 0) {
+        size_t n = 0;
+        /* Categories were checked to be "A" to "KIV" when decoded. */
+        for (size_t i = 0; i < c->food_chain_count && n < sizeof(buf) - 8; i++)
+            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? ", " : "",
+                                  c->food_chain_categories[i]);
+        text_field(f, "Food chain", buf);
+    }
     cs_date_format(c->issued_at, day);
     cs_date_format(c->original_grant, grant);
     snprintf(buf, sizeof(buf), "%s (revision %llu; first granted %s)", day,
@@ -321,7 +330,8 @@ static void text_checks(FILE *f, const cs_verify_result *r, bool colour)
 static void text_warnings(FILE *f, const cs_verify_result *r)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
-                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
+                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE,
+                                            CS_WARNING_EDITION_TRANSITION};
     char text[CS_VERIFY_WARNING_SIZE];
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {

@@ -217,7 +217,12 @@ static void dated_sentence(cs_html_buffer *b, const cs_verify_result *r, const b
 {
     char day[CS_DATE_TEXT_SIZE];
 
-    if (!contents_verified(r) || r->failed != CS_CHECK_CT_VALIDITY) {
+    if (contents_verified(r) && r->failed == CS_CHECK_EDITION_CURRENT) {
+        /* DESIGN §2 step 7: the edition's transition is over. */
+        cs_html_buffer_append(b, "This certificate is no longer valid: ");
+        cs_html_buffer_append_text(b, r->checks[CS_CHECK_EDITION_CURRENT].detail);
+        cs_html_buffer_append(b, ".");
+    } else if (!contents_verified(r) || r->failed != CS_CHECK_CT_VALIDITY) {
         cs_html_buffer_append(b, v->sentence);
     } else if (r->verdict == CS_VERDICT_EXPIRED) {
         cs_date_format(r->certificate.expires - 1, day);
@@ -232,7 +237,8 @@ static void dated_sentence(cs_html_buffer *b, const cs_verify_result *r, const b
 static void warning_lines(cs_html_buffer *b, const cs_verify_result *r)
 {
     static const cs_verify_warning all[] = {CS_WARNING_STATUS_NOT_CHECKED,
-                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE};
+                                            CS_WARNING_STATUS_AS_OF, CS_WARNING_TRUST_LIST_STALE,
+                                            CS_WARNING_EDITION_TRANSITION};
     char text[CS_VERIFY_WARNING_SIZE];
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -316,6 +322,20 @@ static void iaf_field(cs_html_buffer *b, const cs_certificate *c)
     cs_html_buffer_append(b, "</dd>\n");
 }
 
+/* ISO 22003-1 food chain categories (DESIGN §3 "fcc"). */
+static void food_chain_field(cs_html_buffer *b, const cs_certificate *c)
+{
+    if (c->food_chain_count == 0)
+        return;
+    cs_html_buffer_append(b, "<dt>Food chain categories</dt><dd>");
+    for (size_t i = 0; i < c->food_chain_count; i++) {
+        if (i > 0)
+            cs_html_buffer_append(b, ", ");
+        cs_html_buffer_append_text(b, c->food_chain_categories[i]);
+    }
+    cs_html_buffer_append(b, "</dd>\n");
+}
+
 static void certificate_section(cs_html_buffer *b, const cs_verify_result *r)
 {
     const cs_certificate *c = &r->certificate;
@@ -328,6 +348,7 @@ static void certificate_section(cs_html_buffer *b, const cs_verify_result *r)
     field(b, "Scope", c->scope);
     sites_field(b, c);
     iaf_field(b, c);
+    food_chain_field(b, c);
     field(b, "Certificate number", c->number);
     cs_html_buffer_append(b, "<dt>Revision</dt><dd>");
     cs_html_buffer_append_uint(b, c->revision);

@@ -35,6 +35,8 @@ static cs_verdict verdict_for(cs_check_id id, cs_err err)
         return cs_verify_status_verdict(id, err);
     case CS_CHECK_AB_LISTED:
         return cs_verify_listed_verdict(err);
+    case CS_CHECK_EDITION_CURRENT:
+        return CS_VERDICT_EXPIRED;
     default:
         return CS_VERDICT_NOT_ACCREDITED;
     }
@@ -357,11 +359,14 @@ static void run_checks(cs_verification *v, const uint8_t *token, size_t len)
      * CB's other accredited keys may sign). */
     const cs_status_signers cb_signers = {cs_verify_accept_list_signer, v, NULL, 0};
     cs_verify_check_status(v, &cb_signers);
+    /* Step 7, the standards catalog. */
+    cs_verify_check_edition(v, cert->standard);
 }
 
 /* The verdict of the first failing check, except that a status that
  * could not be checked never hides a later one that was (DESIGN §2: an
- * unknown AC status and a withdrawn CT give WITHDRAWN). */
+ * unknown AC status and a withdrawn CT give WITHDRAWN; an unknown status and
+ * an edition that has ended give EXPIRED). */
 static void settle_verdict(cs_verify_result *r)
 {
     r->verdict = CS_VERDICT_VALID;
@@ -373,7 +378,8 @@ static void settle_verdict(cs_verify_result *r)
         cs_verdict verdict = verdict_for((cs_check_id)id, r->checks[id].err);
         if (r->verdict == CS_VERDICT_VALID ||
             (r->verdict == CS_VERDICT_STATUS_UNKNOWN && verdict != CS_VERDICT_STATUS_UNKNOWN &&
-             (id == CS_CHECK_AC_STATUS || id == CS_CHECK_CT_STATUS))) {
+             (id == CS_CHECK_AC_STATUS || id == CS_CHECK_CT_STATUS ||
+              id == CS_CHECK_EDITION_CURRENT))) {
             r->failed = (cs_check_id)id;
             r->err = r->checks[id].err;
             r->verdict = verdict;
@@ -448,6 +454,7 @@ void cs_verifier_free(cs_verifier_t **verifier)
     cs_token_codec_free(&(*verifier)->codec);
     cs_status_store_free(&(*verifier)->status);
     cs_cbor_writer_free(&(*verifier)->to_be_signed);
+    cs_catalog_free(&(*verifier)->catalog);
     free(*verifier);
     *verifier = NULL;
 }

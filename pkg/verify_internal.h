@@ -103,6 +103,7 @@ struct cs_verifier {
     const cs_trustlist *trust_lists[CS_VERIFIER_TRUST_LISTS_MAX]; /* borrowed */
     size_t trust_list_count;
     int64_t trust_list_grace; /* seconds */
+    cs_catalog *catalog;      /* step 7; NULL until set or first needed */
 };
 
 /* The state of one verification in progress. */
@@ -208,6 +209,13 @@ bool cs_verify_check_listed_ab(cs_verification *v);
 /* Step 2: the AB is recognised for the certificate's standard at its iat
  * and now (CS_CHECK_AB_RECOGNISED). */
 bool cs_verify_check_recognition(cs_verification *v, const cs_certificate *cert);
+
+/* ---- step 7: the standards catalog (pkg/verify_catalog.c) ---------------- */
+
+/* Records CS_CHECK_EDITION_CURRENT for one designation of the certificate
+ * (a certificate with several standards calls it for each; the first that
+ * ends fails the check). */
+bool cs_verify_check_edition(cs_verification *v, const char *designation);
 
 /* The verdict a failed CS_CHECK_AB_LISTED gives, from its error. */
 cs_verdict cs_verify_listed_verdict(cs_err err);

@@ -30,6 +30,7 @@ static const char *const CHECK_NAMES[CS_CHECK_COUNT] = {
     [CS_CHECK_AC_VALIDITY] = "accreditation-validity",
     [CS_CHECK_AC_STATUS] = "accreditation-status",
     [CS_CHECK_CT_STATUS] = "certificate-status",
+    [CS_CHECK_EDITION_CURRENT] = "edition-current",
 };
 
 const char *cs_check_name(cs_check_id id)

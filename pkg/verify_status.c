@@ -356,6 +356,9 @@ unsigned cs_verify_warnings(const cs_verify_result *r)
         mask |= CS_WARNING_STATUS_AS_OF;
     if (r->trust_list_stale_since != 0)
         mask |= CS_WARNING_TRUST_LIST_STALE;
+    if (r->edition_transition_ends != 0 &&
+        r->checks[CS_CHECK_EDITION_CURRENT].state == CS_CHECK_PASS)
+        mask |= CS_WARNING_EDITION_TRANSITION;
     return mask;
 }
 
@@ -369,7 +372,10 @@ void cs_verify_warning_text(const cs_verify_result *r, cs_verify_warning warning
     buf[0] = '\0';
     if ((cs_verify_warnings(r) & warning) == 0)
         return;
-    if (warning == CS_WARNING_TRUST_LIST_STALE) {
+    if (warning == CS_WARNING_EDITION_TRANSITION) {
+        /* The check's own note: "this edition's transition ends on ...". */
+        snprintf(buf, size, "%s", r->checks[CS_CHECK_EDITION_CURRENT].detail);
+    } else if (warning == CS_WARNING_TRUST_LIST_STALE) {
         cs_date_format_datetime(r->trust_list_stale_since, date);
         snprintf(buf, size,
                  "trust list past its next update (%s): used within its grace period; fetch a "

@@ -21,10 +21,17 @@ typedef struct issue_options {
     cli_list ignore_columns;      /* CSV columns to skip */
     cs_form form;
     bool force;
+    bool allow_unlisted_standard; /* issue a standard the catalog does not list */
+    const char *catalog;          /* --catalog FILE: a signed standards catalog */
+    cli_list roots;               /* --root PUB: the keys it must verify with */
     cs_registry_actor actor;
     cli_passphrase_source passphrase;
     cli_qr_options qr_options;
 } issue_options;
+
+/* Applies --catalog (verified with --root) and --allow-unlisted-standard
+ * to issuer; reports and returns false when the catalog is refused. */
+bool cli_issue_apply_catalog(const issue_options *o, cs_issuer_t *issuer);
 
 /* issue --registry DB --batch FILE: returns the exit status. */
 int cli_issue_batch(const issue_options *o);

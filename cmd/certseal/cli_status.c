@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_catalog.h"
 #include "cli_status.h"
 
 static bool load_file(cs_verifier_t *verifier, const char *path)
@@ -76,8 +77,11 @@ int cli_verifier_options_check(const cli_verifier_options *o)
     if (o->trust_lists.count > 0 && o->roots.count == 0)
         return cli_usage_error("--trust-list needs --root ROOT.pub: the scheme owner's root key "
                                "the list must verify with");
-    if (o->roots.count > 0 && o->trust_lists.count == 0)
-        return cli_usage_error("--root goes with --trust-list FILE|URL");
+    if (o->catalog != NULL && o->roots.count == 0)
+        return cli_usage_error("--catalog needs --root ROOT.pub: the scheme owner's root key "
+                               "the catalog must verify with");
+    if (o->roots.count > 0 && o->trust_lists.count == 0 && o->catalog == NULL)
+        return cli_usage_error("--root goes with --trust-list FILE|URL or --catalog FILE");
     if (!o->fetch && o->trust_lists.count == 0 &&
         (o->cache_dir != NULL || o->no_cache || o->fetch_timeout > 0))
         return cli_usage_error("--cache-dir, --no-cache and --fetch-timeout go with --fetch or "
@@ -97,5 +101,11 @@ bool cli_verifier_configure(cs_verifier_t *verifier, const cli_verifier_options 
     cs_verifier_set_status_optional(verifier, o->status_optional);
     cs_verifier_set_max_list_age(verifier, o->max_list_age);
     cs_verifier_set_trust_list_grace(verifier, o->trust_list_grace);
+    if (o->catalog != NULL) {
+        cs_catalog *catalog = NULL;
+        if (!cli_load_catalog(o->catalog, &o->roots, &catalog))
+            return false;
+        cs_verifier_set_catalog(verifier, &catalog);
+    }
     return cli_load_status_lists(verifier, o->status.items, o->status.count);
 }

@@ -29,6 +29,7 @@ typedef struct cli_verifier_options {
     cli_list trust_lists;    /* --trust-list FILE|URL */
     cli_list roots;          /* --root ROOT.pub */
     int64_t trust_list_grace; /* --trust-list-grace, seconds */
+    const char *catalog;      /* --catalog FILE: a signed standards catalog */
 } cli_verifier_options;
 
 #define CLI_VERIFIER_OPTIONS_INIT                                                                  \
@@ -52,6 +53,10 @@ typedef struct cli_verifier_options {
         CLI_OPTION("trust-list-grace", 0, CLI_DURATION, type, member.trust_list_grace, "D",        \
                    "use a trust list up to D past its next update, with a warning\n"                \
                    "(default 7d)", .max = 366),                                                      \
+        CLI_OPTION("catalog", 0, CLI_PATH, type, member.catalog, "FILE",                           \
+                   "a standards catalog signed by a scheme owner's root (verified\n"                \
+                   "with a --root; not older than the built-in one, which is used\n"               \
+                   "without it)"),                                                                   \
         CLI_OPTION("at", 0, CLI_DATE, type, member.at, "DATE",                                     \
                    "verify as of DATE (YYYY-MM-DD or RFC 3339) instead of now"),                   \
         CLI_OPTION("skew", 0, CLI_UNSIGNED, type, member.skew, "N",                                \

@@ -24,6 +24,7 @@ typedef struct accredit_options {
     int64_t not_before, expires; /* NOT_GIVEN when not given */
     cs_registry_actor actor;
     bool force;
+    bool allow_unlisted_standard;
     cli_passphrase_source passphrase;
     cs_accreditation_params ac; /* what is signed: argv's strings, borrowed */
 } accredit_options;
@@ -101,6 +102,10 @@ static const cli_option OPTIONS[] = {
     CLI_OPTION("out", 'o', CLI_PATH, accredit_options, out, "AC_FILE",
                "where to write the credential (- for standard output)"),
     CLI_OPTION("force", 'f', CLI_FLAG, accredit_options, force, NULL, "replace AC_FILE"),
+    CLI_OPTION("allow-unlisted-standard", 0, CLI_FLAG, accredit_options, allow_unlisted_standard,
+               NULL,
+               "accredit a standard the standards catalog does not list (by\n"
+               "default refused, with the nearest listed edition suggested)"),
     CLI_OPTION("registry", 0, CLI_PATH, accredit_options, registry, "DB",
                "sign with the key of the accreditation body's registry DB\n"
                "(instead of --key) and record the credential there with a\n"
@@ -129,6 +134,29 @@ static int refuse_value(const char *detail)
             strncmp(detail, options[i].field, field_len) == 0)
             return cli_usage_error("%s%s", options[i].option, detail + field_len);
     return cli_usage_error("%s", detail);
+}
+
+/* DESIGN §2 step 7: each standard is in the built-in catalog (or allowed
+ * unlisted) and its edition has not ended when the credential's validity
+ * starts (--not-before, by default its issue day). */
+static int check_catalog(const accredit_options *o)
+{
+    cs_catalog *catalog = NULL;
+    char detail[CS_DETAIL_SIZE] = "";
+    cs_err err;
+
+    if ((err = cs_catalog_load_builtin(&catalog)) != CS_OK) {
+        cli_error("cannot load the standards catalog: %s", cs_strerror(err));
+        return CLI_EXIT_FAILURE;
+    }
+    for (size_t i = 0; i < o->ac.standard_count && err == CS_OK; i++)
+        err = cs_catalog_check_accreditation(
+            catalog, o->ac.standards[i], o->ac.not_before,
+            o->allow_unlisted_standard ? CS_CATALOG_ALLOW_UNLISTED : 0, detail, sizeof(detail));
+    cs_catalog_free(&catalog);
+    if (err != CS_OK)
+        return cli_usage_error("--standard: %s", cs_err_detail(detail, err));
+    return CLI_EXIT_OK;
 }
 
 static int check(void *options, int argc, char **argv)
@@ -194,7 +222,7 @@ static int check(void *options, int argc, char **argv)
      * before any key is loaded. */
     if ((err = cs_accreditation_check(ac, detail, sizeof(detail))) != CS_OK)
         return refuse_value(cs_err_detail(detail, err));
-    return CLI_EXIT_OK;
+    return check_catalog(o);
 }
 
 /* Signs o->ac with the key of the registry and records it there, with

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_catalog.h"
 #include "cli_issue.h"
 
 #define AC_FILE_MAX (64 * 1024)
@@ -28,6 +29,17 @@ static const cli_option OPTIONS[] = {
     CLI_OPTION("out", 'o', CLI_PATH, issue_options, out, "FILE",
                "write the token (or a batch's JSON Lines) to FILE, not standard output"),
     CLI_OPTION("force", 'f', CLI_FLAG, issue_options, force, NULL, "replace existing files"),
+    CLI_OPTION("allow-unlisted-standard", 0, CLI_FLAG, issue_options, allow_unlisted_standard,
+               NULL,
+               "issue a standard the standards catalog does not list (by default\n"
+               "refused, with the nearest listed edition suggested)"),
+    CLI_OPTION("catalog", 0, CLI_PATH, issue_options, catalog, "FILE",
+               "apply this signed standards catalog, verified with a --root,\n"
+               "instead of the built-in one"),
+    CLI_OPTION("root", 0, CLI_LIST, issue_options, roots, "PUB",
+               "a scheme owner's root public key (PEM) the --catalog must verify\n"
+               "with (repeatable)",
+               .max = 16),
     CLI_OPTION("form", 0, CLI_CUSTOM, issue_options, form, "FORM",
                "offline (CS1:..., the default) or link: the link form under\n"
                "--link-base (HTTPS://HOST/PATH/...)",
@@ -118,6 +130,11 @@ static int check(void *options, int argc, char **argv)
         return status;
     if (argc == 1)
         o->record = argv[0];
+    if (o->catalog != NULL && o->roots.count == 0)
+        return cli_usage_error("--catalog needs --root ROOT.pub: the scheme owner's root key "
+                               "the catalog must verify with");
+    if (o->catalog == NULL && o->roots.count > 0)
+        return cli_usage_error("--root goes with --catalog FILE");
     if (o->registry == NULL && o->key == NULL)
         return cli_usage_error("--key CB_KEY is required: the certification body's private key "
                                "(or give --registry DB)");
@@ -159,6 +176,18 @@ static bool read_record(const issue_options *o, cs_certificate *cert)
     return err == CS_OK;
 }
 
+bool cli_issue_apply_catalog(const issue_options *o, cs_issuer_t *issuer)
+{
+    unsigned flags = o->allow_unlisted_standard ? CS_CATALOG_ALLOW_UNLISTED : 0;
+    cs_catalog *catalog = NULL;
+
+    if (o->catalog != NULL && !cli_load_catalog(o->catalog, &o->roots, &catalog))
+        return false;
+    /* With catalog NULL only the flags change: the built-in one stays. */
+    cs_issuer_set_catalog(issuer, catalog != NULL ? &catalog : NULL, flags);
+    return true;
+}
+
 static bool make_issuer(const issue_options *o, const cs_key_t *key, cs_issuer_t **issuer)
 {
     uint8_t *ac = NULL;
@@ -172,7 +201,7 @@ static bool make_issuer(const issue_options *o, const cs_key_t *key, cs_issuer_t
     free(ac);
     if (err != CS_OK)
         cli_error("%s: %s", o->accreditation, cs_err_detail(detail, err));
-    return err == CS_OK;
+    return err == CS_OK && cli_issue_apply_catalog(o, *issuer);
 }
 
 /* Output files are checked before a passphrase is asked for or anything
@@ -273,6 +302,8 @@ static int issue_registry(const issue_options *o, cs_certificate *cert)
     }
     if (!cli_registry_load_key(registry, o->registry, &o->passphrase, &key) ||
         !cli_registry_issuer(registry, o->registry, key, &issuer))
+        goto fail;
+    if (!cli_issue_apply_catalog(o, issuer))
         goto fail;
     err = cs_registry_issue_certificate(registry, issuer, cert, o->supersedes, o->form, &o->actor,
                                         &token, &token_len, detail, sizeof(detail));

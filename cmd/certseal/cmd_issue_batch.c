@@ -317,7 +317,7 @@ int cli_issue_batch(const issue_options *o)
     cli_progress_end(&run.progress); /* before a passphrase prompt */
     if (!cli_registry_load_key(registry, o->registry, &o->passphrase, &key) ||
         !cli_registry_issuer(registry, o->registry, key, &issuer) ||
-        !check_against_accreditation(o, issuer, &batch) ||
+        !cli_issue_apply_catalog(o, issuer) || !check_against_accreditation(o, issuer, &batch) ||
         !issue_all(o, registry, issuer, &batch, &run) ||
         !write_outputs(o, registry, &batch, &run.progress))
         goto fail;

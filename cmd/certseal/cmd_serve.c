@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_catalog.h"
 #include "cli_status.h"
 
 #define STOP_WATCHDOG_SECONDS 4 /* after SIGTERM, the process exits by then whatever happens */
@@ -150,7 +151,7 @@ static void run_until_stopped(cs_http_server_t *server, const sigset_t *signals)
 }
 
 static int serve(const serve_options *o, cs_trust_t *trust, const cs_key_t *const *roots,
-                 const sigset_t *signals)
+                 const sigset_t *signals, const cs_catalog *catalog)
 {
     cs_http_options ho = CS_HTTP_OPTIONS_INIT;
     cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
@@ -167,6 +168,7 @@ static int serve(const serve_options *o, cs_trust_t *trust, const cs_key_t *cons
     ho.trust_roots = roots;
     ho.trust_root_count = o->verifier.roots.count;
     ho.trust_list_grace = o->verifier.trust_list_grace;
+    ho.catalog = catalog;
     ho.listen = o->listen;
     ho.trust = trust;
     ho.status_paths = o->verifier.status.items;
@@ -229,6 +231,7 @@ static int run(void *options, int argc, char **argv)
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
+    cs_catalog *catalog = NULL;
     for (size_t i = 0; i < o->verifier.roots.count && ok; i++) {
         cs_err err = cs_key_load_public_file(o->verifier.roots.items[i], &roots[i]);
         if (err != CS_OK) {
@@ -238,9 +241,13 @@ static int run(void *options, int argc, char **argv)
             ok = false;
         }
     }
+    if (ok && o->verifier.catalog != NULL &&
+        !cli_load_catalog(o->verifier.catalog, &o->verifier.roots, &catalog))
+        ok = false;
     if (ok && cli_load_trust(o->verifier.trust.items, o->verifier.trust.count, &trust))
-        status = serve(o, trust, (const cs_key_t *const *)roots, &signals);
+        status = serve(o, trust, (const cs_key_t *const *)roots, &signals, catalog);
     cs_trust_free(&trust);
+    cs_catalog_free(&catalog);
     for (size_t i = 0; i < o->verifier.roots.count; i++)
         cs_key_free(&roots[i]);
     return status;

@@ -32,6 +32,7 @@ static const command COMMANDS[] = {
     {"status", NULL},
     {"serve", NULL},
     {"trustlist", &cmd_trustlist_entry},
+    {"catalog", &cmd_catalog_entry},
     {"receipt", &cmd_receipt_entry},
     {"watch", NULL},
     {"rekey", NULL},

@@ -477,7 +477,7 @@ static void test_valid(void **state)
     assert_contains(page, "<dt>Accreditation body</dt><dd>UKAS</dd>");
     assert_contains(page, "<dt>Accreditation status</dt><dd>valid</dd>");
     assert_contains(page, "<time datetime=\"2027-06-01T09:30:00Z\">2027-06-01 09:30:00 UTC</time>");
-    assert_contains(page, "UTC</time>. Code form: link. All 18 checks passed.</p>");
+    assert_contains(page, "UTC</time>. Code form: link. All 19 checks passed.</p>");
     free(page);
     cs_verifier_free(&v);
 }
@@ -606,7 +606,7 @@ static void test_malformed(void **state)
     free(page);
     page = render(v, "<b>hello</b>", CS_VERDICT_MALFORMED, "Not a certificate code");
     assert_lacks(page, "<b>");
-    assert_contains(page, "Code form: not recognised. 1 failed, 17 not run.</p>");
+    assert_contains(page, "Code form: not recognised. 1 failed, 18 not run.</p>");
     free(page);
     cs_verifier_free(&v);
 }

@@ -14,6 +14,7 @@
 #include "certseal/base32.h"
 #include "certseal/base45.h"
 #include "certseal/batch.h"
+#include "certseal/catalog.h"
 #include "certseal/claims.h"
 #include "certseal/cose.h"
 #include "certseal/date.h"

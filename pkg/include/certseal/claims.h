@@ -73,6 +73,7 @@ extern "C" {
 #define CS_CLAIM_KEY_COUNTRY "ctr"
 #define CS_CLAIM_KEY_STANDARD "std"
 #define CS_CLAIM_KEY_IAF "iaf"
+#define CS_CLAIM_KEY_FOOD_CHAIN "fcc" /* CT: ISO 22003-1 food chain categories (text) */
 #define CS_CLAIM_KEY_ORGANIZATION "org"
 #define CS_CLAIM_KEY_ADDRESS "adr"
 #define CS_CLAIM_KEY_SCOPE "scp"
@@ -101,6 +102,7 @@ extern "C" {
 #define CS_RECORD_KEY_SCOPE "scope"
 #define CS_RECORD_KEY_SITES "sites"
 #define CS_RECORD_KEY_IAF_CODES "iaf_codes"
+#define CS_RECORD_KEY_FOOD_CHAIN "food_chain_categories"
 #define CS_RECORD_KEY_ORIGINAL_GRANT "original_grant"
 #define CS_RECORD_KEY_ISSUED "issued"
 #define CS_RECORD_KEY_EXPIRES "expires"
@@ -190,6 +192,10 @@ typedef struct cs_certificate {
     uint64_t revision;          /* "rev", 0 first */
     char *accreditation_number; /* "acc" */
     cs_status_ref status;       /* its entry in the CB's status list */
+    /* "fcc": ISO 22003-1 food chain categories ("C", "CI", "FII"), for a
+     * standard whose catalog entry uses them (ISO 22000); may be empty. */
+    char **food_chain_categories;
+    size_t food_chain_count;
 } cs_certificate;
 
 void cs_accreditation_clear(cs_accreditation *ac);
@@ -216,6 +222,10 @@ CS_MUST_CHECK cs_err cs_claim_check_country(const char *country, char *problem,
                                             size_t problem_size);
 CS_MUST_CHECK cs_err cs_claim_check_standard(const char *standard, char *problem,
                                              size_t problem_size);
+/* An ISO 22003-1:2022 food chain category or subcategory: a capital A to
+ * K, optionally followed by a Roman numeral I to IV ("C", "CI", "FII"). */
+CS_MUST_CHECK cs_err cs_claim_check_food_chain(const char *category, char *problem,
+                                               size_t problem_size);
 
 /*
  * Checks an accreditation credential before it is signed: the texts,

@@ -84,6 +84,7 @@ extern "C" {
     X(CS_ERR_PDF_ENCRYPTED, 331, "PDF file is encrypted and needs a password")             \
     X(CS_ERR_PDF_LIMIT, 332, "PDF file passes a reading limit")                            \
     X(CS_ERR_PDF_RENDER, 333, "PDF page could not be rendered")                            \
+    X(CS_ERR_CATALOG, 340, "standards catalog does not parse or breaks its rules")         \
     X(CS_ERR_BATCH_ENTRY, 360, "input entry holds no token")                               \
     X(CS_ERR_BATCH_TOKEN_COLUMN, 361, "CSV header has no token column")                    \
     X(CS_ERR_BATCH_LINE_TOO_LONG, 362, "input line is longer than a token can be")         \
@@ -128,6 +129,13 @@ extern "C" {
     X(CS_ERR_AB_KEY_COMPROMISED, 535, "accreditation body key reported compromised")     \
     X(CS_ERR_AB_NOT_ACTIVE, 536, "accreditation body suspended or withdrawn in the trust list") \
     X(CS_ERR_AB_NOT_RECOGNISED, 537, "accreditation body not recognised for the standard") \
+    X(CS_ERR_STANDARD_UNLISTED, 540, "standard not in the standards catalog")               \
+    X(CS_ERR_EDITION_ENDED, 541, "the standard's edition has ended (its transition is over)") \
+    X(CS_ERR_EDITION_NOT_ISSUABLE, 542, "certificates to this edition may no longer be issued") \
+    X(CS_ERR_EXPIRY_AFTER_TRANSITION, 543, "expiry after the end of the edition's transition") \
+    X(CS_ERR_SCOPE_CODES, 544, "scope codes do not fit the standard's scope code system") \
+    X(CS_ERR_CATALOG_ROOT, 545, "standards catalog not signed by a pinned root")          \
+    X(CS_ERR_CATALOG_ROLLBACK, 546, "standards catalog older than the one in use")        \
     X(CS_ERR_LIST_SIGNER_NOT_ACCREDITED, 550, "status list signer not accredited for that certification body") \
     X(CS_ERR_REKEY_MISMATCH, 551, "new credential does not fit the registry's key, body or number") \
     X(CS_ERR_WATCH_STATE, 560, "watch state file is damaged")                            \

@@ -69,6 +69,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "certseal/catalog.h"
 #include "certseal/error.h"
 #include "certseal/fetch.h"
 #include "certseal/trust.h"
@@ -126,6 +127,9 @@ typedef struct cs_http_options {
     const cs_key_t *const *trust_roots;
     size_t trust_root_count;
     int64_t trust_list_grace; /* seconds; 0: CS_DEFAULT_TRUST_LIST_GRACE */
+    /* The standards catalog (DESIGN §2 step 7), borrowed until
+     * cs_http_server_stop(); NULL: the built-in one. */
+    const cs_catalog *catalog;
 } cs_http_options;
 
 #define CS_HTTP_OPTIONS_INIT                                                                       \

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "certseal/catalog.h"
 #include "certseal/claims.h"
 #include "certseal/error.h"
 #include "certseal/key.h"
@@ -60,13 +61,30 @@ const cs_accreditation *cs_issuer_accreditation(const cs_issuer_t *issuer);
  * Errors: CS_ERR_CLAIM_INVALID (a value breaks a rule of DESIGN §3),
  * CS_ERR_ISSUER_MISMATCH, CS_ERR_STANDARD_NOT_ACCREDITED,
  * CS_ERR_IAF_NOT_ACCREDITED, CS_ERR_ACCREDITATION_NUMBER,
- * CS_ERR_AC_NOT_VALID_AT_ISSUE, CS_ERR_ARGUMENT (form, link base, missing
+ * CS_ERR_AC_NOT_VALID_AT_ISSUE, the catalog's CS_ERR_STANDARD_UNLISTED,
+ * CS_ERR_EDITION_NOT_ISSUABLE, CS_ERR_EXPIRY_AFTER_TRANSITION,
+ * CS_ERR_SCOPE_CODES, CS_ERR_ARGUMENT (form, link base, missing
  * fields), CS_ERR_SIGNATURE (self-check failed), CS_ERR_NO_MEMORY,
  * CS_ERR_CRYPTO.
  */
 CS_MUST_CHECK cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
                                      const char *link_base, unsigned flags, const char **token,
                                      size_t *token_len, char *detail, size_t detail_size);
+
+/*
+ * The standards catalog cs_issuer_issue() applies (DESIGN §2 step 7,
+ * cs_catalog_check_certificate()): by default the built-in one, with
+ * flags 0.  With catalog non-NULL the issuer takes ownership of *catalog
+ * (set to NULL); with catalog NULL only the flags change.  flags:
+ * CS_CATALOG_ALLOW_UNLISTED issues standards the catalog does not list.
+ */
+void cs_issuer_set_catalog(cs_issuer_t *issuer, cs_catalog **catalog, unsigned flags);
+
+/* The catalog's rules alone, as cs_issuer_issue() applies them: for
+ * checking a whole batch before any of it is issued.  Errors: those of
+ * cs_catalog_check_certificate(), CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_issuer_check_catalog(cs_issuer_t *issuer, const cs_certificate *cert,
+                                             char *detail, size_t detail_size);
 
 /* The COSE_Sign1 bytes of the token the last cs_issuer_issue() made
  * (borrowed until the next call). */

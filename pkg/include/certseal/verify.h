@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "certseal/catalog.h"
 #include "certseal/claims.h"
 #include "certseal/error.h"
 #include "certseal/status.h"
@@ -128,6 +129,7 @@ typedef enum cs_check_id {
     CS_CHECK_AC_VALIDITY,
     CS_CHECK_AC_STATUS, /* step 6: the AC in the AB's status list */
     CS_CHECK_CT_STATUS, /* step 6: the CT in the CB's status list */
+    CS_CHECK_EDITION_CURRENT, /* step 7: the standard's edition has not ended */
     CS_CHECK_COUNT
 } cs_check_id;
 
@@ -185,6 +187,9 @@ typedef struct cs_verify_result {
     const cs_trustlist_ab *ab;
     const char *trust_list_issuer; /* borrowed likewise */
     int64_t trust_list_stale_since;
+    /* Step 7: the last day of the transition the certificate's edition is
+     * in (its check passed with that note), 0 when it is in none. */
+    int64_t edition_transition_ends;
 } cs_verify_result;
 
 typedef struct cs_verifier cs_verifier_t;
@@ -327,6 +332,25 @@ void cs_verifier_clear_trust_lists(cs_verifier_t *verifier);
 void cs_verifier_set_trust_list_grace(cs_verifier_t *verifier, int64_t seconds);
 
 /*
+ * The standards catalog of DESIGN §2 step 7 (check CS_CHECK_EDITION_CURRENT):
+ * a certificate to an edition whose transition has ended at the
+ * verification time is EXPIRED (CS_ERR_EDITION_ENDED), the reason naming
+ * the transition; during a transition the check passes with a note (the
+ * CS_WARNING_EDITION_TRANSITION warning); a standard the catalog does not
+ * list passes saying so.  By default the built-in catalog
+ * (cs_catalog_load_builtin()), loaded when first needed.
+ */
+
+/* Uses catalog instead of the built-in one; the verifier takes ownership
+ * of *catalog (set to NULL) and frees it with itself.  NULL *catalog
+ * returns to the built-in one. */
+void cs_verifier_set_catalog(cs_verifier_t *verifier, cs_catalog **catalog);
+
+/* The catalog the verifier uses (borrowed), loading the built-in one when
+ * none was set; NULL only when out of memory. */
+const cs_catalog *cs_verifier_catalog(cs_verifier_t *verifier);
+
+/*
  * Verifies one token in any form (token.h).  Returns CS_OK when the checks
  * ran, whatever the verdict; an error only when verification could not run
  * (CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY, CS_ERR_CRYPTO).  The caller clears
@@ -355,6 +379,8 @@ typedef enum cs_verify_warning {
                                             (result->status_as_of) */
     CS_WARNING_TRUST_LIST_STALE = 0x4,   /* a trust list past its next update
                                             was used (within its grace) */
+    CS_WARNING_EDITION_TRANSITION = 0x8, /* the standard's edition is in its
+                                            transition (result->edition_transition_ends) */
 } cs_verify_warning;
 
 #define CS_VERIFY_WARNING_SIZE 200
