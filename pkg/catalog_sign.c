@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* The signed catalog (docs/wire-format.md, "Signed standards catalog"): a
- * COSE_Sign1 by a scheme owner's root over {1: iss, 6: iat, -65540: the
+ * COSE_Sign1 by a scheme owner's root over {1: iss, 6: iat, -65541: the
  * catalog's JSON text}.  Verified before anything in it is read; refused
  * when older than the catalog in use. */
 #include <stdlib.h>
@@ -73,7 +73,7 @@ fail:
     return err;
 }
 
-/* The claims map: exactly {1: text, 6: int, -65540: text}. */
+/* The claims map: exactly {1: text, 6: int, -65541: text}. */
 static cs_err read_claims(const cs_cose_sign1 *msg, const char **json, size_t *json_len,
                           char *detail, size_t size)
 {

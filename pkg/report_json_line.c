@@ -180,6 +180,16 @@ static void put_certificate(FILE *f, const cs_certificate *c)
     putc_unlocked(']', f);
     put_key(f, false, CS_RECORD_KEY_IAF_CODES);
     put_uints(f, c->iaf_codes, c->iaf_count);
+    if (c->food_chain_count > 0) {
+        put_key(f, false, CS_RECORD_KEY_FOOD_CHAIN);
+        putc_unlocked('[', f);
+        for (size_t i = 0; i < c->food_chain_count; i++) {
+            if (i > 0)
+                putc_unlocked(',', f);
+            put_string(f, c->food_chain_categories[i]);
+        }
+        putc_unlocked(']', f);
+    }
     put_key(f, false, CS_RECORD_KEY_ORIGINAL_GRANT);
     put_date(f, c->original_grant);
     put_key(f, false, CS_RECORD_KEY_ISSUED);

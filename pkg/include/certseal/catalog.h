@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #define CS_TYP_CATALOG "cs-catalog" /* typ of a signed catalog */
-#define CS_CLAIM_CATALOG (-65540)   /* its claim: the catalog's JSON text */
+#define CS_CLAIM_CATALOG (-65541)   /* its claim: the catalog's JSON text */
 
 /* Limits of the parser (docs/catalog.md). */
 #define CS_CATALOG_MAX (256u * 1024) /* bytes of catalog JSON */
@@ -199,7 +199,7 @@ cs_edition_state cs_catalog_edition_state(const cs_catalog *catalog, const char 
 /*
  * A signed catalog (docs/wire-format.md): COSE_Sign1 (tag 18), protected
  * {1: alg, 4: kid, 16: "cs-catalog"}, payload the claims map {1: iss,
- * 6: iat, -65540: the catalog's JSON text (tstr)}, signed by a scheme
+ * 6: iat, -65541: the catalog's JSON text (tstr)}, signed by a scheme
  * owner's root key.
  */
 
