@@ -305,13 +305,21 @@ bench-run: $(BENCH_BIN) $(PROGRAM) $(SERVICES)
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
                -fsanitize=fuzzer,address,undefined -Ipkg/include -Ipkg -Ibuild/gen $(PKG_CFLAGS)
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard pkg/*.h pkg/include/certseal/*.h) \
+# The library is compiled once for all the fuzz targets.
+FUZZ_OBJ    := $(LIB_SRC:pkg/%.c=build/fuzz/obj/%.o)
+FUZZ_JOBS   ?= 2
+
+build/fuzz/obj/%.o: pkg/%.c $(wildcard pkg/*.h pkg/include/certseal/*.h) \
               build/gen/catalog_builtin.inc
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS)
 
 fuzz: deps-test
-	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory -j$(FUZZ_JOBS) $(FUZZ_BIN)
 
 fuzz-run: fuzz
 	@set -e; for f in $(FUZZ_BIN); do name=$$(basename $$f); \
