@@ -499,6 +499,19 @@ const cs_cbor_item *cs_cbor_map_get_text(const cs_cbor_item *map, const char *ke
     return key != NULL ? map_find(map, text_key_matches, key) : NULL;
 }
 
+const cs_cbor_item *cs_cbor_map_unknown_key(const cs_cbor_item *map, const char *const *known)
+{
+    for (size_t i = 0; i < cs_cbor_count(map); i++) {
+        const cs_cbor_item *key = cs_cbor_map_key_at(map, i);
+        bool found = false;
+        for (const char *const *k = known; *k != NULL && !found; k++)
+            found = text_key_matches(key, *k);
+        if (!found)
+            return key;
+    }
+    return NULL;
+}
+
 cs_err cs_cbor_get_uint(const cs_cbor_item *item, uint64_t *out)
 {
     if (out == NULL)

@@ -418,19 +418,16 @@ static cs_err read_iaf_codes(const claim_reader *r, const cs_cbor_item *item, ui
 static cs_err check_known_keys(const claim_reader *r, const cs_cbor_item *map, const char *claim,
                                const char *const *known)
 {
-    for (size_t i = 0; i < cs_cbor_count(map); i++) {
-        const char *key;
-        size_t len;
-        bool found = false;
-        if (cs_cbor_get_text(cs_cbor_map_key_at(map, i), &key, &len) != CS_OK)
-            return reject(r, CS_ERR_CBOR_TYPE, claim, "keys must be text");
-        for (const char *const *k = known; *k != NULL && !found; k++)
-            found = strlen(*k) == len && memcmp(*k, key, len) == 0;
-        if (!found)
-            return reject(r, CS_ERR_CLAIM_INVALID, claim, "unknown key \"%.*s\"",
-                          (int)(len > 16 ? 16 : len), key);
-    }
-    return CS_OK;
+    const cs_cbor_item *unknown = cs_cbor_map_unknown_key(map, known);
+    const char *key;
+    size_t len;
+
+    if (unknown == NULL)
+        return CS_OK;
+    if (cs_cbor_get_text(unknown, &key, &len) != CS_OK)
+        return reject(r, CS_ERR_CBOR_TYPE, claim, "keys must be text");
+    return reject(r, CS_ERR_CLAIM_INVALID, claim, "unknown key \"%.*s\"",
+                  (int)(len > 16 ? 16 : len), key);
 }
 
 static cs_err read_private_map(const claim_reader *r, const cs_cbor_item *claims, int64_t label,

@@ -185,6 +185,11 @@ CS_MUST_CHECK cs_err cs_cbor_get_text(const cs_cbor_item *item, const char **tex
 CS_MUST_CHECK cs_err cs_cbor_get_bytes(const cs_cbor_item *item, const uint8_t **bytes,
                                        size_t *len);
 CS_MUST_CHECK cs_err cs_cbor_get_bool(const cs_cbor_item *item, bool *out);
+/* The first key of map that is not one of the texts in known (a
+ * NULL-terminated list): a key of another type, or a text not listed; NULL
+ * when every key is known (or map is not a map).  Private maps refuse such
+ * a key, so that a later format cannot be misread as this one. */
+const cs_cbor_item *cs_cbor_map_unknown_key(const cs_cbor_item *map, const char *const *known);
 bool cs_cbor_is_map(const cs_cbor_item *item);
 bool cs_cbor_is_array(const cs_cbor_item *item);
 

@@ -365,28 +365,14 @@ static cs_err reject(const reader *r, cs_err err, const char *where, const char 
     return err;
 }
 
-static bool text_is(const cs_cbor_item *item, const char *want)
-{
-    const char *text;
-    size_t len;
-    return cs_cbor_get_text(item, &text, &len) == CS_OK && len == strlen(want) &&
-           memcmp(text, want, len) == 0;
-}
-
 /* Refuses a map with a key not in known (NULL-terminated). */
 static cs_err known_keys(const reader *r, const cs_cbor_item *map, const char *where,
                          const char *const *known)
 {
     if (!cs_cbor_is_map(map))
         return reject(r, CS_ERR_CBOR_TYPE, where, "expected a map");
-    for (size_t i = 0; i < cs_cbor_count(map); i++) {
-        const cs_cbor_item *key = cs_cbor_map_key_at(map, i);
-        bool found = false;
-        for (const char *const *k = known; *k != NULL && !found; k++)
-            found = text_is(key, *k);
-        if (!found)
-            return reject(r, CS_ERR_CLAIM_INVALID, where, "unknown key");
-    }
+    if (cs_cbor_map_unknown_key(map, known) != NULL)
+        return reject(r, CS_ERR_CLAIM_INVALID, where, "unknown key");
     return CS_OK;
 }
 
