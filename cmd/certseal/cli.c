@@ -448,6 +448,29 @@ bool cli_write_file(const char *path, const void *data, size_t len, unsigned mod
     return err == CS_OK;
 }
 
+char *cli_certificate_path(const char *dir, const char *number, const char *extension)
+{
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    bool changed = false;
+    char name[160], *path;
+    size_t n = 0;
+
+    for (const char *p = number; *p != '\0' && n + 14 < sizeof(name); p++) {
+        char c = *p;
+        hash = (hash ^ (unsigned char)c) * 16777619u;
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || (c == '.' && n > 0);
+        changed |= !keep;
+        name[n++] = keep ? c : '_';
+    }
+    if (changed || number[n] != '\0')
+        n += (size_t)snprintf(name + n, sizeof(name) - n, "-%08x", hash);
+    snprintf(name + n, sizeof(name) - n, ".%s", extension);
+    if ((path = malloc(strlen(dir) + strlen(name) + 2)) != NULL)
+        sprintf(path, "%s/%s", dir, name);
+    return path;
+}
+
 bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force)
 {
     return cli_write_file(path, data, len, mode, force ? CS_FILE_REPLACE : 0);

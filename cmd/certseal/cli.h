@@ -159,6 +159,13 @@ bool cli_read_token_argument(const char *argument, uint8_t **out, size_t *out_le
  * read. */
 const char *cli_token_argument(int argc, char **argv, int index);
 
+/* "DIR/NAME.EXTENSION" for certificate number, freed with free(); NULL
+ * when out of memory.  NAME is the number with letters, digits, '.', '-'
+ * and '_' kept and anything else made '_'; a changed or cut name gets a
+ * hash of the number, so that two numbers never share a file (issue
+ * --qr-dir, document --batch). */
+char *cli_certificate_path(const char *dir, const char *number, const char *extension);
+
 /* Writes a whole output file atomically (no partial file on failure), or to
  * stdout for "-"; an existing device or pipe is written to as it is.
  * Reports and returns false on error. */

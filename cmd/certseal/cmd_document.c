@@ -236,33 +236,6 @@ static batch_item *batch_add(batch *b)
     return &b->items[b->count++];
 }
 
-/* A certificate number as a file name, as issue --qr-dir names its PNGs:
- * letters, digits, '.', '-' and '_' stay; anything else becomes '_' and
- * the name gets a hash of the number, so that two numbers never share a
- * file. */
-static char *pdf_path(const char *dir, const char *number)
-{
-    uint32_t hash = 2166136261u; /* FNV-1a */
-    bool changed = false;
-    char name[160], *path;
-    size_t n = 0;
-
-    for (const char *p = number; *p != '\0' && n + 14 < sizeof(name); p++) {
-        char ch = *p;
-        hash = (hash ^ (unsigned char)ch) * 16777619u;
-        bool keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || (ch == '.' && n > 0);
-        changed |= !keep;
-        name[n++] = keep ? ch : '_';
-    }
-    if (changed || number[n] != '\0')
-        n += (size_t)snprintf(name + n, sizeof(name) - n, "-%08x", hash);
-    snprintf(name + n, sizeof(name) - n, ".pdf");
-    if ((path = malloc(strlen(dir) + strlen(name) + 2)) != NULL)
-        sprintf(path, "%s/%s", dir, name);
-    return path;
-}
-
 /* Adds the token data[0..len) of label to the batch; reports. */
 static int add_token(batch *b, const document_command *c, const uint8_t *data, size_t len,
                      const char *label, const char *number)
@@ -284,7 +257,7 @@ static int add_token(batch *b, const document_command *c, const uint8_t *data, s
                   item->source.certificate.number);
         return CLI_EXIT_MALFORMED;
     }
-    if ((item->path = pdf_path(c->out_dir, item->source.certificate.number)) == NULL) {
+    if ((item->path = cli_certificate_path(c->out_dir, item->source.certificate.number, "pdf")) == NULL) {
         cli_error("out of memory");
         return CLI_EXIT_FAILURE;
     }

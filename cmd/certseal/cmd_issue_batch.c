@@ -94,28 +94,6 @@ static bool read_batch(const issue_options *o, cs_batch *batch)
 
 /* ---- outputs ------------------------------------------------------------------------- */
 
-/* A certificate number as a file name: letters, digits, '.', '-' and '_'
- * stay; anything else becomes '_' and the name gets a hash of the number,
- * so that two numbers never share a file. */
-static void safe_name(const char *number, char *out, size_t size)
-{
-    uint32_t hash = 2166136261u; /* FNV-1a */
-    bool changed = false;
-    size_t n = 0;
-
-    for (const char *p = number; *p != '\0' && n + 14 < size; p++) {
-        char c = *p;
-        hash = (hash ^ (unsigned char)c) * 16777619u;
-        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || (c == '.' && n > 0);
-        changed |= !keep;
-        out[n++] = keep ? c : '_';
-    }
-    if (changed || number[n] != '\0')
-        n += (size_t)snprintf(out + n, size - n, "-%08x", hash);
-    snprintf(out + n, size - n, ".png");
-}
-
 /* Appends the entry's JSON line (cs_report_issued_json()) to *text. */
 static bool append_line(char **text, size_t *len, const cs_registry_entry *entry)
 {
@@ -136,17 +114,12 @@ static bool append_line(char **text, size_t *len, const cs_registry_entry *entry
     return true;
 }
 
-/* "<qr-dir>/<safe name>.png", freed with free(); NULL (reported) when out
- * of memory. */
+/* The PNG of number in --qr-dir; NULL (reported) when out of memory. */
 static char *qr_path(const issue_options *o, const char *number)
 {
-    char name[160], *path;
-    safe_name(number, name, sizeof(name));
-    if ((path = malloc(strlen(o->qr_dir) + strlen(name) + 2)) == NULL) {
+    char *path = cli_certificate_path(o->qr_dir, number, "png");
+    if (path == NULL)
         cli_error("out of memory");
-        return NULL;
-    }
-    sprintf(path, "%s/%s", o->qr_dir, name);
     return path;
 }
 
