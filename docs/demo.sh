@@ -290,5 +290,18 @@ publish cb2
 verdict $CERTSEAL verify --trust $AB_PUB $ROT_LISTS "$work/old-key.txt"
 echo "(docs/key-lifecycle.md: reissue, compromise runbooks, accreditation body rotation)"
 
+step "24. The certificate as the client receives it: a PDF with the QR code, the token's text and the token attached"
+show $CERTSEAL document --registry "$work/cb.db" --out "$work/certificate.pdf" DE-E-2026-000981 ||
+    exit 1
+echo "A buyer who gets the PDF by e-mail verifies it as it is (the attached token is read first):"
+command_line $CERTSEAL verify --trust $AB_PUB $LISTS --qr "$work/certificate.pdf"
+$CERTSEAL verify --trust $AB_PUB $LISTS --qr "$work/certificate.pdf" 2> /dev/null |
+    grep -e '(attachment):$' -e '^VALID'
+
+step "25. Editions end: the standards catalog holds every transition, and verify checks it"
+command_line $CERTSEAL catalog show
+$CERTSEAL catalog show | grep -A 4 '^ISO/IEC 27001 '
+echo "(a certificate to ISO/IEC 27001:2013 verified after 2025-10-31 is EXPIRED; docs/catalog.md)"
+
 step "Done ($today). certseal(1) and README.md tell the rest."
 exit 0
