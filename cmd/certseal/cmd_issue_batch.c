@@ -3,9 +3,11 @@
  * checked against the accreditation and the numbers the registry holds)
  * before the first is issued; then issued in chunks, each one
  * transaction, with a progress bar over every phase on a terminal.  The
- * tokens (--out, JSON Lines) and QR codes (--qr-dir) are written at the end from what the registry recorded for every number of
- * the batch, so that running an interrupted batch again completes both
- * the registry and the outputs. */
+ * tokens (--out, JSON Lines) and QR codes (--qr-dir) are written at the
+ * end from what the registry recorded for every number of the batch, so
+ * that running an interrupted batch again completes both the registry and
+ * the outputs; the QR files of each chunk by a pool of threads
+ * (cli_pool.h), since each is drawn and synced on its own. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
