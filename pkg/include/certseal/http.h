@@ -81,6 +81,11 @@ extern "C" {
 #define CS_HTTP_URL_MAX 8192          /* bytes of the request line's target */
 #define CS_HTTP_BODY_MAX (256 * 1024) /* bytes of a POST body */
 #define CS_HTTP_TOKENS_MAX 1000       /* tokens in one POST */
+/* A file uploaded from the front page: the cap of the command line's
+ * readers (CS_IMAGE_FILE_MAX, CS_PDF_FILE_MAX), and how many are received
+ * and read at once (one more is answered 503). */
+#define CS_HTTP_UPLOAD_MAX (64u * 1024u * 1024u)
+#define CS_HTTP_UPLOADS_MAX 2u
 #define CS_HTTP_DEFAULT_CONNECTIONS 512
 #define CS_HTTP_DEFAULT_TIMEOUT 15            /* seconds a connection may stay idle */
 #define CS_HTTP_DEFAULT_CLIENT_CONNECTIONS 64 /* open connections from one address */
