@@ -88,6 +88,16 @@ static bool keep(struct http_upload *u, const char *data, size_t size)
     return true;
 }
 
+/* The last component of a path, / or \\ separated. */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/'), *backslash = strrchr(path, '\\');
+
+    if (backslash != NULL && (slash == NULL || backslash > slash))
+        slash = backslash;
+    return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+}
+
 /* The post processor's iterator: the one file part is kept, other fields
  * are ignored, a second file is refused.  off is 0 for a part's first
  * piece. */
@@ -108,8 +118,8 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
             refuse_body(u, MHD_HTTP_BAD_REQUEST, "Upload one file at a time.");
             return MHD_NO;
         }
-        if (filename != NULL)
-            snprintf(u->name, sizeof(u->name), "%s", filename);
+        if (filename != NULL) /* some browsers send the whole path */
+            snprintf(u->name, sizeof(u->name), "%s", base_name(filename));
     }
     return size == 0 || keep(u, data, size) ? MHD_YES : MHD_NO;
 }

@@ -81,6 +81,10 @@ check "a verification page still posts nowhere" \
 upload png valid.png
 expect_page png 200 '<h1>Valid certificate</h1>' 'Found in valid\.png: the image' \
     'is certified to'
+# a browser that sends the file's whole path: the page names the file only
+curl -s -S -o winpath.html -D winpath.headers -w '%{http_code}' \
+    -F 'file=@valid.png;filename=C:\Users\me\cert.png' "$BASE/" >winpath.status 2>&1
+expect_page winpath 200 'Found in cert\.png: the image'
 upload forged forged.png
 expect_page forged 200 '<h1>Not genuine</h1>'
 check "forged: nothing the forged code says is shown" sh -c "! grep -q 'Organisation' forged.html"
