@@ -69,6 +69,8 @@ static const char *allowed_methods(http_route route)
         return "GET, HEAD, POST";
     case HTTP_ROUTE_STATUS_FILE:
         return "GET, HEAD, OPTIONS";
+    case HTTP_ROUTE_FRONT:
+        return "GET, HEAD, POST";
     default:
         return "GET, HEAD";
     }
@@ -77,7 +79,8 @@ static const char *allowed_methods(http_route route)
 static bool method_allowed(http_route route, const char *method)
 {
     return strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0 ||
-           (route == HTTP_ROUTE_API && strcmp(method, MHD_HTTP_METHOD_POST) == 0) ||
+           ((route == HTTP_ROUTE_API || route == HTTP_ROUTE_FRONT) &&
+            strcmp(method, MHD_HTTP_METHOD_POST) == 0) ||
            (route == HTTP_ROUTE_STATUS_FILE && strcmp(method, MHD_HTTP_METHOD_OPTIONS) == 0);
 }
 
@@ -234,6 +237,22 @@ static int answer_api(http_service *service, struct MHD_Connection *connection,
 
 /* ---- dispatch ------------------------------------------------------------------ */
 
+/* GET /: what the service is for, and the upload form. */
+static int answer_front(struct MHD_Connection *connection, http_request *request)
+{
+    char *html = NULL;
+
+    if (cs_report_front_html("certseal verification service",
+                             "Scan the QR code printed on an ISO management-system certificate "
+                             "with your phone's camera to check here whether it is genuine, "
+                             "accredited and still valid.",
+                             "A PNG or JPEG photo or scan, or a PDF, of at most 64 MiB. The file "
+                             "is read to find the certificate's codes, and not kept.",
+                             &html) != CS_OK)
+        html = NULL;
+    return http_send_front_page(connection, request, html);
+}
+
 int http_answer(http_service *service, struct MHD_Connection *connection, http_request *request,
                 const char *path)
 {
@@ -245,11 +264,9 @@ int http_answer(http_service *service, struct MHD_Connection *connection, http_r
         return send_not_allowed(connection, request);
     switch (request->route) {
     case HTTP_ROUTE_FRONT:
-        return http_send_message_page(connection, request, MHD_HTTP_OK,
-                                      "certseal verification service",
-                                      "Scan the QR code printed on an ISO management-system "
-                                      "certificate with your phone's camera to check here whether "
-                                      "it is genuine, accredited and still valid.");
+        if (strcmp(request->method, MHD_HTTP_METHOD_POST) == 0)
+            return http_upload_answer(&service->upload, connection, request);
+        return answer_front(connection, request);
     case HTTP_ROUTE_HEALTH:
         return http_send(connection, request, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3,
                          HTTP_API_HEADERS);

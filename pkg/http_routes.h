@@ -14,6 +14,7 @@
 #include "http_log.h"
 #include "http_send.h"
 #include "http_status.h"
+#include "http_upload.h"
 #include "http_verifiers.h"
 
 /* The running service, as the request handlers see it (pkg/http_server.c
@@ -26,6 +27,8 @@ typedef struct http_service {
     http_trust_lists *trust_lists;
     http_verifiers *verifiers;
     http_connections *connections;
+    atomic_uint uploads_active;
+    http_upload_service upload; /* points at verifiers and uploads_active */
 } http_service;
 
 /* The route of path, and the path as the log shows it. */

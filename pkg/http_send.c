@@ -34,11 +34,11 @@ int http_send(struct MHD_Connection *connection, http_request *request, unsigned
 
 /* An HTML page (taken: freed here) with the page headers: its own style
  * allowed by the CSP, and allow (may be NULL) as an Allow header. */
-int http_send_page(struct MHD_Connection *connection, http_request *request, unsigned status,
-                   char *html, const char *allow)
+static int send_page_under(struct MHD_Connection *connection, http_request *request,
+                           unsigned status, char *html, const char *allow, const char *policy)
 {
     const char *headers[] = {"Content-Security-Policy",
-                             cs_report_html_policy(),
+                             policy,
                              "Cache-Control",
                              "no-store",
                              "Referrer-Policy",
@@ -57,6 +57,18 @@ int http_send_page(struct MHD_Connection *connection, http_request *request, uns
                        headers);
     free(html);
     return queued;
+}
+
+int http_send_page(struct MHD_Connection *connection, http_request *request, unsigned status,
+                   char *html, const char *allow)
+{
+    return send_page_under(connection, request, status, html, allow, cs_report_html_policy());
+}
+
+int http_send_front_page(struct MHD_Connection *connection, http_request *request, char *html)
+{
+    return send_page_under(connection, request, MHD_HTTP_OK, html, NULL,
+                           cs_report_html_form_policy());
 }
 
 int http_send_message_page(struct MHD_Connection *connection, http_request *request,

@@ -43,6 +43,7 @@ typedef struct http_request {
     uint64_t bytes;
     char verdicts[HTTP_VERDICTS_TEXT]; /* "VALID", "3 tokens", ... */
     const char *hint; /* static: cs_report_operator_hint() of one token, for the log only */
+    struct http_upload *upload; /* a POST to "/": http_upload.h */
 } http_request;
 
 /* Queues a plain answer: status, content type, body (copied), extra
@@ -59,6 +60,10 @@ int http_send_error(struct MHD_Connection *connection, http_request *request, un
  * header. */
 int http_send_page(struct MHD_Connection *connection, http_request *request, unsigned status,
                    char *html, const char *allow);
+
+/* The front page (taken: freed here; NULL answers 500), under the policy
+ * that lets its form post to the service (cs_report_html_form_policy()). */
+int http_send_front_page(struct MHD_Connection *connection, http_request *request, char *html);
 
 /* A page with a title and a message. */
 int http_send_message_page(struct MHD_Connection *connection, http_request *request,

@@ -32,6 +32,7 @@
 #include "http_routes.h"
 #include "http_send.h"
 #include "http_status.h"
+#include "http_upload.h"
 #include "http_verifiers.h"
 
 #define LISTEN_BACKLOG 511
@@ -209,6 +210,8 @@ static int on_headers(http_service *service, struct MHD_Connection *connection,
     if (request->target_len > CS_HTTP_URL_MAX)
         return http_send_error(connection, request, MHD_HTTP_URI_TOO_LONG,
                                "the address is too long for a certificate link");
+    if (strcmp(method, MHD_HTTP_METHOD_POST) == 0 && request->route == HTTP_ROUTE_FRONT)
+        return http_upload_begin(&service->upload, connection, request);
     if (strcmp(method, MHD_HTTP_METHOD_POST) != 0 || request->route != HTTP_ROUTE_API)
         return http_answer(service, connection, request, path);
     if (length != NULL && strtoull(length, NULL, 10) > CS_HTTP_BODY_MAX) {
@@ -256,7 +259,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     if (!request->head_read)
         answer = on_headers(service, connection, request, path, method, version);
     else if (*upload_data_size > 0) {
-        answer = on_body(connection, request, upload_data, *upload_data_size);
+        answer = request->route == HTTP_ROUTE_FRONT
+                     ? http_upload_body(request, upload_data, *upload_data_size)
+                     : on_body(connection, request, upload_data, *upload_data_size);
         *upload_data_size = 0;
     } else {
         request->body_read = true; /* the last call: nothing more to come */
@@ -310,6 +315,7 @@ static void on_request_done(void *cls, struct MHD_Connection *connection, void *
                  ? " (past the request deadline)"
              : why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
                                                              : " (connection closed)");
+    http_upload_end(&service->upload, request);
     free(request->body);
     free(request);
     *request_cls = NULL;
@@ -525,6 +531,8 @@ cs_err cs_http_server_start(const cs_http_options *options, cs_http_server_t **o
             CS_OK)
         goto fail;
     http_verifiers_set_trust_lists(s->service.verifiers, s->service.trust_lists);
+    s->service.upload.verifiers = s->service.verifiers;
+    s->service.upload.active = &s->service.uploads_active;
     s->port = bound_port(s->listen_fd);
     if ((err = start_daemons(s, family, detail, detail_size)) != CS_OK)
         goto fail;

@@ -19,12 +19,11 @@
 #include "internal.h"
 #include "pdf_internal.h"
 
-#define TREE_DEPTH_MAX 32     /* page tree, name tree */
-#define FORM_DEPTH_MAX 8      /* form XObjects inside form XObjects */
-#define SEEN_SLOTS 65536      /* object ids remembered: > nodes + images */
-#define XOBJECTS_MAX 256      /* entries of one /XObject dictionary looked at */
-#define RENDER_PAGES_MAX 100u /* pages drawn */
-#define RENDER_TOTAL_MS 120000LL
+#define TREE_DEPTH_MAX 32                   /* page tree, name tree */
+#define FORM_DEPTH_MAX 8                    /* form XObjects inside form XObjects */
+#define SEEN_SLOTS 65536                    /* object ids remembered: > nodes + images */
+#define XOBJECTS_MAX 256                    /* entries of one /XObject dictionary looked at */
+#define RENDER_PAGES_MAX 100u               /* pages drawn */
 #define PIXEL_BUDGET (256ull * 1024 * 1024) /* image pixels decoded in all */
 #define SCAN_RETRY_SIDE 480u                /* small images are scanned again, enlarged */
 #define DEFAULT_PAGE_POINTS 612.0
@@ -745,7 +744,9 @@ static cs_err render_pages(pdf_walk *w, const uint8_t *data, size_t len,
     static const unsigned dpis[] = {CS_PDF_RENDER_DPI, CS_PDF_RENDER_DPI_FINE};
     const char *program = options->program != NULL ? options->program : CS_PDF_RENDER_PROGRAM;
     unsigned timeout = options->timeout_ms != 0 ? options->timeout_ms : CS_PDF_RENDER_TIMEOUT_MS;
-    long long deadline = clock_ms() + RENDER_TOTAL_MS;
+    long long total =
+        options->render_total_ms != 0 ? options->render_total_ms : CS_PDF_RENDER_TOTAL_MS;
+    long long deadline = clock_ms() + total;
     char *dir = NULL, *path = NULL;
     cs_image image = {0};
     cs_scan_result found = {0};
@@ -759,7 +760,7 @@ static cs_err render_pages(pdf_walk *w, const uint8_t *data, size_t len,
         unsigned last = 0;
         if (p >= RENDER_PAGES_MAX || clock_ms() > deadline) {
             over_limit(w, "drawing its pages passed the limit of %u pages or %lld s",
-                       RENDER_PAGES_MAX, RENDER_TOTAL_MS / 1000);
+                       RENDER_PAGES_MAX, total / 1000);
             break;
         }
         for (size_t d = 0; d < sizeof(dpis) / sizeof(dpis[0]); d++) {

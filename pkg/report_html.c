@@ -35,7 +35,7 @@ static const char PAGE_STYLE[] =
     ".mark{width:3rem;height:3rem;border:3px solid currentColor;border-radius:50%;"
     "display:flex;align-items:center;justify-content:center;font-size:1.7rem;font-weight:700;"
     "line-height:1}"
-    "h1{margin:0;font-size:1.75rem;line-height:1.2}"
+    "h1,.verdict h2{margin:0;font-size:1.75rem;line-height:1.2}"
     ".verdict p{grid-column:1/-1;margin:.75rem 0 0}"
     ".verdict .reason{margin-top:.5rem;font-size:.9rem}"
     "h2{font-size:1.25rem;margin:1rem 0 .5rem;line-height:1.3}"
@@ -56,20 +56,36 @@ static const char PAGE_STYLE[] =
     "main>h1{margin:2.5rem 0 1rem}main>p{margin:0 0 1rem}"
     "footer{color:#555;font-size:.9rem;padding-top:1.5rem;padding-bottom:2rem}"
     "footer p{margin:0}"
-    "@media (min-width:42rem){.verdict,section{margin-left:0;margin-right:0;"
+    ".found{margin:2rem 0 0;font-weight:600}"
+    "form{background:#fff;margin:1.5rem -1rem 0;padding:1rem 1.25rem 1.25rem}"
+    "label{display:block;font-weight:600;margin-bottom:.5rem}"
+    "input{display:block;width:100%;font:inherit;margin-bottom:1rem}"
+    "button{font:inherit;font-weight:600;color:#fff;background:#1b5e20;border:0;"
+    "border-radius:.4rem;padding:.6rem 1.4rem}"
+    "@media (min-width:42rem){.verdict,section,form{margin-left:0;margin-right:0;"
     "border-radius:.75rem}.verdict{margin-top:2rem;padding:2rem}"
     "section{padding:.25rem 2rem 1.25rem}"
     "dl{display:grid;grid-template-columns:11rem 1fr;gap:.6rem 1rem;align-items:baseline}"
     "dt{margin:0}}";
 
-static const char PAGE_POLICY[] =
-    "default-src 'none'; "
-    "style-src 'sha256-girs+2ctfUEczEWbvLoyYHDu6e0yc92ajrUlbfpawCo='; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+#define PAGE_STYLE_HASH "'sha256-ez4IhgVHL/agSxqMKFMZ5yXTt9OmCq7YUdZTX1i0cCU='"
+
+static const char PAGE_POLICY[] = "default-src 'none'; style-src " PAGE_STYLE_HASH "; "
+                                  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/* The front page's form posts to the service itself, and nowhere else. */
+static const char FORM_PAGE_POLICY[] = "default-src 'none'; style-src " PAGE_STYLE_HASH "; "
+                                       "base-uri 'none'; form-action 'self'; "
+                                       "frame-ancestors 'none'";
 
 const char *cs_report_html_policy(void)
 {
     return PAGE_POLICY;
+}
+
+const char *cs_report_html_form_policy(void)
+{
+    return FORM_PAGE_POLICY;
 }
 
 const char *cs_report_operator_hint(cs_verdict verdict)
@@ -251,14 +267,16 @@ static void warning_lines(cs_html_buffer *b, const cs_verify_result *r)
     }
 }
 
-static void verdict_banner(cs_html_buffer *b, const cs_verify_result *r, const banner *v)
+/* heading: "h1" for the page's one verdict, "h2" for one of several. */
+static void verdict_banner(cs_html_buffer *b, const cs_verify_result *r, const banner *v,
+                           const char *heading)
 {
     static const char *const classes[] = {"ok", "warn", "bad"};
     static const char *const marks[] = {"\xe2\x9c\x93", "!", "\xe2\x9c\x97"}; /* ✓ ! ✗ */
 
     CS_HTML_APPEND(b, "<div class=\"verdict ", classes[v->tone],
                    "\">\n<span class=\"mark\" aria-hidden=\"true\">", marks[v->tone],
-                   "</span>\n<h1>", v->headline, "</h1>\n<p>");
+                   "</span>\n<", heading, ">", v->headline, "</", heading, ">\n<p>");
     if (r->verdict == CS_VERDICT_VALID && contents_verified(r))
         valid_sentence(b, r);
     else if (r->verdict == CS_VERDICT_EXPIRED || r->verdict == CS_VERDICT_NOT_YET_VALID)
@@ -476,26 +494,107 @@ static void checks_section(cs_html_buffer *b, const cs_verify_result *r)
 
 /* ---- the pages ---------------------------------------------------------------- */
 
+/* One verdict: its banner (heading as verdict_banner()), the certificate
+ * when it may be shown, and the checks. */
+static void verdict_body(cs_html_buffer *b, const cs_verify_result *result, const char *heading)
+{
+    banner v = banner_for(result);
+
+    verdict_banner(b, result, &v, heading);
+    if (contents_verified(result)) {
+        certificate_section(b, result);
+        accreditation_section(b, result);
+    } else {
+        unverified_section(b);
+    }
+    checks_section(b, result);
+}
+
 cs_err cs_report_verify_html(const cs_verify_result *result, char **out)
 {
     cs_html_buffer b = CS_HTML_BUFFER_INIT;
-    banner v;
 
     if (out != NULL)
         *out = NULL;
     if (result == NULL || out == NULL)
         return CS_ERR_ARGUMENT;
-    v = banner_for(result);
-    page_begin(&b, v.headline);
-    verdict_banner(&b, result, &v);
-    if (contents_verified(result)) {
-        certificate_section(&b, result);
-        accreditation_section(&b, result);
-    } else {
-        unverified_section(&b);
-    }
-    checks_section(&b, result);
+    page_begin(&b, banner_for(result).headline);
+    verdict_body(&b, result, "h1");
     page_end(&b, &result->verified_at);
+    return cs_html_buffer_take(&b, out);
+}
+
+cs_err cs_report_verify_html_found(const char *source, const cs_report_found *found, size_t count,
+                                   char **out)
+{
+    cs_html_buffer b = CS_HTML_BUFFER_INIT;
+
+    if (out != NULL)
+        *out = NULL;
+    if (source == NULL || found == NULL || count == 0 || out == NULL)
+        return CS_ERR_ARGUMENT;
+    for (size_t i = 0; i < count; i++)
+        if (found[i].result == NULL || found[i].place == NULL)
+            return CS_ERR_ARGUMENT;
+    if (count == 1) {
+        page_begin(&b, banner_for(found[0].result).headline);
+    } else {
+        page_begin(&b, "Certificate codes found");
+        cs_html_buffer_append(&b, "<h1>");
+        cs_html_buffer_append_uint(&b, count);
+        cs_html_buffer_append(&b, " certificate codes found in ");
+        cs_html_buffer_append_text(&b, source);
+        cs_html_buffer_append(&b, "</h1>\n");
+    }
+    for (size_t i = 0; i < count; i++) {
+        cs_html_buffer_append(&b, "<article>\n<p class=\"found\">");
+        if (count > 1) {
+            cs_html_buffer_append(&b, "Code ");
+            cs_html_buffer_append_uint(&b, i + 1);
+            cs_html_buffer_append(&b, " of ");
+            cs_html_buffer_append_uint(&b, count);
+            cs_html_buffer_append(&b, ": ");
+        } else {
+            cs_html_buffer_append(&b, "Found in ");
+            cs_html_buffer_append_text(&b, source);
+            cs_html_buffer_append(&b, ": ");
+        }
+        cs_html_buffer_append_text(&b, found[i].place);
+        cs_html_buffer_append(&b, "</p>\n");
+        verdict_body(&b, found[i].result, count == 1 ? "h1" : "h2");
+        cs_html_buffer_append(&b, "</article>\n");
+    }
+    cs_html_buffer_append(&b, "<p><a href=\"/\">Check another certificate</a></p>\n");
+    page_end(&b, &found[0].result->verified_at);
+    return cs_html_buffer_take(&b, out);
+}
+
+cs_err cs_report_front_html(const char *title, const char *message, const char *upload_note,
+                            char **out)
+{
+    cs_html_buffer b = CS_HTML_BUFFER_INIT;
+
+    if (out != NULL)
+        *out = NULL;
+    if (title == NULL || message == NULL || upload_note == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    page_begin(&b, title);
+    cs_html_buffer_append(&b, "<h1>");
+    cs_html_buffer_append_text(&b, title);
+    cs_html_buffer_append(&b, "</h1>\n<p>");
+    cs_html_buffer_append_text(&b, message);
+    /* A plain form: no script.  The browser sends the file as
+     * multipart/form-data (RFC 7578) in the field "file". */
+    cs_html_buffer_append(&b, "</p>\n<form method=\"post\" action=\"/\" "
+                              "enctype=\"multipart/form-data\">\n"
+                              "<label for=\"file\">Or upload a photo, an image or the PDF of the "
+                              "certificate</label>\n"
+                              "<input type=\"file\" id=\"file\" name=\"file\" required "
+                              "accept=\"image/png,image/jpeg,application/pdf,.pdf\">\n"
+                              "<p class=\"meta\">");
+    cs_html_buffer_append_text(&b, upload_note);
+    cs_html_buffer_append(&b, "</p>\n<button type=\"submit\">Check</button>\n</form>\n");
+    page_end(&b, NULL);
     return cs_html_buffer_take(&b, out);
 }
 

@@ -19,7 +19,7 @@
 
 /* Bumped whenever what the program and the plugin share changes shape
  * (cli_services_verify, a command's entry, cli.h). */
-#define CLI_SERVICES_ABI 2
+#define CLI_SERVICES_ABI 3
 
 /* The plugin's file name, and the names of its identity symbols. */
 #define CLI_SERVICES_FILE "certseal-services.so"
@@ -38,6 +38,11 @@ typedef struct cli_services_verify {
     cs_err (*fetcher_new)(const cs_fetch_options *options, cs_fetcher_t **out);
     void (*fetcher_free)(cs_fetcher_t **fetcher);
     cs_status_source_fn status_source;
+    /* cs_fetch_shared_new(), cs_fetch_shared_free() and
+     * cs_fetch_shared_status_source(): one fetcher for every job of a run. */
+    cs_err (*shared_new)(const cs_fetch_options *options, cs_fetch_shared_t **out);
+    void (*shared_free)(cs_fetch_shared_t **shared);
+    cs_status_source_fn shared_source;
 } cli_services_verify;
 
 #define CLI_SERVICES_VERIFY_SYMBOL "cli_services_verify_entry"

@@ -104,6 +104,11 @@ typedef struct cli_trust_lists {
 bool cli_load_trust_lists(cs_verifier_t *verifier, const cli_verifier_options *options,
                           cli_trust_lists *out);
 
+/* Adds the lists cli_load_trust_lists() loaded to another verifier (they
+ * stay borrowed from lists: clear lists after every verifier using them
+ * is freed).  Reports one line and returns false on failure. */
+bool cli_trust_lists_add(cs_verifier_t *verifier, const cli_trust_lists *lists);
+
 /* Frees what cli_load_trust_lists() kept. */
 void cli_trust_lists_clear(cli_trust_lists *lists);
 

@@ -169,6 +169,18 @@ bool cli_load_trust_lists(cs_verifier_t *verifier, const cli_verifier_options *o
     return true;
 }
 
+bool cli_trust_lists_add(cs_verifier_t *verifier, const cli_trust_lists *lists)
+{
+    cs_err err;
+
+    for (size_t i = 0; i < lists->list_count; i++)
+        if ((err = cs_verifier_add_trust_list(verifier, &lists->lists[i])) != CS_OK) {
+            cli_error("trust list: %s", cs_strerror(err));
+            return false;
+        }
+    return true;
+}
+
 void cli_trust_lists_clear(cli_trust_lists *lists)
 {
     if (lists == NULL)

@@ -344,59 +344,15 @@ static bool entry_keep(entry *e, const uint8_t *token, size_t len, uint64_t line
 }
 
 
-/* --fetch: a fetcher (with its cache unless --no-cache), from the services
- * plugin, becomes the verifier's status source.  Reports and returns false
- * on failure. */
-static bool start_fetching(const verify_options *o, cs_verifier_t *verifier, cs_fetcher_t **fetcher,
-                           cs_status_history_t **history)
-{
-    const cli_services_verify *services = cli_service_verify();
-    cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
-    char *default_dir = NULL;
-    cs_err err = CS_OK;
-
-    if (services == NULL)
-        return false;
-    if (!cli_fetch_options(o->verifier.cache_dir, o->verifier.no_cache, o->verifier.fetch_timeout, &fo, &default_dir))
-        return false;
-    if ((err = services->fetcher_new(&fo, fetcher)) != CS_OK) {
-        cli_fetch_cache_error(fo.cache_dir, err);
-    } else if (!cli_status_history(&fo, history)) {
-        err = CS_ERR_NO_MEMORY;
-    } else {
-        /* The lists seen are remembered beside the cache: no rollback. */
-        cs_verifier_set_status_history(verifier, *history);
-        cs_verifier_set_status_source(verifier, services->status_source, *fetcher);
-    }
-    free(default_dir);
-    return err == CS_OK;
-}
-
-/* One verifier, configured from the options, with what it borrows. */
+/* One verifier, configured from the options, with its status history. */
 typedef struct job {
     cs_verifier_t *verifier;
-    cs_fetcher_t *fetcher;
     cs_status_history_t *history;
-    cli_trust_lists lists;
 } job;
-
-static bool job_start(job *j, const verify_options *o, const cs_trust_t *trust)
-{
-    if (cs_verifier_new(trust, &j->verifier) != CS_OK) {
-        cli_error("out of memory");
-        return false;
-    }
-    return cli_verifier_configure(j->verifier, &o->verifier) &&
-           cli_load_trust_lists(j->verifier, &o->verifier, &j->lists) &&
-           (!o->verifier.fetch || start_fetching(o, j->verifier, &j->fetcher, &j->history));
-}
 
 static void job_stop(job *j)
 {
     cs_verifier_free(&j->verifier);
-    cli_trust_lists_clear(&j->lists);
-    if (j->fetcher != NULL) /* made by the services plugin, which is loaded */
-        cli_service_verify()->fetcher_free(&j->fetcher);
     cs_status_history_free(&j->history);
 }
 
@@ -412,12 +368,16 @@ static size_t job_count(const verify_options *o)
 }
 
 /* Where entries go: the batch, started at the second entry, so that one
- * token costs one verifier (a verifier loads the status lists and trust
- * lists given: each job has its own). */
+ * token costs one verifier (a verifier loads the status list files given:
+ * each job has its own).  What a run fetches or verifies once is shared
+ * read-only by every job: the trust lists (loaded with the first job) and,
+ * with --fetch, one fetcher that asks for each list once. */
 typedef struct sink {
     const verify_options *o;
     const cs_trust_t *trust;
     verify_run *state;
+    cli_trust_lists lists;
+    cs_fetch_shared_t *fetch;
     job *jobs;
     cs_verifier_t **verifiers;
     size_t count, started;
@@ -427,10 +387,56 @@ typedef struct sink {
     cs_report_position first_pos;
 } sink;
 
+/* --fetch: the run's shared fetcher (with its cache unless --no-cache),
+ * from the services plugin, made for the first job, becomes the job's
+ * status source.  Reports and returns false on failure. */
+static bool start_fetching(sink *s, job *j)
+{
+    const cli_services_verify *services = cli_service_verify();
+    cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
+    char *default_dir = NULL;
+    cs_err err = CS_OK;
+
+    if (services == NULL)
+        return false;
+    if (!cli_fetch_options(s->o->verifier.cache_dir, s->o->verifier.no_cache,
+                           s->o->verifier.fetch_timeout, &fo, &default_dir))
+        return false;
+    if (s->fetch == NULL && (err = services->shared_new(&fo, &s->fetch)) != CS_OK) {
+        cli_fetch_cache_error(fo.cache_dir, err);
+    } else if (!cli_status_history(&fo, &j->history)) {
+        err = CS_ERR_NO_MEMORY;
+    } else {
+        /* The lists seen are remembered beside the cache: no rollback. */
+        cs_verifier_set_status_history(j->verifier, j->history);
+        cs_verifier_set_status_source(j->verifier, services->shared_source, s->fetch);
+    }
+    free(default_dir);
+    return err == CS_OK;
+}
+
+/* Job number index of the sink: its verifier, the trust lists (loaded by
+ * the first job, borrowed by the others) and the fetcher. */
+static bool job_start(sink *s, size_t index)
+{
+    job *j = &s->jobs[index];
+
+    if (cs_verifier_new(s->trust, &j->verifier) != CS_OK) {
+        cli_error("out of memory");
+        return false;
+    }
+    if (!cli_verifier_configure(j->verifier, &s->o->verifier))
+        return false;
+    if (index == 0 ? !cli_load_trust_lists(j->verifier, &s->o->verifier, &s->lists)
+                   : !cli_trust_lists_add(j->verifier, &s->lists))
+        return false;
+    return !s->o->verifier.fetch || start_fetching(s, j);
+}
+
 static cs_err sink_start(sink *s, size_t jobs)
 {
     for (; s->started < jobs; s->started++) {
-        if (!job_start(&s->jobs[s->started], s->o, s->trust)) {
+        if (!job_start(s, s->started)) {
             s->started++;
             return CS_ERR_ARGUMENT; /* reported */
         }
@@ -487,6 +493,9 @@ static void sink_free(sink *s)
     cs_verify_batch_free(&s->batch);
     for (size_t i = 0; i < s->started; i++)
         job_stop(&s->jobs[i]);
+    cli_trust_lists_clear(&s->lists);
+    if (s->fetch != NULL) /* made by the services plugin, which is loaded */
+        cli_service_verify()->shared_free(&s->fetch);
     free(s->jobs);
     free(s->verifiers);
     free(s->first.token);
@@ -851,7 +860,7 @@ static int run(void *options, int argc, char **argv)
     /* The first verifier now, so that a bad option is reported before
      * anything is read; the others once a second token comes. */
     out.started = 1;
-    if (!job_start(&out.jobs[0], o, trust))
+    if (!job_start(&out, 0))
         goto fail;
     out.verifiers[0] = out.jobs[0].verifier;
     if (o->report != NULL &&
@@ -877,7 +886,7 @@ static int run(void *options, int argc, char **argv)
         print_summary(&state);
     if (receipt_key != NULL && status != CLI_EXIT_USAGE &&
         (receipt_failed ||
-         !write_receipt(o, &receipt, trust, &out.jobs[0].lists, out.verifiers[0], receipt_key,
+         !write_receipt(o, &receipt, trust, &out.lists, out.verifiers[0], receipt_key,
                         started))) {
         if (receipt_failed)
             cli_error("%s: cannot record the results in the receipt", o->receipt);

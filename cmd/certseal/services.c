@@ -30,4 +30,7 @@ const cli_services_verify cli_services_verify_entry = {
     .fetcher_new = cs_fetcher_new,
     .fetcher_free = cs_fetcher_free,
     .status_source = cs_fetcher_status_source,
+    .shared_new = cs_fetch_shared_new,
+    .shared_free = cs_fetch_shared_free,
+    .shared_source = cs_fetch_shared_status_source,
 };

@@ -15,7 +15,10 @@
  *             jobs 1, each round a fresh batch verifying for ROUND_SECONDS,
  *             rounds interleaved and alternating which goes first.  Target:
  *             ratio >= 1.8 (on a machine with two idle processors; the
- *             processors online are printed).
+ *             processors online are printed).  Beside it, for information,
+ *             the machine's yardstick: two threads verifying on their own
+ *             (nothing shared) against one, so that a loaded machine's
+ *             shortfall is told from the batch's.
  *   stream    the program itself, `certseal verify --json --jobs 2` over
  *             files of 10,000 and of 100,000 copies of the typical token
  *             (the AB key pinned with --trust, --at the issue date), output
@@ -27,6 +30,7 @@
  * bench's build folder (build/tests/bench -> build/certseal).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,25 +134,76 @@ static double batch_round(cs_verifier_t **verifiers, size_t jobs, const char *to
     return (double)count.done / elapsed;
 }
 
+/* The yardstick of the machine's own parallelism: jobs threads each
+ * verifying on its own verifier for ROUND_SECONDS, with nothing shared (no
+ * batch, no order, no output).  What the batch's ratio falls short of this
+ * one is the batch's; what this one falls short of 2 is the machine's. */
+typedef struct free_thread {
+    cs_verifier_t *verifier;
+    const char *token;
+    size_t len;
+    double until;
+    uint64_t done;
+    bool failed;
+} free_thread;
+
+static void *free_verify(void *arg)
+{
+    free_thread *t = arg;
+    cs_verify_result result;
+
+    while (bench_now() < t->until) {
+        if (cs_verifier_verify(t->verifier, (const uint8_t *)t->token, t->len, &result) != CS_OK ||
+            result.verdict != CS_VERDICT_VALID)
+            t->failed = true;
+        cs_verify_result_clear(&result);
+        t->done++;
+    }
+    return NULL;
+}
+
+static double free_round(cs_verifier_t **verifiers, size_t jobs, const char *token, size_t len)
+{
+    free_thread t[2];
+    pthread_t thread;
+    double start = bench_now();
+
+    for (size_t i = 0; i < jobs; i++)
+        t[i] = (free_thread){verifiers[i], token, len, start + ROUND_SECONDS, 0, false};
+    if (jobs == 2 && pthread_create(&thread, NULL, free_verify, &t[1]) != 0)
+        bench_fatal("cannot start a thread");
+    free_verify(&t[0]);
+    if (jobs == 2)
+        pthread_join(thread, NULL);
+    if (t[0].failed || (jobs == 2 && t[1].failed))
+        bench_failure("threads: a token did not verify VALID");
+    return (double)(t[0].done + (jobs == 2 ? t[1].done : 0)) / (bench_now() - start);
+}
+
 static void bench_jobs(cs_verifier_t **verifiers, const char *token, size_t len)
 {
-    double best1 = 0, best2 = 0, ratio;
+    double best[2][2] = {{0, 0}, {0, 0}}; /* [batch, free][jobs - 1] */
+    double ratio, free_ratio;
 
     for (int round = 0; round < ROUNDS; round++) {
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < 4; k++) {
             size_t jobs = (size_t)((round + k) % 2) + 1;
-            double r = batch_round(verifiers, jobs, token, len);
-            if (jobs == 1 && r > best1)
-                best1 = r;
-            if (jobs == 2 && r > best2)
-                best2 = r;
+            int kind = (round + k / 2) % 2;
+            double r = kind == 0 ? batch_round(verifiers, jobs, token, len)
+                                 : free_round(verifiers, jobs, token, len);
+            if (r > best[kind][jobs - 1])
+                best[kind][jobs - 1] = r;
         }
     }
-    ratio = best1 > 0 ? best2 / best1 : 0;
+    ratio = best[0][0] > 0 ? best[0][1] / best[0][0] : 0;
+    free_ratio = best[1][0] > 0 ? best[1][1] / best[1][0] : 0;
     printf("  cs_verify_batch --jobs 2 %10.0f /s   --jobs 1 %10.0f /s   ratio %5.3f  (target %.1f, "
            "%ld processors online) %s\n",
-           best2, best1, ratio, JOBS_TARGET, sysconf(_SC_NPROCESSORS_ONLN),
+           best[0][1], best[0][0], ratio, JOBS_TARGET, sysconf(_SC_NPROCESSORS_ONLN),
            bench_verdict(ratio, JOBS_TARGET));
+    printf("  yardstick: 2 free threads %8.0f /s   1 thread %10.0f /s   ratio %5.3f  (the machine's "
+           "own; batch / yardstick %.3f)\n",
+           best[1][1], best[1][0], free_ratio, free_ratio > 0 ? ratio / free_ratio : 0);
 }
 
 /* ---- the program over a stream ------------------------------------------------------- */

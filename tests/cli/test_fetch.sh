@@ -95,6 +95,31 @@ mkdir home
 expect_exit 16 env HOME="$WORK/home" "$CERTSEAL" verify --trust ab.key.pub --fetch t1.txt
 check "the cache is under HOME/.cache" test "$(find home/.cache/certseal -type f | wc -l)" -eq 4
 
+# ---- one fetcher for every job ----------------------------------------------------------------
+
+# 1,000 tokens naming the same two lists, verified by two jobs: each list
+# is fetched once for the run (not once per job), and every token is VALID.
+python3 - "$TYPICAL" "$TODAY" >batch.jsonl <<'PY' || setup_failed "batch.jsonl"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for i in range(1000):
+    d.update(certificate_number="GB-B-%d" % i, issued=sys.argv[2], original_grant="2019-03-14",
+             expires="2034-12-31", revision=0)
+    print(json.dumps(d))
+PY
+"$CERTSEAL" issue --registry cb.db --batch batch.jsonl --out tokens.jsonl >/dev/null 2>&1 &&
+    "$CERTSEAL" status publish --registry cb.db --ttl 3600 --out lists/cb.list >/dev/null 2>&1 ||
+    setup_failed "issue --batch"
+before=$(requests)
+expect_exit 0 cs verify --trust ab.key.pub --fetch --no-cache --require-status --jobs 2 --json \
+    tokens.jsonl
+check "--jobs 2: 1000 verdicts, all VALID" \
+    test "$(grep -c '"verdict":"VALID"' "$CAP/stdout")" -eq 1000
+check "--jobs 2: 1000 tokens, two lists: $(($(requests) - before)) fetches, expected 2" \
+    test "$(($(requests) - before))" -eq 2
+check "--jobs 2: each list fetched once" \
+    test "$(tail -n 2 "$TMP/requests" | sort -u | wc -l)" -eq 2
+
 # ---- the server is down -------------------------------------------------------------------
 
 stop_server

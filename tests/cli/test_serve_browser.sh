@@ -6,6 +6,10 @@
 # rendered DOM must show the verdict and the organisation.  Screenshots at a
 # phone's window size are kept as test artifacts in build/artifacts/
 # (serve-valid.png, serve-withdrawn.png) and checked to be real images.
+# Then the front page's upload form is filled and submitted in the browser
+# (tests/cli/browser_upload.py: the file chosen, the button clicked) with a
+# PDF holding two certificates: the answer shows both verdicts, each with
+# its page (serve-upload.png).
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/cli/serve_fixtures.sh"
 
@@ -158,6 +162,34 @@ browse malformed "http://127.0.0.1:$PORT/V/NOTACERTIFICATECODE"
 text_of malformed.html >malformed.text
 check "malformed: the page says it is not a certificate code" \
     grep -q -i 'not a certificate code' malformed.text
+
+# ---- the front page's upload form, submitted in the browser -----------------------------
+
+quiet qr --out valid-qr.png valid.txt
+quiet qr --out withdrawn-qr.png withdrawn.txt
+W=$(python3 -c 'import struct,sys; print(struct.unpack(">I", open(sys.argv[1],"rb").read()[16:20])[0])' valid-qr.png)
+for name in valid withdrawn; do
+    convert-im6.q16 "$name-qr.png" -depth 8 "gray:$name.raw" || setup_failed "convert $name.raw"
+done
+python3 "$ROOT/tests/cli/make_pdf.py" two.pdf "gray:$W:$W:valid.raw" "gray:$W:$W:withdrawn.raw" ||
+    setup_failed "make_pdf two.pdf"
+LAST_CMD=" browser_upload.py $CHROMIUM http://127.0.0.1:$PORT/ two.pdf"
+if python3 "$ROOT/tests/cli/browser_upload.py" "$CHROMIUM" "http://127.0.0.1:$PORT/" two.pdf \
+    upload $WIDTH $HEIGHT >"$CAP/stdout" 2>"$CAP/stderr"; then
+    pass
+    text_of upload.html >upload.text
+    check "upload: the answer names both codes" \
+        grep -q '2 certificate codes found in two\.pdf' upload.text
+    check "upload: code 1 on page 1 is VALID, code 2 on page 2 is withdrawn" sh -c \
+        "grep -q 'Code 1 of 2: page 1 (embedded image) .*Valid certificate .*Code 2 of 2: page 2 (embedded image) .*Withdrawn' upload.text"
+    cp upload.png "$ARTIFACTS/serve-upload.png"
+    check "upload: the screenshot is a ${WIDTH}x$HEIGHT PNG, not blank, styled" \
+        png_ok "$ARTIFACTS/serve-upload.png" 1
+    check "upload: the service logged the browser's POST /" \
+        grep -q '"POST /" 200 .*upload 2 codes' "$CAP/browser.log"
+else
+    fail "submitting the upload form in chromium failed"
+fi
 
 serve_stop browser TERM
 check "the service stops with exit status 0 (got $SERVE_RC)" [ "$SERVE_RC" = 0 ]

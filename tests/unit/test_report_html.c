@@ -772,6 +772,84 @@ static void test_policy_hash(void **state)
     cs_verifier_free(&v);
 }
 
+/* ---- the pages of an upload ------------------------------------------------------- */
+
+/* Every code of an uploaded file on one page, in order, each headed by where
+ * it was found; the file's name and the places escaped. */
+static void test_found_page(void **state)
+{
+    cs_verifier_t *v = verifier(F.trust, F.now, 0, 0);
+    cs_verify_result r[2];
+    cs_report_found found[2];
+    char *page = NULL;
+    const char *first, *second;
+
+    (void)state;
+    assert_int_equal(cs_verifier_verify(v, (const uint8_t *)F.ct, strlen(F.ct), &r[0]), CS_OK);
+    assert_int_equal(cs_verifier_verify(v, (const uint8_t *)"CS1:NOPE", 8, &r[1]), CS_OK);
+    assert_int_equal(r[0].verdict, CS_VERDICT_VALID);
+    assert_int_equal(r[1].verdict, CS_VERDICT_MALFORMED);
+    found[0] = (cs_report_found){&r[0], "page 1 (embedded image)"};
+    found[1] = (cs_report_found){&r[1], "page <2> & \"3\""};
+
+    assert_int_equal(cs_report_verify_html_found("<b>cert</b>.pdf", found, 2, &page), CS_OK);
+    assert_contains(page, "<title>Certificate codes found \xe2\x80\x93 certseal</title>");
+    assert_contains(page, "<h1>2 certificate codes found in &lt;b&gt;cert&lt;/b&gt;.pdf</h1>");
+    assert_non_null(first = strstr(page, "<p class=\"found\">Code 1 of 2: page 1 (embedded "
+                                         "image)</p>"));
+    assert_non_null(second = strstr(page, "<p class=\"found\">Code 2 of 2: page &lt;2&gt; "
+                                          "&amp; &quot;3&quot;</p>"));
+    assert_true(first < second);
+    assert_contains(first, "<h2>Valid certificate</h2>");
+    assert_contains(second, "<h2>Not a certificate code</h2>");
+    assert_contains(page, "<dt>Organisation</dt><dd>" ORG "</dd>");
+    assert_lacks(page, "<b>");
+    assert_lacks(page, "<script");
+    free(page);
+
+    /* One code: the token's own page, and where it was found. */
+    assert_int_equal(cs_report_verify_html_found("photo.jpg", found, 1, &page), CS_OK);
+    assert_contains(page, "<title>Valid certificate \xe2\x80\x93 certseal</title>");
+    assert_contains(page, "<p class=\"found\">Found in photo.jpg: page 1 (embedded image)</p>");
+    assert_contains(page, "<h1>Valid certificate</h1>");
+    free(page);
+
+    page = (char *)"untouched";
+    assert_int_equal(cs_report_verify_html_found("x", found, 0, &page), CS_ERR_ARGUMENT);
+    assert_null(page);
+    assert_int_equal(cs_report_verify_html_found(NULL, found, 1, &page), CS_ERR_ARGUMENT);
+    found[1].place = NULL;
+    assert_int_equal(cs_report_verify_html_found("x", found, 2, &page), CS_ERR_ARGUMENT);
+    assert_null(page);
+    cs_verify_result_clear(&r[0]);
+    cs_verify_result_clear(&r[1]);
+    cs_verifier_free(&v);
+}
+
+/* The front page's form: no script, one file field, posted to the service
+ * itself as multipart/form-data, under a policy that allows just that. */
+static void test_front_page(void **state)
+{
+    char *page = NULL;
+
+    (void)state;
+    assert_int_equal(
+        cs_report_front_html("Service <x>", "Scan & check", "At most \"64\" MiB", &page), CS_OK);
+    assert_contains(page, "<h1>Service &lt;x&gt;</h1>\n<p>Scan &amp; check</p>");
+    assert_contains(page, "<form method=\"post\" action=\"/\" "
+                          "enctype=\"multipart/form-data\">");
+    assert_contains(page, "<input type=\"file\" id=\"file\" name=\"file\" required");
+    assert_contains(page, "<p class=\"meta\">At most &quot;64&quot; MiB</p>");
+    assert_lacks(page, "<script");
+    free(page);
+    assert_contains(cs_report_html_form_policy(), "form-action 'self'");
+    assert_lacks(cs_report_html_form_policy(), "form-action 'none'");
+    assert_contains(cs_report_html_policy(), "form-action 'none'");
+    page = (char *)"untouched";
+    assert_int_equal(cs_report_front_html("t", "m", NULL, &page), CS_ERR_ARGUMENT);
+    assert_null(page);
+}
+
 static void test_arguments(void **state)
 {
     cs_verify_result r;
@@ -812,6 +890,8 @@ int main(void)
         cmocka_unit_test(test_message_page),
         cmocka_unit_test(test_policy_hash),
         cmocka_unit_test(test_arguments),
+        cmocka_unit_test(test_found_page),
+        cmocka_unit_test(test_front_page),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -106,6 +106,30 @@ CS_MUST_CHECK cs_err cs_fetcher_status_source(void *fetcher, const char *uri, in
                                               size_t detail_size);
 
 /*
+ * One fetcher shared by the verifiers of a run (`verify --jobs N`): each
+ * URI is fetched once, by the first thread that asks for it, and its
+ * answer (the bytes, or the failure and its detail) kept for the run and
+ * given to every later caller, from any thread, as a copy.  Safe to use
+ * from several threads at once; a thread asking for a URI being fetched
+ * waits for that fetch.  At most CS_FETCH_SHARED_MAX_URIS URIs are kept;
+ * past them each further URI is fetched every time it is asked for.
+ * options as cs_fetcher_new(); free with cs_fetch_shared_free() once no
+ * thread uses it.  Errors: those of cs_fetcher_new().
+ */
+typedef struct cs_fetch_shared cs_fetch_shared_t;
+#define CS_FETCH_SHARED_MAX_URIS 4096u
+
+CS_MUST_CHECK cs_err cs_fetch_shared_new(const cs_fetch_options *options, cs_fetch_shared_t **out);
+void cs_fetch_shared_free(cs_fetch_shared_t **shared);
+
+/* cs_fetcher_status_source() in the shape of a verify.h
+ * cs_status_source_fn over a shared fetcher: shared is a
+ * cs_fetch_shared_t * (borrowed).  *out is the caller's copy (free()). */
+CS_MUST_CHECK cs_err cs_fetch_shared_status_source(void *shared, const char *uri, int64_t now,
+                                                   uint8_t **out, size_t *out_len, char *detail,
+                                                   size_t detail_size);
+
+/*
  * Checks that the cache folder dir is ours alone before anything in it is
  * read or replaced: a folder (not a symbolic link to one) owned by the
  * effective user, with no permission for group or others (0700), holding

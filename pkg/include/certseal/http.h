@@ -18,7 +18,14 @@
  *   GET  /healthz             "ok", for load balancers
  *   GET  /status/<name>       with a publish folder: its files (the issuer's
  *                             status lists), with caching headers and CORS
- *   GET  /                    a short page saying what the service is
+ *   GET  /                    a short page saying what the service is, with
+ *                             a plain form (no script) to upload a file
+ *   POST /                    the form's upload: a photo, image or PDF as
+ *                             multipart/form-data (field "file"), read as
+ *                             cs_pdf_scan() or cs_image_read() and
+ *                             cs_scanner_scan() read it, every code verified
+ *                             as its link would be, all on one page
+ *                             (cs_report_verify_html_found())
  *
  * A request whose token does not decode is answered 400 (the page or the
  * JSON says why); a token that decodes is answered 200 whatever its
@@ -28,7 +35,11 @@
  *
  * Limits: a URL longer than CS_HTTP_URL_MAX is 414, a body longer than
  * CS_HTTP_BODY_MAX is 413, more than CS_HTTP_TOKENS_MAX tokens in one
- * POST is 413; the service stays up.  A connection past max_connections,
+ * POST is 413; the service stays up.  An upload larger than
+ * CS_HTTP_UPLOAD_MAX is 413 (from its Content-Length, or once the bytes
+ * received pass it), one that is not multipart/form-data or not a PNG,
+ * JPEG or PDF 415, one that cannot be read or holds no code 422; at most
+ * CS_HTTP_UPLOADS_MAX are received and read at once, one more is 503.  A connection past max_connections,
  * or past max_client_connections from one client address, is answered 503
  * with Retry-After and closed as soon as it is accepted.  A request whose
  * head and body are not all received within request_deadline seconds (of
@@ -81,6 +92,11 @@ extern "C" {
 #define CS_HTTP_URL_MAX 8192          /* bytes of the request line's target */
 #define CS_HTTP_BODY_MAX (256 * 1024) /* bytes of a POST body */
 #define CS_HTTP_TOKENS_MAX 1000       /* tokens in one POST */
+/* A file uploaded from the front page: the cap of the command line's
+ * readers (CS_IMAGE_FILE_MAX, CS_PDF_FILE_MAX), and how many are received
+ * and read at once (one more is answered 503). */
+#define CS_HTTP_UPLOAD_MAX (64u * 1024u * 1024u)
+#define CS_HTTP_UPLOADS_MAX 2u
 #define CS_HTTP_DEFAULT_CONNECTIONS 512
 #define CS_HTTP_DEFAULT_TIMEOUT 15            /* seconds a connection may stay idle */
 #define CS_HTTP_DEFAULT_CLIENT_CONNECTIONS 64 /* open connections from one address */

@@ -56,13 +56,15 @@ extern "C" {
 #define CS_PDF_RENDER_DPI_FINE 400u                    /* second: 0.25 mm modules */
 #define CS_PDF_RENDER_MAX_PIXELS (40u * 1024u * 1024u) /* pixels of a rendered page */
 #define CS_PDF_RENDER_TIMEOUT_MS 20000u                /* one pdftoppm run */
+#define CS_PDF_RENDER_TOTAL_MS 120000u                 /* pages of one document, begun within */
 #define CS_PDF_RENDER_PROGRAM "pdftoppm"
 
 /* How cs_pdf_scan() looks.  Zero-initialised: no rendering. */
 typedef struct cs_pdf_options {
-    bool render;         /* draw pages with pdftoppm when steps 1-2 find nothing */
-    const char *program; /* the pdftoppm to run (NULL: CS_PDF_RENDER_PROGRAM on PATH) */
-    unsigned timeout_ms; /* per render (0: CS_PDF_RENDER_TIMEOUT_MS) */
+    bool render;              /* draw pages with pdftoppm when steps 1-2 find nothing */
+    const char *program;      /* the pdftoppm to run (NULL: CS_PDF_RENDER_PROGRAM on PATH) */
+    unsigned timeout_ms;      /* per render (0: CS_PDF_RENDER_TIMEOUT_MS) */
+    unsigned render_total_ms; /* all renders of a document (0: CS_PDF_RENDER_TOTAL_MS) */
 } cs_pdf_options;
 
 /* True when data starts like a PDF file ("%PDF-" within its first 1024

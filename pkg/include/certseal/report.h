@@ -130,6 +130,32 @@ CS_MUST_CHECK cs_err cs_report_inspect_text(const uint8_t *token, size_t len, un
  */
 CS_MUST_CHECK cs_err cs_report_verify_html(const cs_verify_result *result, char **out);
 
+/* One verification among those of an uploaded file: the result (borrowed)
+ * and where in the file its code was found ("page 2, embedded image"). */
+typedef struct cs_report_found {
+    const cs_verify_result *result;
+    const char *place;
+} cs_report_found;
+
+/*
+ * The page of every code found in one file (source: its name as the user
+ * gave it), in the order given: each verdict as cs_report_verify_html()
+ * shows it (banner, certificate only when verified, every check), headed
+ * by where it was found; one code gives that page with one line more.
+ * Every text (source, place, the token's values) is HTML-escaped.  *out as
+ * above.  Errors: CS_ERR_ARGUMENT (also count 0), CS_ERR_NO_MEMORY.
+ */
+CS_MUST_CHECK cs_err cs_report_verify_html_found(const char *source, const cs_report_found *found,
+                                                 size_t count, char **out);
+
+/* The service's front page: a heading and a paragraph, then a plain HTML
+ * form (no script) that posts one file as multipart/form-data (field
+ * "file") to "/", with upload_note under it (what it takes, the size
+ * limit).  All three escaped; serve it with cs_report_html_form_policy().
+ * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_report_front_html(const char *title, const char *message,
+                                          const char *upload_note, char **out);
+
 /* A page in the same style with a heading and one paragraph (both escaped):
  * "not found", the service's front page.  *out as above.
  * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY. */
@@ -146,6 +172,10 @@ const char *cs_report_operator_hint(cs_verdict verdict);
 /* The Content-Security-Policy header value the pages above need: nothing
  * but their own inline style, allowed by its SHA-256 hash.  Static text. */
 const char *cs_report_html_policy(void);
+
+/* The same policy for the front page, whose form posts to the service
+ * itself (form-action 'self'). */
+const char *cs_report_html_form_policy(void);
 
 #ifdef __cplusplus
 }
