@@ -227,7 +227,7 @@ def ct_claims(nbf=None, extra=None):
         claims[5] = nbf
     claims[6] = D_2026_06_01
     claims[-65537] = {
-        "std": "ISO 9001:2015",
+        "std": ["ISO 9001:2015"],
         "org": {"nam": "Acme Precision Engineering Ltd", "ctr": "GB", "adr": "Unit 4, Sheffield"},
         "scp": "Design and manufacture of machined components.",
         "iaf": [17],
