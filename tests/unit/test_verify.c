@@ -866,6 +866,57 @@ static void test_standard_not_accredited(void **state)
     cs_certificate_clear(&cert);
 }
 
+/* An integrated certificate lists several standards (DESIGN §3). */
+static void set_standards(cs_certificate *cert, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < cert->standard_count; i++)
+        free(cert->standards[i]);
+    free(cert->standards);
+    assert_non_null(cert->standards = calloc(count, sizeof(char *)));
+    cert->standard_count = count;
+    for (size_t i = 0; i < count; i++)
+        assert_non_null(cert->standards[i] = strdup(list[i]));
+}
+
+static void test_integrated_certificate(void **state)
+{
+    static const char *const both[] = {"ISO 9001:2015", "ISO/IEC 27001:2022"};
+    static const char *const outside[] = {"ISO 9001:2015", "ISO/IEC 27001:2022",
+                                          "ISO 14001:2015"};
+    world *w = *state;
+    cs_certificate cert;
+    cs_verify_result r;
+
+    /* Both standards in the AC, transferred and restored: VALID, and the
+     * result carries all of it. */
+    load_cert(&cert);
+    set_standards(&cert, both, 2);
+    cert.predecessor.certification_body = strdup("CB-PREVIOUS");
+    cert.predecessor.number = strdup("PRV-7");
+    cert.restored = cert.issued_at;
+    cert.has_restored = true;
+    verify_changed_cert(w, &cert, &r);
+    expect_valid(&r);
+    assert_int_equal(r.certificate.standard_count, 2);
+    assert_string_equal(r.certificate.standards[1], "ISO/IEC 27001:2022");
+    assert_string_equal(r.certificate.predecessor.certification_body, "CB-PREVIOUS");
+    assert_string_equal(r.certificate.predecessor.number, "PRV-7");
+    assert_true(r.certificate.has_restored);
+    assert_int_equal(r.certificate.restored, cert.issued_at);
+    assert_non_null(strstr(r.checks[CS_CHECK_STANDARD].detail,
+                           "ISO 9001:2015, ISO/IEC 27001:2022 are within"));
+    assert_non_null(strstr(r.checks[CS_CHECK_EDITION_CURRENT].detail, "ISO/IEC 27001:2022"));
+    cs_verify_result_clear(&r);
+
+    /* One standard outside the AC, the last: NOT_ACCREDITED naming it. */
+    set_standards(&cert, outside, 3);
+    verify_changed_cert(w, &cert, &r);
+    expect_failure(&r, CS_VERDICT_NOT_ACCREDITED, CS_CHECK_STANDARD, CS_ERR_STANDARD_NOT_ACCREDITED,
+                   "ISO 14001:2015 is not among the standards");
+    cs_verify_result_clear(&r);
+    cs_certificate_clear(&cert);
+}
+
 static void test_iaf_not_accredited(void **state)
 {
     world *w = *state;
@@ -2247,6 +2298,7 @@ int main(void)
         BOTH(test_ac_alg_cases),
         BOTH(test_ct_typ_wrong),
         BOTH(test_standard_not_accredited),
+        BOTH(test_integrated_certificate),
         ONE(test_iaf_not_accredited),
         ONE(test_accreditation_number_mismatch),
         ONE(test_issuer_mismatch),
