@@ -84,6 +84,29 @@ record_edit "$INTEGRATED" 'd["standards"].append("ISO 14001:2015")' >twice.json 
 expect_exit 1 cs issue --key pki/cb.key --accreditation pki/ac.cose twice.json
 expect_stderr_line "twice\\.json: standards: 'ISO 14001:2015' is given twice"
 
+# ---- the catalog's rules apply to each standard --------------------------------------------
+
+# An integrated ISO 9001 + ISO 22000 certificate carries IAF sectors (for ISO
+# 9001) and ISO 22003-1 food chain categories (for ISO 22000); ISO 9001 alone
+# carries no food chain category, and an edition past its transition is
+# refused whichever standard it is.
+cs_accredit --key pki/ab.key --subject-key pki/cb.key.pub --standard "ISO 9001:2015" \
+    --standard "ISO 22000:2018" --iaf 17,18,31 --not-before 2026-01-01 --expires 2030-12-31 \
+    --out food-ac.cose >"$CAP/setup.out" 2>"$CAP/setup.err" || setup_failed "accredit food-ac.cose"
+record_edit "$INTEGRATED" 'd["standards"] = ["ISO 9001:2015", "ISO 22000:2018"]
+d["food_chain_categories"] = ["CI"]' >food.json || setup_failed food.json
+expect_exit 0 cs issue --key pki/cb.key --accreditation food-ac.cose --out food.txt food.json
+expect_exit 0 vfy food.txt
+expect_stdout '^  Food chain      CI$'
+record_edit "$INTEGRATED" 'd["standards"] = ["ISO 9001:2015"]
+d["food_chain_categories"] = ["CI"]' >food-9001.json || setup_failed food-9001.json
+expect_exit 1 cs issue --key pki/cb.key --accreditation food-ac.cose food-9001.json
+expect_stderr_line 'ISO 9001 certificates carry no ISO 22003-1 food chain categories'
+record_edit "$INTEGRATED" 'd["standards"] = ["ISO 9001:2015", "ISO 9001:2008"]' >ended.json ||
+    setup_failed ended.json
+expect_exit 1 cs issue --key pki/cb.key --accreditation pki/ac.cose ended.json
+expect_stderr_line 'ISO 9001:2008'
+
 # ---- the verification page escapes what the token carries ------------------------------
 
 record_edit "$INTEGRATED" 'd["predecessor"]["certification_body"] = "CB <b>&amp;</b>"
