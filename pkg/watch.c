@@ -263,9 +263,11 @@ static cs_err remember_certificate(cs_watch_item *item, const cs_verify_result *
     if ((err = replace_text(&item->number, cert->number)) != CS_OK ||
         (err = replace_text(&item->issuer, cert->issuer)) != CS_OK ||
         (err = replace_text(&item->organization, cert->organization_name)) != CS_OK ||
-        (err = replace_text(&item->standard, cs_certificate_standards_text(
-                                                 cert, ", ", standards, sizeof(standards)))) !=
-            CS_OK)
+        (err = replace_text(&item->standard,
+                            cert->standard_count == 0
+                                ? NULL
+                                : cs_certificate_standards_text(cert, ", ", standards,
+                                                                sizeof(standards)))) != CS_OK)
         return err;
     item->expires = cert->expires;
     return CS_OK;
