@@ -352,11 +352,10 @@ static cs_err read_header(const csv_row *row, const cs_batch_options *options, c
         if (!found && STANDARD_COLUMN == &COLUMNS[k] && has_column(h, STANDARDS_COLUMN))
             continue; /* every row names its standards in the list column */
         if (!found)
-            return header_problem(batch, row->line, "the header lacks the required column %s%s",
-                                  COLUMNS[k].name,
-                                  STANDARD_COLUMN == &COLUMNS[k]
-                                      ? " (or standards, for an integrated certificate)"
-                                      : "");
+            return header_problem(
+                batch, row->line, "the header lacks the required column %s%s", COLUMNS[k].name,
+                STANDARD_COLUMN == &COLUMNS[k] ? " (or standards, for an integrated certificate)"
+                                               : "");
     }
     /* With both columns, a row fills one: an empty standard is then absent. */
     for (size_t i = 0; i < h->count; i++)

@@ -224,8 +224,8 @@ static cs_err check_predecessor(const cs_predecessor *p, char *detail, size_t de
                               "%s: give both %s and %s of the transferred certificate",
                               CS_RECORD_KEY_PREDECESSOR, CS_RECORD_KEY_CERTIFICATION_BODY,
                               CS_RECORD_KEY_NUMBER);
-    if ((err = check_text_field("predecessor.certification_body", p->certification_body, 0,
-                                detail, detail_size)) != CS_OK ||
+    if ((err = check_text_field("predecessor.certification_body", p->certification_body, 0, detail,
+                                detail_size)) != CS_OK ||
         (err = check_text_field("predecessor.certificate_number", p->number, 0, detail,
                                 detail_size)) != CS_OK)
         return err;
@@ -296,8 +296,8 @@ cs_err cs_certificate_check(const cs_certificate *cert, char *detail, size_t det
         return err;
     if ((err = check_predecessor(&cert->predecessor, detail, detail_size)) != CS_OK)
         return err;
-    if (cert->has_restored && (cert->restored < cert->original_grant ||
-                               cert->restored > cert->issued_at))
+    if (cert->has_restored &&
+        (cert->restored < cert->original_grant || cert->restored > cert->issued_at))
         return cs_detail_fail(detail, detail_size, CS_ERR_CLAIM_INVALID,
                               "%s: is before the original grant or after the issue date (a "
                               "certificate is restored after it was granted and before this "
