@@ -153,11 +153,9 @@ static cs_err check_one(cs_batch *batch, const cs_accreditation *ac, const cs_ce
     const char *outside = cs_certificate_unaccredited_standard(c, ac);
 
     if (outside != NULL)
-        return cs_batch_problem_add(batch, line,
-                                    c->standard_count > 1 ? CS_RECORD_KEY_STANDARDS
-                                                          : CS_RECORD_KEY_STANDARD,
-                                    "%.60s is not within accreditation %.60s", outside,
-                                    ac->number);
+        return cs_batch_problem_add(
+            batch, line, c->standard_count > 1 ? CS_RECORD_KEY_STANDARDS : CS_RECORD_KEY_STANDARD,
+            "%.60s is not within accreditation %.60s", outside, ac->number);
     for (size_t i = 0; i < c->iaf_count; i++)
         if (!has_iaf(ac, c->iaf_codes[i]))
             return cs_batch_problem_add(batch, line, CS_RECORD_KEY_IAF_CODES,

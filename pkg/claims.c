@@ -269,9 +269,10 @@ static void put_sites(cs_cbor_writer *w, const cs_site *sites, size_t count)
 static bool certificate_complete(const cs_certificate *cert)
 {
     if (cert->issuer == NULL || cert->number == NULL || cert->standard_count == 0 ||
-        cert->standards == NULL || cert->organization_name == NULL || cert->organization_country == NULL ||
-        cert->organization_address == NULL || cert->scope == NULL ||
-        cert->accreditation_number == NULL || (cert->status.present && cert->status.uri == NULL) ||
+        cert->standards == NULL || cert->organization_name == NULL ||
+        cert->organization_country == NULL || cert->organization_address == NULL ||
+        cert->scope == NULL || cert->accreditation_number == NULL ||
+        (cert->status.present && cert->status.uri == NULL) ||
         (cert->predecessor.certification_body == NULL) != (cert->predecessor.number == NULL))
         return false;
     for (size_t i = 0; i < cert->standard_count; i++)
@@ -818,11 +819,9 @@ static cs_err read_food_chain(const claim_reader *r, const cs_cbor_item *item,
 }
 
 /* The optional "prd" {"cb", "no"}: both texts, nothing else. */
-static cs_err read_predecessor(const claim_reader *r, const cs_cbor_item *item,
-                               cs_predecessor *out)
+static cs_err read_predecessor(const claim_reader *r, const cs_cbor_item *item, cs_predecessor *out)
 {
-    static const char *const known[] = {CS_CLAIM_KEY_CERTIFICATION_BODY, CS_CLAIM_KEY_NUMBER,
-                                        NULL};
+    static const char *const known[] = {CS_CLAIM_KEY_CERTIFICATION_BODY, CS_CLAIM_KEY_NUMBER, NULL};
     cs_err err;
 
     if (item == NULL)
@@ -830,10 +829,10 @@ static cs_err read_predecessor(const claim_reader *r, const cs_cbor_item *item,
     if (!cs_cbor_is_map(item))
         return reject(r, CS_ERR_CBOR_TYPE, CS_CLAIM_KEY_PREDECESSOR, "expected a map");
     if ((err = check_known_keys(r, item, CS_CLAIM_KEY_PREDECESSOR, known)) ||
-        (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_CERTIFICATION_BODY),
-                         "prd.cb", &out->certification_body)) ||
-        (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_NUMBER), "prd.no",
-                         &out->number)))
+        (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_CERTIFICATION_BODY), "prd.cb",
+                         &out->certification_body)) ||
+        (err =
+             read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_NUMBER), "prd.no", &out->number)))
         return err;
     return CS_OK;
 }
@@ -842,10 +841,10 @@ static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *clai
                                  cs_certificate *cert)
 {
     static const char *const known[] = {
-        CS_CLAIM_KEY_STANDARD, CS_CLAIM_KEY_ORGANIZATION,  CS_CLAIM_KEY_SCOPE,
-        CS_CLAIM_KEY_SITES,    CS_CLAIM_KEY_IAF,           CS_CLAIM_KEY_GRANT,
-        CS_CLAIM_KEY_REVISION, CS_CLAIM_KEY_ACCREDITATION, CS_CLAIM_KEY_FOOD_CHAIN,
-        CS_CLAIM_KEY_PREDECESSOR, CS_CLAIM_KEY_RESTORED, NULL};
+        CS_CLAIM_KEY_STANDARD,    CS_CLAIM_KEY_ORGANIZATION,  CS_CLAIM_KEY_SCOPE,
+        CS_CLAIM_KEY_SITES,       CS_CLAIM_KEY_IAF,           CS_CLAIM_KEY_GRANT,
+        CS_CLAIM_KEY_REVISION,    CS_CLAIM_KEY_ACCREDITATION, CS_CLAIM_KEY_FOOD_CHAIN,
+        CS_CLAIM_KEY_PREDECESSOR, CS_CLAIM_KEY_RESTORED,      NULL};
     static const int64_t claim_labels[] = {CS_CLAIM_ISS,        CS_CLAIM_SUB, CS_CLAIM_EXP,
                                            CS_CLAIM_NBF,        CS_CLAIM_IAT, CS_CLAIM_STATUS,
                                            CS_CLAIM_CERTIFICATE};

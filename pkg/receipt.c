@@ -193,11 +193,11 @@ cs_err cs_receipt_add_result(cs_receipt *receipt, const char *input, const uint8
         if ((err = copy_text(cert->number, &entry.number)) != CS_OK ||
             (err = copy_text(cert->issuer, &entry.issuer)) != CS_OK ||
             (err = copy_text(cert->organization_name, &entry.organization)) != CS_OK ||
-            (err = copy_text(cert->standard_count == 0
-                                 ? NULL
-                                 : cs_certificate_standards_text(cert, ", ", standards,
-                                                                 sizeof(standards)),
-                             &entry.standard)) != CS_OK)
+            (err = copy_text(
+                 cert->standard_count == 0
+                     ? NULL
+                     : cs_certificate_standards_text(cert, ", ", standards, sizeof(standards)),
+                 &entry.standard)) != CS_OK)
             goto fail;
         entry.expires = cert->expires > 0 ? cert->expires : 0;
     }

@@ -199,9 +199,8 @@ static cs_err read_predecessor(const record_reader *r, const json_t *record, cs_
                        "expected an object {\"%s\": ..., \"%s\": ...}, got %s",
                        CS_RECORD_KEY_CERTIFICATION_BODY, CS_RECORD_KEY_NUMBER, json_type_name(p));
     if ((err = check_known_fields(r, p, CS_RECORD_KEY_PREDECESSOR, known)) ||
-        (err = read_string(r, p, CS_RECORD_KEY_CERTIFICATION_BODY,
-                           "predecessor.certification_body", false,
-                           &cert->predecessor.certification_body)) ||
+        (err = read_string(r, p, CS_RECORD_KEY_CERTIFICATION_BODY, "predecessor.certification_body",
+                           false, &cert->predecessor.certification_body)) ||
         (err = read_string(r, p, CS_RECORD_KEY_NUMBER, "predecessor.certificate_number", false,
                            &cert->predecessor.number)))
         return err;
@@ -427,8 +426,7 @@ static cs_err read_record(const record_reader *r, const json_t *record, cs_certi
     if ((err = check_known_fields(r, record, "record", known)) ||
         (err = read_string(r, record, CS_RECORD_KEY_NUMBER, CS_RECORD_KEY_NUMBER, false,
                            &cert->number)) ||
-        (err = read_standards(r, record, cert)) ||
-        (err = read_organization(r, record, cert)) ||
+        (err = read_standards(r, record, cert)) || (err = read_organization(r, record, cert)) ||
         (err = read_string(r, record, CS_RECORD_KEY_SCOPE, CS_RECORD_KEY_SCOPE, false,
                            &cert->scope)) ||
         (err = read_sites(r, record, cert)) || (err = read_iaf_codes(r, record, cert)) ||
@@ -438,8 +436,9 @@ static cs_err read_record(const record_reader *r, const json_t *record, cs_certi
         (err = read_date(r, record, CS_RECORD_KEY_EXPIRES, &last_day)) ||
         (err = check_dates(r, cert, last_day)) ||
         (err = read_revision(r, record, &cert->revision)) ||
-        (err = read_string(r, record, CS_RECORD_KEY_ACCREDITATION_NUMBER,
-                           CS_RECORD_KEY_ACCREDITATION_NUMBER, true, &cert->accreditation_number)) ||
+        (err =
+             read_string(r, record, CS_RECORD_KEY_ACCREDITATION_NUMBER,
+                         CS_RECORD_KEY_ACCREDITATION_NUMBER, true, &cert->accreditation_number)) ||
         (err = read_predecessor(r, record, cert)) || (err = read_restored(r, record, cert)))
         return err;
     cert->expires = last_day + CS_SECONDS_PER_DAY; /* DESIGN §3 */

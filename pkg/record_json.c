@@ -97,11 +97,11 @@ json_t *cs_record_json_object(const cs_certificate *cert)
     json_object_set_new(o, CS_RECORD_KEY_ACCREDITATION_NUMBER,
                         nullable_string(cert->accreditation_number));
     if (cert->predecessor.certification_body != NULL)
-        json_object_set_new(o, CS_RECORD_KEY_PREDECESSOR,
-                            json_pack("{s:s, s:s}", CS_RECORD_KEY_CERTIFICATION_BODY,
-                                      cert->predecessor.certification_body, CS_RECORD_KEY_NUMBER,
-                                      cert->predecessor.number != NULL ? cert->predecessor.number
-                                                                       : ""));
+        json_object_set_new(
+            o, CS_RECORD_KEY_PREDECESSOR,
+            json_pack("{s:s, s:s}", CS_RECORD_KEY_CERTIFICATION_BODY,
+                      cert->predecessor.certification_body, CS_RECORD_KEY_NUMBER,
+                      cert->predecessor.number != NULL ? cert->predecessor.number : ""));
     if (cert->has_restored)
         json_object_set_new(o, CS_RECORD_KEY_RESTORED, date_string(cert->restored));
     json_object_set_new(o, CS_RECORD_KEY_ISSUER, nullable_string(cert->issuer));

@@ -256,7 +256,8 @@ cs_err cs_report_batch_write(cs_report_batch_t *report, int64_t generated_at, FI
                 report->total);
         fputs("<table class=\"rows\"><thead><tr><th>#</th><th>Input</th><th>Organisation</th>"
               "<th>Standard</th><th>Certificate</th><th>Verdict</th><th>Expires</th>"
-              "<th>History</th><th>Reason</th></tr></thead><tbody>\n", out);
+              "<th>History</th><th>Reason</th></tr></thead><tbody>\n",
+              out);
     }
     if ((err = copy_rows(report, out)) != CS_OK)
         return err;

@@ -881,8 +881,7 @@ static void set_standards(cs_certificate *cert, const char *const *list, size_t 
 static void test_integrated_certificate(void **state)
 {
     static const char *const both[] = {"ISO 9001:2015", "ISO/IEC 27001:2022"};
-    static const char *const outside[] = {"ISO 9001:2015", "ISO/IEC 27001:2022",
-                                          "ISO 14001:2015"};
+    static const char *const outside[] = {"ISO 9001:2015", "ISO/IEC 27001:2022", "ISO 14001:2015"};
     world *w = *state;
     cs_certificate cert;
     cs_verify_result r;
@@ -903,8 +902,8 @@ static void test_integrated_certificate(void **state)
     assert_string_equal(r.certificate.predecessor.number, "PRV-7");
     assert_true(r.certificate.has_restored);
     assert_int_equal(r.certificate.restored, cert.issued_at);
-    assert_non_null(strstr(r.checks[CS_CHECK_STANDARD].detail,
-                           "ISO 9001:2015, ISO/IEC 27001:2022 are within"));
+    assert_non_null(
+        strstr(r.checks[CS_CHECK_STANDARD].detail, "ISO 9001:2015, ISO/IEC 27001:2022 are within"));
     assert_non_null(strstr(r.checks[CS_CHECK_EDITION_CURRENT].detail, "ISO/IEC 27001:2022"));
     cs_verify_result_clear(&r);
 

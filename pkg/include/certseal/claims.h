@@ -82,9 +82,9 @@ extern "C" {
 #define CS_CLAIM_KEY_GRANT "grt"
 #define CS_CLAIM_KEY_REVISION "rev"
 #define CS_CLAIM_KEY_ACCREDITATION "acc"
-#define CS_CLAIM_KEY_PREDECESSOR "prd" /* CT: the certificate a transfer replaces */
+#define CS_CLAIM_KEY_PREDECESSOR "prd"       /* CT: the certificate a transfer replaces */
 #define CS_CLAIM_KEY_CERTIFICATION_BODY "cb" /* "prd": the previous CB's identifier */
-#define CS_CLAIM_KEY_RESTORED "rst" /* CT: restoration date (ISO/IEC 17021-1 9.6.3.2.5) */
+#define CS_CLAIM_KEY_RESTORED "rst"          /* CT: restoration date (ISO/IEC 17021-1 9.6.3.2.5) */
 /* The status claim {"status_list": {"idx": n, "uri": u}} and a status list
  * token's StatusList {"bits", "lst", ? "aggregation_uri"}
  * (draft-ietf-oauth-status-list-20 §4.2, §4.3, §5.2). */
