@@ -138,14 +138,6 @@ void cs_batch_sort_problems(cs_batch *batch)
 
 /* ---- against the accreditation --------------------------------------------------- */
 
-static bool has_standard(const cs_accreditation *ac, const char *standard)
-{
-    for (size_t i = 0; i < ac->standard_count; i++)
-        if (strcmp(ac->standards[i], standard) == 0)
-            return true;
-    return false;
-}
-
 static bool has_iaf(const cs_accreditation *ac, uint64_t code)
 {
     for (size_t i = 0; i < ac->iaf_count; i++)
@@ -158,11 +150,12 @@ static cs_err check_one(cs_batch *batch, const cs_accreditation *ac, const cs_ce
                         size_t line)
 {
     char day[CS_DATE_TEXT_SIZE], from[CS_DATE_TEXT_SIZE], to[CS_DATE_TEXT_SIZE];
+    const char *outside = cs_certificate_unaccredited_standard(c, ac);
 
-    if (!has_standard(ac, c->standard))
-        return cs_batch_problem_add(batch, line, CS_RECORD_KEY_STANDARD,
-                                    "%.60s is not within accreditation %.60s", c->standard,
-                                    ac->number);
+    if (outside != NULL)
+        return cs_batch_problem_add(
+            batch, line, c->standard_count > 1 ? CS_RECORD_KEY_STANDARDS : CS_RECORD_KEY_STANDARD,
+            "%.60s is not within accreditation %.60s", outside, ac->number);
     for (size_t i = 0; i < c->iaf_count; i++)
         if (!has_iaf(ac, c->iaf_codes[i]))
             return cs_batch_problem_add(batch, line, CS_RECORD_KEY_IAF_CODES,

@@ -172,6 +172,8 @@ typedef enum column_kind {
     COL_OPTIONAL, /* an optional text field: empty means absent */
     COL_REVISION,
     COL_IAF,
+    COL_STANDARDS,   /* designations separated by '|' */
+    COL_PREDECESSOR, /* an optional text of the "predecessor" object */
     COL_SITE_ADDRESS,
     COL_SITE_SCOPE,
     COL_IGNORED, /* named by cs_batch_options.ignore_columns */
@@ -197,9 +199,19 @@ static const column_def COLUMNS[] = {
     {"revision", COL_REVISION, NULL, "revision"},
     {"accreditation_number", COL_OPTIONAL, NULL, "accreditation_number"},
     {"iaf_codes", COL_IAF, NULL, "iaf_codes"},
+    {"standards", COL_STANDARDS, NULL, "standards"},
+    {"predecessor.certification_body", COL_PREDECESSOR, "predecessor", "certification_body"},
+    {"predecessor.certificate_number", COL_PREDECESSOR, "predecessor", "certificate_number"},
+    {"restored", COL_OPTIONAL, NULL, "restored"},
 };
 #define COLUMN_COUNT (sizeof(COLUMNS) / sizeof(COLUMNS[0]))
 #define REQUIRED_COLUMNS 10 /* the first ten */
+#define STANDARD_COLUMN (&COLUMNS[1])
+#define STANDARDS_COLUMN (&COLUMNS[12]) /* may stand in for STANDARD_COLUMN */
+/* The separator of the standards of an integrated certificate in one cell:
+ * never in a designation, and none of the CSV separators (comma, semicolon,
+ * tab), so a cell needs no quoting whichever the file uses. */
+#define STANDARDS_SEPARATOR '|'
 
 typedef struct column {
     const column_def *def; /* NULL for a site column */
@@ -297,6 +309,14 @@ static cs_err unknown_column(cs_batch *batch, size_t line, const char *name)
                           name);
 }
 
+static bool has_column(const csv_header *h, const column_def *def)
+{
+    for (size_t i = 0; i < h->count; i++)
+        if (h->columns[i].def == def)
+            return true;
+    return false;
+}
+
 static cs_err read_header(const csv_row *row, const cs_batch_options *options, csv_header *h,
                           cs_batch *batch)
 {
@@ -329,10 +349,18 @@ static cs_err read_header(const csv_row *row, const cs_batch_options *options, c
         bool found = false;
         for (size_t i = 0; i < h->count && !found; i++)
             found = h->columns[i].def == &COLUMNS[k];
+        if (!found && STANDARD_COLUMN == &COLUMNS[k] && has_column(h, STANDARDS_COLUMN))
+            continue; /* every row names its standards in the list column */
         if (!found)
-            return header_problem(batch, row->line, "the header lacks the required column %s",
-                                  COLUMNS[k].name);
+            return header_problem(
+                batch, row->line, "the header lacks the required column %s%s", COLUMNS[k].name,
+                STANDARD_COLUMN == &COLUMNS[k] ? " (or standards, for an integrated certificate)"
+                                               : "");
     }
+    /* With both columns, a row fills one: an empty standard is then absent. */
+    for (size_t i = 0; i < h->count; i++)
+        if (h->columns[i].def == STANDARD_COLUMN && has_column(h, STANDARDS_COLUMN))
+            h->columns[i].kind = COL_OPTIONAL;
     return CS_OK;
 }
 
@@ -412,6 +440,49 @@ static cs_err add_text(row_builder *b, json_t *object, const char *key, const ch
     return json_object_set_new(object, key, value) == 0 ? CS_OK : CS_ERR_NO_MEMORY;
 }
 
+/* "ISO 9001:2015 | ISO 14001:2015" -> "standards": [...]; the record
+ * reader checks each designation and refuses repeats. */
+static cs_err add_standards(row_builder *b, const char *text)
+{
+    json_t *list = json_array();
+    const char *p = text;
+
+    if (list == NULL || json_object_set_new(b->record, "standards", list) != 0)
+        return CS_ERR_NO_MEMORY;
+    for (;;) {
+        const char *end = strchr(p, STANDARDS_SEPARATOR);
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        json_t *value;
+        while (len > 0 && *p == ' ')
+            p++, len--;
+        while (len > 0 && p[len - 1] == ' ')
+            len--;
+        if (len == 0)
+            return row_problem(b, "standards",
+                               "\"%.60s\" holds an empty entry (separate standards with '%c', "
+                               "e.g. ISO 9001:2015|ISO 14001:2015)",
+                               text, STANDARDS_SEPARATOR);
+        if ((value = json_stringn(p, len)) == NULL)
+            return row_problem(b, "standards", "%s", "is not valid UTF-8 text");
+        if (json_array_append_new(list, value) != 0)
+            return CS_ERR_NO_MEMORY;
+        if (end == NULL)
+            return CS_OK;
+        p = end + 1;
+    }
+}
+
+/* A text of the optional "predecessor" object, made when first needed. */
+static cs_err add_predecessor(row_builder *b, const column_def *def, const char *text, size_t len)
+{
+    json_t *object = json_object_get(b->record, def->object);
+
+    if (object == NULL &&
+        ((object = json_object()) == NULL || json_object_set_new(b->record, def->object, object)))
+        return CS_ERR_NO_MEMORY;
+    return add_text(b, object, def->key, def->name, text, len);
+}
+
 static cs_err add_field(row_builder *b, const column *col, const char *text, size_t len)
 {
     json_int_t revision;
@@ -435,6 +506,10 @@ static cs_err add_field(row_builder *b, const column *col, const char *text, siz
                    : CS_ERR_NO_MEMORY;
     case COL_IAF:
         return len == 0 ? CS_OK : add_iaf(b, text);
+    case COL_STANDARDS:
+        return len == 0 ? CS_OK : add_standards(b, text);
+    case COL_PREDECESSOR:
+        return len == 0 ? CS_OK : add_predecessor(b, col->def, text, len);
     case COL_SITE_ADDRESS:
         b->site_address[col->site] = text;
         return CS_OK;

@@ -50,7 +50,7 @@ void cs_certificate_clear(cs_certificate *cert)
         return;
     free(cert->issuer);
     free(cert->number);
-    free(cert->standard);
+    free_text_list(cert->standards, cert->standard_count);
     free(cert->organization_name);
     free(cert->organization_country);
     free(cert->organization_address);
@@ -66,7 +66,48 @@ void cs_certificate_clear(cs_certificate *cert)
     free(cert->food_chain_categories);
     free(cert->accreditation_number);
     free(cert->status.uri);
+    free(cert->predecessor.certification_body);
+    free(cert->predecessor.number);
     memset(cert, 0, sizeof(*cert));
+}
+
+const char *cs_certificate_standards_text(const cs_certificate *cert, const char *separator,
+                                          char *out, size_t out_size)
+{
+    size_t n = 0;
+
+    if (out == NULL || out_size == 0)
+        return "";
+    out[0] = '\0';
+    for (size_t i = 0; cert != NULL && i < cert->standard_count && n < out_size - 1; i++) {
+        int w = snprintf(out + n, out_size - n, "%s%s", i > 0 ? separator : "",
+                         cert->standards[i] != NULL ? cert->standards[i] : "");
+        if (w < 0)
+            break;
+        n += (size_t)w;
+    }
+    return out;
+}
+
+const char *cs_certificate_unaccredited_standard(const cs_certificate *cert,
+                                                 const cs_accreditation *ac)
+{
+    for (size_t i = 0; cert != NULL && ac != NULL && i < cert->standard_count; i++) {
+        bool listed = false;
+        for (size_t j = 0; j < ac->standard_count && !listed; j++)
+            listed = strcmp(ac->standards[j], cert->standards[i]) == 0;
+        if (!listed)
+            return cert->standards[i];
+    }
+    return NULL;
+}
+
+bool cs_certificate_has_standard(const cs_certificate *cert, const char *standard)
+{
+    for (size_t i = 0; cert != NULL && standard != NULL && i < cert->standard_count; i++)
+        if (cert->standards[i] != NULL && strcmp(cert->standards[i], standard) == 0)
+            return true;
+    return false;
 }
 
 /* ---- encoding ------------------------------------------------------------- */
@@ -227,11 +268,16 @@ static void put_sites(cs_cbor_writer *w, const cs_site *sites, size_t count)
 
 static bool certificate_complete(const cs_certificate *cert)
 {
-    if (cert->issuer == NULL || cert->number == NULL || cert->standard == NULL ||
-        cert->organization_name == NULL || cert->organization_country == NULL ||
-        cert->organization_address == NULL || cert->scope == NULL ||
-        cert->accreditation_number == NULL || (cert->status.present && cert->status.uri == NULL))
+    if (cert->issuer == NULL || cert->number == NULL || cert->standard_count == 0 ||
+        cert->standards == NULL || cert->organization_name == NULL ||
+        cert->organization_country == NULL || cert->organization_address == NULL ||
+        cert->scope == NULL || cert->accreditation_number == NULL ||
+        (cert->status.present && cert->status.uri == NULL) ||
+        (cert->predecessor.certification_body == NULL) != (cert->predecessor.number == NULL))
         return false;
+    for (size_t i = 0; i < cert->standard_count; i++)
+        if (cert->standards[i] == NULL)
+            return false;
     for (size_t i = 0; i < cert->site_count; i++)
         if (cert->sites[i].address == NULL || cert->sites[i].scope == NULL)
             return false;
@@ -260,9 +306,13 @@ cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert
         put_status(w, cert->status.index, cert->status.uri);
     cs_cbor_put_int(w, CS_CLAIM_CERTIFICATE);
     cs_cbor_begin_map(w, 6 + (cert->site_count > 0) + (cert->iaf_count > 0) +
-                             (cert->food_chain_count > 0));
+                             (cert->food_chain_count > 0) +
+                             (cert->predecessor.certification_body != NULL) + cert->has_restored);
     cs_cbor_put_cstring(w, CS_CLAIM_KEY_STANDARD);
-    cs_cbor_put_cstring(w, cert->standard);
+    cs_cbor_begin_array(w, cert->standard_count);
+    for (size_t i = 0; i < cert->standard_count; i++)
+        cs_cbor_put_cstring(w, cert->standards[i]);
+    cs_cbor_end_array(w);
     cs_cbor_put_cstring(w, CS_CLAIM_KEY_ORGANIZATION);
     cs_cbor_begin_map(w, 3);
     cs_cbor_put_cstring(w, CS_CLAIM_KEY_NAME);
@@ -295,6 +345,19 @@ cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert
     cs_cbor_put_uint(w, cert->revision);
     cs_cbor_put_cstring(w, CS_CLAIM_KEY_ACCREDITATION);
     cs_cbor_put_cstring(w, cert->accreditation_number);
+    if (cert->predecessor.certification_body != NULL) {
+        cs_cbor_put_cstring(w, CS_CLAIM_KEY_PREDECESSOR);
+        cs_cbor_begin_map(w, 2);
+        cs_cbor_put_cstring(w, CS_CLAIM_KEY_CERTIFICATION_BODY);
+        cs_cbor_put_cstring(w, cert->predecessor.certification_body);
+        cs_cbor_put_cstring(w, CS_CLAIM_KEY_NUMBER);
+        cs_cbor_put_cstring(w, cert->predecessor.number);
+        cs_cbor_end_map(w);
+    }
+    if (cert->has_restored) {
+        cs_cbor_put_cstring(w, CS_CLAIM_KEY_RESTORED);
+        put_date(w, cert->restored);
+    }
     cs_cbor_end_map(w);
     cs_cbor_end_map(w);
     return cs_cbor_writer_error(w);
@@ -484,7 +547,11 @@ static cs_err read_cnf(const claim_reader *r, const cs_cbor_item *item, cs_key_t
     return CS_OK;
 }
 
-static cs_err read_standards(const claim_reader *r, const cs_cbor_item *item, cs_accreditation *ac)
+/* "std" of an AC or a CT: one or more texts.  A CT's list names each
+ * standard once (repeats refused: they would count one standard twice);
+ * an AC's is read as its accreditation body wrote it. */
+static cs_err read_standards(const claim_reader *r, const cs_cbor_item *item, bool unique,
+                             char ***out, size_t *count)
 {
     size_t n;
     cs_err err;
@@ -494,13 +561,18 @@ static cs_err read_standards(const claim_reader *r, const cs_cbor_item *item, cs
         return err;
     if (n == 0)
         return reject(r, CS_ERR_CLAIM_INVALID, CS_CLAIM_KEY_STANDARD, "no standard listed");
-    if ((ac->standards = calloc(n, sizeof(char *))) == NULL)
+    if ((*out = calloc(n, sizeof(char *))) == NULL)
         return CS_ERR_NO_MEMORY;
-    ac->standard_count = n;
-    for (size_t i = 0; i < n; i++)
-        if ((err = read_text(r, cs_cbor_array_at(item, i), CS_CLAIM_KEY_STANDARD,
-                             &ac->standards[i])) != CS_OK)
+    *count = n;
+    for (size_t i = 0; i < n; i++) {
+        if ((err = read_text(r, cs_cbor_array_at(item, i), CS_CLAIM_KEY_STANDARD, &(*out)[i])) !=
+            CS_OK)
             return err;
+        for (size_t j = 0; unique && j < i; j++)
+            if (strcmp((*out)[j], (*out)[i]) == 0)
+                return reject(r, CS_ERR_CLAIM_INVALID, CS_CLAIM_KEY_STANDARD,
+                              "entry %zu repeats entry %zu", i, j);
+    }
     return CS_OK;
 }
 
@@ -617,7 +689,8 @@ static cs_err decode_accreditation(const claim_reader *r, const cs_cbor_item *cl
                          &ac->number)) ||
         (err = read_text(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_COUNTRY), CS_CLAIM_KEY_COUNTRY,
                          &ac->country)) ||
-        (err = read_standards(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_STANDARD), ac)) ||
+        (err = read_standards(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_STANDARD), false,
+                              &ac->standards, &ac->standard_count)) ||
         (err = read_iaf_codes(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_IAF), &ac->iaf_codes,
                               &ac->iaf_count)))
         return err;
@@ -745,18 +818,39 @@ static cs_err read_food_chain(const claim_reader *r, const cs_cbor_item *item,
     return CS_OK;
 }
 
+/* The optional "prd" {"cb", "no"}: both texts, nothing else. */
+static cs_err read_predecessor(const claim_reader *r, const cs_cbor_item *item, cs_predecessor *out)
+{
+    static const char *const known[] = {CS_CLAIM_KEY_CERTIFICATION_BODY, CS_CLAIM_KEY_NUMBER, NULL};
+    cs_err err;
+
+    if (item == NULL)
+        return CS_OK;
+    if (!cs_cbor_is_map(item))
+        return reject(r, CS_ERR_CBOR_TYPE, CS_CLAIM_KEY_PREDECESSOR, "expected a map");
+    if ((err = check_known_keys(r, item, CS_CLAIM_KEY_PREDECESSOR, known)) ||
+        (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_CERTIFICATION_BODY), "prd.cb",
+                         &out->certification_body)) ||
+        (err =
+             read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_NUMBER), "prd.no", &out->number)))
+        return err;
+    return CS_OK;
+}
+
 static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *claims,
                                  cs_certificate *cert)
 {
     static const char *const known[] = {
-        CS_CLAIM_KEY_STANDARD, CS_CLAIM_KEY_ORGANIZATION,  CS_CLAIM_KEY_SCOPE,
-        CS_CLAIM_KEY_SITES,    CS_CLAIM_KEY_IAF,           CS_CLAIM_KEY_GRANT,
-        CS_CLAIM_KEY_REVISION, CS_CLAIM_KEY_ACCREDITATION, CS_CLAIM_KEY_FOOD_CHAIN, NULL};
+        CS_CLAIM_KEY_STANDARD,    CS_CLAIM_KEY_ORGANIZATION,  CS_CLAIM_KEY_SCOPE,
+        CS_CLAIM_KEY_SITES,       CS_CLAIM_KEY_IAF,           CS_CLAIM_KEY_GRANT,
+        CS_CLAIM_KEY_REVISION,    CS_CLAIM_KEY_ACCREDITATION, CS_CLAIM_KEY_FOOD_CHAIN,
+        CS_CLAIM_KEY_PREDECESSOR, CS_CLAIM_KEY_RESTORED,      NULL};
     static const int64_t claim_labels[] = {CS_CLAIM_ISS,        CS_CLAIM_SUB, CS_CLAIM_EXP,
                                            CS_CLAIM_NBF,        CS_CLAIM_IAT, CS_CLAIM_STATUS,
                                            CS_CLAIM_CERTIFICATE};
     const cs_cbor_item *c = NULL;
     const cs_cbor_item *nbf = cs_cbor_map_get_int(claims, CS_CLAIM_NBF);
+    const cs_cbor_item *restored = NULL;
     cs_err err;
 
     if ((err = check_known_claims(r, claims, claim_labels,
@@ -768,8 +862,8 @@ static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *clai
         (err = read_date(r, cs_cbor_map_get_int(claims, CS_CLAIM_IAT), "iat", &cert->issued_at)) ||
         (err = read_status(r, cs_cbor_map_get_int(claims, CS_CLAIM_STATUS), &cert->status)) ||
         (err = read_private_map(r, claims, CS_CLAIM_CERTIFICATE, "-65537", known, &c)) ||
-        (err = read_text(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_STANDARD), CS_CLAIM_KEY_STANDARD,
-                         &cert->standard)) ||
+        (err = read_standards(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_STANDARD), true,
+                              &cert->standards, &cert->standard_count)) ||
         (err = read_organization(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_ORGANIZATION), cert)) ||
         (err = read_text(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_SCOPE), CS_CLAIM_KEY_SCOPE,
                          &cert->scope)) ||
@@ -781,9 +875,14 @@ static cs_err decode_certificate(const claim_reader *r, const cs_cbor_item *clai
                          &cert->original_grant)) ||
         (err = read_revision(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_REVISION), &cert->revision)) ||
         (err = read_text(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_ACCREDITATION),
-                         CS_CLAIM_KEY_ACCREDITATION, &cert->accreditation_number)))
+                         CS_CLAIM_KEY_ACCREDITATION, &cert->accreditation_number)) ||
+        (err = read_predecessor(r, cs_cbor_map_get_text(c, CS_CLAIM_KEY_PREDECESSOR),
+                                &cert->predecessor)) ||
+        ((restored = cs_cbor_map_get_text(c, CS_CLAIM_KEY_RESTORED)) != NULL &&
+         (err = read_date(r, restored, CS_CLAIM_KEY_RESTORED, &cert->restored))))
         return err;
     cert->has_not_before = nbf != NULL;
+    cert->has_restored = restored != NULL;
     return CS_OK;
 }
 

@@ -186,18 +186,64 @@ cs_err cs_accreditation_check(const cs_accreditation_params *p, char *detail, si
     return CS_OK;
 }
 
+/* "standards": 1 to CS_LIST_MAX designations with edition, each once. */
+static cs_err check_certificate_standards(const cs_certificate *cert, char *detail,
+                                          size_t detail_size)
+{
+    cs_err err;
+
+    if (cert->standard_count == 0 || cert->standard_count > CS_LIST_MAX)
+        return cs_detail_fail(detail, detail_size, CS_ERR_CLAIM_INVALID,
+                              "%s: %zu standards; give 1 to %d", CS_RECORD_KEY_STANDARDS,
+                              cert->standard_count, CS_LIST_MAX);
+    for (size_t i = 0; i < cert->standard_count; i++) {
+        if (cert->standards[i] == NULL)
+            return CS_ERR_ARGUMENT;
+        if ((err = check_standard_field(cert->standard_count == 1 ? CS_RECORD_KEY_STANDARD
+                                                                  : CS_RECORD_KEY_STANDARDS,
+                                        cert->standards[i], detail, detail_size)) != CS_OK)
+            return err;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cert->standards[j], cert->standards[i]) == 0)
+                return cs_detail_fail(detail, detail_size, CS_ERR_CLAIM_INVALID,
+                                      "%s: '%.80s' is given twice (list each standard once)",
+                                      CS_RECORD_KEY_STANDARDS, cert->standards[i]);
+    }
+    return CS_OK;
+}
+
+/* "predecessor": both the previous CB and its certificate number, or none. */
+static cs_err check_predecessor(const cs_predecessor *p, char *detail, size_t detail_size)
+{
+    cs_err err;
+
+    if (p->certification_body == NULL && p->number == NULL)
+        return CS_OK;
+    if (p->certification_body == NULL || p->number == NULL)
+        return cs_detail_fail(detail, detail_size, CS_ERR_CLAIM_INVALID,
+                              "%s: give both %s and %s of the transferred certificate",
+                              CS_RECORD_KEY_PREDECESSOR, CS_RECORD_KEY_CERTIFICATION_BODY,
+                              CS_RECORD_KEY_NUMBER);
+    if ((err = check_text_field("predecessor.certification_body", p->certification_body, 0, detail,
+                                detail_size)) != CS_OK ||
+        (err = check_text_field("predecessor.certificate_number", p->number, 0, detail,
+                                detail_size)) != CS_OK)
+        return err;
+    return CS_OK;
+}
+
 cs_err cs_certificate_check(const cs_certificate *cert, char *detail, size_t detail_size)
 {
     char where[48];
     cs_err err;
 
-    if (cert == NULL || cert->number == NULL || cert->standard == NULL ||
+    if (cert == NULL || cert->number == NULL || cert->standards == NULL ||
         cert->organization_name == NULL || cert->organization_country == NULL ||
         cert->organization_address == NULL || cert->scope == NULL ||
         (cert->site_count > 0 && cert->sites == NULL))
         return CS_ERR_ARGUMENT;
     if ((err = check_text_field(CS_RECORD_KEY_NUMBER, cert->number, 0, detail, detail_size)) ||
-        (err = check_standard_field(CS_RECORD_KEY_STANDARD, cert->standard, detail, detail_size)) ||
+        (err = check_certificate_standards(cert, detail, detail_size)) ||
         (err = check_text_field("organization.name", cert->organization_name, 0, detail,
                                 detail_size)) ||
         (err = check_text_field("organization.country", cert->organization_country, 0, detail,
@@ -248,6 +294,15 @@ cs_err cs_certificate_check(const cs_certificate *cert, char *detail, size_t det
         (err = check_text_field(CS_RECORD_KEY_ACCREDITATION_NUMBER, cert->accreditation_number, 0,
                                 detail, detail_size)) != CS_OK)
         return err;
+    if ((err = check_predecessor(&cert->predecessor, detail, detail_size)) != CS_OK)
+        return err;
+    if (cert->has_restored &&
+        (cert->restored < cert->original_grant || cert->restored > cert->issued_at))
+        return cs_detail_fail(detail, detail_size, CS_ERR_CLAIM_INVALID,
+                              "%s: is before the original grant or after the issue date (a "
+                              "certificate is restored after it was granted and before this "
+                              "revision)",
+                              CS_RECORD_KEY_RESTORED);
     if (cert->original_grant > cert->issued_at)
         return cs_detail_fail(detail, detail_size, CS_ERR_CLAIM_INVALID,
                               "original_grant: is after the issue date");

@@ -29,6 +29,9 @@
     X(certification_body, "certification_body", "Certification body")                           \
     X(accreditation, "accreditation", "Accreditation")                                           \
     X(iaf_codes, "iaf_codes", "IAF sectors")                                                     \
+    X(transferred, "transferred", "Transferred from")                                            \
+    X(certificate, "certificate", "certificate")                                                 \
+    X(restored, "restored", "Restored on")                                                       \
     X(status, "status",                                                                          \
       "The status of this certificate can change after it was printed: it may be suspended, "   \
       "withdrawn or replaced by a newer revision. Before relying on it, scan the QR code with "  \

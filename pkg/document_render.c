@@ -201,7 +201,11 @@ static void draw_statement(page *p, const cs_document_source *src)
     put_text(p, cert->organization_name, &org, MARGIN, content, 4, "the organisation's name");
     put_text(p, address, &muted, MARGIN, content, 8, "the organisation's address");
     put_text(p, t->wording.conformity, &body, MARGIN, content, 6, "the template's conformity");
-    put_text(p, cert->standard, &standard, MARGIN, content, 12, "the standard");
+    /* An integrated certificate: every standard, each with its edition,
+     * one per line. */
+    for (size_t i = 0; i < cert->standard_count && p->err == CS_OK; i++)
+        put_text(p, cert->standards[i], &standard, MARGIN, content,
+                 i + 1 == cert->standard_count ? 12 : 2, "the standard");
     free(address);
 }
 
@@ -319,6 +323,15 @@ static void draw_details(page *p, const cs_document_source *src)
             n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%llu", i > 0 ? ", " : "",
                                   (unsigned long long)cert->iaf_codes[i]);
         detail_row(p, t->wording.iaf_codes, text, "the IAF sectors");
+    }
+    if (cert->predecessor.certification_body != NULL) {
+        snprintf(text, sizeof(text), "%s, %s %s", cert->predecessor.certification_body,
+                 t->wording.certificate, cert->predecessor.number);
+        detail_row(p, t->wording.transferred, text, "the predecessor certificate");
+    }
+    if (cert->has_restored) {
+        cs_date_format(cert->restored, day);
+        detail_row(p, t->wording.restored, day, "a date");
     }
     draw_signature(p, top);
     p->y += 2;

@@ -130,14 +130,6 @@ const uint8_t *cs_issuer_last_claims(const cs_issuer_t *issuer, size_t *len)
     return issuer->claims.buf;
 }
 
-static bool standard_accredited(const cs_accreditation *ac, const char *standard)
-{
-    for (size_t i = 0; i < ac->standard_count; i++)
-        if (strcmp(ac->standards[i], standard) == 0)
-            return true;
-    return false;
-}
-
 static bool iaf_accredited(const cs_accreditation *ac, uint64_t code)
 {
     for (size_t i = 0; i < ac->iaf_count; i++)
@@ -152,16 +144,17 @@ static cs_err check_against_accreditation(const cs_accreditation *ac, const cs_c
                                           char *detail, size_t size)
 {
     char day[CS_DATE_TEXT_SIZE], from[CS_DATE_TEXT_SIZE], to[CS_DATE_TEXT_SIZE];
+    const char *outside = cs_certificate_unaccredited_standard(cert, ac);
 
     if (strcmp(cert->issuer, ac->subject) != 0)
         return cs_detail_fail(detail, size, CS_ERR_ISSUER_MISMATCH,
                               "issuer \"%s\" is not the accredited body \"%s\"", cert->issuer,
                               ac->subject);
-    if (!standard_accredited(ac, cert->standard))
+    if (outside != NULL)
         return cs_detail_fail(detail, size, CS_ERR_STANDARD_NOT_ACCREDITED,
                               "%s is not within accreditation %s; the accreditation body must "
                               "accredit it first",
-                              cert->standard, ac->number);
+                              outside, ac->number);
     for (size_t i = 0; i < cert->iaf_count; i++)
         if (!iaf_accredited(ac, cert->iaf_codes[i]))
             return cs_detail_fail(detail, size, CS_ERR_IAF_NOT_ACCREDITED,
@@ -221,21 +214,61 @@ bool cs_issuer_signs_externally(const cs_issuer_t *issuer)
     return issuer != NULL && cs_key_has_signer(issuer->key);
 }
 
-/* DESIGN §2 step 7 at issue: the catalog's rules for the certificate's
- * standard (a certificate with several standards would check each). */
+/* True when one of the certificate's standards is a catalog family whose
+ * scope is coded with `codes`. */
+static bool any_standard_uses(const cs_catalog *catalog, const cs_certificate *cert,
+                              cs_scope_codes codes)
+{
+    for (size_t i = 0; i < cert->standard_count; i++) {
+        const cs_catalog_family *family = NULL;
+        if (cs_catalog_find(catalog, cert->standards[i], &family) != NULL && family != NULL &&
+            family->scope_codes == codes)
+            return true;
+    }
+    return false;
+}
+
+/* The scope codes that belong to one standard of the certificate: an
+ * integrated certificate's IAF codes belong to its standards that use IAF
+ * codes (ISO 9001), its food chain categories to those that use ISO
+ * 22003-1 (ISO 22000); a code no standard uses is checked against each, so
+ * that the catalog names the mistake. */
+static size_t codes_for(const cs_catalog *catalog, const char *designation, bool shared,
+                        cs_scope_codes codes, size_t count)
+{
+    const cs_catalog_family *family = NULL;
+
+    if (!shared)
+        return count;
+    if (cs_catalog_find(catalog, designation, &family) == NULL || family == NULL)
+        return 0;
+    return family->scope_codes == codes ? count : 0;
+}
+
+/* DESIGN §2 step 7 at issue: the catalog's rules for each of the
+ * certificate's standards (several for an integrated certificate). */
 cs_err cs_issuer_check_catalog(cs_issuer_t *issuer, const cs_certificate *cert, char *detail,
                                size_t size)
 {
-    cs_err err;
+    bool iaf_shared, fcc_shared;
+    cs_err err = CS_OK;
 
-    if (issuer == NULL || cert == NULL || cert->standard == NULL)
+    if (issuer == NULL || cert == NULL || cert->standard_count == 0 || cert->standards == NULL)
         return CS_ERR_ARGUMENT;
     if (issuer->catalog == NULL && (err = cs_catalog_load_builtin(&issuer->catalog)) != CS_OK)
         return err;
-    return cs_catalog_check_certificate(issuer->catalog, cert->standard, cert->issued_at,
-                                        cert->expires, cert->iaf_count, cert->food_chain_count,
-                                        issuer->catalog_flags,
-                                        detail, size);
+    iaf_shared = any_standard_uses(issuer->catalog, cert, CS_SCOPE_CODES_IAF);
+    fcc_shared = any_standard_uses(issuer->catalog, cert, CS_SCOPE_CODES_FOOD_CHAIN);
+    for (size_t i = 0; i < cert->standard_count && err == CS_OK; i++) {
+        const char *std = cert->standards[i];
+        err = cs_catalog_check_certificate(
+            issuer->catalog, std, cert->issued_at, cert->expires,
+            codes_for(issuer->catalog, std, iaf_shared, CS_SCOPE_CODES_IAF, cert->iaf_count),
+            codes_for(issuer->catalog, std, fcc_shared, CS_SCOPE_CODES_FOOD_CHAIN,
+                      cert->food_chain_count),
+            issuer->catalog_flags, detail, size);
+    }
+    return err;
 }
 
 static cs_err fill_from_accreditation(const cs_accreditation *ac, cs_certificate *cert)

@@ -171,6 +171,7 @@ cs_err cs_receipt_add_result(cs_receipt *receipt, const char *input, const uint8
 {
     cs_receipt_result entry = {0};
     const cs_certificate *cert = &result->certificate;
+    char standards[CS_TEXT_MAX];
     cs_err err;
 
     if (receipt == NULL || input == NULL || (token == NULL && token_len > 0) || result == NULL ||
@@ -192,7 +193,11 @@ cs_err cs_receipt_add_result(cs_receipt *receipt, const char *input, const uint8
         if ((err = copy_text(cert->number, &entry.number)) != CS_OK ||
             (err = copy_text(cert->issuer, &entry.issuer)) != CS_OK ||
             (err = copy_text(cert->organization_name, &entry.organization)) != CS_OK ||
-            (err = copy_text(cert->standard, &entry.standard)) != CS_OK)
+            (err = copy_text(
+                 cert->standard_count == 0
+                     ? NULL
+                     : cs_certificate_standards_text(cert, ", ", standards, sizeof(standards)),
+                 &entry.standard)) != CS_OK)
             goto fail;
         entry.expires = cert->expires > 0 ? cert->expires : 0;
     }

@@ -68,27 +68,34 @@ static unsigned text_flags(const char *key)
 
 /* A required (or, with optional, absent-is-fine) non-blank string: UTF-8
  * in NFC, without control or bidirectional characters (DESIGN §3). */
-static cs_err read_string(const record_reader *r, const json_t *object, const char *key,
-                          const char *field, bool optional, char **out)
+static cs_err copy_string(const record_reader *r, const json_t *value, unsigned flags,
+                          const char *field, char **out)
 {
-    const json_t *value = json_object_get(object, key);
     const char *text;
     size_t len;
     char problem[240];
 
-    if (value == NULL)
-        return optional ? CS_OK : invalid(r, field, "missing (it is required)");
     if (!json_is_string(value))
         return invalid(r, field, "expected a string, got %s", json_type_name(value));
     text = json_string_value(value);
     len = json_string_length(value);
     if (memchr(text, '\0', len) != NULL)
         return invalid(r, field, "contains a NUL character");
-    if (cs_claim_check_text(text, text_flags(key), problem, sizeof(problem)) != CS_OK)
+    if (cs_claim_check_text(text, flags, problem, sizeof(problem)) != CS_OK)
         return invalid(r, field, "%s", problem);
     if ((*out = strdup(text)) == NULL)
         return CS_ERR_NO_MEMORY;
     return CS_OK;
+}
+
+static cs_err read_string(const record_reader *r, const json_t *object, const char *key,
+                          const char *field, bool optional, char **out)
+{
+    const json_t *value = json_object_get(object, key);
+
+    if (value == NULL)
+        return optional ? CS_OK : invalid(r, field, "missing (it is required)");
+    return copy_string(r, value, text_flags(key), field, out);
 }
 
 static cs_err read_date(const record_reader *r, const json_t *object, const char *key, int64_t *out)
@@ -121,6 +128,102 @@ static cs_err check_standard(const record_reader *r, const char *field, const ch
     char problem[240];
     if (cs_claim_check_standard(standard, problem, sizeof(problem)) != CS_OK)
         return invalid(r, field, "%s", problem);
+    return CS_OK;
+}
+
+static cs_err check_known_fields(const record_reader *r, const json_t *object, const char *where,
+                                 const char *const *known);
+
+/* The standards of the record: "standard" (one) or "standards" (an array
+ * of one or more, for an integrated management-system certificate), never
+ * both; each a designation with edition, each once. */
+static cs_err read_standards(const record_reader *r, const json_t *record, cs_certificate *cert)
+{
+    const json_t *one = json_object_get(record, CS_RECORD_KEY_STANDARD);
+    const json_t *list = json_object_get(record, CS_RECORD_KEY_STANDARDS);
+    char where[48];
+    size_t n;
+    cs_err err;
+
+    if (one != NULL && list != NULL)
+        return invalid(r, CS_RECORD_KEY_STANDARDS,
+                       "given together with \"%s\" (use \"%s\" alone for one standard or "
+                       "\"%s\" alone for an integrated certificate)",
+                       CS_RECORD_KEY_STANDARD, CS_RECORD_KEY_STANDARD, CS_RECORD_KEY_STANDARDS);
+    if (list == NULL) {
+        if ((cert->standards = calloc(1, sizeof(char *))) == NULL)
+            return CS_ERR_NO_MEMORY;
+        cert->standard_count = 1;
+        if ((err = read_string(r, record, CS_RECORD_KEY_STANDARD, CS_RECORD_KEY_STANDARD, false,
+                               &cert->standards[0])) != CS_OK)
+            return err;
+        return check_standard(r, CS_RECORD_KEY_STANDARD, cert->standards[0]);
+    }
+    if (!json_is_array(list))
+        return invalid(r, CS_RECORD_KEY_STANDARDS, "expected an array of texts, got %s",
+                       json_type_name(list));
+    if ((n = json_array_size(list)) == 0 || n > CS_LIST_MAX)
+        return invalid(r, CS_RECORD_KEY_STANDARDS, "%zu standards; give 1 to %d", n, CS_LIST_MAX);
+    if ((cert->standards = calloc(n, sizeof(char *))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    cert->standard_count = n;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *item = json_array_get(list, i);
+        snprintf(where, sizeof(where), "%s[%zu]", CS_RECORD_KEY_STANDARDS, i);
+        if ((err = copy_string(r, item, 0, where, &cert->standards[i])) != CS_OK ||
+            (err = check_standard(r, where, cert->standards[i])) != CS_OK)
+            return err;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cert->standards[j], cert->standards[i]) == 0)
+                return invalid(r, CS_RECORD_KEY_STANDARDS,
+                               "'%.80s' is given twice (entries %zu and %zu; list each standard "
+                               "once)",
+                               cert->standards[i], j, i);
+    }
+    return CS_OK;
+}
+
+/* "predecessor": {"certification_body", "certificate_number"} of the
+ * certificate a transfer replaces (IAF MD 2), both required. */
+static cs_err read_predecessor(const record_reader *r, const json_t *record, cs_certificate *cert)
+{
+    static const char *const known[] = {CS_RECORD_KEY_CERTIFICATION_BODY, CS_RECORD_KEY_NUMBER,
+                                        NULL};
+    const json_t *p = json_object_get(record, CS_RECORD_KEY_PREDECESSOR);
+    cs_err err;
+
+    if (p == NULL)
+        return CS_OK;
+    if (!json_is_object(p))
+        return invalid(r, CS_RECORD_KEY_PREDECESSOR,
+                       "expected an object {\"%s\": ..., \"%s\": ...}, got %s",
+                       CS_RECORD_KEY_CERTIFICATION_BODY, CS_RECORD_KEY_NUMBER, json_type_name(p));
+    if ((err = check_known_fields(r, p, CS_RECORD_KEY_PREDECESSOR, known)) ||
+        (err = read_string(r, p, CS_RECORD_KEY_CERTIFICATION_BODY, "predecessor.certification_body",
+                           false, &cert->predecessor.certification_body)) ||
+        (err = read_string(r, p, CS_RECORD_KEY_NUMBER, "predecessor.certificate_number", false,
+                           &cert->predecessor.number)))
+        return err;
+    return CS_OK;
+}
+
+/* "restored": the date a suspended certificate was restored (ISO/IEC
+ * 17021-1 §9.6.3.2.5), between the original grant and this issue. */
+static cs_err read_restored(const record_reader *r, const json_t *record, cs_certificate *cert)
+{
+    cs_err err;
+
+    if (json_object_get(record, CS_RECORD_KEY_RESTORED) == NULL)
+        return CS_OK;
+    if ((err = read_date(r, record, CS_RECORD_KEY_RESTORED, &cert->restored)) != CS_OK)
+        return err;
+    cert->has_restored = true;
+    if (cert->restored < cert->original_grant)
+        return invalid(r, CS_RECORD_KEY_RESTORED, "is before the original grant");
+    if (cert->restored > cert->issued_at)
+        return invalid(r, CS_RECORD_KEY_RESTORED,
+                       "is after the issue date (issue the restored certificate on or after "
+                       "the day it was restored)");
     return CS_OK;
 }
 
@@ -300,6 +403,7 @@ static cs_err read_record(const record_reader *r, const json_t *record, cs_certi
 {
     static const char *const known[] = {CS_RECORD_KEY_NUMBER,
                                         CS_RECORD_KEY_STANDARD,
+                                        CS_RECORD_KEY_STANDARDS,
                                         CS_RECORD_KEY_ORGANIZATION,
                                         CS_RECORD_KEY_SCOPE,
                                         CS_RECORD_KEY_SITES,
@@ -310,6 +414,8 @@ static cs_err read_record(const record_reader *r, const json_t *record, cs_certi
                                         CS_RECORD_KEY_EXPIRES,
                                         CS_RECORD_KEY_REVISION,
                                         CS_RECORD_KEY_ACCREDITATION_NUMBER,
+                                        CS_RECORD_KEY_PREDECESSOR,
+                                        CS_RECORD_KEY_RESTORED,
                                         CS_RECORD_KEY_SCHEMA,
                                         NULL};
     int64_t last_day = 0;
@@ -320,10 +426,7 @@ static cs_err read_record(const record_reader *r, const json_t *record, cs_certi
     if ((err = check_known_fields(r, record, "record", known)) ||
         (err = read_string(r, record, CS_RECORD_KEY_NUMBER, CS_RECORD_KEY_NUMBER, false,
                            &cert->number)) ||
-        (err = read_string(r, record, CS_RECORD_KEY_STANDARD, CS_RECORD_KEY_STANDARD, false,
-                           &cert->standard)) ||
-        (err = check_standard(r, CS_RECORD_KEY_STANDARD, cert->standard)) ||
-        (err = read_organization(r, record, cert)) ||
+        (err = read_standards(r, record, cert)) || (err = read_organization(r, record, cert)) ||
         (err = read_string(r, record, CS_RECORD_KEY_SCOPE, CS_RECORD_KEY_SCOPE, false,
                            &cert->scope)) ||
         (err = read_sites(r, record, cert)) || (err = read_iaf_codes(r, record, cert)) ||
@@ -333,8 +436,10 @@ static cs_err read_record(const record_reader *r, const json_t *record, cs_certi
         (err = read_date(r, record, CS_RECORD_KEY_EXPIRES, &last_day)) ||
         (err = check_dates(r, cert, last_day)) ||
         (err = read_revision(r, record, &cert->revision)) ||
-        (err = read_string(r, record, CS_RECORD_KEY_ACCREDITATION_NUMBER,
-                           CS_RECORD_KEY_ACCREDITATION_NUMBER, true, &cert->accreditation_number)))
+        (err =
+             read_string(r, record, CS_RECORD_KEY_ACCREDITATION_NUMBER,
+                         CS_RECORD_KEY_ACCREDITATION_NUMBER, true, &cert->accreditation_number)) ||
+        (err = read_predecessor(r, record, cert)) || (err = read_restored(r, record, cert)))
         return err;
     cert->expires = last_day + CS_SECONDS_PER_DAY; /* DESIGN §3 */
     return CS_OK;

@@ -70,7 +70,16 @@ json_t *cs_record_json_object(const cs_certificate *cert)
                                                cert->sites[i].address, CS_RECORD_KEY_SCOPE,
                                                cert->sites[i].scope));
     json_object_set_new(o, CS_RECORD_KEY_NUMBER, nullable_string(cert->number));
-    json_object_set_new(o, CS_RECORD_KEY_STANDARD, nullable_string(cert->standard));
+    /* One standard as "standard", several as "standards": the record's two
+     * spellings, so that this output reads back as a record. */
+    if (cert->standard_count == 1) {
+        json_object_set_new(o, CS_RECORD_KEY_STANDARD, nullable_string(cert->standards[0]));
+    } else {
+        json_t *list = json_array();
+        for (size_t i = 0; list != NULL && i < cert->standard_count; i++)
+            json_array_append_new(list, nullable_string(cert->standards[i]));
+        json_object_set_new(o, CS_RECORD_KEY_STANDARDS, list != NULL ? list : json_null());
+    }
     json_object_set_new(o, CS_RECORD_KEY_ORGANIZATION, org);
     json_object_set_new(o, CS_RECORD_KEY_SCOPE, nullable_string(cert->scope));
     json_object_set_new(o, CS_RECORD_KEY_SITES, sites);
@@ -87,6 +96,14 @@ json_t *cs_record_json_object(const cs_certificate *cert)
     json_object_set_new(o, CS_RECORD_KEY_REVISION, json_integer((json_int_t)cert->revision));
     json_object_set_new(o, CS_RECORD_KEY_ACCREDITATION_NUMBER,
                         nullable_string(cert->accreditation_number));
+    if (cert->predecessor.certification_body != NULL)
+        json_object_set_new(
+            o, CS_RECORD_KEY_PREDECESSOR,
+            json_pack("{s:s, s:s}", CS_RECORD_KEY_CERTIFICATION_BODY,
+                      cert->predecessor.certification_body, CS_RECORD_KEY_NUMBER,
+                      cert->predecessor.number != NULL ? cert->predecessor.number : ""));
+    if (cert->has_restored)
+        json_object_set_new(o, CS_RECORD_KEY_RESTORED, date_string(cert->restored));
     json_object_set_new(o, CS_RECORD_KEY_ISSUER, nullable_string(cert->issuer));
     return o;
 }

@@ -206,6 +206,7 @@ cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer, cs_certi
                           size_t *token_len, char *detail, size_t size)
 {
     new_object o = {.number = cert->number, .recorded_at = (int64_t)time(NULL)};
+    char standards[4096]; /* the list column, comma-separated as for an AC */
     cs_err err;
 
     if ((err = registry_draw_index(registry, *used, &o.status_index, detail, size)) != CS_OK ||
@@ -227,7 +228,7 @@ cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer, cs_certi
     o.issued_at = cert->issued_at;
     o.expires = cert->expires;
     o.subject = cert->organization_name;
-    o.standard = cert->standard;
+    o.standard = cs_certificate_standards_text(cert, ",", standards, sizeof(standards));
     o.signer_kid = registry->kid; /* registry_check_issuer(): the issuer's key */
     if ((err = insert_object(registry, &o, detail, size)) != CS_OK ||
         (err = registry_insert_event(registry, cert->number, cert->revision, o.recorded_at,

@@ -270,7 +270,8 @@ static void text_certificate(FILE *f, const cs_verify_result *r)
     snprintf(buf, sizeof(buf), "%s (%s)", c->organization_name, c->organization_country);
     text_field(f, "Organisation", buf);
     text_field(f, "Address", c->organization_address);
-    text_field(f, "Standard", c->standard);
+    text_field(f, c->standard_count > 1 ? "Standards" : "Standard",
+               cs_certificate_standards_text(c, ", ", buf, sizeof(buf)));
     text_field(f, "Scope", c->scope);
     for (size_t i = 0; i < c->site_count; i++) {
         snprintf(buf, sizeof(buf), "%s: %s", c->sites[i].address, c->sites[i].scope);
@@ -298,6 +299,15 @@ static void text_certificate(FILE *f, const cs_verify_result *r)
     text_field(f, "Issued", buf);
     cs_date_format(c->expires - 1, day);
     text_field(f, "Expires", day);
+    if (c->predecessor.certification_body != NULL) {
+        snprintf(buf, sizeof(buf), "from %s, certificate %s", c->predecessor.certification_body,
+                 c->predecessor.number);
+        text_field(f, "Transferred", buf);
+    }
+    if (c->has_restored) {
+        cs_date_format(c->restored, day);
+        text_field(f, "Restored", day);
+    }
     if (ac != NULL) {
         snprintf(buf, sizeof(buf), "%s (%s, %s)", ac->name, ac->subject, ac->country);
         text_field(f, "Certified by", buf);
@@ -346,7 +356,7 @@ cs_err cs_report_verify_text(const cs_verify_result *r, const char *label, unsig
 {
     bool colour = (flags & CS_REPORT_COLOUR) != 0;
     const char *on = "", *off = "";
-    char name[ESCAPED_SIZE(CS_TEXT_MAX)], standard[ESCAPED_SIZE(CS_TEXT_MAX)],
+    char name[ESCAPED_SIZE(CS_TEXT_MAX)], standard[ESCAPED_SIZE(CS_TEXT_MAX)], list[CS_TEXT_MAX],
         where[ESCAPED_SIZE(512)], detail[ESCAPED_SIZE(CS_DETAIL_SIZE)];
     cs_report_text t;
     cs_err err;
@@ -364,7 +374,8 @@ cs_err cs_report_verify_text(const cs_verify_result *r, const char *label, unsig
     if (r->verdict == CS_VERDICT_VALID)
         fprintf(t.f, "  %s is certified to %s\n",
                 escape(r->certificate.organization_name, name, sizeof(name)),
-                escape(r->certificate.standard, standard, sizeof(standard)));
+                escape(cs_certificate_standards_text(&r->certificate, ", ", list, sizeof(list)),
+                       standard, sizeof(standard)));
     else
         fprintf(t.f, "  %s: %s\n", escape(label != NULL ? label : "token", where, sizeof(where)),
                 escape(r->checks[r->failed].detail, detail, sizeof(detail)));

@@ -112,10 +112,28 @@ static void position_text(const cs_report_position *pos, char *buf, size_t size)
 
 typedef struct row {
     char position[600];
-    const char *organisation, *standard, *number, *verdict, *reason;
+    const char *organisation, *number, *verdict, *reason;
+    char standards[CS_TEXT_MAX];
+    char history[2 * CS_TEXT_MAX]; /* a transfer's predecessor, a restoration */
     char expires[CS_DATE_TEXT_SIZE];
     cs_verdict v;
 } row;
+
+/* "transferred from CB-X, certificate N; restored 2025-03-01", or "". */
+static void history_text(const cs_certificate *c, char *buf, size_t size)
+{
+    char day[CS_DATE_TEXT_SIZE];
+    int n = 0;
+
+    buf[0] = '\0';
+    if (c->predecessor.certification_body != NULL)
+        n = snprintf(buf, size, "transferred from %s, certificate %s",
+                     c->predecessor.certification_body, c->predecessor.number);
+    if (c->has_restored && n >= 0 && (size_t)n < size) {
+        cs_date_format(c->restored, day);
+        snprintf(buf + n, size - (size_t)n, "%srestored %s", n > 0 ? "; " : "", day);
+    }
+}
 
 static void row_of(const cs_report_position *pos, const cs_verify_result *r, const char *reason,
                    row *w)
@@ -126,7 +144,8 @@ static void row_of(const cs_report_position *pos, const cs_verify_result *r, con
     w->verdict = cs_verdict_name(w->v);
     if (r != NULL && r->has_certificate) {
         w->organisation = r->certificate.organization_name;
-        w->standard = r->certificate.standard;
+        cs_certificate_standards_text(&r->certificate, "; ", w->standards, sizeof(w->standards));
+        history_text(&r->certificate, w->history, sizeof(w->history));
         w->number = r->certificate.number;
         cs_date_format(r->certificate.expires - CS_SECONDS_PER_DAY, w->expires);
     }
@@ -154,10 +173,11 @@ cs_err cs_report_batch_add(cs_report_batch_t *report, const cs_report_position *
         fprintf(f, "%" PRIu64 ",", report->total);
         put_csv(f, w.position), putc(',', f);
         put_csv(f, w.organisation), putc(',', f);
-        put_csv(f, w.standard), putc(',', f);
+        put_csv(f, w.standards), putc(',', f);
         put_csv(f, w.number), putc(',', f);
         put_csv(f, w.verdict), putc(',', f);
         put_csv(f, w.expires), putc(',', f);
+        put_csv(f, w.history), putc(',', f);
         put_csv(f, w.reason);
         fputs("\r\n", f);
     } else {
@@ -165,10 +185,11 @@ cs_err cs_report_batch_add(cs_report_batch_t *report, const cs_report_position *
                 w.v == CS_VERDICT_VALID ? "ok" : "bad", report->total);
         put_html(f, w.position), fputs("</td><td>", f);
         put_html(f, w.organisation), fputs("</td><td>", f);
-        put_html(f, w.standard), fputs("</td><td>", f);
+        put_html(f, w.standards), fputs("</td><td>", f);
         put_html(f, w.number), fputs("</td><td class=\"v\">", f);
         put_html(f, w.verdict), fputs("</td><td class=\"d\">", f);
         put_html(f, w.expires), fputs("</td><td>", f);
+        put_html(f, w.history), fputs("</td><td>", f);
         put_html(f, w.reason), fputs("</td></tr>\n", f);
     }
     if (ferror(f))
@@ -219,7 +240,7 @@ cs_err cs_report_batch_write(cs_report_batch_t *report, int64_t generated_at, FI
                         report->counts[v]);
         fprintf(out, "\"total\",%" PRIu64 "\r\n\r\n", report->total);
         fprintf(out, "\"#\",\"input\",\"organisation\",\"standard\",\"certificate\","
-                     "\"verdict\",\"expires\",\"reason\"\r\n");
+                     "\"verdict\",\"expires\",\"history\",\"reason\"\r\n");
     } else {
         fputs(HTML_HEAD, out);
         fprintf(out, "<h1>Certificate verification report</h1>\n<p>%" PRIu64
@@ -235,7 +256,8 @@ cs_err cs_report_batch_write(cs_report_batch_t *report, int64_t generated_at, FI
                 report->total);
         fputs("<table class=\"rows\"><thead><tr><th>#</th><th>Input</th><th>Organisation</th>"
               "<th>Standard</th><th>Certificate</th><th>Verdict</th><th>Expires</th>"
-              "<th>Reason</th></tr></thead><tbody>\n", out);
+              "<th>History</th><th>Reason</th></tr></thead><tbody>\n",
+              out);
     }
     if ((err = copy_rows(report, out)) != CS_OK)
         return err;

@@ -214,13 +214,23 @@ static bool contents_verified(const cs_verify_result *r)
     return r->signatures_verified && r->has_certificate;
 }
 
+/* "ISO 9001:2015", "ISO 9001:2015 and ISO 14001:2015", "A, B and C". */
+static void standards_phrase(cs_html_buffer *b, const cs_certificate *c)
+{
+    for (size_t i = 0; i < c->standard_count; i++) {
+        if (i > 0)
+            cs_html_buffer_append(b, i + 1 == c->standard_count ? " and " : ", ");
+        cs_html_buffer_append_text(b, c->standards[i]);
+    }
+}
+
 static void valid_sentence(cs_html_buffer *b, const cs_verify_result *r)
 {
     const cs_certificate *c = &r->certificate;
 
     cs_html_buffer_append_text(b, c->organization_name);
     cs_html_buffer_append(b, " is certified to ");
-    cs_html_buffer_append_text(b, c->standard);
+    standards_phrase(b, c);
     if (r->accreditation != NULL) {
         cs_html_buffer_append(b, " by ");
         cs_html_buffer_append_text(b, r->accreditation->name);
@@ -354,6 +364,36 @@ static void food_chain_field(cs_html_buffer *b, const cs_certificate *c)
     cs_html_buffer_append(b, "</dd>\n");
 }
 
+/* An integrated certificate lists its standards one per line. */
+static void standards_field(cs_html_buffer *b, const cs_certificate *c)
+{
+    if (c->standard_count == 1) {
+        field(b, "Standard", c->standards[0]);
+        return;
+    }
+    cs_html_buffer_append(b, "<dt>Standards</dt><dd><ul>\n");
+    for (size_t i = 0; i < c->standard_count; i++) {
+        cs_html_buffer_append(b, "<li>");
+        cs_html_buffer_append_text(b, c->standards[i]);
+        cs_html_buffer_append(b, "</li>\n");
+    }
+    cs_html_buffer_append(b, "</ul></dd>\n");
+}
+
+/* A transfer's predecessor (IAF MD 2) and a restoration (ISO/IEC 17021-1). */
+static void history_fields(cs_html_buffer *b, const cs_certificate *c)
+{
+    if (c->predecessor.certification_body != NULL) {
+        cs_html_buffer_append(b, "<dt>Transferred from</dt><dd>");
+        cs_html_buffer_append_text(b, c->predecessor.certification_body);
+        cs_html_buffer_append(b, ", certificate ");
+        cs_html_buffer_append_text(b, c->predecessor.number);
+        cs_html_buffer_append(b, "</dd>\n");
+    }
+    if (c->has_restored)
+        date_field(b, "Restored on", c->restored);
+}
+
 static void certificate_section(cs_html_buffer *b, const cs_verify_result *r)
 {
     const cs_certificate *c = &r->certificate;
@@ -362,7 +402,7 @@ static void certificate_section(cs_html_buffer *b, const cs_verify_result *r)
     field(b, "Organisation", c->organization_name);
     field(b, "Country", c->organization_country);
     field(b, "Address", c->organization_address);
-    field(b, "Standard", c->standard);
+    standards_field(b, c);
     field(b, "Scope", c->scope);
     sites_field(b, c);
     iaf_field(b, c);
@@ -374,6 +414,7 @@ static void certificate_section(cs_html_buffer *b, const cs_verify_result *r)
     date_field(b, "First granted", c->original_grant);
     date_field(b, "Issued", c->issued_at);
     date_field(b, "Valid until", c->expires - 1); /* exp is the day after the last */
+    history_fields(b, c);
     field(b, "Certificate status", cs_verify_status_summary(r, CS_CHECK_CT_STATUS));
     cs_html_buffer_append(b, "</dl>\n</section>\n");
 }

@@ -150,8 +150,19 @@ static void put_certificate(FILE *f, const cs_certificate *c)
 {
     put_key(f, true, CS_RECORD_KEY_NUMBER);
     put_nullable(f, c->number);
-    put_key(f, false, CS_RECORD_KEY_STANDARD);
-    put_nullable(f, c->standard);
+    if (c->standard_count == 1) {
+        put_key(f, false, CS_RECORD_KEY_STANDARD);
+        put_nullable(f, c->standards[0]);
+    } else {
+        put_key(f, false, CS_RECORD_KEY_STANDARDS);
+        putc_unlocked('[', f);
+        for (size_t i = 0; i < c->standard_count; i++) {
+            if (i > 0)
+                putc_unlocked(',', f);
+            put_nullable(f, c->standards[i]);
+        }
+        putc_unlocked(']', f);
+    }
     put_key(f, false, CS_RECORD_KEY_ORGANIZATION);
     putc_unlocked('{', f);
     put_key(f, true, CS_RECORD_KEY_NAME);
@@ -200,6 +211,19 @@ static void put_certificate(FILE *f, const cs_certificate *c)
     fprintf(f, "%" PRId64, (int64_t)c->revision);
     put_key(f, false, CS_RECORD_KEY_ACCREDITATION_NUMBER);
     put_nullable(f, c->accreditation_number);
+    if (c->predecessor.certification_body != NULL) {
+        put_key(f, false, CS_RECORD_KEY_PREDECESSOR);
+        putc_unlocked('{', f);
+        put_key(f, true, CS_RECORD_KEY_CERTIFICATION_BODY);
+        put_string(f, c->predecessor.certification_body);
+        put_key(f, false, CS_RECORD_KEY_NUMBER);
+        put_string(f, c->predecessor.number != NULL ? c->predecessor.number : "");
+        putc_unlocked('}', f);
+    }
+    if (c->has_restored) {
+        put_key(f, false, CS_RECORD_KEY_RESTORED);
+        put_date(f, c->restored);
+    }
     put_key(f, false, CS_RECORD_KEY_ISSUER);
     put_nullable(f, c->issuer);
     putc_unlocked('}', f);

@@ -228,16 +228,21 @@ static bool check_issuer(cs_verification *v, const cs_certificate *cert)
                           v->accreditation->name);
 }
 
+/* Every standard of the certificate (several for an integrated one) is in
+ * the AC; the first that is not names the failure. */
 static bool check_standard(cs_verification *v, const cs_certificate *cert)
 {
     const cs_accreditation *ac = v->accreditation;
-    for (size_t i = 0; i < ac->standard_count; i++)
-        if (strcmp(ac->standards[i], cert->standard) == 0)
-            return cs_verify_pass(v, CS_CHECK_STANDARD, "%s is within accreditation %s",
-                                  cert->standard, ac->number);
-    return cs_verify_fail(v, CS_CHECK_STANDARD, CS_ERR_STANDARD_NOT_ACCREDITED,
-                          "%s is not among the standards of accreditation %s (%zu listed)",
-                          cert->standard, ac->number, ac->standard_count);
+    const char *outside = cs_certificate_unaccredited_standard(cert, ac);
+    char list[CS_DETAIL_SIZE];
+
+    if (outside != NULL)
+        return cs_verify_fail(v, CS_CHECK_STANDARD, CS_ERR_STANDARD_NOT_ACCREDITED,
+                              "%s is not among the standards of accreditation %s (%zu listed)",
+                              outside, ac->number, ac->standard_count);
+    cs_certificate_standards_text(cert, ", ", list, sizeof(list) - 64);
+    return cs_verify_pass(v, CS_CHECK_STANDARD, "%s %s within accreditation %s", list,
+                          cert->standard_count > 1 ? "are" : "is", ac->number);
 }
 
 static bool iaf_code_accredited(const cs_accreditation *ac, uint64_t code)
@@ -360,7 +365,7 @@ static void run_checks(cs_verification *v, const uint8_t *token, size_t len)
     const cs_status_signers cb_signers = {cs_verify_accept_list_signer, v, NULL, 0};
     cs_verify_check_status(v, &cb_signers);
     /* Step 7, the standards catalog. */
-    cs_verify_check_edition(v, cert->standard);
+    cs_verify_check_edition(v, cert);
 }
 
 /* The verdict of the first failing check, except that a status that

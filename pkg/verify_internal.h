@@ -206,16 +206,17 @@ int cs_verify_listed_signature(cs_verification *v, const char *kid_hex, const cs
  * key's period and compromise, the AB's status (CS_CHECK_AB_LISTED). */
 bool cs_verify_check_listed_ab(cs_verification *v);
 
-/* Step 2: the AB is recognised for the certificate's standard at its iat
- * and now (CS_CHECK_AB_RECOGNISED). */
+/* Step 2: the AB is recognised for every standard of the certificate at
+ * its iat and now (CS_CHECK_AB_RECOGNISED); the first that is not names the
+ * failure. */
 bool cs_verify_check_recognition(cs_verification *v, const cs_certificate *cert);
 
 /* ---- step 7: the standards catalog (pkg/verify_catalog.c) ---------------- */
 
-/* Records CS_CHECK_EDITION_CURRENT for one designation of the certificate
- * (a certificate with several standards calls it for each; the first that
- * ends fails the check). */
-bool cs_verify_check_edition(cs_verification *v, const char *designation);
+/* Records CS_CHECK_EDITION_CURRENT for every standard of the certificate
+ * (several for an integrated one): the first whose edition has ended fails
+ * the check and is named; else the check passes, naming each. */
+bool cs_verify_check_edition(cs_verification *v, const cs_certificate *cert);
 
 /* The verdict a failed CS_CHECK_AB_LISTED gives, from its error. */
 cs_verdict cs_verify_listed_verdict(cs_err err);

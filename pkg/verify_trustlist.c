@@ -206,26 +206,30 @@ bool cs_verify_check_listed_ab(cs_verification *v)
 bool cs_verify_check_recognition(cs_verification *v, const cs_certificate *cert)
 {
     const cs_trustlist_ab *ab = v->listing.ab;
-    char day[CS_DATE_TEXT_SIZE];
+    char day[CS_DATE_TEXT_SIZE], list[256];
 
+    cs_certificate_standards_text(cert, ", ", list, sizeof(list));
     if (ab == NULL)
         return cs_verify_pass(v, CS_CHECK_AB_RECOGNISED,
                               "not checked: the accreditation body's key is pinned, not taken "
-                              "from a trust list, so its recognition for %.64s was not checked",
-                              cert->standard);
-    if (!cs_trustlist_recognises(ab, cert->standard, cert->issued_at)) {
-        cs_date_format(cert->issued_at, day);
-        return cs_verify_fail(v, CS_CHECK_AB_RECOGNISED, CS_ERR_AB_NOT_RECOGNISED,
-                              "%s is not recognised by %s for %.64s on %s, the day the "
-                              "certificate was issued",
-                              ab->id, v->listing.list->issuer, cert->standard, day);
+                              "from a trust list, so its recognition for %.200s was not checked",
+                              list);
+    for (size_t i = 0; i < cert->standard_count; i++) {
+        const char *standard = cert->standards[i];
+        if (!cs_trustlist_recognises(ab, standard, cert->issued_at)) {
+            cs_date_format(cert->issued_at, day);
+            return cs_verify_fail(v, CS_CHECK_AB_RECOGNISED, CS_ERR_AB_NOT_RECOGNISED,
+                                  "%s is not recognised by %s for %.64s on %s, the day the "
+                                  "certificate was issued",
+                                  ab->id, v->listing.list->issuer, standard, day);
+        }
+        if (!cs_trustlist_recognises(ab, standard, v->now)) {
+            cs_date_format(v->now, day);
+            return cs_verify_fail(v, CS_CHECK_AB_RECOGNISED, CS_ERR_AB_NOT_RECOGNISED,
+                                  "%s is no longer recognised by %s for %.64s (as of %s)", ab->id,
+                                  v->listing.list->issuer, standard, day);
+        }
     }
-    if (!cs_trustlist_recognises(ab, cert->standard, v->now)) {
-        cs_date_format(v->now, day);
-        return cs_verify_fail(v, CS_CHECK_AB_RECOGNISED, CS_ERR_AB_NOT_RECOGNISED,
-                              "%s is no longer recognised by %s for %.64s (as of %s)", ab->id,
-                              v->listing.list->issuer, cert->standard, day);
-    }
-    return cs_verify_pass(v, CS_CHECK_AB_RECOGNISED, "%s is recognised by %s for %.64s", ab->id,
-                          v->listing.list->issuer, cert->standard);
+    return cs_verify_pass(v, CS_CHECK_AB_RECOGNISED, "%s is recognised by %s for %.200s", ab->id,
+                          v->listing.list->issuer, list);
 }

@@ -255,6 +255,7 @@ static bool explained(const cs_verify_result *r)
 static cs_err remember_certificate(cs_watch_item *item, const cs_verify_result *r)
 {
     const cs_certificate *cert = &r->certificate;
+    char standards[CS_TEXT_MAX]; /* an integrated certificate's, joined by ", " */
     cs_err err;
 
     if (!r->signatures_verified || !r->has_certificate)
@@ -262,7 +263,11 @@ static cs_err remember_certificate(cs_watch_item *item, const cs_verify_result *
     if ((err = replace_text(&item->number, cert->number)) != CS_OK ||
         (err = replace_text(&item->issuer, cert->issuer)) != CS_OK ||
         (err = replace_text(&item->organization, cert->organization_name)) != CS_OK ||
-        (err = replace_text(&item->standard, cert->standard)) != CS_OK)
+        (err = replace_text(&item->standard,
+                            cert->standard_count == 0
+                                ? NULL
+                                : cs_certificate_standards_text(cert, ", ", standards,
+                                                                sizeof(standards)))) != CS_OK)
         return err;
     item->expires = cert->expires;
     return CS_OK;

@@ -321,6 +321,33 @@ bad_record site-scope-tab 'sites\[0\]\.scope: holds U\+0009' \
 bad_record name-not-nfc 'organization\.name: is not in Unicode Normalization Form C' \
     'd["organization"]["name"] = "Cafe\u0301"'
 bad_record iaf-twice 'iaf_codes: 17 is given twice' 'd["iaf_codes"] = [17, 18, 17]'
+# Integrated certificates: one spelling of the standards, each standard once
+# and with its edition, none outside the accreditation; a transfer names
+# both halves of its predecessor; a restoration falls within the
+# certificate's life.
+bad_record standard-and-standards \
+    'standards: given together with "standard" \(use "standard" alone for one standard or "standards" alone' \
+    'd["standards"] = ["ISO 9001:2015", "ISO 14001:2015"]'
+bad_record standards-twice \
+    "standards: 'ISO 9001:2015' is given twice \\(entries 0 and 2; list each standard once\\)" \
+    'del d["standard"]; d["standards"] = ["ISO 9001:2015", "ISO 14001:2015", "ISO 9001:2015"]'
+bad_record standards-empty 'standards: 0 standards; give 1 to 64' \
+    'del d["standard"]; d["standards"] = []'
+bad_record standards-text 'standards: expected an array of texts, got a string' \
+    'del d["standard"]; d["standards"] = "ISO 9001:2015"'
+bad_record standards-no-edition "standards\\[1\\]: 'ISO 14001' lacks its edition" \
+    'del d["standard"]; d["standards"] = ["ISO 9001:2015", "ISO 14001"]'
+bad_record standards-outside 'ISO 45001:2018 is not within accreditation ACC-1' \
+    'del d["standard"]; d["standards"] = ["ISO 9001:2015", "ISO 45001:2018"]'
+bad_record predecessor-half 'predecessor\.certificate_number: missing \(it is required\)' \
+    'd["predecessor"] = {"certification_body": "CB-OLD"}'
+bad_record predecessor-extra 'predecessor: unknown field "date"' \
+    'd["predecessor"] = {"certification_body": "CB-OLD", "certificate_number": "1", "date": "x"}'
+bad_record predecessor-escape 'predecessor\.certification_body: holds U\+001B' \
+    'd["predecessor"] = {"certification_body": "\x1b[2J", "certificate_number": "1"}'
+bad_record restored-early 'restored: is before the original grant' 'd["restored"] = "2019-01-01"'
+bad_record restored-late 'restored: is after the issue date' 'd["restored"] = "2026-12-01"'
+bad_record restored-word 'restored: "last week" is not a calendar date' 'd["restored"] = "last week"'
 # Addresses and scopes may run over lines (LF); composed text is NFC.
 record_edit "$TYPICAL" 'd["organization"]["address"] = "Unit 4\nSheffield S9 2RX"
 d["scope"] = "Design.\nManufacture."

@@ -239,8 +239,10 @@ expect_no_stray
 # Each gets its verdict and its documented exit status: the forged signature
 # of a small-order CB key and a small-order R are INVALID_SIGNATURE (12), nbf
 # in 2100 NOT_YET_VALID (15), unknown claims MALFORMED (10), a high-s ES256
-# signature VALID (0).
+# signature VALID (0), an integrated certificate with a standard outside the
+# accreditation NOT_ACCREDITED (13).
 TOKENS=$ROOT/tests/data/tokens
+NOT_ACCREDITED_CODE=13 # certseal(1) EXIT STATUS
 for token in "$TOKENS"/*.token; do
     name=$(basename "$token" .token)
     want=$(sed -n 2p "$TOKENS/$name.txt")
@@ -250,6 +252,7 @@ for token in "$TOKENS"/*.token; do
     MALFORMED) code=10 ;;
     INVALID_SIGNATURE) code=12 ;;
     NOT_YET_VALID) code=15 ;;
+    NOT_ACCREDITED) code=$NOT_ACCREDITED_CODE ;;
     *) code=unknown ;;
     esac
     expect_exit $code cs verify --trust "$TOKENS/$trust" --at 2027-01-01 "$token"
@@ -258,6 +261,17 @@ for token in "$TOKENS"/*.token; do
         expect_stderr_line "$name\\.token: $want: "
     fi
 done
+# An integrated certificate with one standard outside the accreditation is
+# NOT_ACCREDITED, naming that standard; its control is VALID and shows the
+# transfer and the restoration.
+expect_exit "$NOT_ACCREDITED_CODE" cs verify --trust "$TOKENS/ab-ed25519.pub" --at 2027-01-01 \
+    "$TOKENS/integrated-not-accredited.token"
+expect_stderr_line 'NOT_ACCREDITED: ISO 45001:2018 is not among the standards of accreditation ACC-1'
+expect_exit 0 cs verify --trust "$TOKENS/ab-ed25519.pub" --at 2027-01-01 \
+    "$TOKENS/integrated-transfer-valid.token"
+expect_stdout '^VALID  Acme Precision Engineering Ltd is certified to ISO 9001:2015, ISO 14001:2015$'
+expect_stdout '^  Transferred     from CB-PREVIOUS, certificate PRV-1$'
+expect_stdout '^  Restored        2026-06-01$'
 # The forgery names the key, not a damaged signature.
 expect_exit 12 cs verify --trust "$TOKENS/ab-ed25519.pub" --at 2027-01-01 \
     "$TOKENS/small-order-cb-key.token"

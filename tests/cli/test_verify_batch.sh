@@ -291,7 +291,8 @@ assert counts.pop("total") == len(want), counts
 assert counts == dict(collections.Counter(want)), counts
 header, body = rows[blank + 1], rows[blank + 2:]
 assert header == ["#", "input", "organisation", "standard", "certificate", "verdict",
-                  "expires", "reason"], header
+                  "expires", "history", "reason"], header
+assert all(r[7] == "" for r in body), body  # no transfer nor restoration here
 assert [r[5] for r in body] == want
 assert [int(r[0]) for r in body] == list(range(1, len(want) + 1))
 valid = [r for r in body if r[5] == "VALID"][0]

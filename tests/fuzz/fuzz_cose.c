@@ -67,9 +67,14 @@ static void decode_claims(const uint8_t *payload, size_t len)
     char detail[128] = "";
 
     if (cs_certificate_decode_claims(payload, len, &cert, detail, sizeof(detail)) == CS_OK) {
-        if (cert.issuer == NULL || cert.number == NULL || cert.standard == NULL ||
-            cert.accreditation_number == NULL)
-            abort(); /* required claims */
+        if (cert.issuer == NULL || cert.number == NULL || cert.standard_count == 0 ||
+            cert.standards == NULL || cert.accreditation_number == NULL ||
+            (cert.predecessor.certification_body == NULL) != (cert.predecessor.number == NULL))
+            abort(); /* required claims; a predecessor is whole or absent */
+        for (size_t i = 0; i < cert.standard_count; i++)
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(cert.standards[i], cert.standards[j]) == 0)
+                    abort(); /* the decoder refuses a standard listed twice */
     } else if (memchr(detail, '\0', sizeof(detail)) == NULL) {
         abort(); /* the detail is always a string */
     }

@@ -220,6 +220,8 @@ cs_err helper_certificate_claims(const cs_certificate *cert, const helper_overri
     cs_cbor_writer w;
     bool has_sites = cert->site_count > 0 || replaced(ov, "sit");
     bool has_iaf = cert->iaf_count > 0 || replaced(ov, "iaf");
+    bool has_prd = cert->predecessor.certification_body != NULL || replaced(ov, "prd");
+    bool has_rst = cert->has_restored || replaced(ov, "rst");
 
     cs_cbor_writer_init(&w);
     open_top_map(&w, ov, 5);
@@ -235,9 +237,15 @@ cs_err helper_certificate_claims(const cs_certificate *cert, const helper_overri
     if (replaced(ov, "-65537")) {
         put_replacement(&w, ov);
     } else {
-        cs_cbor_put_map(&w, 6 + has_sites + has_iaf);
+        cs_cbor_put_map(&w, 6 + has_sites + has_iaf + has_prd + has_rst);
         cs_cbor_put_cstring(&w, "std");
-        put_text_claim(&w, ov, "std", cert->standard);
+        if (replaced(ov, "std")) {
+            put_replacement(&w, ov);
+        } else {
+            cs_cbor_put_array(&w, cert->standard_count);
+            for (size_t i = 0; i < cert->standard_count; i++)
+                cs_cbor_put_cstring(&w, cert->standards[i]);
+        }
         cs_cbor_put_cstring(&w, "org");
         put_organization(&w, ov, cert);
         cs_cbor_put_cstring(&w, "scp");
@@ -256,6 +264,22 @@ cs_err helper_certificate_claims(const cs_certificate *cert, const helper_overri
         put_uint_claim(&w, ov, "rev", (int64_t)cert->revision);
         cs_cbor_put_cstring(&w, "acc");
         put_text_claim(&w, ov, "acc", cert->accreditation_number);
+        if (has_prd) {
+            cs_cbor_put_cstring(&w, "prd");
+            if (replaced(ov, "prd")) {
+                put_replacement(&w, ov);
+            } else {
+                cs_cbor_put_map(&w, 2);
+                cs_cbor_put_cstring(&w, "cb");
+                put_text_claim(&w, ov, "prd.cb", cert->predecessor.certification_body);
+                cs_cbor_put_cstring(&w, "no");
+                put_text_claim(&w, ov, "prd.no", cert->predecessor.number);
+            }
+        }
+        if (has_rst) {
+            cs_cbor_put_cstring(&w, "rst");
+            put_uint_claim(&w, ov, "rst", cert->restored);
+        }
     }
     close_top_map(&w, ov);
     return take(&w, out, out_len);

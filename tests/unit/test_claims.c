@@ -200,8 +200,8 @@ static void test_certificate_check(void **state)
     assert_int_equal(cs_certificate_check(&cert, detail, sizeof(detail)), CS_ERR_CLAIM_INVALID);
     assert_non_null(strstr(detail, "organization.country: 'gB' is not two capital letters"));
     cert.organization_country[0] = 'G';
-    free(cert.standard);
-    assert_non_null(cert.standard = strdup("ISO 9001"));
+    free(cert.standards[0]);
+    assert_non_null(cert.standards[0] = strdup("ISO 9001"));
     assert_int_equal(cs_certificate_check(&cert, detail, sizeof(detail)), CS_ERR_CLAIM_INVALID);
     assert_non_null(strstr(detail, "standard: 'ISO 9001' lacks its edition"));
     cs_certificate_clear(&cert);

@@ -66,7 +66,8 @@ static void make_receipt(cs_receipt *r, const cs_key_t *pinned)
     result.certificate.number = "GB-Q-1";
     result.certificate.issuer = "CB-TEST";
     result.certificate.organization_name = "Acme \xe2\x80\xae Ltd"; /* a bidi override: data */
-    result.certificate.standard = "ISO 9001:2015";
+    result.certificate.standards = (char *[]){"ISO 9001:2015"};
+    result.certificate.standard_count = 1;
     result.certificate.expires = T0 + 400 * 86400;
     assert_int_equal(cs_receipt_add_result(r, "tokens.txt, token 1",
                                            (const uint8_t *)"CS1:ABC", 7, &result),

@@ -668,8 +668,8 @@ static void test_batch(void **state)
      * chunks stay. */
     cs_certificate more[4] = {0};
     assert_int_equal(world_certs(more, 4, "m"), CS_OK);
-    free(more[3].standard);
-    more[3].standard = strdup("ISO 14001:2015");
+    free(more[3].standards[0]);
+    more[3].standards[0] = strdup("ISO 14001:2015");
     expect(cs_registry_issue_batch(r, W.issuer, more, 4, 2, CS_FORM_OFFLINE, NULL, NULL, NULL, NULL,
                                    &failed, detail, sizeof(detail)),
            CS_ERR_STANDARD_NOT_ACCREDITED, detail, "ISO 14001");
@@ -731,8 +731,8 @@ static void test_batch_bad_signature(void **state)
     expect_recorded(r, "v", 5, N, CS_ERR_REGISTRY_NOT_FOUND);
 
     /* A bad signature at 6, and at 8 a standard the AC does not cover. */
-    free(certs[8].standard);
-    certs[8].standard = strdup("ISO 14001:2015");
+    free(certs[8].standards[0]);
+    certs[8].standards[0] = strdup("ISO 14001:2015");
     tamper_at = 6;
     expect(cs_registry_issue_batch(r, W.issuer, certs, N, 5, CS_FORM_OFFLINE, NULL, NULL, NULL,
                                    NULL, &failed, detail, sizeof(detail)),

@@ -142,8 +142,8 @@ static char *hand_signed(const cs_key_t *signer, const char *std)
     char *copy;
 
     load_cert(&cert, false);
-    free(cert.standard);
-    assert_non_null(cert.standard = strdup(std));
+    free(cert.standards[0]);
+    assert_non_null(cert.standards[0] = strdup(std));
     assert_non_null(cert.issuer = strdup("cb.example"));
     assert_non_null(cert.accreditation_number = strdup("ACC-1"));
     assert_int_equal(helper_certificate_claims(&cert, NULL, &claims, &claims_len), CS_OK);

@@ -349,7 +349,7 @@ static void test_valid_offline(void **state)
     verify_text(w, token, &r);
     expect_valid(&r);
     assert_int_equal(r.form, CS_FORM_OFFLINE);
-    assert_string_equal(r.certificate.standard, "ISO 9001:2015");
+    assert_string_equal(r.certificate.standards[0], "ISO 9001:2015");
     assert_string_equal(r.certificate.number, "GB-Q-2026-004217");
     assert_string_equal(r.certificate.issuer, CB_ID);
     assert_string_equal(r.accreditation->number, ACC_NO);
@@ -847,7 +847,7 @@ static void test_standard_not_accredited(void **state)
     cs_certificate cert;
     cs_verify_result r;
     load_cert(&cert);
-    replace_text(&cert.standard, "ISO 14001:2015");
+    replace_text(&cert.standards[0], "ISO 14001:2015");
     verify_changed_cert(w, &cert, &r);
     expect_failure(&r, CS_VERDICT_NOT_ACCREDITED, CS_CHECK_STANDARD, CS_ERR_STANDARD_NOT_ACCREDITED,
                    "ISO 14001:2015");
@@ -858,10 +858,60 @@ static void test_standard_not_accredited(void **state)
     cs_verify_result_clear(&r);
 
     /* An edition the AC does not list is another standard. */
-    replace_text(&cert.standard, "ISO 9001:2008");
+    replace_text(&cert.standards[0], "ISO 9001:2008");
     verify_changed_cert(w, &cert, &r);
     expect_failure(&r, CS_VERDICT_NOT_ACCREDITED, CS_CHECK_STANDARD, CS_ERR_STANDARD_NOT_ACCREDITED,
                    "ISO 9001:2008");
+    cs_verify_result_clear(&r);
+    cs_certificate_clear(&cert);
+}
+
+/* An integrated certificate lists several standards (DESIGN §3). */
+static void set_standards(cs_certificate *cert, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < cert->standard_count; i++)
+        free(cert->standards[i]);
+    free(cert->standards);
+    assert_non_null(cert->standards = calloc(count, sizeof(char *)));
+    cert->standard_count = count;
+    for (size_t i = 0; i < count; i++)
+        assert_non_null(cert->standards[i] = strdup(list[i]));
+}
+
+static void test_integrated_certificate(void **state)
+{
+    static const char *const both[] = {"ISO 9001:2015", "ISO/IEC 27001:2022"};
+    static const char *const outside[] = {"ISO 9001:2015", "ISO/IEC 27001:2022", "ISO 14001:2015"};
+    world *w = *state;
+    cs_certificate cert;
+    cs_verify_result r;
+
+    /* Both standards in the AC, transferred and restored: VALID, and the
+     * result carries all of it. */
+    load_cert(&cert);
+    set_standards(&cert, both, 2);
+    cert.predecessor.certification_body = strdup("CB-PREVIOUS");
+    cert.predecessor.number = strdup("PRV-7");
+    cert.restored = cert.issued_at;
+    cert.has_restored = true;
+    verify_changed_cert(w, &cert, &r);
+    expect_valid(&r);
+    assert_int_equal(r.certificate.standard_count, 2);
+    assert_string_equal(r.certificate.standards[1], "ISO/IEC 27001:2022");
+    assert_string_equal(r.certificate.predecessor.certification_body, "CB-PREVIOUS");
+    assert_string_equal(r.certificate.predecessor.number, "PRV-7");
+    assert_true(r.certificate.has_restored);
+    assert_int_equal(r.certificate.restored, cert.issued_at);
+    assert_non_null(
+        strstr(r.checks[CS_CHECK_STANDARD].detail, "ISO 9001:2015, ISO/IEC 27001:2022 are within"));
+    assert_non_null(strstr(r.checks[CS_CHECK_EDITION_CURRENT].detail, "ISO/IEC 27001:2022"));
+    cs_verify_result_clear(&r);
+
+    /* One standard outside the AC, the last: NOT_ACCREDITED naming it. */
+    set_standards(&cert, outside, 3);
+    verify_changed_cert(w, &cert, &r);
+    expect_failure(&r, CS_VERDICT_NOT_ACCREDITED, CS_CHECK_STANDARD, CS_ERR_STANDARD_NOT_ACCREDITED,
+                   "ISO 14001:2015 is not among the standards");
     cs_verify_result_clear(&r);
     cs_certificate_clear(&cert);
 }
@@ -1540,7 +1590,8 @@ static const type_case CT_TYPE_CASES[] = {
     {"-65537", EMPTY_ARRAY, "claim -65537:"},
     {"-65537", TEXT_X, "claim -65537:"},
     {"std", UINT7, "claim std:"},
-    {"std", ARRAY_OF_X, "claim std:"},
+    {"std", TEXT_X, "claim std:"},
+    {"std", ARRAY_OF_7, "claim std:"},
     {"org", EMPTY_ARRAY, "claim org:"},
     {"org", TEXT_X, "claim org:"},
     {"org.nam", UINT7, "claim org.nam:"},
@@ -1562,6 +1613,12 @@ static const type_case CT_TYPE_CASES[] = {
     {"rev", NEG1, "claim rev:"},
     {"acc", UINT7, "claim acc:"},
     {"acc", EMPTY_MAP, "claim acc:"},
+    {"prd", TEXT_X, "claim prd:"},
+    {"prd", EMPTY_ARRAY, "claim prd:"},
+    {"prd.cb", UINT7, "claim prd.cb:"},
+    {"prd.no", BYTES_X, "claim prd.no:"},
+    {"rst", TEXT_X, "claim rst:"},
+    {"rst", NEG1, "claim rst:"},
 };
 
 static const type_case AC_TYPE_CASES[] = {
@@ -1586,10 +1643,16 @@ static const type_case AC_TYPE_CASES[] = {
     {"iaf", ARRAY_OF_X, "claim iaf:"},
 };
 
-/* The typical CT with one site, so that the site claims exist. */
+/* The typical CT with one site, transferred and restored, so that the
+ * site, predecessor and restoration claims exist. */
 static void load_cert_with_site(cs_certificate *cert)
 {
     load_cert(cert);
+    cert->predecessor.certification_body = strdup("CB-PREVIOUS");
+    cert->predecessor.number = strdup("PRV-1");
+    assert_non_null(cert->predecessor.number);
+    cert->restored = cert->issued_at;
+    cert->has_restored = true;
     cert->sites = calloc(1, sizeof(*cert->sites));
     assert_non_null(cert->sites);
     cert->sites[0].address = strdup("Unit 5, Riverside Park, Sheffield S9 2RX");
@@ -2234,6 +2297,7 @@ int main(void)
         BOTH(test_ac_alg_cases),
         BOTH(test_ct_typ_wrong),
         BOTH(test_standard_not_accredited),
+        BOTH(test_integrated_certificate),
         ONE(test_iaf_not_accredited),
         ONE(test_accreditation_number_mismatch),
         ONE(test_issuer_mismatch),

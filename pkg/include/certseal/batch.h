@@ -16,7 +16,12 @@
  * names:
  *
  *   certificate_number     required  text
- *   standard               required  text, e.g. ISO 9001:2015
+ *   standard               required  text, e.g. ISO 9001:2015 (or:)
+ *   standards              the standards of an integrated certificate,
+ *                                    separated by '|' (none of the CSV
+ *                                    separators), e.g. ISO 9001:2015|ISO
+ *                                    14001:2015; a header may have both
+ *                                    columns, a row fills one of them
  *   organization.name      required  text
  *   organization.country   required  ISO 3166-1 alpha-2, e.g. GB
  *   organization.address   required  text
@@ -28,6 +33,10 @@
  *   accreditation_number   optional  text; empty: taken from the credential
  *   iaf_codes              optional  sector numbers separated by ';',
  *                                    e.g. 17;18 (empty: none)
+ *   predecessor.certification_body, predecessor.certificate_number
+ *                          optional  the certificate a transfer replaces
+ *                                    (IAF MD 2), both or neither
+ *   restored               optional  YYYY-MM-DD, restoration date
  *   siteN.address          optional  N = 1..64: the N-th site; a site
  *   siteN.scope                      needs both, sites numbered from 1
  *                                    without gaps (empty pair: no site)

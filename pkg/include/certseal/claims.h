@@ -66,8 +66,9 @@ extern "C" {
 #define CS_STATUS_URI_MAX 2048 /* bytes in a status list URI */
 
 /* Text keys of the private claim maps (DESIGN §3): the AC's -65538 map
- * {nam, no, ctr, std, iaf}, the CT's -65537 map {std, org {nam, ctr, adr},
- * scp, sit [{adr, scp}], iaf, grt, rev, acc}. */
+ * {nam, no, ctr, std, iaf}, the CT's -65537 map {std [+], org {nam, ctr,
+ * adr}, scp, sit [{adr, scp}], iaf, fcc, grt, rev, acc, ? prd {cb, no},
+ * ? rst}. */
 #define CS_CLAIM_KEY_NAME "nam"
 #define CS_CLAIM_KEY_NUMBER "no"
 #define CS_CLAIM_KEY_COUNTRY "ctr"
@@ -81,6 +82,9 @@ extern "C" {
 #define CS_CLAIM_KEY_GRANT "grt"
 #define CS_CLAIM_KEY_REVISION "rev"
 #define CS_CLAIM_KEY_ACCREDITATION "acc"
+#define CS_CLAIM_KEY_PREDECESSOR "prd"       /* CT: the certificate a transfer replaces */
+#define CS_CLAIM_KEY_CERTIFICATION_BODY "cb" /* "prd": the previous CB's identifier */
+#define CS_CLAIM_KEY_RESTORED "rst"          /* CT: restoration date (ISO/IEC 17021-1 9.6.3.2.5) */
 /* The status claim {"status_list": {"idx": n, "uri": u}} and a status list
  * token's StatusList {"bits", "lst", ? "aggregation_uri"}
  * (draft-ietf-oauth-status-list-20 §4.2, §4.3, §5.2). */
@@ -94,7 +98,8 @@ extern "C" {
 /* Field names of the JSON certificate record (schemas/record.schema.json,
  * certseal/record.h), also the record fields a batch names in a problem. */
 #define CS_RECORD_KEY_NUMBER "certificate_number"
-#define CS_RECORD_KEY_STANDARD "standard"
+#define CS_RECORD_KEY_STANDARD "standard"   /* one standard */
+#define CS_RECORD_KEY_STANDARDS "standards" /* several: an integrated certificate */
 #define CS_RECORD_KEY_ORGANIZATION "organization"
 #define CS_RECORD_KEY_NAME "name"
 #define CS_RECORD_KEY_COUNTRY "country"
@@ -109,6 +114,9 @@ extern "C" {
 #define CS_RECORD_KEY_REVISION "revision"
 #define CS_RECORD_KEY_ACCREDITATION_NUMBER "accreditation_number"
 #define CS_RECORD_KEY_ISSUER "issuer"
+#define CS_RECORD_KEY_PREDECESSOR "predecessor" /* {certification_body, certificate_number} */
+#define CS_RECORD_KEY_CERTIFICATION_BODY "certification_body"
+#define CS_RECORD_KEY_RESTORED "restored"
 #define CS_RECORD_KEY_SCHEMA "$schema"
 
 /* A referenced token's status claim: {"status_list": {"idx": index, "uri":
@@ -172,10 +180,20 @@ typedef struct cs_site {
     char *scope;
 } cs_site;
 
+/* The certificate a transferred certificate replaces (IAF MD 2): both
+ * NULL when the certificate was not transferred, both set when it was. */
+typedef struct cs_predecessor {
+    char *certification_body; /* "cb": the previous CB's identifier */
+    char *number;             /* "no": its certificate number there */
+} cs_predecessor;
+
 typedef struct cs_certificate {
-    char *issuer;               /* iss: CB identifier (the AC's sub) */
-    char *number;               /* sub: certificate number */
-    char *standard;             /* "std" */
+    char *issuer; /* iss: CB identifier (the AC's sub) */
+    char *number; /* sub: certificate number */
+    /* "std": one or more designations with edition, no repeats; several for
+     * an integrated management-system certificate, each in the AC. */
+    char **standards;
+    size_t standard_count;
     char *organization_name;    /* "org" "nam" */
     char *organization_country; /* "org" "ctr" */
     char *organization_address; /* "org" "adr" */
@@ -196,10 +214,31 @@ typedef struct cs_certificate {
      * standard whose catalog entry uses them (ISO 22000); may be empty. */
     char **food_chain_categories;
     size_t food_chain_count;
+    cs_predecessor predecessor; /* "prd", when transferred from another CB */
+    int64_t restored;           /* "rst": 00:00 UTC of the restoration date */
+    bool has_restored;          /* false: never suspended and restored */
 } cs_certificate;
 
 void cs_accreditation_clear(cs_accreditation *ac);
 void cs_certificate_clear(cs_certificate *cert);
+
+/*
+ * Writes the certificate's standards joined by separator ("ISO 9001:2015,
+ * ISO 14001:2015" with ", ") into out (out_size > 0), truncated to fit, for
+ * a line of text or a table cell; the caller escapes it for its medium.
+ * Returns out ("" when there is none).
+ */
+const char *cs_certificate_standards_text(const cs_certificate *cert, const char *separator,
+                                          char *out, size_t out_size);
+
+/* True when the certificate lists standard (exact designation). */
+bool cs_certificate_has_standard(const cs_certificate *cert, const char *standard);
+
+/* DESIGN §2 step 4: the first of the certificate's standards that the
+ * accreditation does not list (exact designation, edition included), or
+ * NULL when it lists them all.  The result is borrowed from cert. */
+const char *cs_certificate_unaccredited_standard(const cs_certificate *cert,
+                                                 const cs_accreditation *ac);
 
 /* Fills *params with pointers borrowed from a decoded *ac (valid while *ac
  * is neither changed nor cleared), to sign the same credential again. */
@@ -244,7 +283,10 @@ CS_MUST_CHECK cs_err cs_accreditation_check(const cs_accreditation_params *param
 
 /*
  * Checks a certificate's values before it is signed, with the same rules
- * (organization country, standard with edition, texts, IAF codes, sites).
+ * (organization country, standards with edition: 1 to CS_LIST_MAX, no
+ * repeats; texts, IAF codes, sites; a predecessor with both its texts; a
+ * restoration date not before the original grant nor after the issue
+ * date).
  * cs_issuer_issue() applies it; cs_record_parse_json() applies the same
  * rules field by field.  detail as for cs_accreditation_check().
  * Errors: CS_ERR_ARGUMENT, CS_ERR_CLAIM_INVALID.

@@ -65,7 +65,7 @@ typedef struct cs_receipt_result {
     char *number;                                 /* "no" */
     char *issuer;                                 /* "cb": the CB identifier */
     char *organization;                           /* "org" */
-    char *standard;                               /* "std" */
+    char *standard; /* "std": the standard(s), several joined by ", " */
     int64_t expires;                              /* "exp", 0 when not recorded */
 } cs_receipt_result;
 

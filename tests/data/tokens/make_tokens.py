@@ -221,13 +221,13 @@ def ac_claims(cb_public, extra=None):
     return cbor(claims)
 
 
-def ct_claims(nbf=None, extra=None):
+def ct_claims(nbf=None, extra=None, std=None, tail=None):
     claims = {1: "CB-TEST", 2: "GB-Q-2026-000001", 4: D_2029_06_01}
     if nbf is not None:
         claims[5] = nbf
     claims[6] = D_2026_06_01
     claims[-65537] = {
-        "std": "ISO 9001:2015",
+        "std": std or ["ISO 9001:2015"],
         "org": {"nam": "Acme Precision Engineering Ltd", "ctr": "GB", "adr": "Unit 4, Sheffield"},
         "scp": "Design and manufacture of machined components.",
         "iaf": [17],
@@ -235,6 +235,7 @@ def ct_claims(nbf=None, extra=None):
         "rev": 0,
         "acc": "ACC-1",
     }
+    claims[-65537].update(tail or {})  # after "acc": "prd", "rst"
     claims.update(extra or {})
     return cbor(claims)
 
@@ -320,6 +321,29 @@ def main():
         "ab-ed25519.pub",
         "the AC carries claim -65540, which format 1 does not define: refused like an "
         "unknown claim of the CT",
+    )
+
+    write_case(
+        "integrated-not-accredited",
+        make_ct(cb, ac, ct_claims(std=["ISO 9001:2015", "ISO 14001:2015", "ISO 45001:2018"]),
+                cb.sign),
+        "NOT_ACCREDITED",
+        "ab-ed25519.pub",
+        "an integrated certificate for ISO 9001, ISO 14001 and ISO 45001 whose AC lists only "
+        "the first two: one standard outside the accreditation makes the whole certificate "
+        "NOT_ACCREDITED, and the verdict names ISO 45001:2018",
+    )
+
+    write_case(
+        "integrated-transfer-valid",
+        make_ct(cb, ac, ct_claims(std=["ISO 9001:2015", "ISO 14001:2015"],
+                                  tail={"prd": {"cb": "CB-PREVIOUS", "no": "PRV-1"},
+                                        "rst": D_2026_06_01}), cb.sign),
+        "VALID",
+        "ab-ed25519.pub",
+        "control for the one above: ISO 9001 and ISO 14001, both in the AC, with a transfer's "
+        "predecessor (prd) and a restoration date (rst) written last, as DESIGN section 3 "
+        "orders them",
     )
 
     ac_es = make_ac(ab_es, cb_es)
