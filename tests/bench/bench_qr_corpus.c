@@ -151,7 +151,10 @@ static void make_record(size_t i, int64_t issued_at, cs_certificate *cert)
     memset(cert, 0, sizeof(*cert));
     snprintf(number, sizeof(number), "CB-%s-2026-%06zu", pick(2) ? "Q" : "E", i + 1);
     cert->number = copy(number);
-    cert->standard = copy(PICK(STANDARDS));
+    if ((cert->standards = calloc(1, sizeof(char *))) == NULL)
+        bench_fatal("out of memory");
+    cert->standards[0] = copy(PICK(STANDARDS));
+    cert->standard_count = 1;
     cert->organization_name = copy(PICK(NAMES));
     cert->organization_country = copy("GB");
     cert->organization_address = copy(PICK(CITIES));

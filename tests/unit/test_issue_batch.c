@@ -79,8 +79,8 @@ static void load_certs(world *w)
         free(w->certs[i].number);
         assert_non_null(w->certs[i].number = strdup(number));
     }
-    free(w->certs[REFUSED].standard);
-    assert_non_null(w->certs[REFUSED].standard = strdup("ISO 45001:2018"));
+    free(w->certs[REFUSED].standards[0]);
+    assert_non_null(w->certs[REFUSED].standards[0] = strdup("ISO 45001:2018"));
     free(json);
 }
 
