@@ -26,6 +26,7 @@
 #include "certseal/image.h"
 #include "certseal/issue.h"
 #include "certseal/key.h"
+#include "certseal/passphrase.h"
 #include "certseal/pdf.h"
 #include "certseal/pkcs11.h"
 #include "certseal/qr.h"
