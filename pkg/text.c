@@ -208,3 +208,15 @@ const char *cs_text_nearest(const char *word, const char *const *candidates, siz
     }
     return tie ? NULL : nearest;
 }
+
+char *cs_text_hex(const uint8_t *data, size_t len, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 0x0f];
+    }
+    out[2 * len] = '\0';
+    return out;
+}
