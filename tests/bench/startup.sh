@@ -3,8 +3,9 @@
 # tests/bench/startup.sh CERTSEAL - the start-up cost of the program (issue
 # 12, DESIGN §7): hyperfine runs `certseal --version`, `certseal verify` of
 # one token with --trust and --status FILE (and without its lists,
-# --status-optional), and `openssl version` in the same run (warm cache), and the shared libraries each certseal command loads are
-# counted (LD_DEBUG=libs).  Run by `make bench-startup`.
+# --status-optional), and `openssl version` in the same run (warm cache),
+# and the shared libraries each certseal command loads are counted
+# (LD_DEBUG=libs).  Run by `make bench-startup`.
 set -eu
 CERTSEAL=${1:?usage: startup.sh path/to/certseal}
 case $CERTSEAL in /*) ;; *) CERTSEAL=$(pwd)/$CERTSEAL ;; esac
