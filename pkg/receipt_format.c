@@ -11,26 +11,16 @@
 #include "certseal/date.h"
 #include "certseal/receipt.h"
 #include "certseal/text.h"
+#include "internal.h"
 
 #define DIGEST_TEXT_SIZE (2 * CS_RECEIPT_SHA256_SIZE + 1)
-
-/* value, escaped, or "" when it cannot be (out of memory: the caller's
- * stream then fails too). */
-static void put_escaped(FILE *f, const char *value)
-{
-    char *safe = NULL;
-
-    if (cs_text_escape_alloc(value, &safe) == CS_OK)
-        fputs(safe, f);
-    free(safe);
-}
 
 static void put_field(FILE *f, const char *name, const char *value)
 {
     if (value == NULL)
         return;
     fprintf(f, "    %-13s ", name);
-    put_escaped(f, value);
+    cs_text_put_escaped(f, value);
     fputc('\n', f);
 }
 
@@ -39,7 +29,7 @@ static void put_result(FILE *f, const cs_receipt_result *x)
     char digest[DIGEST_TEXT_SIZE], date[CS_DATETIME_TEXT_SIZE];
 
     fprintf(f, "  %-17s ", cs_verdict_name(x->verdict));
-    put_escaped(f, x->input);
+    cs_text_put_escaped(f, x->input);
     fprintf(f, "\n    %-13s %s\n", "token sha256",
             cs_text_hex(x->token_sha256, sizeof(x->token_sha256), digest));
     put_field(f, "certificate", x->number);
@@ -53,8 +43,9 @@ static void put_result(FILE *f, const cs_receipt_result *x)
     }
 }
 
-static void put_receipt(FILE *f, const cs_receipt *r)
+static void put_receipt(FILE *f, const void *arg)
 {
+    const cs_receipt *r = arg;
     char date[CS_DATETIME_TEXT_SIZE], digest[DIGEST_TEXT_SIZE];
 
     fprintf(f, "VALID receipt, signed by key %s\n", cs_text_hex(r->signer_kid, CS_KID_SIZE, digest));
@@ -69,9 +60,9 @@ static void put_receipt(FILE *f, const cs_receipt *r)
     for (size_t i = 0; i < r->trust_list_count; i++) {
         const cs_receipt_trust_list *t = &r->trust_lists[i];
         fputs("  ", f);
-        put_escaped(f, t->uri);
+        cs_text_put_escaped(f, t->uri);
         fputs(" (", f);
-        put_escaped(f, t->issuer);
+        cs_text_put_escaped(f, t->issuer);
         fprintf(f, ") seq %llu sha256 %s\n", (unsigned long long)t->sequence,
                 cs_text_hex(t->sha256, sizeof(t->sha256), digest));
     }
@@ -80,7 +71,7 @@ static void put_receipt(FILE *f, const cs_receipt *r)
         const cs_receipt_status_list *s = &r->status_lists[i];
         cs_date_format_datetime(s->issued_at, date);
         fputs("  ", f);
-        put_escaped(f, s->uri);
+        cs_text_put_escaped(f, s->uri);
         fprintf(f, " iat %s sha256 %s\n", date, cs_text_hex(s->sha256, sizeof(s->sha256), digest));
     }
     fprintf(f, "results:      %zu\n", r->result_count);
@@ -90,24 +81,9 @@ static void put_receipt(FILE *f, const cs_receipt *r)
 
 cs_err cs_receipt_format_text(const cs_receipt *receipt, char **out)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f;
-    bool failed;
-
     if (receipt == NULL || out == NULL)
         return CS_ERR_ARGUMENT;
-    *out = NULL;
-    if ((f = open_memstream(&buf, &len)) == NULL)
-        return CS_ERR_NO_MEMORY;
-    put_receipt(f, receipt);
-    failed = ferror(f) != 0;
-    if (fclose(f) != 0 || failed) {
-        free(buf);
-        return CS_ERR_NO_MEMORY;
-    }
-    *out = buf;
-    return CS_OK;
+    return cs_text_render(put_receipt, receipt, out);
 }
 
 /* ---- JSON ------------------------------------------------------------------ */

@@ -9,15 +9,7 @@
 #include "certseal/date.h"
 #include "certseal/text.h"
 #include "certseal/trustlist.h"
-
-static void put_escaped(FILE *f, const char *value)
-{
-    char *safe = NULL;
-
-    if (cs_text_escape_alloc(value, &safe) == CS_OK)
-        fputs(safe, f);
-    free(safe);
-}
+#include "internal.h"
 
 static void put_period(FILE *f, int64_t from, bool has_until, int64_t until)
 {
@@ -37,16 +29,16 @@ static void put_ab(FILE *f, const cs_trustlist_ab *ab)
     char kid[2 * CS_KID_SIZE + 1], when[CS_DATE_TEXT_SIZE];
 
     fputs("  ", f);
-    put_escaped(f, ab->id);
+    cs_text_put_escaped(f, ab->id);
     fputs("  ", f);
-    put_escaped(f, ab->name);
+    cs_text_put_escaped(f, ab->name);
     fputs(" (", f);
-    put_escaped(f, ab->country);
+    cs_text_put_escaped(f, ab->country);
     fprintf(f, ")  %s\n", cs_ab_status_name(ab->status));
     for (size_t i = 0; i < ab->recognition_count; i++) {
         const cs_trustlist_recognition *r = &ab->recognitions[i];
         fputs("    recognised for ", f);
-        put_escaped(f, r->standard);
+        cs_text_put_escaped(f, r->standard);
         fputs(", ", f);
         put_period(f, r->not_before, r->has_expires, r->expires);
         fputc('\n', f);
@@ -64,17 +56,18 @@ static void put_ab(FILE *f, const cs_trustlist_ab *ab)
     }
 }
 
-static void put_list(FILE *f, const cs_trustlist *list)
+static void put_list(FILE *f, const void *arg)
 {
+    const cs_trustlist *list = arg;
     char when[CS_DATETIME_TEXT_SIZE], kid[2 * CS_KID_SIZE + 1];
 
     fputs("NOT VERIFIED: decoded only; the signature was not checked (certseal verify "
           "--trust-list FILE --root ROOT.pub checks it)\n",
           f);
     fputs("scheme owner: ", f);
-    put_escaped(f, list->issuer);
+    cs_text_put_escaped(f, list->issuer);
     fputs("\nuri:          ", f);
-    put_escaped(f, list->uri);
+    cs_text_put_escaped(f, list->uri);
     fprintf(f, "\nsequence:     %llu\n", (unsigned long long)list->sequence);
     cs_date_format_datetime(list->issued_at, when);
     fprintf(f, "issued:       %s\n", when);
@@ -93,22 +86,7 @@ static void put_list(FILE *f, const cs_trustlist *list)
 
 cs_err cs_trustlist_format_text(const cs_trustlist *list, char **out)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f;
-    bool failed;
-
     if (list == NULL || out == NULL)
         return CS_ERR_ARGUMENT;
-    *out = NULL;
-    if ((f = open_memstream(&buf, &len)) == NULL)
-        return CS_ERR_NO_MEMORY;
-    put_list(f, list);
-    failed = ferror(f) != 0;
-    if (fclose(f) != 0 || failed) {
-        free(buf);
-        return CS_ERR_NO_MEMORY;
-    }
-    *out = buf;
-    return CS_OK;
+    return cs_text_render(put_list, list, out);
 }

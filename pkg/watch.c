@@ -376,18 +376,11 @@ static void put_field(FILE *f, const char *before, const char *text)
     fputs(safe, f);
 }
 
-cs_err cs_watch_list_text(const cs_watch_t *watch, char **out)
+static void put_list(FILE *f, const void *arg)
 {
-    char date[CS_DATE_TEXT_SIZE], checked[CS_DATE_TEXT_SIZE], *buf = NULL;
-    size_t len = 0;
-    FILE *f;
-    bool failed;
+    const cs_watch_t *watch = arg;
+    char date[CS_DATE_TEXT_SIZE], checked[CS_DATE_TEXT_SIZE];
 
-    if (watch == NULL || out == NULL)
-        return CS_ERR_ARGUMENT;
-    *out = NULL;
-    if ((f = open_memstream(&buf, &len)) == NULL)
-        return CS_ERR_NO_MEMORY;
     for (size_t i = 0; i < cs_watch_count(watch); i++) {
         const cs_watch_item *item = cs_watch_item_at(watch, i);
         if (item->expires > 0) /* exp is the day after the last valid day */
@@ -405,11 +398,11 @@ cs_err cs_watch_list_text(const cs_watch_t *watch, char **out)
         put_field(f, "  from ", item->source);
         fputc('\n', f);
     }
-    failed = ferror(f) != 0;
-    if (fclose(f) != 0 || failed) {
-        free(buf);
-        return CS_ERR_NO_MEMORY;
-    }
-    *out = buf;
-    return CS_OK;
+}
+
+cs_err cs_watch_list_text(const cs_watch_t *watch, char **out)
+{
+    if (watch == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    return cs_text_render(put_list, watch, out);
 }
