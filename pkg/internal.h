@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -94,6 +95,17 @@ void cs_detail_set(char *detail, size_t size, const char *fmt, ...)
  * form, no surrogate, nothing above U+10FFFF) into *code_point; returns its
  * length, or 0 when s does not start with one (pkg/text.c). */
 size_t cs_utf8_decode(const uint8_t *s, size_t len, unsigned long *code_point);
+
+/* The text renderers' frame (pkg/text.c): render(f, arg) writes into a
+ * memory stream whose text becomes *out (allocated; "" when nothing was
+ * written).  Errors: CS_ERR_NO_MEMORY (*out is then NULL). */
+CS_MUST_CHECK cs_err cs_text_render(void (*render)(FILE *f, const void *arg), const void *arg,
+                                    char **out);
+
+/* Writes text (NUL-terminated) to f escaped as cs_text_escape() does; a
+ * text that cannot be escaped (out of memory) is left out, and the
+ * stream's own error then tells. */
+void cs_text_put_escaped(FILE *f, const char *text);
 
 /* cs_detail_set(), then returns err: `return cs_detail_fail(d, n, CS_ERR_X, "...")`. */
 cs_err cs_detail_fail(char *detail, size_t size, cs_err err, const char *fmt, ...)

@@ -208,3 +208,44 @@ const char *cs_text_nearest(const char *word, const char *const *candidates, siz
     }
     return tie ? NULL : nearest;
 }
+
+char *cs_text_hex(const uint8_t *data, size_t len, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 0x0f];
+    }
+    out[2 * len] = '\0';
+    return out;
+}
+
+cs_err cs_text_render(void (*render)(FILE *f, const void *arg), const void *arg, char **out)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+    bool failed;
+
+    *out = NULL;
+    if ((f = open_memstream(&buf, &len)) == NULL)
+        return CS_ERR_NO_MEMORY;
+    render(f, arg);
+    failed = ferror(f) != 0;
+    if (fclose(f) != 0 || failed) {
+        free(buf);
+        return CS_ERR_NO_MEMORY;
+    }
+    *out = buf;
+    return CS_OK;
+}
+
+void cs_text_put_escaped(FILE *f, const char *text)
+{
+    char *safe = NULL;
+
+    if (cs_text_escape_alloc(text, &safe) == CS_OK)
+        fputs(safe, f);
+    free(safe);
+}

@@ -366,3 +366,48 @@ cs_err cs_watch_event_json(const cs_watch_event *e, char **out)
     return err;
 }
 
+/* ---- the portfolio as text ---------------------------------------------------- */
+
+/* text (or "-"), escaped into a buffer of the size `watch --list` always
+ * used, so that a long field is cut as it was. */
+static void put_field(FILE *f, const char *before, const char *text)
+{
+    char safe[256 * 6 + 1];
+
+    if (text == NULL)
+        text = "-";
+    cs_text_escape(text, strlen(text), safe, sizeof(safe));
+    fputs(before, f);
+    fputs(safe, f);
+}
+
+static void put_list(FILE *f, const void *arg)
+{
+    const cs_watch_t *watch = arg;
+    char date[CS_DATE_TEXT_SIZE], checked[CS_DATE_TEXT_SIZE];
+
+    for (size_t i = 0; i < cs_watch_count(watch); i++) {
+        const cs_watch_item *item = cs_watch_item_at(watch, i);
+        if (item->expires > 0) /* exp is the day after the last valid day */
+            cs_date_format(item->expires - CS_SECONDS_PER_DAY, date);
+        else
+            snprintf(date, sizeof(date), "-");
+        if (item->checked > 0)
+            cs_date_format(item->checked, checked);
+        fprintf(f, "%.12s  %-15s ", item->id,
+                item->checked > 0 ? cs_verdict_name(item->verdict) : "not checked");
+        put_field(f, "", item->number);
+        put_field(f, "  ", item->organization);
+        put_field(f, "  ", item->standard);
+        fprintf(f, "  expires %s  checked %s", date, item->checked > 0 ? checked : "never");
+        put_field(f, "  from ", item->source);
+        fputc('\n', f);
+    }
+}
+
+cs_err cs_watch_list_text(const cs_watch_t *watch, char **out)
+{
+    if (watch == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    return cs_text_render(put_list, watch, out);
+}

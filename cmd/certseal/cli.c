@@ -8,7 +8,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -126,114 +125,40 @@ bool cli_parse_uint(const char *option, const char *text, uint64_t max, uint64_t
     return true;
 }
 
-/* Reads one line (without its newline) from fd into a buffer of max bytes.
- * False with errno set when read fails, or with errno EMSGSIZE when the line
- * does not fit. */
-static bool read_line_fd(int fd, char *buf, size_t max, size_t *len)
-{
-    size_t n = 0;
-    for (;;) {
-        char ch;
-        ssize_t got = read(fd, &ch, 1);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            return false;
-        if (got == 0 || ch == '\n')
-            break;
-        if (n + 1 >= max) {
-            errno = EMSGSIZE;
-            return false;
-        }
-        buf[n++] = ch;
-    }
-    if (n > 0 && buf[n - 1] == '\r')
-        n--;
-    buf[n] = '\0';
-    *len = n;
-    return true;
-}
-
-static bool prompt_tty(const char *prompt, char *buf, size_t max, size_t *len)
-{
-    struct termios saved, quiet;
-    int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
-    bool ok;
-
-    if (tty < 0)
-        return false;
-    if (write(tty, prompt, strlen(prompt)) < 0 || tcgetattr(tty, &saved) != 0) {
-        close(tty);
-        return false;
-    }
-    quiet = saved;
-    quiet.c_lflag &= ~(tcflag_t)ECHO;
-    tcsetattr(tty, TCSAFLUSH, &quiet);
-    ok = read_line_fd(tty, buf, max, len);
-    tcsetattr(tty, TCSAFLUSH, &saved);
-    if (write(tty, "\n", 1) < 0)
-        ok = false;
-    close(tty);
-    return ok;
-}
-
-static bool read_passphrase_file(const char *path, char *buf, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    bool ok;
-    if (fd < 0) {
-        cli_error("%s: cannot open the passphrase file: %s", path, strerror(errno));
-        return false;
-    }
-    ok = read_line_fd(fd, buf, PASSPHRASE_MAX, len);
-    close(fd);
-    if (!ok && errno == EMSGSIZE)
-        cli_error("%s: the passphrase is longer than %d bytes", path, PASSPHRASE_MAX - 1);
-    else if (!ok)
-        cli_error("%s: cannot read the passphrase file: %s", path, strerror(errno));
-    return ok;
-}
-
 bool cli_passphrase_read(const cli_passphrase_source *source, const char *prompt, bool confirm,
                          char **out, size_t *out_len)
 {
-    char *buf = calloc(1, PASSPHRASE_MAX), *again = NULL;
-    size_t len = 0, again_len = 0;
-    bool ok = false;
+    cs_passphrase_source from = {source->file, source->fd, prompt, confirm};
+    char *buf = calloc(1, PASSPHRASE_MAX);
+    size_t len = 0;
+    cs_err err;
 
     if (buf == NULL) {
         cli_error("out of memory");
         return false;
     }
-    if (source->file != NULL) {
-        ok = read_passphrase_file(source->file, buf, &len);
-    } else if (source->fd >= 0) {
-        if (!(ok = read_line_fd(source->fd, buf, PASSPHRASE_MAX, &len)))
-            cli_error("cannot read a passphrase from descriptor %d: %s", source->fd,
-                      errno == EMSGSIZE ? "the line is too long" : strerror(errno));
-    } else if (!(ok = prompt_tty(prompt, buf, PASSPHRASE_MAX, &len))) {
+    if ((err = cs_passphrase_read(&from, buf, PASSPHRASE_MAX, &len)) == CS_OK) {
+        *out = buf;
+        *out_len = len;
+        return true;
+    }
+    if (err == CS_ERR_SECRET_EMPTY)
+        cli_error("the passphrase is empty");
+    else if (err == CS_ERR_SECRET_MISMATCH)
+        cli_error("the two passphrases differ; nothing was written");
+    else if (err == CS_ERR_SECRET_NO_TERMINAL)
         cli_error("a passphrase is needed but there is no terminal to ask on; give "
                   "--passphrase-file FILE or --passphrase-fd N");
-    } else if (confirm) {
-        if ((again = calloc(1, PASSPHRASE_MAX)) == NULL ||
-            !prompt_tty("Repeat the passphrase: ", again, PASSPHRASE_MAX, &again_len) || again_len != len ||
-            memcmp(again, buf, len) != 0) {
-            cli_error("the two passphrases differ; nothing was written");
-            ok = false;
-        }
-        cli_passphrase_free(&again, PASSPHRASE_MAX);
-    }
-    if (ok && len == 0) {
-        cli_error("the passphrase is empty");
-        ok = false;
-    }
-    if (!ok) {
-        cli_passphrase_free(&buf, PASSPHRASE_MAX);
-        return false;
-    }
-    *out = buf;
-    *out_len = len;
-    return true;
+    else if (source->file != NULL && err == CS_ERR_SECRET_TOO_LONG)
+        cli_error("%s: the passphrase is longer than %d bytes", source->file, PASSPHRASE_MAX - 1);
+    else if (source->file != NULL)
+        cli_error("%s: cannot %s the passphrase file: %s", source->file,
+                  err == CS_ERR_IO_OPEN ? "open" : "read", strerror(errno));
+    else
+        cli_error("cannot read a passphrase from descriptor %d: %s", source->fd,
+                  err == CS_ERR_SECRET_TOO_LONG ? "the line is too long" : strerror(errno));
+    free(buf); /* wiped by cs_passphrase_read() */
+    return false;
 }
 
 void cli_passphrase_free(char **passphrase, size_t len)
@@ -248,35 +173,25 @@ void cli_passphrase_free(char **passphrase, size_t len)
 bool cli_pin_read(const cli_passphrase_source *source, const char *uri_file, const char *prompt,
                   char *buf, size_t size, size_t *len)
 {
-    const char *file = source->pin_file != NULL ? source->pin_file : uri_file;
-    bool ok;
-    int fd;
+    /* --pin-file, else --pin-fd, else the URI's pin-source file. */
+    bool use_fd = source->pin_file == NULL && source->pin_fd >= 0;
+    cs_passphrase_source from = {use_fd ? NULL : source->pin_file != NULL ? source->pin_file : uri_file,
+                                 use_fd ? source->pin_fd : -1, prompt, false};
+    cs_err err = cs_passphrase_read(&from, buf, size, len);
+    const char *why = err == CS_ERR_SECRET_TOO_LONG ? NULL : strerror(errno);
 
-    if (source->pin_file == NULL && source->pin_fd >= 0) {
-        if (!(ok = read_line_fd(source->pin_fd, buf, size, len)))
-            cli_error("cannot read a PIN from descriptor %d: %s", source->pin_fd,
-                      errno == EMSGSIZE ? "the line is too long" : strerror(errno));
-    } else if (file != NULL) {
-        if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
-            cli_error("%s: cannot open the PIN file: %s", file, strerror(errno));
-            return false;
-        }
-        ok = read_line_fd(fd, buf, size, len);
-        close(fd);
-        if (!ok)
-            cli_error("%s: cannot read the PIN file: %s", file,
-                      errno == EMSGSIZE ? "the PIN is too long" : strerror(errno));
-    } else if (!(ok = prompt_tty(prompt, buf, size, len))) {
+    if (err == CS_ERR_SECRET_EMPTY)
+        cli_error("the PIN is empty");
+    else if (err == CS_ERR_SECRET_NO_TERMINAL)
         cli_error("the token needs a PIN but there is no terminal to ask on; give --pin-file "
                   "FILE or --pin-fd N");
-    }
-    if (ok && *len == 0) {
-        cli_error("the PIN is empty");
-        ok = false;
-    }
-    if (!ok)
-        cs_wipe(buf, size);
-    return ok;
+    else if (err != CS_OK && from.file != NULL)
+        cli_error("%s: cannot %s the PIN file: %s", from.file, err == CS_ERR_IO_OPEN ? "open" : "read",
+                  why != NULL ? why : "the PIN is too long");
+    else if (err != CS_OK)
+        cli_error("cannot read a PIN from descriptor %d: %s", from.fd,
+                  why != NULL ? why : "the line is too long");
+    return err == CS_OK;
 }
 
 void cli_protect_private_key(void)

@@ -99,7 +99,7 @@ static int keygen(cs_alg alg, const char *text, const char *public_path, bool fo
 {
     cs_pkcs11_uri *uri = NULL;
     pin_request request = {.source = source};
-    char detail[CS_DETAIL_SIZE] = "";
+    char detail[CS_DETAIL_SIZE] = "", kid[2 * CS_KID_SIZE + 1];
     cs_key_t *key = NULL;
     cs_err err;
 
@@ -120,10 +120,7 @@ static int keygen(cs_alg alg, const char *text, const char *public_path, bool fo
         report(text, err, detail);
         return CLI_EXIT_FAILURE;
     }
-    const uint8_t *kid = cs_key_kid(key);
-    for (size_t i = 0; i < CS_KID_SIZE; i++)
-        printf("%02x", kid[i]);
-    printf("\n");
+    printf("%s\n", cs_text_hex(cs_key_kid(key), CS_KID_SIZE, kid));
     cs_key_free(&key);
     return CLI_EXIT_OK;
 }

@@ -90,6 +90,9 @@ int cli_verifier_options_check(const cli_verifier_options *o)
         return cli_usage_error("give either --cache-dir DIR or --no-cache, not both");
     if (o->require_status && o->status_optional)
         return cli_usage_error("give either --require-status or --status-optional, not both");
+    /* Should this fail, OpenSSL sets itself up as usual when first used. */
+    if (!o->fetch && !cli_trust_lists_fetched(o))
+        (void)!cs_crypto_init_offline();
     return CLI_EXIT_OK;
 }
 

@@ -109,12 +109,18 @@ bool cli_load_trust_lists(cs_verifier_t *verifier, const cli_verifier_options *o
  * is freed).  Reports one line and returns false on failure. */
 bool cli_trust_lists_add(cs_verifier_t *verifier, const cli_trust_lists *lists);
 
+/* True when a --trust-list is a URL (fetched, like --fetch's lists). */
+bool cli_trust_lists_fetched(const cli_verifier_options *options);
+
 /* Frees what cli_load_trust_lists() kept. */
 void cli_trust_lists_clear(cli_trust_lists *lists);
 
 /* The checks across those options (--trust given, --fetch's companions,
  * --require-status against --status-optional); reports and returns
- * CLI_EXIT_USAGE, or CLI_EXIT_OK. */
+ * CLI_EXIT_USAGE, or CLI_EXIT_OK.  When they pass and nothing is to be
+ * fetched (no --fetch, no trust list URL), the process makes no TLS
+ * connection, and OpenSSL is set up for offline verifying
+ * (cs_crypto_init_offline()) before anything uses it. */
 int cli_verifier_options_check(const cli_verifier_options *options);
 
 /* Applies the time, skew and status settings of options to verifier and

@@ -52,7 +52,7 @@ static bool make_folder(const char *path)
     return ok;
 }
 
-static bool any_url(const cli_verifier_options *o)
+bool cli_trust_lists_fetched(const cli_verifier_options *o)
 {
     for (size_t i = 0; i < o->trust_lists.count; i++)
         if (is_url(o->trust_lists.items[i]))
@@ -76,9 +76,9 @@ static bool open_history(const cli_verifier_options *o, cli_trust_lists *out)
     if (fo.cache_dir != NULL && !make_folder(fo.cache_dir))
         cli_error("%s: cannot make the cache folder: %s (give --cache-dir DIR or --no-cache)",
                   fo.cache_dir, strerror(errno));
-    else if (any_url(o) && (services = cli_service_verify()) == NULL)
+    else if (cli_trust_lists_fetched(o) && (services = cli_service_verify()) == NULL)
         ; /* reported */
-    else if (any_url(o) && (err = services->fetcher_new(&fo, &out->fetcher)) != CS_OK)
+    else if (cli_trust_lists_fetched(o) && (err = services->fetcher_new(&fo, &out->fetcher)) != CS_OK)
         cli_fetch_cache_error(fo.cache_dir, err);
     else if (cs_trustlist_history_new(fo.cache_dir, &out->history) != CS_OK)
         cli_error("out of memory");

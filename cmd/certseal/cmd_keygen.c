@@ -65,10 +65,8 @@ static int check(void *options, int argc, char **argv)
 
 static void print_kid(const cs_key_t *key)
 {
-    const uint8_t *kid = cs_key_kid(key);
-    for (size_t i = 0; i < CS_KID_SIZE; i++)
-        printf("%02x", kid[i]);
-    printf("\n");
+    char kid[2 * CS_KID_SIZE + 1];
+    printf("%s\n", cs_text_hex(cs_key_kid(key), CS_KID_SIZE, kid));
 }
 
 static int run(void *options, int argc, char **argv)

@@ -72,12 +72,6 @@ static bool key_reference(const char *key, char *out, size_t size)
     return true;
 }
 
-static void kid_text(const uint8_t *kid, char out[2 * CS_KID_SIZE + 1])
-{
-    for (size_t i = 0; i < CS_KID_SIZE; i++)
-        snprintf(out + 2 * i, 3, "%02x", kid[i]);
-}
-
 static int run_rekey(void *options, int argc, char **argv)
 {
     const rekey_options *o = options;
@@ -117,7 +111,7 @@ static int run_rekey(void *options, int argc, char **argv)
         cli_registry_report(o->registry, err, detail);
         goto fail;
     }
-    kid_text(cs_key_kid(key), new_kid);
+    cs_text_hex(cs_key_kid(key), CS_KID_SIZE, new_kid);
     fprintf(stderr,
             "certseal: rekey: %s: now signs with key %s (%s)%s; publish the status list "
             "again with the new key (certseal status publish)\n",

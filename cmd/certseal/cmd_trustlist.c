@@ -27,12 +27,6 @@ typedef struct show_options {
     bool json;
 } show_options;
 
-static void kid_text(const uint8_t *kid, char out[2 * CS_KID_SIZE + 1])
-{
-    for (size_t i = 0; i < CS_KID_SIZE; i++)
-        snprintf(out + 2 * i, 3, "%02x", kid[i]);
-}
-
 /* Reads and decodes a list file; reports and returns false on failure. */
 static bool decode_file(const char *path, cs_trustlist *list)
 {
@@ -151,7 +145,7 @@ static int run_sign(void *options, int argc, char **argv)
     }
     if (!cli_write_file(o->out, out, out_len, 0644, CS_FILE_REPLACE))
         goto fail;
-    kid_text(cs_key_kid(root), kid);
+    cs_text_hex(cs_key_kid(root), CS_KID_SIZE, kid);
     cs_date_format_datetime(list.next_update, until);
     fprintf(stderr,
             "certseal: trustlist: %s: %s, sequence %llu, %zu accreditation bod%s, signed by "
@@ -232,92 +226,27 @@ static const cli_command SIGN = {
 
 /* ---- show ----------------------------------------------------------------- */
 
-static void print_period(int64_t from, bool has_until, int64_t until)
-{
-    char a[CS_DATE_TEXT_SIZE], b[CS_DATE_TEXT_SIZE];
-    cs_date_format(from, a);
-    if (has_until) {
-        cs_date_format(until, b);
-        printf("from %s until %s", a, b);
-    } else {
-        printf("from %s", a);
-    }
-}
-
-static void print_ab(const cs_trustlist_ab *ab)
-{
-    char id[CLI_ESCAPED_SIZE(CS_TEXT_MAX)], name[CLI_ESCAPED_SIZE(CS_TEXT_MAX)];
-    char text[CLI_ESCAPED_SIZE(CS_TEXT_MAX)], kid[2 * CS_KID_SIZE + 1], when[CS_DATE_TEXT_SIZE];
-
-    printf("  %s  %s (%s)  %s\n", cli_escape(ab->id, id, sizeof(id)),
-           cli_escape(ab->name, name, sizeof(name)), cli_escape(ab->country, text, sizeof(text)),
-           cs_ab_status_name(ab->status));
-    for (size_t i = 0; i < ab->recognition_count; i++) {
-        const cs_trustlist_recognition *r = &ab->recognitions[i];
-        printf("    recognised for %s, ", cli_escape(r->standard, text, sizeof(text)));
-        print_period(r->not_before, r->has_expires, r->expires);
-        printf("\n");
-    }
-    for (size_t i = 0; i < ab->key_count; i++) {
-        const cs_trustlist_key *k = &ab->keys[i];
-        kid_text(cs_key_kid(k->key), kid);
-        printf("    key %s %s, signs ", kid, cs_alg_name(cs_key_alg(k->key)));
-        print_period(k->not_before, k->has_expires, k->expires);
-        if (k->has_compromised) {
-            cs_date_format(k->compromised, when);
-            printf(", COMPROMISED since %s", when);
-        }
-        printf("\n");
-    }
-}
-
-static void print_list(const cs_trustlist *list)
-{
-    char when[CS_DATETIME_TEXT_SIZE], kid[2 * CS_KID_SIZE + 1], text[CLI_ESCAPED_SIZE(CS_TEXT_MAX)];
-
-    printf("NOT VERIFIED: decoded only; the signature was not checked (certseal verify "
-           "--trust-list FILE --root ROOT.pub checks it)\n");
-    printf("scheme owner: %s\n", cli_escape(list->issuer, text, sizeof(text)));
-    printf("uri:          %s\n", cli_escape(list->uri, text, sizeof(text)));
-    printf("sequence:     %llu\n", (unsigned long long)list->sequence);
-    cs_date_format_datetime(list->issued_at, when);
-    printf("issued:       %s\n", when);
-    cs_date_format_datetime(list->next_update, when);
-    printf("next update:  %s\n", when);
-    printf("ttl:          %llu seconds\n", (unsigned long long)list->ttl);
-    kid_text(list->signer_kid, kid);
-    printf("signed by:    %s\n", kid);
-    for (size_t i = 0; i < list->next_key_count; i++) {
-        kid_text(cs_key_kid(list->next_keys[i]), kid);
-        printf("next root:    %s %s\n", kid, cs_alg_name(cs_key_alg(list->next_keys[i])));
-    }
-    printf("accreditation bodies: %zu\n", list->ab_count);
-    for (size_t i = 0; i < list->ab_count; i++)
-        print_ab(&list->abs[i]);
-}
-
 static int run_show(void *options, int argc, char **argv)
 {
     const show_options *o = options;
     cs_trustlist list = {0};
-    char *json = NULL;
+    char *text = NULL;
     int status = CLI_EXIT_FAILURE;
 
     (void)argc;
     if (!decode_file(argv[0], &list))
         goto fail;
-    if (o->json) {
-        if (cs_trustlist_to_json(&list, &json) != CS_OK) {
-            cli_error("out of memory");
-            goto fail;
-        }
-        printf("%s\n", json);
-    } else {
-        print_list(&list);
+    if ((o->json ? cs_trustlist_to_json(&list, &text) : cs_trustlist_format_text(&list, &text)) !=
+        CS_OK) {
+        cli_error("out of memory");
+        goto fail;
     }
+    fputs(text, stdout);
+    if (o->json)
+        putchar('\n');
     status = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 fail:
-    free(json);
+    free(text);
     cs_trustlist_clear(&list);
     return status;
 }

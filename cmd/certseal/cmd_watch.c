@@ -223,31 +223,6 @@ static bool save(cs_watch_t *watch, const char *dir)
     return err == CS_OK;
 }
 
-static void print_list(const cs_watch_t *watch)
-{
-    char safe[CLI_ESCAPED_SIZE(256)], date[CS_DATE_TEXT_SIZE], checked[CS_DATE_TEXT_SIZE];
-
-    for (size_t i = 0; i < cs_watch_count(watch); i++) {
-        const cs_watch_item *item = cs_watch_item_at(watch, i);
-        if (item->expires > 0)
-            cs_date_format(item->expires - CS_SECONDS_PER_DAY, date);
-        else
-            snprintf(date, sizeof(date), "-");
-        if (item->checked > 0)
-            cs_date_format(item->checked, checked);
-        printf("%.12s  %-15s %s", item->id,
-               item->checked > 0 ? cs_verdict_name(item->verdict) : "not checked",
-               cli_escape(item->number != NULL ? item->number : "-", safe, sizeof(safe)));
-        printf("  %s", cli_escape(item->organization != NULL ? item->organization : "-", safe,
-                                  sizeof(safe)));
-        printf("  %s  expires %s", cli_escape(item->standard != NULL ? item->standard : "-", safe,
-                                             sizeof(safe)),
-               date);
-        printf("  checked %s  from %s\n", item->checked > 0 ? checked : "never",
-               cli_escape(item->source, safe, sizeof(safe)));
-    }
-}
-
 /* ---- checking ------------------------------------------------------------------- */
 
 typedef struct run_state {
@@ -374,17 +349,17 @@ static int run(void *options, int argc, char **argv)
         return CLI_EXIT_FAILURE;
     }
     if (o->list) {
-        char *json = NULL;
-        if (!o->json) {
-            print_list(watch);
-            status = CLI_EXIT_OK;
-        } else if (cs_watch_list_json(watch, &json) == CS_OK) {
-            printf("%s\n", json);
+        char *text = NULL;
+        if ((o->json ? cs_watch_list_json(watch, &text) : cs_watch_list_text(watch, &text)) ==
+            CS_OK) {
+            fputs(text, stdout);
+            if (o->json)
+                putchar('\n');
             status = CLI_EXIT_OK;
         } else {
             cli_error("out of memory");
         }
-        free(json);
+        free(text);
         goto done;
     }
     if (o->remove.count > 0) {

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: ISC
 # tests/bench/startup.sh CERTSEAL - the start-up cost of the program (issue
 # 12, DESIGN §7): hyperfine runs `certseal --version`, `certseal verify` of
-# one token with --trust and --status FILE, and `openssl version` in the same
-# run (warm cache), and the shared libraries each certseal command loads are
-# counted (LD_DEBUG=libs).  Run by `make bench-startup`.
+# one token with --trust and --status FILE (and without its lists,
+# --status-optional), and `openssl version` in the same run (warm cache),
+# and the shared libraries each certseal command loads are counted
+# (LD_DEBUG=libs).  Run by `make bench-startup`.
 set -eu
 CERTSEAL=${1:?usage: startup.sh path/to/certseal}
 case $CERTSEAL in /*) ;; *) CERTSEAL=$(pwd)/$CERTSEAL ;; esac
@@ -43,5 +44,8 @@ echo "  certseal verify:    $(count_libs $VERIFY)"
 echo "  openssl version:    $(count_libs openssl version)"
 echo "  ldd certseal:       $(ldd "$CERTSEAL" | wc -l) lines"
 
+# The same token without its status lists (--status-optional): the cost of
+# the chain alone.
 hyperfine -N --warmup 20 --min-runs "${RUNS:-200}" \
-    "openssl version" "$CERTSEAL --version" "$VERIFY" ${HYPERFINE_OPTS:-}
+    "openssl version" "$CERTSEAL --version" "$VERIFY" \
+    "$CERTSEAL verify --trust ab.key.pub --status-optional t.txt" ${HYPERFINE_OPTS:-}

@@ -70,6 +70,21 @@ ldd "$CERTSEAL" | grep -v -e linux-vdso -e 'ld-linux' >ldd.libs
 check "ldd certseal: at most $MAX_LIBS libraries, no service" \
     sh -c "[ $SANITIZED = 1 ] || [ \$(wc -l <ldd.libs) -le $MAX_LIBS ]; ! grep -Eq '$SERVICE_LIBS' ldd.libs"
 
+# ---- OpenSSL set up for offline verifying -----------------------------------------
+
+# A verify that fetches nothing makes no TLS connection, so it skips the
+# OpenSSL configuration file and the legacy name tables, whose set-up costs
+# more than the verification (cs_crypto_init_offline()).  A configuration
+# that activates only OpenSSL's null provider would leave it no algorithm:
+# it does not reach that verify, and it does reach a verify with --fetch,
+# whose TLS the system's configuration governs.
+printf 'openssl_conf = init\n[init]\nproviders = prov\n[prov]\nnull = null_sect\n[null_sect]\nactivate = 1\n' >null.cnf
+expect_exit 0 env OPENSSL_CONF="$PWD/null.cnf" "$CERTSEAL" verify --trust ab.key.pub \
+    --status cb.list --status ab.list t1.txt
+expect_stdout '^ +Status +valid$'
+expect_exit 1 env OPENSSL_CONF="$PWD/null.cnf" "$CERTSEAL" verify --fetch --no-cache \
+    --trust ab.key.pub --status cb.list --status ab.list t1.txt
+
 # ---- the services, loaded when a command needs them ------------------------------
 
 loaded qr.libs "$CERTSEAL" verify --trust ab.key.pub --status cb.list --status ab.list --qr t1.png

@@ -326,6 +326,42 @@ static void test_strict_decoding(void **state)
     assert_int_equal(decode_shape(s, CS_RECEIPT_TYP, detail), CS_ERR_CLAIM_INVALID);
 }
 
+/* What `certseal receipt verify` prints: the text and the JSON carry every
+ * part of the receipt, and the signer's bidi override is escaped in both. */
+static void test_format(void **state)
+{
+    cs_key_t *ab = NULL;
+    cs_receipt r;
+    char *text = NULL, *json = NULL;
+
+    (void)state;
+    assert_int_equal(cs_key_generate(CS_ALG_EDDSA, &ab), CS_OK);
+    make_receipt(&r, ab);
+    assert_int_equal(cs_receipt_format_text(&r, &text), CS_OK);
+    assert_non_null(strstr(text, "signed:       2026-01-01T00:01:40Z\n"));
+    assert_non_null(strstr(text, "verified as of 2026-01-01T00:00:50Z\n"));
+    assert_non_null(strstr(text, "pinned keys:  1\n"));
+    assert_non_null(strstr(text, "  https://iaf.example/tl (IAF) seq 7 sha256 "));
+    assert_non_null(strstr(text, "status lists: 2\n  https://cb.example/s/1 iat "
+                                 "2026-01-01T00:00:00Z sha256 01000000"));
+    assert_non_null(strstr(text, "  SUSPENDED         tokens.txt, token 1\n"));
+    assert_non_null(strstr(text, "    organisation  Acme \\u202e Ltd\n"));
+    assert_non_null(strstr(text, "    valid until   2027-02-04\n"));
+    assert_null(strstr(text, "FORGED"));
+    assert_null(strstr(text, "\xe2\x80\xae"));
+    assert_int_equal(cs_receipt_format_json(&r, &json), CS_OK);
+    assert_null(strchr(json, '\n'));
+    assert_non_null(strstr(json, "\"verdict\":\"SUSPENDED\",\"certificate\":\"GB-Q-1\""));
+    assert_non_null(strstr(json, "\"expires\":\"2027-02-05T00:00:00Z\""));
+    assert_null(strstr(json, "\xe2\x80\xae"));
+    assert_int_equal(cs_receipt_format_text(NULL, &text), CS_ERR_ARGUMENT);
+    assert_int_equal(cs_receipt_format_json(&r, NULL), CS_ERR_ARGUMENT);
+    free(text);
+    free(json);
+    cs_receipt_clear(&r);
+    cs_key_free(&ab);
+}
+
 static void test_garbage(void **state)
 {
     cs_receipt out;
@@ -342,7 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_eddsa), cmocka_unit_test(test_round_trip_es256),
         cmocka_unit_test(test_sign_refuses),     cmocka_unit_test(test_strict_decoding),
-        cmocka_unit_test(test_garbage),
+        cmocka_unit_test(test_garbage),          cmocka_unit_test(test_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -317,6 +317,46 @@ static void test_decompress_rejects(void **state)
     cs_status_list_free(&big);
 }
 
+/* The Adler-32 check, which the reader computes itself with a shortcut for
+ * zero blocks: lists of zeros with scattered values (blocks of zeros,
+ * blocks with values, a partial last block) read back exactly, and a
+ * change to any byte of the checksum is refused. */
+static void test_decompress_checksum(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {1, 255, 256, 257, 1024 * 4 + 3, 100000};
+    cs_status_list_t *list = NULL, *back = NULL;
+    uint8_t *lst = NULL;
+    size_t lst_len;
+    unsigned value;
+
+    for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+        size_t entries = sizes[s];
+        assert_int_equal(cs_status_list_new(entries, 2, &list), CS_OK);
+        for (size_t i = entries / 3; i < entries; i += 997)
+            assert_int_equal(cs_status_list_set(list, i, 1 + i % 3), CS_OK);
+        assert_int_equal(cs_status_list_set(list, entries - 1, 3), CS_OK);
+        assert_int_equal(cs_status_list_compress(list, 6, &lst, &lst_len), CS_OK);
+        assert_int_equal(cs_status_list_decompress(lst, lst_len, 2, &back), CS_OK);
+        for (size_t i = 0; i < entries; i++) {
+            unsigned want;
+            assert_int_equal(cs_status_list_get(list, i, &want), CS_OK);
+            assert_int_equal(cs_status_list_get(back, i, &value), CS_OK);
+            assert_int_equal(value, want);
+        }
+        cs_status_list_free(&back);
+        for (size_t k = 1; k <= 4; k++) {
+            lst[lst_len - k] ^= 0x10;
+            assert_int_equal(cs_status_list_decompress(lst, lst_len, 2, &back), CS_ERR_INFLATE);
+            assert_null(back);
+            lst[lst_len - k] ^= 0x10;
+        }
+        free(lst);
+        lst = NULL;
+        cs_status_list_free(&list);
+    }
+}
+
 /* ---- the draft's signed examples ------------------------------------------------ */
 
 static void test_example_token(void **state)
@@ -828,6 +868,7 @@ int main(void)
         cmocka_unit_test(test_vector_bits1),       cmocka_unit_test(test_vector_bits2),
         cmocka_unit_test(test_vector_long),        cmocka_unit_test(test_levels),
         cmocka_unit_test(test_list_arguments),     cmocka_unit_test(test_decompress_rejects),
+        cmocka_unit_test(test_decompress_checksum),
         cmocka_unit_test(test_example_token),      cmocka_unit_test(test_example_referenced),
         cmocka_unit_test(test_round_trip_ed25519), cmocka_unit_test(test_round_trip_p256),
         cmocka_unit_test(test_sign_arguments),     cmocka_unit_test(test_reject_stale_key_uri),

@@ -187,6 +187,19 @@ static void test_nearest(void **state)
     assert_null(cs_text_nearest(long_word, columns, 4));
 }
 
+/* cs_text_hex: lower-case, two digits a byte, NUL-terminated. */
+static void test_hex(void **state)
+{
+    (void)state;
+    static const uint8_t bytes[] = {0x00, 0x0f, 0xa0, 0xff, 0x5c};
+    char out[2 * sizeof(bytes) + 1];
+
+    memset(out, 'x', sizeof(out));
+    assert_ptr_equal(cs_text_hex(bytes, sizeof(bytes), out), out);
+    assert_string_equal(out, "000fa0ff5c");
+    assert_string_equal(cs_text_hex(bytes, 0, out), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_escape_malformed_utf8), cmocka_unit_test(test_escape_truncation),
         cmocka_unit_test(test_escape_alloc),       cmocka_unit_test(test_check),
         cmocka_unit_test(test_escape_json),        cmocka_unit_test(test_nearest),
+        cmocka_unit_test(test_hex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

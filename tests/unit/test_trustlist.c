@@ -425,6 +425,34 @@ static void test_rollover(void **state)
     cs_key_free(&root);
 }
 
+/* What `certseal trustlist show` prints: every part of the list, the
+ * signer's escape character escaped, and first that nothing was verified. */
+static void test_format_text(void **state)
+{
+    world *w = *state;
+    cs_trustlist l, d;
+    char *text = NULL;
+
+    make_list(w, &l, 3);
+    free(l.abs[1].name);
+    l.abs[1].name = text_copy("AB \x1b[2J TWO");
+    sign_decode(&l, w->root, &d);
+    assert_int_equal(cs_trustlist_format_text(&d, &text), CS_OK);
+    assert_non_null(strstr(text, "NOT VERIFIED: decoded only"));
+    assert_non_null(strstr(text, "\nscheme owner: SCHEME\nuri:          https://scheme.example/tl\n"
+                                 "sequence:     3\n"));
+    assert_non_null(strstr(text, "ttl:          3600 seconds\n"));
+    assert_non_null(strstr(text, "accreditation bodies: 2\n  AB-ONE  AB-ONE (GB)  active\n"
+                                 "    recognised for ISO 9001, from 2025-01-01\n    key "));
+    assert_non_null(strstr(text, ", signs from 2025-01-01 until 2026-04-11\n"));
+    assert_non_null(strstr(text, "  AB-TWO  AB \\x1b[2J TWO (GB)  suspended\n"));
+    assert_null(strchr(text, '\x1b'));
+    assert_int_equal(cs_trustlist_format_text(NULL, &text), CS_ERR_ARGUMENT);
+    free(text);
+    cs_trustlist_clear(&l);
+    cs_trustlist_clear(&d);
+}
+
 static void test_arguments(void **state)
 {
     world *w = *state;
@@ -451,7 +479,7 @@ int main(void)
         cmocka_unit_test(test_round_trip), cmocka_unit_test(test_recognition),
         cmocka_unit_test(test_strict),     cmocka_unit_test(test_sequence),
         cmocka_unit_test(test_freshness),  cmocka_unit_test(test_rollover),
-        cmocka_unit_test(test_arguments),
+        cmocka_unit_test(test_arguments),  cmocka_unit_test(test_format_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

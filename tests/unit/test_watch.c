@@ -197,6 +197,33 @@ static void test_other_verdicts_and_first_run(void **state)
     assert_int_equal(helper_remove_dir(dir), 0);
 }
 
+/* `watch --list`'s text: one line an item, before and after its check. */
+static void test_list_text(void **state)
+{
+    char dir[] = "/tmp/certseal-watch-XXXXXX", *text = NULL;
+    cs_watch_t *w = NULL;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(cs_watch_open(dir, &w, NULL, 0), CS_OK);
+    assert_int_equal(cs_watch_list_text(w, &text), CS_OK);
+    assert_string_equal(text, "");
+    free(text);
+    add_token(w, "one");
+    assert_int_equal(cs_watch_list_text(w, &text), CS_OK);
+    assert_int_equal(strlen(text), 12 + strlen("  not checked     -  -  -  expires -  checked never  from unit\n"));
+    assert_string_equal(text + 12, "  not checked     -  -  -  expires -  checked never  from unit\n");
+    free(text);
+    expect(w, result_of(T0, CS_VERDICT_VALID, PASS, PASS), NONE);
+    assert_int_equal(cs_watch_list_text(w, &text), CS_OK);
+    assert_non_null(strstr(text, "  VALID           GB-Q-1  "));
+    assert_non_null(strstr(text, "  expires 2026-04-10  checked 2026-01-01  from unit\n"));
+    free(text);
+    assert_int_equal(cs_watch_list_text(NULL, &text), CS_ERR_ARGUMENT);
+    cs_watch_close(&w);
+    assert_int_equal(helper_remove_dir(dir), 0);
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -244,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_events),
         cmocka_unit_test(test_other_verdicts_and_first_run),
         cmocka_unit_test(test_state_folder),
+        cmocka_unit_test(test_list_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@
 #include "certseal/issue.h"
 #include "certseal/issue_batch.h"
 #include "certseal/key.h"
+#include "certseal/passphrase.h"
 #include "certseal/pdf.h"
 #include "certseal/pkcs11.h"
 #include "certseal/qr.h"

@@ -89,6 +89,10 @@ extern "C" {
     X(CS_ERR_BATCH_TOKEN_COLUMN, 361, "CSV header has no token column")                    \
     X(CS_ERR_BATCH_LINE_TOO_LONG, 362, "input line is longer than a token can be")         \
     X(CS_ERR_DOCUMENT_TEMPLATE, 370, "certificate document template is invalid")           \
+    X(CS_ERR_SECRET_NO_TERMINAL, 390, "a passphrase or PIN is needed and there is no terminal to ask on") \
+    X(CS_ERR_SECRET_TOO_LONG, 391, "passphrase or PIN longer than allowed")                \
+    X(CS_ERR_SECRET_EMPTY, 392, "passphrase or PIN is empty")                              \
+    X(CS_ERR_SECRET_MISMATCH, 393, "the passphrase and its repetition differ")             \
     /* crypto */                                                                           \
     X(CS_ERR_KEY_PARSE, 400, "key does not parse")                                         \
     X(CS_ERR_KEY_PASSPHRASE, 401, "wrong passphrase for the private key")                  \

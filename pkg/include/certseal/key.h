@@ -169,6 +169,21 @@ bool cs_key_has_signer(const cs_key_t *key);
 /* Releases *key and sets it to NULL; NULL and *key == NULL are fine. */
 void cs_key_free(cs_key_t **key);
 
+/*
+ * Sets OpenSSL up for a process that verifies offline, before its first
+ * use: the OpenSSL configuration file is not read (the default provider
+ * serves every algorithm certseal uses) and OpenSSL's legacy tables of
+ * cipher and digest names are not built.  That set-up costs more than a
+ * whole verification and nothing in the verifying core needs it; but TLS
+ * and X.509 chains do (certificate signatures are looked up by those
+ * names), so call it only in a process that makes no TLS connection and
+ * has no other OpenSSL user.  Process-wide and for good; a no-op when
+ * OpenSSL was already set up.  The certseal program calls it for `verify`
+ * without --fetch or trust lists from URLs.
+ * Errors: CS_ERR_CRYPTO (OpenSSL could not be initialised).
+ */
+CS_MUST_CHECK cs_err cs_crypto_init_offline(void);
+
 #ifdef __cplusplus
 }
 #endif

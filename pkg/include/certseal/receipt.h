@@ -149,6 +149,18 @@ CS_MUST_CHECK cs_err cs_receipt_decode(const uint8_t *data, size_t len, cs_recei
 CS_MUST_CHECK cs_err cs_receipt_verify(const uint8_t *data, size_t len, const cs_trust_t *trust,
                                        cs_receipt *out, char *detail, size_t detail_size);
 
+/*
+ * What a verified receipt records, as `certseal receipt verify` prints it:
+ * as lines of text (cs_receipt_format_text()), or as one compact JSON
+ * object (cs_receipt_format_json(): signer_kid, signed_at, verified_at,
+ * pinned_kids, trust_lists, status_lists, results).  Every text the
+ * receipt carries is escaped for a terminal (cs_text_escape(),
+ * cs_text_escape_json()).  *out is allocated; the caller frees it.
+ * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY (*out is then NULL).
+ */
+CS_MUST_CHECK cs_err cs_receipt_format_text(const cs_receipt *receipt, char **out);
+CS_MUST_CHECK cs_err cs_receipt_format_json(const cs_receipt *receipt, char **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "certseal/error.h"
 
@@ -42,6 +43,10 @@ bool cs_text_is_unsafe(unsigned long code_point);
  * when that is less than out_size.  text may be NULL when len is 0.
  */
 size_t cs_text_escape(const char *text, size_t len, char *out, size_t out_size);
+
+/* The len bytes of data as lower-case hex into out, which holds 2 * len + 1
+ * bytes (a kid: 2 * CS_KID_SIZE + 1); returns out. */
+char *cs_text_hex(const uint8_t *data, size_t len, char *out);
 
 /*
  * The escaped copy of the NUL-terminated text, allocated; the caller frees

@@ -137,6 +137,12 @@ CS_MUST_CHECK cs_err cs_trustlist_from_json(const char *json, size_t len, const 
  * Errors: CS_ERR_NO_MEMORY, CS_ERR_CRYPTO. */
 CS_MUST_CHECK cs_err cs_trustlist_to_json(const cs_trustlist *list, char **out);
 
+/* The list as lines of text, as `certseal trustlist show` prints it (first
+ * "NOT VERIFIED": it says nothing of the signature), every text of the list
+ * escaped for a terminal, in a new string (*out, freed with free()).
+ * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_trustlist_format_text(const cs_trustlist *list, char **out);
+
 /* The claims of the list, in the order of DESIGN §3, in a new buffer.
  * Errors: CS_ERR_ARGUMENT (a required field missing), CS_ERR_NO_MEMORY. */
 CS_MUST_CHECK cs_err cs_trustlist_encode_claims(const cs_trustlist *list, uint8_t **out,

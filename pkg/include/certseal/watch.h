@@ -175,6 +175,13 @@ CS_MUST_CHECK cs_err cs_watch_event_json(const cs_watch_event *event, char **out
  * `watch --list --json`.  Errors: CS_ERR_NO_MEMORY. */
 CS_MUST_CHECK cs_err cs_watch_list_json(const cs_watch_t *watch, char **out);
 
+/* The portfolio as text, one line per item (its id's first 12 digits, the
+ * last verdict, number, organisation, standard, last valid day, when it
+ * was checked and where it came from; every text escaped), for `watch
+ * --list`, in a new string (*out, freed with free()).
+ * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err cs_watch_list_text(const cs_watch_t *watch, char **out);
+
 #ifdef __cplusplus
 }
 #endif
