@@ -175,8 +175,11 @@ endef
 # clang's fuzzer and sanitizer runtimes, which apt-get does not install
 # with clang when recommended packages are left out.
 DEPS_FUZZ   := deb:libclang-rt-14-dev:libclang-rt-14-dev
+# The PostgreSQL 15 server the registry tests start (tests/cli/pg_server.sh).
+DEPS_SERVERS := path:/usr/lib/postgresql/15/bin/initdb:postgresql-15 \
+               path:/usr/sbin/runuser:util-linux
 DEPS_ALL    := $(DEPS_BUILD) $(addprefix pc:,$(DEPS_LIB)) $(DEPS_FONTS)
-DEPS_ALL_TEST := $(DEPS_ALL) $(addprefix pc:,$(DEPS_TEST)) $(addprefix cmd:,$(DEPS_TOOLS)) \
+DEPS_ALL_TEST := $(DEPS_ALL) $(addprefix pc:,$(DEPS_TEST)) $(addprefix cmd:,$(DEPS_TOOLS)) $(DEPS_SERVERS) \
                py:jsonschema:python3-jsonschema py:cryptography:python3-cryptography $(DEPS_FUZZ)
 
 deps:
