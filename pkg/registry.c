@@ -359,6 +359,62 @@ cs_err registry_new_handle(const char *location, cs_registry_t **out)
     return CS_OK;
 }
 
+bool cs_registry_location_is_uri(const char *location)
+{
+    return registry_location_is_uri(location);
+}
+
+/* Copies [text, text + len) to out at *n, cut at size. */
+static void append(char *out, size_t size, size_t *n, const char *text, size_t len)
+{
+    for (size_t i = 0; i < len && *n + 1 < size; i++)
+        out[(*n)++] = text[i];
+    out[*n] = '\0';
+}
+
+void cs_registry_location_redact(const char *location, char *out, size_t size)
+{
+    const char *p, *authority, *end, *at = NULL;
+    size_t n = 0;
+
+    if (out == NULL || size == 0)
+        return;
+    out[0] = '\0';
+    if (location == NULL)
+        return;
+    if (!registry_location_is_uri(location)) {
+        append(out, size, &n, location, strlen(location));
+        return;
+    }
+    authority = strstr(location, "://") + 3;
+    end = authority + strcspn(authority, "/?");
+    for (p = authority; p < end; p++)
+        if (*p == '@')
+            at = p;
+    p = location;
+    if (at != NULL) {
+        const char *colon = memchr(authority, ':', (size_t)(at - authority));
+        if (colon != NULL) {
+            append(out, size, &n, location, (size_t)(colon + 1 - location));
+            append(out, size, &n, "***", 3);
+            p = at;
+        }
+    }
+    /* The query: password=VALUE among the parameters. */
+    while (*p != '\0') {
+        bool starts = (p > location && (p[-1] == '?' || p[-1] == '&')) &&
+                      strncmp(p, "password=", 9) == 0;
+        if (starts) {
+            append(out, size, &n, p, 9);
+            append(out, size, &n, "***", 3);
+            p += 9 + strcspn(p + 9, "&");
+            continue;
+        }
+        append(out, size, &n, p, 1);
+        p++;
+    }
+}
+
 bool registry_location_is_uri(const char *location)
 {
     return location != NULL &&
