@@ -57,6 +57,15 @@ REGISTRY_MISSING=$(createdb missing)
 export REGISTRY_AB REGISTRY_CB REGISTRY_BAD REGISTRY_NOWHERE REGISTRY_MISSING
 expect_exit 0 sh "$HERE/test_registry.sh"
 cat "$CAP/stdout"
+# Key changes (rekey, reissue) on the server too.
+REGISTRY_AB=$(createdb rekey_ab)
+REGISTRY_CB=$(createdb rekey_cb)
+REGISTRY_ROGUE=$(createdb rogue)
+REGISTRY_ROGUE2=$(createdb rogue2)
+export REGISTRY_AB REGISTRY_CB REGISTRY_ROGUE REGISTRY_ROGUE2
+expect_exit 0 sh "$HERE/test_rekey.sh"
+cat "$CAP/stdout"
+unset REGISTRY_AB REGISTRY_CB REGISTRY_ROGUE REGISTRY_ROGUE2
 
 # ---- what only a server has ---------------------------------------------------------
 
@@ -153,6 +162,10 @@ NUMBERS=$(cat tokens-*.jsonl | python3 -c \
 check "a token for each of the 600 numbers written" [ "$NUMBERS" -eq 600 ]
 expect_exit 0 cs verify --trust ab.key.pub --status cbs.list --status ab.list \
     tokens-1.jsonl tokens-2.jsonl tokens-3.jsonl tokens-4.jsonl tokens-1b.jsonl
+
+# The certificate document from the registry on the server.
+expect_exit 0 cs document --registry "$CBS" --out s2.pdf S2-0001
+check "a PDF" [ "$(head -c 5 s2.pdf)" = "%PDF-" ]
 
 # ---- migrate: file to server to file ------------------------------------------------
 
