@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The issuer registry (DESIGN §5): opening and creating the SQLite file,
- * the statements every operation shares, and status changes.  Issuing is
- * in registry_issue.c, reading and publishing in registry_read.c, the
- * schema in registry_schema.c.
+ * The issuer registry (DESIGN §5): the handle, opening a registry through
+ * the engine its location names (registry_sql.h: a file, or a PostgreSQL
+ * URI), what every operation shares (transactions, the bounded retry of
+ * one that lost to another station, looking up a number, events), and the
+ * settings.  Issuing is in registry_issue.c and registry_batch.c, reading
+ * in registry_read.c, status changes and publishing in registry_status.c,
+ * the engines in registry_sqlite.c and registry_pg.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +19,6 @@
 #include <unistd.h>
 
 #include "certseal/cose.h"
-#include "certseal/text.h"
 #include "registry_db.h"
 
 /* ---- plumbing ------------------------------------------------------------- */

@@ -3,6 +3,7 @@
  * What the registry's engines (registry_sqlite.c, registry_pg.c) share
  * (registry_sql.h).
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "certseal/text.h"
@@ -10,9 +11,18 @@
 
 void registry_sql_message(const char *said, char *out, size_t size)
 {
-    size_t len = said != NULL ? strlen(said) : 0;
-    /* Engines end their messages with a line feed. */
-    while (len > 0 && (said[len - 1] == '\n' || said[len - 1] == ' '))
-        len--;
-    (void)cs_text_escape(said, len, out, size);
+    char line[1024];
+    size_t n = 0;
+
+    /* libpq's messages span lines (and end with one): one line, with each
+     * run of spaces, tabs and line breaks as one space. */
+    for (const char *p = said != NULL ? said : ""; *p != '\0' && n + 1 < sizeof(line); p++) {
+        bool space = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+        if (space && (n == 0 || line[n - 1] == ' '))
+            continue;
+        line[n++] = space ? ' ' : *p;
+    }
+    while (n > 0 && line[n - 1] == ' ')
+        n--;
+    (void)cs_text_escape(line, n, out, size);
 }
