@@ -51,6 +51,7 @@ export PGPASSFILE="$PGDIR/pg/pgpass"
 REGISTRY_AB=$(createdb ab)
 createdb cb >/dev/null
 REGISTRY_CB="postgresql://certseal@127.0.0.1:$PORT/cb"
+CB_TCP=$REGISTRY_CB
 REGISTRY_BAD=$(createdb bad)
 REGISTRY_NOWHERE=$(createdb nowhere)
 REGISTRY_MISSING=$(createdb missing)
@@ -82,7 +83,7 @@ expect_stderr_no 'secret'
 # connection failure, not a missing registry.
 : >empty.pgpass
 chmod 600 empty.pgpass
-expect_exit 1 env PGPASSFILE=empty.pgpass "$CERTSEAL" list --registry "$REGISTRY_CB"
+expect_exit 1 env PGPASSFILE=empty.pgpass "$CERTSEAL" list --registry "$CB_TCP"
 expect_stderr_line 'cannot connect to the database server'
 
 # The database refuses to rewrite history, whoever asks.
