@@ -105,7 +105,7 @@ CMD_OBJ     := $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 # The commands, or parts of commands, that need a service: built into the
 # plugin certseal-services.so, which the program loads when one of them runs
 # (cmd/certseal/cli_service.h).  The rest is the program.
-SERVICE_CMD_SRC := $(addprefix cmd/certseal/,$(addsuffix .c,cli_pkcs11 cli_qr cli_registry cli_scan \
+SERVICE_CMD_SRC := $(addprefix cmd/certseal/,$(addsuffix .c,cli_pkcs11 cli_pool cli_qr cli_registry cli_scan \
                services cmd_accredit cmd_init cmd_inspect cmd_issue cmd_issue_batch cmd_list \
                cmd_qr cmd_scan cmd_serve cmd_status cmd_status_change \
                cmd_watch cmd_rekey cmd_document cmd_registry))

@@ -326,6 +326,28 @@ CS_MUST_CHECK cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_cer
  * signed, borrowed until the issuer's next call. */
 const uint8_t *cs_issuer_last_claims(const cs_issuer_t *issuer, size_t *len);
 
+/* cs_issuer_issue() in its two halves, so that a batch can serialise the
+ * signature alone (pkg/issue_batch.c): cs_issuer_sign() checks cert and
+ * signs its claims (cs_issuer_last_cose() and _claims() then hold them);
+ * cs_issuer_finish() checks that signature (flags) and makes the token
+ * from it.  Errors: those of cs_issuer_issue(), each half its own. */
+CS_MUST_CHECK cs_err cs_issuer_sign(cs_issuer_t *issuer, cs_certificate *cert, char *detail,
+                                    size_t detail_size);
+CS_MUST_CHECK cs_err cs_issuer_finish(cs_issuer_t *issuer, cs_form form, const char *link_base,
+                                      unsigned flags, const char **token, size_t *token_len,
+                                      char *detail, size_t detail_size);
+
+/* A second issuer with issuer's key, AC, catalog and catalog flags, for
+ * another thread: the key and the catalog are shared (only read), so
+ * issuer must outlive the copy and keep its catalog meanwhile.  Loads the
+ * built-in catalog into issuer first when it has none.  Errors: those of
+ * cs_issuer_new() and cs_catalog_load_builtin(). */
+CS_MUST_CHECK cs_err cs_issuer_copy(cs_issuer_t *issuer, cs_issuer_t **out);
+
+/* True when the issuer's key signs through an external signer, which must
+ * never be called by two threads at once (certseal/key.h). */
+bool cs_issuer_signs_externally(const cs_issuer_t *issuer);
+
 /* The record shape of cert as a new jansson object (NULL when out of memory). */
 json_t *cs_record_json_object(const cs_certificate *cert);
 

@@ -21,6 +21,7 @@ struct cs_issuer {
     cs_cose_scratch scratch;
     cs_catalog *catalog;    /* DESIGN §2 step 7; NULL until set or first needed */
     unsigned catalog_flags; /* CS_CATALOG_ALLOW_UNLISTED */
+    bool catalog_borrowed;  /* a copy's catalog belongs to the issuer copied */
 };
 
 /* Accepts the AC as COSE bytes or in any token form. */
@@ -102,7 +103,8 @@ void cs_issuer_free(cs_issuer_t **issuer)
     cs_cbor_writer_free(&i->claims);
     cs_cbor_writer_free(&i->message);
     cs_cose_scratch_free(&i->scratch);
-    cs_catalog_free(&i->catalog);
+    if (!i->catalog_borrowed)
+        cs_catalog_free(&i->catalog);
     free(i);
     *issuer = NULL;
 }
@@ -187,9 +189,36 @@ void cs_issuer_set_catalog(cs_issuer_t *issuer, cs_catalog **catalog, unsigned f
     issuer->catalog_flags = flags;
     if (catalog == NULL)
         return;
-    cs_catalog_free(&issuer->catalog);
+    if (!issuer->catalog_borrowed)
+        cs_catalog_free(&issuer->catalog);
     issuer->catalog = *catalog;
+    issuer->catalog_borrowed = false;
     *catalog = NULL;
+}
+
+cs_err cs_issuer_copy(cs_issuer_t *issuer, cs_issuer_t **out)
+{
+    cs_issuer_t *copy = NULL;
+    cs_err err;
+
+    if (issuer == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    /* The catalog is loaded here, once, so that the copies only read it. */
+    if (issuer->catalog == NULL && (err = cs_catalog_load_builtin(&issuer->catalog)) != CS_OK)
+        return err;
+    if ((err = cs_issuer_new(issuer->key, issuer->accreditation_bytes, issuer->accreditation_len,
+                             &copy, NULL, 0)) != CS_OK)
+        return err;
+    copy->catalog = issuer->catalog;
+    copy->catalog_flags = issuer->catalog_flags;
+    copy->catalog_borrowed = true;
+    *out = copy;
+    return CS_OK;
+}
+
+bool cs_issuer_signs_externally(const cs_issuer_t *issuer)
+{
+    return issuer != NULL && cs_key_has_signer(issuer->key);
 }
 
 /* DESIGN §2 step 7 at issue: the catalog's rules for the certificate's
@@ -219,14 +248,12 @@ static cs_err fill_from_accreditation(const cs_accreditation *ac, cs_certificate
     return CS_OK;
 }
 
-cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
-                       const char *link_base, unsigned flags, const char **token, size_t *token_len,
-                       char *detail, size_t detail_size)
+cs_err cs_issuer_sign(cs_issuer_t *issuer, cs_certificate *cert, char *detail, size_t detail_size)
 {
     cs_cose_sign1_headers headers = {.typ = CS_TYP_CERTIFICATE};
     cs_err err;
 
-    if (issuer == NULL || cert == NULL || token == NULL || token_len == NULL)
+    if (issuer == NULL || cert == NULL)
         return CS_ERR_ARGUMENT;
     if ((err = fill_from_accreditation(&issuer->accreditation, cert)) != CS_OK ||
         (err = cs_certificate_check(cert, detail, detail_size)) != CS_OK ||
@@ -237,14 +264,34 @@ cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
         return err;
     headers.accreditation = issuer->accreditation_bytes;
     headers.accreditation_len = issuer->accreditation_len;
-    if ((err = cs_cose_sign1_sign_into(issuer->key, &headers, issuer->claims.buf,
-                                       issuer->claims.len, &issuer->scratch, &issuer->message)) !=
-        CS_OK)
-        return err;
+    return cs_cose_sign1_sign_into(issuer->key, &headers, issuer->claims.buf, issuer->claims.len,
+                                   &issuer->scratch, &issuer->message);
+}
+
+cs_err cs_issuer_finish(cs_issuer_t *issuer, cs_form form, const char *link_base, unsigned flags,
+                        const char **token, size_t *token_len, char *detail, size_t detail_size)
+{
+    cs_err err;
+
+    if (issuer == NULL || token == NULL || token_len == NULL)
+        return CS_ERR_ARGUMENT;
     if ((flags & CS_ISSUE_VERIFY_SIGNATURE) &&
         (err = cs_cose_sign1_check_own(issuer->key, issuer->message.buf, issuer->message.len,
                                        detail, detail_size)) != CS_OK)
         return err;
     return cs_token_wrap(issuer->codec, form, link_base, issuer->message.buf, issuer->message.len,
                          token, token_len);
+}
+
+cs_err cs_issuer_issue(cs_issuer_t *issuer, cs_certificate *cert, cs_form form,
+                       const char *link_base, unsigned flags, const char **token, size_t *token_len,
+                       char *detail, size_t detail_size)
+{
+    cs_err err;
+
+    if (issuer == NULL || cert == NULL || token == NULL || token_len == NULL)
+        return CS_ERR_ARGUMENT;
+    if ((err = cs_issuer_sign(issuer, cert, detail, detail_size)) != CS_OK)
+        return err;
+    return cs_issuer_finish(issuer, form, link_base, flags, token, token_len, detail, detail_size);
 }

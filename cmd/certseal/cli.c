@@ -425,7 +425,6 @@ const char *cli_token_argument(int argc, char **argv, int index)
 bool cli_write_file(const char *path, const void *data, size_t len, unsigned mode,
                     unsigned flags)
 {
-    struct stat st;
     cs_err err;
 
     if (strcmp(path, "-") == 0) {
@@ -436,6 +435,15 @@ bool cli_write_file(const char *path, const void *data, size_t len, unsigned mod
         return true;
     }
     err = cs_file_write_atomic(path, data, len, mode, flags);
+    if (err != CS_OK)
+        cli_report_write_error(path, err, flags, errno);
+    return err == CS_OK;
+}
+
+void cli_report_write_error(const char *path, cs_err err, unsigned flags, int saved_errno)
+{
+    struct stat st;
+
     if (err == CS_ERR_FILE_EXISTS && (flags & CS_FILE_REGULAR) && lstat(path, &st) == 0 &&
         !S_ISREG(st.st_mode))
         cli_error("%s: exists and is not a regular file (a link, pipe or device); nothing was "
@@ -443,9 +451,8 @@ bool cli_write_file(const char *path, const void *data, size_t len, unsigned mod
                   path);
     else if (err == CS_ERR_FILE_EXISTS)
         cli_error("%s: already exists; choose another name or add --force to replace it", path);
-    else if (err != CS_OK)
-        cli_error("%s: cannot write: %s", path, strerror(errno));
-    return err == CS_OK;
+    else
+        cli_error("%s: cannot write: %s", path, strerror(saved_errno));
 }
 
 char *cli_certificate_path(const char *dir, const char *number, const char *extension)

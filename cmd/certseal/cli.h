@@ -176,6 +176,11 @@ bool cli_write_output(const char *path, const void *data, size_t len, unsigned m
 bool cli_write_file(const char *path, const void *data, size_t len, unsigned mode,
                     unsigned flags);
 
+/* Reports what cs_file_write_atomic(path, ..., flags) returned (err, not
+ * CS_OK), with the errno it left (saved_errno): cli_write_file()'s
+ * messages, for a file written on another thread. */
+void cli_report_write_error(const char *path, cs_err err, unsigned flags, int saved_errno);
+
 /* True when stdout is a terminal and NO_COLOR is not set. */
 bool cli_use_colour(void);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* The QR options and QR file output shared by `qr` and `issue --qr`. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,35 +128,65 @@ static cs_err render(const char *path, const cs_qr_t *qr, const cli_qr_options *
     return err;
 }
 
-bool cli_qr_write_file(const char *path, const char *token, const cli_qr_options *options,
-                       unsigned flags, int *version_out)
+bool cli_qr_make_file(const char *path, const char *token, const cli_qr_options *options,
+                      unsigned flags, int *version_out, cli_qr_failure *failure)
 {
     cs_qr_t *qr = NULL;
     uint8_t *image = NULL;
     size_t image_len = 0;
-    bool ok = false;
     cs_err err;
+
+    *failure = (cli_qr_failure){.stage = CLI_QR_ENCODE};
+    if ((err = cs_qr_encode(token, options->ecc, &qr)) == CS_OK) {
+        failure->stage = CLI_QR_RENDER;
+        err = render(path, qr, options, &image, &image_len);
+    }
+    if (err == CS_OK) {
+        failure->stage = CLI_QR_WRITE;
+        err = cs_file_write_atomic(path, image, image_len, 0644, flags);
+        failure->saved_errno = errno;
+    }
+    if (err == CS_OK) {
+        failure->stage = CLI_QR_DONE;
+        if (version_out != NULL)
+            *version_out = cs_qr_symbol_version(qr);
+    }
+    failure->err = err;
+    free(image);
+    cs_qr_free(&qr);
+    return err == CS_OK;
+}
+
+void cli_qr_report_failure(const char *path, const char *token, const cli_qr_options *options,
+                           unsigned flags, const cli_qr_failure *failure)
+{
+    switch (failure->stage) {
+    case CLI_QR_DONE:
+        break;
+    case CLI_QR_ENCODE:
+        if (failure->err == CS_ERR_TOO_LARGE)
+            cli_qr_report_too_large(path, token, options->ecc);
+        else
+            cli_error("%s: cannot make the QR code: %s", path, cs_strerror(failure->err));
+        break;
+    case CLI_QR_RENDER:
+        cli_error("%s: cannot draw the QR code: %s", path, cs_strerror(failure->err));
+        break;
+    case CLI_QR_WRITE:
+        cli_report_write_error(path, failure->err, flags, failure->saved_errno);
+        break;
+    }
+}
+
+bool cli_qr_write_file(const char *path, const char *token, const cli_qr_options *options,
+                       unsigned flags, int *version_out)
+{
+    cli_qr_failure failure;
 
     if (!check_output(path))
         return false;
-    if ((err = cs_qr_encode(token, options->ecc, &qr)) != CS_OK) {
-        if (err == CS_ERR_TOO_LARGE)
-            cli_qr_report_too_large(path, token, options->ecc);
-        else
-            cli_error("%s: cannot make the QR code: %s", path, cs_strerror(err));
-        goto fail;
-    }
-    if ((err = render(path, qr, options, &image, &image_len)) != CS_OK) {
-        cli_error("%s: cannot draw the QR code: %s", path, cs_strerror(err));
-        goto fail;
-    }
-    if (!cli_write_file(path, image, image_len, 0644, flags))
-        goto fail;
-    if (version_out != NULL)
-        *version_out = cs_qr_symbol_version(qr);
-    ok = true;
-fail:
-    free(image);
-    cs_qr_free(&qr);
-    return ok;
+    if (cli_qr_make_file(path, token, options, flags, version_out, &failure))
+        return true;
+    cli_qr_report_failure(path, token, options, flags, &failure);
+    return false;
 }

@@ -66,4 +66,22 @@ void cli_qr_report_too_large(const char *label, const char *token, cs_qr_ecc ecc
 bool cli_qr_write_file(const char *path, const char *token, const cli_qr_options *options,
                        unsigned flags, int *version_out);
 
+/* What went wrong making a QR file, to be reported later. */
+typedef struct cli_qr_failure {
+    enum { CLI_QR_DONE, CLI_QR_ENCODE, CLI_QR_RENDER, CLI_QR_WRITE } stage;
+    cs_err err;
+    int saved_errno; /* CLI_QR_WRITE: the errno the write left */
+} cli_qr_failure;
+
+/* cli_qr_write_file() that reports nothing, so that it can run on any
+ * thread: false with *failure set when it failed.  path must end in .png
+ * or .svg (checked beforehand). */
+bool cli_qr_make_file(const char *path, const char *token, const cli_qr_options *options,
+                      unsigned flags, int *version_out, cli_qr_failure *failure);
+
+/* Reports *failure of cli_qr_make_file(path, token, options, flags), as
+ * cli_qr_write_file() would have. */
+void cli_qr_report_failure(const char *path, const char *token, const cli_qr_options *options,
+                           unsigned flags, const cli_qr_failure *failure);
+
 #endif

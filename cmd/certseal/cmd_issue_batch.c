@@ -3,9 +3,11 @@
  * checked against the accreditation and the numbers the registry holds)
  * before the first is issued; then issued in chunks, each one
  * transaction, with a progress bar over every phase on a terminal.  The
- * tokens (--out, JSON Lines) and QR codes (--qr-dir) are written at the end from what the registry recorded for every number of
- * the batch, so that running an interrupted batch again completes both
- * the registry and the outputs. */
+ * tokens (--out, JSON Lines) and QR codes (--qr-dir) are written at the
+ * end from what the registry recorded for every number of the batch, so
+ * that running an interrupted batch again completes both the registry and
+ * the outputs; the QR files of each chunk by a pool of threads
+ * (cli_pool.h), since each is drawn and synced on its own. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +17,12 @@
 #include <unistd.h>
 
 #include "cli_issue.h"
+#include "cli_pool.h"
 #include "cli_progress.h"
+
+/* Outputs are written this many certificates at a time: the QR files of a
+ * chunk in parallel, with no more of the batch's tokens held than that. */
+#define OUTPUT_CHUNK 256
 
 typedef struct batch_run {
     const issue_options *o;
@@ -123,18 +130,6 @@ static char *qr_path(const issue_options *o, const char *number)
     return path;
 }
 
-/* Like every other output: a new regular file, or with --force a regular
- * file replaced; never a link, pipe or device found under the name. */
-static bool write_qr(const issue_options *o, const char *number, const char *token)
-{
-    char *path = qr_path(o, number);
-    bool ok = path != NULL &&
-              cli_qr_write_file(path, token, &o->qr_options,
-                                CS_FILE_REGULAR | (o->force ? CS_FILE_REPLACE : 0), NULL);
-    free(path);
-    return ok;
-}
-
 /* Before anything is issued: no QR file of the batch may be in the way
  * (an existing file without --force, or anything but a regular file). */
 static bool check_qr_targets(const issue_options *o, const cs_batch *batch)
@@ -161,35 +156,99 @@ static bool check_qr_targets(const issue_options *o, const cs_batch *batch)
     return ok;
 }
 
-/* Every certificate of the batch as the registry recorded it. */
+/* The QR files of a chunk of the batch, written by a pool of threads (each
+ * file is encoded, drawn and synced on its own); the failures are
+ * reported afterwards, in input order, by the thread that reports. */
+typedef struct qr_chunk {
+    const issue_options *o;
+    unsigned flags;   /* cs_file_write_atomic()'s */
+    size_t count;     /* files in the chunk */
+    char *path[OUTPUT_CHUNK];
+    char *token[OUTPUT_CHUNK];
+    cli_qr_failure failure[OUTPUT_CHUNK];
+} qr_chunk;
+
+static bool write_qr(void *ctx, size_t i)
+{
+    qr_chunk *c = ctx;
+    return cli_qr_make_file(c->path[i], c->token[i], &c->o->qr_options, c->flags, NULL,
+                            &c->failure[i]);
+}
+
+static void qr_chunk_clear(qr_chunk *c)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        free(c->path[i]);
+        free(c->token[i]);
+        c->path[i] = c->token[i] = NULL;
+    }
+    c->count = 0;
+}
+
+/* Writes the chunk's files; false (each failure reported, with its file's
+ * name) when any could not be written. */
+static bool write_qr_chunk(qr_chunk *c, cli_progress *progress, size_t done_before)
+{
+    /* a file not attempted after the first failure stays "done": unreported */
+    for (size_t i = 0; i < c->count; i++)
+        c->failure[i] = (cli_qr_failure){.stage = CLI_QR_DONE};
+    if (cli_pool_run(c->count, cli_pool_default_jobs(), write_qr, c, progress, done_before))
+        return true;
+    for (size_t i = 0; i < c->count; i++)
+        cli_qr_report_failure(c->path[i], c->token[i], &c->o->qr_options, c->flags,
+                              &c->failure[i]);
+    return false;
+}
+
+/* Every certificate of the batch as the registry recorded it: its JSON
+ * line for --out and, with --qr-dir, its QR file. */
 static bool write_outputs(const issue_options *o, cs_registry_t *registry, const cs_batch *batch,
                           cli_progress *progress)
 {
     char *text = NULL;
     size_t len = 0, fits = 0, large = 0, longest = 0;
+    qr_chunk *qr = NULL;
     bool ok = true;
 
     if (cs_qr_capacity(CS_QR_VERSION_WARN, o->qr_options.ecc, &fits) != CS_OK)
         fits = SIZE_MAX; /* no warning rather than a wrong one */
+    if (o->qr_dir != NULL && (qr = calloc(1, sizeof(*qr))) == NULL) {
+        cli_error("out of memory");
+        return false;
+    }
+    if (qr != NULL) {
+        qr->o = o;
+        qr->flags = CS_FILE_REGULAR | (o->force ? CS_FILE_REPLACE : 0);
+    }
     cli_progress_start(progress, o->qr_dir != NULL ? "write tokens, QR" : "write tokens",
                        batch->count);
-    for (size_t i = 0; ok && i < batch->count; i++) {
-        cli_progress_update(progress, i);
-        cs_registry_entry entry = {0};
-        cs_err err = cs_registry_get(registry, batch->certs[i].number, &entry);
-        if (err != CS_OK) {
-            cli_registry_report(batch->certs[i].number, err, NULL);
-            ok = false;
-        } else if (!append_line(&text, &len, &entry)) {
-            cli_error("out of memory");
-            ok = false;
-        } else if (o->qr_dir != NULL && !write_qr(o, entry.number, entry.token)) {
-            ok = false;
-        } else if (strlen(entry.token) > fits) {
-            large++;
-            longest = strlen(entry.token) > longest ? strlen(entry.token) : longest;
+    for (size_t start = 0; ok && start < batch->count; start += OUTPUT_CHUNK) {
+        size_t end = batch->count - start > OUTPUT_CHUNK ? start + OUTPUT_CHUNK : batch->count;
+        for (size_t i = start; ok && i < end; i++) {
+            cs_registry_entry entry = {0};
+            cs_err err = cs_registry_get(registry, batch->certs[i].number, &entry);
+            if (qr == NULL)
+                cli_progress_update(progress, i);
+            if (err != CS_OK) {
+                cli_registry_report(batch->certs[i].number, err, NULL);
+                ok = false;
+            } else if (!append_line(&text, &len, &entry) ||
+                       (qr != NULL &&
+                        ((qr->path[qr->count] = cli_certificate_path(o->qr_dir, entry.number,
+                                                                     "png")) == NULL ||
+                         (qr->token[qr->count++] = strdup(entry.token)) == NULL))) {
+                cli_error("out of memory");
+                ok = false;
+            } else if (strlen(entry.token) > fits) {
+                large++;
+                longest = strlen(entry.token) > longest ? strlen(entry.token) : longest;
+            }
+            cs_registry_entry_clear(&entry);
         }
-        cs_registry_entry_clear(&entry);
+        if (ok && qr != NULL)
+            ok = write_qr_chunk(qr, progress, start);
+        if (qr != NULL)
+            qr_chunk_clear(qr);
     }
     if (ok)
         ok = cli_write_output(o->out != NULL ? o->out : "-", text != NULL ? text : "", len, 0644,
@@ -198,6 +257,9 @@ static bool write_outputs(const issue_options *o, cs_registry_t *registry, const
         cli_progress_end(progress);
         cli_qr_warn_large_batch(batch_name(o), large, batch->count, longest, o->qr_options.ecc);
     }
+    if (qr != NULL)
+        qr_chunk_clear(qr);
+    free(qr);
     free(text);
     return ok;
 }

@@ -39,7 +39,12 @@
  *             key pinned (target 0.98), and signing a list of 1,000 ABs
  *             (target under 100 ms)
  *   registry  batch issue of 100,000 records into an SQLite registry,
- *             durable, against the raw sign rate (target 0.5)
+ *             durable, against the raw sign rate (target 0.5) and the
+ *             careful issuer's limit (for information)
+ *   issue_batch  batch issue with every signature verified
+ *             (cs_issue_batch_*() over every processor) against the
+ *             careful issuer's limit, processors / (raw sign + raw verify),
+ *             measured in the same rounds (target 0.7) (bench_issue_batch.c)
  *   pkcs11    issue with a key in a SoftHSM2 token (one session, one
  *             login) against the same key type as a file, and with a
  *             login per certificate (for information)
@@ -50,7 +55,7 @@
  *             peak RSS) (bench_batch.c)
  *
  * BENCH_ONLY="chain batch" runs only the sections named (chain, batch, qr,
- * qr_corpus, scan, pdf, status, trustlist, pkcs11, registry, http,
+ * qr_corpus, scan, pdf, status, trustlist, pkcs11, registry, issue_batch, http,
  * document).
  *
  * Rates are fair on a small, noisy machine: each rate is the best of
@@ -347,7 +352,7 @@ static const struct {
     {"chain", bench_chain},       {"batch", bench_batch},   {"qr", bench_qr},
     {"qr_corpus", bench_qr_corpus}, {"scan", bench_scan},   {"pdf", bench_pdf},
     {"status", bench_status},     {"trustlist", bench_trustlist}, {"pkcs11", bench_pkcs11},
-    {"registry", bench_registry}, {"http", bench_http},     {"document", bench_document},
+    {"registry", bench_registry}, {"issue_batch", bench_issue_batch}, {"http", bench_http},     {"document", bench_document},
 };
 
 /* BENCH_ONLY="chain batch" runs only those sections (all when unset). */

@@ -52,6 +52,10 @@ double bench_now(void);
  * rates interleaved and their order rotating; each keeps its best round. */
 void bench_measure(rate *rates, size_t n);
 
+/* One round of r (ROUND_SECONDS), counted into r as bench_measure()
+ * counts it: for a section that interleaves rounds of its own. */
+void bench_measure_round(rate *r);
+
 /* "PASS" or "BELOW TARGET". */
 const char *bench_verdict(double ratio, double target);
 
@@ -90,6 +94,7 @@ void bench_pdf(const char *dir, fixture *fixtures, size_t count);
 void bench_qr(const char *dir, fixture *fixtures, size_t count);
 void bench_qr_corpus(const char *dir, fixture *fixtures, size_t count);
 void bench_registry(const char *dir, fixture *fixtures, size_t count);
+void bench_issue_batch(const char *dir, fixture *fixtures, size_t count);
 void bench_http(const char *dir, fixture *fixtures, size_t count);
 void bench_trustlist(const char *dir, fixture *fixtures, size_t count);
 void bench_pkcs11(const char *dir, fixture *fixtures, size_t count);

@@ -39,7 +39,7 @@ double bench_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void run_round(rate *r)
+void bench_measure_round(rate *r)
 {
     double start = bench_now(), elapsed;
     long ops = 0;
@@ -68,7 +68,7 @@ void bench_measure(rate *rates, size_t n)
         for (size_t k = 0; k < n; k++) {
             rate *r = &rates[(k + (size_t)round) % n];
             if (!r->failed)
-                run_round(r);
+                bench_measure_round(r);
         }
     for (size_t i = 0; i < n; i++)
         if (rates[i].failed)

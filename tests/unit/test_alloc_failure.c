@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "certseal/certseal.h"
+#include "certseal/issue_batch.h"
 
 void *__real_malloc(size_t size);
 void *__real_calloc(size_t n, size_t size);
@@ -251,6 +252,62 @@ static void test_issue_allocation_failures(void **state)
     assert_true(n > 1 && n < 10000);
 }
 
+/* A batch (issue_batch.c) of three certificates on one job (worker
+ * threads would race on the allocation counter): every allocation of the
+ * batch and of issuing fails in turn, each ending in an error, from
+ * cs_issue_batch_new() or in the item it hit. */
+static cs_err count_failed_item(void *ctx, const cs_issue_batch_item *item)
+{
+    cs_err *first = ctx;
+    if (item->err != CS_OK && *first == CS_OK)
+        *first = item->err;
+    return CS_OK;
+}
+
+static cs_err issue_batch_once(long n)
+{
+    cs_issue_batch_options options = {.form = CS_FORM_OFFLINE,
+                                       .flags = CS_ISSUE_VERIFY_SIGNATURE,
+                                       .jobs = 1};
+    cs_issue_batch_t *batch = NULL;
+    cs_issuer_t *issuer = NULL;
+    cs_certificate certs[3];
+    cs_err err, item_err = CS_OK;
+
+    memset(certs, 0, sizeof(certs));
+    arm(n);
+    err = cs_issuer_new(fx.cb, fx.ac, fx.ac_len, &issuer, NULL, 0);
+    for (size_t i = 0; i < 3 && err == CS_OK; i++)
+        err = cs_record_parse_json(fx.record, fx.record_len, &certs[i], NULL, 0);
+    if (err == CS_OK)
+        err = cs_issue_batch_new(issuer, &options, count_failed_item, &item_err, &batch);
+    for (size_t i = 0; i < 3 && err == CS_OK; i++)
+        err = cs_issue_batch_submit(batch, &certs[i]);
+    if (err == CS_OK)
+        err = cs_issue_batch_finish(batch);
+    disarm();
+    cs_issue_batch_free(&batch);
+    cs_issuer_free(&issuer);
+    for (size_t i = 0; i < 3; i++)
+        cs_certificate_clear(&certs[i]);
+    return err != CS_OK ? err : item_err;
+}
+
+static void test_issue_batch_allocation_failures(void **state)
+{
+    (void)state;
+    long n;
+
+    assert_int_equal(issue_batch_once(0), CS_OK);
+    for (n = 1; n < 10000; n++) {
+        cs_err err = issue_batch_once(n);
+        if (!failure_was_hit())
+            break;
+        assert_int_not_equal(err, CS_OK);
+    }
+    assert_true(n > 1 && n < 10000);
+}
+
 /* The verification page and the message page (report_html.c): every
  * allocation they make fails in turn, each giving CS_ERR_NO_MEMORY with
  * *out NULL and nothing leaked; then they succeed. */
@@ -310,6 +367,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_verify_allocation_failures),
         cmocka_unit_test(test_issue_allocation_failures),
+        cmocka_unit_test(test_issue_batch_allocation_failures),
         cmocka_unit_test(test_report_html_allocation_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -25,6 +25,7 @@
 #include "certseal/http.h"
 #include "certseal/image.h"
 #include "certseal/issue.h"
+#include "certseal/issue_batch.h"
 #include "certseal/key.h"
 #include "certseal/pdf.h"
 #include "certseal/pkcs11.h"
