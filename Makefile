@@ -40,7 +40,7 @@ DEPS_BUILD  := cmd:$(firstword $(CC)):$(CC_PACKAGE) path:/usr/include/stdio.h:li
 # pkg-config module : Debian package that provides it
 DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
                zlib:zlib1g-dev libqrencode:libqrencode-dev libpng:libpng-dev \
-               libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev \
+               libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev libpq:libpq-dev \
                libcurl:libcurl4-openssl-dev libmicrohttpd:libmicrohttpd-dev \
                icu-uc:libicu-dev p11-kit-1:libp11-kit-dev pangocairo:libpango1.0-dev libqpdf:libqpdf-dev
 # Fonts the certificate documents are set in (pkg/document_render.c): Noto
@@ -108,7 +108,7 @@ CMD_OBJ     := $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 SERVICE_CMD_SRC := $(addprefix cmd/certseal/,$(addsuffix .c,cli_pkcs11 cli_pool cli_qr cli_registry cli_scan \
                services cmd_accredit cmd_init cmd_inspect cmd_issue cmd_issue_batch cmd_list \
                cmd_qr cmd_scan cmd_serve cmd_status cmd_status_change \
-               cmd_watch cmd_rekey cmd_document))
+               cmd_watch cmd_rekey cmd_document cmd_registry))
 SERVICE_CMD_OBJ := $(SERVICE_CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 PROGRAM_OBJ := $(filter-out $(SERVICE_CMD_OBJ),$(CMD_OBJ))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
