@@ -14,11 +14,14 @@
 #   pg_gen PREFIX COUNT [SCOPE] > OUT
 #                       JSON Lines records numbered PREFIX-00001..., issued
 #                       today, from record-typical.json
-#   pg_registry_sane URI WHAT
+#   pg_gen_files PREFIX FILE FILES COUNT
+#                       FILE1.jsonl..., COUNT records each (PREFIX1-00001...)
+#   pg_registry_sane URI WHAT [CONDITION]
 #                       numbers and status indexes unique, one "issued"
 #                       event per revision and no event without its object,
-#                       status publish works, every token verifies VALID
-#                       with the published list
+#                       status publish works, every token (of the objects
+#                       meeting the SQL CONDITION) verifies VALID with the
+#                       published list
 #   elapsed_ms START    milliseconds since START (a date +%s%N reading)
 #
 # Needs PostgreSQL 15's server programs (make deps-test) and psql.
@@ -90,6 +93,22 @@ for i in range(count):
 PY
 }
 
+# pg_gen_files PREFIX FILE FILES COUNT: FILE1.jsonl ... FILE<FILES>.jsonl,
+# each COUNT records numbered PREFIX<n>-00001..., in one run of Python.
+pg_gen_files() {
+    python3 - "$1" "$2" "$3" "$4" "$(date -u +%Y-%m-%d)" "$TYPICAL" <<'PY'
+import json, sys
+prefix, name, files, count, today = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+d = json.load(open(sys.argv[6], encoding="utf-8"))
+d["issued"], d["original_grant"], d["expires"], d["revision"] = today, "2019-03-14", "2034-12-31", 0
+for n in range(1, files + 1):
+    with open("%s%d.jsonl" % (name, n), "w", encoding="utf-8") as f:
+        for i in range(count):
+            d["certificate_number"] = "%s%d-%05d" % (prefix, n, i + 1)
+            f.write(json.dumps(d) + "\n")
+PY
+}
+
 elapsed_ms() {
     echo $((($(date +%s%N) - $1) / 1000000))
 }
@@ -125,7 +144,8 @@ pg_registry_sane() {
                            AND o.revision = e.revision)"
     rm -f sane.list sane.tokens
     expect_exit 0 cs status publish --registry "$1" --out sane.list
-    sql "$1" 'SELECT token FROM objects ORDER BY id' >sane.tokens 2>"$CAP/stderr" ||
+    sql "$1" "SELECT token FROM objects WHERE ${3:-true} ORDER BY id" >sane.tokens \
+        2>"$CAP/stderr" ||
         { fail "$2: reading the tokens with psql"; return 1; }
     ps_count=$(wc -l <sane.tokens)
     expect_exit 0 cs verify --trust ab.key.pub --status sane.list sane.tokens
