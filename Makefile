@@ -40,7 +40,7 @@ DEPS_BUILD  := cmd:$(firstword $(CC)):$(CC_PACKAGE) path:/usr/include/stdio.h:li
 # pkg-config module : Debian package that provides it
 DEPS_LIB    := openssl:libssl-dev libcbor:libcbor-dev jansson:libjansson-dev \
                zlib:zlib1g-dev libqrencode:libqrencode-dev libpng:libpng-dev \
-               libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev \
+               libjpeg:libjpeg-dev zbar:libzbar-dev sqlite3:libsqlite3-dev libpq:libpq-dev \
                libcurl:libcurl4-openssl-dev libmicrohttpd:libmicrohttpd-dev \
                icu-uc:libicu-dev p11-kit-1:libp11-kit-dev pangocairo:libpango1.0-dev libqpdf:libqpdf-dev
 # Fonts the certificate documents are set in (pkg/document_render.c): Noto

@@ -16,103 +16,70 @@
 #include <unistd.h>
 
 #include "certseal/cose.h"
+#include "certseal/text.h"
 #include "registry_db.h"
-
-/* In the order of registry_stmt. */
-static const char *const statement_sql[STMT_COUNT] = {
-    [STMT_BEGIN_WRITE] = "BEGIN IMMEDIATE",
-    [STMT_BEGIN_READ] = "BEGIN",
-    [STMT_COMMIT] = "COMMIT",
-    [STMT_ROLLBACK] = "ROLLBACK",
-    [STMT_FIND_CURRENT] = "SELECT id, revision, status_index, status, claims, key_kid "
-                          "FROM objects WHERE number = ?1 AND current = 1 AND "
-                          "(?2 IS NULL OR key_kid = ?2) ORDER BY id",
-    [STMT_INDEX_USED] = "SELECT 1 FROM objects WHERE status_index = ?1",
-    [STMT_COUNT_OBJECTS] = "SELECT count(*) FROM objects",
-    [STMT_INSERT_OBJECT] = "INSERT INTO objects (number, revision, status_index, status, current, "
-                           "claims, token, issued_at, expires, recorded_at, subject, standard, "
-                           "key_kid, signer_kid) "
-                           "VALUES (?1, ?2, ?3, 0, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    [STMT_SET_STATUS] = "UPDATE objects SET status = ?2, current = ?3 WHERE id = ?1",
-    [STMT_INSERT_EVENT] = "INSERT INTO events (number, revision, at, action, actor, reason) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [STMT_SET_KID] = "UPDATE settings SET issuer_kid = ?1 WHERE id = 1 AND issuer_kid IS NULL",
-    /* Every object with the action of its revision's last event: publish
-     * takes the status from the append-only log and checks the row. */
-    [STMT_ALL_STATUSES] = "SELECT o.status_index, o.status, o.number, o.revision, "
-                          "(SELECT e.action FROM events e WHERE e.number = o.number AND "
-                          "e.revision = o.revision ORDER BY e.id DESC LIMIT 1) FROM objects o",
-};
 
 /* ---- plumbing ------------------------------------------------------------- */
 
-cs_err registry_sql_error(cs_registry_t *registry, int rc, const char *doing, char *detail,
-                          size_t size)
+cs_err registry_prepare(cs_registry_t *registry, registry_sql_id id, registry_query **q,
+                        char *detail, size_t size)
 {
-    const char *said = sqlite3_errmsg(registry->db);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_BUSY,
-                              "%s: another process held the registry for more than %d ms "
-                              "(try again when it is done)",
-                              doing, CS_REGISTRY_BUSY_TIMEOUT_MS);
-    if (rc == SQLITE_NOMEM)
-        return cs_detail_fail(detail, size, CS_ERR_NO_MEMORY, "%s: out of memory", doing);
-    if ((rc & 0xff) == SQLITE_CORRUPT)
-        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_DAMAGED,
-                              "the registry file is damaged: %s: %s (restore it from a backup)",
-                              doing, said);
-    return cs_detail_fail(detail, size, CS_ERR_REGISTRY, "%s: %s", doing, said);
+    return registry->engine->query(registry->db, id, q, detail, size);
 }
 
-sqlite3_stmt *registry_stmt_get(cs_registry_t *registry, registry_stmt which)
+cs_err registry_run_bound(registry_query *q, const char *doing, char *detail, size_t size)
 {
-    sqlite3_stmt **stmt = &registry->stmt[which];
-    if (*stmt == NULL) {
-        if (sqlite3_prepare_v3(registry->db, statement_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
-                               stmt, NULL) != SQLITE_OK)
-            return NULL;
-    } else {
-        sqlite3_reset(*stmt);
-        sqlite3_clear_bindings(*stmt);
-    }
-    return *stmt;
-}
-
-/* Steps a bound statement that returns no rows, then resets it. */
-cs_err registry_run_bound(cs_registry_t *registry, sqlite3_stmt *stmt, const char *doing,
-                          char *detail, size_t size)
-{
-    int rc = sqlite3_step(stmt);
-    cs_err err = CS_OK;
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        err = registry_sql_error(registry, rc, doing, detail, size);
-    sqlite3_reset(stmt);
+    bool row = false;
+    cs_err err = sql_step(q, &row, doing, detail, size);
+    sql_reset(q);
     return err;
-}
-
-cs_err registry_run(cs_registry_t *registry, registry_stmt which, const char *doing, char *detail,
-                    size_t size)
-{
-    sqlite3_stmt *stmt = registry_stmt_get(registry, which);
-    if (stmt == NULL)
-        return registry_sql_error(registry, sqlite3_errcode(registry->db), doing, detail, size);
-    return registry_run_bound(registry, stmt, doing, detail, size);
 }
 
 cs_err registry_begin_write(cs_registry_t *registry, char *detail, size_t size)
 {
-    return registry_run(registry, STMT_BEGIN_WRITE, "locking the registry", detail, size);
+    return registry->engine->begin(registry->db, REGISTRY_TXN_WRITE, detail, size);
+}
+
+cs_err registry_begin_snapshot(cs_registry_t *registry, char *detail, size_t size)
+{
+    return registry->engine->begin(registry->db, REGISTRY_TXN_SNAPSHOT, detail, size);
 }
 
 cs_err registry_commit(cs_registry_t *registry, char *detail, size_t size)
 {
-    return registry_run(registry, STMT_COMMIT, "committing", detail, size);
+    return registry->engine->commit(registry->db, detail, size);
 }
 
 void registry_rollback(cs_registry_t *registry)
 {
-    if (!sqlite3_get_autocommit(registry->db))
-        (void)sqlite3_exec(registry->db, "ROLLBACK", NULL, NULL, NULL);
+    registry->engine->rollback(registry->db);
+}
+
+bool registry_retry_wait(unsigned attempt, cs_err err, char *detail, size_t size)
+{
+    uint32_t jitter = 0;
+    struct timespec pause;
+
+    if (err != CS_ERR_REGISTRY_CONFLICT)
+        return false;
+    if (attempt >= REGISTRY_ATTEMPTS) {
+        cs_detail_fail(detail, size, CS_ERR_REGISTRY_CONFLICT,
+                       "concurrent changes by other stations undid this transaction %d times "
+                       "in a row; nothing of it was recorded (run it again)",
+                       REGISTRY_ATTEMPTS);
+        return false;
+    }
+    /* 1 to 2^attempt ms, at most about half a second. */
+    if (cs_crypto_random(&jitter, sizeof(jitter)) != CS_OK)
+        jitter = (uint32_t)attempt * 7919u;
+    unsigned span = 1u << (attempt < 9 ? attempt : 9);
+    unsigned ms = 1 + jitter % span;
+    pause.tv_sec = ms / 1000;
+    pause.tv_nsec = (long)(ms % 1000) * 1000000L;
+    nanosleep(&pause, NULL);
+    if (detail != NULL && size > 0)
+        detail[0] = '\0';
+    return true;
 }
 
 const char *registry_noun(const cs_registry_t *registry)
@@ -124,33 +91,32 @@ cs_err registry_find_current_key(cs_registry_t *registry, const char *number,
                                  const uint8_t *key_kid, bool *found, registry_current *current,
                                  uint8_t **claims, size_t *claims_len, char *detail, size_t size)
 {
-    sqlite3_stmt *stmt = registry_stmt_get(registry, STMT_FIND_CURRENT);
-    cs_err err = CS_OK;
-    int rc;
+    registry_query *q = NULL;
+    bool row = false;
+    cs_err err;
 
     *found = false;
     memset(current, 0, sizeof(*current));
-    if (stmt == NULL)
-        return registry_sql_error(registry, sqlite3_errcode(registry->db), "looking up", detail,
-                                  size);
-    sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
-    if (key_kid != NULL)
-        sqlite3_bind_blob(stmt, 2, key_kid, CS_KID_SIZE, SQLITE_STATIC);
-    rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
+    if ((err = registry_prepare(registry, SQL_FIND_CURRENT, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_text(q, 1, number);
+    sql_bind_blob(q, 2, key_kid, CS_KID_SIZE);
+    if ((err = sql_step(q, &row, "looking up a number", detail, size)) == CS_OK && row) {
+        size_t kid_len = 0;
+        const uint8_t *kid = sql_column_blob(q, 5, &kid_len);
         *found = true;
         current->matches = 1;
-        current->id = sqlite3_column_int64(stmt, 0);
-        current->revision = (uint64_t)sqlite3_column_int64(stmt, 1);
-        current->status_index = (uint64_t)sqlite3_column_int64(stmt, 2);
-        current->status = (cs_status)sqlite3_column_int(stmt, 3);
-        if (sqlite3_column_bytes(stmt, 5) == CS_KID_SIZE) {
-            memcpy(current->key_kid, sqlite3_column_blob(stmt, 5), CS_KID_SIZE);
+        current->id = sql_column_int64(q, 0);
+        current->revision = (uint64_t)sql_column_int64(q, 1);
+        current->status_index = (uint64_t)sql_column_int64(q, 2);
+        current->status = (cs_status)sql_column_int64(q, 3);
+        if (kid != NULL && kid_len == CS_KID_SIZE) {
+            memcpy(current->key_kid, kid, CS_KID_SIZE);
             current->has_key_kid = true;
         }
         if (claims != NULL) {
-            const void *blob = sqlite3_column_blob(stmt, 4);
-            size_t len = (size_t)sqlite3_column_bytes(stmt, 4);
+            size_t len = 0;
+            const uint8_t *blob = sql_column_blob(q, 4, &len);
             if ((*claims = malloc(len + 1)) == NULL)
                 err = CS_ERR_NO_MEMORY;
             else if (len > 0)
@@ -158,12 +124,11 @@ cs_err registry_find_current_key(cs_registry_t *registry, const char *number,
             *claims_len = len;
         }
         /* An AB may hold one current credential per CB key under a number. */
-        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+        while (err == CS_OK &&
+               (err = sql_step(q, &row, "looking up a number", detail, size)) == CS_OK && row)
             current->matches++;
     }
-    if (rc != SQLITE_DONE)
-        err = registry_sql_error(registry, rc, "looking up a number", detail, size);
-    sqlite3_reset(stmt);
+    sql_reset(q);
     return err;
 }
 
@@ -191,21 +156,20 @@ cs_err registry_insert_event(cs_registry_t *registry, const char *number, uint64
                              int64_t at, const char *action, const cs_registry_actor *actor,
                              char *detail, size_t size)
 {
-    sqlite3_stmt *stmt = registry_stmt_get(registry, STMT_INSERT_EVENT);
     const char *name = actor != NULL && actor->name != NULL ? actor->name : registry->user;
     const char *reason = actor != NULL ? actor->reason : NULL;
+    registry_query *q = NULL;
+    cs_err err;
 
-    if (stmt == NULL)
-        return registry_sql_error(registry, sqlite3_errcode(registry->db), "recording the event",
-                                  detail, size);
-    sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)revision);
-    sqlite3_bind_int64(stmt, 3, at);
-    sqlite3_bind_text(stmt, 4, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 5, name, -1, SQLITE_STATIC);
-    if (reason != NULL && reason[0] != '\0')
-        sqlite3_bind_text(stmt, 6, reason, -1, SQLITE_STATIC);
-    return registry_run_bound(registry, stmt, "recording the event", detail, size);
+    if ((err = registry_prepare(registry, SQL_INSERT_EVENT, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_text(q, 1, number);
+    sql_bind_int64(q, 2, (int64_t)revision);
+    sql_bind_int64(q, 3, at);
+    sql_bind_text(q, 4, action);
+    sql_bind_text(q, 5, name);
+    sql_bind_text(q, 6, reason != NULL && reason[0] != '\0' ? reason : NULL);
+    return registry_run_bound(q, "recording the event", detail, size);
 }
 
 static void hex_kid(const uint8_t *kid, char out[2 * CS_KID_SIZE + 1])
@@ -218,7 +182,7 @@ cs_err registry_check_key(cs_registry_t *registry, const cs_key_t *key, bool *re
                           char *detail, size_t size)
 {
     char want[2 * CS_KID_SIZE + 1], got[2 * CS_KID_SIZE + 1];
-    sqlite3_stmt *stmt;
+    registry_query *q = NULL;
     cs_err err;
 
     if (key == NULL || !cs_key_has_private(key))
@@ -237,11 +201,10 @@ cs_err registry_check_key(cs_registry_t *registry, const cs_key_t *key, bool *re
     if (recorded == NULL)
         return CS_OK;
     /* First use of an AB registry created without its key: remember it. */
-    if ((stmt = registry_stmt_get(registry, STMT_SET_KID)) == NULL)
-        return registry_sql_error(registry, sqlite3_errcode(registry->db), "recording the kid",
-                                  detail, size);
-    sqlite3_bind_blob(stmt, 1, cs_key_kid(key), CS_KID_SIZE, SQLITE_STATIC);
-    if ((err = registry_run_bound(registry, stmt, "recording the kid", detail, size)) != CS_OK)
+    if ((err = registry_prepare(registry, SQL_SET_KID, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_blob(q, 1, cs_key_kid(key), CS_KID_SIZE);
+    if ((err = registry_run_bound(q, "recording the kid", detail, size)) != CS_OK)
         return err;
     memcpy(registry->kid, cs_key_kid(key), CS_KID_SIZE);
     registry->has_kid = true;
@@ -299,55 +262,53 @@ const uint8_t *cs_registry_accreditation(const cs_registry_t *registry, size_t *
     return registry != NULL ? registry->accreditation : NULL;
 }
 
-static char *column_strdup(sqlite3_stmt *stmt, int column)
+static char *column_strdup(registry_query *q, int column)
 {
-    const unsigned char *text = sqlite3_column_text(stmt, column);
-    return text != NULL ? strdup((const char *)text) : NULL;
+    const char *text = sql_column_text(q, column);
+    return text != NULL ? strdup(text) : NULL;
 }
 
 cs_err registry_load_settings(cs_registry_t *r, char *detail, size_t size)
 {
-    static const char sql[] = "SELECT role, key_path, issuer_kid, accreditation, status_uri, "
-                              "link_base, list_entries FROM settings WHERE id = 1";
-    sqlite3_stmt *stmt = NULL;
-    cs_err err = CS_ERR_NO_MEMORY;
-    int rc = sqlite3_prepare_v2(r->db, sql, -1, &stmt, NULL);
+    registry_query *q = NULL;
+    const uint8_t *blob;
+    size_t len = 0;
+    bool row = false;
+    cs_err err;
 
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) {
+    if ((err = registry_prepare(r, SQL_LOAD_SETTINGS, &q, detail, size)) != CS_OK)
+        return err;
+    if ((err = sql_step(q, &row, "reading the settings", detail, size)) != CS_OK)
+        goto fail;
+    if (!row) {
         err = cs_detail_fail(detail, size, CS_ERR_REGISTRY_SCHEMA,
                              "the registry has no settings (it was never completed; "
                              "create it again with certseal init)");
         goto fail;
     }
-    if (rc != SQLITE_ROW) {
-        err = registry_sql_error(r, rc, "reading the settings", detail, size);
-        goto fail;
-    }
-    const char *role = (const char *)sqlite3_column_text(stmt, 0);
+    err = CS_ERR_NO_MEMORY;
+    const char *role = sql_column_text(q, 0);
     r->role = role != NULL && strcmp(role, "accreditation-body") == 0 ? CS_REGISTRY_ROLE_AB
                                                                       : CS_REGISTRY_ROLE_CB;
-    if (sqlite3_column_bytes(stmt, 2) == CS_KID_SIZE) {
-        memcpy(r->kid, sqlite3_column_blob(stmt, 2), CS_KID_SIZE);
+    if ((blob = sql_column_blob(q, 2, &len)) != NULL && len == CS_KID_SIZE) {
+        memcpy(r->kid, blob, CS_KID_SIZE);
         r->has_kid = true;
     }
-    if (sqlite3_column_type(stmt, 3) == SQLITE_BLOB) {
-        r->accreditation_len = (size_t)sqlite3_column_bytes(stmt, 3);
-        if ((r->accreditation = malloc(r->accreditation_len)) == NULL)
+    if (sql_column_type(q, 3) == REGISTRY_SQL_BLOB) {
+        blob = sql_column_blob(q, 3, &r->accreditation_len);
+        if ((r->accreditation = malloc(r->accreditation_len + 1)) == NULL)
             goto fail;
-        memcpy(r->accreditation, sqlite3_column_blob(stmt, 3), r->accreditation_len);
+        memcpy(r->accreditation, blob, r->accreditation_len);
     }
-    r->list_entries = (uint64_t)sqlite3_column_int64(stmt, 6);
-    if ((r->key_path = column_strdup(stmt, 1)) == NULL ||
-        (r->status_uri = column_strdup(stmt, 4)) == NULL)
+    r->list_entries = (uint64_t)sql_column_int64(q, 6);
+    if ((r->key_path = column_strdup(q, 1)) == NULL ||
+        (r->status_uri = column_strdup(q, 4)) == NULL)
         goto fail;
-    if (sqlite3_column_type(stmt, 5) != SQLITE_NULL &&
-        (r->link_base = column_strdup(stmt, 5)) == NULL)
+    if (sql_column_type(q, 5) != REGISTRY_SQL_NULL && (r->link_base = column_strdup(q, 5)) == NULL)
         goto fail;
     err = CS_OK;
 fail:
-    sqlite3_finalize(stmt);
+    sql_reset(q);
     return err;
 }
 
@@ -368,9 +329,8 @@ void cs_registry_close(cs_registry_t **registry)
     if (registry == NULL || *registry == NULL)
         return;
     cs_registry_t *r = *registry;
-    for (size_t i = 0; i < STMT_COUNT; i++)
-        sqlite3_finalize(r->stmt[i]);
-    sqlite3_close(r->db);
+    if (r->engine != NULL)
+        r->engine->close(&r->db);
     free(r->key_path);
     free(r->status_uri);
     free(r->link_base);
@@ -383,11 +343,12 @@ void cs_registry_close(cs_registry_t **registry)
     *registry = NULL;
 }
 
-cs_err registry_new_handle(cs_registry_t **out)
+cs_err registry_new_handle(const char *location, cs_registry_t **out)
 {
     cs_registry_t *r = calloc(1, sizeof(*r));
     if (r == NULL)
         return CS_ERR_NO_MEMORY;
+    r->engine = registry_engine_of(location);
     cs_cbor_writer_init(&r->claims);
     r->issue_flags = CS_ISSUE_VERIFY_SIGNATURE;
     if ((r->user = process_user()) == NULL) {
@@ -398,56 +359,98 @@ cs_err registry_new_handle(cs_registry_t **out)
     return CS_OK;
 }
 
-cs_err registry_open_db(cs_registry_t *r, const char *path, char *detail, size_t size)
+bool cs_registry_location_is_uri(const char *location)
 {
-    int rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc == SQLITE_CANTOPEN)
-        return cs_detail_fail(detail, size, CS_ERR_IO_OPEN, "cannot open the registry: %s",
-                              sqlite3_errmsg(r->db));
-    if (rc != SQLITE_OK)
-        return registry_sql_error(r, rc, "opening the registry", detail, size);
-    return registry_schema_configure(r->db, detail, size);
+    return registry_location_is_uri(location);
 }
 
-cs_err registry_open_with(const char *path, const registry_migration *steps, size_t count,
-                          cs_registry_t **out, char *detail, size_t detail_size)
+/* Copies [text, text + len) to out at *n, cut at size. */
+static void append(char *out, size_t size, size_t *n, const char *text, size_t len)
+{
+    for (size_t i = 0; i < len && *n + 1 < size; i++)
+        out[(*n)++] = text[i];
+    out[*n] = '\0';
+}
+
+void cs_registry_location_redact(const char *location, char *out, size_t size)
+{
+    const char *p, *authority, *end, *at = NULL;
+    size_t n = 0;
+
+    if (out == NULL || size == 0)
+        return;
+    out[0] = '\0';
+    if (location == NULL)
+        return;
+    if (!registry_location_is_uri(location)) {
+        append(out, size, &n, location, strlen(location));
+        return;
+    }
+    authority = strstr(location, "://") + 3;
+    end = authority + strcspn(authority, "/?");
+    for (p = authority; p < end; p++)
+        if (*p == '@')
+            at = p;
+    p = location;
+    if (at != NULL) {
+        const char *colon = memchr(authority, ':', (size_t)(at - authority));
+        if (colon != NULL) {
+            append(out, size, &n, location, (size_t)(colon + 1 - location));
+            append(out, size, &n, "***", 3);
+            p = at;
+        }
+    }
+    /* The query: password=VALUE among the parameters. */
+    while (*p != '\0') {
+        bool starts = (p > location && (p[-1] == '?' || p[-1] == '&')) &&
+                      strncmp(p, "password=", 9) == 0;
+        if (starts) {
+            append(out, size, &n, p, 9);
+            append(out, size, &n, "***", 3);
+            p += 9 + strcspn(p + 9, "&");
+            continue;
+        }
+        append(out, size, &n, p, 1);
+        p++;
+    }
+}
+
+bool registry_location_is_uri(const char *location)
+{
+    return location != NULL &&
+           (strncmp(location, "postgresql://", 13) == 0 || strncmp(location, "postgres://", 11) == 0);
+}
+
+const registry_engine *registry_engine_of(const char *location)
+{
+    return registry_location_is_uri(location) ? &registry_engine_pg : &registry_engine_sqlite;
+}
+
+void registry_sql_message(const char *said, char *out, size_t size)
+{
+    size_t len = said != NULL ? strlen(said) : 0;
+    /* Engines end their messages with a line feed. */
+    while (len > 0 && (said[len - 1] == '\n' || said[len - 1] == ' '))
+        len--;
+    (void)cs_text_escape(said, len, out, size);
+}
+
+cs_err cs_registry_open(const char *location, cs_registry_t **out, char *detail,
+                        size_t detail_size)
 {
     cs_registry_t *r = NULL;
-    struct stat st;
-    int version = 0;
     cs_err err;
 
-    if (path == NULL || out == NULL)
+    if (location == NULL || out == NULL)
         return CS_ERR_ARGUMENT;
     *out = NULL;
-    if (stat(path, &st) != 0)
-        return cs_detail_fail(detail, detail_size, CS_ERR_IO_OPEN,
-                              "%s (create it with "
-                              "certseal init)",
-                              strerror(errno));
-    if ((err = registry_new_handle(&r)) != CS_OK)
+    if ((err = registry_new_handle(location, &r)) != CS_OK)
         return err;
-    r->file_exposure = cs_file_exposure_of_mode((unsigned)st.st_mode);
-    /* Structure first: a damaged file is neither read nor written, by any
-     * command (a write could land beside a damaged page and spread it). */
-    if ((err = registry_open_db(r, path, detail, detail_size)) != CS_OK ||
-        (err = registry_schema_check(r->db, false, &version, detail, detail_size)) != CS_OK ||
-        (err = registry_schema_check_integrity(r->db, detail, detail_size)) != CS_OK)
-        goto fail;
-    if ((size_t)version != count && (err = registry_schema_upgrade(r->db, steps, count, NULL, NULL,
-                                                                   detail, detail_size)) != CS_OK)
-        goto fail;
-    if ((err = registry_load_settings(r, detail, detail_size)) != CS_OK)
-        goto fail;
+    if ((err = r->engine->open(r, location, false, NULL, NULL, detail, detail_size)) != CS_OK ||
+        (err = registry_load_settings(r, detail, detail_size)) != CS_OK) {
+        cs_registry_close(&r);
+        return err;
+    }
     *out = r;
     return CS_OK;
-fail:
-    cs_registry_close(&r);
-    return err;
-}
-
-cs_err cs_registry_open(const char *path, cs_registry_t **out, char *detail, size_t detail_size)
-{
-    return registry_open_with(path, registry_migrations, registry_migration_count, out, detail,
-                              detail_size);
 }

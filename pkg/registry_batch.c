@@ -436,7 +436,13 @@ cs_err cs_registry_issue_batch(cs_registry_t *registry, cs_issuer_t *issuer, cs_
     batch_start_verifier(&b);
     for (size_t start = 0; start < count; start += chunk) {
         size_t end = count - start > chunk ? start + chunk : count;
-        if ((err = issue_chunk(&b, start, end)) != CS_OK)
+        unsigned attempt = 0;
+        /* A chunk that lost to another station's transaction runs again
+         * whole (PostgreSQL); what it issued is not reported before then. */
+        do
+            err = issue_chunk(&b, start, end);
+        while (registry_retry_wait(++attempt, err, detail, detail_size));
+        if (err != CS_OK)
             goto fail;
         report_tokens(&b.kept, certs, issued, ctx);
         if (progress != NULL)

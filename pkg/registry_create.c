@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Creating a registry (DESIGN §5): the file appears with its schema and
- * settings, or not at all.
+ * Creating a registry (DESIGN §5): it appears with its schema and
+ * settings, or not at all, in a file or on a PostgreSQL server.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "certseal/cose.h"
 #include "registry_db.h"
@@ -101,79 +98,44 @@ static cs_err check_settings(new_settings *s, cs_token_codec_t *codec, char *det
     return CS_OK;
 }
 
-static cs_err insert_settings(void *ctx, sqlite3 *db, char *detail, size_t size)
+static cs_err insert_settings(void *ctx, cs_registry_t *registry, char *detail, size_t size)
 {
-    static const char sql[] = "INSERT INTO settings (id, role, key_path, issuer_kid, "
-                              "accreditation, status_uri, link_base, list_entries, created_at) "
-                              "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
     const new_settings *s = ctx;
-    sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+    registry_query *q = NULL;
+    cs_err err;
 
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(stmt, 1, cs_registry_role_name(s->role), -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, s->given->key_path, -1, SQLITE_STATIC);
-        if (s->has_kid)
-            sqlite3_bind_blob(stmt, 3, s->kid, CS_KID_SIZE, SQLITE_STATIC);
-        if (s->accreditation != NULL)
-            sqlite3_bind_blob(stmt, 4, s->accreditation, (int)s->accreditation_len, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 5, s->given->status_uri, -1, SQLITE_STATIC);
-        if (s->given->link_base != NULL)
-            sqlite3_bind_text(stmt, 6, s->given->link_base, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 7, (sqlite3_int64)s->list_entries);
-        sqlite3_bind_int64(stmt, 8, (sqlite3_int64)time(NULL));
-        rc = sqlite3_step(stmt);
-    }
-    sqlite3_finalize(stmt);
-    if (rc == SQLITE_DONE)
-        return CS_OK;
-    return cs_detail_fail(detail, size, rc == SQLITE_BUSY ? CS_ERR_REGISTRY_BUSY : CS_ERR_REGISTRY,
-                          "recording the settings: %s", sqlite3_errmsg(db));
+    if ((err = registry_prepare(registry, SQL_INSERT_SETTINGS, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_text(q, 1, cs_registry_role_name(s->role));
+    sql_bind_text(q, 2, s->given->key_path);
+    sql_bind_blob(q, 3, s->has_kid ? s->kid : NULL, CS_KID_SIZE);
+    sql_bind_blob(q, 4, s->accreditation, s->accreditation_len);
+    sql_bind_text(q, 5, s->given->status_uri);
+    sql_bind_text(q, 6, s->given->link_base);
+    sql_bind_int64(q, 7, (int64_t)s->list_entries);
+    sql_bind_int64(q, 8, (int64_t)time(NULL));
+    return registry_run_bound(q, "recording the settings", detail, size);
 }
 
-/* Removes a registry file that could not be completed, with SQLite's
- * companions. */
-static void remove_files(const char *path)
-{
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        char name[4096];
-        if ((size_t)snprintf(name, sizeof(name), "%s%s", path, suffixes[i]) < sizeof(name))
-            (void)unlink(name);
-    }
-}
-
-cs_err cs_registry_create(const char *path, const cs_registry_settings *settings,
+cs_err cs_registry_create(const char *location, const cs_registry_settings *settings,
                           cs_registry_t **out, char *detail, size_t detail_size)
 {
     new_settings s = {.given = settings};
     cs_token_codec_t *codec = NULL;
     cs_registry_t *r = NULL;
-    bool created = false;
-    int version = 0, fd;
     cs_err err;
 
-    if (path == NULL || settings == NULL || out == NULL)
+    if (location == NULL || settings == NULL || out == NULL)
         return CS_ERR_ARGUMENT;
     *out = NULL;
     if ((err = cs_token_codec_new(&codec)) != CS_OK ||
         (err = check_settings(&s, codec, detail, detail_size)) != CS_OK ||
-        (err = registry_new_handle(&r)) != CS_OK)
+        (err = registry_new_handle(location, &r)) != CS_OK)
         goto fail;
-    /* O_EXCL: of two processes creating the same registry, one wins. */
-    if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
-        err = errno == EEXIST
-                  ? cs_detail_fail(detail, detail_size, CS_ERR_REGISTRY_EXISTS,
-                                   "the file exists (open it, or choose another path)")
-                  : cs_detail_fail(detail, detail_size, CS_ERR_IO_OPEN, "%s", strerror(errno));
-        goto fail;
-    }
-    close(fd);
-    created = true;
-    if ((err = registry_open_db(r, path, detail, detail_size)) != CS_OK ||
-        (err = registry_schema_check(r->db, true, &version, detail, detail_size)) != CS_OK ||
-        (err = registry_schema_upgrade(r->db, registry_migrations, registry_migration_count,
-                                       insert_settings, &s, detail, detail_size)) != CS_OK ||
+    /* The engine makes the schema and the settings one transaction, and
+     * leaves nothing behind when it fails. */
+    if ((err = r->engine->open(r, location, true, insert_settings, &s, detail, detail_size)) !=
+            CS_OK ||
         (err = registry_load_settings(r, detail, detail_size)) != CS_OK)
         goto fail;
     cs_token_codec_free(&codec);
@@ -182,7 +144,5 @@ cs_err cs_registry_create(const char *path, const cs_registry_settings *settings
 fail:
     cs_registry_close(&r);
     cs_token_codec_free(&codec);
-    if (created)
-        remove_files(path);
     return err;
 }

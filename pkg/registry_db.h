@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * pkg/registry_db.h - private to the registry modules (registry.c,
- * registry_issue.c, registry_schema.c): the handle, its prepared
- * statements, and the schema migrations.  Never installed.
+ * pkg/registry_db.h - private to the registry modules (registry*.c): the
+ * handle and what the modules share.  It knows no database engine: the
+ * handle's engine (registry_sql.h) runs the SQL.  Never installed.
  */
 #ifndef CERTSEAL_REGISTRY_DB_H
 #define CERTSEAL_REGISTRY_DB_H
@@ -11,30 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
 #include "certseal/registry.h"
 #include "internal.h"
+#include "registry_sql.h"
 
 #pragma GCC visibility push(hidden)
-
-/* The statements a handle prepares once and reuses (registry.c lists
- * their SQL in the same order). */
-typedef enum registry_stmt {
-    STMT_BEGIN_WRITE,
-    STMT_BEGIN_READ,
-    STMT_COMMIT,
-    STMT_ROLLBACK,
-    STMT_FIND_CURRENT,
-    STMT_INDEX_USED,
-    STMT_COUNT_OBJECTS,
-    STMT_INSERT_OBJECT,
-    STMT_SET_STATUS,
-    STMT_INSERT_EVENT,
-    STMT_SET_KID,
-    STMT_ALL_STATUSES,
-    STMT_COUNT
-} registry_stmt;
 
 #define REGISTRY_RANDOM_POOL 64
 
@@ -45,7 +26,8 @@ typedef enum registry_stmt {
 typedef void (*registry_tamper_fn)(size_t input_index, uint8_t *cose, size_t len);
 
 struct cs_registry {
-    sqlite3 *db;
+    const registry_engine *engine;
+    registry_db *db;
     cs_registry_role role;
     char *key_path;
     char *status_uri;
@@ -60,7 +42,6 @@ struct cs_registry {
     unsigned issue_flags; /* cs_issuer_issue() flags: CS_ISSUE_VERIFY_SIGNATURE (STYLE 10);
                              only a benchmark turns it off */
     registry_tamper_fn test_tamper; /* tests only, NULL otherwise: see registry_tamper_fn */
-    sqlite3_stmt *stmt[STMT_COUNT];
     cs_cbor_writer claims;
     uint64_t random_pool[REGISTRY_RANDOM_POOL];
     size_t random_left;
@@ -80,22 +61,27 @@ typedef struct registry_current {
 
 /* ---- registry.c: plumbing shared by the modules ---------------------------- */
 
-/* Maps an SQLite result to a cs_err (busy, memory, everything else) and
- * writes what SQLite said to detail. */
-cs_err registry_sql_error(cs_registry_t *registry, int rc, const char *doing, char *detail,
-                          size_t size);
-/* The statement, reset and unbound, ready for binding (prepared on first
- * use).  NULL when it does not prepare. */
-sqlite3_stmt *registry_stmt_get(cs_registry_t *registry, registry_stmt which);
+/* The handle's statement `id`, unbound, in *q. */
+CS_MUST_CHECK cs_err registry_prepare(cs_registry_t *registry, registry_sql_id id,
+                                      registry_query **q, char *detail, size_t size);
 /* Steps a bound statement that returns no rows, then resets it. */
-CS_MUST_CHECK cs_err registry_run_bound(cs_registry_t *registry, sqlite3_stmt *stmt,
-                                        const char *doing, char *detail, size_t size);
-/* Runs a statement without result rows (BEGIN, INSERT, ...). */
-CS_MUST_CHECK cs_err registry_run(cs_registry_t *registry, registry_stmt which, const char *doing,
-                                  char *detail, size_t size);
+CS_MUST_CHECK cs_err registry_run_bound(registry_query *q, const char *doing, char *detail,
+                                        size_t size);
+/* A write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ
+ * COMMITTED with the locks each statement takes, see registry_pg.c). */
 CS_MUST_CHECK cs_err registry_begin_write(cs_registry_t *registry, char *detail, size_t size);
+/* A read-only transaction that sees one snapshot throughout. */
+CS_MUST_CHECK cs_err registry_begin_snapshot(cs_registry_t *registry, char *detail, size_t size);
 CS_MUST_CHECK cs_err registry_commit(cs_registry_t *registry, char *detail, size_t size);
 void registry_rollback(cs_registry_t *registry);
+/* How often a write transaction that lost to a concurrent one
+ * (CS_ERR_REGISTRY_CONFLICT) is run again before the error is returned. */
+#define REGISTRY_ATTEMPTS 12
+/* Before attempt `attempt` (1, 2, ...) of a transaction that conflicted:
+ * waits a short random while that grows with attempt, so that stations
+ * that collided do not collide again.  False when no attempt is left
+ * (detail then says so). */
+bool registry_retry_wait(unsigned attempt, cs_err err, char *detail, size_t size);
 /* CS_OK with *found set; the row of the current revision when found, and
  * when claims is not NULL a copy of its claims (*claims freed with free()). */
 CS_MUST_CHECK cs_err registry_find_current(cs_registry_t *registry, const char *number, bool *found,
@@ -123,11 +109,9 @@ CS_MUST_CHECK cs_err registry_check_actor(const cs_registry_actor *actor, char *
 CS_MUST_CHECK cs_err registry_check_key(cs_registry_t *registry, const cs_key_t *key,
                                         bool *recorded, char *detail, size_t size);
 
-/* A zeroed handle with its default actor.  Errors: CS_ERR_NO_MEMORY. */
-CS_MUST_CHECK cs_err registry_new_handle(cs_registry_t **out);
-/* Opens path (which must exist) into registry->db and configures it. */
-CS_MUST_CHECK cs_err registry_open_db(cs_registry_t *registry, const char *path, char *detail,
-                                      size_t size);
+/* A zeroed handle with its default actor, for location's engine.
+ * Errors: CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err registry_new_handle(const char *location, cs_registry_t **out);
 /* Reads the settings row into the handle. */
 CS_MUST_CHECK cs_err registry_load_settings(cs_registry_t *registry, char *detail, size_t size);
 /* "valid", "suspended", ... */
@@ -164,55 +148,23 @@ CS_MUST_CHECK cs_err registry_check_recorded(cs_registry_t *registry, cs_issuer_
 CS_MUST_CHECK cs_err registry_count_objects(cs_registry_t *registry, uint64_t *count, char *detail,
                                             size_t size);
 
-/* ---- registry_schema.c ------------------------------------------------------- */
+/* ---- registry_sqlite.c, registry_sqlite_schema.c: the SQLite engine ------ */
 
-/* One step of the schema's history: SQL that turns version `index` into
- * version `index + 1` (the first step creates the schema). */
-typedef struct registry_migration {
-    const char *sql;
-    /* May be NULL: what SQL alone cannot do (reading claims), run after
-     * sql in the same transaction, then sql_after (may be NULL). */
-    cs_err (*fill)(sqlite3 *db, char *detail, size_t size);
-    const char *sql_after;
-} registry_migration;
-
+/* The SQLite file's schema history (CS_REGISTRY_SCHEMA_VERSION steps). */
 extern const registry_migration registry_migrations[];
 extern const size_t registry_migration_count; /* = CS_REGISTRY_SCHEMA_VERSION */
 
-/* PRAGMA quick_check: CS_OK when SQLite finds the file's structure sound,
- * else CS_ERR_REGISTRY_DAMAGED with what it found first. */
-CS_MUST_CHECK cs_err registry_schema_check_integrity(sqlite3 *db, char *detail, size_t size);
-
-/* Per-connection settings: busy timeout, WAL, synchronous=FULL, ... */
-CS_MUST_CHECK cs_err registry_schema_configure(sqlite3 *db, char *detail, size_t size);
-
-/* Refuses a file that is not a registry: its application_id must be ours
- * (or, with allow_empty, the file must be a fresh empty database).
- * *version receives its user_version. */
-CS_MUST_CHECK cs_err registry_schema_check(sqlite3 *db, bool allow_empty, int *version,
-                                           char *detail, size_t size);
-
-/* Runs inside the transaction that creates a registry, after the schema. */
-typedef cs_err (*registry_populate_fn)(void *ctx, sqlite3 *db, char *detail, size_t size);
-
-/*
- * Brings the schema to version `count` by applying steps[version..count)
- * in one IMMEDIATE transaction, with user_version and application_id set at
- * its end; a file already at `count` is left alone, a newer one refused.
- * populate (may be NULL) runs in the same transaction when the file was
- * empty (version 0), so that a new registry appears with its settings or
- * not at all.
- * Errors: CS_ERR_REGISTRY_SCHEMA (newer), CS_ERR_REGISTRY (a step failed:
- * nothing changed), CS_ERR_REGISTRY_BUSY, populate's errors.
- */
-CS_MUST_CHECK cs_err registry_schema_upgrade(sqlite3 *db, const registry_migration *steps,
-                                             size_t count, registry_populate_fn populate, void *ctx,
-                                             char *detail, size_t size);
-
-/* cs_registry_open() with another migration history (for tests). */
+/* cs_registry_open() of a file with another migration history (tests). */
 CS_MUST_CHECK cs_err registry_open_with(const char *path, const registry_migration *steps,
                                         size_t count, cs_registry_t **out, char *detail,
                                         size_t detail_size);
+/* The SQLite connection of a file registry (tests); NULL for another engine. */
+struct sqlite3 *registry_sqlite_handle(cs_registry_t *registry);
+
+/* ---- registry_pg_schema.c: the PostgreSQL engine's schema history -------- */
+
+extern const registry_migration registry_pg_migrations[];
+extern const size_t registry_pg_migration_count;
 
 #pragma GCC visibility pop
 

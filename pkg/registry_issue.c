@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Issuing into the registry (DESIGN §5): every object is checked, given a
- * status index, signed and recorded with its event in one IMMEDIATE
+ * status index, signed and recorded with its event in one write
  * transaction, so that a crash leaves it recorded whole or not at all.
+ * A transaction that loses to a concurrent one (PostgreSQL: a drawn index
+ * or a number another station took at the same moment, a deadlock) runs
+ * again whole, a bounded number of times (registry_retry_wait()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,16 +21,16 @@
 
 cs_err registry_count_objects(cs_registry_t *registry, uint64_t *count, char *detail, size_t size)
 {
-    sqlite3_stmt *stmt = registry_stmt_get(registry, STMT_COUNT_OBJECTS);
-    int rc;
-    if (stmt == NULL)
-        return registry_sql_error(registry, sqlite3_errcode(registry->db), "counting", detail,
-                                  size);
-    rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW)
-        *count = (uint64_t)sqlite3_column_int64(stmt, 0);
-    sqlite3_reset(stmt);
-    return rc == SQLITE_ROW ? CS_OK : registry_sql_error(registry, rc, "counting", detail, size);
+    registry_query *q = NULL;
+    bool row = false;
+    cs_err err;
+
+    if ((err = registry_prepare(registry, SQL_COUNT_OBJECTS, &q, detail, size)) != CS_OK)
+        return err;
+    if ((err = sql_step(q, &row, "counting", detail, size)) == CS_OK && row)
+        *count = (uint64_t)sql_column_int64(q, 0);
+    sql_reset(q);
+    return err;
 }
 
 static cs_err random_u64(cs_registry_t *registry, uint64_t *out)
@@ -60,18 +63,17 @@ static cs_err random_below(cs_registry_t *registry, uint64_t bound, uint64_t *ou
 static cs_err index_used(cs_registry_t *registry, uint64_t index, bool *used, char *detail,
                          size_t size)
 {
-    sqlite3_stmt *stmt = registry_stmt_get(registry, STMT_INDEX_USED);
-    int rc;
-    if (stmt == NULL)
-        return registry_sql_error(registry, sqlite3_errcode(registry->db), "drawing an index",
-                                  detail, size);
-    sqlite3_bind_int64(stmt, 1, (sqlite3_int64)index);
-    rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return registry_sql_error(registry, rc, "drawing an index", detail, size);
-    *used = rc == SQLITE_ROW;
-    return CS_OK;
+    registry_query *q = NULL;
+    bool row = false;
+    cs_err err;
+
+    if ((err = registry_prepare(registry, SQL_INDEX_USED, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_int64(q, 1, (int64_t)index);
+    if ((err = sql_step(q, &row, "drawing an index", detail, size)) == CS_OK)
+        *used = !row || sql_column_int64(q, 0) != 0;
+    sql_reset(q);
+    return err;
 }
 
 /* Herd privacy: an index says nothing about when or to whom an object was
@@ -137,40 +139,39 @@ typedef struct new_object {
 
 static cs_err insert_object(cs_registry_t *registry, const new_object *o, char *detail, size_t size)
 {
-    sqlite3_stmt *stmt = registry_stmt_get(registry, STMT_INSERT_OBJECT);
-    if (stmt == NULL)
-        return registry_sql_error(registry, sqlite3_errcode(registry->db), "recording", detail,
-                                  size);
-    sqlite3_bind_text(stmt, 1, o->number, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 2, (sqlite3_int64)o->revision);
-    sqlite3_bind_int64(stmt, 3, (sqlite3_int64)o->status_index);
-    sqlite3_bind_blob(stmt, 4, o->claims, (int)o->claims_len, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 5, o->token, (int)o->token_len, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 6, o->issued_at);
-    sqlite3_bind_int64(stmt, 7, o->expires);
-    sqlite3_bind_int64(stmt, 8, o->recorded_at);
-    sqlite3_bind_text(stmt, 9, o->subject, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 10, o->standard, -1, SQLITE_STATIC);
-    if (o->key_kid != NULL)
-        sqlite3_bind_blob(stmt, 11, o->key_kid, CS_KID_SIZE, SQLITE_STATIC);
-    if (o->signer_kid != NULL)
-        sqlite3_bind_blob(stmt, 12, o->signer_kid, CS_KID_SIZE, SQLITE_STATIC);
-    return registry_run_bound(registry, stmt, "recording the issued object", detail, size);
+    registry_query *q = NULL;
+    cs_err err;
+
+    if ((err = registry_prepare(registry, SQL_INSERT_OBJECT, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_text(q, 1, o->number);
+    sql_bind_int64(q, 2, (int64_t)o->revision);
+    sql_bind_int64(q, 3, (int64_t)o->status_index);
+    sql_bind_blob(q, 4, o->claims != NULL ? o->claims : (const uint8_t *)"", o->claims_len);
+    sql_bind_text_len(q, 5, o->token, o->token_len);
+    sql_bind_int64(q, 6, o->issued_at);
+    sql_bind_int64(q, 7, o->expires);
+    sql_bind_int64(q, 8, o->recorded_at);
+    sql_bind_text(q, 9, o->subject);
+    sql_bind_text(q, 10, o->standard);
+    sql_bind_blob(q, 11, o->key_kid, CS_KID_SIZE);
+    sql_bind_blob(q, 12, o->signer_kid, CS_KID_SIZE);
+    return registry_run_bound(q, "recording the issued object", detail, size);
 }
 
 static cs_err mark_superseded(cs_registry_t *registry, const char *number,
                               const registry_current *old, const cs_registry_actor *actor,
                               int64_t now, char *detail, size_t size)
 {
-    sqlite3_stmt *stmt = registry_stmt_get(registry, STMT_SET_STATUS);
+    registry_query *q = NULL;
     cs_err err;
-    if (stmt == NULL)
-        return registry_sql_error(registry, sqlite3_errcode(registry->db), "superseding", detail,
-                                  size);
-    sqlite3_bind_int64(stmt, 1, old->id);
-    sqlite3_bind_int(stmt, 2, CS_STATUS_SUPERSEDED);
-    sqlite3_bind_int(stmt, 3, 0);
-    if ((err = registry_run_bound(registry, stmt, "superseding", detail, size)) != CS_OK)
+
+    if ((err = registry_prepare(registry, SQL_SET_STATUS, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_int64(q, 1, old->id);
+    sql_bind_int64(q, 2, CS_STATUS_SUPERSEDED);
+    sql_bind_int64(q, 3, 0);
+    if ((err = registry_run_bound(q, "superseding", detail, size)) != CS_OK)
         return err;
     return registry_insert_event(registry, number, old->revision, now, "superseded", actor, detail,
                                  size);
@@ -339,7 +340,8 @@ static cs_err not_issuable(const char *number, const char *supersedes, bool foun
     return CS_OK;
 }
 
-cs_err cs_registry_issue_certificate(cs_registry_t *registry, cs_issuer_t *issuer,
+/* One attempt of cs_registry_issue_certificate(): one transaction. */
+static cs_err issue_certificate_once(cs_registry_t *registry, cs_issuer_t *issuer,
                                      cs_certificate *cert, const char *supersedes, cs_form form,
                                      const cs_registry_actor *actor, const char **token,
                                      size_t *token_len, char *detail, size_t detail_size)
@@ -351,18 +353,7 @@ cs_err cs_registry_issue_certificate(cs_registry_t *registry, cs_issuer_t *issue
     bool found = false, replayed = false;
     cs_err err;
 
-    if (registry == NULL || issuer == NULL || cert == NULL || cert->number == NULL ||
-        token == NULL || token_len == NULL)
-        return CS_ERR_ARGUMENT;
-    if (detail != NULL && detail_size > 0)
-        detail[0] = '\0';
-    if (supersedes != NULL && strcmp(supersedes, cert->number) != 0)
-        return cs_detail_fail(detail, detail_size, CS_ERR_ARGUMENT,
-                              "a new revision keeps its number: \"%s\" cannot supersede \"%s\"",
-                              cert->number, supersedes);
-    if ((err = registry_check_issuer(registry, issuer, form, detail, detail_size)) != CS_OK ||
-        (err = registry_check_actor(actor, detail, detail_size)) != CS_OK ||
-        (err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
+    if ((err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
         return err;
     if ((err = registry_find_current(registry, cert->number, &found, &cur, &claims, &claims_len,
                                      detail, detail_size)) != CS_OK ||
@@ -384,6 +375,34 @@ cs_err cs_registry_issue_certificate(cs_registry_t *registry, cs_issuer_t *issue
 fail:
     registry_rollback(registry);
     free(claims);
+    return err;
+}
+
+cs_err cs_registry_issue_certificate(cs_registry_t *registry, cs_issuer_t *issuer,
+                                     cs_certificate *cert, const char *supersedes, cs_form form,
+                                     const cs_registry_actor *actor, const char **token,
+                                     size_t *token_len, char *detail, size_t detail_size)
+{
+    unsigned attempt = 0;
+    cs_err err;
+
+    if (registry == NULL || issuer == NULL || cert == NULL || cert->number == NULL ||
+        token == NULL || token_len == NULL)
+        return CS_ERR_ARGUMENT;
+    if (detail != NULL && detail_size > 0)
+        detail[0] = '\0';
+    if (supersedes != NULL && strcmp(supersedes, cert->number) != 0)
+        return cs_detail_fail(detail, detail_size, CS_ERR_ARGUMENT,
+                              "a new revision keeps its number: \"%s\" cannot supersede \"%s\"",
+                              cert->number, supersedes);
+    if ((err = registry_check_issuer(registry, issuer, form, detail, detail_size)) != CS_OK ||
+        (err = registry_check_actor(actor, detail, detail_size)) != CS_OK)
+        return err;
+    /* A transaction that lost to another station's runs again whole. */
+    do
+        err = issue_certificate_once(registry, issuer, cert, supersedes, form, actor, token,
+                                     token_len, detail, detail_size);
+    while (registry_retry_wait(++attempt, err, detail, detail_size));
     return err;
 }
 
@@ -477,20 +496,19 @@ static void kid_hex(const uint8_t *kid, char out[2 * CS_KID_SIZE + 1])
 static cs_err check_same_body(cs_registry_t *registry, const cs_accreditation_params *params,
                               char *detail, size_t size)
 {
-    sqlite3_stmt *stmt = NULL;
+    registry_query *q = NULL;
     cs_accreditation ac = {0};
-    cs_err err = CS_OK;
-    int rc = sqlite3_prepare_v2(registry->db,
-                                "SELECT claims FROM objects WHERE number = ?1 ORDER BY id LIMIT 1",
-                                -1, &stmt, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(stmt, 1, params->number, -1, SQLITE_STATIC);
-        rc = sqlite3_step(stmt);
-    }
-    if (rc == SQLITE_ROW) {
-        const void *blob = sqlite3_column_blob(stmt, 0);
-        err = cs_accreditation_decode_claims(blob != NULL ? blob : "",
-                                             (size_t)sqlite3_column_bytes(stmt, 0), &ac, NULL, 0);
+    bool row = false;
+    cs_err err;
+
+    if ((err = registry_prepare(registry, SQL_FIRST_CLAIMS, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_text(q, 1, params->number);
+    if ((err = sql_step(q, &row, "looking up the number", detail, size)) == CS_OK && row) {
+        size_t len = 0;
+        const uint8_t *blob = sql_column_blob(q, 0, &len);
+        err = cs_accreditation_decode_claims(blob != NULL ? blob : (const uint8_t *)"", len, &ac,
+                                             NULL, 0);
         if (err == CS_OK && strcmp(ac.subject, params->subject) != 0)
             err = cs_detail_fail(detail, size, CS_ERR_REGISTRY_DUPLICATE,
                                  "accreditation \"%s\" belongs to %s, not %s (an accreditation "
@@ -500,11 +518,9 @@ static cs_err check_same_body(cs_registry_t *registry, const cs_accreditation_pa
             err = cs_detail_fail(detail, size, CS_ERR_REGISTRY,
                                  "a recorded credential of \"%s\" does not decode (%s)",
                                  params->number, cs_strerror(err));
-    } else if (rc != SQLITE_DONE) {
-        err = registry_sql_error(registry, rc, "looking up the number", detail, size);
     }
     cs_accreditation_clear(&ac);
-    sqlite3_finalize(stmt);
+    sql_reset(q);
     return err;
 }
 
@@ -512,23 +528,19 @@ static cs_err check_same_body(cs_registry_t *registry, const cs_accreditation_pa
 static cs_err next_revision(cs_registry_t *registry, const char *number, uint64_t *revision,
                             char *detail, size_t size)
 {
-    sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(registry->db,
-                                "SELECT max(revision) FROM objects WHERE number = ?1", -1, &stmt,
-                                NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
-        if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-            *revision = sqlite3_column_type(stmt, 0) == SQLITE_NULL
-                            ? 0
-                            : (uint64_t)sqlite3_column_int64(stmt, 0) + 1;
-            rc = SQLITE_OK;
-        }
-    }
-    sqlite3_finalize(stmt);
-    return rc == SQLITE_OK ? CS_OK
-                           : registry_sql_error(registry, rc, "numbering the revision", detail,
-                                                size);
+    registry_query *q = NULL;
+    bool row = false;
+    cs_err err;
+
+    if ((err = registry_prepare(registry, SQL_MAX_REVISION, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_text(q, 1, number);
+    if ((err = sql_step(q, &row, "numbering the revision", detail, size)) == CS_OK)
+        *revision = !row || sql_column_type(q, 0) == REGISTRY_SQL_NULL
+                        ? 0
+                        : (uint64_t)sql_column_int64(q, 0) + 1;
+    sql_reset(q);
+    return err;
 }
 
 /* Whether a credential for params->subject_key may be issued under its
@@ -585,7 +597,8 @@ cs_err cs_registry_issue_accreditation(cs_registry_t *registry, const cs_key_t *
                                 detail, detail_size);
 }
 
-cs_err cs_registry_accredit(cs_registry_t *registry, const cs_key_t *ab_key,
+/* One attempt of cs_registry_accredit(): one transaction. */
+static cs_err accredit_once(cs_registry_t *registry, const cs_key_t *ab_key,
                             const cs_accreditation_params *ac, bool supersede,
                             const cs_registry_actor *actor, uint64_t *status_index, uint8_t **out,
                             size_t *out_len, char *detail, size_t detail_size)
@@ -595,17 +608,7 @@ cs_err cs_registry_accredit(cs_registry_t *registry, const cs_key_t *ab_key,
     bool recorded_kid = false;
     cs_err err;
 
-    if (registry == NULL || ab_key == NULL || ac == NULL || ac->number == NULL || out == NULL ||
-        out_len == NULL || ac->name == NULL || ac->subject == NULL || ac->subject_key == NULL ||
-        ac->standard_count == 0)
-        return CS_ERR_ARGUMENT;
-    *out = NULL;
-    if (registry->role != CS_REGISTRY_ROLE_AB)
-        return cs_detail_fail(detail, detail_size, CS_ERR_REGISTRY_ROLE,
-                              "a certification body's registry issues certificates, not "
-                              "accreditations (use the accreditation body's registry)");
-    if ((err = registry_check_actor(actor, detail, detail_size)) != CS_OK ||
-        (err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
+    if ((err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
         return err;
     if ((err = registry_check_key(registry, ab_key, &recorded_kid, detail, detail_size)) != CS_OK ||
         (err = check_accreditation_slot(registry, ac, supersede, &old, detail, detail_size)) !=
@@ -626,5 +629,32 @@ fail:
         registry->has_kid = false;
     free(*out);
     *out = NULL;
+    return err;
+}
+
+cs_err cs_registry_accredit(cs_registry_t *registry, const cs_key_t *ab_key,
+                            const cs_accreditation_params *ac, bool supersede,
+                            const cs_registry_actor *actor, uint64_t *status_index, uint8_t **out,
+                            size_t *out_len, char *detail, size_t detail_size)
+{
+    unsigned attempt = 0;
+    cs_err err;
+
+    if (registry == NULL || ab_key == NULL || ac == NULL || ac->number == NULL || out == NULL ||
+        out_len == NULL || ac->name == NULL || ac->subject == NULL || ac->subject_key == NULL ||
+        ac->standard_count == 0)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    if (registry->role != CS_REGISTRY_ROLE_AB)
+        return cs_detail_fail(detail, detail_size, CS_ERR_REGISTRY_ROLE,
+                              "a certification body's registry issues certificates, not "
+                              "accreditations (use the accreditation body's registry)");
+    if ((err = registry_check_actor(actor, detail, detail_size)) != CS_OK)
+        return err;
+    /* A transaction that lost to another station's runs again whole. */
+    do
+        err = accredit_once(registry, ab_key, ac, supersede, actor, status_index, out, out_len,
+                            detail, detail_size);
+    while (registry_retry_wait(++attempt, err, detail, detail_size));
     return err;
 }

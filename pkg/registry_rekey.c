@@ -137,18 +137,12 @@ static cs_err record_rekey(cs_registry_t *registry, const cs_key_t *new_key, con
                            const uint8_t *cose, size_t cose_len, const cs_registry_actor *actor,
                            char *detail, size_t size)
 {
-    static const char retire[] =
-        "INSERT INTO retired_keys (kid, key_path, accreditation, retired_at) "
-        "SELECT issuer_kid, key_path, accreditation, ?1 FROM settings "
-        "WHERE id = 1 AND issuer_kid IS NOT NULL";
-    static const char change[] =
-        "UPDATE settings SET key_path = ?1, issuer_kid = ?2, accreditation = ?3 WHERE id = 1";
     char old_kid[2 * CS_KID_SIZE + 1] = "none", new_kid[2 * CS_KID_SIZE + 1];
     char reason[CS_REGISTRY_REASON_MAX + 64];
     cs_registry_actor event_actor = {actor != NULL ? actor->name : NULL, reason};
-    sqlite3_stmt *stmt = NULL;
+    registry_query *q = NULL;
     int64_t now = (int64_t)time(NULL);
-    int rc;
+    cs_err err;
 
     if (registry->has_kid)
         kid_hex(registry->kid, old_kid);
@@ -156,25 +150,17 @@ static cs_err record_rekey(cs_registry_t *registry, const cs_key_t *new_key, con
     snprintf(reason, sizeof(reason), "key %s replaced by key %s%s%s", old_kid, new_kid,
              actor != NULL && actor->reason != NULL && actor->reason[0] != '\0' ? ": " : "",
              actor != NULL && actor->reason != NULL ? actor->reason : "");
-    rc = sqlite3_prepare_v2(registry->db, retire, -1, &stmt, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(stmt, 1, now);
-        rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(registry->db);
-    }
-    sqlite3_finalize(stmt);
-    stmt = NULL;
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(registry->db, change, -1, &stmt, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(stmt, 1, key_ref, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(stmt, 2, cs_key_kid(new_key), CS_KID_SIZE, SQLITE_STATIC);
-        if (cose != NULL)
-            sqlite3_bind_blob(stmt, 3, cose, (int)cose_len, SQLITE_STATIC);
-        rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(registry->db);
-    }
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_OK)
-        return registry_sql_error(registry, rc, "changing the key", detail, size);
+    if ((err = registry_prepare(registry, SQL_RETIRE_KEY, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_int64(q, 1, now);
+    if ((err = registry_run_bound(q, "changing the key", detail, size)) != CS_OK ||
+        (err = registry_prepare(registry, SQL_CHANGE_KEY, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_text(q, 1, key_ref);
+    sql_bind_blob(q, 2, cs_key_kid(new_key), CS_KID_SIZE);
+    sql_bind_blob(q, 3, cose, cose_len);
+    if ((err = registry_run_bound(q, "changing the key", detail, size)) != CS_OK)
+        return err;
     return registry_insert_event(registry, "", 0, now, "rekeyed", &event_actor, detail, size);
 }
 
@@ -217,14 +203,16 @@ cs_err cs_registry_rekey(cs_registry_t *registry, const cs_key_t *new_key, const
         err = CS_ERR_NO_MEMORY;
         goto fail;
     }
-    if ((err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
+    unsigned attempt = 0;
+    do {
+        if ((err = registry_begin_write(registry, detail, detail_size)) == CS_OK &&
+            ((err = record_rekey(registry, new_key, key_ref, cose, cose_len, actor, detail,
+                                 detail_size)) != CS_OK ||
+             (err = registry_commit(registry, detail, detail_size)) != CS_OK))
+            registry_rollback(registry);
+    } while (registry_retry_wait(++attempt, err, detail, detail_size));
+    if (err != CS_OK)
         goto fail;
-    if ((err = record_rekey(registry, new_key, key_ref, cose, cose_len, actor, detail,
-                            detail_size)) != CS_OK ||
-        (err = registry_commit(registry, detail, detail_size)) != CS_OK) {
-        registry_rollback(registry);
-        goto fail;
-    }
     /* The handle follows the file. */
     free(registry->key_path);
     registry->key_path = path;
@@ -250,17 +238,16 @@ fail:
 static cs_err current_numbers(cs_registry_t *registry, int64_t now, char ***out, size_t *count,
                               char *detail, size_t size)
 {
-    sqlite3_stmt *stmt = NULL;
+    registry_query *q = NULL;
     char **numbers = NULL;
     size_t n = 0, cap = 0;
-    cs_err err = CS_OK;
-    int rc = sqlite3_prepare_v2(registry->db,
-                                "SELECT number FROM objects WHERE current = 1 AND status IN (0, 2) "
-                                "AND expires > ?1 ORDER BY id",
-                                -1, &stmt, NULL);
-    if (rc == SQLITE_OK)
-        sqlite3_bind_int64(stmt, 1, now);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    bool row = false;
+    cs_err err;
+
+    if ((err = registry_prepare(registry, SQL_REISSUABLE, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_int64(q, 1, now);
+    while ((err = sql_step(q, &row, "listing the certificates", detail, size)) == CS_OK && row) {
         if (n == cap) {
             size_t grown_cap = cap == 0 ? 64 : cap * 2;
             char **grown = realloc(numbers, grown_cap * sizeof(*grown));
@@ -270,16 +257,14 @@ static cs_err current_numbers(cs_registry_t *registry, int64_t now, char ***out,
             }
             numbers = grown, cap = grown_cap;
         }
-        if ((numbers[n] = strdup((const char *)sqlite3_column_text(stmt, 0))) == NULL) {
+        const char *number = sql_column_text(q, 0);
+        if ((numbers[n] = strdup(number != NULL ? number : "")) == NULL) {
             err = CS_ERR_NO_MEMORY;
             break;
         }
         n++;
-        rc = SQLITE_OK;
     }
-    if (err == CS_OK && rc != SQLITE_DONE)
-        err = registry_sql_error(registry, rc, "listing the certificates", detail, size);
-    sqlite3_finalize(stmt);
+    sql_reset(q);
     if (err != CS_OK) {
         for (size_t i = 0; i < n; i++)
             free(numbers[i]);
@@ -296,25 +281,25 @@ static cs_err current_numbers(cs_registry_t *registry, int64_t now, char ***out,
 static cs_err token_state(cs_registry_t *registry, cs_token_codec_t *codec, int64_t id,
                           cs_form *form, bool *current_ac, char *detail, size_t size)
 {
-    sqlite3_stmt *stmt = NULL;
+    registry_query *q = NULL;
     cs_cose_sign1 msg = {0};
     const uint8_t *cose;
+    const char *token;
     size_t cose_len;
-    cs_err err = CS_OK;
-    int rc = sqlite3_prepare_v2(registry->db, "SELECT token FROM objects WHERE id = ?1", -1, &stmt,
-                                NULL);
+    bool row = false;
+    cs_err err;
 
     *current_ac = false;
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(stmt, 1, id);
-        rc = sqlite3_step(stmt);
-    }
-    if (rc != SQLITE_ROW) {
-        err = registry_sql_error(registry, rc, "reading the token", detail, size);
+    if ((err = registry_prepare(registry, SQL_TOKEN_OF, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_int64(q, 1, id);
+    if ((err = sql_step(q, &row, "reading the token", detail, size)) != CS_OK)
+        goto fail;
+    if (!row || (token = sql_column_text(q, 0)) == NULL) {
+        err = cs_detail_fail(detail, size, CS_ERR_REGISTRY, "reading the token: no such row");
         goto fail;
     }
-    err = cs_token_unwrap(codec, sqlite3_column_text(stmt, 0),
-                          (size_t)sqlite3_column_bytes(stmt, 0), form, &cose, &cose_len);
+    err = cs_token_unwrap(codec, (const uint8_t *)token, strlen(token), form, &cose, &cose_len);
     if (err == CS_OK)
         err = cs_cose_sign1_decode(cose, cose_len, &msg);
     if (err != CS_OK) {
@@ -327,7 +312,7 @@ static cs_err token_state(cs_registry_t *registry, cs_token_codec_t *codec, int6
                   memcmp(msg.accreditation, registry->accreditation, msg.accreditation_len) == 0;
 fail:
     cs_cose_sign1_clear(&msg);
-    sqlite3_finalize(stmt);
+    sql_reset(q);
     return err;
 }
 
@@ -336,7 +321,7 @@ static cs_err carry_suspension(cs_registry_t *registry, const char *number, uint
                                const cs_registry_actor *actor, char *detail, size_t size)
 {
     registry_current now;
-    sqlite3_stmt *stmt;
+    registry_query *q = NULL;
     bool found = false;
     char reason[96];
     cs_registry_actor event_actor = {actor != NULL ? actor->name : NULL, reason};
@@ -347,13 +332,12 @@ static cs_err carry_suspension(cs_registry_t *registry, const char *number, uint
     if ((err = registry_find_current(registry, number, &found, &now, NULL, NULL, detail, size)) !=
         CS_OK)
         return err;
-    if ((stmt = registry_stmt_get(registry, STMT_SET_STATUS)) == NULL)
-        return registry_sql_error(registry, sqlite3_errcode(registry->db), "suspending", detail,
-                                  size);
-    sqlite3_bind_int64(stmt, 1, now.id);
-    sqlite3_bind_int(stmt, 2, CS_STATUS_SUSPENDED);
-    sqlite3_bind_int(stmt, 3, 1);
-    if ((err = registry_run_bound(registry, stmt, "suspending", detail, size)) != CS_OK)
+    if ((err = registry_prepare(registry, SQL_SET_STATUS, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_int64(q, 1, now.id);
+    sql_bind_int64(q, 2, CS_STATUS_SUSPENDED);
+    sql_bind_int64(q, 3, 1);
+    if ((err = registry_run_bound(q, "suspending", detail, size)) != CS_OK)
         return err;
     return registry_insert_event(registry, number, now.revision, (int64_t)time(NULL), "suspended",
                                  &event_actor, detail, size);
@@ -493,8 +477,12 @@ cs_err cs_registry_reissue(cs_registry_t *registry, cs_issuer_t *issuer, const c
         numbers = (const char *const *)all;
         count = all_count;
     }
-    for (size_t i = 0; i < count && err == CS_OK; i++)
-        err = reissue_one(&job, numbers[i], &done, detail, detail_size);
+    for (size_t i = 0; i < count && err == CS_OK; i++) {
+        unsigned attempt = 0;
+        do
+            err = reissue_one(&job, numbers[i], &done, detail, detail_size);
+        while (registry_retry_wait(++attempt, err, detail, detail_size));
+    }
 fail:
     if (reissued != NULL)
         *reissued = done;

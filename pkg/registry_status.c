@@ -77,48 +77,44 @@ static cs_err ambiguous(cs_registry_t *registry, const char *number, unsigned ma
 {
     char kids[CS_DETAIL_SIZE / 2] = "";
     size_t used = 0;
-    sqlite3_stmt *stmt = NULL;
+    registry_query *q = NULL;
+    bool row = false;
 
-    if (sqlite3_prepare_v2(registry->db,
-                           "SELECT key_kid FROM objects WHERE number = ?1 AND current = 1 "
-                           "ORDER BY id",
-                           -1, &stmt, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(stmt, 1, number, -1, SQLITE_STATIC);
-        while (sqlite3_step(stmt) == SQLITE_ROW && used + 20 < sizeof(kids)) {
-            const uint8_t *kid = sqlite3_column_blob(stmt, 0);
-            if (sqlite3_column_bytes(stmt, 0) != CS_KID_SIZE)
+    if (registry_prepare(registry, SQL_CURRENT_KIDS, &q, NULL, 0) == CS_OK) {
+        sql_bind_text(q, 1, number);
+        while (sql_step(q, &row, "listing the keys", NULL, 0) == CS_OK && row &&
+               used + 20 < sizeof(kids)) {
+            size_t len = 0;
+            const uint8_t *kid = sql_column_blob(q, 0, &len);
+            if (kid == NULL || len != CS_KID_SIZE)
                 continue;
             if (used > 0)
                 used += (size_t)snprintf(kids + used, sizeof(kids) - used, ", ");
             for (size_t i = 0; i < CS_KID_SIZE; i++)
                 used += (size_t)snprintf(kids + used, sizeof(kids) - used, "%02x", kid[i]);
         }
+        sql_reset(q);
     }
-    sqlite3_finalize(stmt);
     return cs_detail_fail(detail, size, CS_ERR_REGISTRY_AMBIGUOUS,
                           "accreditation \"%s\" has %u current credentials, one per key (%s); "
                           "name the key's credential with --kid KID",
                           number, matches, kids);
 }
 
-cs_err cs_registry_change_status_of(cs_registry_t *registry, const char *number,
-                                    const uint8_t *key_kid, cs_registry_action action,
-                                    const cs_registry_actor *actor, cs_status *new_status,
-                                    char *detail, size_t detail_size)
+/* One attempt of cs_registry_change_status_of(): one transaction. */
+static cs_err change_status_once(cs_registry_t *registry, const char *number,
+                                 const uint8_t *key_kid, cs_registry_action action,
+                                 const cs_registry_actor *actor, cs_status *new_status,
+                                 char *detail, size_t detail_size)
 {
     registry_current cur;
-    sqlite3_stmt *stmt;
+    registry_query *q = NULL;
     const char *event = NULL;
     cs_status to = CS_STATUS_VALID;
     bool found = false;
     cs_err err;
 
-    if (registry == NULL || number == NULL ||
-        (action != CS_REGISTRY_SUSPEND && action != CS_REGISTRY_REINSTATE &&
-         action != CS_REGISTRY_WITHDRAW))
-        return CS_ERR_ARGUMENT;
-    if ((err = registry_check_actor(actor, detail, detail_size)) != CS_OK ||
-        (err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
+    if ((err = registry_begin_write(registry, detail, detail_size)) != CS_OK)
         return err;
     if ((err = registry_find_current_key(registry, number, key_kid, &found, &cur, NULL, NULL,
                                          detail, detail_size)) != CS_OK)
@@ -147,16 +143,12 @@ cs_err cs_registry_change_status_of(cs_registry_t *registry, const char *number,
                              allowed_from(action));
         goto fail;
     }
-    if ((stmt = registry_stmt_get(registry, STMT_SET_STATUS)) == NULL) {
-        err = registry_sql_error(registry, sqlite3_errcode(registry->db), "changing the status",
-                                 detail, detail_size);
+    if ((err = registry_prepare(registry, SQL_SET_STATUS, &q, detail, detail_size)) != CS_OK)
         goto fail;
-    }
-    sqlite3_bind_int64(stmt, 1, cur.id);
-    sqlite3_bind_int(stmt, 2, (int)to);
-    sqlite3_bind_int(stmt, 3, 1);
-    if ((err = registry_run_bound(registry, stmt, "changing the status", detail, detail_size)) !=
-            CS_OK ||
+    sql_bind_int64(q, 1, cur.id);
+    sql_bind_int64(q, 2, (int64_t)to);
+    sql_bind_int64(q, 3, 1);
+    if ((err = registry_run_bound(q, "changing the status", detail, detail_size)) != CS_OK ||
         (err = registry_insert_event(registry, number, cur.revision, (int64_t)time(NULL), event,
                                      actor, detail, detail_size)) != CS_OK ||
         (err = registry_commit(registry, detail, detail_size)) != CS_OK)
@@ -166,6 +158,27 @@ cs_err cs_registry_change_status_of(cs_registry_t *registry, const char *number,
     return CS_OK;
 fail:
     registry_rollback(registry);
+    return err;
+}
+
+cs_err cs_registry_change_status_of(cs_registry_t *registry, const char *number,
+                                    const uint8_t *key_kid, cs_registry_action action,
+                                    const cs_registry_actor *actor, cs_status *new_status,
+                                    char *detail, size_t detail_size)
+{
+    unsigned attempt = 0;
+    cs_err err;
+
+    if (registry == NULL || number == NULL ||
+        (action != CS_REGISTRY_SUSPEND && action != CS_REGISTRY_REINSTATE &&
+         action != CS_REGISTRY_WITHDRAW))
+        return CS_ERR_ARGUMENT;
+    if ((err = registry_check_actor(actor, detail, detail_size)) != CS_OK)
+        return err;
+    do
+        err = change_status_once(registry, number, key_kid, action, actor, new_status, detail,
+                                 detail_size);
+    while (registry_retry_wait(++attempt, err, detail, detail_size));
     return err;
 }
 
@@ -208,32 +221,32 @@ static void printable(const char *text, char *out, size_t size)
 /* The row's status must be the one its event log leads to: a status set
  * in the file by hand (no event, so no actor, no time, no reason) is
  * refused rather than published. */
-static cs_err check_against_log(cs_registry_t *registry, sqlite3_stmt *stmt, cs_status *status,
+static cs_err check_against_log(cs_registry_t *registry, registry_query *q, cs_status *status,
                                 char *detail, size_t size)
 {
-    cs_status stored = (cs_status)sqlite3_column_int(stmt, 1), logged;
-    const char *action = (const char *)sqlite3_column_text(stmt, 4);
+    cs_status stored = (cs_status)sql_column_int64(q, 1), logged;
+    const char *action = sql_column_text(q, 4);
     char number[3 * 64 + 1];
 
     if (status_after(action, &logged) && logged == stored) {
         *status = logged;
         return CS_OK;
     }
-    printable((const char *)sqlite3_column_text(stmt, 2), number, sizeof(number));
+    printable(sql_column_text(q, 2), number, sizeof(number));
     if (action == NULL || !status_after(action, &logged))
         return cs_detail_fail(detail, size, CS_ERR_REGISTRY_EVENT_LOG,
                               "%s \"%s\" (revision %lld) has no event that records its issue: it "
                               "was added outside certseal; nothing was published (restore the "
                               "registry from a backup)",
                               registry_noun(registry), number,
-                              (long long)sqlite3_column_int64(stmt, 3));
+                              (long long)sql_column_int64(q, 3));
     return cs_detail_fail(detail, size, CS_ERR_REGISTRY_EVENT_LOG,
                           "%s \"%s\" (revision %lld) is recorded as %s but its event log says "
                           "%s: the status was changed outside certseal; nothing was published "
                           "(find who changed it, then restore the registry from a backup or set "
                           "the status back to %s; certseal list --history shows the events)",
                           registry_noun(registry), number,
-                          (long long)sqlite3_column_int64(stmt, 3), registry_status_word(stored),
+                          (long long)sql_column_int64(q, 3), registry_status_word(stored),
                           registry_status_word(logged), registry_status_word(logged));
 }
 
@@ -242,24 +255,21 @@ static cs_err check_against_log(cs_registry_t *registry, sqlite3_stmt *stmt, cs_
 static cs_err build_list(cs_registry_t *registry, cs_status_list_t **out, char *detail, size_t size)
 {
     cs_status_list_t *list = NULL;
-    sqlite3_stmt *stmt = NULL;
+    registry_query *q = NULL;
+    bool row = false;
     cs_err err;
-    int rc;
 
     if ((err = cs_status_list_new((size_t)registry->list_entries, CS_STATUS_BITS, &list)) != CS_OK)
         return err;
-    if ((err = registry_run(registry, STMT_BEGIN_READ, "reading the statuses", detail, size)) !=
-        CS_OK)
+    /* One snapshot (PostgreSQL: REPEATABLE READ, read only), so that what
+     * stations issue meanwhile is in the list whole or not at all. */
+    if ((err = registry_begin_snapshot(registry, detail, size)) != CS_OK ||
+        (err = registry_prepare(registry, SQL_ALL_STATUSES, &q, detail, size)) != CS_OK)
         goto fail;
-    if ((stmt = registry_stmt_get(registry, STMT_ALL_STATUSES)) == NULL) {
-        err = registry_sql_error(registry, sqlite3_errcode(registry->db), "reading the statuses",
-                                 detail, size);
-        goto fail;
-    }
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        uint64_t index = (uint64_t)sqlite3_column_int64(stmt, 0);
+    while ((err = sql_step(q, &row, "reading the statuses", detail, size)) == CS_OK && row) {
+        uint64_t index = (uint64_t)sql_column_int64(q, 0);
         cs_status status = CS_STATUS_VALID;
-        if ((err = check_against_log(registry, stmt, &status, detail, size)) != CS_OK)
+        if ((err = check_against_log(registry, q, &status, detail, size)) != CS_OK)
             goto fail;
         if (status != CS_STATUS_VALID && cs_status_list_set(list, index, status) != CS_OK) {
             err = cs_detail_fail(detail, size, CS_ERR_REGISTRY,
@@ -270,18 +280,16 @@ static cs_err build_list(cs_registry_t *registry, cs_status_list_t **out, char *
             goto fail;
         }
     }
-    if (rc != SQLITE_DONE) {
-        err = registry_sql_error(registry, rc, "reading the statuses", detail, size);
+    if (err != CS_OK)
         goto fail;
-    }
-    sqlite3_reset(stmt);
+    sql_reset(q);
     if ((err = registry_commit(registry, detail, size)) != CS_OK)
         goto fail;
     *out = list;
     return CS_OK;
 fail:
-    if (stmt != NULL)
-        sqlite3_reset(stmt);
+    if (q != NULL)
+        sql_reset(q);
     registry_rollback(registry);
     cs_status_list_free(&list);
     return err;

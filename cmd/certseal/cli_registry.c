@@ -6,9 +6,13 @@
 
 #include "cli_registry.h"
 
-void cli_registry_report(const char *input, cs_err err, const char *detail)
+void cli_registry_report(const char *location, cs_err err, const char *detail)
 {
     const char *what = cs_err_detail(detail, err);
+    char input[1024];
+
+    /* A password in a URI is refused, and never repeated. */
+    cs_registry_location_redact(location, input, sizeof(input));
 
     /* The registry's own detail often says what to do already. */
     if (what == detail && (strchr(detail, '(') != NULL || strchr(detail, ';') != NULL) &&
@@ -53,9 +57,12 @@ void cli_registry_report(const char *input, cs_err err, const char *detail)
                   what);
         break;
     case CS_ERR_REGISTRY:
-        cli_error("%s: registry database error: %s (check the file with sqlite3 %s 'PRAGMA "
-                  "integrity_check')",
-                  input, what, input);
+        if (cs_registry_location_is_uri(location))
+            cli_error("%s: registry database error: %s (see the server's log)", input, what);
+        else
+            cli_error("%s: registry database error: %s (check the file with sqlite3 %s 'PRAGMA "
+                      "integrity_check')",
+                      input, what, input);
         break;
     default:
         cli_error("%s: %s", input, what);

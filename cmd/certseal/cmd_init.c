@@ -33,7 +33,8 @@ static bool is_url(const char *text)
 
 static const cli_option OPTIONS[] = {
     CLI_OPTION("registry", 0, CLI_PATH, init_options, registry, "DB",
-               "the registry file to create (SQLite)"),
+               "the registry to create: a file (SQLite) or a\n"
+               "postgresql://[USER@]HOST[:PORT]/DATABASE URI (no password in it)"),
     CLI_OPTION("key", 'k', CLI_KEY, init_options, key, "KEY",
                "the body's private key; the registry keeps its absolute path"),
     CLI_OPTION("accreditation", 'a', CLI_PATH, init_options, accreditation, "AC_FILE",
@@ -122,7 +123,7 @@ static int run(void *options, int argc, char **argv)
     (void)argc, (void)argv;
     status = CLI_EXIT_FAILURE;
     /* Before any passphrase is asked for (the library checks again). */
-    if (access(o->registry, F_OK) == 0) {
+    if (!cs_registry_location_is_uri(o->registry) && access(o->registry, F_OK) == 0) {
         cli_registry_report(o->registry, CS_ERR_REGISTRY_EXISTS, NULL);
         goto fail;
     }
@@ -181,7 +182,8 @@ const cli_command cmd_init_entry = {
              "           [--passphrase-file FILE | --passphrase-fd N]\n"
              "           [--pin-file FILE | --pin-fd N]   (KEY a file or a pkcs11: URI)",
     .description =
-        "Creates an issuer registry (an SQLite file) that records everything the body\n"
+        "Creates an issuer registry (an SQLite file, or a PostgreSQL database given as a\n"
+        "postgresql:// URI) that records everything the body\n"
         "issues, its status and history.  Without --accreditation it is an accreditation\n"
         "body's registry (it records accreditation credentials); with it, a certification\n"
         "body's (it records certificates, signed with KEY, which the credential must name).\n",

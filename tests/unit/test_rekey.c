@@ -360,7 +360,7 @@ static void test_reaccreditation(void **state)
         {CS_STATUS_SUPERSEDED, W.cb}, {CS_STATUS_WITHDRAWN, W.other}, {CS_STATUS_VALID, W.cb}};
     for (uint64_t rev = 0; rev < 3; rev++) {
         sqlite3_stmt *stmt = NULL;
-        assert_int_equal(sqlite3_prepare_v2(r->db,
+        assert_int_equal(sqlite3_prepare_v2(registry_sqlite_handle(r),
                                             "SELECT status, key_kid, signer_kid FROM objects "
                                             "WHERE number = 'AC-7' AND revision = ?1",
                                             -1, &stmt, NULL),
@@ -404,7 +404,7 @@ static void test_ab_rekey(void **state)
                                          86400, 0, detail, sizeof(detail)),
                      CS_OK);
     sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(r->db, "SELECT kid FROM retired_keys", -1, &stmt, NULL),
+    assert_int_equal(sqlite3_prepare_v2(registry_sqlite_handle(r), "SELECT kid FROM retired_keys", -1, &stmt, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
     assert_memory_equal(sqlite3_column_blob(stmt, 0), cs_key_kid(W.ab), CS_KID_SIZE);
@@ -450,14 +450,14 @@ static void test_schema_1(void **state)
     cs_registry_entry_clear(&a);
     cs_registry_entry_clear(&c1);
     cs_registry_entry_clear(&c2);
-    assert_int_equal(sqlite3_exec(cb->db, "SELECT 1 FROM retired_keys", NULL, NULL, NULL),
+    assert_int_equal(sqlite3_exec(registry_sqlite_handle(cb), "SELECT 1 FROM retired_keys", NULL, NULL, NULL),
                      SQLITE_OK);
     /* The old event log came along, still append-only. */
-    assert_int_not_equal(sqlite3_exec(cb->db, "DELETE FROM events", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(registry_sqlite_handle(cb), "DELETE FROM events", NULL, NULL, NULL), SQLITE_OK);
     assert_int_not_equal(
-        sqlite3_exec(cb->db, "UPDATE objects SET signer_kid = NULL", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_exec(registry_sqlite_handle(cb), "UPDATE objects SET signer_kid = NULL", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_stmt *stmt = NULL;
-    assert_int_equal(sqlite3_prepare_v2(cb->db,
+    assert_int_equal(sqlite3_prepare_v2(registry_sqlite_handle(cb),
                                         "SELECT count(*), max(action = 'suspended') FROM "
                                         "events",
                                         -1, &stmt, NULL),

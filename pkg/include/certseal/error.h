@@ -183,6 +183,10 @@ extern "C" {
     X(CS_ERR_REGISTRY_EVENT_LOG, 810, "registry status disagrees with its event log")      \
     X(CS_ERR_REGISTRY_REVISION, 811, "not the next revision of the certificate")           \
     X(CS_ERR_REGISTRY_AMBIGUOUS, 820, "several current credentials under that number")     \
+    X(CS_ERR_REGISTRY_CONFLICT, 850, "concurrent changes kept the registry transaction from committing") \
+    X(CS_ERR_REGISTRY_CONNECTION, 851, "the connection to the registry database failed or was lost") \
+    X(CS_ERR_REGISTRY_URI_PASSWORD, 852, "the registry connection URI carries a password") \
+    X(CS_ERR_REGISTRY_MIGRATE_MISMATCH, 853, "the migrated registry does not agree with its source") \
     X(CS_ERR_DOCUMENT_RENDER, 840, "certificate document could not be drawn")              \
     X(CS_ERR_DOCUMENT_FONT, 841, "no installed font has a character of the document")      \
     X(CS_ERR_DOCUMENT_ATTACH, 842, "the token could not be attached to the document")

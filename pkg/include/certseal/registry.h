@@ -2,7 +2,21 @@
 /*
  * certseal/registry.h - an issuer's registry (DESIGN §5): everything an
  * accreditation body (AB) or a certification body (CB) issued, its status,
- * and an append-only log of events, in one SQLite file.
+ * and an append-only log of events, in one SQLite file, or on a PostgreSQL
+ * server that several issuing stations share.
+ *
+ * A registry's location is a file path (SQLite, the embedded default) or
+ * a libpq connection URI, postgresql://[USER@]HOST[:PORT]/DATABASE[?...]
+ * (or postgres://): the registry lives in the first schema of the
+ * connection's search_path.  A URI never carries the password (one that
+ * does is refused with CS_ERR_REGISTRY_URI_PASSWORD): libpq reads it from
+ * ~/.pgpass (PGPASSFILE), PGPASSWORD or a service file, and TLS follows
+ * the URI's sslmode.  Both engines give the same guarantees; on
+ * PostgreSQL a transaction that loses to another station's (two stations
+ * drawing one index or recording one number at once, a deadlock) runs
+ * again whole, a bounded number of times, before CS_ERR_REGISTRY_CONFLICT;
+ * a lost connection is CS_ERR_REGISTRY_CONNECTION, and what was not
+ * committed was not recorded.
  *
  * The same code serves both roles.  An AB registry records accreditation
  * credentials (ACs, numbered by accreditation number); a CB registry holds
@@ -83,11 +97,14 @@ typedef struct cs_registry_settings {
 } cs_registry_settings;
 
 /*
- * Creates a registry file at path (which must not exist; mode 0600) with
- * the role implied by settings (an AC makes it a CB registry), its schema
- * and settings in one transaction: on any error no file is left.  detail
+ * Creates a registry at path (a file, which must not exist, mode 0600; or
+ * a PostgreSQL URI whose schema holds no registry) with the role implied
+ * by settings (an AC makes it a CB registry), its schema and settings in
+ * one transaction: on any error no file and no table is left.  detail
  * (may be NULL) says what was wrong.
- * Errors: CS_ERR_REGISTRY_EXISTS, CS_ERR_IO_OPEN, CS_ERR_ARGUMENT
+ * Errors: CS_ERR_REGISTRY_EXISTS, CS_ERR_IO_OPEN, CS_ERR_REGISTRY_SCHEMA
+ * (a schema with other tables of the registry's names),
+ * CS_ERR_REGISTRY_CONNECTION, CS_ERR_REGISTRY_URI_PASSWORD, CS_ERR_ARGUMENT
  * (settings: key path, status URI, link base, list size, an AC that does
  * not decode, an issuer_key that is not the AC's key), CS_ERR_REGISTRY,
  * CS_ERR_NO_MEMORY.
@@ -96,12 +113,15 @@ CS_MUST_CHECK cs_err cs_registry_create(const char *path, const cs_registry_sett
                                         cs_registry_t **out, char *detail, size_t detail_size);
 
 /*
- * Opens an existing registry, migrating an older schema.  Every open
+ * Opens an existing registry (a file path or a PostgreSQL URI), migrating
+ * an older schema.  Every open of a file
  * checks the file's structure first (SQLite's PRAGMA quick_check), so that
  * no command reads from or writes into a damaged registry: a damaged file
  * is refused with CS_ERR_REGISTRY_DAMAGED, and so is any later read or
  * write that SQLite finds damaged.
- * Errors: CS_ERR_IO_OPEN (no such file), CS_ERR_REGISTRY_SCHEMA (not a
+ * Errors: CS_ERR_IO_OPEN (no such file, no registry in the database's
+ * schema), CS_ERR_REGISTRY_CONNECTION, CS_ERR_REGISTRY_URI_PASSWORD,
+ * CS_ERR_REGISTRY_SCHEMA (not a
  * certseal registry, or written by a newer certseal),
  * CS_ERR_REGISTRY_DAMAGED (restore it from a backup), CS_ERR_REGISTRY,
  * CS_ERR_REGISTRY_BUSY, CS_ERR_NO_MEMORY.
@@ -109,6 +129,15 @@ CS_MUST_CHECK cs_err cs_registry_create(const char *path, const cs_registry_sett
 CS_MUST_CHECK cs_err cs_registry_open(const char *path, cs_registry_t **out, char *detail,
                                       size_t detail_size);
 void cs_registry_close(cs_registry_t **registry);
+
+/* True when location is a PostgreSQL connection URI (postgresql:// or
+ * postgres://), false for a file path. */
+bool cs_registry_location_is_uri(const char *location);
+
+/* location for a message: a URI with any password in it (user:PASSWORD@,
+ * password=PASSWORD) replaced by "***", a path as it is.  out (size > 0)
+ * always ends in NUL; a longer location is cut. */
+void cs_registry_location_redact(const char *location, char *out, size_t size);
 
 /* Settings, borrowed from the handle. */
 cs_registry_role cs_registry_role_of(const cs_registry_t *registry);

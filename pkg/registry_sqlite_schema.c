@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The registry's schema and its history (DESIGN §5).  Each step of
+ * The SQLite registry file's schema and its history (DESIGN §5).  Each step of
  * registry_migrations turns version i into version i + 1; a file is
  * brought up to date in one IMMEDIATE transaction when it is opened, and
  * PRAGMA user_version says where it stands.  A step is never edited once
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "registry_db.h"
+#include "registry_sqlite.h"
 
 static cs_err sql_failure(sqlite3 *db, int rc, const char *doing, char *detail, size_t size);
 
@@ -121,8 +121,9 @@ static const char schema_v2_after[] =
     "  BEGIN SELECT RAISE(ABORT, 'only the status of a registry object changes'); END;";
 
 /* The kid of the CB key each recorded AC accredits, from its claims. */
-static cs_err registry_backfill_key_kids(sqlite3 *db, char *detail, size_t size)
+static cs_err registry_backfill_key_kids(registry_db *conn, char *detail, size_t size)
 {
+    sqlite3 *db = registry_sqlite_connection(conn);
     sqlite3_stmt *read = NULL, *write = NULL;
     cs_err err = CS_OK;
     int rc;
@@ -283,7 +284,8 @@ static cs_err exec(sqlite3 *db, const char *sql, const char *doing, char *detail
     return rc == SQLITE_OK ? CS_OK : sql_failure(db, rc, doing, detail, size);
 }
 
-cs_err registry_schema_upgrade(sqlite3 *db, const registry_migration *steps, size_t count,
+cs_err registry_schema_upgrade(cs_registry_t *registry, sqlite3 *db,
+                               const registry_migration *steps, size_t count,
                                registry_populate_fn populate, void *ctx, char *detail, size_t size)
 {
     char sql[96];
@@ -308,12 +310,13 @@ cs_err registry_schema_upgrade(sqlite3 *db, const registry_migration *steps, siz
         char doing[96];
         snprintf(doing, sizeof(doing), "upgrading the schema from version %zu to %zu", i, i + 1);
         if ((err = exec(db, steps[i].sql, doing, detail, size)) != CS_OK ||
-            (steps[i].fill != NULL && (err = steps[i].fill(db, detail, size)) != CS_OK) ||
+            (steps[i].fill != NULL && (err = steps[i].fill(registry->db, detail, size)) != CS_OK) ||
             (steps[i].sql_after != NULL &&
              (err = exec(db, steps[i].sql_after, doing, detail, size)) != CS_OK))
             goto fail;
     }
-    if (version == 0 && populate != NULL && (err = populate(ctx, db, detail, size)) != CS_OK)
+    if (version == 0 && populate != NULL &&
+        (err = populate(ctx, registry, detail, size)) != CS_OK)
         goto fail;
     snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA user_version = %zu;",
              CS_REGISTRY_APPLICATION_ID, count);
