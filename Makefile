@@ -108,7 +108,7 @@ CMD_OBJ     := $(CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 SERVICE_CMD_SRC := $(addprefix cmd/certseal/,$(addsuffix .c,cli_pkcs11 cli_qr cli_registry cli_scan \
                services cmd_accredit cmd_init cmd_inspect cmd_issue cmd_issue_batch cmd_list \
                cmd_qr cmd_scan cmd_serve cmd_status cmd_status_change \
-               cmd_watch cmd_rekey cmd_document))
+               cmd_watch cmd_rekey cmd_document cmd_registry))
 SERVICE_CMD_OBJ := $(SERVICE_CMD_SRC:cmd/%.c=$(BUILD)/cmd/%.o)
 PROGRAM_OBJ := $(filter-out $(SERVICE_CMD_OBJ),$(CMD_OBJ))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))

@@ -62,6 +62,47 @@ cs_err cs_crypto_sha256(const void *data, size_t len, uint8_t out[CS_SHA256_SIZE
     return CS_OK;
 }
 
+cs_err cs_crypto_sha256_begin(cs_crypto_digest **ctx)
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        ERR_clear_error();
+        return CS_ERR_NO_MEMORY;
+    }
+    *ctx = (cs_crypto_digest *)md;
+    return CS_OK;
+}
+
+cs_err cs_crypto_sha256_update(cs_crypto_digest *ctx, const void *data, size_t len)
+{
+    if (len == 0)
+        return CS_OK;
+    if (EVP_DigestUpdate((EVP_MD_CTX *)ctx, data, len) != 1) {
+        ERR_clear_error();
+        return CS_ERR_NO_MEMORY;
+    }
+    return CS_OK;
+}
+
+cs_err cs_crypto_sha256_finish(cs_crypto_digest **ctx, uint8_t out[CS_SHA256_SIZE])
+{
+    unsigned int out_len = 0;
+    cs_err err = CS_OK;
+
+    if (ctx == NULL || *ctx == NULL)
+        return CS_ERR_ARGUMENT;
+    if (out != NULL && (EVP_DigestFinal_ex((EVP_MD_CTX *)*ctx, out, &out_len) != 1 ||
+                        out_len != CS_SHA256_SIZE)) {
+        memset(out, 0, CS_SHA256_SIZE);
+        ERR_clear_error();
+        err = CS_ERR_NO_MEMORY;
+    }
+    EVP_MD_CTX_free((EVP_MD_CTX *)*ctx);
+    *ctx = NULL;
+    return err;
+}
+
 bool cs_crypto_equal(const void *a, const void *b, size_t n)
 {
     if (n == 0)

@@ -49,6 +49,14 @@ CS_MUST_CHECK cs_err cs_crypto_verify(const cs_key_t *key, cs_alg alg, const uin
 
 /* SHA-256 of data (NULL with len 0 is fine).  Errors: CS_ERR_NO_MEMORY. */
 CS_MUST_CHECK cs_err cs_crypto_sha256(const void *data, size_t len, uint8_t out[CS_SHA256_SIZE]);
+/* SHA-256 of data given in parts: begin, update as often as needed, then
+ * finish, which writes the digest and frees *ctx (also on error; it may be
+ * called with an unfinished ctx to drop it, out NULL).
+ * Errors: CS_ERR_NO_MEMORY. */
+typedef struct cs_crypto_digest cs_crypto_digest;
+CS_MUST_CHECK cs_err cs_crypto_sha256_begin(cs_crypto_digest **ctx);
+CS_MUST_CHECK cs_err cs_crypto_sha256_update(cs_crypto_digest *ctx, const void *data, size_t len);
+cs_err cs_crypto_sha256_finish(cs_crypto_digest **ctx, uint8_t out[CS_SHA256_SIZE]);
 
 /* Constant-time comparison: true when the n bytes are equal. */
 bool cs_crypto_equal(const void *a, const void *b, size_t n);

@@ -187,6 +187,7 @@ extern const cli_command cmd_trustlist_entry;
 extern const cli_command cmd_receipt_entry;
 extern const cli_command cmd_rekey_entry, cmd_reissue_entry;
 extern const cli_command cmd_document_entry;
+extern const cli_command cmd_registry_entry;
 extern const cli_command cmd_catalog_entry;
 
 #endif

@@ -37,6 +37,7 @@ static const command COMMANDS[] = {
     {"watch", NULL},
     {"rekey", NULL},
     {"reissue", NULL},
+    {"registry", NULL},
 };
 #define COMMAND_COUNT (sizeof(COMMANDS) / sizeof(COMMANDS[0]))
 

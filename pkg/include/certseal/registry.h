@@ -130,6 +130,31 @@ CS_MUST_CHECK cs_err cs_registry_open(const char *path, cs_registry_t **out, cha
                                       size_t detail_size);
 void cs_registry_close(cs_registry_t **registry);
 
+/* What a registry holds, as cs_registry_migrate() compares it: the rows
+ * of each table, and a SHA-256 over every row of settings, objects,
+ * events and retired_keys in that order, each table in id order, each
+ * value with its type (null, integer, text, blob) and length. */
+typedef struct cs_registry_tally {
+    uint64_t settings, objects, events, retired_keys;
+    uint8_t digest[32];
+} cs_registry_tally;
+
+/*
+ * Copies the registry at `from` (a file or a PostgreSQL URI) to a new one
+ * at `to` (either kind; it must not hold a registry yet): every row of
+ * its settings, objects, events and key history, ids included, read from
+ * one snapshot of the source and written in the one transaction that
+ * creates the target.  Before that transaction commits, both sides are
+ * tallied (cs_registry_tally) and must agree, else nothing is left at
+ * `to`.  *source and *target (may be NULL) receive the tallies.
+ * Errors: cs_registry_open()'s for `from`, cs_registry_create()'s for `to`
+ * (CS_ERR_REGISTRY_EXISTS for a target that holds a registry),
+ * CS_ERR_REGISTRY_MIGRATE_MISMATCH.
+ */
+CS_MUST_CHECK cs_err cs_registry_migrate(const char *from, const char *to,
+                                         cs_registry_tally *source, cs_registry_tally *target,
+                                         char *detail, size_t detail_size);
+
 /* True when location is a PostgreSQL connection URI (postgresql:// or
  * postgres://), false for a file path. */
 bool cs_registry_location_is_uri(const char *location);
