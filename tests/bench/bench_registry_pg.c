@@ -28,7 +28,6 @@
  * says so and measures nothing.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,10 +81,10 @@ static bool run_script(const char *command, char *line, size_t size)
     return pclose(p) == 0 && (line == NULL || got);
 }
 
-/* One station: opens the registry, waits for the start (the parent closes
- * go), issues its share and reports.  Never returns. */
+/* One station: opens the registry, says so on ready, waits for the start
+ * (the parent closes go), issues its share and reports.  Never returns. */
 static void station_main(int station, const char *location, bench_issuer *chain,
-                         cs_certificate *certs, size_t count, int go, int report)
+                         cs_certificate *certs, size_t count, int ready, int go, int report)
 {
     station_report r = {.station = station};
     cs_registry_t *registry = NULL;
@@ -93,6 +92,10 @@ static void station_main(int station, const char *location, bench_issuer *chain,
     char byte;
     cs_err err = cs_registry_open(location, &registry, r.detail, sizeof(r.detail));
 
+    byte = 1;
+    if (write(ready, &byte, 1) != 1)
+        _exit(1);
+    close(ready);
     while (read(go, &byte, 1) < 0 && errno == EINTR)
         ;
     if (err == CS_OK) {
@@ -126,7 +129,7 @@ static station_run run_stations(const char *engine, const char *location, bench_
     station_run run = {.ok = true};
     cs_registry_t *registry = NULL;
     char detail[256] = "";
-    int go[2], report[2];
+    int go[2], report[2], ready[2];
     pid_t pids[PG_MAX_STATIONS];
     size_t recorded = 0;
     double start;
@@ -144,7 +147,7 @@ static station_run run_stations(const char *engine, const char *location, bench_
         return run;
     }
     cs_registry_close(&registry);
-    if (pipe(go) != 0 || pipe(report) != 0)
+    if (pipe(go) != 0 || pipe(report) != 0 || pipe(ready) != 0)
         bench_fatal("pipe: %s", strerror(errno));
     fflush(NULL);
     for (int s = 0; s < stations; s++) {
@@ -155,15 +158,25 @@ static station_run run_stations(const char *engine, const char *location, bench_
         if (pids[s] == 0) {
             close(go[1]);
             close(report[0]);
-            station_main(s, location, chain, certs + first, last - first, go[0], report[1]);
+            close(ready[0]);
+            station_main(s, location, chain, certs + first, last - first, ready[1], go[0],
+                         report[1]);
         }
     }
     close(go[0]);
     close(report[1]);
-    /* Every station opened its registry (or failed) and waits: start them.
-     * A station that cannot connect reports at once, so a short pause lets
-     * the others finish connecting; their connection is not timed. */
-    usleep(300 * 1000);
+    close(ready[1]);
+    /* Once every station has opened its registry (or failed to), start them
+     * all: connecting is not timed. */
+    for (int s = 0; s < stations; s++) {
+        char byte;
+        ssize_t n;
+        while ((n = read(ready[0], &byte, 1)) < 0 && errno == EINTR)
+            ;
+        if (n != 1)
+            break; /* a station died: the reports say so */
+    }
+    close(ready[0]);
     start = bench_now();
     close(go[1]);
     for (int s = 0; s < stations; s++) {
