@@ -426,15 +426,6 @@ const registry_engine *registry_engine_of(const char *location)
     return registry_location_is_uri(location) ? &registry_engine_pg : &registry_engine_sqlite;
 }
 
-void registry_sql_message(const char *said, char *out, size_t size)
-{
-    size_t len = said != NULL ? strlen(said) : 0;
-    /* Engines end their messages with a line feed. */
-    while (len > 0 && (said[len - 1] == '\n' || said[len - 1] == ' '))
-        len--;
-    (void)cs_text_escape(said, len, out, size);
-}
-
 cs_err cs_registry_open(const char *location, cs_registry_t **out, char *detail,
                         size_t detail_size)
 {
@@ -447,6 +438,28 @@ cs_err cs_registry_open(const char *location, cs_registry_t **out, char *detail,
     if ((err = registry_new_handle(location, &r)) != CS_OK)
         return err;
     if ((err = r->engine->open(r, location, false, NULL, NULL, detail, detail_size)) != CS_OK ||
+        (err = registry_load_settings(r, detail, detail_size)) != CS_OK) {
+        cs_registry_close(&r);
+        return err;
+    }
+    *out = r;
+    return CS_OK;
+}
+
+cs_err registry_open_with(const char *path, const registry_migration *steps, size_t count,
+                          cs_registry_t **out, char *detail, size_t detail_size)
+{
+    cs_registry_t *r = NULL;
+    cs_err err;
+
+    if (path == NULL || out == NULL)
+        return CS_ERR_ARGUMENT;
+    *out = NULL;
+    if ((err = registry_new_handle(path, &r)) != CS_OK)
+        return err;
+    r->engine = &registry_engine_sqlite;
+    if ((err = registry_sqlite_open_history(r, path, steps, count, detail, detail_size)) !=
+            CS_OK ||
         (err = registry_load_settings(r, detail, detail_size)) != CS_OK) {
         cs_registry_close(&r);
         return err;

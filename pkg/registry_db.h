@@ -158,6 +158,11 @@ extern const size_t registry_migration_count; /* = CS_REGISTRY_SCHEMA_VERSION */
 CS_MUST_CHECK cs_err registry_open_with(const char *path, const registry_migration *steps,
                                         size_t count, cs_registry_t **out, char *detail,
                                         size_t detail_size);
+/* The SQLite engine's open of an existing file with the migration history
+ * steps[0..count) (registry_open_with()). */
+CS_MUST_CHECK cs_err registry_sqlite_open_history(cs_registry_t *registry, const char *path,
+                                                  const registry_migration *steps, size_t count,
+                                                  char *detail, size_t size);
 /* The SQLite connection of a file registry (tests); NULL for another engine. */
 struct sqlite3 *registry_sqlite_handle(cs_registry_t *registry);
 

@@ -88,17 +88,6 @@ static const char *const statement_sql[SQL_COUNT] = {
     [SQL_AFTER_LOAD] = "SELECT 1",
 };
 
-typedef struct sqlite_query {
-    registry_query base;
-    sqlite3 *db;
-    sqlite3_stmt *stmt;
-} sqlite_query;
-
-struct registry_db {
-    sqlite3 *db;
-    sqlite_query queries[SQL_COUNT];
-};
-
 /* ---- errors ------------------------------------------------------------------ */
 
 static cs_err sqlite_error(sqlite3 *db, int rc, const char *doing, char *detail, size_t size)
@@ -254,11 +243,6 @@ static void sqlite_rollback(registry_db *db)
 
 /* ---- connections ------------------------------------------------------------- */
 
-sqlite3 *registry_sqlite_connection(registry_db *db)
-{
-    return db->db;
-}
-
 struct sqlite3 *registry_sqlite_handle(cs_registry_t *registry)
 {
     return registry != NULL && registry->engine == &registry_engine_sqlite && registry->db != NULL
@@ -328,8 +312,9 @@ static cs_err create_file(cs_registry_t *r, const char *path, registry_populate_
     return err;
 }
 
-static cs_err open_existing(cs_registry_t *r, const char *path, const registry_migration *steps,
-                            size_t count, char *detail, size_t size)
+cs_err registry_sqlite_open_history(cs_registry_t *r, const char *path,
+                                    const registry_migration *steps, size_t count, char *detail,
+                                    size_t size)
 {
     struct stat st;
     int version = 0;
@@ -355,28 +340,8 @@ static cs_err sqlite_open(cs_registry_t *r, const char *path, bool create,
 {
     if (create)
         return create_file(r, path, populate, ctx, detail, size);
-    return open_existing(r, path, registry_migrations, registry_migration_count, detail, size);
-}
-
-cs_err registry_open_with(const char *path, const registry_migration *steps, size_t count,
-                          cs_registry_t **out, char *detail, size_t detail_size)
-{
-    cs_registry_t *r = NULL;
-    cs_err err;
-
-    if (path == NULL || out == NULL)
-        return CS_ERR_ARGUMENT;
-    *out = NULL;
-    if ((err = registry_new_handle(path, &r)) != CS_OK)
-        return err;
-    r->engine = &registry_engine_sqlite;
-    if ((err = open_existing(r, path, steps, count, detail, detail_size)) != CS_OK ||
-        (err = registry_load_settings(r, detail, detail_size)) != CS_OK) {
-        cs_registry_close(&r);
-        return err;
-    }
-    *out = r;
-    return CS_OK;
+    return registry_sqlite_open_history(r, path, registry_migrations, registry_migration_count,
+                                        detail, size);
 }
 
 const registry_engine registry_engine_sqlite = {

@@ -13,8 +13,18 @@
 
 #pragma GCC visibility push(hidden)
 
-/* The connection of an SQLite registry_db (a fill step needs it). */
-sqlite3 *registry_sqlite_connection(registry_db *db);
+/* A statement of the SQLite engine. */
+typedef struct sqlite_query {
+    registry_query base;
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+} sqlite_query;
+
+/* The SQLite engine's connection: the file, and its statements. */
+struct registry_db {
+    sqlite3 *db;
+    sqlite_query queries[SQL_COUNT];
+};
 
 /* PRAGMA quick_check: CS_OK when SQLite finds the file's structure sound,
  * else CS_ERR_REGISTRY_DAMAGED with what it found first. */

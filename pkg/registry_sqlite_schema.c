@@ -123,7 +123,7 @@ static const char schema_v2_after[] =
 /* The kid of the CB key each recorded AC accredits, from its claims. */
 static cs_err registry_backfill_key_kids(registry_db *conn, char *detail, size_t size)
 {
-    sqlite3 *db = registry_sqlite_connection(conn);
+    sqlite3 *db = conn->db;
     sqlite3_stmt *read = NULL, *write = NULL;
     cs_err err = CS_OK;
     int rc;
