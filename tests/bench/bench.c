@@ -41,6 +41,11 @@
  *   registry  batch issue of 100,000 records into an SQLite registry,
  *             durable, against the raw sign rate (target 0.5) and the
  *             careful issuer's limit (for information)
+ *   registry_pg
+ *             batch issue of BENCH_PG_RECORDS (default 100,000) records by
+ *             1, 2 and 4 stations at once into PostgreSQL (a throwaway
+ *             server) and into SQLite, against what the cores can sign and
+ *             verify (target 0.8 for 4 stations into PostgreSQL)
  *   issue_batch  batch issue with every signature verified
  *             (cs_issue_batch_*() over every processor) against the
  *             careful issuer's limit, processors / (raw sign + raw verify),
@@ -55,8 +60,8 @@
  *             peak RSS) (bench_batch.c)
  *
  * BENCH_ONLY="chain batch" runs only the sections named (chain, batch, qr,
- * qr_corpus, scan, pdf, status, trustlist, pkcs11, registry, issue_batch, http,
- * document).
+ * qr_corpus, scan, pdf, status, trustlist, pkcs11, registry, registry_pg,
+ * issue_batch, http, document).
  *
  * Rates are fair on a small, noisy machine: each rate is the best of
  * ROUNDS rounds of ROUND_SECONDS each (so every rate is measured over more
@@ -352,7 +357,8 @@ static const struct {
     {"chain", bench_chain},       {"batch", bench_batch},   {"qr", bench_qr},
     {"qr_corpus", bench_qr_corpus}, {"scan", bench_scan},   {"pdf", bench_pdf},
     {"status", bench_status},     {"trustlist", bench_trustlist}, {"pkcs11", bench_pkcs11},
-    {"registry", bench_registry}, {"issue_batch", bench_issue_batch}, {"http", bench_http},     {"document", bench_document},
+    {"registry", bench_registry}, {"registry_pg", bench_registry_pg},
+    {"issue_batch", bench_issue_batch}, {"http", bench_http},     {"document", bench_document},
 };
 
 /* BENCH_ONLY="chain batch" runs only those sections (all when unset). */

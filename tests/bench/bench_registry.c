@@ -30,84 +30,6 @@
 #define BATCH_RECORDS 100000
 #define BATCH_CHUNK 500
 #define REGISTRY_TARGET 0.5
-#define RAW_SIGN_SECONDS 1.0
-#define RAW_MESSAGE_BYTES 600
-
-/* Raw Ed25519 signatures per second over RAW_SIGN_SECONDS, with a parsed
- * key and a new EVP_MD_CTX each time, as the library signs. */
-static double raw_sign_rate(EVP_PKEY *pkey)
-{
-    uint8_t msg[RAW_MESSAGE_BYTES] = {0}, sig[64];
-    double start = bench_now(), elapsed;
-    long count = 0;
-
-    do {
-        for (int i = 0; i < BATCH; i++) {
-            EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-            size_t sig_len = sizeof(sig);
-            msg[0] = (uint8_t)count;
-            if (ctx == NULL || EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey) != 1 ||
-                EVP_DigestSign(ctx, sig, &sig_len, msg, sizeof(msg)) != 1)
-                bench_fatal("raw Ed25519 signature failed");
-            EVP_MD_CTX_free(ctx);
-            count++;
-        }
-        elapsed = bench_now() - start;
-    } while (elapsed < RAW_SIGN_SECONDS);
-    return (double)count / elapsed;
-}
-
-/* Raw Ed25519 verifications per second, as raw_sign_rate() signs. */
-static double raw_verify_rate(EVP_PKEY *pkey)
-{
-    uint8_t msg[RAW_MESSAGE_BYTES] = {0}, sig[64];
-    size_t sig_len = sizeof(sig);
-    double start, elapsed;
-    long count = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-
-    if (ctx == NULL || EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey) != 1 ||
-        EVP_DigestSign(ctx, sig, &sig_len, msg, sizeof(msg)) != 1)
-        bench_fatal("raw Ed25519 signature failed");
-    EVP_MD_CTX_free(ctx);
-    start = bench_now();
-    do {
-        for (int i = 0; i < BATCH; i++) {
-            ctx = EVP_MD_CTX_new();
-            if (ctx == NULL || EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pkey) != 1 ||
-                EVP_DigestVerify(ctx, sig, sig_len, msg, sizeof(msg)) != 1)
-                bench_fatal("raw Ed25519 verification failed");
-            EVP_MD_CTX_free(ctx);
-            count++;
-        }
-        elapsed = bench_now() - start;
-    } while (elapsed < RAW_SIGN_SECONDS);
-    return (double)count / elapsed;
-}
-
-/* BATCH_RECORDS copies of the record, numbered BENCH-000000... */
-static cs_certificate *make_certificates(const char *dir, const char *file)
-{
-    char path[4096], detail[256] = "", number[32];
-    uint8_t *json = NULL;
-    size_t len = 0;
-    cs_certificate *certs = calloc(BATCH_RECORDS, sizeof(*certs));
-
-    snprintf(path, sizeof(path), "%s/%s", dir, file);
-    if (certs == NULL || cs_file_read_all(path, CS_RECORD_MAX, &json, &len) != CS_OK)
-        bench_fatal("%s: cannot read", path);
-    for (size_t i = 0; i < BATCH_RECORDS; i++) {
-        if (cs_record_parse_json((const char *)json, len, &certs[i], detail, sizeof(detail)) !=
-            CS_OK)
-            bench_fatal("%s: %s", path, detail);
-        snprintf(number, sizeof(number), "BENCH-%06zu", i);
-        free(certs[i].number);
-        if ((certs[i].number = strdup(number)) == NULL)
-            bench_fatal("out of memory");
-    }
-    free(json);
-    return certs;
-}
 
 static bool count_entry(void *ctx, const cs_registry_entry *entry)
 {
@@ -158,19 +80,19 @@ void bench_registry(const char *dir, fixture *fixtures, size_t count)
                                      .issuer_key = chain.cb};
     if ((err = cs_registry_create(db, &settings, &registry, detail, sizeof(detail))) != CS_OK)
         bench_fatal("cs_registry_create: %s (%s)", cs_strerror(err), detail);
-    certs = make_certificates(dir, fixtures[0].file);
+    certs = bench_make_certificates(dir, fixtures[0].file, BATCH_RECORDS);
 
     if ((raw_key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519")) == NULL)
         bench_fatal("OpenSSL cannot make an Ed25519 key");
-    raw_before = raw_sign_rate(raw_key);
-    verify_before = raw_verify_rate(raw_key);
+    raw_before = bench_raw_sign_rate(raw_key);
+    verify_before = bench_raw_verify_rate(raw_key);
     start = bench_now();
     err = cs_registry_issue_batch(registry, chain.issuer, certs, BATCH_RECORDS, BATCH_CHUNK,
                                   CS_FORM_OFFLINE, NULL, NULL, NULL, NULL, &failed, detail,
                                   sizeof(detail));
     seconds = bench_now() - start;
-    raw_after = raw_sign_rate(raw_key);
-    verify_after = raw_verify_rate(raw_key);
+    raw_after = bench_raw_sign_rate(raw_key);
+    verify_after = bench_raw_verify_rate(raw_key);
     EVP_PKEY_free(raw_key);
     if (err != CS_OK)
         bench_failure("batch failed at record %zu: %s (%s)", failed, cs_strerror(err), detail);
@@ -210,9 +132,7 @@ void bench_registry(const char *dir, fixture *fixtures, size_t count)
            open_seconds, publish_seconds);
 
     cs_registry_close(&registry);
-    for (size_t i = 0; i < BATCH_RECORDS; i++)
-        cs_certificate_clear(&certs[i]);
-    free(certs);
+    bench_free_certificates(certs, BATCH_RECORDS);
     bench_issuer_free(&chain);
     remove_registry(tmp, db);
 }

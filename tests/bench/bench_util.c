@@ -6,7 +6,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "bench.h"
+
+#define RAW_SECONDS 1.0
+#define RAW_MESSAGE_BYTES 600
 
 int bench_exit_status = 0;
 
@@ -173,3 +178,87 @@ cs_key_t *bench_public_copy(const cs_key_t *key)
     return copy;
 }
 
+
+cs_certificate *bench_make_certificates(const char *dir, const char *file, size_t count)
+{
+    char path[4096], detail[256] = "", number[32];
+    uint8_t *json = NULL;
+    size_t len = 0;
+    cs_certificate *certs = calloc(count, sizeof(*certs));
+
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    if (certs == NULL || cs_file_read_all(path, CS_RECORD_MAX, &json, &len) != CS_OK)
+        bench_fatal("%s: cannot read", path);
+    for (size_t i = 0; i < count; i++) {
+        if (cs_record_parse_json((const char *)json, len, &certs[i], detail, sizeof(detail)) !=
+            CS_OK)
+            bench_fatal("%s: %s", path, detail);
+        snprintf(number, sizeof(number), "BENCH-%06zu", i);
+        free(certs[i].number);
+        if ((certs[i].number = strdup(number)) == NULL)
+            bench_fatal("out of memory");
+    }
+    free(json);
+    return certs;
+}
+
+void bench_free_certificates(cs_certificate *certs, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        cs_certificate_clear(&certs[i]);
+    free(certs);
+}
+
+/* Signs (verify false) or verifies one RAW_MESSAGE_BYTES message with a new
+ * EVP_MD_CTX, as the library does; false when OpenSSL fails. */
+static bool raw_once(EVP_PKEY *pkey, bool verify, uint8_t *msg, uint8_t *sig, size_t *sig_len)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    bool ok;
+
+    if (verify)
+        ok = ctx != NULL && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pkey) == 1 &&
+             EVP_DigestVerify(ctx, sig, *sig_len, msg, RAW_MESSAGE_BYTES) == 1;
+    else
+        ok = ctx != NULL && EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey) == 1 &&
+             EVP_DigestSign(ctx, sig, sig_len, msg, RAW_MESSAGE_BYTES) == 1;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
+/* Raw signatures (verify false) or verifications per second over
+ * RAW_SECONDS. */
+static double raw_rate(EVP_PKEY *pkey, bool verify)
+{
+    uint8_t msg[RAW_MESSAGE_BYTES] = {0}, sig[64];
+    size_t sig_len = sizeof(sig);
+    double start, elapsed;
+    long count = 0;
+
+    if (!raw_once(pkey, false, msg, sig, &sig_len))
+        bench_fatal("raw Ed25519 signature failed");
+    start = bench_now();
+    do {
+        for (int i = 0; i < BATCH; i++) {
+            if (!verify) {
+                sig_len = sizeof(sig);
+                msg[0] = (uint8_t)count;
+            }
+            if (!raw_once(pkey, verify, msg, sig, &sig_len))
+                bench_fatal("raw Ed25519 %s failed", verify ? "verification" : "signature");
+            count++;
+        }
+        elapsed = bench_now() - start;
+    } while (elapsed < RAW_SECONDS);
+    return (double)count / elapsed;
+}
+
+double bench_raw_sign_rate(EVP_PKEY *pkey)
+{
+    return raw_rate(pkey, false);
+}
+
+double bench_raw_verify_rate(EVP_PKEY *pkey)
+{
+    return raw_rate(pkey, true);
+}
