@@ -60,7 +60,7 @@ static void valid_result(cs_verify_result *r, cs_site sites[2], cs_accreditation
     r->certificate = (cs_certificate){
         .issuer = "cb.example",
         .number = "GB-Q-2026-004217",
-        .standards = (char *[]){"ISO 9001:2015"},
+        .standards = STANDARDS,
         .standard_count = 1,
         .organization_name = "Acme Precision Engineering Ltd",
         .organization_country = "GB",
