@@ -13,6 +13,10 @@
 . "$(dirname "$0")/lib.sh"
 
 HERE=$ROOT/tests/cli
+# The certificate document (below) leaks fontconfig's caches under SAN=1,
+# as in test_document.sh.
+LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$ROOT/tests/data/document/lsan.supp:print_suppressions=0"
+export LSAN_OPTIONS
 PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/certseal-pg.XXXXXX") || setup_failed "mktemp"
 stop_server() {
     sh "$HERE/pg_server.sh" stop "$PGDIR"
