@@ -49,6 +49,32 @@ station_uri() {
     if [ $(($1 % 2)) = 1 ]; then echo "$URI"; else echo "$PG_URI_TCP"; fi
 }
 
+# rerun_stations PHASE PREFIX COUNT EACH CHUNK: runs the COUNT stations'
+# batches PREFIX1.jsonl ... again at once (odd ones over the socket, even
+# ones over TCP) and checks that each completes with EACH tokens in --out.
+rerun_stations() {
+    rs_pids=
+    i=1
+    while [ "$i" -le "$3" ]; do
+        rm -f "$2$i.out"
+        PGPASSFILE=$PG_PASSFILE "$CERTSEAL" issue --registry "$(station_uri "$i")" \
+            --batch "$2$i.jsonl" --chunk "$5" --out "$2$i.out" 2>"$2$i.err" &
+        rs_pids="$rs_pids $!"
+        i=$((i + 1))
+    done
+    i=1
+    for pid in $rs_pids; do
+        wait "$pid"
+        rc=$?
+        cp "$2$i.err" "$CAP/stderr"
+        LAST_CMD=" certseal issue --registry URI --batch $2$i.jsonl --chunk $5 --out $2$i.out"
+        LAST_RC=$rc
+        check "$1 station $i completed when run again (exit $rc)" [ "$rc" -eq 0 ] &&
+            check "$1 station $i: --out holds $4 tokens" [ "$(wc -l <"$2$i.out")" -eq "$4" ]
+        i=$((i + 1))
+    done
+}
+
 # issued_now ERRFILE: the "N issued now" count of a batch's summary line.
 issued_now() {
     sed -n 's/.* certificates: \([0-9]*\) issued now, .*/\1/p' "$1"
@@ -254,27 +280,7 @@ done
 check "(b) no connection of a killed station is left" [ "$polls" -lt 100 ]
 pg_registry_sane "$URI" "(b) after the kills" "number LIKE 'K%'"
 start=$(date +%s%N)
-pids=
-i=1
-while [ "$i" -le "$KILLED" ]; do
-    rm -f "k$i.out"
-    "$CERTSEAL" issue --registry "$URI" --batch "k$i.jsonl" --chunk 10 --out "k$i.out" \
-        2>"k$i.err" &
-    pids="$pids $!"
-    i=$((i + 1))
-done
-i=1
-for pid in $pids; do
-    wait "$pid"
-    rc=$?
-    cp "k$i.err" "$CAP/stderr"
-    LAST_CMD=" certseal issue --registry URI --batch k$i.jsonl --chunk 10 --out k$i.out"
-    LAST_RC=$rc
-    check "(b) station $i completed when run again (exit $rc)" [ "$rc" -eq 0 ] &&
-        check "(b) station $i: --out holds $KILLED_EACH tokens" \
-            [ "$(wc -l <"k$i.out")" -eq "$KILLED_EACH" ]
-    i=$((i + 1))
-done
+rerun_stations "(b)" k "$KILLED" "$KILLED_EACH" 10
 EXPECTED=$((EXPECTED + KILLED * KILLED_EACH))
 echo "$SCRIPT: (b) the $KILLED re-runs took $(elapsed_ms "$start") ms"
 check "(b) the registry holds $EXPECTED certificates" \
@@ -331,27 +337,7 @@ check "(c) the restart came mid-batch ($before recorded)" \
     [ "$before" -lt $((RESTARTED * RESTARTED_EACH)) ]
 pg_registry_sane "$URI" "(c) after the restart" "number LIKE 'R%'"
 start=$(date +%s%N)
-pids=
-i=1
-while [ "$i" -le "$RESTARTED" ]; do
-    rm -f "r$i.out"
-    PGPASSFILE=$PG_PASSFILE "$CERTSEAL" issue --registry "$(station_uri "$i")" \
-        --batch "r$i.jsonl" --chunk 50 --out "r$i.out" 2>"r$i.err" &
-    pids="$pids $!"
-    i=$((i + 1))
-done
-i=1
-for pid in $pids; do
-    wait "$pid"
-    rc=$?
-    cp "r$i.err" "$CAP/stderr"
-    LAST_CMD=" certseal issue --registry URI --batch r$i.jsonl --chunk 50 --out r$i.out"
-    LAST_RC=$rc
-    check "(c) station $i completed when run again (exit $rc)" [ "$rc" -eq 0 ] &&
-        check "(c) station $i: --out holds $RESTARTED_EACH tokens" \
-            [ "$(wc -l <"r$i.out")" -eq "$RESTARTED_EACH" ]
-    i=$((i + 1))
-done
+rerun_stations "(c)" r "$RESTARTED" "$RESTARTED_EACH" 50
 EXPECTED=$((EXPECTED + RESTARTED * RESTARTED_EACH))
 echo "$SCRIPT: (c) the re-runs took $(elapsed_ms "$start") ms"
 
