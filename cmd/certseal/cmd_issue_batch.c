@@ -200,6 +200,13 @@ static bool write_qr_chunk(qr_chunk *c, cli_progress *progress, size_t done_befo
     return false;
 }
 
+/* A failure that is not the record's: running the batch again completes it. */
+static bool transient(cs_err err)
+{
+    return err == CS_ERR_REGISTRY_CONNECTION || err == CS_ERR_REGISTRY_CONFLICT ||
+           err == CS_ERR_REGISTRY_BUSY;
+}
+
 /* Every certificate of the batch as the registry recorded it: its JSON
  * line for --out and, with --qr-dir, its QR file. */
 static bool write_outputs(const issue_options *o, cs_registry_t *registry, const cs_batch *batch,
@@ -320,9 +327,10 @@ static bool issue_all(const issue_options *o, cs_registry_t *registry, cs_issuer
                   cs_err_detail(detail, err));
     else if (failed < batch->count)
         cli_error("%s: line %zu (%s): %s (the %zu certificates before its chunk are recorded; "
-                  "correct it and run the batch again to complete it)",
+                  "%s the batch again to complete it)",
                   batch_name(o), batch->lines[failed], batch->certs[failed].number,
-                  cs_err_detail(detail, err), run->committed);
+                  cs_err_detail(detail, err), run->committed,
+                  transient(err) ? "run" : "correct it and run");
     else
         cli_registry_report(o->registry, err, detail);
     return false;
