@@ -6,6 +6,7 @@
 
 #include "certseal/base45.h"
 #include "certseal/cose.h"
+#include "certseal/date.h"
 #include "certseal/file.h"
 #include "certseal/record.h"
 #include "certseal/token.h"
@@ -424,4 +425,31 @@ cs_err helper_load_record(const char *path, cs_certificate *cert)
     err = cs_record_parse_json((const char *)json, len, cert, NULL, 0);
     free(json);
     return err;
+}
+
+cs_err helper_demo_accreditation(const cs_key_t *ab, cs_key_t *cb, uint8_t **cose, size_t *len)
+{
+    const char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
+    uint64_t iaf[] = {17, 18, 31};
+    int64_t from = 0, to = 0;
+    cs_err err;
+    if ((err = cs_date_parse("2026-01-01", &from)) != CS_OK ||
+        (err = cs_date_parse("2031-01-01", &to)) != CS_OK)
+        return err;
+    cs_accreditation_params ac = {
+        .issuer = "UKAS-DEMO",
+        .subject = "CB-DEMO-001",
+        .name = "Demo Certification Ltd",
+        .number = "DEMO-0042",
+        .country = "GB",
+        .standards = standards,
+        .standard_count = 2,
+        .iaf_codes = iaf,
+        .iaf_count = 3,
+        .not_before = from,
+        .expires = to,
+        .issued_at = from,
+        .subject_key = cb,
+    };
+    return cs_accreditation_sign(ab, &ac, cose, len, NULL, 0);
 }

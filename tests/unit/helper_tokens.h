@@ -94,6 +94,12 @@ CS_MUST_CHECK cs_err helper_sign1(const cs_key_t *key, const helper_header *h,
 CS_MUST_CHECK cs_err helper_offline_text(const uint8_t *data, size_t len, const uint8_t *trailer,
                                          size_t trailer_len, char **text);
 
+/* The demo CB's accreditation DEMO-0042 from UKAS-DEMO for cb's key, signed
+ * by ab: ISO 9001:2015 and ISO 14001:2015, IAF 17, 18, 31, from 2026-01-01
+ * to 2031-01-01 (*cose freed with free()).  Errors: cs_accreditation_sign(). */
+CS_MUST_CHECK cs_err helper_demo_accreditation(const cs_key_t *ab, cs_key_t *cb, uint8_t **cose,
+                                               size_t *len);
+
 /* Reads and parses a JSON certificate record file into *cert. */
 CS_MUST_CHECK cs_err helper_load_record(const char *path, cs_certificate *cert);
 

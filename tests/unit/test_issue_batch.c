@@ -20,6 +20,7 @@
 
 #include "certseal/certseal.h"
 #include "certseal/issue_batch.h"
+#include "helper_tokens.h"
 
 #define RECORD_PATH "tests/fixtures/record-typical.json"
 #define COUNT 100
@@ -34,33 +35,6 @@ typedef struct world {
     cs_certificate certs[COUNT];
     char *expected[COUNT]; /* each token as cs_issuer_issue() makes it alone */
 } world;
-
-static cs_err make_ac(const cs_key_t *ab, cs_key_t *cb, uint8_t **cose, size_t *len)
-{
-    const char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
-    uint64_t iaf[] = {17, 18, 31};
-    int64_t from = 0, to = 0;
-    cs_err err;
-    if ((err = cs_date_parse("2026-01-01", &from)) != CS_OK ||
-        (err = cs_date_parse("2031-01-01", &to)) != CS_OK)
-        return err;
-    cs_accreditation_params ac = {
-        .issuer = "UKAS-DEMO",
-        .subject = "CB-DEMO-001",
-        .name = "Demo Certification Ltd",
-        .number = "DEMO-0042",
-        .country = "GB",
-        .standards = standards,
-        .standard_count = 2,
-        .iaf_codes = iaf,
-        .iaf_count = 3,
-        .not_before = from,
-        .expires = to,
-        .issued_at = from,
-        .subject_key = cb,
-    };
-    return cs_accreditation_sign(ab, &ac, cose, len, NULL, 0);
-}
 
 /* COUNT copies of the typical record, numbered TB-000..., the REFUSED one
  * for a standard the AC does not hold. */
@@ -92,7 +66,7 @@ static int setup(void **state)
 
     if (w == NULL || cs_key_generate(CS_ALG_EDDSA, &w->ab) != CS_OK ||
         cs_key_generate(CS_ALG_EDDSA, &w->cb) != CS_OK ||
-        make_ac(w->ab, w->cb, &w->ac, &w->ac_len) != CS_OK ||
+        helper_demo_accreditation(w->ab, w->cb, &w->ac, &w->ac_len) != CS_OK ||
         cs_issuer_new(w->cb, w->ac, w->ac_len, &w->issuer, NULL, 0) != CS_OK)
         return -1;
     load_certs(w);

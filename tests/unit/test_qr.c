@@ -21,6 +21,7 @@
 #include <qrencode.h>
 
 #include "certseal/certseal.h"
+#include "helper_tokens.h"
 
 #define RECORD_PATH "tests/fixtures/record-typical.json"
 #define LINK_BASE "https://verify.example.org/v"
@@ -39,33 +40,6 @@ static tokens fx;
 
 /* ---- fixtures ------------------------------------------------------------- */
 
-static cs_err make_ac(const cs_key_t *ab, cs_key_t *cb, uint8_t **cose, size_t *len)
-{
-    const char *standards[] = {"ISO 9001:2015", "ISO 14001:2015"};
-    uint64_t iaf[] = {17, 18, 31};
-    int64_t from = 0, to = 0;
-    cs_err err;
-    if ((err = cs_date_parse("2026-01-01", &from)) != CS_OK ||
-        (err = cs_date_parse("2031-01-01", &to)) != CS_OK)
-        return err;
-    cs_accreditation_params ac = {
-        .issuer = "UKAS-DEMO",
-        .subject = "CB-DEMO-001",
-        .name = "Demo Certification Ltd",
-        .number = "DEMO-0042",
-        .country = "GB",
-        .standards = standards,
-        .standard_count = 2,
-        .iaf_codes = iaf,
-        .iaf_count = 3,
-        .not_before = from,
-        .expires = to,
-        .issued_at = from,
-        .subject_key = cb,
-    };
-    return cs_accreditation_sign(ab, &ac, cose, len, NULL, 0);
-}
-
 /* Issues the typical record with ab and cb in both forms into slot. */
 static int issue_both_forms(const cs_key_t *ab, cs_key_t *cb, int slot)
 {
@@ -77,7 +51,7 @@ static int issue_both_forms(const cs_key_t *ab, cs_key_t *cb, int slot)
     int status = -1;
 
     if (cs_file_read_all(RECORD_PATH, 65536, &record, &record_len) != CS_OK ||
-        make_ac(ab, cb, &ac, &ac_len) != CS_OK ||
+        helper_demo_accreditation(ab, cb, &ac, &ac_len) != CS_OK ||
         cs_issuer_new(cb, ac, ac_len, &issuer, NULL, 0) != CS_OK)
         goto done;
     if (cs_record_parse_json((char *)record, record_len, &cert, NULL, 0) != CS_OK)
