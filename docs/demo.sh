@@ -303,5 +303,14 @@ command_line $CERTSEAL catalog show
 $CERTSEAL catalog show | grep -A 4 '^ISO/IEC 27001 '
 echo "(a certificate to ISO/IEC 27001:2013 verified after 2025-10-31 is EXPIRED; docs/catalog.md)"
 
+step "26. An integrated certificate (ISO 9001 and ISO 14001), transferred from another CB and restored"
+show $CERTSEAL issue --registry "$work/cb.db" --out "$work/integrated.txt" \
+    tests/fixtures/record-integrated.json || exit 1
+publish cb
+command_line $CERTSEAL verify --trust $AB_PUB $LISTS "$work/integrated.txt"
+$CERTSEAL verify --trust $AB_PUB $LISTS "$work/integrated.txt" 2> /dev/null |
+    grep -e '^VALID' -e 'Transferred' -e 'Restored' -e '^  Standard'
+echo "(each standard must be in the accreditation: one outside it gives NOT_ACCREDITED naming it)"
+
 step "Done ($today). certseal(1) and README.md tell the rest."
 exit 0
