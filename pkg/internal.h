@@ -349,6 +349,20 @@ CS_MUST_CHECK cs_err cs_issuer_finish(cs_issuer_t *issuer, cs_form form, const c
                                       unsigned flags, const char **token, size_t *token_len,
                                       char *detail, size_t detail_size);
 
+/* Tests only: the bytes cs_issuer_last_cose() gives, writable, for a test
+ * that corrupts a signature before its self-check. */
+uint8_t *cs_issuer_last_cose_for_tamper(cs_issuer_t *issuer, size_t *len);
+
+/* Tests only: a batch's jobs call fn between each certificate's signature
+ * and its self-check, with its COSE bytes (writable), so that a test can
+ * show that a signature which does not verify is never delivered as
+ * issued.  Set before the first submission. */
+struct cs_issue_batch;
+typedef void (*cs_issue_batch_tamper_fn)(void *ctx, const cs_certificate *cert, uint8_t *cose,
+                                         size_t len);
+void cs_issue_batch_set_tamper(struct cs_issue_batch *batch, cs_issue_batch_tamper_fn fn,
+                               void *ctx);
+
 /* A second issuer with issuer's key, AC, catalog and catalog flags, for
  * another thread: the key and the catalog are shared (only read), so
  * issuer must outlive the copy and keep its catalog meanwhile.  Loads the

@@ -122,6 +122,12 @@ const uint8_t *cs_issuer_last_cose(const cs_issuer_t *issuer, size_t *len)
     return issuer->message.buf;
 }
 
+uint8_t *cs_issuer_last_cose_for_tamper(cs_issuer_t *issuer, size_t *len)
+{
+    *len = issuer->message.len;
+    return issuer->message.buf;
+}
+
 const uint8_t *cs_issuer_last_claims(const cs_issuer_t *issuer, size_t *len)
 {
     if (issuer == NULL || len == NULL)

@@ -61,6 +61,8 @@ struct cs_issue_batch {
     cs_issue_batch_options options;
     cs_issue_batch_fn fn;
     void *ctx;
+    cs_issue_batch_tamper_fn tamper; /* tests only */
+    void *tamper_ctx;
 };
 
 static cs_err keep(bytes *b, const void *data, size_t len, bool terminate)
@@ -99,6 +101,11 @@ static void run_slot(cs_issue_batch_t *b, cs_issuer_t *issuer, slot *s)
     err = cs_issuer_sign(issuer, s->cert, s->detail, sizeof(s->detail));
     if (b->external_signer)
         pthread_mutex_unlock(&b->sign_lock);
+    if (err == CS_OK && b->tamper != NULL) {
+        size_t len = 0;
+        uint8_t *signed_bytes = cs_issuer_last_cose_for_tamper(issuer, &len);
+        b->tamper(b->tamper_ctx, s->cert, signed_bytes, len);
+    }
     if (err == CS_OK)
         err = cs_issuer_finish(issuer, b->options.form, b->options.link_base, b->options.flags,
                                &token, &token_len, s->detail, sizeof(s->detail));
@@ -221,6 +228,12 @@ cs_err cs_issue_batch_new(cs_issuer_t *issuer, const cs_issue_batch_options *opt
 fail:
     cs_issue_batch_free(&b);
     return err;
+}
+
+void cs_issue_batch_set_tamper(cs_issue_batch_t *b, cs_issue_batch_tamper_fn fn, void *ctx)
+{
+    b->tamper = fn;
+    b->tamper_ctx = ctx;
 }
 
 size_t cs_issue_batch_jobs(const cs_issue_batch_t *b)

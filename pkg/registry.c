@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "certseal/cose.h"
 #include "registry_db.h"
 
@@ -140,6 +142,94 @@ cs_err registry_find_current(cs_registry_t *registry, const char *number, bool *
 {
     return registry_find_current_key(registry, number, NULL, found, current, claims, claims_len,
                                      detail, size);
+}
+
+/* Positions of numbers sorted by number, to find a row's number by bsearch. */
+typedef struct number_at {
+    const char *number;
+    size_t at;
+} number_at;
+
+static int compare_number_at(const void *a, const void *b)
+{
+    return strcmp(((const number_at *)a)->number, ((const number_at *)b)->number);
+}
+
+/* numbers[0..count) as a JSON array of strings (*out freed with free()). */
+static cs_err numbers_json(const char *const *numbers, size_t count, char **out, char *detail,
+                           size_t size)
+{
+    json_t *array = json_array();
+    cs_err err = array != NULL ? CS_OK : CS_ERR_NO_MEMORY;
+
+    for (size_t i = 0; i < count && err == CS_OK; i++) {
+        json_t *text = json_string(numbers[i]);
+        if (text == NULL)
+            err = cs_detail_fail(detail, size, CS_ERR_ARGUMENT,
+                                 "certificate number %zu is not UTF-8 text", i + 1);
+        else if (json_array_append_new(array, text) != 0)
+            err = CS_ERR_NO_MEMORY;
+    }
+    if (err == CS_OK && (*out = json_dumps(array, JSON_COMPACT)) == NULL)
+        err = CS_ERR_NO_MEMORY;
+    json_decref(array);
+    return err;
+}
+
+cs_err registry_find_current_many(cs_registry_t *registry, const char *const *numbers,
+                                  size_t count, registry_found_fn found, void *ctx, char *detail,
+                                  size_t size)
+{
+    number_at *sorted = calloc(count > 0 ? count : 1, sizeof(*sorted));
+    bool *seen = calloc(count > 0 ? count : 1, sizeof(*seen));
+    registry_query *q = NULL;
+    char *json = NULL;
+    bool row = false;
+    cs_err err = CS_ERR_NO_MEMORY;
+
+    if (sorted == NULL || seen == NULL)
+        goto done;
+    for (size_t i = 0; i < count; i++)
+        sorted[i] = (number_at){numbers[i], i};
+    qsort(sorted, count, sizeof(*sorted), compare_number_at);
+    if ((err = numbers_json(numbers, count, &json, detail, size)) != CS_OK ||
+        (err = registry_prepare(registry, SQL_FIND_CURRENT_MANY, &q, detail, size)) != CS_OK)
+        goto done;
+    sql_bind_text(q, 1, json);
+    while ((err = sql_step(q, &row, "looking up numbers", detail, size)) == CS_OK && row) {
+        number_at key = {.number = sql_column_text(q, 0)}, *hit;
+        registry_current cur = {.matches = 1};
+        const uint8_t *claims;
+        size_t claims_len = 0;
+
+        if (key.number == NULL ||
+            (hit = bsearch(&key, sorted, count, sizeof(*sorted), compare_number_at)) == NULL)
+            continue;
+        /* Every position holding the number: a batch refuses repeats, but
+         * a caller may not have. */
+        while (hit > sorted && strcmp(hit[-1].number, key.number) == 0)
+            hit--;
+        for (; hit < sorted + count && strcmp(hit->number, key.number) == 0; hit++) {
+            if (seen[hit->at]) /* a later current row of the same number */
+                continue;
+            seen[hit->at] = true;
+            cur.id = sql_column_int64(q, 1);
+            cur.revision = (uint64_t)sql_column_int64(q, 2);
+            cur.status_index = (uint64_t)sql_column_int64(q, 3);
+            cur.status = (cs_status)sql_column_int64(q, 4);
+            claims = sql_column_blob(q, 5, &claims_len);
+            if ((err = found(ctx, hit->at, &cur, claims != NULL ? claims : (const uint8_t *)"",
+                             claims_len, detail, size)) != CS_OK)
+                goto done;
+        }
+    }
+done:
+    if (q != NULL)
+        sql_reset(q);
+    free(json);
+    free(seen);
+    free(sorted);
+    return err;
 }
 
 cs_err registry_check_actor(const cs_registry_actor *actor, char *detail, size_t size)

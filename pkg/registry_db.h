@@ -87,6 +87,21 @@ bool registry_retry_wait(unsigned attempt, cs_err err, char *detail, size_t size
 CS_MUST_CHECK cs_err registry_find_current(cs_registry_t *registry, const char *number, bool *found,
                                            registry_current *current, uint8_t **claims,
                                            size_t *claims_len, char *detail, size_t size);
+/* What registry_find_current_many() hands over for each number found:
+ * its position i, its current row and that row's claims (borrowed during
+ * the call).  Anything but CS_OK stops the look-up with that error. */
+typedef cs_err (*registry_found_fn)(void *ctx, size_t i, const registry_current *current,
+                                    const uint8_t *claims, size_t claims_len, char *detail,
+                                    size_t size);
+/* registry_find_current() of numbers[0..count) in one statement (a
+ * certification body's registry: one current row per number); found is
+ * called for each number that has one, in no particular order.  Errors:
+ * CS_ERR_ARGUMENT (a number that is not UTF-8), CS_ERR_NO_MEMORY, the
+ * statement's, found's. */
+CS_MUST_CHECK cs_err registry_find_current_many(cs_registry_t *registry,
+                                                const char *const *numbers, size_t count,
+                                                registry_found_fn found, void *ctx, char *detail,
+                                                size_t size);
 /* registry_find_current() among the rows of one CB key (key_kid; NULL:
  * any), for an AB's credentials. */
 CS_MUST_CHECK cs_err registry_find_current_key(cs_registry_t *registry, const char *number,
@@ -119,10 +134,36 @@ const char *registry_status_word(cs_status status);
 
 /* ---- registry_issue.c -------------------------------------------------------- */
 
-/* Draws an unused status index uniformly from [0, list_entries), inside a
- * write transaction; `used` is how many indexes are taken. */
+/* Draws `count` distinct unused status indexes, each uniformly from
+ * [0, list_entries), inside a write transaction, in one statement (more
+ * only when few candidates were free); `used` is how many indexes are
+ * taken.  PostgreSQL: each drawn index is held by the transaction until it
+ * ends, so no other station draws it meanwhile.  Errors:
+ * CS_ERR_REGISTRY_FULL (past three quarters of the list, see
+ * registry_indexes_left()), the statement's, CS_ERR_NO_MEMORY. */
+CS_MUST_CHECK cs_err registry_draw_indexes(cs_registry_t *registry, uint64_t used, size_t count,
+                                           uint64_t *out, char *detail, size_t size);
+/* registry_draw_indexes() of one. */
 CS_MUST_CHECK cs_err registry_draw_index(cs_registry_t *registry, uint64_t used, uint64_t *index,
                                          char *detail, size_t size);
+/* How many more indexes may be drawn when `used` are taken: a registry
+ * fills at most three quarters of its list. */
+uint64_t registry_indexes_left(const cs_registry_t *registry, uint64_t used);
+/* CS_ERR_REGISTRY_FULL, with detail saying `used` entries are taken. */
+CS_MUST_CHECK cs_err registry_full(const cs_registry_t *registry, uint64_t used, char *detail,
+                                   size_t size);
+/* cert's status reference: the registry's list at index. */
+CS_MUST_CHECK cs_err registry_set_status_ref(const cs_registry_t *registry, cs_certificate *cert,
+                                             uint64_t index);
+/* Records cert, signed (claims and token as the issuer made them; its
+ * status reference set), as a new current object with its "issued"
+ * event, inside the caller's write transaction. */
+CS_MUST_CHECK cs_err registry_record_certificate(cs_registry_t *registry,
+                                                 const cs_certificate *cert,
+                                                 const uint8_t *claims, size_t claims_len,
+                                                 const char *token, size_t token_len,
+                                                 const cs_registry_actor *actor,
+                                                 int64_t recorded_at, char *detail, size_t size);
 /* Refuses an issuer whose key is not the registry's, an AB registry, and
  * the link form without a link base. */
 CS_MUST_CHECK cs_err registry_check_issuer(cs_registry_t *registry, cs_issuer_t *issuer,

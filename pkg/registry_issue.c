@@ -15,8 +15,6 @@
 #include "certseal/cose.h"
 #include "registry_db.h"
 
-#define DRAW_ATTEMPTS 1000
-
 /* ---- status indexes ------------------------------------------------------------ */
 
 cs_err registry_count_objects(cs_registry_t *registry, uint64_t *count, char *detail, size_t size)
@@ -60,64 +58,176 @@ static cs_err random_below(cs_registry_t *registry, uint64_t bound, uint64_t *ou
     return CS_OK;
 }
 
-static cs_err index_used(cs_registry_t *registry, uint64_t index, bool *used, char *detail,
-                         size_t size)
+/* The most candidates one statement asks about. */
+#define DRAW_CANDIDATES_MAX 4096
+/* Rounds of candidates before the registry gives up on finding free ones. */
+#define DRAW_ROUNDS 200
+
+cs_err registry_full(const cs_registry_t *registry, uint64_t used, char *detail, size_t size)
 {
-    registry_query *q = NULL;
-    bool row = false;
+    uint64_t entries = registry->list_entries;
+    return cs_detail_fail(detail, size, CS_ERR_REGISTRY_FULL,
+                          "%llu of the %llu status list entries are taken, and a registry "
+                          "fills at most three quarters of its list so that indexes stay "
+                          "unguessable (create a new registry with a larger list, e.g. "
+                          "%llu entries)",
+                          (unsigned long long)used, (unsigned long long)entries,
+                          (unsigned long long)(entries * 2 > CS_STATUS_LIST_MAX ? CS_STATUS_LIST_MAX
+                                                                                : entries * 2));
+}
+
+uint64_t registry_indexes_left(const cs_registry_t *registry, uint64_t used)
+{
+    uint64_t entries = registry->list_entries, limit = entries / 4 * 3 + (entries % 4) * 3 / 4;
+    return used < limit ? limit - used : 0;
+}
+
+/* A set of indexes (open addressing; UINT64_MAX marks a free slot), for
+ * the candidates of one round and the indexes already drawn. */
+typedef struct index_set {
+    uint64_t *slot;
+    size_t mask;
+} index_set;
+
+static cs_err index_set_init(index_set *set, size_t most)
+{
+    size_t cap = 16;
+    while (cap < 2 * most)
+        cap *= 2;
+    if ((set->slot = malloc(cap * sizeof(uint64_t))) == NULL)
+        return CS_ERR_NO_MEMORY;
+    set->mask = cap - 1;
+    memset(set->slot, 0xff, cap * sizeof(uint64_t));
+    return CS_OK;
+}
+
+/* Adds x: true when it was not there yet. */
+static bool index_set_add(index_set *set, uint64_t x)
+{
+    size_t i = (size_t)(x * 0x9e3779b97f4a7c15u >> 20) & set->mask;
+    while (set->slot[i] != UINT64_MAX) {
+        if (set->slot[i] == x)
+            return false;
+        i = (i + 1) & set->mask;
+    }
+    set->slot[i] = x;
+    return true;
+}
+
+/* `count` candidates, distinct and not in set (which gains them), as the
+ * JSON array the statement takes ("[5,17,...]"). */
+static cs_err draw_candidates(cs_registry_t *registry, index_set *set, size_t count, char *json,
+                              size_t json_size)
+{
+    size_t len = 0;
+    uint64_t x;
     cs_err err;
 
-    if ((err = registry_prepare(registry, SQL_INDEX_USED, &q, detail, size)) != CS_OK)
-        return err;
-    sql_bind_int64(q, 1, (int64_t)index);
-    if ((err = sql_step(q, &row, "drawing an index", detail, size)) == CS_OK)
-        *used = !row || sql_column_int64(q, 0) != 0;
+    json[len++] = '[';
+    for (size_t i = 0; i < count; i++) {
+        do
+            if ((err = random_below(registry, registry->list_entries, &x)) != CS_OK)
+                return err;
+        while (!index_set_add(set, x));
+        len += (size_t)snprintf(json + len, json_size - len, "%s%llu", i > 0 ? "," : "",
+                                (unsigned long long)x);
+    }
+    json[len++] = ']';
+    json[len] = '\0';
+    return CS_OK;
+}
+
+/* One round: asks which of `count` new candidates (none of drawn[0..got))
+ * are free and keeps up to `want` of those in out, chosen at random among
+ * them, so that the order the database returns rows in favours no index. */
+static cs_err draw_round(cs_registry_t *registry, const uint64_t *drawn, size_t got, size_t want,
+                         size_t count, uint64_t *out, size_t *kept, char *detail, size_t size)
+{
+    size_t json_size = count * 10 + 3; /* indexes below 2^24: 8 digits and a comma */
+    char *json = malloc(json_size);
+    uint64_t *free_ones = malloc(count * sizeof(uint64_t));
+    registry_query *q = NULL;
+    index_set set = {0};
+    size_t found = 0;
+    bool row = false;
+    cs_err err = CS_ERR_NO_MEMORY;
+
+    *kept = 0;
+    if (json == NULL || free_ones == NULL || (err = index_set_init(&set, got + count)) != CS_OK)
+        goto done;
+    for (size_t i = 0; i < got; i++)
+        index_set_add(&set, drawn[i]);
+    if ((err = draw_candidates(registry, &set, count, json, json_size)) != CS_OK ||
+        (err = registry_prepare(registry, SQL_INDEXES_FREE, &q, detail, size)) != CS_OK)
+        goto done;
+    sql_bind_text(q, 1, json);
+    while ((err = sql_step(q, &row, "drawing status indexes", detail, size)) == CS_OK && row)
+        if (found < count)
+            free_ones[found++] = (uint64_t)sql_column_int64(q, 0);
     sql_reset(q);
+    for (size_t i = 0; err == CS_OK && i < want && i < found; i++) {
+        uint64_t pick = 0;
+        if ((err = random_below(registry, found - i, &pick)) != CS_OK)
+            break;
+        out[i] = free_ones[i + pick];
+        free_ones[i + pick] = free_ones[i];
+        (*kept)++;
+    }
+done:
+    free(set.slot);
+    free(free_ones);
+    free(json);
     return err;
 }
 
 /* Herd privacy: an index says nothing about when or to whom an object was
  * issued.  A list more than three quarters full would make indexes guessable
  * and draws slow, so the registry refuses to fill it further. */
+cs_err registry_draw_indexes(cs_registry_t *registry, uint64_t used, size_t count, uint64_t *out,
+                             char *detail, size_t size)
+{
+    uint64_t entries = registry->list_entries, left = registry_indexes_left(registry, used);
+    size_t got = 0;
+    cs_err err;
+
+    if (count > left)
+        return registry_full(registry, used + left, detail, size);
+    for (int round = 0; got < count && round < DRAW_ROUNDS; round++) {
+        /* Enough candidates that one round usually suffices: at least a
+         * quarter of the list is free, by the limit above. */
+        uint64_t want = count - got, ask = want * entries / (entries - used - got) + want / 4 + 8;
+        size_t kept = 0;
+
+        if (ask > DRAW_CANDIDATES_MAX)
+            ask = DRAW_CANDIDATES_MAX;
+        if (ask > entries - got)
+            ask = entries - got;
+        if ((err = draw_round(registry, out, got, (size_t)want, (size_t)ask, out + got, &kept,
+                              detail, size)) != CS_OK)
+            return err;
+        got += kept;
+    }
+    if (got < count)
+        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_FULL,
+                              "no free status index found in %d draws (create a new registry "
+                              "with a larger list)",
+                              DRAW_ROUNDS);
+    return CS_OK;
+}
+
 cs_err registry_draw_index(cs_registry_t *registry, uint64_t used, uint64_t *index, char *detail,
                            size_t size)
 {
-    uint64_t entries = registry->list_entries, limit = entries / 4 * 3 + (entries % 4) * 3 / 4;
-    cs_err err;
-
-    if (used >= limit)
-        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_FULL,
-                              "%llu of the %llu status list entries are taken, and a registry "
-                              "fills at most three quarters of its list so that indexes stay "
-                              "unguessable (create a new registry with a larger list, e.g. "
-                              "%llu entries)",
-                              (unsigned long long)used, (unsigned long long)entries,
-                              (unsigned long long)(entries * 2 > CS_STATUS_LIST_MAX
-                                                       ? CS_STATUS_LIST_MAX
-                                                       : entries * 2));
-    for (int attempt = 0; attempt < DRAW_ATTEMPTS; attempt++) {
-        bool taken = true;
-        if ((err = random_below(registry, entries, index)) != CS_OK ||
-            (err = index_used(registry, *index, &taken, detail, size)) != CS_OK)
-            return err;
-        if (!taken)
-            return CS_OK;
-    }
-    return cs_detail_fail(detail, size, CS_ERR_REGISTRY_FULL,
-                          "no free status index found in %d draws (create a new registry "
-                          "with a larger list)",
-                          DRAW_ATTEMPTS);
+    return registry_draw_indexes(registry, used, 1, index, detail, size);
 }
 
-static cs_err set_status_ref(cs_registry_t *registry, cs_status_ref *ref, uint64_t index)
+cs_err registry_set_status_ref(const cs_registry_t *registry, cs_certificate *cert, uint64_t index)
 {
     char *uri = strdup(registry->status_uri);
     if (uri == NULL)
         return CS_ERR_NO_MEMORY;
-    free(ref->uri);
-    ref->uri = uri;
-    ref->index = index;
-    ref->present = true;
+    free(cert->status.uri);
+    cert->status = (cs_status_ref){.present = true, .index = index, .uri = uri};
     return CS_OK;
 }
 
@@ -206,12 +316,12 @@ cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer, cs_certi
                           const cs_registry_actor *actor, uint64_t *used, const char **token,
                           size_t *token_len, char *detail, size_t size)
 {
-    new_object o = {.number = cert->number, .recorded_at = (int64_t)time(NULL)};
-    char standards[4096]; /* the list column, comma-separated as for an AC */
+    int64_t now = (int64_t)time(NULL);
+    uint64_t index = 0;
     cs_err err;
 
-    if ((err = registry_draw_index(registry, *used, &o.status_index, detail, size)) != CS_OK ||
-        (err = set_status_ref(registry, &cert->status, o.status_index)) != CS_OK)
+    if ((err = registry_draw_index(registry, *used, &index, detail, size)) != CS_OK ||
+        (err = registry_set_status_ref(registry, cert, index)) != CS_OK)
         return err;
     if (old != NULL)
         cert->revision = old->revision + 1;
@@ -219,24 +329,46 @@ cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *issuer, cs_certi
              cs_issuer_issue(issuer, cert, form, form == CS_FORM_LINK ? registry->link_base : NULL,
                              flags, token, token_len, detail, size)) != CS_OK)
         return err;
-    if (old != NULL && (err = mark_superseded(registry, cert->number, old, actor, o.recorded_at,
-                                              detail, size)) != CS_OK)
+    if (old != NULL &&
+        (err = mark_superseded(registry, cert->number, old, actor, now, detail, size)) != CS_OK)
         return err;
-    o.revision = cert->revision;
-    o.claims = cs_issuer_last_claims(issuer, &o.claims_len);
-    o.token = *token;
-    o.token_len = *token_len;
-    o.issued_at = cert->issued_at;
-    o.expires = cert->expires;
-    o.subject = cert->organization_name;
-    o.standard = cs_certificate_standards_text(cert, ",", standards, sizeof(standards));
-    o.signer_kid = registry->kid; /* registry_check_issuer(): the issuer's key */
-    if ((err = insert_object(registry, &o, detail, size)) != CS_OK ||
-        (err = registry_insert_event(registry, cert->number, cert->revision, o.recorded_at,
-                                     "issued", actor, detail, size)) != CS_OK)
-        return err;
+    {
+        size_t claims_len = 0;
+        const uint8_t *claims = cs_issuer_last_claims(issuer, &claims_len);
+        if ((err = registry_record_certificate(registry, cert, claims, claims_len, *token,
+                                               *token_len, actor, now, detail, size)) != CS_OK)
+            return err;
+    }
     (*used)++;
     return CS_OK;
+}
+
+cs_err registry_record_certificate(cs_registry_t *registry, const cs_certificate *cert,
+                                   const uint8_t *claims, size_t claims_len, const char *token,
+                                   size_t token_len, const cs_registry_actor *actor,
+                                   int64_t recorded_at, char *detail, size_t size)
+{
+    char standards[4096]; /* the list column, comma-separated as for an AC */
+    new_object o = {.number = cert->number,
+                    .revision = cert->revision,
+                    .status_index = cert->status.index,
+                    .claims = claims,
+                    .claims_len = claims_len,
+                    .token = token,
+                    .token_len = token_len,
+                    .issued_at = cert->issued_at,
+                    .expires = cert->expires,
+                    .recorded_at = recorded_at,
+                    .subject = cert->organization_name,
+                    .standard = cs_certificate_standards_text(cert, ",", standards,
+                                                              sizeof(standards)),
+                    .signer_kid = registry->kid}; /* registry_check_issuer(): the issuer's key */
+    cs_err err = insert_object(registry, &o, detail, size);
+
+    if (err == CS_OK)
+        err = registry_insert_event(registry, cert->number, cert->revision, recorded_at, "issued",
+                                    actor, detail, size);
+    return err;
 }
 
 /* A number already recorded: the same certificate (same claims, with the
@@ -246,13 +378,10 @@ cs_err registry_check_recorded(cs_registry_t *registry, cs_issuer_t *issuer, cs_
                                size_t claims_len, char *detail, size_t size)
 {
     const cs_accreditation *ac = cs_issuer_accreditation(issuer);
-    char *uri = strdup(registry->status_uri);
     cs_err err;
 
-    if (uri == NULL)
-        return CS_ERR_NO_MEMORY;
-    free(cert->status.uri);
-    cert->status = (cs_status_ref){.present = true, .index = cur->status_index, .uri = uri};
+    if ((err = registry_set_status_ref(registry, cert, cur->status_index)) != CS_OK)
+        return err;
     if ((cert->issuer == NULL && (cert->issuer = strdup(ac->subject)) == NULL) ||
         (cert->accreditation_number == NULL &&
          (cert->accreditation_number = strdup(ac->number)) == NULL))

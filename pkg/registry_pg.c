@@ -59,10 +59,17 @@ static const char *const statement_sql[SQL_COUNT] = {
     [SQL_FIND_CURRENT] = "SELECT id, revision, status_index, status, claims, key_kid "
                          "FROM objects WHERE number = $1 AND current = 1 AND "
                          "($2::bytea IS NULL OR key_kid = $2) ORDER BY id FOR UPDATE",
-    /* Taken: held by another transaction, or recorded. */
-    [SQL_INDEX_USED] = "SELECT CASE WHEN pg_try_advisory_xact_lock(" LOCK_CLASS ", $1::integer) "
-                       "THEN EXISTS (SELECT 1 FROM objects WHERE status_index = $1::bigint) "
-                       "ELSE true END",
+    [SQL_FIND_CURRENT_MANY] = "SELECT number, id, revision, status_index, status, claims "
+                              "FROM objects WHERE current = 1 AND number IN "
+                              "(SELECT jsonb_array_elements_text($1::text::jsonb)) ORDER BY id "
+                              "FOR UPDATE",
+    /* Free: neither recorded nor held by another transaction; the lock is
+     * taken first (CASE keeps the order), so each free one stays this
+     * transaction's until it ends. */
+    [SQL_INDEXES_FREE] = "SELECT c.i FROM (SELECT jsonb_array_elements_text($1::text::jsonb)::bigint "
+                         "AS i) c WHERE CASE WHEN pg_try_advisory_xact_lock(" LOCK_CLASS
+                         ", c.i::integer) THEN NOT EXISTS (SELECT 1 FROM objects WHERE "
+                         "status_index = c.i) ELSE false END",
     [SQL_COUNT_OBJECTS] = "SELECT count(*) FROM objects",
     [SQL_INSERT_OBJECT] = "INSERT INTO objects (number, revision, status_index, status, current, "
                           "claims, token, issued_at, expires, recorded_at, subject, standard, "

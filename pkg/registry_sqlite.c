@@ -25,7 +25,11 @@ static const char *const statement_sql[SQL_COUNT] = {
     [SQL_FIND_CURRENT] = "SELECT id, revision, status_index, status, claims, key_kid "
                          "FROM objects WHERE number = ?1 AND current = 1 AND "
                          "(?2 IS NULL OR key_kid = ?2) ORDER BY id",
-    [SQL_INDEX_USED] = "SELECT EXISTS (SELECT 1 FROM objects WHERE status_index = ?1)",
+    [SQL_FIND_CURRENT_MANY] = "SELECT number, id, revision, status_index, status, claims "
+                              "FROM objects WHERE current = 1 AND number IN "
+                              "(SELECT value FROM json_each(?1)) ORDER BY id",
+    [SQL_INDEXES_FREE] = "SELECT c.value FROM json_each(?1) c WHERE NOT EXISTS "
+                         "(SELECT 1 FROM objects WHERE status_index = c.value)",
     [SQL_COUNT_OBJECTS] = "SELECT count(*) FROM objects",
     [SQL_INSERT_OBJECT] = "INSERT INTO objects (number, revision, status_index, status, current, "
                           "claims, token, issued_at, expires, recorded_at, subject, standard, "

@@ -267,16 +267,17 @@ static void snapshot(bool pg)
 static bool index_used(cs_registry_t *r, int64_t index)
 {
     registry_query *q = NULL;
-    char detail[CS_DETAIL_SIZE] = "";
-    bool row = false, used;
+    char detail[CS_DETAIL_SIZE] = "", json[32];
+    bool row = true;
 
-    assert_int_equal(registry_prepare(r, SQL_INDEX_USED, &q, detail, sizeof(detail)), CS_OK);
-    sql_bind_int64(q, 1, index);
+    snprintf(json, sizeof(json), "[%lld]", (long long)index);
+    assert_int_equal(registry_prepare(r, SQL_INDEXES_FREE, &q, detail, sizeof(detail)), CS_OK);
+    sql_bind_text(q, 1, json);
     assert_int_equal(sql_step(q, &row, "drawing", detail, sizeof(detail)), CS_OK);
-    assert_true(row);
-    used = sql_column_int64(q, 0) != 0;
+    if (row)
+        assert_int_equal(sql_column_int64(q, 0), index);
     sql_reset(q);
-    return used;
+    return !row;
 }
 
 /* PostgreSQL: an index another station has drawn (not yet committed) is
