@@ -49,6 +49,8 @@ void bench_failure(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic seconds. */
 double bench_now(void);
+/* Processor seconds the process has used (user + system, every thread). */
+double bench_cpu_seconds(void);
 
 /* Measures n rates: ROUNDS rounds of ROUND_SECONDS each, the rounds of the
  * rates interleaved and their order rotating; each keeps its best round. */

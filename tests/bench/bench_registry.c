@@ -10,12 +10,14 @@
  * structure) and counted, and its status list published (timed: every
  * status is checked against the event log).
  *
- * Yardstick: raw Ed25519 signatures (EVP_DigestSign over a token-sized
- * message) timed right before and right after the batch, in the same run;
- * the better of the two is used.  Target: batch rate >= 0.5 of it.  For
- * information, also against the careful issuer's limit, processors / (one
- * raw sign + one raw verify), the raw verifications timed alike: what
- * bench_issue_batch.c holds cs_issue_batch_*() to (0.7).
+ * Yardsticks: raw Ed25519 signatures (EVP_DigestSign over a token-sized
+ * message) and verifications, timed right before and right after the
+ * batch, in the same run; the better of the two is used.  Targets: batch
+ * rate >= 0.5 of the raw sign rate, and >= 0.7 of the careful issuer's
+ * limit, processors / (one raw sign + one raw verify) (issue 17).  The
+ * processor time the batch used per certificate is set against one raw
+ * sign plus one raw verify too (for information): on a busy machine the
+ * rates suffer, that ratio much less.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@
 #define BATCH_RECORDS 100000
 #define BATCH_CHUNK 500
 #define REGISTRY_TARGET 0.5
+#define CAREFUL_TARGET 0.7
 
 static bool count_entry(void *ctx, const cs_registry_entry *entry)
 {
@@ -59,7 +62,7 @@ void bench_registry(const char *dir, fixture *fixtures, size_t count)
     size_t failed = 0, recorded = 0;
     cs_certificate *certs;
     double raw_before, raw_after, raw, verify_before, verify_after, raw_verify, limit, start,
-        seconds, records_per_second, open_seconds, publish_seconds;
+        seconds, records_per_second, open_seconds, publish_seconds, cpu;
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     char list[320];
     cs_err err;
@@ -87,10 +90,12 @@ void bench_registry(const char *dir, fixture *fixtures, size_t count)
     raw_before = bench_raw_sign_rate(raw_key);
     verify_before = bench_raw_verify_rate(raw_key);
     start = bench_now();
+    cpu = bench_cpu_seconds();
     err = cs_registry_issue_batch(registry, chain.issuer, certs, BATCH_RECORDS, BATCH_CHUNK,
                                   CS_FORM_OFFLINE, NULL, NULL, NULL, NULL, &failed, detail,
                                   sizeof(detail));
     seconds = bench_now() - start;
+    cpu = bench_cpu_seconds() - cpu;
     raw_after = bench_raw_sign_rate(raw_key);
     verify_after = bench_raw_verify_rate(raw_key);
     EVP_PKEY_free(raw_key);
@@ -123,8 +128,13 @@ void bench_registry(const char *dir, fixture *fixtures, size_t count)
            records_per_second, raw, records_per_second / raw, REGISTRY_TARGET,
            bench_verdict(records_per_second / raw, REGISTRY_TARGET));
     printf("  careful issuer's limit %ld processors / (sign + verify, raw verify %.0f /s) %10.0f /s   "
-           "ratio %5.3f  (for information; issue_batch's target 0.7)\n",
-           online > 0 ? online : 1, raw_verify, limit, records_per_second / limit);
+           "ratio %5.3f  (target %.1f) %s\n",
+           online > 0 ? online : 1, raw_verify, limit, records_per_second / limit, CAREFUL_TARGET,
+           bench_verdict(records_per_second / limit, CAREFUL_TARGET));
+    printf("  processor time per certificate %.1f us, raw sign + raw verify %.1f us: ratio %5.3f  "
+           "(for information)\n",
+           1e6 * cpu / BATCH_RECORDS, 1e6 * (1.0 / raw + 1.0 / raw_verify),
+           (1.0 / raw + 1.0 / raw_verify) / (cpu / BATCH_RECORDS));
     printf("  %d certificates in %.1f s, durable (WAL, synchronous=FULL); reopened: %zu recorded\n",
            BATCH_RECORDS, seconds, recorded);
     printf("  open (with its structure check) %.2f s; status publish (each status checked "
