@@ -19,10 +19,10 @@
 
 #define REGISTRY_RANDOM_POOL 64
 
-/* Tests only: lets a test corrupt the copy of a new signature that a batch
- * hands to its verifier thread (cose: that copy, len bytes; input_index:
- * the certificate's index in the batch), to show that a signature which
- * does not verify is never committed.  Always NULL outside the tests. */
+/* Tests only: lets a test corrupt a new signature of a batch before its
+ * self-check (cose: its bytes, len of them; input_index: the certificate's
+ * index in the batch), to show that a signature which does not verify is
+ * never committed.  Always NULL outside the tests. */
 typedef void (*registry_tamper_fn)(size_t input_index, uint8_t *cose, size_t len);
 
 struct cs_registry {

@@ -616,6 +616,14 @@ static void on_progress(void *ctx, size_t done, size_t count)
     s->progress_calls++;
 }
 
+static void expect_nothing_recorded(cs_registry_t *r, const cs_certificate *certs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        cs_registry_entry e = {0};
+        assert_int_equal(cs_registry_get(r, certs[i].number, &e), CS_ERR_REGISTRY_NOT_FOUND);
+    }
+}
+
 static void test_batch(void **state)
 {
     (void)state;
@@ -683,8 +691,68 @@ static void test_batch(void **state)
     cs_registry_close(&r);
 }
 
-/* Corrupts, in the copy the batch's verifier checks, the signature of the
- * certificate with input index tamper_at (its last byte). */
+/* A number twice in one batch refuses it whole, naming the later record. */
+static void test_batch_repeat(void **state)
+{
+    (void)state;
+    enum { N = 6 };
+    cs_registry_t *r = create_cb(path_in_dir("batch-repeat.db"), 0);
+    cs_certificate certs[N] = {0};
+    char detail[CS_DETAIL_SIZE] = "";
+    size_t failed = 99;
+
+    assert_int_equal(world_certs(certs, N, "r"), CS_OK);
+    free(certs[4].number);
+    certs[4].number = strdup("C-r-1");
+    expect(cs_registry_issue_batch(r, W.issuer, certs, N, 2, CS_FORM_OFFLINE, NULL, NULL, NULL,
+                                   NULL, &failed, detail, sizeof(detail)),
+           CS_ERR_REGISTRY_DUPLICATE, detail, "record 2 and record 5");
+    assert_int_equal(failed, 4);
+    expect_nothing_recorded(r, certs, N);
+    world_certs_clear(certs, N);
+    cs_registry_close(&r);
+}
+
+/* A batch that would pass three quarters of the list fails at the first
+ * certificate past it, with nothing of that chunk recorded. */
+static void test_batch_full(void **state)
+{
+    (void)state;
+    enum { N = 5 };
+    const char *path = path_in_dir("batch-full.db");
+    cs_registry_t *r = create_cb(path, CS_STATUS_LIST_MIN);
+    cs_certificate certs[N] = {0};
+    char detail[CS_DETAIL_SIZE] = "", sql[600];
+    size_t failed = 99;
+
+    cs_registry_close(&r);
+    /* Three quarters of the list, less three, taken by earlier objects. */
+    snprintf(sql, sizeof(sql),
+             "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < %d) "
+             "INSERT INTO objects (number, revision, status_index, status, current, claims, "
+             "token, issued_at, expires, recorded_at, subject, standard) "
+             "SELECT 'F-' || i, 0, i, 0, 1, x'a0', 't', 0, 0, 0, 's', 'std' FROM n;",
+             CS_STATUS_LIST_MIN / 4 * 3 - 3);
+    raw_exec(path, sql);
+    assert_int_equal(cs_registry_open(path, &r, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(world_certs(certs, N, "f"), CS_OK);
+    expect(cs_registry_issue_batch(r, W.issuer, certs, N, N, CS_FORM_OFFLINE, NULL, NULL, NULL,
+                                   NULL, &failed, detail, sizeof(detail)),
+           CS_ERR_REGISTRY_FULL, detail, "larger list");
+    assert_int_equal(failed, 3);
+    expect_nothing_recorded(r, certs, N);
+    /* The three that fit, in a batch of their own. */
+    assert_int_equal(cs_registry_issue_batch(r, W.issuer, certs, 3, 0, CS_FORM_OFFLINE, NULL,
+                                             NULL, NULL, NULL, &failed, detail, sizeof(detail)),
+                     CS_OK);
+    for (size_t i = 0; i < 3; i++)
+        assert_true(certs[i].status.index >= CS_STATUS_LIST_MIN / 4 * 3 - 3);
+    world_certs_clear(certs, N);
+    cs_registry_close(&r);
+}
+
+/* Corrupts the new signature of the certificate with input index
+ * tamper_at (its last byte) before its self-check. */
 static size_t tamper_at;
 
 static void tamper_signature(size_t input_index, uint8_t *cose, size_t len)
@@ -1095,6 +1163,8 @@ int main(void)
         cmocka_unit_test(test_indexes_unique_and_spread),
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_batch),
+        cmocka_unit_test(test_batch_repeat),
+        cmocka_unit_test(test_batch_full),
         cmocka_unit_test(test_batch_bad_signature),
         cmocka_unit_test(test_ab_registry),
         cmocka_unit_test(test_publish),

@@ -227,17 +227,21 @@ typedef void (*cs_registry_progress_fn)(void *ctx, size_t done, size_t count);
  * A certificate whose number is already recorded with the same claims is
  * skipped (so that re-running an interrupted batch completes it) and is
  * not reported to `issued`; one recorded with different claims fails the
- * batch before anything is issued (every number is looked up first).  On
+ * batch before anything is issued (every number is looked up first), as
+ * does a number that appears twice in certs (CS_ERR_REGISTRY_DUPLICATE).  On
  * error, the chunks already committed stay (and were reported
  * to `issued` and `progress`); *failed_index (may be NULL) names the
  * certificate that failed, or the first of its chunk when the COMMIT
  * failed.  `issued` and `progress` run after each COMMIT, so they hear of
  * recorded certificates only.
- * Each new signature is verified before its chunk is committed, on a
- * second thread started and joined within the call (overlapped with
- * signing the next certificates); one that does not verify fails the
- * batch with CS_ERR_SIGNATURE at that certificate, and nothing of its
- * chunk is recorded.
+ * The certificates are signed, verified and encoded on every processor
+ * (threads started and joined within the call, as cs_issue_batch_new()
+ * with jobs 0) and recorded in input order; each new signature is verified
+ * before its chunk is committed, and one that does not verify fails the
+ * batch with CS_ERR_SIGNATURE at that certificate, nothing of its chunk
+ * recorded.  A chunk asks the registry a few statements whatever its
+ * size: one look-up of its numbers, one draw of its status indexes, its
+ * rows.
  * Errors: as cs_registry_issue_certificate().
  */
 CS_MUST_CHECK cs_err cs_registry_issue_batch(cs_registry_t *registry, cs_issuer_t *issuer,
