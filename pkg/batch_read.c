@@ -17,6 +17,7 @@
 #include "certseal/batch.h"
 #include "certseal/date.h"
 #include "certseal/record.h"
+#include "internal.h"
 
 /* ---- formats ------------------------------------------------------------------- */
 
@@ -119,31 +120,37 @@ static int compare_numbered(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* Two records with one certificate number: the later one is named. */
-static cs_err check_duplicates(cs_batch *batch)
+cs_err cs_certificates_each_repeat(const cs_certificate *certs, size_t count,
+                                   cs_repeat_fn repeat, void *ctx)
 {
     numbered *all;
     cs_err err = CS_OK;
 
-    if (batch->count < 2)
+    if (count < 2)
         return CS_OK;
-    if ((all = calloc(batch->count, sizeof(*all))) == NULL)
+    if ((all = calloc(count, sizeof(*all))) == NULL)
         return CS_ERR_NO_MEMORY;
-    for (size_t i = 0; i < batch->count; i++)
-        all[i] = (numbered){batch->certs[i].number, i};
-    qsort(all, batch->count, sizeof(*all), compare_numbered);
-    for (size_t i = 1; i < batch->count && err == CS_OK; i++) {
-        size_t first = i;
-        while (first > 0 && strcmp(all[first - 1].number, all[i].number) == 0)
-            first--;
-        if (first != i)
-            err = cs_batch_problem_add(batch, batch->lines[all[i].index], CS_RECORD_KEY_NUMBER,
-                                       "\"%.60s\" is already on line %zu; each certificate "
-                                       "appears once in a batch",
-                                       all[i].number, batch->lines[all[first].index]);
+    for (size_t i = 0; i < count; i++)
+        all[i] = (numbered){certs[i].number, i};
+    qsort(all, count, sizeof(*all), compare_numbered);
+    for (size_t i = 1, first = 0; i < count && err == CS_OK; i++) {
+        if (strcmp(all[first].number, all[i].number) != 0)
+            first = i;
+        else
+            err = repeat(ctx, all[first].index, all[i].index);
     }
     free(all);
     return err;
+}
+
+/* Two records with one certificate number: the later one is named. */
+static cs_err add_repeat_problem(void *ctx, size_t first, size_t later)
+{
+    cs_batch *batch = ctx;
+    return cs_batch_problem_add(batch, batch->lines[later], CS_RECORD_KEY_NUMBER,
+                                "\"%.60s\" is already on line %zu; each certificate appears "
+                                "once in a batch",
+                                batch->certs[later].number, batch->lines[first]);
 }
 
 /* A batch with problems keeps its problems only. */
@@ -183,7 +190,7 @@ cs_err cs_batch_parse(const char *data, size_t len, const cs_batch_options *opti
     else
         err = CS_ERR_ARGUMENT;
     if (err == CS_OK)
-        err = check_duplicates(batch);
+        err = cs_certificates_each_repeat(batch->certs, batch->count, add_repeat_problem, batch);
     if (err == CS_OK && batch->records_seen == 0)
         err = cs_batch_problem_add(batch, 0, "batch",
                                    "holds no records (one per line, or CSV rows after a header)");

@@ -349,6 +349,16 @@ CS_MUST_CHECK cs_err cs_issuer_finish(cs_issuer_t *issuer, cs_form form, const c
                                       unsigned flags, const char **token, size_t *token_len,
                                       char *detail, size_t detail_size);
 
+/* What cs_certificates_each_repeat() calls for each certificate whose
+ * number an earlier one has: first is the earliest, later this one
+ * (indexes into the array).  Anything but CS_OK stops the walk. */
+typedef cs_err (*cs_repeat_fn)(void *ctx, size_t first, size_t later);
+/* Calls repeat for every certificate of certs[0..count) whose number an
+ * earlier one has (numbers must not be NULL), by number.  Errors:
+ * CS_ERR_NO_MEMORY, repeat's. */
+CS_MUST_CHECK cs_err cs_certificates_each_repeat(const cs_certificate *certs, size_t count,
+                                                 cs_repeat_fn repeat, void *ctx);
+
 /* Tests only: the bytes cs_issuer_last_cose() gives, writable, for a test
  * that corrupts a signature before its self-check. */
 uint8_t *cs_issuer_last_cose_for_tamper(cs_issuer_t *issuer, size_t *len);

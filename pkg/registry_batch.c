@@ -122,41 +122,15 @@ static cs_err look_up(batch_run *b, size_t start, size_t end)
                                       b->detail, b->detail_size);
 }
 
-/* Two records with one number, the later one named. */
-typedef struct numbered {
-    const char *number;
-    size_t index;
-} numbered;
-
-static int compare_numbered(const void *a, const void *b)
+/* A number twice in the batch: refused, the later record named. */
+static cs_err refuse_repeat(void *ctx, size_t first, size_t later)
 {
-    const numbered *x = a, *y = b;
-    int c = strcmp(x->number, y->number);
-    if (c != 0)
-        return c;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
-static cs_err check_repeats(batch_run *b)
-{
-    numbered *all = calloc(b->count > 0 ? b->count : 1, sizeof(*all));
-    cs_err err = CS_OK;
-
-    if (all == NULL)
-        return CS_ERR_NO_MEMORY;
-    for (size_t i = 0; i < b->count; i++)
-        all[i] = (numbered){b->certs[i].number, i};
-    qsort(all, b->count, sizeof(*all), compare_numbered);
-    for (size_t i = 1; i < b->count && err == CS_OK; i++)
-        if (strcmp(all[i - 1].number, all[i].number) == 0) {
-            *b->failed_index = all[i].index;
-            err = cs_detail_fail(b->detail, b->detail_size, CS_ERR_REGISTRY_DUPLICATE,
-                                 "certificate \"%s\" is both record %zu and record %zu of the "
-                                 "batch (each certificate appears once in a batch)",
-                                 all[i].number, all[i - 1].index + 1, all[i].index + 1);
-        }
-    free(all);
-    return err;
+    batch_run *b = ctx;
+    *b->failed_index = later;
+    return cs_detail_fail(b->detail, b->detail_size, CS_ERR_REGISTRY_DUPLICATE,
+                          "certificate \"%s\" is both record %zu and record %zu of the batch "
+                          "(each certificate appears once in a batch)",
+                          b->certs[later].number, first + 1, later + 1);
 }
 
 /* Before anything is issued: numbers repeated in the batch, and numbers
@@ -171,7 +145,7 @@ static cs_err check_numbers(batch_run *b)
             *b->failed_index = i;
             return CS_ERR_ARGUMENT;
         }
-    if ((err = check_repeats(b)) != CS_OK)
+    if ((err = cs_certificates_each_repeat(b->certs, b->count, refuse_repeat, b)) != CS_OK)
         return err;
     for (size_t start = 0; start < b->count && err == CS_OK; start += b->chunk)
         err = look_up(b, start, b->count - start > b->chunk ? start + b->chunk : b->count);
