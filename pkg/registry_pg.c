@@ -564,7 +564,8 @@ static cs_err pipeline_rows(registry_db *db, const pg_call *call, PGresult **out
         PGresult *res = PQgetResult(conn);
         bool synced = res != NULL && PQresultStatus(res) == PGRES_PIPELINE_SYNC;
         PQclear(res);
-        if ((!synced || PQexitPipelineMode(conn) != 1) && err == CS_OK)
+        bool left = PQexitPipelineMode(conn) == 1;
+        if ((!synced || !left) && err == CS_OK)
             err = cs_detail_fail(detail, size, CS_ERR_REGISTRY,
                                  "%s: the server's answers did not end as expected",
                                  doing[expected - 1]);
@@ -853,7 +854,19 @@ static cs_err pg_begin(registry_db *db, registry_txn kind, char *detail, size_t 
                    NULL, detail, size);
 }
 
-/* The buffered rows go first: their errors are the commit's. */
+static void pg_rollback(registry_db *db)
+{
+    if (db == NULL || db->conn == NULL)
+        return;
+    buffers_clear(db);
+    db->buffering = false;
+    PGTransactionStatusType status = PQtransactionStatus(db->conn);
+    if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR)
+        PQclear(PQexec(db->conn, "ROLLBACK"));
+}
+
+/* The buffered rows go first: their errors are the commit's.  A failed
+ * commit ends the transaction, whatever failed. */
 static cs_err pg_commit(registry_db *db, char *detail, size_t size)
 {
     static const pg_call commit = {NULL, "COMMIT", 0, NULL, NULL, NULL, "committing"};
@@ -865,19 +878,10 @@ static cs_err pg_commit(registry_db *db, char *detail, size_t size)
         err = cs_detail_fail(detail, size, CS_ERR_REGISTRY,
                              "committing: the server rolled the transaction back");
     PQclear(res);
+    if (err != CS_OK)
+        pg_rollback(db);
     db->buffering = false;
     return err;
-}
-
-static void pg_rollback(registry_db *db)
-{
-    if (db == NULL || db->conn == NULL)
-        return;
-    buffers_clear(db);
-    db->buffering = false;
-    PGTransactionStatusType status = PQtransactionStatus(db->conn);
-    if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR)
-        PQclear(PQexec(db->conn, "ROLLBACK"));
 }
 
 /* ---- connections ---------------------------------------------------------------- */
