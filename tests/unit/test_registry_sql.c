@@ -501,6 +501,53 @@ static void test_pg_rows_in_bulk(void **state)
     cs_registry_close(&r);
 }
 
+/* Rows past the buffer's bound go on the way, and the rest at the commit;
+ * a row bound with a value of another kind (an integer for the number)
+ * runs as it is, after the rows before it. */
+static void test_pg_rows_large_and_odd(void **state)
+{
+    (void)state;
+    if (!have_server(true))
+        return;
+    cs_registry_t *r = create_at(fresh_location(true));
+    char detail[CS_DETAIL_SIZE] = "", number[32];
+    static uint8_t big[100000];
+    registry_query *q = NULL;
+    bool row = false;
+
+    memset(big, 0x5a, sizeof(big));
+    assert_int_equal(registry_begin_write(r, detail, sizeof(detail)), CS_OK);
+    for (unsigned i = 0; i < 50; i++) { /* 5 MB */
+        snprintf(number, sizeof(number), "L-%u", i);
+        assert_int_equal(
+            insert_object_row(r, number, 100 + i, big, sizeof(big), detail, sizeof(detail)), CS_OK);
+        assert_int_equal(insert_event_row(r, number, i + 1, detail, sizeof(detail)), CS_OK);
+    }
+    assert_int_equal(registry_prepare(r, SQL_INSERT_EVENT, &q, detail, sizeof(detail)), CS_OK);
+    sql_bind_int64(q, 1, 51); /* the number, as an integer */
+    sql_bind_int64(q, 2, 0);
+    sql_bind_int64(q, 3, 51);
+    sql_bind_text(q, 4, "issued");
+    sql_bind_text(q, 5, "station \xc3\xa9");
+    sql_bind_text(q, 6, "a reason");
+    assert_int_equal(registry_run_bound(q, "recording the event", detail, sizeof(detail)), CS_OK);
+    assert_int_equal(insert_event_row(r, "L-0", 52, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(registry_commit(r, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(count(r), 50);
+    assert_int_equal(count_events(r), 52);
+    assert_int_equal(registry_prepare(r, SQL_EACH_EVENT, &q, detail, sizeof(detail)), CS_OK);
+    sql_bind_text(q, 1, NULL);
+    for (int64_t at = 1; at <= 52; at++) {
+        assert_int_equal(sql_step(q, &row, "reading", detail, sizeof(detail)), CS_OK);
+        assert_true(row);
+        assert_int_equal(sql_column_int64(q, 0), at);
+        if (at == 51)
+            assert_string_equal(sql_column_text(q, 1), "51");
+    }
+    sql_reset(q);
+    cs_registry_close(&r);
+}
+
 /* A unique violation among buffered rows: CS_ERR_REGISTRY_CONFLICT (the
  * transaction runs again) from the step or the commit that sent them,
  * naming the insert; after the rollback nothing of it is recorded. */
@@ -757,7 +804,8 @@ int main(void)
         cmocka_unit_test(test_sqlite_unique),  cmocka_unit_test(test_pg_unique),
         cmocka_unit_test(test_sqlite_snapshot), cmocka_unit_test(test_pg_snapshot),
         cmocka_unit_test(test_pg_index_held),  cmocka_unit_test(test_pg_connection_lost),
-        cmocka_unit_test(test_pg_rows_in_bulk), cmocka_unit_test(test_pg_unique_at_flush),
+        cmocka_unit_test(test_pg_rows_in_bulk), cmocka_unit_test(test_pg_rows_large_and_odd),
+        cmocka_unit_test(test_pg_unique_at_flush),
         cmocka_unit_test(test_pg_unique_two_stations),
         cmocka_unit_test(test_pg_killed_before_commit),
         cmocka_unit_test(test_retry_is_bounded), cmocka_unit_test(test_location_redact),
