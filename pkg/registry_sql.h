@@ -21,6 +21,7 @@
  * the whole transaction may be run again), CS_ERR_REGISTRY_CONNECTION (the
  * server went away), CS_ERR_REGISTRY_DAMAGED, CS_ERR_NO_MEMORY,
  * CS_ERR_REGISTRY (anything else, with the engine's message escaped).
+ * An insert's error may surface at the next step or at the commit (PostgreSQL sends rows in bulk).
  */
 #ifndef CERTSEAL_REGISTRY_SQL_H
 #define CERTSEAL_REGISTRY_SQL_H

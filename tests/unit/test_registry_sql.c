@@ -5,6 +5,11 @@
  * PostgreSQL, not on SQLite's single writer), a snapshot that does not
  * see a commit made after it began, and on PostgreSQL an index another
  * station holds, a connection cut by the server, and the bounded retry.
+ * PostgreSQL sends the rows of SQL_INSERT_OBJECT and SQL_INSERT_EVENT in
+ * bulk (pkg/registry_pg.c): the statements after them and the commit see
+ * them, in order, with every value as bound; a unique violation among
+ * them is the step's or the commit's conflict, and leaves nothing; a
+ * station killed between its steps and its commit leaves nothing either.
  *
  * The PostgreSQL half starts a throwaway server (tests/cli/pg_server.sh);
  * when it cannot, it says so loudly and skips, except under CI (CI set),
@@ -17,6 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -334,6 +342,384 @@ static void test_pg_connection_lost(void **state)
     cs_registry_close(&r);
 }
 
+/* ---- rows in bulk (PostgreSQL) ----------------------------------------------------- */
+
+/* Through SQL_INSERT_OBJECT, as issuing records an object. */
+static cs_err insert_object_row(cs_registry_t *r, const char *number, int64_t index,
+                                const uint8_t *blob, size_t blob_len, char *detail, size_t size)
+{
+    registry_query *q = NULL;
+    cs_err err;
+
+    if ((err = registry_prepare(r, SQL_INSERT_OBJECT, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_text(q, 1, number);
+    sql_bind_int64(q, 2, 0);
+    sql_bind_int64(q, 3, index);
+    sql_bind_blob(q, 4, blob, blob_len);
+    sql_bind_text(q, 5, token);
+    sql_bind_int64(q, 6, INT64_MIN);
+    sql_bind_int64(q, 7, INT64_MAX);
+    sql_bind_int64(q, 8, -1);
+    sql_bind_text(q, 9, "Tab\there, back\\slash, new\nline");
+    sql_bind_text(q, 10, "ISO 9001:2015");
+    sql_bind_blob(q, 11, NULL, 0);
+    sql_bind_blob(q, 12, kid, sizeof(kid));
+    return registry_run_bound(q, "recording the issued object", detail, size);
+}
+
+static cs_err insert_event_row(cs_registry_t *r, const char *number, int64_t at, char *detail,
+                               size_t size)
+{
+    registry_query *q = NULL;
+    cs_err err;
+
+    if ((err = registry_prepare(r, SQL_INSERT_EVENT, &q, detail, size)) != CS_OK)
+        return err;
+    sql_bind_text(q, 1, number);
+    sql_bind_int64(q, 2, 0);
+    sql_bind_int64(q, 3, at);
+    sql_bind_text(q, 4, "issued");
+    sql_bind_text(q, 5, "station \xc3\xa9");
+    sql_bind_text(q, 6, at % 2 == 0 ? NULL : "a reason");
+    return registry_run_bound(q, "recording the event", detail, size);
+}
+
+static uint64_t count_events(cs_registry_t *r)
+{
+    registry_query *q = NULL;
+    char detail[CS_DETAIL_SIZE] = "";
+    bool row = false;
+    uint64_t n = 0;
+
+    assert_int_equal(registry_prepare(r, SQL_COUNT_ALL, &q, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(sql_step(q, &row, "counting", detail, sizeof(detail)), CS_OK);
+    assert_true(row);
+    n = (uint64_t)sql_column_int64(q, 2);
+    sql_reset(q);
+    return n;
+}
+
+/* Objects, then (at 1, 2, ...) events in step order, with every value as
+ * bound, whichever way they reached the server. */
+static void check_rows(cs_registry_t *r, unsigned objects, unsigned events)
+{
+    registry_query *q = NULL;
+    char detail[CS_DETAIL_SIZE] = "", number[32];
+    const uint8_t *blob;
+    size_t len = 0;
+    bool row = false;
+
+    assert_int_equal(registry_prepare(r, SQL_DUMP_OBJECTS, &q, detail, sizeof(detail)), CS_OK);
+    for (unsigned i = 0; i < objects; i++) {
+        assert_int_equal(sql_step(q, &row, "reading", detail, sizeof(detail)), CS_OK);
+        assert_true(row);
+        snprintf(number, sizeof(number), "B-%u", i);
+        assert_string_equal(sql_column_text(q, 1), number);
+        assert_int_equal(sql_column_int64(q, 3), 1000 + i); /* status_index */
+        assert_int_equal(sql_column_int64(q, 4), 0);        /* status: valid */
+        assert_int_equal(sql_column_int64(q, 5), 1);        /* current */
+        blob = sql_column_blob(q, 6, &len);
+        assert_int_equal(len, sizeof(claims));
+        assert_memory_equal(blob, claims, sizeof(claims));
+        assert_string_equal(sql_column_text(q, 7), token);
+        assert_int_equal(sql_column_int64(q, 8), INT64_MIN);
+        assert_int_equal(sql_column_int64(q, 9), INT64_MAX);
+        assert_int_equal(sql_column_int64(q, 10), -1);
+        assert_string_equal(sql_column_text(q, 11), "Tab\there, back\\slash, new\nline");
+        assert_int_equal(sql_column_type(q, 13), REGISTRY_SQL_NULL);
+        blob = sql_column_blob(q, 14, &len);
+        assert_int_equal(len, CS_KID_SIZE);
+        assert_memory_equal(blob, kid, CS_KID_SIZE);
+    }
+    assert_int_equal(sql_step(q, &row, "reading", detail, sizeof(detail)), CS_OK);
+    assert_false(row);
+    sql_reset(q);
+
+    assert_int_equal(registry_prepare(r, SQL_EACH_EVENT, &q, detail, sizeof(detail)), CS_OK);
+    sql_bind_text(q, 1, NULL);
+    for (unsigned i = 1; i <= events; i++) {
+        assert_int_equal(sql_step(q, &row, "reading", detail, sizeof(detail)), CS_OK);
+        assert_true(row);
+        assert_int_equal(sql_column_int64(q, 0), i); /* at: the order they were stepped in */
+        assert_string_equal(sql_column_text(q, 4), "station \xc3\xa9");
+        if (i % 2 == 0)
+            assert_null(sql_column_text(q, 5));
+        else
+            assert_string_equal(sql_column_text(q, 5), "a reason");
+    }
+    assert_int_equal(sql_step(q, &row, "reading", detail, sizeof(detail)), CS_OK);
+    assert_false(row);
+    sql_reset(q);
+}
+
+/* Buffered rows: seen by the transaction's next statement, committed in
+ * order with their values, by a few (one pipeline) and by many (COPY). */
+static void test_pg_rows_in_bulk(void **state)
+{
+    (void)state;
+    if (!have_server(true))
+        return;
+    cs_registry_t *r = create_at(fresh_location(true));
+    char detail[CS_DETAIL_SIZE] = "", number[32];
+    unsigned objects = 0, events = 0;
+    registry_current cur;
+    bool found = false;
+
+    assert_int_equal(registry_begin_write(r, detail, sizeof(detail)), CS_OK);
+    /* One object and its event, then a statement that must see them. */
+    snprintf(number, sizeof(number), "B-%u", objects);
+    assert_int_equal(insert_object_row(r, number, 1000 + objects++, claims, sizeof(claims),
+                                       detail, sizeof(detail)),
+                     CS_OK);
+    assert_int_equal(insert_event_row(r, number, ++events, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(registry_find_current(r, "B-0", &found, &cur, NULL, NULL, detail,
+                                           sizeof(detail)),
+                     CS_OK);
+    assert_true(found);
+    assert_int_equal(cur.status_index, 1000);
+    /* Many events between the objects, then many objects: COPY. */
+    for (unsigned i = 0; i < 300; i++)
+        assert_int_equal(insert_event_row(r, "B-0", ++events, detail, sizeof(detail)), CS_OK);
+    for (unsigned i = 0; i < 700; i++) {
+        snprintf(number, sizeof(number), "B-%u", objects);
+        assert_int_equal(insert_object_row(r, number, 1000 + objects++, claims, sizeof(claims),
+                                           detail, sizeof(detail)),
+                         CS_OK);
+        assert_int_equal(insert_event_row(r, number, ++events, detail, sizeof(detail)), CS_OK);
+    }
+    assert_int_equal(count(r), objects);
+    assert_int_equal(count_events(r), events);
+    /* A few left for the commit. */
+    for (unsigned i = 0; i < 3; i++)
+        assert_int_equal(insert_event_row(r, "B-0", ++events, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(registry_commit(r, detail, sizeof(detail)), CS_OK);
+    check_rows(r, objects, events);
+
+    /* Outside a transaction an insert runs at once. */
+    assert_int_equal(insert_event_row(r, "B-0", ++events, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(count_events(r), events);
+    cs_registry_close(&r);
+}
+
+/* Rows past the buffer's bound go on the way, and the rest at the commit;
+ * a row bound with a value of another kind (an integer for the number)
+ * runs as it is, after the rows before it. */
+static void test_pg_rows_large_and_odd(void **state)
+{
+    (void)state;
+    if (!have_server(true))
+        return;
+    cs_registry_t *r = create_at(fresh_location(true));
+    char detail[CS_DETAIL_SIZE] = "", number[32];
+    static uint8_t big[100000];
+    registry_query *q = NULL;
+    bool row = false;
+
+    memset(big, 0x5a, sizeof(big));
+    assert_int_equal(registry_begin_write(r, detail, sizeof(detail)), CS_OK);
+    for (unsigned i = 0; i < 50; i++) { /* 5 MB */
+        snprintf(number, sizeof(number), "L-%u", i);
+        assert_int_equal(
+            insert_object_row(r, number, 100 + i, big, sizeof(big), detail, sizeof(detail)), CS_OK);
+        assert_int_equal(insert_event_row(r, number, i + 1, detail, sizeof(detail)), CS_OK);
+    }
+    assert_int_equal(registry_prepare(r, SQL_INSERT_EVENT, &q, detail, sizeof(detail)), CS_OK);
+    sql_bind_int64(q, 1, 51); /* the number, as an integer */
+    sql_bind_int64(q, 2, 0);
+    sql_bind_int64(q, 3, 51);
+    sql_bind_text(q, 4, "issued");
+    sql_bind_text(q, 5, "station \xc3\xa9");
+    sql_bind_text(q, 6, "a reason");
+    assert_int_equal(registry_run_bound(q, "recording the event", detail, sizeof(detail)), CS_OK);
+    assert_int_equal(insert_event_row(r, "L-0", 52, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(registry_commit(r, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(count(r), 50);
+    assert_int_equal(count_events(r), 52);
+    assert_int_equal(registry_prepare(r, SQL_EACH_EVENT, &q, detail, sizeof(detail)), CS_OK);
+    sql_bind_text(q, 1, NULL);
+    for (int64_t at = 1; at <= 52; at++) {
+        assert_int_equal(sql_step(q, &row, "reading", detail, sizeof(detail)), CS_OK);
+        assert_true(row);
+        assert_int_equal(sql_column_int64(q, 0), at);
+        if (at == 51)
+            assert_string_equal(sql_column_text(q, 1), "51");
+    }
+    sql_reset(q);
+    cs_registry_close(&r);
+}
+
+/* A unique violation among buffered rows: CS_ERR_REGISTRY_CONFLICT (the
+ * transaction runs again) from the step or the commit that sent them,
+ * naming the insert; after the rollback nothing of it is recorded. */
+static void unique_at_flush(unsigned rows, bool at_commit)
+{
+    cs_registry_t *r = create_at(fresh_location(true));
+    char detail[CS_DETAIL_SIZE] = "", number[32];
+    cs_err err;
+
+    assert_int_equal(registry_begin_write(r, detail, sizeof(detail)), CS_OK);
+    for (unsigned i = 0; i < rows; i++) {
+        snprintf(number, sizeof(number), "U-%u", i);
+        assert_int_equal(
+            insert_object_row(r, number, 500 + i, claims, sizeof(claims), detail, sizeof(detail)),
+            CS_OK);
+        assert_int_equal(insert_event_row(r, number, i + 1, detail, sizeof(detail)), CS_OK);
+    }
+    /* Its number again, at the end. */
+    assert_int_equal(
+        insert_object_row(r, "U-0", 9999, claims, sizeof(claims), detail, sizeof(detail)), CS_OK);
+    assert_int_equal(insert_event_row(r, "U-0", rows + 1, detail, sizeof(detail)), CS_OK);
+    if (at_commit) {
+        err = registry_commit(r, detail, sizeof(detail));
+    } else {
+        uint64_t n = 0;
+        err = registry_count_objects(r, &n, detail, sizeof(detail));
+    }
+    assert_int_equal(err, CS_ERR_REGISTRY_CONFLICT);
+    assert_non_null(strstr(detail, "recording the issued object"));
+    registry_rollback(r);
+    assert_int_equal(count(r), 0);
+    assert_int_equal(count_events(r), 0);
+    /* The connection goes on: the same rows without the duplicate. */
+    assert_int_equal(registry_begin_write(r, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(
+        insert_object_row(r, "U-0", 500, claims, sizeof(claims), detail, sizeof(detail)), CS_OK);
+    assert_int_equal(registry_commit(r, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(count(r), 1);
+    cs_registry_close(&r);
+}
+
+static void test_pg_unique_at_flush(void **state)
+{
+    (void)state;
+    if (!have_server(true))
+        return;
+    unique_at_flush(1, true);    /* a pipeline, at the commit */
+    unique_at_flush(1, false);   /* a pipeline, at the next statement */
+    unique_at_flush(200, true);  /* COPY, at the commit */
+    unique_at_flush(200, false); /* COPY, at the next statement */
+}
+
+/* Two stations: one records a number while the other holds it buffered;
+ * the other's commit conflicts, and its rerun sees the number recorded. */
+static void test_pg_unique_two_stations(void **state)
+{
+    (void)state;
+    if (!have_server(true))
+        return;
+    const char *location = fresh_location(true);
+    cs_registry_t *a = create_at(location), *b = open_at(location);
+    char detail[CS_DETAIL_SIZE] = "";
+    registry_current cur;
+    bool found = true;
+
+    assert_int_equal(registry_begin_write(b, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(registry_find_current(b, "T-1", &found, &cur, NULL, NULL, detail,
+                                           sizeof(detail)),
+                     CS_OK);
+    assert_false(found);
+    assert_int_equal(
+        insert_object_row(b, "T-1", 1, claims, sizeof(claims), detail, sizeof(detail)), CS_OK);
+    assert_int_equal(insert_event_row(b, "T-1", 1, detail, sizeof(detail)), CS_OK);
+
+    assert_int_equal(registry_begin_write(a, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(
+        insert_object_row(a, "T-1", 2, claims, sizeof(claims), detail, sizeof(detail)), CS_OK);
+    assert_int_equal(insert_event_row(a, "T-1", 2, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(registry_commit(a, detail, sizeof(detail)), CS_OK);
+
+    assert_int_equal(registry_commit(b, detail, sizeof(detail)), CS_ERR_REGISTRY_CONFLICT);
+    assert_non_null(strstr(detail, "recording the issued object"));
+    registry_rollback(b);
+    assert_int_equal(count(b), 1);
+    assert_int_equal(count_events(b), 1);
+    assert_int_equal(registry_begin_write(b, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(registry_find_current(b, "T-1", &found, &cur, NULL, NULL, detail,
+                                           sizeof(detail)),
+                     CS_OK);
+    assert_true(found);
+    assert_int_equal(cur.status_index, 2);
+    registry_rollback(b);
+    cs_registry_close(&b);
+    cs_registry_close(&a);
+}
+
+/* Child: one transaction whose rows pass the buffer's bound (so that some
+ * reach the server) and a few more buffered, then a byte on `ready` and a
+ * wait for SIGKILL.  Exits non-zero when anything fails before. */
+static void station_killed_mid_transaction(const char *location, int ready)
+{
+    static uint8_t big[100000];
+    cs_registry_t *r = NULL;
+    char detail[CS_DETAIL_SIZE] = "", number[32];
+
+    memset(big, 0xa5, sizeof(big));
+    if (cs_registry_open(location, &r, detail, sizeof(detail)) != CS_OK ||
+        registry_begin_write(r, detail, sizeof(detail)) != CS_OK)
+        _exit(2);
+    for (unsigned i = 0; i < 50; i++) { /* 5 MB: one flush on the way */
+        snprintf(number, sizeof(number), "K-%u", i);
+        if (insert_object_row(r, number, 3000 + i, big, sizeof(big), detail, sizeof(detail)) !=
+                CS_OK ||
+            insert_event_row(r, number, i + 1, detail, sizeof(detail)) != CS_OK)
+            _exit(3);
+    }
+    if (write(ready, "k", 1) != 1)
+        _exit(4);
+    for (;;)
+        pause();
+}
+
+/* A station killed (SIGKILL) between its steps and its commit: neither the
+ * rows the server had nor the buffered ones are recorded, and the same
+ * numbers and indexes can be issued afterwards. */
+static void test_pg_killed_before_commit(void **state)
+{
+    (void)state;
+    if (!have_server(true))
+        return;
+    const char *location = fresh_location(true);
+    cs_registry_t *r = create_at(location);
+    char detail[CS_DETAIL_SIZE] = "", command[900], out[64], c = 0;
+    int fds[2], status = 0;
+    pid_t child;
+
+    assert_int_equal(pipe(fds), 0);
+    fflush(NULL);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        close(fds[0]);
+        station_killed_mid_transaction(location, fds[1]);
+    }
+    close(fds[1]);
+    assert_int_equal(read(fds[0], &c, 1), 1);
+    close(fds[0]);
+    /* The server holds part of the transaction (it has written). */
+    snprintf(command, sizeof(command),
+             "psql -X -q -t -A -h '%s/pg/run' -p \"$(cat '%s/pg/port')\" -U certseal -d postgres "
+             "-c \"SELECT count(*) FROM pg_stat_activity WHERE application_name = 'certseal' "
+             "AND backend_xid IS NOT NULL\"",
+             server_dir, server_dir);
+    assert_true(run_line(command, out, sizeof(out)));
+    assert_string_equal(out, "1");
+    assert_int_equal(kill(child, SIGKILL), 0);
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+    assert_int_equal(count(r), 0);
+    assert_int_equal(count_events(r), 0);
+    assert_int_equal(registry_begin_write(r, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(
+        insert_object_row(r, "K-0", 3000, claims, sizeof(claims), detail, sizeof(detail)), CS_OK);
+    assert_int_equal(insert_event_row(r, "K-0", 1, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(registry_commit(r, detail, sizeof(detail)), CS_OK);
+    assert_int_equal(count(r), 1);
+    assert_int_equal(count_events(r), 1);
+    cs_registry_close(&r);
+}
+
 static void test_retry_is_bounded(void **state)
 {
     char detail[CS_DETAIL_SIZE] = "";
@@ -419,6 +805,10 @@ int main(void)
         cmocka_unit_test(test_sqlite_unique),  cmocka_unit_test(test_pg_unique),
         cmocka_unit_test(test_sqlite_snapshot), cmocka_unit_test(test_pg_snapshot),
         cmocka_unit_test(test_pg_index_held),  cmocka_unit_test(test_pg_connection_lost),
+        cmocka_unit_test(test_pg_rows_in_bulk), cmocka_unit_test(test_pg_rows_large_and_odd),
+        cmocka_unit_test(test_pg_unique_at_flush),
+        cmocka_unit_test(test_pg_unique_two_stations),
+        cmocka_unit_test(test_pg_killed_before_commit),
         cmocka_unit_test(test_retry_is_bounded), cmocka_unit_test(test_location_redact),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
