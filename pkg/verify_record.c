@@ -109,11 +109,16 @@ static size_t utf8_sequence_length(const unsigned char *s)
 /* Details quote text from the token and are cut to fit (by the detail size
  * or by a %.*s quote): keep them UTF-8, so that a terminal shows them and
  * the JSON report keeps them.  A sequence cut at the end is dropped, one
- * cut inside becomes '?'. */
+ * cut inside becomes '?'.  Most details are ASCII, passed over a byte at a
+ * time without decoding. */
 static void keep_utf8(char *text)
 {
     unsigned char *p = (unsigned char *)text;
     while (*p != '\0') {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
         size_t n = utf8_sequence_length(p);
         if (n > 0) {
             p += n;
@@ -139,7 +144,7 @@ static void record_va(cs_verification *v, cs_check_id id, cs_check_state state, 
     cs_check *check = &v->result->checks[id];
     check->state = state;
     check->err = err;
-    vsnprintf(check->detail, sizeof(check->detail), fmt, ap);
+    cs_detail_vformat(check->detail, sizeof(check->detail), fmt, ap);
     keep_utf8(check->detail);
 }
 
