@@ -76,9 +76,10 @@ static bool check_decode(cs_verification *v, const uint8_t *token, size_t len)
 {
     cs_verify_result *r = v->result;
     const uint8_t *cose;
-    char detail[CS_DETAIL_SIZE] = "";
+    char detail[CS_DETAIL_SIZE];
     cs_err err;
 
+    detail[0] = '\0'; /* only read when the claims are refused */
     r->token_length = len;
     if ((err = cs_token_unwrap(v->verifier->codec, token, len, &r->form, &cose, &r->cose_length)) !=
         CS_OK)
@@ -134,9 +135,10 @@ static bool check_accreditation(cs_verification *v)
     cs_verifier_t *verifier = v->verifier;
     const cs_key_t *ab_key = NULL;
     cs_accreditation ac = {0};
-    char detail[CS_DETAIL_SIZE] = "";
+    char detail[CS_DETAIL_SIZE];
     cs_err err;
 
+    detail[0] = '\0'; /* only read on a miss whose claims are refused */
     const cs_ac_cache_entry *hit =
         cs_ac_cache_find(&verifier->cache, v->ct.accreditation, v->ct.accreditation_len);
     if (hit != NULL) {
