@@ -517,17 +517,32 @@ const cs_cbor_item *cs_cbor_map_get_text(const cs_cbor_item *map, const char *ke
     return map_find(map, text_key_matches, &want);
 }
 
+/* True when key is the text k (NUL-terminated); the first bytes are
+ * compared before k's length is taken, as most known keys differ there. */
+static bool text_key_is(const cs_cbor_item *key, const char *k)
+{
+    if (key->type != CS_CBOR_TEXT || (key->len > 0 && key->data[0] != (uint8_t)k[0]))
+        return false;
+    text_key want = {k, strlen(k)};
+    return text_key_matches(key, &want);
+}
+
 const cs_cbor_item *cs_cbor_map_unknown_key(const cs_cbor_item *map, const char *const *known)
 {
-    for (size_t i = 0; i < cs_cbor_count(map); i++) {
-        const cs_cbor_item *key = cs_cbor_map_key_at(map, i);
+    const cs_cbor_item *key;
+    size_t i;
+
+    if (!cs_cbor_is_map(map))
+        return NULL;
+    /* One walk over the pairs, as map_find() does. */
+    for (i = 0, key = map + 1; i < map->value; i++) {
+        const cs_cbor_item *value = key + key->span;
         bool found = false;
-        for (const char *const *k = known; *k != NULL && !found; k++) {
-            text_key want = {*k, strlen(*k)};
-            found = text_key_matches(key, &want);
-        }
+        for (const char *const *k = known; *k != NULL && !found; k++)
+            found = text_key_is(key, *k);
         if (!found)
             return key;
+        key = value + value->span;
     }
     return NULL;
 }
