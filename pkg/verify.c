@@ -5,6 +5,7 @@
  * pkg/verify_status.c, the cache of verified ACs in pkg/verify_cache.c,
  * the check names and the helpers that record a check in
  * pkg/verify_record.c. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -394,13 +395,32 @@ static void settle_verdict(cs_verify_result *r)
     }
 }
 
+/* Every field of the result zero and every detail "".  The details are
+ * most of the struct (CS_CHECK_COUNT x CS_DETAIL_SIZE bytes) and are only
+ * ever read as strings, so each is emptied by its first byte rather than
+ * wiped whole: a result is reset twice per verification, here and by the
+ * caller's cs_verify_result_clear(). */
+static void result_reset(cs_verify_result *r)
+{
+    const size_t checks_start = offsetof(cs_verify_result, checks);
+    const size_t checks_end = checks_start + sizeof(r->checks);
+
+    memset(r, 0, checks_start);
+    for (int id = 0; id < CS_CHECK_COUNT; id++) {
+        r->checks[id].state = CS_CHECK_NOT_RUN;
+        r->checks[id].err = CS_OK;
+        r->checks[id].detail[0] = '\0';
+    }
+    memset((char *)r + checks_end, 0, sizeof(*r) - checks_end);
+}
+
 cs_err cs_verifier_verify(cs_verifier_t *verifier, const uint8_t *token, size_t len,
                           cs_verify_result *result)
 {
     cs_verification v = {.verifier = verifier, .result = result};
 
     if (result != NULL)
-        memset(result, 0, sizeof(*result));
+        result_reset(result);
     if (verifier == NULL || token == NULL || result == NULL)
         return CS_ERR_ARGUMENT;
     cs_accreditation_clear(&verifier->unverified_ac);
@@ -421,7 +441,7 @@ void cs_verify_result_clear(cs_verify_result *result)
     if (result == NULL)
         return;
     cs_certificate_clear(&result->certificate);
-    memset(result, 0, sizeof(*result));
+    result_reset(result);
 }
 
 cs_err cs_verifier_new(const cs_trust_t *trust, cs_verifier_t **out)
