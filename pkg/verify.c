@@ -288,12 +288,13 @@ static bool check_accredited_at_issue(cs_verification *v, const cs_certificate *
     char issued[CS_DATE_TEXT_SIZE], from[CS_DATE_TEXT_SIZE], to[CS_DATE_TEXT_SIZE];
 
     cs_date_format(cert->issued_at, issued);
-    cs_date_format(ac->not_before, from);
-    format_last_day(ac->expires, to);
-    if (cert->issued_at < ac->not_before || cert->issued_at >= ac->expires)
+    if (cert->issued_at < ac->not_before || cert->issued_at >= ac->expires) {
+        cs_date_format(ac->not_before, from);
+        format_last_day(ac->expires, to);
         return cs_verify_fail(v, CS_CHECK_ACCREDITED_AT_ISSUE, CS_ERR_AC_NOT_VALID_AT_ISSUE,
                               "issued on %s, outside the accreditation's validity %s to %s", issued,
                               from, to);
+    }
     return cs_verify_pass(v, CS_CHECK_ACCREDITED_AT_ISSUE, "accredited on the issue date %s",
                           issued);
 }
