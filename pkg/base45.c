@@ -5,8 +5,6 @@
 
 #include "certseal/base45.h"
 
-#define BASE45_INVALID 0xff
-
 static const char base45_alphabet[45] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
 /* RFC 9285 §4.2, Table 1, inverted and stored plus one, so that every
@@ -19,12 +17,6 @@ static const uint8_t base45_value_plus_one[256] = {
     ['W'] = 33, ['X'] = 34, ['Y'] = 35, ['Z'] = 36, [' '] = 37, ['$'] = 38, ['%'] = 39, ['*'] = 40,
     ['+'] = 41, ['-'] = 42, ['.'] = 43, ['/'] = 44, [':'] = 45,
 };
-
-static uint8_t base45_value(unsigned char c)
-{
-    uint8_t v = base45_value_plus_one[c];
-    return v == 0 ? BASE45_INVALID : (uint8_t)(v - 1);
-}
 
 /* False when the length does not fit in a size_t. */
 static bool base45_length_checked(size_t len, size_t *chars)
@@ -82,23 +74,21 @@ cs_err cs_base45_encode(const uint8_t *data, size_t len, char *out, size_t out_c
 }
 
 /*
- * Reads one group of 2 or 3 characters.  RFC 9285 §6: characters outside
- * Table 1 and a triple above 65535 ("GGW") are invalid; a pair above 255
- * is likewise no encoding of one byte (§4).
+ * The value of one group: c + d*45 (+ e*45*45 for a triple), RFC 9285 §4.
+ * A character outside Table 1 reads as 2^32 - 1, so any group holding one
+ * sums past every limit below: one comparison per group tells a valid group
+ * from one with a bad character or a value too large (RFC 9285 §6: "GGW",
+ * above 65535, is invalid; a pair above 255 encodes no byte).  64 bits hold
+ * the sum of three such terms.
  */
-static bool base45_read_group(const char *text, size_t chars, unsigned *value)
+static uint64_t base45_digit(unsigned char c)
 {
-    unsigned v = 0, scale = 1;
+    return (uint32_t)(base45_value_plus_one[c] - 1u);
+}
 
-    for (size_t i = 0; i < chars; i++) {
-        uint8_t digit = base45_value((unsigned char)text[i]);
-        if (digit == BASE45_INVALID)
-            return false;
-        v += digit * scale;
-        scale *= 45;
-    }
-    *value = v;
-    return v <= (chars == 3 ? 0xffffu : 0xffu);
+static uint64_t base45_triple(const unsigned char *s)
+{
+    return base45_digit(s[0]) + base45_digit(s[1]) * 45 + base45_digit(s[2]) * (45 * 45);
 }
 
 cs_err cs_base45_decode(const char *text, size_t text_len, uint8_t *out, size_t out_cap,
@@ -112,28 +102,27 @@ cs_err cs_base45_decode(const char *text, size_t text_len, uint8_t *out, size_t 
 
     /* The whole text is validated before BUFFER_TOO_SMALL is reported, and
      * nothing is written unless all of it fits. */
-    size_t needed = (text_len / 3) * 2 + (text_len % 3 == 2);
+    const unsigned char *s = (const unsigned char *)text;
+    size_t triples = text_len / 3, needed = triples * 2 + (text_len % 3 == 2);
     bool fits = needed <= out_cap;
-    size_t o = 0;
-    for (size_t i = 0; i < text_len; i += 3) {
-        size_t chars = text_len - i >= 3 ? 3 : 2;
-        unsigned value;
-        if (!base45_read_group(text + i, chars, &value))
+    for (size_t i = 0; i < triples; i++) {
+        uint64_t value = base45_triple(s + 3 * i);
+        if (value > 0xffff)
             return CS_ERR_BASE45;
-        if (chars == 3) {
-            if (fits) {
-                out[o] = (uint8_t)(value >> 8);
-                out[o + 1] = (uint8_t)value;
-            }
-            o += 2;
-        } else {
-            if (fits)
-                out[o] = (uint8_t)value;
-            o += 1;
+        if (fits) {
+            out[2 * i] = (uint8_t)(value >> 8);
+            out[2 * i + 1] = (uint8_t)value;
         }
+    }
+    if (text_len % 3 == 2) {
+        uint64_t value = base45_digit(s[text_len - 2]) + base45_digit(s[text_len - 1]) * 45;
+        if (value > 0xff)
+            return CS_ERR_BASE45;
+        if (fits)
+            out[needed - 1] = (uint8_t)value;
     }
     if (!fits)
         return CS_ERR_BUFFER_TOO_SMALL;
-    *out_len = o;
+    *out_len = needed;
     return CS_OK;
 }

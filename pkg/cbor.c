@@ -20,7 +20,12 @@
 
 #include "internal.h"
 
-#define NODES_MIN_CAP 32
+/* A certificate's claims (34 items for the typical record) fit in the
+ * first allocation. */
+#define NODES_MIN_CAP 64
+/* Containers open at once kept on the stack up to this depth (certseal's
+ * own objects stay within CS_CBOR_MAX_DEPTH); deeper limits allocate. */
+#define OPEN_ON_STACK 32
 
 /* ---- building the tree from libcbor's stream ------------------------------- */
 
@@ -240,10 +245,13 @@ static const struct cbor_callbacks BUILDER_CALLBACKS = {
 /* Builds the one item at data[0..len) and says where it ends. */
 static cs_err build(const uint8_t *data, size_t len, builder *b, size_t *item_len)
 {
+    open_container on_stack[OPEN_ON_STACK];
     size_t pos = 0;
 
     /* max_depth >= 1 here; at most max_depth containers are ever open. */
-    if ((b->open = malloc(b->max_depth * sizeof(*b->open))) == NULL)
+    if (b->max_depth <= OPEN_ON_STACK)
+        b->open = on_stack;
+    else if ((b->open = malloc(b->max_depth * sizeof(*b->open))) == NULL)
         return CS_ERR_NO_MEMORY;
     while (!b->done) {
         struct cbor_decoder_result r =
@@ -260,7 +268,8 @@ static cs_err build(const uint8_t *data, size_t len, builder *b, size_t *item_le
             break;
         pos += r.read;
     }
-    free(b->open);
+    if (b->open != on_stack)
+        free(b->open);
     b->open = NULL;
     *item_len = pos;
     return b->err;
@@ -482,11 +491,17 @@ static bool int_key_matches(const cs_cbor_item *key, const void *want)
     return key->type == CS_CBOR_UINT && key->value == (uint64_t)label;
 }
 
+/* A text key looked for, its length taken once rather than per key. */
+typedef struct text_key {
+    const char *text;
+    size_t len;
+} text_key;
+
 static bool text_key_matches(const cs_cbor_item *key, const void *want)
 {
-    const char *text = want;
-    size_t len = strlen(text);
-    return key->type == CS_CBOR_TEXT && key->len == len && memcmp(key->data, text, len) == 0;
+    const text_key *k = want;
+    return key->type == CS_CBOR_TEXT && key->len == k->len &&
+           memcmp(key->data, k->text, k->len) == 0;
 }
 
 const cs_cbor_item *cs_cbor_map_get_int(const cs_cbor_item *map, int64_t label)
@@ -496,18 +511,38 @@ const cs_cbor_item *cs_cbor_map_get_int(const cs_cbor_item *map, int64_t label)
 
 const cs_cbor_item *cs_cbor_map_get_text(const cs_cbor_item *map, const char *key)
 {
-    return key != NULL ? map_find(map, text_key_matches, key) : NULL;
+    if (key == NULL)
+        return NULL;
+    text_key want = {key, strlen(key)};
+    return map_find(map, text_key_matches, &want);
+}
+
+/* True when key is the text k (NUL-terminated); the first bytes are
+ * compared before k's length is taken, as most known keys differ there. */
+static bool text_key_is(const cs_cbor_item *key, const char *k)
+{
+    if (key->type != CS_CBOR_TEXT || (key->len > 0 && key->data[0] != (uint8_t)k[0]))
+        return false;
+    text_key want = {k, strlen(k)};
+    return text_key_matches(key, &want);
 }
 
 const cs_cbor_item *cs_cbor_map_unknown_key(const cs_cbor_item *map, const char *const *known)
 {
-    for (size_t i = 0; i < cs_cbor_count(map); i++) {
-        const cs_cbor_item *key = cs_cbor_map_key_at(map, i);
+    const cs_cbor_item *key;
+    size_t i;
+
+    if (!cs_cbor_is_map(map))
+        return NULL;
+    /* One walk over the pairs, as map_find() does. */
+    for (i = 0, key = map + 1; i < map->value; i++) {
+        const cs_cbor_item *value = key + key->span;
         bool found = false;
         for (const char *const *k = known; *k != NULL && !found; k++)
-            found = text_key_matches(key, *k);
+            found = text_key_is(key, *k);
         if (!found)
             return key;
+        key = value + value->span;
     }
     return NULL;
 }

@@ -15,7 +15,10 @@
 #define DAYS_PER_ERA 146097
 #define DAYS_0000_TO_1970 719468 /* 0000-03-01 to 1970-01-01 */
 
-int64_t cs_date_days_from_civil(int64_t year, unsigned month, unsigned day)
+/* Inside this file the calls go here, so that a call with constant
+ * arguments folds to a constant (the exported name may be interposed, so
+ * the compiler does not look into it). */
+static int64_t days_from_civil(int64_t year, unsigned month, unsigned day)
 {
     int64_t y = year - (month <= 2);
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -24,6 +27,11 @@ int64_t cs_date_days_from_civil(int64_t year, unsigned month, unsigned day)
     int64_t day_of_year = (153 * month_from_march + 2) / 5 + (int64_t)day - 1;
     int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     return era * DAYS_PER_ERA + day_of_era - DAYS_0000_TO_1970;
+}
+
+int64_t cs_date_days_from_civil(int64_t year, unsigned month, unsigned day)
+{
+    return days_from_civil(year, month, day);
 }
 
 static void date_civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
@@ -91,7 +99,7 @@ static bool date_read_full_date(const char **p, int64_t *days)
     if (year < DATE_YEAR_MIN || year > DATE_YEAR_MAX || month < 1 || month > 12 || day < 1 ||
         day > date_days_in_month(year, month))
         return false;
-    *days = cs_date_days_from_civil(year, month, day);
+    *days = days_from_civil(year, month, day);
     return true;
 }
 
@@ -178,8 +186,8 @@ static void date_put_digits(char *out, unsigned value, unsigned width)
 static void date_split(int64_t t, unsigned *year, unsigned *month, unsigned *day,
                        unsigned *second_of_day)
 {
-    const int64_t min = cs_date_days_from_civil(0, 1, 1) * CS_SECONDS_PER_DAY;
-    const int64_t max = cs_date_days_from_civil(10000, 1, 1) * CS_SECONDS_PER_DAY - 1;
+    const int64_t min = days_from_civil(0, 1, 1) * CS_SECONDS_PER_DAY;
+    const int64_t max = days_from_civil(10000, 1, 1) * CS_SECONDS_PER_DAY - 1;
     int64_t y;
 
     if (t < min)

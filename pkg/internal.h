@@ -7,6 +7,7 @@
 #ifndef CERTSEAL_INTERNAL_H
 #define CERTSEAL_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -95,7 +96,14 @@ CS_MUST_CHECK cs_err cs_fetch_cache_parse(const uint8_t *file, size_t len, const
 /* ---- detail strings --------------------------------------------------------- */
 
 /* Writes a formatted explanation into the caller's detail buffer (nothing
- * when detail is NULL or size 0). */
+ * when detail is NULL or size 0), cut to size - 1 bytes as vsnprintf()
+ * does, with the same result; the conversions details use most (%s, %.Ns,
+ * %.*s, %d, %zu, %llu, %%) are written without vsnprintf()'s set-up
+ * (pkg/error.c). */
+void cs_detail_vformat(char *detail, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* cs_detail_vformat() with the arguments given. */
 void cs_detail_set(char *detail, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -5,6 +5,7 @@
  * pkg/verify_status.c, the cache of verified ACs in pkg/verify_cache.c,
  * the check names and the helpers that record a check in
  * pkg/verify_record.c. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -76,9 +77,10 @@ static bool check_decode(cs_verification *v, const uint8_t *token, size_t len)
 {
     cs_verify_result *r = v->result;
     const uint8_t *cose;
-    char detail[CS_DETAIL_SIZE] = "";
+    char detail[CS_DETAIL_SIZE];
     cs_err err;
 
+    detail[0] = '\0'; /* only read when the claims are refused */
     r->token_length = len;
     if ((err = cs_token_unwrap(v->verifier->codec, token, len, &r->form, &cose, &r->cose_length)) !=
         CS_OK)
@@ -134,9 +136,10 @@ static bool check_accreditation(cs_verification *v)
     cs_verifier_t *verifier = v->verifier;
     const cs_key_t *ab_key = NULL;
     cs_accreditation ac = {0};
-    char detail[CS_DETAIL_SIZE] = "";
+    char detail[CS_DETAIL_SIZE];
     cs_err err;
 
+    detail[0] = '\0'; /* only read on a miss whose claims are refused */
     const cs_ac_cache_entry *hit =
         cs_ac_cache_find(&verifier->cache, v->ct.accreditation, v->ct.accreditation_len);
     if (hit != NULL) {
@@ -285,12 +288,13 @@ static bool check_accredited_at_issue(cs_verification *v, const cs_certificate *
     char issued[CS_DATE_TEXT_SIZE], from[CS_DATE_TEXT_SIZE], to[CS_DATE_TEXT_SIZE];
 
     cs_date_format(cert->issued_at, issued);
-    cs_date_format(ac->not_before, from);
-    format_last_day(ac->expires, to);
-    if (cert->issued_at < ac->not_before || cert->issued_at >= ac->expires)
+    if (cert->issued_at < ac->not_before || cert->issued_at >= ac->expires) {
+        cs_date_format(ac->not_before, from);
+        format_last_day(ac->expires, to);
         return cs_verify_fail(v, CS_CHECK_ACCREDITED_AT_ISSUE, CS_ERR_AC_NOT_VALID_AT_ISSUE,
                               "issued on %s, outside the accreditation's validity %s to %s", issued,
                               from, to);
+    }
     return cs_verify_pass(v, CS_CHECK_ACCREDITED_AT_ISSUE, "accredited on the issue date %s",
                           issued);
 }
@@ -392,13 +396,32 @@ static void settle_verdict(cs_verify_result *r)
     }
 }
 
+/* Every field of the result zero and every detail "".  The details are
+ * most of the struct (CS_CHECK_COUNT x CS_DETAIL_SIZE bytes) and are only
+ * ever read as strings, so each is emptied by its first byte rather than
+ * wiped whole: a result is reset twice per verification, here and by the
+ * caller's cs_verify_result_clear(). */
+static void result_reset(cs_verify_result *r)
+{
+    const size_t checks_start = offsetof(cs_verify_result, checks);
+    const size_t checks_end = checks_start + sizeof(r->checks);
+
+    memset(r, 0, checks_start);
+    for (int id = 0; id < CS_CHECK_COUNT; id++) {
+        r->checks[id].state = CS_CHECK_NOT_RUN;
+        r->checks[id].err = CS_OK;
+        r->checks[id].detail[0] = '\0';
+    }
+    memset((char *)r + checks_end, 0, sizeof(*r) - checks_end);
+}
+
 cs_err cs_verifier_verify(cs_verifier_t *verifier, const uint8_t *token, size_t len,
                           cs_verify_result *result)
 {
     cs_verification v = {.verifier = verifier, .result = result};
 
     if (result != NULL)
-        memset(result, 0, sizeof(*result));
+        result_reset(result);
     if (verifier == NULL || token == NULL || result == NULL)
         return CS_ERR_ARGUMENT;
     cs_accreditation_clear(&verifier->unverified_ac);
@@ -419,7 +442,7 @@ void cs_verify_result_clear(cs_verify_result *result)
     if (result == NULL)
         return;
     cs_certificate_clear(&result->certificate);
-    memset(result, 0, sizeof(*result));
+    result_reset(result);
 }
 
 cs_err cs_verifier_new(const cs_trust_t *trust, cs_verifier_t **out)

@@ -3,7 +3,6 @@
  * is over.  The catalog is the one set on the verifier, else the built-in
  * one, parsed when a certificate first reaches this step (so that
  * start-up pays nothing for it). */
-#include <stdio.h>
 #include <string.h>
 
 #include "certseal/catalog.h"
@@ -40,29 +39,29 @@ static bool edition_of(cs_verification *v, const cs_catalog *catalog, const char
     /* The clock skew is allowed, as for the certificate's own expiry. */
     switch (cs_catalog_edition_state(catalog, designation, v->now - v->verifier->skew, &t)) {
     case CS_EDITION_UNLISTED:
-        snprintf(text, size,
-                 "%s is not in the standards catalog (version %llu): no edition rule applies",
-                 designation, (unsigned long long)catalog->version);
+        cs_detail_set(text, size,
+                      "%s is not in the standards catalog (version %llu): no edition rule applies",
+                      designation, (unsigned long long)catalog->version);
         return true;
     case CS_EDITION_ENDED:
         cs_date_format(t->ends, ends);
-        snprintf(text, size, "%s certificates ended on %s (transition to %s)", designation, ends,
-                 t->to);
+        cs_detail_set(text, size, "%s certificates ended on %s (transition to %s)", designation,
+                      ends, t->to);
         return false;
     case CS_EDITION_IN_TRANSITION:
         cs_date_format(t->ends, ends);
         if (v->result->edition_transition_ends == 0 || t->ends < v->result->edition_transition_ends)
             v->result->edition_transition_ends = t->ends;
-        snprintf(text, size,
-                 "this edition's transition ends on %s: %s certificates end then (transition "
-                 "to %s)",
-                 ends, designation, t->to);
+        cs_detail_set(text, size,
+                      "this edition's transition ends on %s: %s certificates end then (transition "
+                      "to %s)",
+                      ends, designation, t->to);
         return true;
     case CS_EDITION_CURRENT:
         break;
     }
-    snprintf(text, size, "%s is a current edition (standards catalog version %llu)", designation,
-             (unsigned long long)catalog->version);
+    cs_detail_set(text, size, "%s is a current edition (standards catalog version %llu)",
+                  designation, (unsigned long long)catalog->version);
     return true;
 }
 
@@ -81,8 +80,8 @@ bool cs_verify_check_edition(cs_verification *v, const cs_certificate *cert)
             return cs_verify_fail(v, CS_CHECK_EDITION_CURRENT, CS_ERR_EDITION_ENDED, "%s", one);
         /* An integrated certificate's findings, one per standard. */
         if (n < sizeof(all) - 1) {
-            int w = snprintf(all + n, sizeof(all) - n, "%s%s", i > 0 ? "; " : "", one);
-            n += w > 0 ? (size_t)w : 0;
+            cs_detail_set(all + n, sizeof(all) - n, "%s%s", i > 0 ? "; " : "", one);
+            n += strlen(all + n);
         }
     }
     return cs_verify_pass(v, CS_CHECK_EDITION_CURRENT, "%s", all);

@@ -6,7 +6,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "certseal/verify.h"
 #include "verify_internal.h"
@@ -106,13 +107,29 @@ static size_t utf8_sequence_length(const unsigned char *s)
     return n;
 }
 
+/* True when text[0..len) is all ASCII, read eight bytes at a time. */
+static bool is_ascii(const char *text, size_t len)
+{
+    uint64_t high = 0, word;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&word, text + i, 8);
+        high |= word;
+    }
+    for (; i < len; i++)
+        high |= (unsigned char)text[i];
+    return (high & 0x8080808080808080u) == 0;
+}
+
 /* Details quote text from the token and are cut to fit (by the detail size
  * or by a %.*s quote): keep them UTF-8, so that a terminal shows them and
  * the JSON report keeps them.  A sequence cut at the end is dropped, one
- * cut inside becomes '?'. */
+ * cut inside becomes '?'.  Most details are ASCII, which needs nothing. */
 static void keep_utf8(char *text)
 {
     unsigned char *p = (unsigned char *)text;
+    if (is_ascii(text, strlen(text)))
+        return;
     while (*p != '\0') {
         size_t n = utf8_sequence_length(p);
         if (n > 0) {
@@ -139,7 +156,7 @@ static void record_va(cs_verification *v, cs_check_id id, cs_check_state state, 
     cs_check *check = &v->result->checks[id];
     check->state = state;
     check->err = err;
-    vsnprintf(check->detail, sizeof(check->detail), fmt, ap);
+    cs_detail_vformat(check->detail, sizeof(check->detail), fmt, ap);
     keep_utf8(check->detail);
 }
 

@@ -618,6 +618,64 @@ static void test_map_at(void **state)
     cs_cbor_free(&map);
 }
 
+/* cs_cbor_map_unknown_key: the first key that is not one of the known texts
+ * (same first letter, a prefix or a longer text is not a match; a key of
+ * another type is never known), NULL when all are known or for no map. */
+static void expect_unknown(const uint8_t *data, size_t len, const char *want)
+{
+    static const char *const known[] = {"scp", "sit", "std", "", NULL};
+    cs_cbor_item *map = decode_ok(data, len);
+    const cs_cbor_item *key = cs_cbor_map_unknown_key(map, known);
+    const char *text;
+    size_t text_len;
+
+    if (want == NULL) {
+        assert_null(key);
+    } else {
+        assert_non_null(key);
+        assert_int_equal(cs_cbor_get_text(key, &text, &text_len), CS_OK);
+        assert_int_equal(text_len, strlen(want));
+        assert_memory_equal(text, want, text_len);
+    }
+    cs_cbor_free(&map);
+}
+
+static void test_map_unknown_key(void **state)
+{
+    (void)state;
+    /* {"std": 1, "sit": [], "scp": 2, "": 3}: all known */
+    const uint8_t known[] = {0xa4, 0x63, 's', 't', 'd', 0x01, 0x63, 's', 'i', 't', 0x80,
+                             0x63, 's', 'c', 'p', 0x02, 0x60, 0x03};
+    /* {"std": 1, "sc": 2}: a prefix of "scp" */
+    const uint8_t prefix[] = {0xa2, 0x63, 's', 't', 'd', 0x01, 0x62, 's', 'c', 0x02};
+    /* {"scpx": 2}: longer than "scp" */
+    const uint8_t longer[] = {0xa1, 0x64, 's', 'c', 'p', 'x', 0x02};
+    /* {"sip": 1}: the first letter of three known keys, none of them */
+    const uint8_t letter[] = {0xa1, 0x63, 's', 'i', 'p', 0x01};
+    /* {"std": {"zzz": 1}, "org": 2}: a nested unknown key is not this map's */
+    const uint8_t nested[] = {0xa2, 0x63, 's', 't', 'd', 0xa1, 0x63, 'z', 'z', 'z', 0x01,
+                              0x63, 'o', 'r', 'g', 0x02};
+    /* {"std": 1, 7: 2}: an integer key */
+    const uint8_t integer[] = {0xa2, 0x63, 's', 't', 'd', 0x01, 0x07, 0x02};
+    static const char *const none[] = {NULL};
+
+    expect_unknown(known, sizeof(known), NULL);
+    expect_unknown(prefix, sizeof(prefix), "sc");
+    expect_unknown(longer, sizeof(longer), "scpx");
+    expect_unknown(letter, sizeof(letter), "sip");
+    expect_unknown(nested, sizeof(nested), "org");
+
+    cs_cbor_item *map = decode_ok(integer, sizeof(integer));
+    const cs_cbor_item *key = cs_cbor_map_unknown_key(map, none);
+    assert_non_null(key);
+    assert_int_equal(key->type, CS_CBOR_TEXT); /* with nothing known, "std" comes first */
+    key = cs_cbor_map_unknown_key(map, (const char *const[]){"std", NULL});
+    assert_non_null(key);
+    assert_int_equal(key->type, CS_CBOR_UINT);
+    assert_null(cs_cbor_map_unknown_key(map + 1, none)); /* not a map */
+    cs_cbor_free(&map);
+}
+
 static void test_get_bool(void **state)
 {
     /* [true, false, null, undefined, 0, 1, 1.0, "true", h'01'] */
@@ -1166,6 +1224,7 @@ int main(void)
         cmocka_unit_test(test_getters),
         cmocka_unit_test(test_int64_edges),
         cmocka_unit_test(test_array_at),
+        cmocka_unit_test(test_map_unknown_key),
         cmocka_unit_test(test_count),
         cmocka_unit_test(test_map_at),
         cmocka_unit_test(test_get_bool),
