@@ -96,7 +96,8 @@ CORE_SRC    := $(addprefix pkg/,$(addsuffix .c,base32 base45 cbor claims cose cr
                fetch_cache file html_buffer key_file passphrase record_json report report_html report_status status \
                status_history status_store status_token text token token_convert trust verify verify_cache \
                verify_record verify_accreditation verify_status trustlist trustlist_json trustlist_verify verify_trustlist \
-               receipt receipt_format trustlist_format verify_catalog catalog catalog_check catalog_sign))
+               receipt receipt_format trustlist_format verify_catalog catalog catalog_builtin catalog_check \
+               catalog_sign))
 # Verifying many tokens at once (streamed inputs, workers, JSON lines).
 CORE_SRC    += $(addprefix pkg/,$(addsuffix .c,report_json_line report_batch token_reader verify_batch))
 CORE_OBJ    := $(CORE_SRC:pkg/%.c=$(BUILD)/pkg/%.o)
@@ -211,13 +212,22 @@ $(BUILD)/.services-dir: FORCE
 	@mkdir -p $(@D)
 	@echo '$(SERVICES_DIR)' | cmp -s - $@ || echo '$(SERVICES_DIR)' > $@
 
-# The built-in standards catalog: schemas/catalog.json as a C string
-# literal, so that the catalog has one source of truth (pkg/catalog_check.c).
+# The built-in standards catalog: schemas/catalog.json compiled into static
+# C tables (pkg/catalog_builtin.c includes them), so that loading it parses
+# nothing and the catalog has one source of truth.  The generator runs at
+# build time on the library's own parser (the objects below, which do not
+# include the table), so a catalog the parser refuses fails the build.
 CATALOG_INC := $(BUILD)/gen/catalog_builtin.inc
-$(CATALOG_INC): schemas/catalog.json
+CATALOG_GEN := $(BUILD)/gen/gen_catalog_table
+CATALOG_GEN_OBJ := $(addprefix $(BUILD)/pkg/,catalog.o date.o error.o)
+$(CATALOG_GEN): tools/gen_catalog_table.c $(CATALOG_GEN_OBJ)
 	@mkdir -p $(@D)
-	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@.tmp && mv $@.tmp $@
-$(BUILD)/pkg/catalog_check.o: $(CATALOG_INC)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CATALOG_GEN_OBJ) \
+	  $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
+$(CATALOG_INC): schemas/catalog.json $(CATALOG_GEN)
+	@mkdir -p $(@D)
+	$(CATALOG_GEN) schemas/catalog.json $@.tmp && mv $@.tmp $@
+$(BUILD)/pkg/catalog_builtin.o: $(CATALOG_INC)
 
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@

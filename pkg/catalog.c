@@ -48,7 +48,7 @@ static cs_err only_keys(const reader *r, json_t *obj, const char *where, const c
 /* A text of 1 to max bytes, valid UTF-8 without control characters
  * (jansson checked UTF-8; controls would reach terminals). */
 static cs_err text_field(const reader *r, json_t *obj, const char *key, const char *where,
-                         size_t max, bool optional, char **out)
+                         size_t max, bool optional, const char **out)
 {
     json_t *v = json_object_get(obj, key);
     char what[96];
@@ -63,8 +63,10 @@ static cs_err text_field(const reader *r, json_t *obj, const char *key, const ch
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
             return bad(r, what, "holds a control character");
-    if ((*out = strdup(s)) == NULL)
+    char *copy = strdup(s);
+    if (copy == NULL)
         return CS_ERR_NO_MEMORY;
+    *out = copy;
     return CS_OK;
 }
 
@@ -165,6 +167,7 @@ static cs_err array_field(const reader *r, json_t *obj, const char *key, const c
 static cs_err read_sources(const reader *r, json_t *root, cs_catalog *cat)
 {
     static const char *const keys[] = {"id", "title", "url", NULL};
+    cs_catalog_source *sources;
     json_t *list, *item;
     size_t i;
     cs_err err;
@@ -172,10 +175,11 @@ static cs_err read_sources(const reader *r, json_t *root, cs_catalog *cat)
     if ((err = array_field(r, root, "sources", "catalog", 1, CS_CATALOG_SOURCES_MAX, &list)) !=
         CS_OK)
         return err;
-    if ((cat->sources = calloc(json_array_size(list), sizeof(*cat->sources))) == NULL)
+    if ((sources = calloc(json_array_size(list), sizeof(*sources))) == NULL)
         return CS_ERR_NO_MEMORY;
+    cat->sources = sources;
     json_array_foreach(list, i, item) {
-        cs_catalog_source *s = &cat->sources[i];
+        cs_catalog_source *s = &sources[i];
         char where[48];
         snprintf(where, sizeof(where), "source %zu", i + 1);
         cat->source_count = i + 1;
@@ -212,16 +216,18 @@ static cs_err read_editions(const reader *r, const cs_catalog *cat, json_t *obj,
                             cs_catalog_family *f, const char *where)
 {
     static const char *const keys[] = {"edition", "published", "source", NULL};
+    cs_catalog_edition *editions;
     json_t *list, *item;
     size_t i;
     cs_err err;
 
     if ((err = array_field(r, obj, "editions", where, 1, CS_CATALOG_EDITIONS_MAX, &list)) != CS_OK)
         return err;
-    if ((f->editions = calloc(json_array_size(list), sizeof(*f->editions))) == NULL)
+    if ((editions = calloc(json_array_size(list), sizeof(*editions))) == NULL)
         return CS_ERR_NO_MEMORY;
+    f->editions = editions;
     json_array_foreach(list, i, item) {
-        cs_catalog_edition *e = &f->editions[i];
+        cs_catalog_edition *e = &editions[i];
         char at[128];
         snprintf(at, sizeof(at), "%s edition %zu", where, i + 1);
         f->edition_count = i + 1;
@@ -252,6 +258,7 @@ static cs_err read_transition(const reader *r, const cs_catalog *cat, json_t *it
 {
     static const char *const keys[] = {"from", "to",     "starts", "last_issue",
                                        "ends", "sources", "note",   NULL};
+    const char **sources;
     json_t *list, *id;
     size_t i;
     cs_err err;
@@ -270,12 +277,13 @@ static cs_err read_transition(const reader *r, const cs_catalog *cat, json_t *it
         t->last_issue = t->ends;
     if (t->starts > t->last_issue || t->last_issue > t->ends)
         return bad(r, at, "the dates are not starts <= last_issue <= ends");
-    if ((t->sources = calloc(json_array_size(list), sizeof(*t->sources))) == NULL)
+    if ((sources = calloc(json_array_size(list), sizeof(*sources))) == NULL)
         return CS_ERR_NO_MEMORY;
+    t->sources = sources;
     json_array_foreach(list, i, id) {
         if (!json_is_string(id) || json_string_length(id) > 64)
             return bad(r, at, "\"sources\" holds something other than a source id");
-        if ((t->sources[i] = strdup(json_string_value(id))) == NULL)
+        if ((sources[i] = strdup(json_string_value(id))) == NULL)
             return CS_ERR_NO_MEMORY;
         t->source_count = i + 1;
         if ((err = cited(r, cat, t->sources[i], at)) != CS_OK)
@@ -291,7 +299,8 @@ static cs_err read_family(const reader *r, const cs_catalog *cat, json_t *item,
                                        "scope_codes_source", "note", "editions",
                                        "transitions", NULL};
     char where[96], codes[16] = "";
-    char *code_text = NULL;
+    const char *code_text = NULL;
+    cs_catalog_transition *transitions = NULL;
     json_t *list, *t;
     size_t i;
     cs_err err;
@@ -309,7 +318,7 @@ static cs_err read_family(const reader *r, const cs_catalog *cat, json_t *item,
         (err = text_field(r, item, "scope_codes", where, 15, false, &code_text)) != CS_OK)
         return err;
     snprintf(codes, sizeof(codes), "%s", code_text);
-    free(code_text);
+    free((void *)code_text);
     for (i = 0; i <= CS_SCOPE_CODES_NONE; i++)
         if (strcmp(codes, SCOPE_CODE_NAMES[i]) == 0)
             break;
@@ -324,13 +333,14 @@ static cs_err read_family(const reader *r, const cs_catalog *cat, json_t *item,
             CS_OK)
         return err;
     if (json_array_size(list) > 0 &&
-        (f->transitions = calloc(json_array_size(list), sizeof(*f->transitions))) == NULL)
+        (transitions = calloc(json_array_size(list), sizeof(*transitions))) == NULL)
         return CS_ERR_NO_MEMORY;
+    f->transitions = transitions;
     json_array_foreach(list, i, t) {
         char at[128];
         snprintf(at, sizeof(at), "%s transition %zu", where, i + 1);
         f->transition_count = i + 1;
-        if ((err = read_transition(r, cat, t, &f->transitions[i], at)) != CS_OK)
+        if ((err = read_transition(r, cat, t, &transitions[i], at)) != CS_OK)
             return err;
     }
     return CS_OK;
@@ -377,6 +387,7 @@ static cs_err read_catalog(const reader *r, json_t *root, cs_catalog *cat)
 {
     static const char *const keys[] = {"catalog", "version", "issued", "sources", "families",
                                        NULL};
+    cs_catalog_family *families;
     json_t *v, *list, *item;
     size_t i;
     cs_err err;
@@ -396,11 +407,12 @@ static cs_err read_catalog(const reader *r, json_t *root, cs_catalog *cat)
         (err = array_field(r, root, "families", "catalog", 1, CS_CATALOG_FAMILIES_MAX, &list)) !=
             CS_OK)
         return err;
-    if ((cat->families = calloc(json_array_size(list), sizeof(*cat->families))) == NULL)
+    if ((families = calloc(json_array_size(list), sizeof(*families))) == NULL)
         return CS_ERR_NO_MEMORY;
+    cat->families = families;
     json_array_foreach(list, i, item) {
         cat->family_count = i + 1;
-        if ((err = read_family(r, cat, item, &cat->families[i], i)) != CS_OK)
+        if ((err = read_family(r, cat, item, &families[i], i)) != CS_OK)
             return err;
     }
     return check_references(r, cat);
@@ -436,6 +448,7 @@ cs_err cs_catalog_parse(const char *json, size_t len, cs_catalog **out, char *de
 {
     reader r = {detail, detail_size};
     cs_catalog *cat = NULL;
+    char *text = NULL;
     json_t *root = NULL;
     json_error_t error;
     cs_err err;
@@ -456,12 +469,14 @@ cs_err cs_catalog_parse(const char *json, size_t len, cs_catalog **out, char *de
         err = CS_ERR_CATALOG;
         goto fail;
     }
-    if ((cat = calloc(1, sizeof(*cat))) == NULL || (cat->json = malloc(len + 1)) == NULL) {
+    if ((cat = calloc(1, sizeof(*cat))) == NULL || (text = malloc(len + 1)) == NULL) {
+        free(text);
         err = CS_ERR_NO_MEMORY;
         goto fail;
     }
-    memcpy(cat->json, json, len);
-    cat->json[len] = '\0';
+    memcpy(text, json, len);
+    text[len] = '\0';
+    cat->json = text;
     cat->json_len = len;
     if ((err = read_catalog(&r, root, cat)) != CS_OK)
         goto fail;
@@ -474,28 +489,35 @@ fail:
     return err;
 }
 
-static void free_family(cs_catalog_family *f)
+/* The parser allocated every string and array; the fields point to const
+ * only so that the built-in table can be static. */
+static void free_owned(const void *p)
+{
+    free((void *)p);
+}
+
+static void free_family(const cs_catalog_family *f)
 {
     for (size_t e = 0; e < f->edition_count; e++) {
-        free(f->editions[e].designation);
-        free(f->editions[e].published);
-        free(f->editions[e].source);
+        free_owned(f->editions[e].designation);
+        free_owned(f->editions[e].published);
+        free_owned(f->editions[e].source);
     }
     for (size_t t = 0; t < f->transition_count; t++) {
-        cs_catalog_transition *tr = &f->transitions[t];
-        free(tr->from);
-        free(tr->to);
-        free(tr->note);
+        const cs_catalog_transition *tr = &f->transitions[t];
+        free_owned(tr->from);
+        free_owned(tr->to);
+        free_owned(tr->note);
         for (size_t s = 0; s < tr->source_count; s++)
-            free(tr->sources[s]);
-        free(tr->sources);
+            free_owned(tr->sources[s]);
+        free_owned(tr->sources);
     }
-    free(f->editions);
-    free(f->transitions);
-    free(f->name);
-    free(f->title);
-    free(f->note);
-    free(f->scope_codes_source);
+    free_owned(f->editions);
+    free_owned(f->transitions);
+    free_owned(f->name);
+    free_owned(f->title);
+    free_owned(f->note);
+    free_owned(f->scope_codes_source);
 }
 
 void cs_catalog_free(cs_catalog **catalog)
@@ -504,18 +526,20 @@ void cs_catalog_free(cs_catalog **catalog)
 
     if (catalog == NULL || (cat = *catalog) == NULL)
         return;
+    *catalog = NULL;
+    if (cat->builtin)
+        return; /* static, shared by every user */
     for (size_t i = 0; i < cat->source_count; i++) {
-        free(cat->sources[i].id);
-        free(cat->sources[i].title);
-        free(cat->sources[i].url);
+        free_owned(cat->sources[i].id);
+        free_owned(cat->sources[i].title);
+        free_owned(cat->sources[i].url);
     }
     for (size_t i = 0; i < cat->family_count; i++)
         free_family(&cat->families[i]);
-    free(cat->sources);
-    free(cat->families);
-    free(cat->json);
+    free_owned(cat->sources);
+    free_owned(cat->families);
+    free_owned(cat->json);
     free(cat);
-    *catalog = NULL;
 }
 
 /* ---- look-ups ------------------------------------------------------------- */

@@ -2,9 +2,9 @@
 /* The rules the standards catalog imposes (DESIGN §2 step 7): at issue (an
  * edition past its last issuing day, an expiry past its transition's end,
  * scope codes of another system), at accreditation, and at verification
- * (the state of an edition at a time); the built-in catalog; the catalog
- * as text.  Each rule takes one designation, so that a certificate with
- * several standards applies them to each. */
+ * (the state of an edition at a time); the catalog as text.  Each rule
+ * takes one designation, so that a certificate with several standards
+ * applies them to each. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,25 +14,6 @@
 #include "certseal/date.h"
 #include "certseal/text.h"
 #include "internal.h"
-
-/* schemas/catalog.json as a C string, generated at build time (Makefile:
- * catalog_builtin.inc), so the catalog has one source of truth. */
-static const char BUILTIN_JSON[] =
-#include "catalog_builtin.inc"
-    ;
-
-const char *cs_catalog_builtin_json(size_t *len)
-{
-    if (len != NULL)
-        *len = sizeof(BUILTIN_JSON) - 1;
-    return BUILTIN_JSON;
-}
-
-cs_err cs_catalog_load_builtin(cs_catalog **out)
-{
-    char detail[CS_DETAIL_SIZE];
-    return cs_catalog_parse(BUILTIN_JSON, sizeof(BUILTIN_JSON) - 1, out, detail, sizeof(detail));
-}
 
 /* 00:00 UTC of the day after `day`: the first instant a certificate that
  * ends on `day` is no longer valid. */

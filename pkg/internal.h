@@ -383,9 +383,8 @@ void cs_issue_batch_set_tamper(struct cs_issue_batch *batch, cs_issue_batch_tamp
 
 /* A second issuer with issuer's key, AC, catalog and catalog flags, for
  * another thread: the key and the catalog are shared (only read), so
- * issuer must outlive the copy and keep its catalog meanwhile.  Loads the
- * built-in catalog into issuer first when it has none.  Errors: those of
- * cs_issuer_new() and cs_catalog_load_builtin(). */
+ * issuer must outlive the copy and keep its catalog meanwhile (the
+ * built-in catalog is static).  Errors: those of cs_issuer_new(). */
 CS_MUST_CHECK cs_err cs_issuer_copy(cs_issuer_t *issuer, cs_issuer_t **out);
 
 /* True when the issuer's key signs through an external signer, which must

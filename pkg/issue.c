@@ -19,9 +19,11 @@ struct cs_issuer {
     cs_cbor_writer claims;
     cs_cbor_writer message;
     cs_cose_scratch scratch;
-    cs_catalog *catalog;    /* DESIGN §2 step 7; NULL until set or first needed */
-    unsigned catalog_flags; /* CS_CATALOG_ALLOW_UNLISTED */
-    bool catalog_borrowed;  /* a copy's catalog belongs to the issuer copied */
+    /* DESIGN §2 step 7: the catalog in use (borrowed: catalog_owned, the
+     * copied issuer's, or the built-in one when none was set). */
+    const cs_catalog *catalog;
+    cs_catalog *catalog_owned; /* set with cs_issuer_set_catalog(); freed here */
+    unsigned catalog_flags;    /* CS_CATALOG_ALLOW_UNLISTED */
 };
 
 /* Accepts the AC as COSE bytes or in any token form. */
@@ -103,8 +105,7 @@ void cs_issuer_free(cs_issuer_t **issuer)
     cs_cbor_writer_free(&i->claims);
     cs_cbor_writer_free(&i->message);
     cs_cose_scratch_free(&i->scratch);
-    if (!i->catalog_borrowed)
-        cs_catalog_free(&i->catalog);
+    cs_catalog_free(&i->catalog_owned);
     free(i);
     *issuer = NULL;
 }
@@ -188,10 +189,9 @@ void cs_issuer_set_catalog(cs_issuer_t *issuer, cs_catalog **catalog, unsigned f
     issuer->catalog_flags = flags;
     if (catalog == NULL)
         return;
-    if (!issuer->catalog_borrowed)
-        cs_catalog_free(&issuer->catalog);
-    issuer->catalog = *catalog;
-    issuer->catalog_borrowed = false;
+    cs_catalog_free(&issuer->catalog_owned);
+    issuer->catalog_owned = *catalog;
+    issuer->catalog = issuer->catalog_owned;
     *catalog = NULL;
 }
 
@@ -202,15 +202,11 @@ cs_err cs_issuer_copy(cs_issuer_t *issuer, cs_issuer_t **out)
 
     if (issuer == NULL || out == NULL)
         return CS_ERR_ARGUMENT;
-    /* The catalog is loaded here, once, so that the copies only read it. */
-    if (issuer->catalog == NULL && (err = cs_catalog_load_builtin(&issuer->catalog)) != CS_OK)
-        return err;
     if ((err = cs_issuer_new(issuer->key, issuer->accreditation_bytes, issuer->accreditation_len,
                              &copy, NULL, 0)) != CS_OK)
         return err;
-    copy->catalog = issuer->catalog;
+    copy->catalog = issuer->catalog; /* borrowed: the copy only reads it */
     copy->catalog_flags = issuer->catalog_flags;
-    copy->catalog_borrowed = true;
     *out = copy;
     return CS_OK;
 }
@@ -256,21 +252,21 @@ static size_t codes_for(const cs_catalog *catalog, const char *designation, bool
 cs_err cs_issuer_check_catalog(cs_issuer_t *issuer, const cs_certificate *cert, char *detail,
                                size_t size)
 {
+    const cs_catalog *catalog;
     bool iaf_shared, fcc_shared;
     cs_err err = CS_OK;
 
     if (issuer == NULL || cert == NULL || cert->standard_count == 0 || cert->standards == NULL)
         return CS_ERR_ARGUMENT;
-    if (issuer->catalog == NULL && (err = cs_catalog_load_builtin(&issuer->catalog)) != CS_OK)
-        return err;
-    iaf_shared = any_standard_uses(issuer->catalog, cert, CS_SCOPE_CODES_IAF);
-    fcc_shared = any_standard_uses(issuer->catalog, cert, CS_SCOPE_CODES_FOOD_CHAIN);
+    catalog = issuer->catalog != NULL ? issuer->catalog : cs_catalog_builtin();
+    iaf_shared = any_standard_uses(catalog, cert, CS_SCOPE_CODES_IAF);
+    fcc_shared = any_standard_uses(catalog, cert, CS_SCOPE_CODES_FOOD_CHAIN);
     for (size_t i = 0; i < cert->standard_count && err == CS_OK; i++) {
         const char *std = cert->standards[i];
         err = cs_catalog_check_certificate(
-            issuer->catalog, std, cert->issued_at, cert->expires,
-            codes_for(issuer->catalog, std, iaf_shared, CS_SCOPE_CODES_IAF, cert->iaf_count),
-            codes_for(issuer->catalog, std, fcc_shared, CS_SCOPE_CODES_FOOD_CHAIN,
+            catalog, std, cert->issued_at, cert->expires,
+            codes_for(catalog, std, iaf_shared, CS_SCOPE_CODES_IAF, cert->iaf_count),
+            codes_for(catalog, std, fcc_shared, CS_SCOPE_CODES_FOOD_CHAIN,
                       cert->food_chain_count),
             issuer->catalog_flags, detail, size);
     }

@@ -72,6 +72,16 @@ size_t cs_text_escape(const char *text, size_t len, char *out, size_t out_size)
         char piece[ESCAPE_MAX + 1];
         size_t piece_len;
         unsigned long c = 0;
+        /* Printable ASCII, most of any text, stands for itself. */
+        if (s[pos] >= 0x20 && s[pos] < 0x7f) {
+            if (!full && written + 1 < out_size)
+                out[written++] = (char)s[pos];
+            else
+                full = true;
+            need++;
+            pos++;
+            continue;
+        }
         size_t n = cs_utf8_decode(s + pos, len - pos, &c);
         if (n == 0) {
             piece_len = (size_t)snprintf(piece, sizeof(piece), "\\x%02x", s[pos]);

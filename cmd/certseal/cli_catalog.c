@@ -11,7 +11,6 @@
 bool cli_load_catalog(const char *path, const cli_list *roots, cs_catalog **out)
 {
     cs_key_t *keys[CLI_LIST_MAX] = {0};
-    cs_catalog *builtin = NULL;
     uint8_t *data = NULL;
     size_t len = 0, count = 0;
     char detail[CS_DETAIL_SIZE] = "", name[CLI_ESCAPED_SIZE(512)];
@@ -26,14 +25,10 @@ bool cli_load_catalog(const char *path, const cli_list *roots, cs_catalog **out)
                       cs_strerror(err));
             goto fail;
         }
-    if ((err = cs_catalog_load_builtin(&builtin)) != CS_OK) {
-        cli_error("cannot load the built-in standards catalog: %s", cs_strerror(err));
-        goto fail;
-    }
     if (!cli_read_input(path, CS_CATALOG_SIGNED_MAX, &data, &len))
         goto fail;
-    err = cs_catalog_open_signed(data, len, (const cs_key_t *const *)keys, count, builtin->version,
-                                 out, detail, sizeof(detail));
+    err = cs_catalog_open_signed(data, len, (const cs_key_t *const *)keys, count,
+                                 cs_catalog_builtin()->version, out, detail, sizeof(detail));
     if (err != CS_OK) {
         cli_error("--catalog %s: refused: %s", name, cs_err_detail(detail, err));
         goto fail;
@@ -42,7 +37,6 @@ bool cli_load_catalog(const char *path, const cli_list *roots, cs_catalog **out)
 fail:
     for (size_t i = 0; i < count; i++)
         cs_key_free(&keys[i]);
-    cs_catalog_free(&builtin);
     free(data);
     return ok;
 }

@@ -2,6 +2,7 @@
 /* Opening the issuer registry and reporting its errors for the commands. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli_registry.h"
@@ -104,6 +105,32 @@ bool cli_registry_load_key(cs_registry_t *registry, const char *path,
         return false;
     }
     return cli_load_private_key(key_path, passphrase, out);
+}
+
+bool cli_registry_key_reference(const char *key, char *out, size_t size)
+{
+    char *full;
+
+    if (cli_is_pkcs11_uri(key)) {
+        if (strlen(key) >= size) {
+            cli_error("the pkcs11: URI is longer than %zu bytes", size - 1);
+            return false;
+        }
+        memcpy(out, key, strlen(key) + 1);
+        return true;
+    }
+    if ((full = realpath(key, NULL)) == NULL) {
+        cli_error("%s: cannot open the key file: %s", key, strerror(errno));
+        return false;
+    }
+    if (strlen(full) >= size) {
+        cli_error("%s: the key file's path is longer than %zu bytes", key, size - 1);
+        free(full);
+        return false;
+    }
+    memcpy(out, full, strlen(full) + 1);
+    free(full);
+    return true;
 }
 
 bool cli_registry_issuer(cs_registry_t *registry, const char *path, const cs_key_t *key,

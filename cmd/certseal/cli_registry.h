@@ -32,6 +32,13 @@ const char *cli_registry_role_phrase(int role);
 bool cli_registry_load_key(cs_registry_t *registry, const char *path,
                            const cli_passphrase_source *passphrase, cs_key_t **out);
 
+/* The key reference a registry keeps for --key (init, rekey): a key file's
+ * absolute path (so that the registry works from any folder), a pkcs11:
+ * URI as given (a PIN is never part of it: one with pin-value does not
+ * load), into out (size bytes, PATH_MAX for a path).  Reports and returns
+ * false when the file cannot be found or the URI is too long. */
+bool cli_registry_key_reference(const char *key, char *out, size_t size);
+
 /* A CB registry's issuer: its key and its AC.  Reports, returns false. */
 bool cli_registry_issuer(cs_registry_t *registry, const char *path, const cs_key_t *key,
                          cs_issuer_t **out);

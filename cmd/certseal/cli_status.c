@@ -96,6 +96,31 @@ int cli_verifier_options_check(const cli_verifier_options *o)
     return CLI_EXIT_OK;
 }
 
+bool cli_fetch_start(const cli_verifier_options *options, cs_verifier_t *verifier,
+                     cli_fetcher_make_fn make, void *ctx, cs_status_source_fn source,
+                     cs_status_history_t **history)
+{
+    cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
+    char *default_dir = NULL;
+    void *source_ctx = NULL;
+    cs_err err;
+
+    if (!cli_fetch_options(options->cache_dir, options->no_cache, options->fetch_timeout, &fo,
+                           &default_dir))
+        return false;
+    if ((err = make(ctx, &fo, &source_ctx)) != CS_OK) {
+        cli_fetch_cache_error(fo.cache_dir, err);
+    } else if (!cli_status_history(&fo, history)) {
+        err = CS_ERR_NO_MEMORY;
+    } else {
+        /* The lists seen are remembered beside the cache: no rollback. */
+        cs_verifier_set_status_history(verifier, *history);
+        cs_verifier_set_status_source(verifier, source, source_ctx);
+    }
+    free(default_dir);
+    return err == CS_OK;
+}
+
 bool cli_verifier_configure(cs_verifier_t *verifier, const cli_verifier_options *o)
 {
     cs_verifier_set_time(verifier, o->at);

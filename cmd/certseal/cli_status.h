@@ -128,6 +128,22 @@ int cli_verifier_options_check(const cli_verifier_options *options);
  * false on failure. */
 bool cli_verifier_configure(cs_verifier_t *verifier, const cli_verifier_options *options);
 
+/* Makes the fetcher of --fetch for options (or reuses the one a run
+ * already made), ctx being the caller's; *source_ctx gets what the status
+ * source is given.  A cs_err of cs_fetcher_new() on failure. */
+typedef cs_err (*cli_fetcher_make_fn)(void *ctx, const cs_fetch_options *options,
+                                      void **source_ctx);
+
+/* --fetch for verifier: the fetch options of options (cli_fetch_options()),
+ * the fetcher from make(ctx, ...), the status history in the cache folder
+ * (cli_status_history(), into *history, the caller's to free after the
+ * verifier) so that a list seen is never rolled back, and source asked by
+ * the verifier for the lists it lacks.  Reports and returns false on
+ * failure. */
+bool cli_fetch_start(const cli_verifier_options *options, cs_verifier_t *verifier,
+                     cli_fetcher_make_fn make, void *ctx, cs_status_source_fn source,
+                     cs_status_history_t **history);
+
 /*
  * Adds to verifier the Status List Token in each path (raw COSE bytes), or
  * in every regular file of a folder (name order, dot-files skipped).  On

@@ -141,19 +141,14 @@ static int refuse_value(const char *detail)
  * starts (--not-before, by default its issue day). */
 static int check_catalog(const accredit_options *o)
 {
-    cs_catalog *catalog = NULL;
+    const cs_catalog *catalog = cs_catalog_builtin();
     char detail[CS_DETAIL_SIZE] = "";
-    cs_err err;
+    cs_err err = CS_OK;
 
-    if ((err = cs_catalog_load_builtin(&catalog)) != CS_OK) {
-        cli_error("cannot load the standards catalog: %s", cs_strerror(err));
-        return CLI_EXIT_FAILURE;
-    }
     for (size_t i = 0; i < o->ac.standard_count && err == CS_OK; i++)
         err = cs_catalog_check_accreditation(
             catalog, o->ac.standards[i], o->ac.not_before,
             o->allow_unlisted_standard ? CS_CATALOG_ALLOW_UNLISTED : 0, detail, sizeof(detail));
-    cs_catalog_free(&catalog);
     if (err != CS_OK)
         return cli_usage_error("--standard: %s", cs_err_detail(detail, err));
     return CLI_EXIT_OK;

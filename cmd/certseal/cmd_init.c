@@ -3,7 +3,6 @@
  * credential) or a certification body's (with its accreditation
  * credential), after checking that the key loads and, for a certification
  * body, that it is the key the credential accredits. */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,18 +126,8 @@ static int run(void *options, int argc, char **argv)
         cli_registry_report(o->registry, CS_ERR_REGISTRY_EXISTS, NULL);
         goto fail;
     }
-    if (cli_is_pkcs11_uri(o->key)) {
-        /* The registry keeps the URI (a PIN is never part of it: one with
-         * pin-value does not load). */
-        if (strlen(o->key) >= sizeof(key_path)) {
-            cli_error("the pkcs11: URI is longer than %zu bytes", sizeof(key_path) - 1);
-            goto fail;
-        }
-        strcpy(key_path, o->key);
-    } else if (realpath(o->key, key_path) == NULL) {
-        cli_error("%s: cannot open the key file: %s", o->key, strerror(errno));
+    if (!cli_registry_key_reference(o->key, key_path, sizeof(key_path)))
         goto fail;
-    }
     if (o->accreditation != NULL && !cli_read_input(o->accreditation, AC_FILE_MAX, &ac, &ac_len))
         goto fail;
     if (!cli_load_private_key(key_path, &o->passphrase, &key))

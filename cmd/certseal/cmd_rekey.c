@@ -3,7 +3,6 @@
  * (a certification body with the credential its accreditation body issued
  * for the new key), and a certification body re-issues its current
  * certificates under its current key and credential. */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,25 +52,6 @@ static int check_rekey(void *options, int argc, char **argv)
     return cli_registry_check_actor(&o->actor) ? CLI_EXIT_OK : CLI_EXIT_USAGE;
 }
 
-/* The reference the registry keeps: a file's absolute path (as init
- * does), any other key reference as given. */
-static bool key_reference(const char *key, char *out, size_t size)
-{
-    if (strchr(key, ':') != NULL && strncmp(key, "pkcs11:", 7) == 0) {
-        if (strlen(key) >= size) {
-            cli_error("%s: the key reference is too long", key);
-            return false;
-        }
-        strcpy(out, key);
-        return true;
-    }
-    if (realpath(key, out) == NULL) {
-        cli_error("%s: cannot open the key file: %s", key, strerror(errno));
-        return false;
-    }
-    return true;
-}
-
 static int run_rekey(void *options, int argc, char **argv)
 {
     const rekey_options *o = options;
@@ -96,7 +76,7 @@ static int run_rekey(void *options, int argc, char **argv)
                                  "accreditation body's keys are announced in the trust list");
         goto fail;
     }
-    if (!key_reference(o->key, key_ref, sizeof(key_ref)) ||
+    if (!cli_registry_key_reference(o->key, key_ref, sizeof(key_ref)) ||
         (o->accreditation != NULL &&
          !cli_read_input(o->accreditation, AC_FILE_MAX, &ac, &ac_len)) ||
         !cli_load_private_key(key_ref, &o->passphrase, &key))

@@ -387,32 +387,27 @@ typedef struct sink {
     cs_report_position first_pos;
 } sink;
 
-/* --fetch: the run's shared fetcher (with its cache unless --no-cache),
- * from the services plugin, made for the first job, becomes the job's
- * status source.  Reports and returns false on failure. */
+/* The run's shared fetcher (with its cache unless --no-cache), from the
+ * services plugin, made for the first job and reused by the others. */
+static cs_err make_shared_fetcher(void *ctx, const cs_fetch_options *options, void **source_ctx)
+{
+    sink *s = ctx;
+    cs_err err;
+
+    if (s->fetch == NULL && (err = cli_service_verify()->shared_new(options, &s->fetch)) != CS_OK)
+        return err;
+    *source_ctx = s->fetch;
+    return CS_OK;
+}
+
+/* --fetch: the shared fetcher becomes the job's status source.  Reports
+ * and returns false on failure. */
 static bool start_fetching(sink *s, job *j)
 {
     const cli_services_verify *services = cli_service_verify();
-    cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
-    char *default_dir = NULL;
-    cs_err err = CS_OK;
 
-    if (services == NULL)
-        return false;
-    if (!cli_fetch_options(s->o->verifier.cache_dir, s->o->verifier.no_cache,
-                           s->o->verifier.fetch_timeout, &fo, &default_dir))
-        return false;
-    if (s->fetch == NULL && (err = services->shared_new(&fo, &s->fetch)) != CS_OK) {
-        cli_fetch_cache_error(fo.cache_dir, err);
-    } else if (!cli_status_history(&fo, &j->history)) {
-        err = CS_ERR_NO_MEMORY;
-    } else {
-        /* The lists seen are remembered beside the cache: no rollback. */
-        cs_verifier_set_status_history(j->verifier, j->history);
-        cs_verifier_set_status_source(j->verifier, services->shared_source, s->fetch);
-    }
-    free(default_dir);
-    return err == CS_OK;
+    return services != NULL && cli_fetch_start(&s->o->verifier, j->verifier, make_shared_fetcher,
+                                               s, services->shared_source, &j->history);
 }
 
 /* Job number index of the sink: its verifier, the trust lists (loaded by

@@ -245,27 +245,16 @@ static cs_err print_event(void *ctx, const cs_watch_event *event)
     return CS_OK;
 }
 
-/* --fetch: a fetcher with the status history (no rollback across runs) in
- * the cache folder, by default DIR/cache. */
-static bool start_fetching(const cli_verifier_options *vo, cs_verifier_t *verifier,
-                           cs_fetcher_t **fetcher, cs_status_history_t **history)
+/* --fetch: a fetcher of the portfolio's own (ctx: its cs_fetcher_t *),
+ * with the status history (no rollback across runs) in the cache folder,
+ * by default DIR/cache (cli_fetch_start()). */
+static cs_err make_fetcher(void *ctx, const cs_fetch_options *options, void **source_ctx)
 {
-    cs_fetch_options fo = CS_FETCH_OPTIONS_INIT;
-    char *default_dir = NULL;
-    cs_err err;
+    cs_fetcher_t **fetcher = ctx;
+    cs_err err = cs_fetcher_new(options, fetcher);
 
-    if (!cli_fetch_options(vo->cache_dir, vo->no_cache, vo->fetch_timeout, &fo, &default_dir))
-        return false;
-    if ((err = cs_fetcher_new(&fo, fetcher)) != CS_OK)
-        cli_fetch_cache_error(fo.cache_dir, err);
-    else if (!cli_status_history(&fo, history))
-        err = CS_ERR_NO_MEMORY;
-    else {
-        cs_verifier_set_status_history(verifier, *history);
-        cs_verifier_set_status_source(verifier, cs_fetcher_status_source, *fetcher);
-    }
-    free(default_dir);
-    return err == CS_OK;
+    *source_ctx = *fetcher;
+    return err;
 }
 
 static int check_portfolio(cs_watch_t *watch, const watch_options *o)
@@ -297,7 +286,8 @@ static int check_portfolio(cs_watch_t *watch, const watch_options *o)
         goto fail;
     }
     if (!cli_verifier_configure(verifier, &vo) || !cli_load_trust_lists(verifier, &vo, &lists) ||
-        (vo.fetch && !start_fetching(&vo, verifier, &fetcher, &history)))
+        (vo.fetch && !cli_fetch_start(&vo, verifier, make_fetcher, &fetcher,
+                                      cs_fetcher_status_source, &history)))
         goto fail;
     for (size_t i = 0; i < cs_watch_count(watch); i++) {
         const cs_watch_item *item = cs_watch_item_at(watch, i);

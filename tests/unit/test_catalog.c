@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The standards catalog (catalog.h): the built-in copy parses and holds
- * the families DESIGN §2 step 7 names; strict parsing (each rejection
+ * The standards catalog (catalog.h): the built-in table holds the
+ * families DESIGN §2 step 7 names and is schemas/catalog.json exactly; strict parsing (each rejection
  * named); look-ups and "did you mean"; the rules at issue, accreditation
  * and verification with the catalog's real dates; the signed catalog
  * (round trip, another key, rollback, another typ).
@@ -77,6 +77,113 @@ static void test_builtin(void **state)
     cs_catalog_free(&cat);
     assert_null(cat);
     cs_catalog_free(&cat);
+}
+
+/* Both NULL, or the same text. */
+static void assert_same_text(const char *got, const char *want, const char *what)
+{
+    if (got == NULL || want == NULL) {
+        if (got != want)
+            fail_msg("%s: \"%s\" against \"%s\"", what, got ? got : "(null)",
+                     want ? want : "(null)");
+        return;
+    }
+    if (strcmp(got, want) != 0)
+        fail_msg("%s: \"%s\" against \"%s\"", what, got, want);
+}
+
+static void assert_same_transition(const cs_catalog_transition *got,
+                                   const cs_catalog_transition *want)
+{
+    assert_same_text(got->from, want->from, "transition from");
+    assert_same_text(got->to, want->to, want->from);
+    assert_true(got->starts == want->starts);
+    assert_true(got->last_issue == want->last_issue);
+    assert_int_equal(got->has_last_issue, want->has_last_issue);
+    assert_true(got->ends == want->ends);
+    assert_same_text(got->note, want->note, want->from);
+    assert_int_equal(got->source_count, want->source_count);
+    for (size_t s = 0; s < want->source_count; s++)
+        assert_same_text(got->sources[s], want->sources[s], want->from);
+}
+
+static void assert_same_family(const cs_catalog_family *got, const cs_catalog_family *want)
+{
+    assert_same_text(got->name, want->name, "family");
+    assert_same_text(got->title, want->title, want->name);
+    assert_same_text(got->note, want->note, want->name);
+    assert_int_equal(got->scope_codes, want->scope_codes);
+    assert_same_text(got->scope_codes_source, want->scope_codes_source, want->name);
+    assert_int_equal(got->edition_count, want->edition_count);
+    for (size_t e = 0; e < want->edition_count; e++) {
+        const char *ed = want->editions[e].designation;
+        assert_same_text(got->editions[e].designation, ed, want->name);
+        assert_same_text(got->editions[e].published, want->editions[e].published, ed);
+        assert_same_text(got->editions[e].source, want->editions[e].source, ed);
+    }
+    assert_int_equal(got->transition_count, want->transition_count);
+    for (size_t k = 0; k < want->transition_count; k++)
+        assert_same_transition(&got->transitions[k], &want->transitions[k]);
+}
+
+/* The table compiled into the library is schemas/catalog.json as it is
+ * now, parsed here: every entry, field by field, and the JSON text itself
+ * (a catalog edited without the table being rebuilt fails here). */
+static void test_builtin_is_the_source(void **state)
+{
+    const cs_catalog *table = cs_catalog_builtin();
+    cs_catalog *parsed = NULL;
+    uint8_t *json = NULL;
+    size_t len = 0, builtin_len = 0;
+    char detail[CS_DETAIL_SIZE];
+
+    (void)state;
+    assert_int_equal(cs_file_read_all("schemas/catalog.json", CS_CATALOG_MAX, &json, &len), CS_OK);
+    assert_int_equal(cs_catalog_parse((const char *)json, len, &parsed, detail, sizeof(detail)),
+                     CS_OK);
+    assert_non_null(table);
+    assert_true(table->builtin);
+    assert_false(parsed->builtin);
+    assert_true(table->version == parsed->version);
+    assert_true(table->issued == parsed->issued);
+    assert_int_equal(table->source_count, parsed->source_count);
+    for (size_t i = 0; i < parsed->source_count; i++) {
+        const cs_catalog_source *want = &parsed->sources[i];
+        assert_same_text(table->sources[i].id, want->id, "source");
+        assert_same_text(table->sources[i].title, want->title, want->id);
+        assert_same_text(table->sources[i].url, want->url, want->id);
+    }
+    assert_int_equal(table->family_count, parsed->family_count);
+    for (size_t i = 0; i < parsed->family_count; i++)
+        assert_same_family(&table->families[i], &parsed->families[i]);
+    assert_int_equal(table->json_len, len);
+    assert_memory_equal(table->json, json, len);
+    assert_int_equal(table->json[len], '\0');
+    assert_ptr_equal(cs_catalog_builtin_json(&builtin_len), table->json);
+    assert_int_equal(builtin_len, len);
+    cs_catalog_free(&parsed);
+    free(json);
+}
+
+/* The built-in catalog is one static table: every load hands out the same
+ * one, and freeing it only forgets the pointer. */
+static void test_builtin_is_static(void **state)
+{
+    cs_catalog *a = NULL, *b = NULL;
+
+    (void)state;
+    assert_ptr_equal(cs_catalog_builtin(), cs_catalog_builtin());
+    assert_int_equal(cs_catalog_load_builtin(&a), CS_OK);
+    assert_int_equal(cs_catalog_load_builtin(&b), CS_OK);
+    assert_ptr_equal(a, cs_catalog_builtin());
+    assert_ptr_equal(a, b);
+    cs_catalog_free(&a);
+    assert_null(a);
+    assert_non_null(cs_catalog_find(b, "ISO 9001:2015", NULL));
+    cs_catalog_free(&b);
+    assert_null(b);
+    assert_non_null(cs_catalog_find(cs_catalog_builtin(), "ISO 9001:2015", NULL));
+    assert_int_equal(cs_catalog_load_builtin(NULL), CS_ERR_ARGUMENT);
 }
 
 static void test_suggest(void **state)
@@ -311,7 +418,8 @@ static void test_signed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_builtin),         cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_builtin),         cmocka_unit_test(test_builtin_is_the_source),
+        cmocka_unit_test(test_builtin_is_static), cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_transitions),     cmocka_unit_test(test_unlisted_and_codes),
         cmocka_unit_test(test_parse_rejects),   cmocka_unit_test(test_signed),
     };

@@ -8,20 +8,23 @@
  * food chain categories, or none).
  *
  * The catalog is JSON (schemas/catalog.json, schemas/catalog.schema.json).
- * A copy of schemas/catalog.json is built into the library
- * (cs_catalog_load_builtin()); a scheme owner distributes newer ones
- * signed with its root key (cs_catalog_sign(), cs_catalog_open_signed()),
- * which replace the built-in one when their version is not lower.
+ * schemas/catalog.json is built into the library as a static table,
+ * checked by this parser at build time (cs_catalog_builtin()): using it
+ * parses nothing.  A scheme owner distributes newer catalogs signed with
+ * its root key (cs_catalog_sign(), cs_catalog_open_signed()), which are
+ * parsed, and replace the built-in one when their version is not lower.
  *
  * Dates are NumericDates of 00:00 UTC of their day.  A transition's `ends`
  * is the last day on which certificates to the old edition are valid: from
  * 00:00 UTC of the next day they are not (the same convention as a
  * certificate's expiry date, DESIGN §3).
  *
- * Ownership: a cs_catalog owns every string and array it holds;
- * cs_catalog_free() releases it.  Pointers returned by the look-ups are
- * borrowed from the catalog.  A catalog is not changed after parsing, so
- * several threads may read one.
+ * Ownership: a parsed cs_catalog owns every string and array it holds;
+ * cs_catalog_free() releases it.  The built-in catalog is static and
+ * shared: it is borrowed by everyone and never freed (cs_catalog_free()
+ * leaves it alone).  Pointers returned by the look-ups are borrowed from
+ * the catalog.  A catalog is not changed after parsing (its fields point
+ * to const), so several threads may read one.
  */
 #ifndef CERTSEAL_CATALOG_H
 #define CERTSEAL_CATALOG_H
@@ -60,50 +63,51 @@ typedef enum cs_scope_codes {
 const char *cs_scope_codes_name(cs_scope_codes codes);
 
 typedef struct cs_catalog_source {
-    char *id, *title, *url;
+    const char *id, *title, *url;
 } cs_catalog_source;
 
 /* A transition from one edition to the next (possibly of another family:
  * OHSAS 18001:2007 to ISO 45001:2018). */
 typedef struct cs_catalog_transition {
-    char *from, *to;
+    const char *from, *to;
     int64_t starts;     /* the transition begins */
     int64_t last_issue; /* the last day a certificate to `from` may be issued
                            (equal to ends when the catalog gives none) */
     bool has_last_issue;
     int64_t ends;       /* the last day certificates to `from` are valid */
-    char **sources;     /* source ids */
+    const char *const *sources; /* source ids */
     size_t source_count;
-    char *note; /* may be NULL */
+    const char *note; /* may be NULL */
 } cs_catalog_transition;
 
 typedef struct cs_catalog_edition {
-    char *designation; /* "ISO 9001:2015" */
-    char *published;   /* "YYYY-MM-DD", "YYYY-MM" or "YYYY" */
-    char *source;
+    const char *designation; /* "ISO 9001:2015" */
+    const char *published;   /* "YYYY-MM-DD", "YYYY-MM" or "YYYY" */
+    const char *source;
 } cs_catalog_edition;
 
 typedef struct cs_catalog_family {
-    char *name; /* "ISO 9001" */
-    char *title;
-    char *note; /* may be NULL */
+    const char *name; /* "ISO 9001" */
+    const char *title;
+    const char *note; /* may be NULL */
     cs_scope_codes scope_codes;
-    char *scope_codes_source;
-    cs_catalog_edition *editions;
+    const char *scope_codes_source;
+    const cs_catalog_edition *editions;
     size_t edition_count;
-    cs_catalog_transition *transitions;
+    const cs_catalog_transition *transitions;
     size_t transition_count;
 } cs_catalog_family;
 
 typedef struct cs_catalog {
     uint64_t version; /* strictly increasing between published catalogs */
     int64_t issued;
-    cs_catalog_source *sources;
+    const cs_catalog_source *sources;
     size_t source_count;
-    cs_catalog_family *families;
+    const cs_catalog_family *families;
     size_t family_count;
-    char *json; /* the text it was parsed from, NUL-terminated */
+    const char *json; /* the text it was parsed from, NUL-terminated */
     size_t json_len;
+    bool builtin; /* the static built-in table (cs_catalog_builtin()) */
 } cs_catalog;
 
 /*
@@ -121,13 +125,28 @@ typedef struct cs_catalog {
 CS_MUST_CHECK cs_err cs_catalog_parse(const char *json, size_t len, cs_catalog **out, char *detail,
                                       size_t detail_size);
 
+/*
+ * The built-in catalog: schemas/catalog.json compiled into a static table
+ * at build time (tools/gen_catalog_table.c, which runs cs_catalog_parse()
+ * on it, so it passed every check above).  Borrowed, never NULL, never
+ * freed; the same for every caller and thread.  Costs nothing at run time.
+ */
+const cs_catalog *cs_catalog_builtin(void);
+
 /* The built-in catalog's JSON (schemas/catalog.json as built; static). */
 const char *cs_catalog_builtin_json(size_t *len);
 
-/* Parses the built-in catalog into a new catalog.
- * Errors: CS_ERR_NO_MEMORY (it is checked at build time). */
+/*
+ * Sets *out to the built-in catalog (cs_catalog_builtin()), for an owner
+ * that keeps a cs_catalog * and frees it with cs_catalog_free() (a
+ * verifier's catalog, cs_verifier_set_catalog()): cs_catalog_free() on it
+ * only sets the pointer NULL.  The catalog must not be changed through
+ * *out.  Errors: CS_ERR_ARGUMENT (out NULL).
+ */
 CS_MUST_CHECK cs_err cs_catalog_load_builtin(cs_catalog **out);
 
+/* Frees a parsed catalog and sets *catalog NULL; for the built-in catalog
+ * only sets *catalog NULL.  catalog or *catalog may be NULL. */
 void cs_catalog_free(cs_catalog **catalog);
 
 /* The edition with exactly this designation, or NULL; *family (may be

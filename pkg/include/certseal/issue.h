@@ -82,7 +82,7 @@ void cs_issuer_set_catalog(cs_issuer_t *issuer, cs_catalog **catalog, unsigned f
 
 /* The catalog's rules alone, as cs_issuer_issue() applies them: for
  * checking a whole batch before any of it is issued.  Errors: those of
- * cs_catalog_check_certificate(), CS_ERR_NO_MEMORY. */
+ * cs_catalog_check_certificate(). */
 CS_MUST_CHECK cs_err cs_issuer_check_catalog(cs_issuer_t *issuer, const cs_certificate *cert,
                                              char *detail, size_t detail_size);
 

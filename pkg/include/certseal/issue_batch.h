@@ -79,8 +79,7 @@ typedef struct cs_issue_batch_options {
  * started; fewer when the system refuses one, the submitting thread then
  * doing more), with jobs * CS_ISSUE_BATCH_WINDOW_PER_JOB entries in flight
  * at most; done receives every entry.
- * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY, those of loading the built-in
- * catalog (cs_catalog_load_builtin()).
+ * Errors: CS_ERR_ARGUMENT, CS_ERR_NO_MEMORY.
  */
 CS_MUST_CHECK cs_err cs_issue_batch_new(cs_issuer_t *issuer, const cs_issue_batch_options *options,
                                         cs_issue_batch_fn done, void *ctx,
