@@ -227,7 +227,8 @@ static cs_err issue_chunk(batch_run *b, size_t start, size_t end)
         return err;
     /* Looked up again inside the transaction: another station may have
      * recorded one of these numbers since. */
-    if ((err = registry_count_objects(registry, &used, b->detail, b->detail_size)) != CS_OK ||
+    if ((err = registry_count_for_draw(registry, end - start, &used, b->detail, b->detail_size)) !=
+            CS_OK ||
         (err = look_up(b, start, end)) != CS_OK)
         goto fail;
     for (size_t i = start; i < end; i++)

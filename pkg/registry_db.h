@@ -186,6 +186,11 @@ CS_MUST_CHECK cs_err registry_check_recorded(cs_registry_t *registry, cs_issuer_
                                              cs_certificate *cert, const registry_current *cur,
                                              const uint8_t *claims, size_t claims_len,
                                              char *detail, size_t size);
+/* How many objects are taken, as far as drawing `need` more indexes goes:
+ * a cheap upper bound (max(id)) while that leaves room for them, else the
+ * exact count (a scan of the table, on PostgreSQL costly once it is large). */
+CS_MUST_CHECK cs_err registry_count_for_draw(cs_registry_t *registry, size_t need, uint64_t *used,
+                                             char *detail, size_t size);
 CS_MUST_CHECK cs_err registry_count_objects(cs_registry_t *registry, uint64_t *count, char *detail,
                                             size_t size);
 

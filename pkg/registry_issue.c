@@ -31,6 +31,32 @@ cs_err registry_count_objects(cs_registry_t *registry, uint64_t *count, char *de
     return err;
 }
 
+/* An upper bound of the objects' count: ids are unique and positive, so
+ * none exceeds the largest; one look-up in the primary key. */
+static cs_err max_object_id(cs_registry_t *registry, uint64_t *bound, char *detail, size_t size)
+{
+    registry_query *q = NULL;
+    bool row = false;
+    cs_err err;
+
+    if ((err = registry_prepare(registry, SQL_MAX_OBJECT_ID, &q, detail, size)) != CS_OK)
+        return err;
+    if ((err = sql_step(q, &row, "counting", detail, size)) == CS_OK && row)
+        *bound = (uint64_t)sql_column_int64(q, 0);
+    sql_reset(q);
+    return err;
+}
+
+cs_err registry_count_for_draw(cs_registry_t *registry, size_t need, uint64_t *used, char *detail,
+                               size_t size)
+{
+    cs_err err = max_object_id(registry, used, detail, size);
+
+    if (err != CS_OK || registry_indexes_left(registry, *used) >= need)
+        return err;
+    return registry_count_objects(registry, used, detail, size);
+}
+
 static cs_err random_u64(cs_registry_t *registry, uint64_t *out)
 {
     if (registry->random_left == 0) {
@@ -494,7 +520,7 @@ static cs_err issue_certificate_once(cs_registry_t *registry, cs_issuer_t *issue
                                     token, token_len, detail, detail_size)) != CS_OK ||
          replayed))
         goto fail; /* nothing to write */
-    if ((err = registry_count_objects(registry, &used, detail, detail_size)) != CS_OK ||
+    if ((err = registry_count_for_draw(registry, 1, &used, detail, detail_size)) != CS_OK ||
         (err = registry_issue_one(registry, issuer, cert, supersedes != NULL ? &cur : NULL, form,
                                   registry->issue_flags, actor, &used, token, token_len, detail,
                                   detail_size)) != CS_OK ||
@@ -584,7 +610,7 @@ static cs_err record_accreditation(cs_registry_t *registry, const cs_key_t *ab_k
     uint64_t used = 0;
     cs_err err;
 
-    if ((err = registry_count_objects(registry, &used, detail, size)) != CS_OK ||
+    if ((err = registry_count_for_draw(registry, 1, &used, detail, size)) != CS_OK ||
         (err = registry_draw_index(registry, used, &o.status_index, detail, size)) != CS_OK)
         goto fail;
     ac.status.present = true;

@@ -104,6 +104,7 @@ static const char *const statement_sql[SQL_COUNT] = {
                          ", c.i::integer) THEN NOT EXISTS (SELECT 1 FROM objects WHERE "
                          "status_index = c.i) ELSE false END",
     [SQL_COUNT_OBJECTS] = "SELECT count(*) FROM objects",
+    [SQL_MAX_OBJECT_ID] = "SELECT coalesce(max(id), 0) FROM objects",
     [SQL_INSERT_OBJECT] = "INSERT INTO objects (number, revision, status_index, status, current, "
                           "claims, token, issued_at, expires, recorded_at, subject, standard, "
                           "key_kid, signer_kid) "

@@ -428,7 +428,7 @@ static cs_err reissue_one(const reissue_job *job, const char *number, size_t *re
     /* The new revision is issued today; everything else stays. */
     cert.issued_at = job->now - job->now % CS_SECONDS_PER_DAY;
     old_revision = cur.revision;
-    if ((err = registry_count_objects(registry, &used, detail, size)) != CS_OK ||
+    if ((err = registry_count_for_draw(registry, 1, &used, detail, size)) != CS_OK ||
         (err = registry_issue_one(registry, job->issuer, &cert, &cur,
                                   form == CS_FORM_LINK ? CS_FORM_LINK : CS_FORM_OFFLINE,
                                   registry->issue_flags, job->actor, &used, &token, &token_len,

@@ -47,6 +47,7 @@
     X(INDEXES_FREE)     /* 1 JSON array of indexes: those neither recorded nor held by another  \
                            transaction (PostgreSQL: now held by this one until it ends) */      \
     X(COUNT_OBJECTS)    /* count(*) of objects */                                              \
+    X(MAX_OBJECT_ID)    /* max(id) of objects, 0 when none: a bound of their count */          \
     X(INSERT_OBJECT)    /* 1 number .. 12 signer_kid */                                        \
     X(SET_STATUS)       /* 1 id, 2 status, 3 current */                                        \
     X(INSERT_EVENT)     /* 1 number, 2 revision, 3 at, 4 action, 5 actor, 6 reason */          \

@@ -31,6 +31,7 @@ static const char *const statement_sql[SQL_COUNT] = {
     [SQL_INDEXES_FREE] = "SELECT c.value FROM json_each(?1) c WHERE NOT EXISTS "
                          "(SELECT 1 FROM objects WHERE status_index = c.value)",
     [SQL_COUNT_OBJECTS] = "SELECT count(*) FROM objects",
+    [SQL_MAX_OBJECT_ID] = "SELECT coalesce(max(id), 0) FROM objects",
     [SQL_INSERT_OBJECT] = "INSERT INTO objects (number, revision, status_index, status, current, "
                           "claims, token, issued_at, expires, recorded_at, subject, standard, "
                           "key_kid, signer_kid) "
