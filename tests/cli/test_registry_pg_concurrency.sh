@@ -27,7 +27,7 @@
 STATIONS=${PG_STATIONS:-8}
 PER_STATION=${PG_PER_STATION:-2000}
 KILLED=20
-KILLED_EACH=500
+KILLED_EACH=1000
 RESTARTED=4
 RESTARTED_EACH=3000
 EXPECTED=0
@@ -250,8 +250,9 @@ while [ "$i" -le "$KILLED" ]; do
     pids="$pids $!"
     i=$((i + 1))
 done
-# Kill them all once a quarter of what they issue is recorded.
-want=$((KILLED * KILLED_EACH / 4))
+# Kill them all once a twentieth of what they issue is recorded (they go on
+# issuing while the count is polled).
+want=$((KILLED * KILLED_EACH / 20))
 polls=0
 while [ "$(sql "$URI" "SELECT COUNT(*) FROM objects WHERE number LIKE 'K%'")" -lt "$want" ] &&
     [ "$polls" -lt 600 ]; do
