@@ -120,8 +120,8 @@ static int compare_numbered(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-cs_err cs_certificates_each_repeat(const cs_certificate *certs, size_t count,
-                                   cs_repeat_fn repeat, void *ctx)
+cs_err cs_certificates_each_repeat(const cs_certificate *certs, size_t count, cs_repeat_fn repeat,
+                                   void *ctx)
 {
     numbered *all;
     cs_err err = CS_OK;

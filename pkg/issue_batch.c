@@ -56,7 +56,7 @@ struct cs_issue_batch {
     bool stop;
     cs_err stopped; /* what done() returned, once not CS_OK */
     worker *workers;
-    size_t threads; /* started */
+    size_t threads;   /* started */
     cs_issuer_t *own; /* the submitter's: the caller's issuer */
     cs_issue_batch_options options;
     cs_issue_batch_fn fn;
@@ -246,8 +246,7 @@ size_t cs_issue_batch_jobs(const cs_issue_batch_t *b)
  * handed over. */
 static void deliver(cs_issue_batch_t *b, slot *s)
 {
-    cs_issue_batch_item item = {.seq = s->seq, .cert = s->cert, .err = s->err,
-                                .detail = s->detail};
+    cs_issue_batch_item item = {.seq = s->seq, .cert = s->cert, .err = s->err, .detail = s->detail};
     cs_err err = CS_OK;
 
     if (s->err == CS_OK) {

@@ -176,9 +176,8 @@ static cs_err numbers_json(const char *const *numbers, size_t count, char **out,
     return err;
 }
 
-cs_err registry_find_current_many(cs_registry_t *registry, const char *const *numbers,
-                                  size_t count, registry_found_fn found, void *ctx, char *detail,
-                                  size_t size)
+cs_err registry_find_current_many(cs_registry_t *registry, const char *const *numbers, size_t count,
+                                  registry_found_fn found, void *ctx, char *detail, size_t size)
 {
     number_at *sorted = calloc(count > 0 ? count : 1, sizeof(*sorted));
     bool *seen = calloc(count > 0 ? count : 1, sizeof(*seen));
@@ -494,8 +493,8 @@ void cs_registry_location_redact(const char *location, char *out, size_t size)
     }
     /* The query: password=VALUE among the parameters. */
     while (*p != '\0') {
-        bool starts = (p > location && (p[-1] == '?' || p[-1] == '&')) &&
-                      strncmp(p, "password=", 9) == 0;
+        bool starts =
+            (p > location && (p[-1] == '?' || p[-1] == '&')) && strncmp(p, "password=", 9) == 0;
         if (starts) {
             append(out, size, &n, p, 9);
             append(out, size, &n, "***", 3);
@@ -509,8 +508,8 @@ void cs_registry_location_redact(const char *location, char *out, size_t size)
 
 bool registry_location_is_uri(const char *location)
 {
-    return location != NULL &&
-           (strncmp(location, "postgresql://", 13) == 0 || strncmp(location, "postgres://", 11) == 0);
+    return location != NULL && (strncmp(location, "postgresql://", 13) == 0 ||
+                                strncmp(location, "postgres://", 11) == 0);
 }
 
 const registry_engine *registry_engine_of(const char *location)
@@ -518,8 +517,7 @@ const registry_engine *registry_engine_of(const char *location)
     return registry_location_is_uri(location) ? &registry_engine_pg : &registry_engine_sqlite;
 }
 
-cs_err cs_registry_open(const char *location, cs_registry_t **out, char *detail,
-                        size_t detail_size)
+cs_err cs_registry_open(const char *location, cs_registry_t **out, char *detail, size_t detail_size)
 {
     cs_registry_t *r = NULL;
     cs_err err;
@@ -550,8 +548,7 @@ cs_err registry_open_with(const char *path, const registry_migration *steps, siz
     if ((err = registry_new_handle(path, &r)) != CS_OK)
         return err;
     r->engine = &registry_engine_sqlite;
-    if ((err = registry_sqlite_open_history(r, path, steps, count, detail, detail_size)) !=
-            CS_OK ||
+    if ((err = registry_sqlite_open_history(r, path, steps, count, detail, detail_size)) != CS_OK ||
         (err = registry_load_settings(r, detail, detail_size)) != CS_OK) {
         cs_registry_close(&r);
         return err;

@@ -167,8 +167,8 @@ static cs_err record_issued(void *ctx, const cs_issue_batch_item *item)
         return cs_detail_fail(b->detail, b->detail_size, err, "%s",
                               item->detail[0] != '\0' ? item->detail : cs_strerror(err));
     if ((err = registry_record_certificate(b->registry, item->cert, item->claims, item->claims_len,
-                                           item->token, item->token_len, b->actor,
-                                           b->recorded_at, b->detail, b->detail_size)) != CS_OK)
+                                           item->token, item->token_len, b->actor, b->recorded_at,
+                                           b->detail, b->detail_size)) != CS_OK)
         return err;
     return keep_token(&b->kept, input, item->token, item->token_len);
 }
@@ -185,8 +185,7 @@ static cs_err start_pipeline(batch_run *b)
 {
     cs_err err;
 
-    if ((err = cs_issue_batch_new(b->issuer, &b->options, record_issued, b, &b->pipeline)) !=
-        CS_OK)
+    if ((err = cs_issue_batch_new(b->issuer, &b->options, record_issued, b, &b->pipeline)) != CS_OK)
         return err;
     if (b->registry->test_tamper != NULL)
         cs_issue_batch_set_tamper(b->pipeline, tamper_hook, b);
@@ -207,8 +206,7 @@ static cs_err draw_for_chunk(batch_run *b, size_t start, size_t end, uint64_t us
             }
         return registry_full(b->registry, used + left, b->detail, b->detail_size);
     }
-    return registry_draw_indexes(b->registry, used, fresh, b->indexes, b->detail,
-                                 b->detail_size);
+    return registry_draw_indexes(b->registry, used, fresh, b->indexes, b->detail, b->detail_size);
 }
 
 /* Certificates [start, end) in one transaction. */

@@ -98,10 +98,9 @@ typedef cs_err (*registry_found_fn)(void *ctx, size_t i, const registry_current 
  * called for each number that has one, in no particular order.  Errors:
  * CS_ERR_ARGUMENT (a number that is not UTF-8), CS_ERR_NO_MEMORY, the
  * statement's, found's. */
-CS_MUST_CHECK cs_err registry_find_current_many(cs_registry_t *registry,
-                                                const char *const *numbers, size_t count,
-                                                registry_found_fn found, void *ctx, char *detail,
-                                                size_t size);
+CS_MUST_CHECK cs_err registry_find_current_many(cs_registry_t *registry, const char *const *numbers,
+                                                size_t count, registry_found_fn found, void *ctx,
+                                                char *detail, size_t size);
 /* registry_find_current() among the rows of one CB key (key_kid; NULL:
  * any), for an AB's credentials. */
 CS_MUST_CHECK cs_err registry_find_current_key(cs_registry_t *registry, const char *number,
@@ -159,10 +158,9 @@ CS_MUST_CHECK cs_err registry_set_status_ref(const cs_registry_t *registry, cs_c
  * status reference set), as a new current object with its "issued"
  * event, inside the caller's write transaction. */
 CS_MUST_CHECK cs_err registry_record_certificate(cs_registry_t *registry,
-                                                 const cs_certificate *cert,
-                                                 const uint8_t *claims, size_t claims_len,
-                                                 const char *token, size_t token_len,
-                                                 const cs_registry_actor *actor,
+                                                 const cs_certificate *cert, const uint8_t *claims,
+                                                 size_t claims_len, const char *token,
+                                                 size_t token_len, const cs_registry_actor *actor,
                                                  int64_t recorded_at, char *detail, size_t size);
 /* Refuses an issuer whose key is not the registry's, an AB registry, and
  * the link form without a link base. */
@@ -184,8 +182,8 @@ CS_MUST_CHECK cs_err registry_issue_one(cs_registry_t *registry, cs_issuer_t *is
  * issuer and accreditation number); else CS_ERR_REGISTRY_DUPLICATE. */
 CS_MUST_CHECK cs_err registry_check_recorded(cs_registry_t *registry, cs_issuer_t *issuer,
                                              cs_certificate *cert, const registry_current *cur,
-                                             const uint8_t *claims, size_t claims_len,
-                                             char *detail, size_t size);
+                                             const uint8_t *claims, size_t claims_len, char *detail,
+                                             size_t size);
 /* How many objects are taken, as far as drawing `need` more indexes goes:
  * a cheap upper bound (max(id)) while that leaves room for them, else the
  * exact count (a scan of the table, on PostgreSQL costly once it is large). */

@@ -92,14 +92,14 @@ static cs_err random_below(cs_registry_t *registry, uint64_t bound, uint64_t *ou
 cs_err registry_full(const cs_registry_t *registry, uint64_t used, char *detail, size_t size)
 {
     uint64_t entries = registry->list_entries;
-    return cs_detail_fail(detail, size, CS_ERR_REGISTRY_FULL,
-                          "%llu of the %llu status list entries are taken, and a registry "
-                          "fills at most three quarters of its list so that indexes stay "
-                          "unguessable (create a new registry with a larger list, e.g. "
-                          "%llu entries)",
-                          (unsigned long long)used, (unsigned long long)entries,
-                          (unsigned long long)(entries * 2 > CS_STATUS_LIST_MAX ? CS_STATUS_LIST_MAX
-                                                                                : entries * 2));
+    return cs_detail_fail(
+        detail, size, CS_ERR_REGISTRY_FULL,
+        "%llu of the %llu status list entries are taken, and a registry "
+        "fills at most three quarters of its list so that indexes stay "
+        "unguessable (create a new registry with a larger list, e.g. "
+        "%llu entries)",
+        (unsigned long long)used, (unsigned long long)entries,
+        (unsigned long long)(entries * 2 > CS_STATUS_LIST_MAX ? CS_STATUS_LIST_MAX : entries * 2));
 }
 
 uint64_t registry_indexes_left(const cs_registry_t *registry, uint64_t used)
@@ -386,8 +386,8 @@ cs_err registry_record_certificate(cs_registry_t *registry, const cs_certificate
                     .expires = cert->expires,
                     .recorded_at = recorded_at,
                     .subject = cert->organization_name,
-                    .standard = cs_certificate_standards_text(cert, ",", standards,
-                                                              sizeof(standards)),
+                    .standard =
+                        cs_certificate_standards_text(cert, ",", standards, sizeof(standards)),
                     .signer_kid = registry->kid}; /* registry_check_issuer(): the issuer's key */
     cs_err err = insert_object(registry, &o, detail, size);
 
@@ -434,8 +434,7 @@ cs_err registry_check_recorded(cs_registry_t *registry, cs_issuer_t *issuer, cs_
 static cs_err check_next_revision(cs_registry_t *registry, cs_issuer_t *issuer,
                                   cs_certificate *cert, const registry_current *cur,
                                   const uint8_t *claims, size_t claims_len, bool *replayed,
-                                  const char **token, size_t *token_len, char *detail,
-                                  size_t size)
+                                  const char **token, size_t *token_len, char *detail, size_t size)
 {
     unsigned long long revision = cert->revision, current = cur->revision;
     cs_registry_entry entry = {0};

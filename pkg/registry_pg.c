@@ -62,11 +62,10 @@
 
 #include <libpq-fe.h>
 
-#include "registry_db.h"
+#include "registry_pg_internal.h"
 
 /* The first key of every advisory lock the registry takes ("CSRG"). */
 #define LOCK_CLASS "1129534023"
-#define MAX_PARAMS 16
 
 /* Type OIDs of the results (pg_type.h, stable across releases). */
 #define OID_BOOL 16
@@ -74,11 +73,6 @@
 #define OID_INT8 20
 #define OID_INT2 21
 #define OID_INT4 23
-
-/* Bytes of buffered rows a write transaction sends before it steps on. */
-#define BUFFER_LIMIT (4u << 20)
-/* At most this many buffered rows go as INSERTs in a pipeline, more by COPY. */
-#define PIPELINE_ROWS 16
 
 #define ENTRY_COLUMNS                                                                              \
     "number, revision, status_index, status, subject, standard, issued_at, expires, "              \
@@ -99,10 +93,11 @@ static const char *const statement_sql[SQL_COUNT] = {
     /* Free: neither recorded nor held by another transaction; the lock is
      * taken first (CASE keeps the order), so each free one stays this
      * transaction's until it ends. */
-    [SQL_INDEXES_FREE] = "SELECT c.i FROM (SELECT jsonb_array_elements_text($1::text::jsonb)::bigint "
-                         "AS i) c WHERE CASE WHEN pg_try_advisory_xact_lock(" LOCK_CLASS
-                         ", c.i::integer) THEN NOT EXISTS (SELECT 1 FROM objects WHERE "
-                         "status_index = c.i) ELSE false END",
+    [SQL_INDEXES_FREE] =
+        "SELECT c.i FROM (SELECT jsonb_array_elements_text($1::text::jsonb)::bigint "
+        "AS i) c WHERE CASE WHEN pg_try_advisory_xact_lock(" LOCK_CLASS
+        ", c.i::integer) THEN NOT EXISTS (SELECT 1 FROM objects WHERE "
+        "status_index = c.i) ELSE false END",
     [SQL_COUNT_OBJECTS] = "SELECT count(*) FROM objects",
     [SQL_MAX_OBJECT_ID] = "SELECT coalesce(max(id), 0) FROM objects",
     [SQL_INSERT_OBJECT] = "INSERT INTO objects (number, revision, status_index, status, current, "
@@ -161,90 +156,15 @@ static const char *const statement_sql[SQL_COUNT] = {
     [SQL_COUNT_ALL] = "SELECT (SELECT count(*) FROM settings), (SELECT count(*) FROM objects), "
                       "(SELECT count(*) FROM events), (SELECT count(*) FROM retired_keys)",
     /* Rows copied with their ids: the identities continue after them. */
-    [SQL_AFTER_LOAD] =
-        "SELECT setval(pg_get_serial_sequence('objects', 'id'), "
-        "(SELECT coalesce(max(id), 0) + 1 FROM objects), false), "
-        "setval(pg_get_serial_sequence('events', 'id'), "
-        "(SELECT coalesce(max(id), 0) + 1 FROM events), false), "
-        "setval(pg_get_serial_sequence('retired_keys', 'id'), "
-        "(SELECT coalesce(max(id), 0) + 1 FROM retired_keys), false)",
-};
-
-typedef struct pg_query {
-    registry_query base;
-    registry_db *db;
-    registry_sql_id id;
-    int params; /* how many the statement takes (described once) */
-    const char *values[MAX_PARAMS];
-    int lengths[MAX_PARAMS];
-    int formats[MAX_PARAMS];
-    char numbers[MAX_PARAMS][24];
-    int64_t ints[MAX_PARAMS]; /* what bind_int64 was given, for a buffered row */
-    PGresult *result;
-    int row, rows; /* row: the current one, -1 before the first */
-    bool run;
-} pg_query;
-
-/* The buffered rows of one table: binary COPY tuples after COPY's header. */
-typedef struct pg_buffer {
-    uint8_t *data;
-    size_t len, cap;
-    size_t rows;
-    char doing[64]; /* what the insert's caller said it was doing */
-} pg_buffer;
-
-/* The tables whose rows a write transaction buffers, in flushing order. */
-enum { TABLE_OBJECTS, TABLE_EVENTS, TABLE_COUNT };
-
-struct registry_db {
-    PGconn *conn;
-    bool prepared[SQL_COUNT];
-    pg_query queries[SQL_COUNT];
-    bool buffering;                  /* in a write transaction */
-    bool rows_prepared[TABLE_COUNT]; /* the one-row INSERTs of the pipeline */
-    pg_buffer buffers[TABLE_COUNT];
+    [SQL_AFTER_LOAD] = "SELECT setval(pg_get_serial_sequence('objects', 'id'), "
+                       "(SELECT coalesce(max(id), 0) + 1 FROM objects), false), "
+                       "setval(pg_get_serial_sequence('events', 'id'), "
+                       "(SELECT coalesce(max(id), 0) + 1 FROM events), false), "
+                       "setval(pg_get_serial_sequence('retired_keys', 'id'), "
+                       "(SELECT coalesce(max(id), 0) + 1 FROM retired_keys), false)",
 };
 
 static const registry_engine *const self = &registry_engine_pg;
-
-/* ---- errors ------------------------------------------------------------------- */
-
-static bool connection_lost(PGconn *conn, const char *state)
-{
-    return PQstatus(conn) == CONNECTION_BAD ||
-           (state != NULL && (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
-                              strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0));
-}
-
-/* Maps a failed result (or a NULL one: libpq could not send) to a cs_err. */
-static cs_err pg_error(PGconn *conn, const PGresult *res, const char *doing, char *detail,
-                       size_t size)
-{
-    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *primary = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    char said[400];
-
-    registry_sql_message(primary != NULL ? primary : PQerrorMessage(conn), said, sizeof(said));
-    if (connection_lost(conn, state))
-        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_CONNECTION,
-                              "%s: the connection to the database server was lost (%s); what "
-                              "was not committed was not recorded (run it again)",
-                              doing, said);
-    if (state != NULL && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-                          strcmp(state, "23505") == 0))
-        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_CONFLICT,
-                              "%s: a concurrent transaction won (%s)", doing, said);
-    if (state != NULL && (strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0))
-        return cs_detail_fail(detail, size, CS_ERR_REGISTRY_BUSY,
-                              "%s: another station held what this needs for too long (%s; try "
-                              "again when it is done)",
-                              doing, said);
-    if (state != NULL && strcmp(state, "53200") == 0)
-        return cs_detail_fail(detail, size, CS_ERR_NO_MEMORY, "%s: the server is out of memory",
-                              doing);
-    return cs_detail_fail(detail, size, CS_ERR_REGISTRY, "%s: %s%s%s", doing, said,
-                          state != NULL ? ", SQLSTATE " : "", state != NULL ? state : "");
-}
 
 /* Runs sql (no parameters, maybe several statements); *out keeps the last
  * result when out is not NULL. */
@@ -263,368 +183,6 @@ static cs_err pg_exec(registry_db *db, const char *sql, const char *doing, PGres
     }
     PQclear(res);
     return err;
-}
-
-/* ---- buffered rows ------------------------------------------------------------- */
-
-/* A value of a buffered row: parameter `param` (from 1) of the insert, or
- * when param is 0 the int4 constant that the insert's SQL writes. */
-typedef struct row_field {
-    int param;
-    char type; /* '8': int8; '4': int4 constant; 'b': text or bytea, its bytes */
-    int32_t constant;
-} row_field;
-
-typedef struct row_table {
-    registry_sql_id insert; /* the statement whose rows this table buffers */
-    const char *copy_sql;
-    const char *row_sql; /* one row, the same columns, every value a parameter */
-    const char *row_name;
-    const row_field *fields;
-    int count;
-} row_table;
-
-/* SQL_INSERT_OBJECT's columns and values (registry_sql.h numbers them). */
-#define OBJECT_COLUMNS                                                                             \
-    "number, revision, status_index, status, current, claims, token, issued_at, expires, "         \
-    "recorded_at, subject, standard, key_kid, signer_kid"
-static const row_field object_fields[] = {
-    {1, 'b', 0}, {2, '8', 0}, {3, '8', 0},  {0, '4', 0},  {0, '4', 1},  {4, 'b', 0},  {5, 'b', 0},
-    {6, '8', 0}, {7, '8', 0}, {8, '8', 0},  {9, 'b', 0},  {10, 'b', 0}, {11, 'b', 0}, {12, 'b', 0},
-};
-/* SQL_INSERT_EVENT's. */
-#define EVENT_COLUMNS "number, revision, at, action, actor, reason"
-static const row_field event_fields[] = {
-    {1, 'b', 0}, {2, '8', 0}, {3, '8', 0}, {4, 'b', 0}, {5, 'b', 0}, {6, 'b', 0},
-};
-
-static const row_table row_tables[TABLE_COUNT] = {
-    [TABLE_OBJECTS] = {SQL_INSERT_OBJECT,
-                       "COPY objects (" OBJECT_COLUMNS ") FROM STDIN (FORMAT binary)",
-                       "INSERT INTO objects (" OBJECT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, "
-                       "$7, $8, $9, $10, $11, $12, $13, $14)",
-                       "cs_rows_objects", object_fields,
-                       (int)(sizeof(object_fields) / sizeof(object_fields[0]))},
-    [TABLE_EVENTS] = {SQL_INSERT_EVENT,
-                      "COPY events (" EVENT_COLUMNS ") FROM STDIN (FORMAT binary)",
-                      "INSERT INTO events (" EVENT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6)",
-                      "cs_rows_events", event_fields,
-                      (int)(sizeof(event_fields) / sizeof(event_fields[0]))},
-};
-
-/* Binary COPY's signature, flags and header extension (PostgreSQL's COPY
- * documentation, "Binary Format"), and the trailer: a field count of -1. */
-static const uint8_t copy_header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0};
-static const uint8_t copy_trailer[2] = {0xff, 0xff};
-
-/* The table whose rows statement `id` buffers, or -1. */
-static int table_of(registry_sql_id id)
-{
-    for (int t = 0; t < TABLE_COUNT; t++)
-        if (row_tables[t].insert == id)
-            return t;
-    return -1;
-}
-
-static bool buffer_put(pg_buffer *b, const void *data, size_t len)
-{
-    if (len > b->cap - b->len) {
-        size_t cap = b->cap > 0 ? b->cap : 64u << 10;
-        while (cap - b->len < len)
-            cap *= 2;
-        uint8_t *grown = realloc(b->data, cap);
-        if (grown == NULL)
-            return false;
-        b->data = grown;
-        b->cap = cap;
-    }
-    if (len > 0)
-        memcpy(b->data + b->len, data, len);
-    b->len += len;
-    return true;
-}
-
-static bool buffer_put_be(pg_buffer *b, uint64_t value, int bytes)
-{
-    uint8_t out[8];
-    for (int i = bytes - 1; i >= 0; i--, value >>= 8)
-        out[i] = (uint8_t)value;
-    return buffer_put(b, out, (size_t)bytes);
-}
-
-static void buffers_clear(registry_db *db)
-{
-    for (int t = 0; t < TABLE_COUNT; t++)
-        db->buffers[t].len = db->buffers[t].rows = 0;
-}
-
-static size_t buffered_rows(const registry_db *db)
-{
-    size_t rows = 0;
-    for (int t = 0; t < TABLE_COUNT; t++)
-        rows += db->buffers[t].rows;
-    return rows;
-}
-
-/*
- * Appends q's bound row to table t's buffer as one binary COPY tuple.
- * *kept false (and the buffer as it was) when a value is not of its
- * column's kind: the caller then runs the statement itself.
- */
-static cs_err buffer_row(pg_query *q, int t, const char *doing, bool *kept)
-{
-    const row_table *table = &row_tables[t];
-    pg_buffer *b = &q->db->buffers[t];
-    size_t start = b->len;
-    bool ok = true;
-
-    *kept = false;
-    if (b->len == 0)
-        ok = buffer_put(b, copy_header, sizeof(copy_header));
-    ok = ok && buffer_put_be(b, (uint64_t)table->count, 2);
-    for (int i = 0; ok && i < table->count; i++) {
-        const row_field *f = &table->fields[i];
-        int p = f->param - 1;
-        bool null = f->param > 0 && q->values[p] == NULL;
-        bool integer = f->param > 0 && !null && q->formats[p] == 0; /* bind_int64 */
-
-        if (f->type == '4')
-            ok = buffer_put_be(b, 4, 4) && buffer_put_be(b, (uint32_t)f->constant, 4);
-        else if (null)
-            ok = buffer_put_be(b, UINT32_MAX, 4); /* -1: NULL */
-        else if (f->type == '8' && integer)
-            ok = buffer_put_be(b, 8, 4) && buffer_put_be(b, (uint64_t)q->ints[p], 8);
-        else if (f->type == 'b' && !integer)
-            ok = buffer_put_be(b, (uint32_t)q->lengths[p], 4) &&
-                 buffer_put(b, q->values[p], (size_t)q->lengths[p]);
-        else {
-            b->len = start;
-            return CS_OK;
-        }
-    }
-    if (!ok) {
-        b->len = start;
-        return CS_ERR_NO_MEMORY;
-    }
-    b->rows++;
-    snprintf(b->doing, sizeof(b->doing), "%s", doing);
-    *kept = true;
-    return CS_OK;
-}
-
-/* What flushes the buffers: a prepared statement (name) or parameterless
- * SQL, and what its caller is doing; NULL for a flush alone. */
-typedef struct pg_call {
-    const char *name;
-    const char *sql;
-    int params;
-    const char *const *values;
-    const int *lengths;
-    const int *formats;
-    const char *doing;
-} pg_call;
-
-static int send_call(PGconn *conn, const pg_call *call)
-{
-    if (call->name != NULL)
-        return PQsendQueryPrepared(conn, call->name, call->params, call->values, call->lengths,
-                                   call->formats, 1);
-    return PQsendQueryParams(conn, call->sql, 0, NULL, NULL, NULL, NULL, 1);
-}
-
-static PGresult *exec_call(PGconn *conn, const pg_call *call)
-{
-    if (call->name != NULL)
-        return PQexecPrepared(conn, call->name, call->params, call->values, call->lengths,
-                              call->formats, 1);
-    return PQexecParams(conn, call->sql, 0, NULL, NULL, NULL, NULL, 1);
-}
-
-/* Sends table t's buffer by COPY. */
-static cs_err copy_rows(registry_db *db, int t, char *detail, size_t size)
-{
-    const pg_buffer *b = &db->buffers[t];
-    PGresult *res = PQexec(db->conn, row_tables[t].copy_sql);
-    cs_err err = CS_OK;
-    bool sent;
-
-    if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN) {
-        err = pg_error(db->conn, res, b->doing, detail, size);
-        PQclear(res);
-        return err;
-    }
-    PQclear(res);
-    sent = b->len <= INT_MAX && PQputCopyData(db->conn, (const char *)b->data, (int)b->len) == 1 &&
-           PQputCopyData(db->conn, (const char *)copy_trailer, sizeof(copy_trailer)) == 1;
-    /* Not all sent: the server is told, and drops what it has. */
-    if (PQputCopyEnd(db->conn, sent ? NULL : "the rows could not be sent") != 1)
-        sent = false;
-    while ((res = PQgetResult(db->conn)) != NULL) {
-        ExecStatusType status = PQresultStatus(res);
-        if (status == PGRES_COPY_IN) { /* only when ending the COPY above failed */
-            PQclear(res);
-            return pg_error(db->conn, NULL, b->doing, detail, size);
-        }
-        if (status != PGRES_COMMAND_OK && err == CS_OK)
-            err = pg_error(db->conn, res, b->doing, detail, size);
-        PQclear(res);
-    }
-    if (err == CS_OK && !sent)
-        err = pg_error(db->conn, NULL, b->doing, detail, size);
-    return err;
-}
-
-static cs_err prepare_rows(registry_db *db, int t, char *detail, size_t size)
-{
-    PGresult *res;
-    cs_err err = CS_OK;
-
-    if (db->rows_prepared[t])
-        return CS_OK;
-    res = PQprepare(db->conn, row_tables[t].row_name, row_tables[t].row_sql, 0, NULL);
-    if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
-        err = pg_error(db->conn, res, "preparing a statement", detail, size);
-    PQclear(res);
-    db->rows_prepared[t] = err == CS_OK;
-    return err;
-}
-
-/* Sends table t's buffered rows as one-row INSERTs into the pipeline;
- * *sent counts them. */
-static bool send_rows(registry_db *db, int t, size_t *sent)
-{
-    const pg_buffer *b = &db->buffers[t];
-    const row_table *table = &row_tables[t];
-    const char *values[MAX_PARAMS];
-    int lengths[MAX_PARAMS], formats[MAX_PARAMS];
-    size_t at = sizeof(copy_header);
-
-    for (size_t row = 0; row < b->rows; row++) {
-        at += 2; /* the field count, table->count */
-        for (int i = 0; i < table->count; i++) {
-            const uint8_t *p = b->data + at;
-            int32_t len = (int32_t)((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-                                    (uint32_t)p[2] << 8 | p[3]);
-            at += 4;
-            values[i] = len < 0 ? NULL : (const char *)b->data + at;
-            lengths[i] = len < 0 ? 0 : len;
-            formats[i] = 1;
-            at += len < 0 ? 0 : (size_t)len;
-        }
-        if (PQsendQueryPrepared(db->conn, table->row_name, table->count, values, lengths,
-                                formats, 1) != 1)
-            return false;
-        (*sent)++;
-    }
-    return true;
-}
-
-/*
- * The few buffered rows and then call (if not NULL), in one pipeline: one
- * round trip.  The first error is the one reported (the server skips the
- * rest of a pipeline after it); *out is call's result.
- */
-static cs_err pipeline_rows(registry_db *db, const pg_call *call, PGresult **out, char *detail,
-                            size_t size)
-{
-    PGconn *conn = db->conn;
-    const char *doing[PIPELINE_ROWS + 1];
-    size_t sent = 0, expected = 0;
-    cs_err err = CS_OK;
-
-    for (int t = 0; t < TABLE_COUNT; t++) {
-        if (db->buffers[t].rows > 0 && (err = prepare_rows(db, t, detail, size)) != CS_OK)
-            return err;
-        for (size_t i = 0; i < db->buffers[t].rows; i++)
-            doing[expected++] = db->buffers[t].doing;
-    }
-    if (call != NULL)
-        doing[expected++] = call->doing;
-    if (PQenterPipelineMode(conn) != 1)
-        return pg_error(conn, NULL, doing[0], detail, size);
-    bool ok = true;
-    for (int t = 0; ok && t < TABLE_COUNT; t++)
-        ok = send_rows(db, t, &sent);
-    if (ok && call != NULL && (ok = send_call(conn, call) == 1))
-        sent++;
-    if (PQpipelineSync(conn) != 1)
-        ok = false;
-    if (!ok)
-        err = pg_error(conn, NULL, doing[sent < expected ? sent : 0], detail, size);
-    /* Each query's result, then NULL; at the end the sync's. */
-    for (size_t i = 0; i < sent && PQstatus(conn) != CONNECTION_BAD; i++) {
-        PGresult *res = PQgetResult(conn), *more;
-        ExecStatusType status = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-
-        if (res == NULL) {
-            if (err == CS_OK)
-                err = pg_error(conn, NULL, doing[i], detail, size);
-            break;
-        }
-        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
-            status != PGRES_PIPELINE_ABORTED && err == CS_OK)
-            err = pg_error(conn, res, doing[i], detail, size);
-        if (call != NULL && i == expected - 1 && err == CS_OK)
-            *out = res;
-        else
-            PQclear(res);
-        while ((more = PQgetResult(conn)) != NULL)
-            PQclear(more);
-    }
-    if (PQstatus(conn) != CONNECTION_BAD) {
-        PGresult *res = PQgetResult(conn);
-        bool synced = res != NULL && PQresultStatus(res) == PGRES_PIPELINE_SYNC;
-        PQclear(res);
-        bool left = PQexitPipelineMode(conn) == 1;
-        if ((!synced || !left) && err == CS_OK)
-            err = cs_detail_fail(detail, size, CS_ERR_REGISTRY,
-                                 "%s: the server's answers did not end as expected",
-                                 doing[expected - 1]);
-    } else if (err == CS_OK) {
-        err = pg_error(conn, NULL, doing[0], detail, size);
-    }
-    if (err != CS_OK && out != NULL && *out != NULL) {
-        PQclear(*out);
-        *out = NULL;
-    }
-    return err;
-}
-
-/*
- * Runs call (may be NULL: a flush alone) after the buffered rows, which
- * are then gone whatever happened; *out is call's result (status
- * COMMAND_OK or TUPLES_OK) when it returns CS_OK.
- */
-static cs_err run_after_rows(registry_db *db, const pg_call *call, PGresult **out, char *detail,
-                             size_t size)
-{
-    size_t rows = buffered_rows(db);
-    PGresult *res = NULL;
-    ExecStatusType status;
-    cs_err err = CS_OK;
-
-    if (out != NULL)
-        *out = NULL;
-    if (rows > 0 && rows <= PIPELINE_ROWS) {
-        err = pipeline_rows(db, call, out, detail, size);
-        buffers_clear(db);
-        return err;
-    }
-    for (int t = 0; t < TABLE_COUNT && err == CS_OK; t++)
-        if (db->buffers[t].rows > 0)
-            err = copy_rows(db, t, detail, size);
-    buffers_clear(db);
-    if (err != CS_OK || call == NULL)
-        return err;
-    res = exec_call(db->conn, call);
-    status = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-        err = pg_error(db->conn, res, call->doing, detail, size);
-        PQclear(res);
-        return err;
-    }
-    *out = res;
-    return CS_OK;
 }
 
 /* ---- statements ---------------------------------------------------------------- */
@@ -730,32 +288,31 @@ static void pg_bind_null(registry_query *base, int index)
         q->values[index - 1] = NULL;
 }
 
-static cs_err pg_step(registry_query *base, bool *row, const char *doing, char *detail,
-                      size_t size)
+static cs_err pg_step(registry_query *base, bool *row, const char *doing, char *detail, size_t size)
 {
     pg_query *q = pg_of(base);
 
     *row = false;
     if (!q->run) {
         registry_db *db = q->db;
-        int table = db->buffering ? table_of(q->id) : -1;
+        int table = db->buffering ? pg_table_of(q->id) : -1;
         char name[16];
         cs_err err;
 
         q->run = true;
         if (table >= 0) {
             bool kept = false;
-            if ((err = buffer_row(q, table, doing, &kept)) != CS_OK)
+            if ((err = pg_buffer_row(q, table, doing, &kept)) != CS_OK)
                 return err;
             if (kept) /* sent with the next statement, or now when the buffer is full */
                 return db->buffers[table].len < BUFFER_LIMIT
                            ? CS_OK
-                           : run_after_rows(db, NULL, NULL, detail, size);
+                           : pg_run_after_rows(db, NULL, NULL, detail, size);
         }
         snprintf(name, sizeof(name), "cs_%d", (int)q->id);
         /* Results in binary: integers, text and bytea as they are stored. */
         const pg_call call = {name, NULL, q->params, q->values, q->lengths, q->formats, doing};
-        if ((err = run_after_rows(db, &call, &q->result, detail, size)) != CS_OK) {
+        if ((err = pg_run_after_rows(db, &call, &q->result, detail, size)) != CS_OK) {
             clear_query(q);
             q->run = true;
             return err;
@@ -770,8 +327,8 @@ static cs_err pg_step(registry_query *base, bool *row, const char *doing, char *
 
 static bool has_value(pg_query *q, int column)
 {
-    return q->result != NULL && q->row >= 0 && q->row < q->rows &&
-           column < PQnfields(q->result) && !PQgetisnull(q->result, q->row, column);
+    return q->result != NULL && q->row >= 0 && q->row < q->rows && column < PQnfields(q->result) &&
+           !PQgetisnull(q->result, q->row, column);
 }
 
 static registry_sql_type pg_column_type(registry_query *base, int column)
@@ -853,7 +410,7 @@ static cs_err pg_begin(registry_db *db, registry_txn kind, char *detail, size_t 
 {
     cs_err err;
 
-    buffers_clear(db);
+    pg_buffers_clear(db);
     db->buffering = false;
     if (kind == REGISTRY_TXN_WRITE) {
         err = pg_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED", "starting a transaction", NULL,
@@ -869,7 +426,7 @@ static void pg_rollback(registry_db *db)
 {
     if (db == NULL || db->conn == NULL)
         return;
-    buffers_clear(db);
+    pg_buffers_clear(db);
     db->buffering = false;
     PGTransactionStatusType status = PQtransactionStatus(db->conn);
     if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR)
@@ -882,7 +439,7 @@ static cs_err pg_commit(registry_db *db, char *detail, size_t size)
 {
     static const pg_call commit = {NULL, "COMMIT", 0, NULL, NULL, NULL, "committing"};
     PGresult *res = NULL;
-    cs_err err = run_after_rows(db, &commit, &res, detail, size);
+    cs_err err = pg_run_after_rows(db, &commit, &res, detail, size);
 
     /* COMMIT of a transaction that failed answers ROLLBACK, not an error. */
     if (err == CS_OK && strcmp(PQcmdStatus(res), "COMMIT") != 0)
@@ -1023,8 +580,8 @@ static cs_err read_schema(registry_db *db, bool for_create, int64_t *version, ch
     if ((err = pg_exec(db, "SELECT application_id, version FROM certseal_registry WHERE id = 1",
                        "reading the schema version", &res, detail, size)) != CS_OK)
         return err;
-    if (PQntuples(res) != 1 || strtoll(PQgetvalue(res, 0, 0), NULL, 10) !=
-                                   CS_REGISTRY_APPLICATION_ID) {
+    if (PQntuples(res) != 1 ||
+        strtoll(PQgetvalue(res, 0, 0), NULL, 10) != CS_REGISTRY_APPLICATION_ID) {
         PQclear(res);
         return cs_detail_fail(detail, size, CS_ERR_REGISTRY_SCHEMA,
                               "schema %s has a certseal_registry table that is not a certseal "
@@ -1096,8 +653,8 @@ fail:
     return err;
 }
 
-static cs_err pg_open(cs_registry_t *r, const char *uri, bool create,
-                      registry_populate_fn populate, void *ctx, char *detail, size_t size)
+static cs_err pg_open(cs_registry_t *r, const char *uri, bool create, registry_populate_fn populate,
+                      void *ctx, char *detail, size_t size)
 {
     int64_t version = 0;
     cs_err err;

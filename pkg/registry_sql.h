@@ -42,10 +42,10 @@
 #define REGISTRY_SQL_LIST(X)                                                                       \
     X(FIND_CURRENT)     /* 1 number, 2 key_kid or NULL: id, revision, status_index, status,      \
                            claims, key_kid of the current rows, by id; locks them (PostgreSQL) */  \
-    X(FIND_CURRENT_MANY) /* 1 JSON array of numbers: number, id, revision, status_index,      \
-                            status, claims of their current rows, by id; locks them (PostgreSQL) */ \
-    X(INDEXES_FREE)     /* 1 JSON array of indexes: those neither recorded nor held by another  \
-                           transaction (PostgreSQL: now held by this one until it ends) */      \
+    X(FIND_CURRENT_MANY) /* 1 JSON array of numbers: number, id, revision, status_index,       \
+                            status, claims of their current rows, by id; locks them (PG) */    \
+    X(INDEXES_FREE)     /* 1 JSON array of indexes: those neither recorded nor held by another \
+                           transaction (PostgreSQL: now held by this one until it ends) */     \
     X(COUNT_OBJECTS)    /* count(*) of objects */                                              \
     X(MAX_OBJECT_ID)    /* max(id) of objects, 0 when none: a bound of their count */          \
     X(INSERT_OBJECT)    /* 1 number .. 12 signer_kid */                                        \
