@@ -220,7 +220,7 @@ $(BUILD)/.services-dir: FORCE
 CATALOG_INC := $(BUILD)/gen/catalog_builtin.inc
 CATALOG_GEN := $(BUILD)/gen/gen_catalog_table
 CATALOG_GEN_OBJ := $(addprefix $(BUILD)/pkg/,catalog.o date.o error.o)
-$(CATALOG_GEN): tools/gen_catalog_table.c $(CATALOG_GEN_OBJ)
+$(CATALOG_GEN): pkg/gen/catalog_table.c $(CATALOG_GEN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CATALOG_GEN_OBJ) \
 	  $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)

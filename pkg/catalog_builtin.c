@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* The built-in standards catalog: schemas/catalog.json compiled into static
  * tables at build time (Makefile: catalog_builtin.inc, written by
- * tools/gen_catalog_table.c after cs_catalog_parse() accepted the JSON), so
+ * pkg/gen/catalog_table.c after cs_catalog_parse() accepted the JSON), so
  * that a program pays nothing for it at start-up and nothing ever frees
  * it.  tests/unit/test_catalog.c compares the table with the JSON, entry
  * by entry, so that the two cannot drift apart. */

@@ -127,7 +127,7 @@ CS_MUST_CHECK cs_err cs_catalog_parse(const char *json, size_t len, cs_catalog *
 
 /*
  * The built-in catalog: schemas/catalog.json compiled into a static table
- * at build time (tools/gen_catalog_table.c, which runs cs_catalog_parse()
+ * at build time (pkg/gen/catalog_table.c, which runs cs_catalog_parse()
  * on it, so it passed every check above).  Borrowed, never NULL, never
  * freed; the same for every caller and thread.  Costs nothing at run time.
  */

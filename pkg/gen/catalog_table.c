@@ -195,7 +195,7 @@ static void put_catalog(FILE *out, const char *source, const cs_catalog *cat)
 {
     fputs("/* Generated from ", out);
     fputs(source, out);
-    fputs(" by tools/gen_catalog_table.c at build time: do not edit. */\n\n", out);
+    fputs(" by pkg/gen/catalog_table.c at build time: do not edit. */\n\n", out);
     fputs("static const char CATALOG_JSON[] =\n    ", out);
     put_literal_n(out, cat->json, cat->json_len, 1);
     fputs(";\n\n", out);
