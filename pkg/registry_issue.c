@@ -17,40 +17,33 @@
 
 /* ---- status indexes ------------------------------------------------------------ */
 
-cs_err registry_count_objects(cs_registry_t *registry, uint64_t *count, char *detail, size_t size)
+/* The one integer statement `id` answers (no parameters). */
+static cs_err query_count(cs_registry_t *registry, registry_sql_id id, uint64_t *out, char *detail,
+                          size_t size)
 {
     registry_query *q = NULL;
     bool row = false;
     cs_err err;
 
-    if ((err = registry_prepare(registry, SQL_COUNT_OBJECTS, &q, detail, size)) != CS_OK)
+    if ((err = registry_prepare(registry, id, &q, detail, size)) != CS_OK)
         return err;
     if ((err = sql_step(q, &row, "counting", detail, size)) == CS_OK && row)
-        *count = (uint64_t)sql_column_int64(q, 0);
+        *out = (uint64_t)sql_column_int64(q, 0);
     sql_reset(q);
     return err;
 }
 
-/* An upper bound of the objects' count: ids are unique and positive, so
- * none exceeds the largest; one look-up in the primary key. */
-static cs_err max_object_id(cs_registry_t *registry, uint64_t *bound, char *detail, size_t size)
+cs_err registry_count_objects(cs_registry_t *registry, uint64_t *count, char *detail, size_t size)
 {
-    registry_query *q = NULL;
-    bool row = false;
-    cs_err err;
-
-    if ((err = registry_prepare(registry, SQL_MAX_OBJECT_ID, &q, detail, size)) != CS_OK)
-        return err;
-    if ((err = sql_step(q, &row, "counting", detail, size)) == CS_OK && row)
-        *bound = (uint64_t)sql_column_int64(q, 0);
-    sql_reset(q);
-    return err;
+    return query_count(registry, SQL_COUNT_OBJECTS, count, detail, size);
 }
 
 cs_err registry_count_for_draw(cs_registry_t *registry, size_t need, uint64_t *used, char *detail,
                                size_t size)
 {
-    cs_err err = max_object_id(registry, used, detail, size);
+    /* max(id) bounds the count from above (ids are unique and positive)
+     * and costs one look-up in the primary key. */
+    cs_err err = query_count(registry, SQL_MAX_OBJECT_ID, used, detail, size);
 
     if (err != CS_OK || registry_indexes_left(registry, *used) >= need)
         return err;
