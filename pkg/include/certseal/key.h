@@ -171,9 +171,10 @@ void cs_key_free(cs_key_t **key);
 
 /*
  * Sets OpenSSL up for a process that verifies offline, before its first
- * use: OpenSSL's legacy tables of cipher and digest names are not built.
- * The OpenSSL configuration file (providers, the system's policy) is read
- * as usual.  That set-up costs more than a
+ * use: OpenSSL's legacy tables of cipher and digest names are not built,
+ * its error strings are not loaded and its clean-up at exit is not
+ * registered.  The OpenSSL configuration file (providers, the system's
+ * policy) is read as usual.  That set-up costs more than a
  * whole verification and nothing in the verifying core needs it; but TLS
  * and X.509 chains do (certificate signatures are looked up by those
  * names), so call it only in a process that makes no TLS connection and
