@@ -393,6 +393,15 @@ char *cli_certificate_path(const char *dir, const char *number, const char *exte
     return path;
 }
 
+int cli_print_rendering(const char *text, bool json)
+{
+    if (fputs(text, stdout) == EOF || (json && putchar('\n') == EOF) || fflush(stdout) != 0) {
+        cli_error("standard output: cannot write: %s", strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    return CLI_EXIT_OK;
+}
+
 bool cli_write_output(const char *path, const void *data, size_t len, unsigned mode, bool force)
 {
     return cli_write_file(path, data, len, mode, force ? CS_FILE_REPLACE : 0);

@@ -181,6 +181,11 @@ bool cli_write_file(const char *path, const void *data, size_t len, unsigned mod
  * messages, for a file written on another thread. */
 void cli_report_write_error(const char *path, cs_err err, unsigned flags, int saved_errno);
 
+/* Prints one of the library's renderings on standard output: text as it
+ * is, JSON (json true) with its closing newline.  Returns CLI_EXIT_OK, or
+ * CLI_EXIT_FAILURE when standard output cannot take it (reported). */
+int cli_print_rendering(const char *text, bool json);
+
 /* True when stdout is a terminal and NO_COLOR is not set. */
 bool cli_use_colour(void);
 

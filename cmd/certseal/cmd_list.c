@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* certseal list: what a registry issued, with its status, and with
  * --history (or --json) the event log. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli_registry.h"
 
@@ -46,16 +44,13 @@ static int run(void *options, int argc, char **argv)
         return CLI_EXIT_FAILURE;
     err = o->json ? cs_report_registry_json(registry, &text)
                   : cs_report_registry_text(registry, o->history ? CS_REPORT_HISTORY : 0, &text);
-    if (err == CS_OK && fputs(text, stdout) != EOF && o->json)
-        putchar('\n');
-    free(text);
-    status = err == CS_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
-    if (err != CS_OK)
+    if (err == CS_OK) {
+        status = cli_print_rendering(text, o->json);
+    } else {
         cli_registry_report(o->registry, err, NULL);
-    else if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("standard output: cannot write: %s", strerror(errno));
         status = CLI_EXIT_FAILURE;
     }
+    free(text);
     cs_registry_close(&registry);
     return status;
 }

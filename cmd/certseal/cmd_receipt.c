@@ -83,10 +83,7 @@ static int run_verify(void *options, int argc, char **argv)
         cli_error("out of memory");
         goto fail;
     }
-    fputs(text, stdout);
-    if (o->json)
-        putchar('\n');
-    status = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+    status = cli_print_rendering(text, o->json);
 fail:
     free(text);
     cs_receipt_clear(&receipt);

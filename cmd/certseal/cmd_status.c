@@ -108,8 +108,8 @@ static int run_show(void *options, int argc, char **argv)
                   cs_status_list_entries(token.list));
     else if (text == NULL)
         cli_error("out of memory");
-    else if (fputs(text, stdout) >= 0 && fflush(stdout) == 0)
-        status = CLI_EXIT_OK;
+    else
+        status = cli_print_rendering(text, false);
 fail:
     free(text);
     cs_status_token_clear(&token);

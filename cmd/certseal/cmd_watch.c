@@ -342,10 +342,7 @@ static int run(void *options, int argc, char **argv)
         char *text = NULL;
         if ((o->json ? cs_watch_list_json(watch, &text) : cs_watch_list_text(watch, &text)) ==
             CS_OK) {
-            fputs(text, stdout);
-            if (o->json)
-                putchar('\n');
-            status = CLI_EXIT_OK;
+            status = cli_print_rendering(text, o->json);
         } else {
             cli_error("out of memory");
         }
