@@ -93,7 +93,7 @@ LIB_OBJ     := $(LIB_SRC:pkg/%.c=$(BUILD)/pkg/%.o)
 # (QR images, scanning, fetching, the registry, the HTTP service, issuing,
 # the record reader with its ICU checks) and is only in libcertseal.
 CORE_SRC    := $(addprefix pkg/,$(addsuffix .c,base32 base45 cbor claims cose crypto date error \
-               fetch_cache file html_buffer key_file passphrase record_json report report_html report_status status \
+               fetch_cache file html_buffer key_file passphrase record_json report report_html report_status status status_sparse \
                status_history status_store status_token text token token_convert trust verify verify_cache \
                verify_record verify_accreditation verify_status trustlist trustlist_json trustlist_verify verify_trustlist \
                receipt receipt_format trustlist_format verify_catalog catalog catalog_builtin catalog_check \

@@ -308,6 +308,50 @@ static void test_issue_batch_allocation_failures(void **state)
     assert_true(n > 1 && n < 10000);
 }
 
+/* A status list read from its zlib form (status.c, status_sparse.c),
+ * held sparse and packed, then packed on request: every allocation fails
+ * in turn, each giving CS_ERR_NO_MEMORY with nothing made or leaked, or a
+ * list that still reads (a failed shrink or packing). */
+static void test_status_list_allocation_failures(void **state)
+{
+    (void)state;
+    for (unsigned every = 3; every <= 3000; every *= 1000) {
+        cs_status_list_t *list = NULL, *back = NULL;
+        uint8_t *lst = NULL;
+        size_t lst_len;
+        long n;
+
+        assert_int_equal(cs_status_list_new(1u << 18, 2, &list), CS_OK);
+        for (uint64_t i = 0; i < (1u << 18); i += every)
+            assert_int_equal(cs_status_list_set(list, i, 1 + (unsigned)(i % 3)), CS_OK);
+        assert_int_equal(cs_status_list_compress(list, 9, &lst, &lst_len), CS_OK);
+        for (n = 1; n < 1000; n++) {
+            arm(n);
+            cs_err err = cs_status_list_decompress(lst, lst_len, 2, &back);
+            const uint8_t *bytes = err == CS_OK ? cs_status_list_bytes(back, NULL) : NULL;
+            disarm();
+            if (!failure_was_hit()) {
+                assert_int_equal(err, CS_OK);
+                assert_non_null(bytes);
+                break;
+            }
+            if (err == CS_OK) { /* a shrink or the packing failed: the list still reads */
+                unsigned value;
+                assert_int_equal(cs_status_list_get(back, every, &value), CS_OK);
+                assert_int_equal(value, 1 + every % 3);
+                cs_status_list_free(&back);
+            } else {
+                assert_int_equal(err, CS_ERR_NO_MEMORY);
+                assert_null(back);
+            }
+        }
+        assert_true(n > 1 && n < 1000);
+        cs_status_list_free(&back);
+        cs_status_list_free(&list);
+        free(lst);
+    }
+}
+
 /* The verification page and the message page (report_html.c): every
  * allocation they make fails in turn, each giving CS_ERR_NO_MEMORY with
  * *out NULL and nothing leaked; then they succeed. */
@@ -369,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_issue_allocation_failures),
         cmocka_unit_test(test_issue_batch_allocation_failures),
         cmocka_unit_test(test_report_html_allocation_failures),
+        cmocka_unit_test(test_status_list_allocation_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -240,6 +240,67 @@ static void test_levels(void **state)
     cs_status_list_free(&list);
 }
 
+/* A list read back answers the same whether it is held sparse (few bytes
+ * set) or packed (many), at every entry, through cs_status_list_bytes()
+ * and after a change; and it compresses back to the same stream. */
+static void test_sparse_and_packed(void **state)
+{
+    (void)state;
+    /* one entry in 5,000 set (sparse), one in 3 (packed past the
+     * allowance), and every byte set near the end only (packed late) */
+    const uint64_t every[] = {5000, 3, 0};
+    const size_t entries = 1u << 20;
+
+    for (size_t k = 0; k < sizeof(every) / sizeof(every[0]); k++) {
+        cs_status_list_t *list = NULL, *back = NULL, *again = NULL;
+        uint8_t *lst = NULL, *lst2 = NULL;
+        size_t lst_len, lst2_len, a_len, b_len;
+        unsigned want, got;
+        uint32_t seed = 12345u + (uint32_t)k;
+
+        assert_int_equal(cs_status_list_new(entries, 2, &list), CS_OK);
+        for (uint64_t i = 0; i < entries; i++) {
+            seed = seed * 1103515245u + 12345u;
+            bool set = every[k] == 0 ? i >= entries - 200000 : (seed >> 8) % every[k] == 0;
+            if (set)
+                assert_int_equal(cs_status_list_set(list, i, 1 + (seed >> 20) % 3), CS_OK);
+        }
+        assert_int_equal(cs_status_list_compress(list, 9, &lst, &lst_len), CS_OK);
+        assert_int_equal(cs_status_list_decompress(lst, lst_len, 2, &back), CS_OK);
+        assert_int_equal(cs_status_list_entries(back), entries);
+        for (uint64_t i = 0; i < entries; i++) {
+            assert_int_equal(cs_status_list_get(list, i, &want), CS_OK);
+            assert_int_equal(cs_status_list_get(back, i, &got), CS_OK);
+            assert_int_equal(got, want);
+        }
+        assert_int_equal(cs_status_list_get(back, entries, &got), CS_ERR_STATUS_INDEX);
+        const uint8_t *a = cs_status_list_bytes(list, &a_len), *b = cs_status_list_bytes(back, &b_len);
+        assert_non_null(b);
+        assert_true(b == cs_status_list_bytes(back, NULL)); /* packed once */
+        assert_bytes(b, b_len, a, a_len);
+        assert_int_equal(cs_status_list_compress(back, 9, &lst2, &lst2_len), CS_OK);
+        assert_bytes(lst2, lst2_len, lst, lst_len);
+        free(lst2);
+
+        /* a change to the list read back, and to one read back afresh */
+        assert_int_equal(cs_status_list_set(back, 7, 3), CS_OK);
+        assert_int_equal(cs_status_list_get(back, 7, &got), CS_OK);
+        assert_int_equal(got, 3u);
+        assert_int_equal(cs_status_list_decompress(lst, lst_len, 2, &again), CS_OK);
+        assert_int_equal(cs_status_list_set(again, entries - 1, 2), CS_OK);
+        assert_int_equal(cs_status_list_get(again, entries - 1, &got), CS_OK);
+        assert_int_equal(got, 2u);
+        assert_int_equal(cs_status_list_get(again, 7, &got), CS_OK);
+        assert_int_equal(cs_status_list_get(list, 7, &want), CS_OK);
+        assert_int_equal(got, want);
+
+        cs_status_list_free(&again);
+        cs_status_list_free(&back);
+        cs_status_list_free(&list);
+        free(lst);
+    }
+}
+
 static void test_list_arguments(void **state)
 {
     (void)state;
@@ -867,6 +928,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vector_bits1),       cmocka_unit_test(test_vector_bits2),
         cmocka_unit_test(test_vector_long),        cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_sparse_and_packed),
         cmocka_unit_test(test_list_arguments),     cmocka_unit_test(test_decompress_rejects),
         cmocka_unit_test(test_decompress_checksum),
         cmocka_unit_test(test_example_token),      cmocka_unit_test(test_example_referenced),

@@ -69,7 +69,10 @@ CS_MUST_CHECK cs_err cs_status_list_set(cs_status_list_t *list, uint64_t index, 
 CS_MUST_CHECK cs_err cs_status_list_get(const cs_status_list_t *list, uint64_t index,
                                         unsigned *value);
 
-/* The packed bytes (borrowed, length ceil(entries*bits/8)). */
+/* The packed bytes (borrowed, length ceil(entries*bits/8)).  A list read
+ * by cs_status_list_decompress() with few entries set is held sparse and
+ * packed on the first call, into a copy kept with the list (safe from
+ * several threads); NULL, with *len 0, when memory runs out then. */
 const uint8_t *cs_status_list_bytes(const cs_status_list_t *list, size_t *len);
 
 /*
