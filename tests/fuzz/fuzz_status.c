@@ -42,17 +42,25 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* The last entry and one past it: a list must answer the one and refuse
- * the other. */
+ * the other; and the entries it answers (the first 65,536 and the last)
+ * are those of its packed bytes, whether it was held sparse or packed. */
 static void probe(const cs_status_list_t *list)
 {
     size_t entries = cs_status_list_entries(list), len = 0;
-    unsigned value;
+    unsigned bits = cs_status_list_bits(list), value;
+    const uint8_t *bytes;
 
     if (entries == 0 || cs_status_list_get(list, entries - 1, &value) != CS_OK ||
-        value >= (1u << cs_status_list_bits(list)) ||
-        cs_status_list_get(list, entries, &value) != CS_ERR_STATUS_INDEX ||
-        cs_status_list_bytes(list, &len) == NULL || len * 8 < entries)
+        value >= (1u << bits) || cs_status_list_get(list, entries, &value) != CS_ERR_STATUS_INDEX ||
+        (bytes = cs_status_list_bytes(list, &len)) == NULL || len * 8 < entries)
         abort();
+    for (size_t i = 0; i < entries; i++) {
+        if (i == 65536)
+            i = entries - 1; /* then the last */
+        if (cs_status_list_get(list, i, &value) != CS_OK ||
+            value != ((bytes[i * bits / 8] >> (i * bits % 8)) & ((1u << bits) - 1)))
+            abort();
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
