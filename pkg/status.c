@@ -328,10 +328,10 @@ static cs_err inflate_all(const uint8_t *in, size_t in_len, list_reader *r)
         err = CS_ERR_NO_MEMORY;
     else if (err == CS_OK && (rc != Z_STREAM_END || z.avail_in != 0))
         err = CS_ERR_INFLATE; /* corrupt, truncated, preset dictionary or trailing bytes */
-    else if (err == CS_OK && (z.total_in < 4 ||
-                              adler != ((uLong)in[z.total_in - 4] << 24 |
-                                        (uLong)in[z.total_in - 3] << 16 |
-                                        (uLong)in[z.total_in - 2] << 8 | in[z.total_in - 1])))
+    else if (err == CS_OK &&
+             (z.total_in < 4 ||
+              adler != ((uLong)in[z.total_in - 4] << 24 | (uLong)in[z.total_in - 3] << 16 |
+                        (uLong)in[z.total_in - 2] << 8 | in[z.total_in - 1])))
         err = CS_ERR_INFLATE; /* the stream's last four bytes: its Adler-32 */
     inflateEnd(&z);
     free(chunk);

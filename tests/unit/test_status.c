@@ -274,7 +274,8 @@ static void test_sparse_and_packed(void **state)
             assert_int_equal(got, want);
         }
         assert_int_equal(cs_status_list_get(back, entries, &got), CS_ERR_STATUS_INDEX);
-        const uint8_t *a = cs_status_list_bytes(list, &a_len), *b = cs_status_list_bytes(back, &b_len);
+        const uint8_t *a = cs_status_list_bytes(list, &a_len),
+                      *b = cs_status_list_bytes(back, &b_len);
         assert_non_null(b);
         assert_true(b == cs_status_list_bytes(back, NULL)); /* packed once */
         assert_bytes(b, b_len, a, a_len);
