@@ -158,32 +158,62 @@ static bool is_stream(const char *path)
            (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
-static cs_err write_stream(const char *path, const void *data, size_t len)
-{
-    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-    cs_err err;
+/* What a file receives: bytes, or whatever a writer function puts out. */
+typedef struct payload {
+    const void *data;
+    size_t len;
+    cs_file_write_fn write;
+    void *ctx;
+} payload;
 
-    if (fd < 0)
-        return CS_ERR_IO_OPEN;
-    err = write_all(fd, data, len);
-    if (close(fd) != 0 && err == CS_OK)
+/* Writes the payload to fd (with fsync when sync) and closes fd, whatever
+ * happens. */
+static cs_err write_and_close(int fd, const payload *p, bool sync)
+{
+    cs_err err;
+    FILE *f;
+
+    if (p->write == NULL) {
+        err = write_all(fd, p->data, p->len);
+        if (err == CS_OK && sync && fsync(fd) != 0)
+            err = CS_ERR_IO_WRITE;
+        if (close(fd) != 0 && err == CS_OK)
+            err = CS_ERR_IO_WRITE;
+        return err;
+    }
+    if ((f = fdopen(fd, "w")) == NULL) {
+        close(fd);
+        return CS_ERR_NO_MEMORY;
+    }
+    err = p->write(p->ctx, f);
+    if (fflush(f) != 0 && err == CS_OK)
+        err = CS_ERR_IO_WRITE;
+    if (err == CS_OK && sync && fsync(fileno(f)) != 0)
+        err = CS_ERR_IO_WRITE;
+    if (fclose(f) != 0 && err == CS_OK)
         err = CS_ERR_IO_WRITE;
     return err;
 }
 
-cs_err cs_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
-                            unsigned flags)
+static cs_err write_stream(const char *path, const payload *p)
+{
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+
+    if (fd < 0)
+        return CS_ERR_IO_OPEN;
+    return write_and_close(fd, p, false);
+}
+
+static cs_err write_atomic(const char *path, const payload *p, unsigned mode, unsigned flags)
 {
     struct stat st;
 
-    if (path == NULL || (data == NULL && len > 0) || *path == '\0')
-        return CS_ERR_ARGUMENT;
     if (flags & CS_FILE_REGULAR) {
         /* lstat: a link planted under the name is not followed. */
         if (lstat(path, &st) == 0 && (!S_ISREG(st.st_mode) || !(flags & CS_FILE_REPLACE)))
             return CS_ERR_FILE_EXISTS;
     } else if (is_stream(path)) {
-        return write_stream(path, data, len);
+        return write_stream(path, p);
     }
 
     cs_err err = CS_OK;
@@ -202,17 +232,14 @@ cs_err cs_file_write_atomic(const char *path, const void *data, size_t len, unsi
         err = CS_ERR_IO_OPEN;
         goto fail_no_unlink;
     }
-    if (fchmod(fd, (mode_t)mode) != 0 || (err = write_all(fd, data, len)) != CS_OK ||
-        fsync(fd) != 0) {
-        err = err ? err : CS_ERR_IO_WRITE;
-        goto fail;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
+    if (fchmod(fd, (mode_t)mode) != 0) {
         err = CS_ERR_IO_WRITE;
         goto fail;
     }
+    err = write_and_close(fd, p, true);
     fd = -1;
+    if (err != CS_OK)
+        goto fail;
     if (flags & CS_FILE_REPLACE) {
         if (rename(tmp, path) != 0) {
             err = CS_ERR_IO_WRITE;
@@ -237,6 +264,26 @@ fail:
 fail_no_unlink:
     free(tmp);
     return err;
+}
+
+cs_err cs_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+                            unsigned flags)
+{
+    payload p = {.data = data, .len = len};
+
+    if (path == NULL || (data == NULL && len > 0) || *path == '\0')
+        return CS_ERR_ARGUMENT;
+    return write_atomic(path, &p, mode, flags);
+}
+
+cs_err cs_file_write_atomic_with(const char *path, cs_file_write_fn write, void *ctx,
+                                 unsigned mode, unsigned flags)
+{
+    payload p = {.write = write, .ctx = ctx};
+
+    if (path == NULL || write == NULL || *path == '\0')
+        return CS_ERR_ARGUMENT;
+    return write_atomic(path, &p, mode, flags);
 }
 
 /* True when name is ".<base>.XXXXXX" with six characters of mkstemp's

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -772,46 +771,23 @@ static void print_summary(const verify_run *run)
     fputc('\n', stderr);
 }
 
-/* The report written through a temporary file beside it, synced, then
- * linked into place (renamed over an existing one with --force). */
+static cs_err put_report(void *ctx, FILE *f)
+{
+    const verify_run *run = ctx;
+    return cs_report_batch_write(run->report, time(NULL), f);
+}
+
+/* The report written whole or not at all (cs_file_write_atomic_with()),
+ * over an existing one with --force.  Reports and returns false on
+ * failure. */
 static bool write_report(const verify_run *run, const char *path, bool force)
 {
-    char tmp[4096], where[CLI_ESCAPED_SIZE(512)];
-    const char *slash;
-    int fd;
-    FILE *f;
-    bool ok;
+    unsigned flags = force ? CS_FILE_REPLACE : 0;
+    cs_err err = cs_file_write_atomic_with(path, put_report, (void *)run, 0644, flags);
 
-    cli_escape(path, where, sizeof(where));
-    if (!force && access(path, F_OK) == 0) {
-        cli_error("%s: already exists; choose another name or add --force to replace it", where);
-        return false;
-    }
-    /* ".NAME.XXXXXX" beside it, as cs_file_write_atomic() names its own */
-    slash = strrchr(path, '/');
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX",
-                         slash != NULL ? (int)(slash - path + 1) : 0, path,
-                         slash != NULL ? slash + 1 : path) >= sizeof(tmp) ||
-        (fd = mkstemp(tmp)) < 0) {
-        cli_error("%s: cannot write: %s", where, strerror(errno));
-        return false;
-    }
-    (void)fchmod(fd, 0644);
-    if ((f = fdopen(fd, "w")) == NULL) {
-        close(fd);
-        unlink(tmp);
-        cli_error("%s: cannot write: %s", where, strerror(errno));
-        return false;
-    }
-    ok = cs_report_batch_write(run->report, time(NULL), f) == CS_OK && fflush(f) == 0 &&
-         fsync(fileno(f)) == 0;
-    ok = fclose(f) == 0 && ok;
-    if (ok)
-        ok = force ? rename(tmp, path) == 0 : link(tmp, path) == 0;
-    if (!ok)
-        cli_error("%s: cannot write: %s", where, strerror(errno));
-    unlink(tmp);
-    return ok;
+    if (err != CS_OK)
+        cli_report_write_error(path, err, flags, errno);
+    return err == CS_OK;
 }
 
 static int run(void *options, int argc, char **argv)

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "certseal/error.h"
 
@@ -57,6 +58,19 @@ CS_MUST_CHECK cs_err cs_file_read_all(const char *path, size_t max, uint8_t **ou
  */
 CS_MUST_CHECK cs_err cs_file_write_atomic(const char *path, const void *data, size_t len,
                                           unsigned mode, unsigned flags);
+
+/* Puts a file's contents out to f (borrowed: not closed); what it returns
+ * other than CS_OK is passed on. */
+typedef cs_err (*cs_file_write_fn)(void *ctx, FILE *f);
+
+/*
+ * cs_file_write_atomic() for contents written as they are made, by
+ * write(ctx, f): a report, say.  The file appears only when write returned
+ * CS_OK and every byte reached the disk.
+ * Errors: those of cs_file_write_atomic(), those write returns.
+ */
+CS_MUST_CHECK cs_err cs_file_write_atomic_with(const char *path, cs_file_write_fn write,
+                                               void *ctx, unsigned mode, unsigned flags);
 
 /* The CS_FILE_GROUP_* and CS_FILE_OTHERS_* bits of a st_mode. */
 unsigned cs_file_exposure_of_mode(unsigned mode);
