@@ -422,6 +422,16 @@ static cs_err read_text(const claim_reader *r, const cs_cbor_item *item, const c
     return CS_OK;
 }
 
+/* A country: text in ISO 3166-1 alpha-2 (DESIGN §3). */
+static cs_err read_country(const claim_reader *r, const cs_cbor_item *item, const char *claim,
+                           char **out)
+{
+    cs_err err = read_text(r, item, claim, out);
+    if (err == CS_OK && cs_claim_check_country(*out, NULL, 0) != CS_OK)
+        err = reject(r, CS_ERR_CLAIM_INVALID, claim, "not an ISO 3166-1 alpha-2 code (\"GB\")");
+    return err;
+}
+
 static cs_err read_date(const claim_reader *r, const cs_cbor_item *item, const char *claim,
                         int64_t *out)
 {
@@ -568,6 +578,10 @@ static cs_err read_standards(const claim_reader *r, const cs_cbor_item *item, bo
         if ((err = read_text(r, cs_cbor_array_at(item, i), CS_CLAIM_KEY_STANDARD, &(*out)[i])) !=
             CS_OK)
             return err;
+        if (cs_claim_check_standard((*out)[i], NULL, 0) != CS_OK)
+            return reject(r, CS_ERR_CLAIM_INVALID, CS_CLAIM_KEY_STANDARD,
+                          "entry %zu is not a designation with its edition (\"ISO 9001:2015\")",
+                          i);
         for (size_t j = 0; unique && j < i; j++)
             if (strcmp((*out)[j], (*out)[i]) == 0)
                 return reject(r, CS_ERR_CLAIM_INVALID, CS_CLAIM_KEY_STANDARD,
@@ -687,8 +701,8 @@ static cs_err decode_accreditation(const claim_reader *r, const cs_cbor_item *cl
                          &ac->name)) ||
         (err = read_text(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_NUMBER), CS_CLAIM_KEY_NUMBER,
                          &ac->number)) ||
-        (err = read_text(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_COUNTRY), CS_CLAIM_KEY_COUNTRY,
-                         &ac->country)) ||
+        (err = read_country(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_COUNTRY),
+                            CS_CLAIM_KEY_COUNTRY, &ac->country)) ||
         (err = read_standards(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_STANDARD), false,
                               &ac->standards, &ac->standard_count)) ||
         (err = read_iaf_codes(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_IAF), &ac->iaf_codes,
@@ -730,8 +744,8 @@ static cs_err read_organization(const claim_reader *r, const cs_cbor_item *item,
     if ((err = check_known_keys(r, item, CS_CLAIM_KEY_ORGANIZATION, known)) ||
         (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_NAME), "org.nam",
                          &cert->organization_name)) ||
-        (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_COUNTRY), "org.ctr",
-                         &cert->organization_country)) ||
+        (err = read_country(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_COUNTRY), "org.ctr",
+                            &cert->organization_country)) ||
         (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_ADDRESS), "org.adr",
                          &cert->organization_address)))
         return err;
@@ -771,6 +785,36 @@ static cs_err read_revision(const claim_reader *r, const cs_cbor_item *item, uin
     if (err == CS_OK && cs_cbor_get_uint(item, out) != CS_OK)
         err = reject(r, CS_ERR_CBOR_TYPE, CS_CLAIM_KEY_REVISION, "expected an unsigned integer");
     return err;
+}
+
+/* DESIGN §3: "ctr" is ISO 3166-1 alpha-2, in capitals.  (Not isupper(),
+ * whose answer depends on the locale.) */
+cs_err cs_claim_check_country(const char *country, char *problem, size_t problem_size)
+{
+    if (country == NULL)
+        return CS_ERR_ARGUMENT;
+    if (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' ||
+        country[1] > 'Z')
+        return cs_detail_fail(problem, problem_size, CS_ERR_CLAIM_INVALID,
+                              "'%.20s' is not two capital letters (ISO 3166-1 alpha-2, e.g. GB)",
+                              country);
+    return CS_OK;
+}
+
+/* DESIGN §3: "std" holds designations with their edition, "ISO 9001:2015",
+ * "ISO/IEC 27001:2022": a designation ending in ":YYYY". */
+cs_err cs_claim_check_standard(const char *standard, char *problem, size_t problem_size)
+{
+    size_t len;
+
+    if (standard == NULL)
+        return CS_ERR_ARGUMENT;
+    len = strlen(standard);
+    if (len < 6 || standard[len - 5] != ':' || strspn(standard + len - 4, "0123456789") != 4)
+        return cs_detail_fail(problem, problem_size, CS_ERR_CLAIM_INVALID,
+                              "'%.60s' lacks its edition; write e.g. \"ISO 9001:2015\"",
+                              standard);
+    return CS_OK;
 }
 
 cs_err cs_claim_check_food_chain(const char *category, char *problem, size_t problem_size)

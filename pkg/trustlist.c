@@ -395,8 +395,7 @@ static cs_err read_ab(const reader *r, const cs_cbor_item *item, cs_trustlist_ab
         (err = read_text(r, cs_cbor_map_get_text(item, AB_NAM), "ab nam", &ab->name)) != CS_OK ||
         (err = read_text(r, cs_cbor_map_get_text(item, AB_CTR), "ab ctr", &ab->country)) != CS_OK)
         return err;
-    if (strlen(ab->country) != 2 || ab->country[0] < 'A' || ab->country[0] > 'Z' ||
-        ab->country[1] < 'A' || ab->country[1] > 'Z')
+    if (cs_claim_check_country(ab->country, NULL, 0) != CS_OK)
         return reject(r, CS_ERR_CLAIM_INVALID, "ab ctr", "not an ISO 3166-1 alpha-2 code");
     if (cs_cbor_get_uint(cs_cbor_map_get_text(item, AB_STS), &status) != CS_OK)
         return reject(r, CS_ERR_CBOR_TYPE, "ab sts", "missing or not an unsigned integer");

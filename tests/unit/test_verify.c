@@ -1705,6 +1705,52 @@ static void test_ac_claim_types(void **state)
     }
 }
 
+/* Texts whose form DESIGN §3 fixes: a country is ISO 3166-1 alpha-2 (two
+ * capital letters), a standard designation carries its edition
+ * ("ISO 9001:2015").  Well-typed but of another form, each is MALFORMED,
+ * in the CT and in the AC. */
+static void test_claim_formats(void **state)
+{
+    static const uint8_t lower_country[] = {0x62, 'g', 'b'};
+    static const uint8_t three_letters[] = {0x63, 'G', 'B', 'R'};
+    static const uint8_t no_edition[] = {0x81, 0x68, 'I', 'S', 'O', ' ', '9', '0', '0', '1'};
+    static const uint8_t short_edition[] = {0x81, 0x6b, 'I', 'S', 'O', ' ', '9', '0',
+                                            '0', '1', ':', '1', '5'};
+    static const struct {
+        bool accreditation;
+        const char *claim;
+        const uint8_t *encoded;
+        size_t len;
+        const char *mention;
+    } cases[] = {
+        {false, "org.ctr", lower_country, sizeof(lower_country), "ISO 3166-1"},
+        {false, "org.ctr", three_letters, sizeof(three_letters), "ISO 3166-1"},
+        {false, "std", no_edition, sizeof(no_edition), "edition"},
+        {false, "std", short_edition, sizeof(short_edition), "edition"},
+        {true, "ctr", lower_country, sizeof(lower_country), "ISO 3166-1"},
+        {true, "ctr", three_letters, sizeof(three_letters), "ISO 3166-1"},
+        {true, "std", no_edition, sizeof(no_edition), "edition"},
+    };
+    world *w = *state;
+    cs_verify_result r;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        helper_override ov = {.claim = cases[i].claim,
+                              .encoded = cases[i].encoded,
+                              .encoded_len = cases[i].len};
+        print_message("%s claim %s\n", cases[i].accreditation ? "AC" : "CT", cases[i].claim);
+        if (cases[i].accreditation)
+            verify_ac_override(w, &ov, &r);
+        else
+            verify_ct_override(w, &ov, &r);
+        expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CLAIM_INVALID,
+                       cases[i].mention);
+        assert_non_null(strstr(r.checks[CS_CHECK_DECODE].detail,
+                               cases[i].accreditation ? "accreditation" : "certificate"));
+        cs_verify_result_clear(&r);
+    }
+}
+
 /* ---- claims the verifier does not know, nbf -------------------------------- */
 
 /* Claims format 1 does not define, in the CT and in the AC: an integer one
@@ -2320,6 +2366,7 @@ int main(void)
         ONE(test_indefinite_lengths),
         ONE(test_ct_claim_types),
         ONE(test_ac_claim_types),
+        BOTH(test_claim_formats),
         BOTH(test_unknown_claims),
         BOTH(test_ct_nbf),
         ONE(test_ct_nbf_round_trip),
