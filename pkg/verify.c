@@ -142,6 +142,12 @@ static bool check_accreditation(cs_verification *v)
     detail[0] = '\0'; /* only read on a miss whose claims are refused */
     const cs_ac_cache_entry *hit =
         cs_ac_cache_find(&verifier->cache, v->ct.accreditation, v->ct.accreditation_len);
+    /* The trust list that vouched for it may have lapsed since, and another
+     * list vouch for it now: what a fresh verifier would find (DESIGN §2). */
+    if (hit != NULL && !cs_verify_listing_current(v, hit->ab_kid, hit->ab_key, &hit->listing)) {
+        cs_ac_cache_forget(&verifier->cache, v->ct.accreditation, v->ct.accreditation_len);
+        hit = NULL;
+    }
     if (hit != NULL) {
         v->accreditation = &hit->ac;
         v->ab_key = hit->ab_key;

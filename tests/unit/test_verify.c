@@ -2034,6 +2034,91 @@ static uint8_t *tampered_ac(const world *w, const cs_accreditation_params *ac, s
     return out.buf;
 }
 
+/* A trust list of `issuer` listing the world's AB (AB_NAME, active, every
+ * edition of the AC's standards) with its key, next update at
+ * next_update. */
+static void listing_trust_list(const world *w, const char *issuer, int64_t next_update,
+                               cs_trustlist *l)
+{
+    static const char *const families[] = {"ISO 9001", "ISO/IEC 27001"};
+    cs_trustlist_ab *ab;
+
+    memset(l, 0, sizeof(*l));
+    assert_non_null(l->issuer = strdup(issuer));
+    assert_non_null(l->uri = strdup("https://scheme.example/tl"));
+    l->issued_at = T_AC_FROM;
+    l->next_update = next_update;
+    l->ttl = 3600;
+    l->sequence = 1;
+    assert_non_null(l->abs = ab = calloc(1, sizeof(*ab)));
+    l->ab_count = 1;
+    assert_non_null(ab->id = strdup(AB_NAME));
+    assert_non_null(ab->name = strdup(AB_NAME));
+    assert_non_null(ab->country = strdup("GB"));
+    ab->status = CS_AB_ACTIVE;
+    assert_non_null(ab->recognitions = calloc(2, sizeof(*ab->recognitions)));
+    ab->recognition_count = 2;
+    for (size_t i = 0; i < 2; i++)
+        assert_non_null(ab->recognitions[i].standard = strdup(families[i]));
+    assert_non_null(ab->keys = calloc(1, sizeof(*ab->keys)));
+    ab->key_count = 1;
+    assert_int_equal(helper_public_copy(w->ab, &ab->keys[0].key), CS_OK);
+}
+
+/* DESIGN §2: a result never depends on what the verifier saw before.  Two
+ * trust lists hold the AB's key; the first is past its next update and its
+ * grace period ten days on, the second is not.  A verifier that verified
+ * the certificate through the first list, then verifies it ten days on,
+ * gives what a fresh verifier gives (VALID through the second list), and
+ * the other way round names the first list again. */
+static void test_cache_follows_trust_list_time(void **state)
+{
+    world *w = *state;
+    const int64_t later = T_NOW + 10 * 86400;
+    cs_trustlist soon, lasting;
+    cs_verifier_t *fresh = NULL;
+    cs_verify_result r;
+    char *token = issue(w, CS_FORM_OFFLINE, NULL);
+
+    listing_trust_list(w, "SCHEME-SOON", T_NOW + 86400, &soon);
+    listing_trust_list(w, "SCHEME-LASTING", T_NOW + 60 * 86400, &lasting);
+    for (int fresh_each_time = 1; fresh_each_time >= 0; fresh_each_time--) {
+        static const int order[] = {0, 1, 0};
+        cs_verifier_t *reused = NULL;
+        assert_int_equal(cs_verifier_new(w->trust, &reused), CS_OK);
+        assert_int_equal(cs_verifier_add_trust_list(reused, &soon), CS_OK);
+        assert_int_equal(cs_verifier_add_trust_list(reused, &lasting), CS_OK);
+        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+            int64_t at = order[i] == 0 ? T_NOW : later;
+            cs_verifier_t *v = reused;
+            if (fresh_each_time) {
+                assert_int_equal(cs_verifier_new(w->trust, &fresh), CS_OK);
+                assert_int_equal(cs_verifier_add_trust_list(fresh, &soon), CS_OK);
+                assert_int_equal(cs_verifier_add_trust_list(fresh, &lasting), CS_OK);
+                v = fresh;
+            }
+            cs_verifier_set_time(v, at);
+            print_message("%s verifier, %s\n", fresh_each_time ? "fresh" : "reused",
+                          order[i] == 0 ? "now" : "ten days on");
+            verify_bytes_with(v, token, strlen(token), &r);
+            if (r.verdict != CS_VERDICT_VALID)
+                show(&r);
+            assert_string_equal(cs_verdict_name(r.verdict), "VALID");
+            assert_non_null(strstr(r.checks[CS_CHECK_AB_LISTED].detail,
+                                   order[i] == 0 ? "SCHEME-SOON" : "SCHEME-LASTING"));
+            assert_non_null(strstr(r.checks[CS_CHECK_AC_TRUSTED].detail,
+                                   order[i] == 0 ? "SCHEME-SOON" : "SCHEME-LASTING"));
+            cs_verify_result_clear(&r);
+            cs_verifier_free(&fresh);
+        }
+        cs_verifier_free(&reused);
+    }
+    cs_trustlist_clear(&soon);
+    cs_trustlist_clear(&lasting);
+    free(token);
+}
+
+
 /* A CT identical to a good one except for a tampered AC (the CB re-signs
  * it): the cache of verified ACs must not answer for it. */
 static void test_cache_tampered_accreditation(void **state)
@@ -2374,6 +2459,7 @@ int main(void)
         ONE(test_token_files),
         BOTH(test_cache_many_tokens),
         BOTH(test_cache_tampered_accreditation),
+        BOTH(test_cache_follows_trust_list_time),
         BOTH(test_report_json),
         ONE(test_report_long_utf8_detail),
         ONE(test_report_utf8_ac_typ),
