@@ -519,7 +519,7 @@ static cs_err decode(const uint8_t *data, size_t len, cs_trustlist *out, char *d
         reject(&r, err, "COSE_Sign1", "%s", cs_strerror(err));
         goto fail;
     }
-    if (!msg.tagged || msg.cwt_tagged) {
+    if (!cs_cose_sign1_tagged_alone(&msg)) {
         err = reject(&r, CS_ERR_CBOR_TAG, "COSE_Sign1", "expected tag 18 alone");
         goto fail;
     }

@@ -393,6 +393,57 @@ static void test_valid_raw_cose(void **state)
     free(token);
 }
 
+/* DESIGN §3: every certseal object is a COSE_Sign1 tagged 18, and only
+ * that: the CT, and the AC it carries, untagged or wrapped in the CWT tag
+ * 61 are MALFORMED. */
+static void test_tag_18_alone(void **state)
+{
+    world *w = *state;
+    cs_verify_result r;
+    size_t ct_len = 0, untagged_ac_len = w->ac_len - 1, len;
+    uint8_t *ct = typical_ct_with_ac(w, w->ac, w->ac_len, &ct_len), *bytes;
+
+    assert_int_equal(ct[0], 0xd2);
+    assert_int_equal(w->ac[0], 0xd2);
+    /* The CT untagged, then 61(18(...)), as raw COSE and in the offline form. */
+    assert_non_null(bytes = malloc(ct_len + 2));
+    for (int offline = 0; offline < 2; offline++) {
+        for (int cwt = 0; cwt < 2; cwt++) {
+            if (cwt) {
+                bytes[0] = 0xd8, bytes[1] = 0x3d;
+                memcpy(bytes + 2, ct, ct_len);
+                len = ct_len + 2;
+            } else {
+                memcpy(bytes, ct + 1, ct_len - 1);
+                len = ct_len - 1;
+            }
+            if (offline)
+                verify_cose(w, bytes, len, &r);
+            else
+                verify_bytes_with(w->verifier, bytes, len, &r);
+            expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CBOR_TAG, "tag 18");
+            cs_verify_result_clear(&r);
+        }
+    }
+    free(bytes);
+    free(ct);
+    /* The AC untagged inside a tagged CT. */
+    ct = typical_ct_with_ac(w, w->ac + 1, untagged_ac_len, &ct_len);
+    verify_cose(w, ct, ct_len, &r);
+    expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CBOR_TAG, "tag 18");
+    assert_non_null(strstr(r.checks[CS_CHECK_DECODE].detail, "accreditation"));
+    cs_verify_result_clear(&r);
+    free(ct);
+    /* The issuer refuses to carry such a credential. */
+    cs_issuer_t *issuer = NULL;
+    char detail[CS_DETAIL_SIZE] = "";
+    assert_int_equal(cs_issuer_new(w->cb, w->ac + 1, untagged_ac_len, &issuer, detail,
+                                   sizeof(detail)),
+                     CS_ERR_CBOR_TAG);
+    assert_null(issuer);
+    assert_non_null(strstr(detail, "tag 18"));
+}
+
 /* The hand-built claims are the library's bytes, and a hand-signed CT with
  * the normal headers verifies: the failures below come from the one thing
  * each case changes. */
@@ -2414,6 +2465,7 @@ int main(void)
         BOTH(test_valid_link),
         BOTH(test_valid_raw_cose),
         BOTH(test_valid_hand_built),
+        BOTH(test_tag_18_alone),
         BOTH(test_trust_several_keys),
         BOTH(test_valid_mixed_algorithms),
         BOTH(test_untrusted_ab_key),
