@@ -172,6 +172,44 @@ cs_err cs_cose_key_write(cs_cbor_writer *w, const cs_key_t *key)
     return CS_OK;
 }
 
+static cs_err key_problem(const char **problem, cs_err err, const char *what)
+{
+    *problem = what;
+    return err;
+}
+
+cs_err cs_cose_key_read(const cs_cbor_item *item, cs_key_t **out, const char **problem)
+{
+    const uint8_t *x = NULL, *y = NULL;
+    size_t x_len = 0, y_len = 0;
+    int64_t kty, crv;
+    bool okp;
+    cs_err err;
+
+    if (!cs_cbor_is_map(item))
+        return key_problem(problem, CS_ERR_CBOR_TYPE, "expected a COSE_Key map");
+    if (cs_cbor_get_int(cs_cbor_map_get_int(item, COSE_KEY_KTY), &kty) != CS_OK ||
+        cs_cbor_get_int(cs_cbor_map_get_int(item, COSE_KEY_CRV), &crv) != CS_OK)
+        return key_problem(problem, CS_ERR_CBOR_TYPE, "COSE_Key kty or crv is not an integer");
+    okp = kty == COSE_KTY_OKP && crv == COSE_CRV_ED25519;
+    if (!okp && !(kty == COSE_KTY_EC2 && crv == COSE_CRV_P256))
+        return key_problem(problem, CS_ERR_KEY_TYPE, "key is neither OKP/Ed25519 nor EC2/P-256");
+    if (cs_cbor_get_bytes(cs_cbor_map_get_int(item, COSE_KEY_X), &x, &x_len) != CS_OK ||
+        (!okp && cs_cbor_get_bytes(cs_cbor_map_get_int(item, COSE_KEY_Y), &y, &y_len) != CS_OK))
+        return key_problem(problem, CS_ERR_CBOR_TYPE, "COSE_Key coordinate is not a byte string");
+    if (x_len != CS_KEY_COORDINATE_SIZE || (!okp && y_len != CS_KEY_COORDINATE_SIZE))
+        return key_problem(problem, CS_ERR_KEY_PARSE, "COSE_Key coordinate is not 32 bytes");
+    /* kty, crv, x (and y) are there and keys are unique: any more is another label. */
+    if (cs_cbor_count(item) != (okp ? 3u : 4u))
+        return key_problem(problem, CS_ERR_KEY_TYPE,
+                           "COSE_Key holds labels other than kty, crv, x and y");
+    if (out == NULL)
+        return CS_OK;
+    err = okp ? cs_key_from_public_coordinates(CS_ALG_EDDSA, x, x_len, NULL, 0, out)
+              : cs_key_from_public_coordinates(CS_ALG_ES256, x, x_len, y, y_len, out);
+    return err == CS_OK ? CS_OK : key_problem(problem, err, cs_strerror(err));
+}
+
 /* {"status_list": {"idx": index, "uri": uri}} (draft-ietf-oauth-status-list-20 §5.2) */
 static void put_status(cs_cbor_writer *w, uint64_t index, const char *uri)
 {
@@ -516,44 +554,21 @@ static cs_err read_private_map(const claim_reader *r, const cs_cbor_item *claims
     return check_known_keys(r, *out, claim, known);
 }
 
-static cs_err read_coordinate(const claim_reader *r, const cs_cbor_item *key, int64_t label,
-                              const uint8_t **out)
-{
-    size_t len;
-    if (cs_cbor_get_bytes(cs_cbor_map_get_int(key, label), out, &len) != CS_OK)
-        return reject(r, CS_ERR_CBOR_TYPE, "cnf", "COSE_Key coordinate is not a byte string");
-    if (len != CS_KEY_COORDINATE_SIZE)
-        return reject(r, CS_ERR_KEY_PARSE, "cnf", "COSE_Key coordinate is not 32 bytes");
-    return CS_OK;
-}
-
-/* cnf = {1: COSE_Key} (RFC 8747 §3.1), OKP/Ed25519 or EC2/P-256. */
+/* cnf = {1: COSE_Key} (RFC 8747 §3.1) and nothing else, the COSE_Key as
+ * DESIGN §3 has it. */
 static cs_err read_cnf(const claim_reader *r, const cs_cbor_item *item, cs_key_t **out)
 {
-    const cs_cbor_item *key;
-    int64_t kty, crv;
-    const uint8_t *x = NULL, *y = NULL;
+    const char *problem = "";
     cs_err err;
 
     if ((err = required(r, item, "cnf")) != CS_OK)
         return err;
-    if (!cs_cbor_is_map(item) || !cs_cbor_is_map(key = cs_cbor_map_get_int(item, CNF_COSE_KEY)))
+    if (!cs_cbor_is_map(item) || !cs_cbor_is_map(cs_cbor_map_get_int(item, CNF_COSE_KEY)))
         return reject(r, CS_ERR_CBOR_TYPE, "cnf", "expected {1: COSE_Key}");
-    if (cs_cbor_get_int(cs_cbor_map_get_int(key, COSE_KEY_KTY), &kty) != CS_OK ||
-        cs_cbor_get_int(cs_cbor_map_get_int(key, COSE_KEY_CRV), &crv) != CS_OK)
-        return reject(r, CS_ERR_CBOR_TYPE, "cnf", "COSE_Key kty or crv is not an integer");
-    if ((err = read_coordinate(r, key, COSE_KEY_X, &x)) != CS_OK)
-        return err;
-    if (kty == COSE_KTY_OKP && crv == COSE_CRV_ED25519)
-        err = cs_key_from_public_coordinates(CS_ALG_EDDSA, x, CS_KEY_COORDINATE_SIZE, NULL, 0, out);
-    else if (kty == COSE_KTY_EC2 && crv == COSE_CRV_P256 &&
-             (err = read_coordinate(r, key, COSE_KEY_Y, &y)) == CS_OK)
-        err = cs_key_from_public_coordinates(CS_ALG_ES256, x, CS_KEY_COORDINATE_SIZE, y,
-                                             CS_KEY_COORDINATE_SIZE, out);
-    else if (err == CS_OK)
-        return reject(r, CS_ERR_KEY_TYPE, "cnf", "key is neither OKP/Ed25519 nor EC2/P-256");
-    if (err != CS_OK)
-        return reject(r, err, "cnf", "%s", cs_strerror(err));
+    if (cs_cbor_count(item) != 1)
+        return reject(r, CS_ERR_CLAIM_INVALID, "cnf", "holds members other than 1 (COSE_Key)");
+    if ((err = cs_cose_key_read(cs_cbor_map_get_int(item, CNF_COSE_KEY), out, &problem)) != CS_OK)
+        return reject(r, err, "cnf", "%s", problem);
     return CS_OK;
 }
 

@@ -1918,6 +1918,59 @@ static void test_ct_nbf_round_trip(void **state)
 
 /* ---- small-order keys (RFC 8032 §5.1.7) ----------------------------------- */
 
+/* DESIGN §3: cnf is {1: COSE_Key}, the COSE_Key exactly {1:1, -1:6, -2:x}
+ * or {1:2, -1:1, -2:x, -3:y} (as a trust list's keys are read).  The CB's
+ * own key with one more label (an alg, or a private d), or a cnf with one
+ * more member, is MALFORMED. */
+static void test_ac_cnf_shape(void **state)
+{
+    world *w = *state;
+    uint8_t x[CS_KEY_COORDINATE_SIZE], y[CS_KEY_COORDINATE_SIZE], key[128], cnf[160];
+    size_t n = 0;
+    bool okp = w->alg == CS_ALG_EDDSA;
+    cs_verify_result r;
+
+    assert_int_equal(cs_key_public_coordinates(w->cb, x, y), CS_OK);
+    /* {1: kty, -1: crv, -2: x, (-3: y,) 3: alg} */
+    key[n++] = okp ? 0xa4 : 0xa5;
+    key[n++] = 0x01, key[n++] = okp ? 0x01 : 0x02;
+    key[n++] = 0x20, key[n++] = okp ? 0x06 : 0x01;
+    key[n++] = 0x21, key[n++] = 0x58, key[n++] = 0x20;
+    memcpy(key + n, x, sizeof(x)), n += sizeof(x);
+    if (!okp) {
+        key[n++] = 0x22, key[n++] = 0x58, key[n++] = 0x20;
+        memcpy(key + n, y, sizeof(y)), n += sizeof(y);
+    }
+    key[n++] = 0x03, key[n++] = okp ? 0x27 : 0x26;
+    helper_override ov = {.claim = "cnf.1", .encoded = key, .encoded_len = n};
+    verify_ac_override(w, &ov, &r);
+    expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_KEY_TYPE, "cnf");
+    cs_verify_result_clear(&r);
+
+    /* The same with -4 (d, a private key's scalar) in place of the alg. */
+    n -= 2;
+    key[n++] = 0x23, key[n++] = 0x41, key[n++] = 0x00;
+    ov.encoded_len = n;
+    verify_ac_override(w, &ov, &r);
+    expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_KEY_TYPE, "cnf");
+    cs_verify_result_clear(&r);
+
+    /* The right COSE_Key, and cnf {1: COSE_Key, 3: h'00'} (a kid beside it). */
+    n -= 3;
+    key[0]--;
+    cnf[0] = 0xa2, cnf[1] = 0x01;
+    memcpy(cnf + 2, key, n);
+    cnf[2 + n] = 0x03, cnf[3 + n] = 0x41, cnf[4 + n] = 0x00;
+    helper_override control = {.claim = "cnf.1", .encoded = key, .encoded_len = n};
+    verify_ac_override(w, &control, &r);
+    assert_string_equal(cs_verdict_name(r.verdict), "VALID");
+    cs_verify_result_clear(&r);
+    helper_override extra = {.claim = "cnf", .encoded = cnf, .encoded_len = n + 5};
+    verify_ac_override(w, &extra, &r);
+    expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CLAIM_INVALID, "cnf");
+    cs_verify_result_clear(&r);
+}
+
 /*
  * The forgery: the AB (by mistake) accredits the Ed25519 identity point as
  * the CB key, and a CT "signed" 01 00..00 || 00..00 verifies over any
@@ -2507,6 +2560,7 @@ int main(void)
         BOTH(test_unknown_claims),
         BOTH(test_ct_nbf),
         ONE(test_ct_nbf_round_trip),
+        BOTH(test_ac_cnf_shape),
         BOTH(test_ac_names_small_order_key),
         ONE(test_token_files),
         BOTH(test_cache_many_tokens),
