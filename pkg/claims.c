@@ -172,6 +172,44 @@ cs_err cs_cose_key_write(cs_cbor_writer *w, const cs_key_t *key)
     return CS_OK;
 }
 
+static cs_err key_problem(const char **problem, cs_err err, const char *what)
+{
+    *problem = what;
+    return err;
+}
+
+cs_err cs_cose_key_read(const cs_cbor_item *item, cs_key_t **out, const char **problem)
+{
+    const uint8_t *x = NULL, *y = NULL;
+    size_t x_len = 0, y_len = 0;
+    int64_t kty, crv;
+    bool okp;
+    cs_err err;
+
+    if (!cs_cbor_is_map(item))
+        return key_problem(problem, CS_ERR_CBOR_TYPE, "expected a COSE_Key map");
+    if (cs_cbor_get_int(cs_cbor_map_get_int(item, COSE_KEY_KTY), &kty) != CS_OK ||
+        cs_cbor_get_int(cs_cbor_map_get_int(item, COSE_KEY_CRV), &crv) != CS_OK)
+        return key_problem(problem, CS_ERR_CBOR_TYPE, "COSE_Key kty or crv is not an integer");
+    okp = kty == COSE_KTY_OKP && crv == COSE_CRV_ED25519;
+    if (!okp && !(kty == COSE_KTY_EC2 && crv == COSE_CRV_P256))
+        return key_problem(problem, CS_ERR_KEY_TYPE, "key is neither OKP/Ed25519 nor EC2/P-256");
+    if (cs_cbor_get_bytes(cs_cbor_map_get_int(item, COSE_KEY_X), &x, &x_len) != CS_OK ||
+        (!okp && cs_cbor_get_bytes(cs_cbor_map_get_int(item, COSE_KEY_Y), &y, &y_len) != CS_OK))
+        return key_problem(problem, CS_ERR_CBOR_TYPE, "COSE_Key coordinate is not a byte string");
+    if (x_len != CS_KEY_COORDINATE_SIZE || (!okp && y_len != CS_KEY_COORDINATE_SIZE))
+        return key_problem(problem, CS_ERR_KEY_PARSE, "COSE_Key coordinate is not 32 bytes");
+    /* kty, crv, x (and y) are there and keys are unique: any more is another label. */
+    if (cs_cbor_count(item) != (okp ? 3u : 4u))
+        return key_problem(problem, CS_ERR_KEY_TYPE,
+                           "COSE_Key holds labels other than kty, crv, x and y");
+    if (out == NULL)
+        return CS_OK;
+    err = okp ? cs_key_from_public_coordinates(CS_ALG_EDDSA, x, x_len, NULL, 0, out)
+              : cs_key_from_public_coordinates(CS_ALG_ES256, x, x_len, y, y_len, out);
+    return err == CS_OK ? CS_OK : key_problem(problem, err, cs_strerror(err));
+}
+
 /* {"status_list": {"idx": index, "uri": uri}} (draft-ietf-oauth-status-list-20 §5.2) */
 static void put_status(cs_cbor_writer *w, uint64_t index, const char *uri)
 {
@@ -422,6 +460,16 @@ static cs_err read_text(const claim_reader *r, const cs_cbor_item *item, const c
     return CS_OK;
 }
 
+/* A country: text in ISO 3166-1 alpha-2 (DESIGN §3). */
+static cs_err read_country(const claim_reader *r, const cs_cbor_item *item, const char *claim,
+                           char **out)
+{
+    cs_err err = read_text(r, item, claim, out);
+    if (err == CS_OK && cs_claim_check_country(*out, NULL, 0) != CS_OK)
+        err = reject(r, CS_ERR_CLAIM_INVALID, claim, "not an ISO 3166-1 alpha-2 code (\"GB\")");
+    return err;
+}
+
 static cs_err read_date(const claim_reader *r, const cs_cbor_item *item, const char *claim,
                         int64_t *out)
 {
@@ -506,44 +554,21 @@ static cs_err read_private_map(const claim_reader *r, const cs_cbor_item *claims
     return check_known_keys(r, *out, claim, known);
 }
 
-static cs_err read_coordinate(const claim_reader *r, const cs_cbor_item *key, int64_t label,
-                              const uint8_t **out)
-{
-    size_t len;
-    if (cs_cbor_get_bytes(cs_cbor_map_get_int(key, label), out, &len) != CS_OK)
-        return reject(r, CS_ERR_CBOR_TYPE, "cnf", "COSE_Key coordinate is not a byte string");
-    if (len != CS_KEY_COORDINATE_SIZE)
-        return reject(r, CS_ERR_KEY_PARSE, "cnf", "COSE_Key coordinate is not 32 bytes");
-    return CS_OK;
-}
-
-/* cnf = {1: COSE_Key} (RFC 8747 §3.1), OKP/Ed25519 or EC2/P-256. */
+/* cnf = {1: COSE_Key} (RFC 8747 §3.1) and nothing else, the COSE_Key as
+ * DESIGN §3 has it. */
 static cs_err read_cnf(const claim_reader *r, const cs_cbor_item *item, cs_key_t **out)
 {
-    const cs_cbor_item *key;
-    int64_t kty, crv;
-    const uint8_t *x = NULL, *y = NULL;
+    const char *problem = "";
     cs_err err;
 
     if ((err = required(r, item, "cnf")) != CS_OK)
         return err;
-    if (!cs_cbor_is_map(item) || !cs_cbor_is_map(key = cs_cbor_map_get_int(item, CNF_COSE_KEY)))
+    if (!cs_cbor_is_map(item) || !cs_cbor_is_map(cs_cbor_map_get_int(item, CNF_COSE_KEY)))
         return reject(r, CS_ERR_CBOR_TYPE, "cnf", "expected {1: COSE_Key}");
-    if (cs_cbor_get_int(cs_cbor_map_get_int(key, COSE_KEY_KTY), &kty) != CS_OK ||
-        cs_cbor_get_int(cs_cbor_map_get_int(key, COSE_KEY_CRV), &crv) != CS_OK)
-        return reject(r, CS_ERR_CBOR_TYPE, "cnf", "COSE_Key kty or crv is not an integer");
-    if ((err = read_coordinate(r, key, COSE_KEY_X, &x)) != CS_OK)
-        return err;
-    if (kty == COSE_KTY_OKP && crv == COSE_CRV_ED25519)
-        err = cs_key_from_public_coordinates(CS_ALG_EDDSA, x, CS_KEY_COORDINATE_SIZE, NULL, 0, out);
-    else if (kty == COSE_KTY_EC2 && crv == COSE_CRV_P256 &&
-             (err = read_coordinate(r, key, COSE_KEY_Y, &y)) == CS_OK)
-        err = cs_key_from_public_coordinates(CS_ALG_ES256, x, CS_KEY_COORDINATE_SIZE, y,
-                                             CS_KEY_COORDINATE_SIZE, out);
-    else if (err == CS_OK)
-        return reject(r, CS_ERR_KEY_TYPE, "cnf", "key is neither OKP/Ed25519 nor EC2/P-256");
-    if (err != CS_OK)
-        return reject(r, err, "cnf", "%s", cs_strerror(err));
+    if (cs_cbor_count(item) != 1)
+        return reject(r, CS_ERR_CLAIM_INVALID, "cnf", "holds members other than 1 (COSE_Key)");
+    if ((err = cs_cose_key_read(cs_cbor_map_get_int(item, CNF_COSE_KEY), out, &problem)) != CS_OK)
+        return reject(r, err, "cnf", "%s", problem);
     return CS_OK;
 }
 
@@ -568,6 +593,10 @@ static cs_err read_standards(const claim_reader *r, const cs_cbor_item *item, bo
         if ((err = read_text(r, cs_cbor_array_at(item, i), CS_CLAIM_KEY_STANDARD, &(*out)[i])) !=
             CS_OK)
             return err;
+        if (cs_claim_check_standard((*out)[i], NULL, 0) != CS_OK)
+            return reject(r, CS_ERR_CLAIM_INVALID, CS_CLAIM_KEY_STANDARD,
+                          "entry %zu is not a designation with its edition (\"ISO 9001:2015\")",
+                          i);
         for (size_t j = 0; unique && j < i; j++)
             if (strcmp((*out)[j], (*out)[i]) == 0)
                 return reject(r, CS_ERR_CLAIM_INVALID, CS_CLAIM_KEY_STANDARD,
@@ -687,8 +716,8 @@ static cs_err decode_accreditation(const claim_reader *r, const cs_cbor_item *cl
                          &ac->name)) ||
         (err = read_text(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_NUMBER), CS_CLAIM_KEY_NUMBER,
                          &ac->number)) ||
-        (err = read_text(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_COUNTRY), CS_CLAIM_KEY_COUNTRY,
-                         &ac->country)) ||
+        (err = read_country(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_COUNTRY),
+                            CS_CLAIM_KEY_COUNTRY, &ac->country)) ||
         (err = read_standards(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_STANDARD), false,
                               &ac->standards, &ac->standard_count)) ||
         (err = read_iaf_codes(r, cs_cbor_map_get_text(acc, CS_CLAIM_KEY_IAF), &ac->iaf_codes,
@@ -730,8 +759,8 @@ static cs_err read_organization(const claim_reader *r, const cs_cbor_item *item,
     if ((err = check_known_keys(r, item, CS_CLAIM_KEY_ORGANIZATION, known)) ||
         (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_NAME), "org.nam",
                          &cert->organization_name)) ||
-        (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_COUNTRY), "org.ctr",
-                         &cert->organization_country)) ||
+        (err = read_country(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_COUNTRY), "org.ctr",
+                            &cert->organization_country)) ||
         (err = read_text(r, cs_cbor_map_get_text(item, CS_CLAIM_KEY_ADDRESS), "org.adr",
                          &cert->organization_address)))
         return err;
@@ -771,6 +800,36 @@ static cs_err read_revision(const claim_reader *r, const cs_cbor_item *item, uin
     if (err == CS_OK && cs_cbor_get_uint(item, out) != CS_OK)
         err = reject(r, CS_ERR_CBOR_TYPE, CS_CLAIM_KEY_REVISION, "expected an unsigned integer");
     return err;
+}
+
+/* DESIGN §3: "ctr" is ISO 3166-1 alpha-2, in capitals.  (Not isupper(),
+ * whose answer depends on the locale.) */
+cs_err cs_claim_check_country(const char *country, char *problem, size_t problem_size)
+{
+    if (country == NULL)
+        return CS_ERR_ARGUMENT;
+    if (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' ||
+        country[1] > 'Z')
+        return cs_detail_fail(problem, problem_size, CS_ERR_CLAIM_INVALID,
+                              "'%.20s' is not two capital letters (ISO 3166-1 alpha-2, e.g. GB)",
+                              country);
+    return CS_OK;
+}
+
+/* DESIGN §3: "std" holds designations with their edition, "ISO 9001:2015",
+ * "ISO/IEC 27001:2022": a designation ending in ":YYYY". */
+cs_err cs_claim_check_standard(const char *standard, char *problem, size_t problem_size)
+{
+    size_t len;
+
+    if (standard == NULL)
+        return CS_ERR_ARGUMENT;
+    len = strlen(standard);
+    if (len < 6 || standard[len - 5] != ':' || strspn(standard + len - 4, "0123456789") != 4)
+        return cs_detail_fail(problem, problem_size, CS_ERR_CLAIM_INVALID,
+                              "'%.60s' lacks its edition; write e.g. \"ISO 9001:2015\"",
+                              standard);
+    return CS_OK;
 }
 
 cs_err cs_claim_check_food_chain(const char *category, char *problem, size_t problem_size)

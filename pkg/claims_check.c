@@ -57,32 +57,6 @@ cs_err cs_claim_check_text(const char *text, unsigned text_flags, char *problem,
     return CS_OK;
 }
 
-cs_err cs_claim_check_country(const char *country, char *problem, size_t problem_size)
-{
-    if (country == NULL)
-        return CS_ERR_ARGUMENT;
-    if (strlen(country) != 2 || !isupper((unsigned char)country[0]) ||
-        !isupper((unsigned char)country[1]))
-        return problem_fail(problem, problem_size,
-                            "'%.20s' is not two capital letters (ISO 3166-1 alpha-2, e.g. GB)",
-                            country);
-    return CS_OK;
-}
-
-/* "ISO 9001:2015", "ISO/IEC 27001:2022": a designation ending in ":YYYY". */
-cs_err cs_claim_check_standard(const char *standard, char *problem, size_t problem_size)
-{
-    size_t len;
-
-    if (standard == NULL)
-        return CS_ERR_ARGUMENT;
-    len = strlen(standard);
-    if (len < 6 || standard[len - 5] != ':' || strspn(standard + len - 4, "0123456789") != 4)
-        return problem_fail(problem, problem_size,
-                            "'%.60s' lacks its edition; write e.g. \"ISO 9001:2015\"", standard);
-    return CS_OK;
-}
-
 /* A field's problem as detail "field: problem"; err passes through. */
 static cs_err field_fail(char *detail, size_t size, const char *field, cs_err err,
                          const char *problem)

@@ -156,6 +156,11 @@ bool cs_cose_sign1_has_typ(const cs_cose_sign1 *msg, const char *typ)
     return msg->typ != NULL && msg->typ_len == len && memcmp(msg->typ, typ, len) == 0;
 }
 
+bool cs_cose_sign1_tagged_alone(const cs_cose_sign1 *msg)
+{
+    return msg != NULL && msg->tagged && !msg->cwt_tagged;
+}
+
 /* Sig_structure = ["Signature1", body_protected, external_aad, payload]
  * (RFC 9052 §4.4).  A protected header transported as an encoded empty map
  * (h'A0') is signed as h'': the empty-map rule of §3 applied on both sides,

@@ -339,6 +339,16 @@ CS_MUST_CHECK cs_err cs_status_token_verify_decoded(const uint8_t *data, size_t 
  * cs_key_public_coordinates(); w's own errors stay in w. */
 CS_MUST_CHECK cs_err cs_cose_key_write(cs_cbor_writer *w, const cs_key_t *key);
 
+/* Reads a COSE_Key of exactly the shape cs_cose_key_write() gives (DESIGN
+ * §3: {1:1, -1:6, -2:x} or {1:2, -1:1, -2:x, -3:y}, no other label) into a
+ * new public key in *out, or only checks the shape when out is NULL.
+ * *problem names what was wrong, in words.  Errors: CS_ERR_CBOR_TYPE (not
+ * a map, a kty, crv or coordinate of another type), CS_ERR_KEY_TYPE
+ * (another key type, or other labels), CS_ERR_KEY_PARSE (a coordinate not
+ * 32 bytes), as cs_key_from_public_coordinates() (CS_ERR_KEY_WEAK...). */
+CS_MUST_CHECK cs_err cs_cose_key_read(const cs_cbor_item *item, cs_key_t **out,
+                                      const char **problem);
+
 /* cs_certificate_encode_claims() into a caller-kept writer (reset first). */
 CS_MUST_CHECK cs_err cs_certificate_write_claims(cs_cbor_writer *w, const cs_certificate *cert);
 

@@ -43,6 +43,13 @@ static cs_err decode_accreditation(cs_issuer_t *issuer, const uint8_t *data, siz
         cs_detail_fail(detail, detail_size, err, "accreditation credential: %s", cs_strerror(err));
         goto fail;
     }
+    if (!cs_cose_sign1_tagged_alone(&msg)) {
+        err = cs_detail_fail(detail, detail_size, CS_ERR_CBOR_TAG,
+                             "accreditation credential: not a COSE_Sign1 with tag 18 alone, which "
+                             "a certificate cannot carry (ask the accreditation body for the "
+                             "credential as it signed it)");
+        goto fail;
+    }
     if (!cs_cose_sign1_has_typ(&msg, CS_TYP_ACCREDITATION)) {
         err = cs_detail_fail(detail, detail_size, CS_ERR_COSE_TYPE,
                              "the file is not an accreditation credential (typ \"%s\" expected)",

@@ -29,6 +29,10 @@ typedef struct store_entry {
     char source_detail[CS_DETAIL_SIZE];
     /* The list chosen at the last successful verification, and its key. */
     bool verified;
+    /* The choice holds for lookups at a time in [valid_from, valid_until)
+     * with the same skew: no candidate expires or comes due in between
+     * (DESIGN §2: a result depends on the time, not on what was seen). */
+    int64_t valid_from, valid_until, chosen_skew;
     bool used;           /* the chosen list passed accept_list() at least once */
     size_t chosen;       /* index in lists of the chosen one */
     cs_status_token token;
@@ -307,15 +311,17 @@ static cs_err explain(const store_entry *e, cs_err err, const char *why, char *d
     }
 }
 
+/* The signature, sub and bits of one candidate.  Its times are left to
+ * check_list_times() (a time of 0 is one no exp is at or before), so that
+ * they are known even of a list that the time then refuses. */
 static cs_err verify_with(const store_entry *e, store_list *l, const cs_key_t *key,
-                          const cs_status_policy *p, cs_status_token *token, char *why,
-                          size_t why_size)
+                          cs_status_token *token, char *why, size_t why_size)
 {
     return l->decoded.list != NULL
-               ? cs_status_token_verify_decoded(l->bytes, l->len, key, e->uri, p->now, p->skew,
-                                                &l->decoded, token, why, why_size)
-               : cs_status_token_verify(l->bytes, l->len, key, e->uri, p->now, p->skew, token,
-                                        why, why_size);
+               ? cs_status_token_verify_decoded(l->bytes, l->len, key, e->uri, 0, 0, &l->decoded,
+                                                token, why, why_size)
+               : cs_status_token_verify(l->bytes, l->len, key, e->uri, 0, 0, token, why,
+                                        why_size);
 }
 
 static void kid_text(const uint8_t *kid, char out[2 * CS_KID_SIZE + 1])
@@ -335,8 +341,8 @@ static void kid_text(const uint8_t *kid, char out[2 * CS_KID_SIZE + 1])
  * entry index, as accept may add entries (moving them). */
 static cs_err verify_other_signer(cs_status_store *store, size_t index, size_t candidate,
                                   const cs_key_t *key, const cs_status_signers *signers,
-                                  const cs_status_policy *p, cs_status_token *token,
-                                  uint8_t signer_kid[CS_KID_SIZE], char *why, size_t why_size)
+                                  cs_status_token *token, uint8_t signer_kid[CS_KID_SIZE],
+                                  char *why, size_t why_size)
 {
     cs_accreditation ac = {0};
     uint8_t *ac_bytes = NULL;
@@ -371,7 +377,7 @@ static cs_err verify_other_signer(cs_status_store *store, size_t index, size_t c
         err = CS_ERR_STATUS_LIST_KEY; /* the same key, which did not verify it */
         goto fail;
     }
-    if ((err = verify_with(e, &e->lists[candidate], ac.subject_key, p, token, why, why_size)) !=
+    if ((err = verify_with(e, &e->lists[candidate], ac.subject_key, token, why, why_size)) !=
         CS_OK)
         goto fail;
     if (token->issued_at < ac.not_before || token->issued_at >= ac.expires) {
@@ -396,13 +402,13 @@ fail:
 /* An AB's list signed by another of its keys: the first that verifies it,
  * with the list's iat in that key's period. */
 static cs_err verify_other_key(const store_entry *e, store_list *l, const cs_status_signers *signers,
-                               const cs_status_policy *p, cs_status_token *token,
-                               uint8_t signer_kid[CS_KID_SIZE], char *why, size_t why_size)
+                               cs_status_token *token, uint8_t signer_kid[CS_KID_SIZE], char *why,
+                               size_t why_size)
 {
     for (size_t i = 0; i < signers->key_count; i++) {
         const cs_status_other_key *k = &signers->keys[i];
         char ignored[CS_DETAIL_SIZE];
-        cs_err err = verify_with(e, l, k->key, p, token, ignored, sizeof(ignored));
+        cs_err err = verify_with(e, l, k->key, token, ignored, sizeof(ignored));
         if (err == CS_ERR_STATUS_LIST_KEY)
             continue;
         if (err != CS_OK) {
@@ -425,30 +431,52 @@ static cs_err verify_other_key(const store_entry *e, store_list *l, const cs_sta
     return CS_ERR_STATUS_LIST_KEY; /* keep `why` */
 }
 
+/* The instants at which a verified candidate's eligibility changes: when
+ * it comes due (iat - skew) and when it expires (exp + skew, saturated).
+ * The window [*from, *until) around now is narrowed to exclude them. */
+static void narrow_window(const cs_status_token *t, const cs_status_policy *p, int64_t *from,
+                          int64_t *until)
+{
+    int64_t edges[2] = {t->issued_at - p->skew,
+                        t->expires > INT64_MAX - p->skew ? INT64_MAX : t->expires + p->skew};
+
+    for (size_t i = 0; i < 2; i++) {
+        if (i == 1 && t->expires == 0)
+            continue;
+        if (edges[i] <= p->now && edges[i] > *from)
+            *from = edges[i];
+        if (edges[i] > p->now && edges[i] < *until)
+            *until = edges[i];
+    }
+}
+
 /* Verifies one candidate with key (or a key signers vouch for) and the
- * rules every list must meet.  *other is set when another key signed it. */
+ * rules every list must meet.  *other is set when another key signed it;
+ * a candidate whose signature verified narrows the window of the choice. */
 static cs_err verify_candidate(cs_status_store *store, size_t index, size_t candidate,
                                const cs_key_t *key, const cs_status_signers *signers,
                                const cs_status_policy *p, cs_status_token *token, bool *other,
-                               uint8_t signer_kid[CS_KID_SIZE], char *detail, size_t detail_size)
+                               uint8_t signer_kid[CS_KID_SIZE], int64_t window[2], char *detail,
+                               size_t detail_size)
 {
     char why[CS_DETAIL_SIZE] = "";
     store_entry *e = &store->entries[index];
-    cs_err err = verify_with(e, &e->lists[candidate], key, p, token, why, sizeof(why));
+    cs_err err = verify_with(e, &e->lists[candidate], key, token, why, sizeof(why));
 
     *other = false;
     if (err == CS_ERR_STATUS_LIST_KEY && signers != NULL && signers->key_count > 0) {
-        err = verify_other_key(e, &e->lists[candidate], signers, p, token, signer_kid, why,
+        err = verify_other_key(e, &e->lists[candidate], signers, token, signer_kid, why,
                                sizeof(why));
         *other = err == CS_OK;
     }
     if (err == CS_ERR_STATUS_LIST_KEY && signers != NULL && signers->accept != NULL) {
-        err = verify_other_signer(store, index, candidate, key, signers, p, token, signer_kid,
+        err = verify_other_signer(store, index, candidate, key, signers, token, signer_kid,
                                   why, sizeof(why));
         e = &store->entries[index];
         *other = err == CS_OK;
     }
     if (err == CS_OK) {
+        narrow_window(token, p, &window[0], &window[1]);
         if ((err = check_list_times(token, p, detail, detail_size)) != CS_OK)
             cs_status_token_clear(token);
         return err;
@@ -466,6 +494,7 @@ static cs_err choose_list(cs_status_store *store, size_t index, const cs_key_t *
     cs_err first = CS_OK, err;
     size_t failed = 0;
     store_entry *e = &store->entries[index];
+    int64_t window[2] = {INT64_MIN, INT64_MAX};
 
     forget_verification(e);
     for (size_t i = 0; i < store->entries[index].list_count; i++) {
@@ -473,8 +502,8 @@ static cs_err choose_list(cs_status_store *store, size_t index, const cs_key_t *
         uint8_t signer_kid[CS_KID_SIZE] = {0};
         bool other = false;
         char why[CS_DETAIL_SIZE] = "";
-        err = verify_candidate(store, index, i, key, signers, p, &token, &other, signer_kid, why,
-                               sizeof(why));
+        err = verify_candidate(store, index, i, key, signers, p, &token, &other, signer_kid,
+                               window, why, sizeof(why));
         e = &store->entries[index];
         if (err == CS_ERR_NO_MEMORY)
             return err;
@@ -506,10 +535,14 @@ static cs_err choose_list(cs_status_store *store, size_t index, const cs_key_t *
         return first;
     }
     bool other_signer = e->other_signer;
-    if ((err = remember_key(e, key)) != CS_OK)
+    if ((err = remember_key(e, key)) != CS_OK) {
         forget_verification(e);
-    else
+    } else {
         e->other_signer = other_signer;
+        e->valid_from = window[0];
+        e->valid_until = window[1];
+        e->chosen_skew = p->skew;
+    }
     return err;
 }
 
@@ -572,7 +605,8 @@ cs_err cs_status_store_lookup(cs_status_store *store, const cs_status_ref *ref, 
         return CS_ERR_STATUS_UNKNOWN;
     }
     size_t index = (size_t)(e - store->entries);
-    if (!same_key(e, key) &&
+    if ((!same_key(e, key) || policy->now < e->valid_from || policy->now >= e->valid_until ||
+         policy->skew != e->chosen_skew) &&
         (err = choose_list(store, index, key, signers, policy, detail, detail_size)) != CS_OK)
         return err;
     e = &store->entries[index];

@@ -99,8 +99,9 @@ fail:
 
 /* ---- decoding ----------------------------------------------------------------- */
 
-/* The COSE layer: strict COSE_Sign1, tag 18 (or untagged) but not the CWT
- * tag, and the statuslist typ in the protected header. */
+/* The COSE layer: strict COSE_Sign1, tag 18 alone (DESIGN §3: not
+ * untagged, not in the CWT tag), and the statuslist typ in the protected
+ * header. */
 static cs_err decode_sign1(const uint8_t *data, size_t len, cs_cose_sign1 *msg, char *detail,
                            size_t detail_size)
 {
@@ -120,6 +121,9 @@ static cs_err decode_sign1(const uint8_t *data, size_t len, cs_cose_sign1 *msg, 
     if (msg->cwt_tagged) {
         cs_detail_set(detail, detail_size,
                       "carries the CWT tag 61, which a status list token must not");
+        err = CS_ERR_CBOR_TAG;
+    } else if (!cs_cose_sign1_tagged_alone(msg)) {
+        cs_detail_set(detail, detail_size, "not tagged: a status list token carries tag 18");
         err = CS_ERR_CBOR_TAG;
     } else if (!cs_cose_sign1_has_typ(msg, CS_STATUS_LIST_TYP)) {
         cs_detail_set(detail, detail_size, "not a status list token (typ is not \"%s\")",

@@ -11,16 +11,6 @@
 #include "certseal/trustlist.h"
 #include "internal.h"
 
-/* COSE_Key labels and values (RFC 9052 §7, RFC 9053 §7). */
-#define COSE_KEY_KTY 1
-#define COSE_KEY_CRV (-1)
-#define COSE_KEY_X (-2)
-#define COSE_KEY_Y (-3)
-#define COSE_KTY_OKP 1
-#define COSE_KTY_EC2 2
-#define COSE_CRV_P256 1
-#define COSE_CRV_ED25519 6
-
 /* Text keys of the trust map (DESIGN §3), one home for each. */
 #define TL_SEQ "seq"
 #define TL_ABS "abs"
@@ -277,54 +267,18 @@ static cs_err read_optional_date(const reader *r, const cs_cbor_item *item, cons
     return item != NULL ? read_date(r, item, where, out) : CS_OK;
 }
 
-static cs_err read_coordinate(const reader *r, const cs_cbor_item *key, int64_t label,
-                              const char *where, const uint8_t **out)
-{
-    size_t len;
-    if (cs_cbor_get_bytes(cs_cbor_map_get_int(key, label), out, &len) != CS_OK)
-        return reject(r, CS_ERR_CBOR_TYPE, where, "COSE_Key coordinate is not a byte string");
-    if (len != CS_KEY_COORDINATE_SIZE)
-        return reject(r, CS_ERR_KEY_PARSE, where, "COSE_Key coordinate is not 32 bytes");
-    return CS_OK;
-}
-
-/* A COSE_Key as in cnf (DESIGN §3): OKP/Ed25519 {1:1, -1:6, -2:x} or
- * EC2/P-256 {1:2, -1:1, -2:x, -3:y}, and nothing else. */
+/* A COSE_Key as in cnf (DESIGN §3), and nothing else; the signer's own
+ * keys (shape_only) are checked for their encoding only. */
 static cs_err read_cose_key(const reader *r, const cs_cbor_item *item, const char *where,
                             cs_key_t **out)
 {
-    int64_t kty, crv;
-    const uint8_t *x = NULL, *y = NULL;
+    const char *problem = "";
     cs_err err;
 
     if (item == NULL)
         return reject(r, CS_ERR_CLAIM_MISSING, where, "missing");
-    if (!cs_cbor_is_map(item))
-        return reject(r, CS_ERR_CBOR_TYPE, where, "expected a COSE_Key map");
-    if (cs_cbor_get_int(cs_cbor_map_get_int(item, COSE_KEY_KTY), &kty) != CS_OK ||
-        cs_cbor_get_int(cs_cbor_map_get_int(item, COSE_KEY_CRV), &crv) != CS_OK)
-        return reject(r, CS_ERR_CBOR_TYPE, where, "COSE_Key kty or crv is not an integer");
-    if ((err = read_coordinate(r, item, COSE_KEY_X, where, &x)) != CS_OK)
-        return err;
-    if (r->shape_only) {
-        /* The signer's own keys: their encoding is what is checked. */
-        if ((kty == COSE_KTY_OKP && crv == COSE_CRV_ED25519 && cs_cbor_count(item) == 3) ||
-            (kty == COSE_KTY_EC2 && crv == COSE_CRV_P256 && cs_cbor_count(item) == 4 &&
-             read_coordinate(r, item, COSE_KEY_Y, where, &y) == CS_OK))
-            return CS_OK;
-        return reject(r, CS_ERR_KEY_TYPE, where, "not a COSE_Key certseal writes");
-    }
-    if (kty == COSE_KTY_OKP && crv == COSE_CRV_ED25519 && cs_cbor_count(item) == 3)
-        err = cs_key_from_public_coordinates(CS_ALG_EDDSA, x, CS_KEY_COORDINATE_SIZE, NULL, 0, out);
-    else if (kty == COSE_KTY_EC2 && crv == COSE_CRV_P256 && cs_cbor_count(item) == 4 &&
-             (err = read_coordinate(r, item, COSE_KEY_Y, where, &y)) == CS_OK)
-        err = cs_key_from_public_coordinates(CS_ALG_ES256, x, CS_KEY_COORDINATE_SIZE, y,
-                                             CS_KEY_COORDINATE_SIZE, out);
-    else if (err == CS_OK)
-        return reject(r, CS_ERR_KEY_TYPE, where,
-                      "key is neither OKP/Ed25519 nor EC2/P-256, or has other labels");
-    if (err != CS_OK)
-        return reject(r, err, where, "%s", cs_strerror(err));
+    if ((err = cs_cose_key_read(item, r->shape_only ? NULL : out, &problem)) != CS_OK)
+        return reject(r, err, where, "%s", problem);
     return CS_OK;
 }
 
@@ -395,8 +349,7 @@ static cs_err read_ab(const reader *r, const cs_cbor_item *item, cs_trustlist_ab
         (err = read_text(r, cs_cbor_map_get_text(item, AB_NAM), "ab nam", &ab->name)) != CS_OK ||
         (err = read_text(r, cs_cbor_map_get_text(item, AB_CTR), "ab ctr", &ab->country)) != CS_OK)
         return err;
-    if (strlen(ab->country) != 2 || ab->country[0] < 'A' || ab->country[0] > 'Z' ||
-        ab->country[1] < 'A' || ab->country[1] > 'Z')
+    if (cs_claim_check_country(ab->country, NULL, 0) != CS_OK)
         return reject(r, CS_ERR_CLAIM_INVALID, "ab ctr", "not an ISO 3166-1 alpha-2 code");
     if (cs_cbor_get_uint(cs_cbor_map_get_text(item, AB_STS), &status) != CS_OK)
         return reject(r, CS_ERR_CBOR_TYPE, "ab sts", "missing or not an unsigned integer");
@@ -520,7 +473,7 @@ static cs_err decode(const uint8_t *data, size_t len, cs_trustlist *out, char *d
         reject(&r, err, "COSE_Sign1", "%s", cs_strerror(err));
         goto fail;
     }
-    if (!msg.tagged || msg.cwt_tagged) {
+    if (!cs_cose_sign1_tagged_alone(&msg)) {
         err = reject(&r, CS_ERR_CBOR_TAG, "COSE_Sign1", "expected tag 18 alone");
         goto fail;
     }

@@ -89,6 +89,11 @@ static bool check_decode(cs_verification *v, const uint8_t *token, size_t len)
     if ((err = cs_cose_sign1_decode(cose, r->cose_length, &v->ct)) != CS_OK)
         return cs_verify_fail(v, CS_CHECK_DECODE, err, "certificate token: %s (%s)",
                               cs_strerror(err), decode_advice(err));
+    if (!cs_cose_sign1_tagged_alone(&v->ct))
+        return cs_verify_fail(v, CS_CHECK_DECODE, CS_ERR_CBOR_TAG,
+                              "certificate token: %s, not a COSE_Sign1 with tag 18 alone (%s)",
+                              v->ct.cwt_tagged ? "wrapped in the CWT tag 61" : "untagged",
+                              decode_advice(CS_ERR_CBOR_TAG));
     if (v->ct.accreditation == NULL) {
         if (cs_cose_sign1_has_typ(&v->ct, CS_TYP_ACCREDITATION))
             return cs_verify_fail(
@@ -142,6 +147,12 @@ static bool check_accreditation(cs_verification *v)
     detail[0] = '\0'; /* only read on a miss whose claims are refused */
     const cs_ac_cache_entry *hit =
         cs_ac_cache_find(&verifier->cache, v->ct.accreditation, v->ct.accreditation_len);
+    /* The trust list that vouched for it may have lapsed since, and another
+     * list vouch for it now: what a fresh verifier would find (DESIGN §2). */
+    if (hit != NULL && !cs_verify_listing_current(v, hit->ab_kid, hit->ab_key, &hit->listing)) {
+        cs_ac_cache_forget(&verifier->cache, v->ct.accreditation, v->ct.accreditation_len);
+        hit = NULL;
+    }
     if (hit != NULL) {
         v->accreditation = &hit->ac;
         v->ab_key = hit->ab_key;
@@ -155,6 +166,11 @@ static bool check_accreditation(cs_verification *v)
     if ((err = cs_cose_sign1_decode(v->ct.accreditation, v->ct.accreditation_len, &v->ac)) != CS_OK)
         return cs_verify_fail(v, CS_CHECK_DECODE, err, "embedded accreditation credential: %s",
                               cs_strerror(err));
+    if (!cs_cose_sign1_tagged_alone(&v->ac))
+        return cs_verify_fail(v, CS_CHECK_DECODE, CS_ERR_CBOR_TAG,
+                              "embedded accreditation credential: %s, not a COSE_Sign1 with tag "
+                              "18 alone",
+                              v->ac.cwt_tagged ? "wrapped in the CWT tag 61" : "untagged");
     err = cs_accreditation_decode_claims(v->ac.payload, v->ac.payload_len, &ac, detail,
                                          sizeof(detail));
     if (v->ac.kid != NULL && v->ac.kid_len == CS_KID_SIZE)

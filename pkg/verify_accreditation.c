@@ -137,6 +137,12 @@ cs_err cs_verify_accept_list_signer(void *ctx, const char *uri, const uint8_t *b
         cs_detail_set(detail, detail_size, "the credential does not decode: %s", cs_strerror(err));
         return err == CS_ERR_NO_MEMORY ? err : CS_ERR_LIST_SIGNER_NOT_ACCREDITED;
     }
+    if (!cs_cose_sign1_tagged_alone(&v.ac)) {
+        cs_detail_set(detail, detail_size,
+                      "the credential is not a COSE_Sign1 with tag 18 alone (DESIGN §3)");
+        err = CS_ERR_LIST_SIGNER_NOT_ACCREDITED;
+        goto fail;
+    }
     if ((err = cs_accreditation_decode_claims(v.ac.payload, v.ac.payload_len, &ac, why,
                                               sizeof(why))) != CS_OK) {
         cs_detail_set(detail, detail_size, "the credential's claims are refused: %s",

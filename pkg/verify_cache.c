@@ -52,6 +52,15 @@ const cs_accreditation *cs_ac_cache_insert(cs_ac_cache *cache, const uint8_t *by
     return &e->ac;
 }
 
+void cs_ac_cache_forget(cs_ac_cache *cache, const uint8_t *bytes, size_t len)
+{
+    for (size_t i = 0; i < CS_AC_CACHE_SLOTS; i++) {
+        cs_ac_cache_entry *e = &cache->entries[i];
+        if (e->bytes != NULL && e->len == len && memcmp(e->bytes, bytes, len) == 0)
+            entry_clear(e);
+    }
+}
+
 void cs_ac_cache_clear(cs_ac_cache *cache)
 {
     for (size_t i = 0; i < CS_AC_CACHE_SLOTS; i++)

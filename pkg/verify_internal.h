@@ -65,6 +65,9 @@ typedef struct cs_ac_cache {
 const cs_ac_cache_entry *cs_ac_cache_find(const cs_ac_cache *cache, const uint8_t *bytes,
                                           size_t len);
 
+/* Forgets the entry whose AC has exactly these len bytes, if any. */
+void cs_ac_cache_forget(cs_ac_cache *cache, const uint8_t *bytes, size_t len);
+
 /*
  * Keeps a copy of the verified AC's bytes with its decoded claims, the
  * trust-store key that verified it (borrowed, must outlive the cache) and
@@ -201,6 +204,12 @@ bool cs_verify_status_checked(const cs_verify_result *r);
  * CS_CHECK_AC_TRUSTED and CS_CHECK_AC_SIGNATURE and returns 1 when they
  * pass (*ab_key and v->listing set), 0 when one fails. */
 int cs_verify_listed_signature(cs_verification *v, const char *kid_hex, const cs_key_t **ab_key);
+
+/* Whether a cached AC's listing (NULL list: a pinned key) is still the one
+ * cs_verify_listed_signature() would find at v->now: the first entry of a
+ * list not past its grace period that holds ab_key under the AC's kid. */
+bool cs_verify_listing_current(const cs_verification *v, const uint8_t kid[CS_KID_SIZE],
+                               const cs_key_t *ab_key, const cs_listing *cached);
 
 /* Step 2: the AB of the list whose key verified the AC: identity, the
  * key's period and compromise, the AB's status (CS_CHECK_AB_LISTED). */

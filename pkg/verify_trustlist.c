@@ -102,6 +102,31 @@ int cs_verify_listed_signature(cs_verification *v, const char *kid_hex, const cs
     return 1;
 }
 
+bool cs_verify_listing_current(const cs_verification *v, const uint8_t kid[CS_KID_SIZE],
+                               const cs_key_t *ab_key, const cs_listing *cached)
+{
+    const cs_verifier_t *verifier = v->verifier;
+
+    /* A pinned key: no list held the kid, and the lists have not changed
+     * since (adding one clears the cache). */
+    if (cached->list == NULL)
+        return true;
+    for (size_t l = 0; l < verifier->trust_list_count; l++) {
+        const cs_trustlist *list = verifier->trust_lists[l];
+        const cs_trustlist_ab *ab = NULL;
+        const cs_trustlist_key *key;
+        size_t cursor = 0;
+        if (list_expired(v, list))
+            continue;
+        /* Another key under the same kid would not verify the AC: passed
+         * over, as the search passes over it. */
+        while ((key = cs_trustlist_key_next(list, kid, &cursor, &ab)) != NULL)
+            if (key->key == ab_key || cs_key_public_equal(key->key, ab_key))
+                return list == cached->list && ab == cached->ab && key == cached->key;
+    }
+    return false;
+}
+
 static void key_text(const cs_trustlist_key *key, char out[2 * CS_KID_SIZE + 1])
 {
     static const char digits[] = "0123456789abcdef";

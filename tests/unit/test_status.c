@@ -687,6 +687,9 @@ static void test_reject_stale_key_uri(void **state)
     memcpy(tagged + 2, slt, len);
     expect_verify(tagged, len + 2, key, URI, NOW, CS_ERR_CBOR_TAG);
     free(tagged);
+    /* Without tag 18: DESIGN §3 has a status list token tagged. */
+    assert_int_equal(slt[0], 0xd2);
+    expect_verify(slt + 1, len - 1, key, URI, NOW, CS_ERR_CBOR_TAG);
 
     free(slt);
     cs_key_free(&p256);

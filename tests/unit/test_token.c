@@ -184,6 +184,44 @@ static char *offline_of_zeros(size_t n, bool trailing)
     return text;
 }
 
+/* DESIGN §3: readers accept any valid zlib header, 78 01, 78 5E, 78 9C and
+ * 78 DA (levels 1, 2 to 5, 6, 7 to 9), in both forms; a preset dictionary
+ * (FDICT) is no token's. */
+static void test_zlib_headers(void **state)
+{
+    static const struct {
+        int level;
+        uint8_t flg;
+    } headers[] = {{1, 0x01}, {3, 0x5e}, {6, 0x9c}, {9, 0xda}};
+    (void)state;
+    for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+        uint8_t packed[128];
+        uLongf packed_len = sizeof(packed);
+        char text[512] = "CS1:";
+        size_t n = 0;
+        assert_int_equal(compress2(packed, &packed_len, COSE, sizeof(COSE), headers[i].level), Z_OK);
+        assert_int_equal(packed[0], 0x78);
+        assert_int_equal(packed[1], headers[i].flg);
+        assert_int_equal(cs_base45_encode(packed, packed_len, text + 4, sizeof(text) - 4, &n), CS_OK);
+        assert_unwraps_to_cose(text, CS_FORM_OFFLINE);
+        strcpy(text, "HTTPS://V.EXAMPLE/V/");
+        size_t prefix = strlen(text);
+        assert_int_equal(
+            cs_base32_encode(packed, packed_len, text + prefix, sizeof(text) - prefix, &n), CS_OK);
+        assert_unwraps_to_cose(text, CS_FORM_LINK);
+    }
+    /* 78 BB: a valid header that asks for a preset dictionary. */
+    uint8_t dict[] = {0x78, 0xbb, 0x00, 0x00, 0x00, 0x01, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01};
+    char text[64] = "CS1:";
+    size_t n = 0;
+    cs_form form;
+    const uint8_t *cose;
+    size_t len;
+    assert_int_equal((dict[0] * 256 + dict[1]) % 31, 0);
+    assert_int_equal(cs_base45_encode(dict, sizeof(dict), text + 4, sizeof(text) - 4, &n), CS_OK);
+    assert_int_equal(unwrap_text(text, &form, &cose, &len), CS_ERR_INFLATE);
+}
+
 static void test_inflate_cap(void **state)
 {
     (void)state;
@@ -323,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_unknown_forms),
         cmocka_unit_test(test_link_with_query_or_fragment),
         cmocka_unit_test(test_link_base_checks),
+        cmocka_unit_test(test_zlib_headers),
         cmocka_unit_test(test_inflate_cap),
         cmocka_unit_test(test_bytes_after_the_zlib_stream),
         cmocka_unit_test(test_not_zlib_and_truncated),

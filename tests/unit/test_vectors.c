@@ -8,7 +8,8 @@
  *                  interop vectors): pass ones verify, fail ones fail where
  *                  they should;
  *   roundtrip/     generated HC1-style chains (base45, zlib, COSE_Sign1),
- *                  each with the stage at which it must fail, if any;
+ *                  each with the stage at which it must fail, if any; its
+ *                  QR images (png/) and signer certificates (keys/);
  *   status-list/   the Token Status List draft's two signed CWTs;
  *   data/cose/     one invalid COSE_Sign1 per file, a .diag beside it whose
  *                  first line says why it must fail and second line names
@@ -35,6 +36,7 @@
 #include "certseal/base45.h"
 #include "certseal/cose.h"
 #include "certseal/key.h"
+#include "certseal/scan.h"
 #include "certseal/token.h"
 #include "internal.h"
 
@@ -1066,6 +1068,109 @@ static void test_eddsa_deterministic(void **state)
     cs_key_free(&key);
 }
 
+/* ---- 4b. roundtrip/png/ and roundtrip/keys/<alg>-cert.der ------------------------- */
+
+/* The manifest's entry `id`, or NULL (borrowed from root). */
+static const json_t *manifest_entry(const json_t *root, const char *want_id)
+{
+    const json_t *entry;
+    size_t index;
+
+    json_array_foreach(json_object_get(root, "vectors"), index, entry) {
+        const char *id = json_string_value(json_object_get(entry, "id"));
+        if (id != NULL && strcmp(id, want_id) == 0)
+            return entry;
+    }
+    return NULL;
+}
+
+/* Every QR image reads back as the token of the manifest entry it is named
+ * after (roundtrip/README.md: each HC1 string was written to a QR code). */
+static void test_roundtrip_images(void **state)
+{
+    json_error_t json_err;
+    json_t *root = json_load_file(MANIFEST, 0, &json_err);
+    path_list files = {0};
+    char detail[CS_DETAIL_SIZE] = "";
+
+    (void)state;
+    if (root == NULL)
+        fail_msg("%s: %s (line %d)", MANIFEST, json_err.text, json_err.line);
+    find_files_sorted(ROUNDTRIP_DIR "/png", ".png", false, &files);
+    if (files.count == 0)
+        fail_msg("%s/png holds no .png vectors", ROUNDTRIP_DIR);
+    for (size_t i = 0; i < files.count; i++) {
+        const char *name = strrchr(files.paths[i], '/') + 1;
+        char id[128];
+        cs_scan_result scanned = {0};
+
+        snprintf(id, sizeof(id), "%.*s", (int)(strlen(name) - strlen(".png")), name);
+        const char *token = json_string_value(json_object_get(manifest_entry(root, id), "token"));
+        if (token == NULL)
+            fail_msg("%s: no manifest entry %s with a token", files.paths[i], id);
+        if (cs_scan_file(files.paths[i], &scanned, detail, sizeof(detail)) != CS_OK)
+            fail_msg("%s: does not scan: %s", files.paths[i], detail);
+        assert_int_equal(scanned.count, 1);
+        if (strcmp(scanned.symbols[0].text, token) != 0)
+            fail_msg("%s: reads \"%.40s...\", not the token of %s", files.paths[i],
+                     scanned.symbols[0].text, id);
+        cs_scan_result_clear(&scanned);
+    }
+    path_list_free(&files);
+    json_decref(root);
+}
+
+/* keys/<alg>-cert.der is the signer_cert_der_b64 of the entries verified
+ * with that alg's key (verify_with: the wrong-key ones name the other), and
+ * their dcc_kid_hex is the first 8 bytes of its SHA-256. */
+static void check_signer_certificate(const json_t *root, const char *alg)
+{
+    char path[256], b64url[4096];
+    uint8_t digest[CS_SHA256_SIZE], decoded[2048], *kid = NULL;
+    size_t der_len = 0, decoded_len = 0, kid_len = 0, n = 0, checked = 0;
+    const json_t *entry;
+    size_t index;
+
+    snprintf(path, sizeof(path), "%s/keys/%s-cert.der", ROUNDTRIP_DIR, alg);
+    char *der = read_file(path, &der_len);
+    if (der == NULL)
+        fail_msg("%s: cannot be read", path);
+    assert_int_equal(cs_crypto_sha256(der, der_len, digest), CS_OK);
+    json_array_foreach(json_object_get(root, "vectors"), index, entry) {
+        const char *b64 = json_string_value(json_object_get(entry, "signer_cert_der_b64"));
+        const char *kid_hex = json_string_value(json_object_get(entry, "dcc_kid_hex"));
+        const char *entry_alg = json_string_value(json_object_get(entry, "verify_with"));
+        if (entry_alg == NULL || strcmp(entry_alg, alg) != 0 || b64 == NULL || kid_hex == NULL)
+            continue;
+        /* base64 to base64url without padding, which the JWK reader takes */
+        for (n = 0; b64[n] != '\0' && b64[n] != '=' && n < sizeof(b64url) - 1; n++)
+            b64url[n] = b64[n] == '+' ? '-' : b64[n] == '/' ? '_' : b64[n];
+        b64url[n] = '\0';
+        assert_true(base64url_decode(b64url, decoded, sizeof(decoded), &decoded_len));
+        assert_true(bytes_equal(decoded, decoded_len, (const uint8_t *)der, der_len));
+        assert_non_null(kid = hex_decode_alloc(kid_hex, &kid_len));
+        assert_true(bytes_equal(kid, kid_len, digest, 8));
+        free(kid);
+        checked++;
+    }
+    if (checked == 0)
+        fail_msg("%s: no %s entry names a signer certificate", MANIFEST, alg);
+    free(der);
+}
+
+static void test_roundtrip_certificates(void **state)
+{
+    json_error_t json_err;
+    json_t *root = json_load_file(MANIFEST, 0, &json_err);
+
+    (void)state;
+    if (root == NULL)
+        fail_msg("%s: %s (line %d)", MANIFEST, json_err.text, json_err.line);
+    check_signer_certificate(root, "EdDSA");
+    check_signer_certificate(root, "ES256");
+    json_decref(root);
+}
+
 /* ---- 5. tests/data/cose/<case>.hex beside <case>.diag ----------------------------- */
 
 /* Every case in the folder is this valid message changed in one place:
@@ -1145,6 +1250,8 @@ int main(void)
         cmocka_unit_test(test_roundtrip_eddsa),
         cmocka_unit_test(test_roundtrip_es256),
         cmocka_unit_test(test_eddsa_deterministic),
+        cmocka_unit_test(test_roundtrip_images),
+        cmocka_unit_test(test_roundtrip_certificates),
         cmocka_unit_test(test_cose_data_base),
         cmocka_unit_test(test_cose_data),
     };

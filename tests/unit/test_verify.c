@@ -393,6 +393,57 @@ static void test_valid_raw_cose(void **state)
     free(token);
 }
 
+/* DESIGN §3: every certseal object is a COSE_Sign1 tagged 18, and only
+ * that: the CT, and the AC it carries, untagged or wrapped in the CWT tag
+ * 61 are MALFORMED. */
+static void test_tag_18_alone(void **state)
+{
+    world *w = *state;
+    cs_verify_result r;
+    size_t ct_len = 0, untagged_ac_len = w->ac_len - 1, len;
+    uint8_t *ct = typical_ct_with_ac(w, w->ac, w->ac_len, &ct_len), *bytes;
+
+    assert_int_equal(ct[0], 0xd2);
+    assert_int_equal(w->ac[0], 0xd2);
+    /* The CT untagged, then 61(18(...)), as raw COSE and in the offline form. */
+    assert_non_null(bytes = malloc(ct_len + 2));
+    for (int offline = 0; offline < 2; offline++) {
+        for (int cwt = 0; cwt < 2; cwt++) {
+            if (cwt) {
+                bytes[0] = 0xd8, bytes[1] = 0x3d;
+                memcpy(bytes + 2, ct, ct_len);
+                len = ct_len + 2;
+            } else {
+                memcpy(bytes, ct + 1, ct_len - 1);
+                len = ct_len - 1;
+            }
+            if (offline)
+                verify_cose(w, bytes, len, &r);
+            else
+                verify_bytes_with(w->verifier, bytes, len, &r);
+            expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CBOR_TAG, "tag 18");
+            cs_verify_result_clear(&r);
+        }
+    }
+    free(bytes);
+    free(ct);
+    /* The AC untagged inside a tagged CT. */
+    ct = typical_ct_with_ac(w, w->ac + 1, untagged_ac_len, &ct_len);
+    verify_cose(w, ct, ct_len, &r);
+    expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CBOR_TAG, "tag 18");
+    assert_non_null(strstr(r.checks[CS_CHECK_DECODE].detail, "accreditation"));
+    cs_verify_result_clear(&r);
+    free(ct);
+    /* The issuer refuses to carry such a credential. */
+    cs_issuer_t *issuer = NULL;
+    char detail[CS_DETAIL_SIZE] = "";
+    assert_int_equal(cs_issuer_new(w->cb, w->ac + 1, untagged_ac_len, &issuer, detail,
+                                   sizeof(detail)),
+                     CS_ERR_CBOR_TAG);
+    assert_null(issuer);
+    assert_non_null(strstr(detail, "tag 18"));
+}
+
 /* The hand-built claims are the library's bytes, and a hand-signed CT with
  * the normal headers verifies: the failures below come from the one thing
  * each case changes. */
@@ -1705,6 +1756,52 @@ static void test_ac_claim_types(void **state)
     }
 }
 
+/* Texts whose form DESIGN §3 fixes: a country is ISO 3166-1 alpha-2 (two
+ * capital letters), a standard designation carries its edition
+ * ("ISO 9001:2015").  Well-typed but of another form, each is MALFORMED,
+ * in the CT and in the AC. */
+static void test_claim_formats(void **state)
+{
+    static const uint8_t lower_country[] = {0x62, 'g', 'b'};
+    static const uint8_t three_letters[] = {0x63, 'G', 'B', 'R'};
+    static const uint8_t no_edition[] = {0x81, 0x68, 'I', 'S', 'O', ' ', '9', '0', '0', '1'};
+    static const uint8_t short_edition[] = {0x81, 0x6b, 'I', 'S', 'O', ' ', '9', '0',
+                                            '0', '1', ':', '1', '5'};
+    static const struct {
+        bool accreditation;
+        const char *claim;
+        const uint8_t *encoded;
+        size_t len;
+        const char *mention;
+    } cases[] = {
+        {false, "org.ctr", lower_country, sizeof(lower_country), "ISO 3166-1"},
+        {false, "org.ctr", three_letters, sizeof(three_letters), "ISO 3166-1"},
+        {false, "std", no_edition, sizeof(no_edition), "edition"},
+        {false, "std", short_edition, sizeof(short_edition), "edition"},
+        {true, "ctr", lower_country, sizeof(lower_country), "ISO 3166-1"},
+        {true, "ctr", three_letters, sizeof(three_letters), "ISO 3166-1"},
+        {true, "std", no_edition, sizeof(no_edition), "edition"},
+    };
+    world *w = *state;
+    cs_verify_result r;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        helper_override ov = {.claim = cases[i].claim,
+                              .encoded = cases[i].encoded,
+                              .encoded_len = cases[i].len};
+        print_message("%s claim %s\n", cases[i].accreditation ? "AC" : "CT", cases[i].claim);
+        if (cases[i].accreditation)
+            verify_ac_override(w, &ov, &r);
+        else
+            verify_ct_override(w, &ov, &r);
+        expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CLAIM_INVALID,
+                       cases[i].mention);
+        assert_non_null(strstr(r.checks[CS_CHECK_DECODE].detail,
+                               cases[i].accreditation ? "accreditation" : "certificate"));
+        cs_verify_result_clear(&r);
+    }
+}
+
 /* ---- claims the verifier does not know, nbf -------------------------------- */
 
 /* Claims format 1 does not define, in the CT and in the AC: an integer one
@@ -1820,6 +1917,59 @@ static void test_ct_nbf_round_trip(void **state)
 }
 
 /* ---- small-order keys (RFC 8032 §5.1.7) ----------------------------------- */
+
+/* DESIGN §3: cnf is {1: COSE_Key}, the COSE_Key exactly {1:1, -1:6, -2:x}
+ * or {1:2, -1:1, -2:x, -3:y} (as a trust list's keys are read).  The CB's
+ * own key with one more label (an alg, or a private d), or a cnf with one
+ * more member, is MALFORMED. */
+static void test_ac_cnf_shape(void **state)
+{
+    world *w = *state;
+    uint8_t x[CS_KEY_COORDINATE_SIZE], y[CS_KEY_COORDINATE_SIZE], key[128], cnf[160];
+    size_t n = 0;
+    bool okp = w->alg == CS_ALG_EDDSA;
+    cs_verify_result r;
+
+    assert_int_equal(cs_key_public_coordinates(w->cb, x, y), CS_OK);
+    /* {1: kty, -1: crv, -2: x, (-3: y,) 3: alg} */
+    key[n++] = okp ? 0xa4 : 0xa5;
+    key[n++] = 0x01, key[n++] = okp ? 0x01 : 0x02;
+    key[n++] = 0x20, key[n++] = okp ? 0x06 : 0x01;
+    key[n++] = 0x21, key[n++] = 0x58, key[n++] = 0x20;
+    memcpy(key + n, x, sizeof(x)), n += sizeof(x);
+    if (!okp) {
+        key[n++] = 0x22, key[n++] = 0x58, key[n++] = 0x20;
+        memcpy(key + n, y, sizeof(y)), n += sizeof(y);
+    }
+    key[n++] = 0x03, key[n++] = okp ? 0x27 : 0x26;
+    helper_override ov = {.claim = "cnf.1", .encoded = key, .encoded_len = n};
+    verify_ac_override(w, &ov, &r);
+    expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_KEY_TYPE, "cnf");
+    cs_verify_result_clear(&r);
+
+    /* The same with -4 (d, a private key's scalar) in place of the alg. */
+    n -= 2;
+    key[n++] = 0x23, key[n++] = 0x41, key[n++] = 0x00;
+    ov.encoded_len = n;
+    verify_ac_override(w, &ov, &r);
+    expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_KEY_TYPE, "cnf");
+    cs_verify_result_clear(&r);
+
+    /* The right COSE_Key, and cnf {1: COSE_Key, 3: h'00'} (a kid beside it). */
+    n -= 3;
+    key[0]--;
+    cnf[0] = 0xa2, cnf[1] = 0x01;
+    memcpy(cnf + 2, key, n);
+    cnf[2 + n] = 0x03, cnf[3 + n] = 0x41, cnf[4 + n] = 0x00;
+    helper_override control = {.claim = "cnf.1", .encoded = key, .encoded_len = n};
+    verify_ac_override(w, &control, &r);
+    assert_string_equal(cs_verdict_name(r.verdict), "VALID");
+    cs_verify_result_clear(&r);
+    helper_override extra = {.claim = "cnf", .encoded = cnf, .encoded_len = n + 5};
+    verify_ac_override(w, &extra, &r);
+    expect_failure(&r, CS_VERDICT_MALFORMED, CS_CHECK_DECODE, CS_ERR_CLAIM_INVALID, "cnf");
+    cs_verify_result_clear(&r);
+}
 
 /*
  * The forgery: the AB (by mistake) accredits the Ed25519 identity point as
@@ -1987,6 +2137,91 @@ static uint8_t *tampered_ac(const world *w, const cs_accreditation_params *ac, s
     *len = out.len;
     return out.buf;
 }
+
+/* A trust list of `issuer` listing the world's AB (AB_NAME, active, every
+ * edition of the AC's standards) with its key, next update at
+ * next_update. */
+static void listing_trust_list(const world *w, const char *issuer, int64_t next_update,
+                               cs_trustlist *l)
+{
+    static const char *const families[] = {"ISO 9001", "ISO/IEC 27001"};
+    cs_trustlist_ab *ab;
+
+    memset(l, 0, sizeof(*l));
+    assert_non_null(l->issuer = strdup(issuer));
+    assert_non_null(l->uri = strdup("https://scheme.example/tl"));
+    l->issued_at = T_AC_FROM;
+    l->next_update = next_update;
+    l->ttl = 3600;
+    l->sequence = 1;
+    assert_non_null(l->abs = ab = calloc(1, sizeof(*ab)));
+    l->ab_count = 1;
+    assert_non_null(ab->id = strdup(AB_NAME));
+    assert_non_null(ab->name = strdup(AB_NAME));
+    assert_non_null(ab->country = strdup("GB"));
+    ab->status = CS_AB_ACTIVE;
+    assert_non_null(ab->recognitions = calloc(2, sizeof(*ab->recognitions)));
+    ab->recognition_count = 2;
+    for (size_t i = 0; i < 2; i++)
+        assert_non_null(ab->recognitions[i].standard = strdup(families[i]));
+    assert_non_null(ab->keys = calloc(1, sizeof(*ab->keys)));
+    ab->key_count = 1;
+    assert_int_equal(helper_public_copy(w->ab, &ab->keys[0].key), CS_OK);
+}
+
+/* DESIGN §2: a result never depends on what the verifier saw before.  Two
+ * trust lists hold the AB's key; the first is past its next update and its
+ * grace period ten days on, the second is not.  A verifier that verified
+ * the certificate through the first list, then verifies it ten days on,
+ * gives what a fresh verifier gives (VALID through the second list), and
+ * the other way round names the first list again. */
+static void test_cache_follows_trust_list_time(void **state)
+{
+    world *w = *state;
+    const int64_t later = T_NOW + 10 * 86400;
+    cs_trustlist soon, lasting;
+    cs_verifier_t *fresh = NULL;
+    cs_verify_result r;
+    char *token = issue(w, CS_FORM_OFFLINE, NULL);
+
+    listing_trust_list(w, "SCHEME-SOON", T_NOW + 86400, &soon);
+    listing_trust_list(w, "SCHEME-LASTING", T_NOW + 60 * 86400, &lasting);
+    for (int fresh_each_time = 1; fresh_each_time >= 0; fresh_each_time--) {
+        static const int order[] = {0, 1, 0};
+        cs_verifier_t *reused = NULL;
+        assert_int_equal(cs_verifier_new(w->trust, &reused), CS_OK);
+        assert_int_equal(cs_verifier_add_trust_list(reused, &soon), CS_OK);
+        assert_int_equal(cs_verifier_add_trust_list(reused, &lasting), CS_OK);
+        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+            int64_t at = order[i] == 0 ? T_NOW : later;
+            cs_verifier_t *v = reused;
+            if (fresh_each_time) {
+                assert_int_equal(cs_verifier_new(w->trust, &fresh), CS_OK);
+                assert_int_equal(cs_verifier_add_trust_list(fresh, &soon), CS_OK);
+                assert_int_equal(cs_verifier_add_trust_list(fresh, &lasting), CS_OK);
+                v = fresh;
+            }
+            cs_verifier_set_time(v, at);
+            print_message("%s verifier, %s\n", fresh_each_time ? "fresh" : "reused",
+                          order[i] == 0 ? "now" : "ten days on");
+            verify_bytes_with(v, token, strlen(token), &r);
+            if (r.verdict != CS_VERDICT_VALID)
+                show(&r);
+            assert_string_equal(cs_verdict_name(r.verdict), "VALID");
+            assert_non_null(strstr(r.checks[CS_CHECK_AB_LISTED].detail,
+                                   order[i] == 0 ? "SCHEME-SOON" : "SCHEME-LASTING"));
+            assert_non_null(strstr(r.checks[CS_CHECK_AC_TRUSTED].detail,
+                                   order[i] == 0 ? "SCHEME-SOON" : "SCHEME-LASTING"));
+            cs_verify_result_clear(&r);
+            cs_verifier_free(&fresh);
+        }
+        cs_verifier_free(&reused);
+    }
+    cs_trustlist_clear(&soon);
+    cs_trustlist_clear(&lasting);
+    free(token);
+}
+
 
 /* A CT identical to a good one except for a tampered AC (the CB re-signs
  * it): the cache of verified ACs must not answer for it. */
@@ -2283,6 +2518,7 @@ int main(void)
         BOTH(test_valid_link),
         BOTH(test_valid_raw_cose),
         BOTH(test_valid_hand_built),
+        BOTH(test_tag_18_alone),
         BOTH(test_trust_several_keys),
         BOTH(test_valid_mixed_algorithms),
         BOTH(test_untrusted_ab_key),
@@ -2320,13 +2556,16 @@ int main(void)
         ONE(test_indefinite_lengths),
         ONE(test_ct_claim_types),
         ONE(test_ac_claim_types),
+        BOTH(test_claim_formats),
         BOTH(test_unknown_claims),
         BOTH(test_ct_nbf),
         ONE(test_ct_nbf_round_trip),
+        BOTH(test_ac_cnf_shape),
         BOTH(test_ac_names_small_order_key),
         ONE(test_token_files),
         BOTH(test_cache_many_tokens),
         BOTH(test_cache_tampered_accreditation),
+        BOTH(test_cache_follows_trust_list_time),
         BOTH(test_report_json),
         ONE(test_report_long_utf8_detail),
         ONE(test_report_utf8_ac_typ),

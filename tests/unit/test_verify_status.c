@@ -665,6 +665,62 @@ static void test_forged_list_does_not_displace(void **state)
     free(forged_ab);
 }
 
+/* DESIGN §2: a result depends only on the token, the lists and the time,
+ * never on what the verifier saw before.  Of two CB lists, the newer
+ * (VALID) expires first and the older (SUSPENDED) lasts longer; each
+ * moment's verdict is that of a fresh verifier, whatever the same verifier
+ * chose at an earlier moment (here in both directions: the newer list
+ * lapsing, and a list issued "in the future" coming due). */
+static void test_choice_follows_time(void **state)
+{
+    (void)state;
+    const int64_t hour = 3600, day = 86400;
+    static const struct {
+        int64_t at;
+        cs_verdict verdict;
+    } moments[] = {
+        {0, CS_VERDICT_VALID},                 /* the newer list */
+        {day + 2 * 3600, CS_VERDICT_SUSPENDED}, /* it has expired: the older one */
+        {0, CS_VERDICT_VALID},                 /* back again */
+    };
+    size_t older_len, newer_len, later_len;
+    uint8_t *older = list_token_at(F.cb, CB_URI, CT_INDEX, CS_STATUS_SUSPENDED, T_NOW - 2 * hour,
+                                   T_NOW + 3 * day, &older_len);
+    uint8_t *newer = list_token_at(F.cb, CB_URI, CT_INDEX, 0, T_NOW - hour, T_NOW + day,
+                                   &newer_len);
+    /* Issued two days from T_NOW: in the future until then. */
+    uint8_t *later = list_token_at(F.cb, CB_URI, CT_INDEX, CS_STATUS_WITHDRAWN, T_NOW + 2 * day,
+                                   T_NOW + 4 * day, &later_len);
+    cs_verifier_t *reused = new_verifier();
+
+    add_list(reused, F.ab, AB_URI, AC_INDEX, 0, T_NOW + 5 * day);
+    assert_int_equal(cs_verifier_add_status_list(reused, older, older_len, NULL, 0), CS_OK);
+    assert_int_equal(cs_verifier_add_status_list(reused, newer, newer_len, NULL, 0), CS_OK);
+    assert_int_equal(cs_verifier_add_status_list(reused, later, later_len, NULL, 0), CS_OK);
+    for (size_t i = 0; i < sizeof(moments) / sizeof(moments[0]); i++) {
+        cs_verify_result r;
+        print_message("at T_NOW + %lld s\n", (long long)moments[i].at);
+        cs_verifier_set_time(reused, T_NOW + moments[i].at);
+        run(reused, F.ct, &r);
+        if (r.verdict != moments[i].verdict)
+            show(&r);
+        assert_string_equal(cs_verdict_name(r.verdict), cs_verdict_name(moments[i].verdict));
+        cs_verify_result_clear(&r);
+    }
+    /* Once the future list is due, it is the newest and wins. */
+    cs_verify_result r;
+    cs_verifier_set_time(reused, T_NOW + 2 * day + hour);
+    run(reused, F.ct, &r);
+    if (r.verdict != CS_VERDICT_WITHDRAWN)
+        show(&r);
+    assert_string_equal(cs_verdict_name(r.verdict), "WITHDRAWN");
+    cs_verify_result_clear(&r);
+    cs_verifier_free(&reused);
+    free(older);
+    free(newer);
+    free(later);
+}
+
 /* One CB list of the given times added to a verifier with the AB's list. */
 static void expect_list_times(int64_t issued_at, int64_t expires, int64_t max_age, cs_err err,
                               const char *mention)
@@ -908,6 +964,7 @@ int main(void)
         cmocka_unit_test(test_expired_beats_status),
         cmocka_unit_test(test_source),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_choice_follows_time),
         cmocka_unit_test(test_claim_round_trip),
         cmocka_unit_test(test_claim_rejections),
     };

@@ -310,10 +310,11 @@ CS_MUST_CHECK cs_err cs_certificate_encode_claims(const cs_certificate *cert, ui
  * Decodes a claims map (a COSE payload) strictly: every required claim
  * present with its CBOR type, no claim but those of DESIGN §3 (an AC: 1, 2,
  * 4, 5, 6, 8, 65535, -65538; a CT: 1, 2, 4, 5, 6, 65535, -65537), no unknown
- * text key in the private maps.  detail (may be NULL) receives which claim
- * was wrong.
+ * text key in the private maps, countries and standard designations of the
+ * forms cs_claim_check_country() and cs_claim_check_standard() accept.
+ * detail (may be NULL) receives which claim was wrong.
  * Errors: the CS_ERR_CBOR* family, CS_ERR_CLAIM_MISSING, CS_ERR_CLAIM_INVALID
- * (also an unknown claim), CS_ERR_KEY_PARSE or CS_ERR_KEY_TYPE (cnf key),
+ * (also an unknown claim or a value of the wrong form), CS_ERR_KEY_PARSE or CS_ERR_KEY_TYPE (cnf key),
  * CS_ERR_KEY_WEAK (cnf key of small order or not canonical),
  * CS_ERR_NO_MEMORY.
  */

@@ -113,6 +113,12 @@ CS_MUST_CHECK cs_err cs_cose_sign1_sign(const cs_key_t *key, const cs_cose_sign1
 /* True when msg's typ header equals the NUL-terminated typ. */
 bool cs_cose_sign1_has_typ(const cs_cose_sign1 *msg, const char *typ);
 
+/* True when msg carried tag 18 and no other tag: the form of every certseal
+ * object (DESIGN §3; the certificate token, the credential it carries, a
+ * status list token, a trust list).  cs_cose_sign1_decode() itself also
+ * takes the untagged and CWT-tagged forms RFC 9052 and RFC 8392 allow. */
+bool cs_cose_sign1_tagged_alone(const cs_cose_sign1 *msg);
+
 #ifdef __cplusplus
 }
 #endif
