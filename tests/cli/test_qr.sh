@@ -110,8 +110,11 @@ expect_no_stray es256
 
 tok=ed25519/record-typical-offline.txt
 expect_exit 0 cs qr --scale 3 --margin 2 --out small.PNG $tok
-check "scale 3, margin 2: image side (97 + 4) * 3 = 303 pixels" \
-    png_is 303 small.PNG
+# The typical token sits near the line between versions 19 and 20 (its
+# random keys and signatures compress a few bytes either way).
+modules=$(info_field 3)
+check "scale 3, margin 2: image side ($modules + 4) * 3 pixels" \
+    png_is $(((modules + 4) * 3)) small.PNG
 check "scale 3, margin 2: still scans" same_as_decoded small.PNG $tok
 expect_exit 0 cs qr --out stdin.png - <$tok
 check "token from stdin" same_as_decoded stdin.png $tok
