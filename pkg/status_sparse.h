@@ -25,7 +25,8 @@ typedef struct status_sparse {
 
 /* Adds the bytes of chunk[0..n) that are not 0, chunk[0] being byte number
  * offset of the list; offsets must grow from one call to the next and stay
- * below 2^32.  Errors: CS_ERR_NO_MEMORY (s is left as it was). */
+ * below 2^32.  Errors: CS_ERR_NO_MEMORY (s then holds some of the chunk's
+ * bytes: the caller drops it with status_sparse_clear()). */
 CS_MUST_CHECK cs_err status_sparse_add(status_sparse *s, size_t offset, const uint8_t *chunk,
                                        size_t n);
 
