@@ -253,6 +253,10 @@ verdict 18 t1.txt
 verdict 0 t1b.txt
 expect_exit 0 cs status show cb.list "$IDX1"
 expect_stdout "^index $IDX1: superseded\$"
+check "status show to a full device: exit 1 and one line saying so" sh -c \
+    '! "$1" status show cb.list >/dev/full 2>full.err &&
+     grep -qx "certseal: status: standard output: cannot write: No space left on device" full.err' \
+    - "$CERTSEAL"
 
 # list
 expect_exit 0 cs list --registry "$CB"
@@ -264,6 +268,11 @@ expect_stdout 'GB-Q-1 +rev 0 +suspended +by alice: surveillance audit overdue'
 expect_stdout 'DE-E-1 +rev 0 +withdrawn'
 expect_exit 0 cs list --registry "$CB" --json
 cp "$CAP/stdout" list.json
+# A full disk under standard output is said, with a failure status.
+check "list to a full device: exit 1 and one line saying so" sh -c \
+    '! "$1" list --registry "$2" >/dev/full 2>full.err &&
+     grep -qx "certseal: list: standard output: cannot write: No space left on device" full.err' \
+    - "$CERTSEAL" "$CB"
 check "list --json: three revisions with their status" json_true list.json \
     "sorted((e['number'], e['revision'], e['status']) for e in j['entries']) == \
 [('DE-E-1', 0, 'withdrawn'), ('GB-Q-1', 0, 'superseded'), ('GB-Q-1', 1, 'valid')]"
